@@ -1,0 +1,95 @@
+"""Operator commands: ``python -m aixplore.cli {migrate,seed-demo,create-admin,check-migrations}``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from alembic.config import Config
+
+from aixplore.core.db import session_scope
+from aixplore.core.errors import DomainError
+from aixplore.core.settings import PROJECT_ROOT, get_settings
+from aixplore.domain.accounts import services as accounts
+from alembic import command
+
+DEMO_ADMIN = ("admin@demo.aixplore.dev", "Ada Admin", "demo-admin-password")
+DEMO_MEMBERS = [
+    ("member@demo.aixplore.dev", "Max Member", "demo-member-password"),
+    ("grace@demo.aixplore.dev", "Grace Hopper", "demo-member-password"),
+    ("alan@demo.aixplore.dev", "Alan Turing", "demo-member-password"),
+    ("katherine@demo.aixplore.dev", "Katherine Johnson", "demo-member-password"),
+]
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    """The project's alembic configuration, optionally for another database."""
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    cfg.attributes["configure_logger"] = False
+    if database_url:
+        cfg.attributes["database_url"] = database_url
+    return cfg
+
+
+def migrate() -> None:
+    """Upgrade the database to the newest schema."""
+    command.upgrade(alembic_config(), "head")
+
+
+def seed_demo() -> None:
+    """Load demo accounts; safe to run again (existing rows are kept)."""
+    with session_scope() as db:
+        if accounts.get_user_by_email(db, DEMO_ADMIN[0]) is None:
+            accounts.do_create_admin(
+                db, email=DEMO_ADMIN[0], display_name=DEMO_ADMIN[1], password=DEMO_ADMIN[2]
+            )
+        for email, name, password in DEMO_MEMBERS:
+            accounts.do_create_verified_member(
+                db, email=email, display_name=name, password=password
+            )
+    print(
+        f"demo data ready: admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[2]}, member {DEMO_MEMBERS[0][0]} / {DEMO_MEMBERS[0][2]}"
+    )
+
+
+def create_admin(email: str, name: str) -> int:
+    """Create or promote a platform admin; the password comes from the env or a prompt."""
+    password = os.environ.get("AIXPLORE_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        with session_scope() as db:
+            user = accounts.do_create_admin(db, email=email, display_name=name, password=password)
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"platform admin ready: {user.email} (id {user.id})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command."""
+    parser = argparse.ArgumentParser(prog="python -m aixplore.cli")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("migrate", help="apply database migrations")
+    seed = sub.add_parser("seed-demo", help="load demo data (idempotent)")
+    seed.add_argument("--force", action="store_true", help="allow outside development")
+    admin = sub.add_parser("create-admin", help="create or promote a platform admin")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", default="Platform Admin")
+    args = parser.parse_args(argv)
+    if args.cmd == "migrate":
+        migrate()
+        return 0
+    if args.cmd == "seed-demo":
+        if get_settings().env == "production" and not args.force:
+            print("refusing to load demo data in production (use --force)", file=sys.stderr)
+            return 2
+        seed_demo()
+        return 0
+    return create_admin(args.email, args.name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""One Settings class read from AIXPLORE_* environment variables and an optional .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# Values that must never reach production as a secret.
+_PLACEHOLDER_SECRETS = {
+    "",
+    "change-me",
+    "changeme",
+    "secret",
+    "dev-secret-key-not-for-production",
+    "please-change-this-secret-key",
+}
+DEV_SECRET_KEY = "dev-secret-key-not-for-production"  # noqa: S105 - refused outside development
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of AiXplore.
+
+    Every field can be set as ``AIXPLORE_<FIELD>`` in the environment or in ``.env``.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="AIXPLORE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'aixplore.db'}"
+    redis_url: str | None = None
+    secret_key: str = DEV_SECRET_KEY
+    base_url: str = "http://localhost:3000"
+    data_dir: Path = PROJECT_ROOT / "data"
+
+    # Mail: SMTP when smtp_host is set, otherwise mails stay in the outbox table and the log.
+    mail_from: str = "AiXplore <no-reply@aixplore.local>"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+
+    # Accounts.
+    session_days: int = Field(default=30, ge=1, le=365)
+    verify_token_hours: int = Field(default=48, ge=1, le=24 * 14)
+    reset_token_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    login_limit_per_account: str = "5/15 minutes"
+    login_limit_per_ip: str = "30/5 minutes"
+    signup_limit_per_ip: str = "10/hour"
+
+    # Jobs: run a huey consumer inside the web process (the default without Redis).
+    embedded_worker: bool | None = None
+
+    log_json: bool = True
+    log_level: str = "INFO"
+
+    @field_validator("redis_url", "smtp_host", "smtp_username", "smtp_password", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.env != "development" and (
+            self.secret_key.strip().lower() in _PLACEHOLDER_SECRETS or len(self.secret_key) < 32
+        ):
+            msg = (
+                "AIXPLORE_SECRET_KEY must be a random value of at least 32 characters outside "
+                "development (generate one with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
+            raise ValueError(msg)
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is SQLite."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def run_embedded_worker(self) -> bool:
+        """Whether the web process should also consume background jobs."""
+        if self.embedded_worker is not None:
+            return self.embedded_worker
+        return self.redis_url is None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return Settings()

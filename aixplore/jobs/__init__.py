@@ -1,0 +1,1 @@
+"""Background work on huey: SQLite storage embedded by default, Redis when configured."""

@@ -1,0 +1,62 @@
+"""The huey instance, chosen from settings."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+
+from aixplore.core.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def _build() -> Huey:
+    settings = get_settings()
+    if settings.redis_url:
+        return RedisHuey(
+            "aixplore",
+            url=settings.redis_url,
+            socket_connect_timeout=1.0,
+            socket_timeout=5.0,
+            utc=True,
+        )
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("aixplore", filename=str(settings.data_dir / "jobs.db"), utc=True)
+
+
+huey: Huey = _build()
+
+_consumer: Consumer | None = None
+_consumer_lock = threading.Lock()
+
+
+def start_embedded_consumer(workers: int = 2) -> Consumer:
+    """Run a consumer on threads inside this process (no separate worker needed)."""
+    global _consumer
+    with _consumer_lock:
+        if _consumer is None:
+            _consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+            _consumer.start()
+            log.info("embedded job consumer started", extra={"workers": workers})
+        return _consumer
+
+
+def stop_embedded_consumer() -> None:
+    """Stop the in-process consumer, letting running jobs finish."""
+    global _consumer
+    with _consumer_lock:
+        if _consumer is not None:
+            _consumer.stop(graceful=True)
+            _consumer = None
+
+
+def queue_health() -> dict[str, object]:
+    """Report whether the queue's storage answers and how many jobs wait."""
+    try:
+        pending = huey.pending_count()
+    except Exception as exc:  # any storage error means the queue is down
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True, "pending": pending, "backend": type(huey).__name__}

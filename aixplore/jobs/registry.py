@@ -1,0 +1,5 @@
+"""Import every task module so a worker and the web process know the same tasks."""
+
+from aixplore.jobs import mail
+
+__all__ = ["mail"]

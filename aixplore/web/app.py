@@ -1,0 +1,101 @@
+"""Build the Reflex app: pages, API routes, error handling and background work."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import reflex as rx
+
+from aixplore.api.app import build_api
+from aixplore.core.logging import configure_logging
+from aixplore.core.settings import get_settings
+from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
+from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
+from aixplore.web.accounts import pages as account_pages
+from aixplore.web.accounts.state import LoginState, ProfileState, SecurityState, VerifyState
+from aixplore.web.admin.pages import admin_page
+from aixplore.web.admin.state import AdminUsersState
+from aixplore.web.errors import error_boundary
+from aixplore.web.feedback import backend_exception_handler
+from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
+from aixplore.web.session import SessionState
+
+configure_logging()
+
+
+@contextlib.asynccontextmanager
+async def _background_work() -> AsyncIterator[None]:
+    if get_settings().run_embedded_worker:
+        start_embedded_consumer()
+    try:
+        yield
+    finally:
+        stop_embedded_consumer()
+
+
+app = rx.App(
+    stylesheets=["/styles.css"],
+    api_transformer=build_api(),
+    backend_exception_handler=backend_exception_handler,
+    html_lang="en",
+    head_components=[rx.el.meta(name="theme-color", content="#6e56cf")],
+)
+app.app_wraps[(55, "ErrorBoundary")] = error_boundary
+app.register_lifespan_task(_background_work)
+
+refresh = SessionState.refresh
+guard = SessionState.require_signed_in
+DESCRIPTION = "Discover AI solutions, order custom apps built from them, and meet their community."
+
+app.add_page(
+    home_page,
+    route="/",
+    title="AiXplore: discover AI solutions",
+    description=DESCRIPTION,
+    on_load=[refresh, HomeState.load],
+)
+app.add_page(about_page, route="/about", title="About · AiXplore", on_load=refresh)
+app.add_page(
+    account_pages.signup_page, route="/signup", title="Sign up · AiXplore", on_load=refresh
+)
+app.add_page(
+    account_pages.login_page,
+    route="/login",
+    title="Sign in · AiXplore",
+    on_load=[refresh, LoginState.reset_form],
+)
+app.add_page(
+    account_pages.verify_page,
+    route="/verify",
+    title="Confirm email · AiXplore",
+    on_load=[refresh, VerifyState.verify],
+)
+app.add_page(
+    account_pages.forgot_password_page,
+    route="/forgot-password",
+    title="Forgot password · AiXplore",
+    on_load=refresh,
+)
+app.add_page(
+    account_pages.reset_password_page,
+    route="/reset-password",
+    title="New password · AiXplore",
+    on_load=refresh,
+)
+app.add_page(
+    account_pages.profile_page,
+    route="/profile",
+    title="Profile · AiXplore",
+    on_load=[guard, ProfileState.load],
+)
+app.add_page(
+    account_pages.security_page,
+    route="/settings/security",
+    title="Security · AiXplore",
+    on_load=[guard, SecurityState.load],
+)
+app.add_page(
+    admin_page, route="/admin", title="Admin · AiXplore", on_load=[guard, AdminUsersState.load]
+)
+app.add_page(not_found_page, route="404", title="Page not found · AiXplore", on_load=refresh)

@@ -1,0 +1,89 @@
+"""Small building blocks shared by every page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def field(
+    label: str,
+    name: str,
+    *,
+    type_: str = "text",
+    autocomplete: str = "off",
+    max_length: int = 254,
+    required: bool = True,
+    hint: str = "",
+    default_value: str | rx.Var | None = None,
+) -> rx.Component:
+    """A labelled input; the label is tied to the input for screen readers and tests."""
+    input_id = f"field-{name}"
+    props: dict = {}
+    if default_value is not None:
+        props["default_value"] = default_value
+    return rx.vstack(
+        rx.el.label(label, html_for=input_id, class_name="field-label"),
+        rx.input(
+            id=input_id,
+            name=name,
+            type=type_,  # pyright: ignore[reportArgumentType]
+            auto_complete=autocomplete,
+            max_length=max_length,
+            required=required,
+            size="3",
+            width="100%",
+            **props,
+        ),
+        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
+        spacing="1",
+        width="100%",
+        align="start",
+    )
+
+
+def form_error(message: rx.Var[str] | str) -> rx.Component:
+    """An inline error callout, announced to screen readers."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%"),
+    )
+
+
+def form_notice(message: rx.Var[str] | str) -> rx.Component:
+    """An inline success/info callout."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="info", color_scheme="green", role="status", width="100%"),
+    )
+
+
+def submit_button(label: str, loading: rx.Var[bool] | bool) -> rx.Component:
+    """The primary button of a form."""
+    return rx.button(label, type="submit", size="3", width="100%", loading=loading)
+
+
+def card_form(title: str, subtitle: str, *children: rx.Component | rx.Var) -> rx.Component:
+    """A narrow card holding one form, centred on the page."""
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.heading(title, size="6", as_="h1"),
+                rx.text(subtitle, color_scheme="gray", size="2"),
+                *children,
+                spacing="4",
+                width="100%",
+            ),
+            size="3",
+            width="100%",
+            max_width="440px",
+        ),
+        width="100%",
+        padding_y="2em",
+    )
+
+
+def link_button(label: str, href: str, **props) -> rx.Component:
+    """A link that looks like a button (one focusable element, not a button inside a link)."""
+    return rx.button(
+        rx.link(label, href=href, underline="none", color="inherit"), as_child=True, **props
+    )

@@ -1,0 +1,50 @@
+"""How handlers answer: toasts for outcomes, one place that turns errors into messages."""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from aixplore.core.errors import DomainError, NotAuthenticated
+
+log = logging.getLogger("aixplore.web")
+
+
+def toast_ok(message: str) -> EventSpec:
+    """A success toast."""
+    return rx.toast.success(message, close_button=True)
+
+
+def toast_error(exc: DomainError | str) -> EventSpec:
+    """An error toast with a message that is safe to show."""
+    message = exc.message if isinstance(exc, DomainError) else exc
+    return rx.toast.error(message, close_button=True)
+
+
+def answer_error(exc: DomainError, *, next_path: str = "/") -> list[EventSpec]:
+    """The events to send back for a refused action (sign-in page when signed out)."""
+    if isinstance(exc, NotAuthenticated):
+        return [toast_error(exc), rx.redirect(f"/login?next={next_path}")]
+    return [toast_error(exc)]
+
+
+def backend_exception_handler(exception: Exception) -> EventSpec:
+    """Log an unexpected error in full; show the user a calm message, never a trace."""
+    log.error("unhandled error in an event handler", exc_info=exception)
+    return rx.toast.error(
+        "Something went wrong on our side. Please try again; nothing was lost.",
+        id="backend_error",
+        close_button=True,
+    )
+
+
+def pick(form_data: object, *keys: str) -> object:
+    """Keep the named fields of a submitted form (browsers also send the inputs' ids).
+
+    Anything that is not a dict is passed on as it is, for the service to refuse clearly.
+    """
+    if not isinstance(form_data, dict):
+        return form_data
+    return {key: form_data[key] for key in keys if key in form_data}

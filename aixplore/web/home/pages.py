@@ -1,0 +1,172 @@
+"""Home, about and not-found pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from aixplore.core.db import session_scope
+from aixplore.domain.accounts import services as accounts
+from aixplore.web.components import link_button
+from aixplore.web.layout import page
+from aixplore.web.session import SessionState
+
+PILLARS: list[tuple[str, str, str]] = [
+    (
+        "search",
+        "Discover AI solutions",
+        "A catalog of AI solutions with full-text search, filters, honest ratings and reviews "
+        "from people who actually used them.",
+    ),
+    (
+        "git-pull-request",
+        "Order a custom app",
+        "Pick a solution, describe what you need, and get a working app delivered as a pull "
+        "request into your own GitHub repository.",
+    ),
+    (
+        "building-2",
+        "Built for teams",
+        "Organizations with single sign-on (SAML and OIDC), API keys, webhooks and an audit "
+        "log that enterprise security teams can verify.",
+    ),
+    (
+        "users",
+        "Trade and talk",
+        "Profiles, forums, events and signals: meet the people who build and use the "
+        "solutions, and learn from their track record.",
+    ),
+    (
+        "gem",
+        "ECE token and cards",
+        "Your ECE token balance and trading cards in interactive 3D, with a fast fallback on "
+        "every device.",
+    ),
+    (
+        "shield-check",
+        "Private by design",
+        "Sessions you can see and end, argon2-hashed passwords, encrypted secrets and "
+        "self-serve data export.",
+    ),
+]
+
+
+class HomeState(rx.State):
+    """Figures shown on the home page."""
+
+    members: int = 0
+
+    @rx.event
+    def load(self) -> None:
+        """Count the community."""
+        with session_scope() as db:
+            self.members = accounts.count_users(db)
+
+
+def _pillar(icon: str, title: str, text: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.box(rx.icon(icon, size=22), color=rx.color("violet", 11)),
+            rx.heading(title, size="4", as_="h3"),
+            rx.text(text, size="2", color=rx.color("gray", 11)),
+            spacing="2",
+            align="start",
+        ),
+        size="2",
+        height="100%",
+    )
+
+
+def home_page() -> rx.Component:
+    """The landing page."""
+    hero = rx.vstack(
+        rx.badge("AI solutions marketplace", color_scheme="violet", size="2"),
+        rx.heading(
+            "Find the AI solution that fits. Get it built into your repository.",
+            as_="h1",
+            size=rx.breakpoints(initial="8", md="9"),
+            line_height="1.1",
+        ),
+        rx.text(
+            "AiXplore is where people discover AI solutions, judge them by real use, order "
+            "custom apps generated from them, and meet the community that builds them.",
+            size=rx.breakpoints(initial="3", md="4"),
+            color=rx.color("gray", 11),
+            max_width="720px",
+        ),
+        rx.cond(
+            SessionState.signed_in,
+            rx.hstack(
+                link_button("Your profile", "/profile", size="3"),
+                wrap="wrap",
+            ),
+            rx.hstack(
+                link_button("Create a free account", "/signup", size="3"),
+                link_button("Sign in", "/login", size="3", variant="outline"),
+                wrap="wrap",
+            ),
+        ),
+        rx.text(
+            rx.text.strong(HomeState.members),
+            " members so far.",
+            size="2",
+            color=rx.color("gray", 11),
+        ),
+        spacing="5",
+        align="start",
+        margin_bottom="1.5em",
+        padding_y={"initial": "1.5em", "md": "3em"},
+    )
+    return page(
+        "AiXplore",
+        hero,
+        rx.heading("What AiXplore brings together", size="6", as_="h2", margin_bottom="0.75em"),
+        rx.grid(
+            *[_pillar(*p) for p in PILLARS],
+            columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+def about_page() -> rx.Component:
+    """What AiXplore is and how it is built."""
+    return page(
+        "About",
+        rx.vstack(
+            rx.heading("About AiXplore", as_="h1", size="8"),
+            rx.text(
+                "AiXplore is a marketplace for AI solutions and a workshop that turns them into "
+                "apps. Publishers list what they build; members search, compare, review and "
+                "order a custom version generated straight into their GitHub repository."
+            ),
+            rx.heading("How we treat your account", as_="h2", size="5"),
+            rx.unordered_list(
+                rx.list_item("Passwords are hashed with argon2; we never store them."),
+                rx.list_item("You can see every device you are signed in on, and end any session."),
+                rx.list_item("Changing or resetting your password signs out every other session."),
+                rx.list_item("Sign-in attempts are throttled per account and per network."),
+            ),
+            spacing="4",
+            align="start",
+            max_width="760px",
+        ),
+    )
+
+
+def not_found_page() -> rx.Component:
+    """The 404 page."""
+    return page(
+        "Page not found",
+        rx.center(
+            rx.vstack(
+                rx.heading("404", size="9", color=rx.color("violet", 9)),
+                rx.heading("This page does not exist", as_="h1", size="6"),
+                rx.text("The link may be old, or the page has moved.", color=rx.color("gray", 11)),
+                link_button("Go to the home page", "/"),
+                spacing="3",
+                align="center",
+            ),
+            padding_y="4em",
+        ),
+    )

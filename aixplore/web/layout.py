@@ -1,0 +1,257 @@
+"""The app shell: top bar on desktop, drawer on phones, footer, color mode, skip link."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from aixplore.web.components import link_button
+from aixplore.web.session import SessionState
+
+NAV_LINKS: list[tuple[str, str]] = [
+    ("Home", "/"),
+    ("About", "/about"),
+]
+
+
+def _brand() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.box(
+                rx.text("Ai", weight="bold", color="white", size="2"),
+                background="linear-gradient(135deg, var(--violet-9), var(--cyan-9))",
+                border_radius="8px",
+                padding_x="6px",
+                padding_y="2px",
+            ),
+            rx.text("AiXplore", weight="bold", size="5", color=rx.color("gray", 12)),
+            spacing="2",
+            align="center",
+        ),
+        href="/",
+        underline="none",
+        aria_label="AiXplore home",
+    )
+
+
+def _account_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.avatar(fallback=SessionState.viewer_initials, size="1", radius="full"),
+                rx.text(SessionState.viewer_name, size="2", class_name="hide-narrow"),
+                rx.icon("chevron-down", size=14),
+                variant="ghost",
+                aria_label="Account menu",
+            )
+        ),
+        rx.menu.content(
+            rx.menu.item("Profile", on_click=rx.redirect("/profile")),
+            rx.menu.item("Security and sessions", on_click=rx.redirect("/settings/security")),
+            rx.cond(
+                SessionState.is_admin,
+                rx.menu.item("Admin", on_click=rx.redirect("/admin")),
+            ),
+            rx.menu.separator(),
+            rx.menu.item("Sign out", color="red", on_click=SessionState.sign_out),
+        ),
+    )
+
+
+def _auth_buttons() -> rx.Component:
+    return rx.cond(
+        SessionState.signed_in,
+        _account_menu(),
+        rx.hstack(
+            link_button("Sign in", "/login", variant="soft"),
+            link_button("Sign up", "/signup"),
+            spacing="2",
+        ),
+    )
+
+
+def _color_mode_toggle() -> rx.Component:
+    return rx.icon_button(
+        rx.color_mode_cond(rx.icon("moon", size=18), rx.icon("sun", size=18)),
+        on_click=rx.toggle_color_mode,
+        variant="ghost",
+        aria_label="Switch between light and dark mode",
+    )
+
+
+def _drawer() -> rx.Component:
+    links = [
+        rx.drawer.close(rx.link(label, href=href, size="4", underline="none"))
+        for label, href in NAV_LINKS
+    ]
+    return rx.drawer.root(
+        rx.drawer.trigger(
+            rx.icon_button(rx.icon("menu", size=20), variant="ghost", aria_label="Open menu")
+        ),
+        rx.drawer.overlay(z_index="50"),
+        rx.drawer.portal(
+            rx.drawer.content(
+                rx.vstack(
+                    rx.hstack(
+                        _brand(),
+                        rx.spacer(),
+                        rx.drawer.close(
+                            rx.icon_button(
+                                rx.icon("x", size=20), variant="ghost", aria_label="Close menu"
+                            )
+                        ),
+                        width="100%",
+                    ),
+                    rx.el.nav(
+                        rx.vstack(*links, spacing="4", align="start"),
+                        aria_label="Main (mobile)",
+                    ),
+                    rx.divider(),
+                    rx.cond(
+                        SessionState.signed_in,
+                        rx.vstack(
+                            rx.text(SessionState.viewer_name, weight="bold"),
+                            rx.drawer.close(rx.link("Profile", href="/profile", underline="none")),
+                            rx.drawer.close(
+                                rx.link(
+                                    "Security and sessions",
+                                    href="/settings/security",
+                                    underline="none",
+                                )
+                            ),
+                            rx.cond(
+                                SessionState.is_admin,
+                                rx.drawer.close(rx.link("Admin", href="/admin", underline="none")),
+                            ),
+                            rx.drawer.close(
+                                rx.button(
+                                    "Sign out",
+                                    variant="soft",
+                                    color_scheme="red",
+                                    on_click=SessionState.sign_out,
+                                )
+                            ),
+                            spacing="3",
+                            align="start",
+                        ),
+                        rx.vstack(
+                            rx.drawer.close(
+                                link_button("Sign in", "/login", variant="soft", width="100%")
+                            ),
+                            rx.drawer.close(link_button("Sign up", "/signup", width="100%")),
+                            spacing="2",
+                            width="100%",
+                        ),
+                    ),
+                    spacing="5",
+                    width="100%",
+                ),
+                padding="1.25em",
+                width="min(80vw, 320px)",
+                height="100%",
+                background_color=rx.color("gray", 1),
+                top="0",
+                left="0",
+                z_index="60",
+            )
+        ),
+        direction="left",
+    )
+
+
+def navbar() -> rx.Component:
+    """The top bar: full links on desktop, a drawer on phones."""
+    desktop = rx.hstack(
+        _brand(),
+        rx.el.nav(
+            rx.hstack(
+                *[
+                    rx.link(label, href=href, underline="none", size="3")
+                    for label, href in NAV_LINKS
+                ],
+                spacing="5",
+            ),
+            aria_label="Main",
+        ),
+        rx.spacer(),
+        _color_mode_toggle(),
+        _auth_buttons(),
+        spacing="6",
+        align="center",
+        width="100%",
+    )
+    mobile = rx.hstack(
+        _drawer(),
+        _brand(),
+        rx.spacer(),
+        _color_mode_toggle(),
+        rx.cond(
+            SessionState.signed_in,
+            _account_menu(),
+            link_button("Sign in", "/login", size="2"),
+        ),
+        spacing="3",
+        align="center",
+        width="100%",
+    )
+    return rx.el.header(
+        rx.desktop_only(desktop),
+        rx.mobile_and_tablet(mobile),
+        position="sticky",
+        top="0",
+        z_index="40",
+        padding_x="1.25em",
+        padding_y="0.75em",
+        background_color=rx.color("gray", 1),
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+    )
+
+
+def footer() -> rx.Component:
+    """Links and a line about the product."""
+    return rx.el.footer(
+        rx.flex(
+            rx.text(
+                "© 2026 AiXplore · discover AI solutions, order custom apps.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.link("About", href="/about", size="2"),
+                rx.link("API health", href="/api/health", size="2", is_external=False),
+                spacing="4",
+            ),
+            direction=rx.breakpoints(initial="column", sm="row"),
+            gap="2",
+            width="100%",
+        ),
+        padding="1.25em",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        margin_top="3em",
+        width="100%",
+    )
+
+
+def page(title: str, *children: rx.Component, max_width: str = "1100px") -> rx.Component:
+    """Wrap a page's content in the shell."""
+    return rx.box(
+        rx.el.a("Skip to content", href="#main", class_name="skip-link"),
+        navbar(),
+        rx.el.main(
+            rx.box(*children, max_width=max_width, margin_x="auto", width="100%"),
+            id="main",
+            padding_x="1.25em",
+            padding_top="1.5em",
+            min_height="70vh",
+            width="100%",
+        ),
+        footer(),
+        width="100%",
+        overflow_x="clip",
+    )
+
+
+PageFn = Callable[[], rx.Component]

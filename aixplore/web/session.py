@@ -1,0 +1,103 @@
+"""Who is signed in: a session token in a cookie, re-checked against the database every time."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from aixplore.core.db import session_scope
+from aixplore.core.settings import get_settings
+from aixplore.domain.accounts import services as accounts
+from aixplore.domain.accounts.models import Actor
+
+COOKIE_NAME = "aixplore_session"
+
+
+class SessionState(rx.State):
+    """The signed-in viewer; display vars only, never proof of identity."""
+
+    auth_token: str = rx.Cookie(
+        "",
+        name=COOKIE_NAME,
+        path="/",
+        max_age=get_settings().session_days * 24 * 3600,
+        same_site="lax",
+        secure=get_settings().base_url.startswith("https://"),
+    )
+    viewer_id: int = 0
+    viewer_name: str = ""
+    viewer_email: str = ""
+    viewer_role: str = ""
+    checked: bool = False
+
+    @rx.var
+    def signed_in(self) -> bool:
+        """Whether someone is signed in."""
+        return self.viewer_id > 0
+
+    @rx.var
+    def is_admin(self) -> bool:
+        """Whether the viewer is a platform admin (for display; the services re-check)."""
+        return self.viewer_role == "platform_admin"
+
+    @rx.var
+    def viewer_initials(self) -> str:
+        """Up to two initials for the avatar."""
+        parts = self.viewer_name.split()
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+    def _client(self) -> tuple[str, str]:
+        return self.router.session.client_ip or "", self.router.headers.user_agent or ""
+
+    def _actor(self) -> Actor | None:
+        """Resolve the cookie's token against the server-side session record."""
+        with session_scope() as db:
+            actor = accounts.get_actor_by_token(db, self.auth_token)
+        self._show(actor)
+        return actor
+
+    def _show(self, actor: Actor | None) -> None:
+        if actor is None:
+            self.viewer_id, self.viewer_name, self.viewer_email, self.viewer_role = 0, "", "", ""
+        else:
+            self.viewer_id = actor.user_id
+            self.viewer_name = actor.display_name
+            self.viewer_email = actor.email
+            self.viewer_role = actor.role.value
+        self.checked = True
+
+    def _start(self, raw_token: str) -> None:
+        self.auth_token = raw_token
+        self._actor()
+
+    def _current_path(self) -> str:
+        return self.router.url.path or "/"
+
+    @rx.event
+    def refresh(self) -> None:
+        """Re-read the viewer on every page load."""
+        actor = self._actor()
+        if actor is None and self.auth_token:
+            self.auth_token = ""
+
+    @rx.event
+    def require_signed_in(self):
+        """Page guard: send signed-out visitors to the sign-in page."""
+        if self._actor() is None:
+            self.auth_token = ""
+            return rx.redirect(f"/login?next={self._current_path()}")
+        return None
+
+    @rx.event
+    def sign_out(self):
+        """End the session server-side and forget the cookie."""
+        with session_scope() as db:
+            accounts.do_sign_out(db, self.auth_token)
+        self.auth_token = ""
+        self._show(None)
+        return [rx.redirect("/"), rx.toast.info("You are signed out.", close_button=True)]
+
+
+async def current_actor(state: rx.State) -> Actor | None:
+    """The actor behind any state's browser session, checked against the database."""
+    session = await state.get_state(SessionState)
+    return session._actor()

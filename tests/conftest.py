@@ -1,0 +1,73 @@
+"""Test configuration: one database per run (SQLite by default, PostgreSQL when given)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+# Settings are read once per process: fix the test environment before any app import.
+_TMP = Path(tempfile.mkdtemp(prefix="aixplore-test-"))
+os.environ.setdefault("AIXPLORE_ENV", "test")
+os.environ.setdefault("AIXPLORE_SECRET_KEY", "test-secret-key-0123456789-abcdefghijklmnop")
+os.environ.setdefault("AIXPLORE_DATA_DIR", str(_TMP / "data"))
+os.environ.setdefault("AIXPLORE_DATABASE_URL", f"sqlite:///{_TMP / 'test.db'}")
+os.environ.setdefault("AIXPLORE_LOG_JSON", "false")
+os.environ.setdefault("AIXPLORE_LOG_LEVEL", "WARNING")
+
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+from aixplore.core.db import get_engine, session_scope  # noqa: E402
+from aixplore.core.redis import get_redis  # noqa: E402
+from aixplore.core.settings import get_settings  # noqa: E402
+from aixplore.domain import tables  # noqa: E402,F401
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _schema() -> Iterator[None]:
+    """Bring the run's database to the newest migration once."""
+    from aixplore.cli import migrate
+
+    if get_engine().dialect.name == "postgresql":
+        with get_engine().begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    migrate()
+    yield
+
+
+def wipe_database() -> None:
+    """Delete every row of every table (children first)."""
+    with get_engine().begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_state() -> Iterator[None]:
+    """Each test starts with empty tables and empty rate-limit counters."""
+    wipe_database()
+    client = get_redis()
+    if client is not None:
+        client.flushdb()
+    else:
+        from aixplore.core import ratelimit
+
+        ratelimit.limiter().storage.reset()
+    yield
+
+
+@pytest.fixture
+def db() -> Iterator:
+    """A unit of work committed at the end of the test (like a handler's)."""
+    with session_scope() as session:
+        yield session
+
+
+@pytest.fixture
+def settings():
+    """The run's settings."""
+    return get_settings()

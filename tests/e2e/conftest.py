@@ -1,0 +1,143 @@
+"""End-to-end fixtures: a production build of the app, Debian's Chromium, screenshots."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build and start the app in production mode on a free port; stop it afterwards."""
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    env = {
+        **os.environ,
+        "AIXPLORE_PORT": str(port),
+        "AIXPLORE_BASE_URL": url,
+        "AIXPLORE_LOGIN_LIMIT_PER_IP": "500/5 minutes",
+    }
+    logs = tmp_path_factory.mktemp("app")
+    procs: list[subprocess.Popen] = []
+    app = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reflex",
+            "run",
+            "--env",
+            "prod",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(logs / "app.log").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    procs.append(app)
+    if os.environ.get("AIXPLORE_E2E_JOB_WORKER"):
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "aixplore.jobs.worker", "--workers", "2"],
+                cwd=ROOT,
+                env=env,
+                stdout=(logs / "worker.log").open("w"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if app.poll() is not None:
+                raise RuntimeError(
+                    "the app exited during start-up:\n" + (logs / "app.log").read_text()[-4000:]
+                )
+            try:
+                if (
+                    httpx.get(f"{url}/api/health", timeout=2).status_code == 200
+                    and httpx.get(url, timeout=5).status_code == 200
+                ):
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    "the app did not start in time:\n" + (logs / "app.log").read_text()[-4000:]
+                )
+            time.sleep(0.5)
+        yield url
+    finally:
+        for proc in procs:
+            _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def base_url(app_url: str) -> str:
+    """pytest-playwright's base URL is the running app."""
+    return app_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Use Debian's Chromium; Playwright cannot download its own here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def shoot(request: pytest.FixtureRequest):
+    """Save a full-page screenshot under artifacts/screenshots for a person to look at."""
+    engine = "pg" if "postgresql" in os.environ.get("AIXPLORE_DATABASE_URL", "") else "sqlite"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def _shoot(page, name: str) -> Path:
+        width = page.viewport_size["width"] if page.viewport_size else 0
+        path = SHOTS / f"{name}-{'phone' if width and width < 600 else 'desktop'}-{engine}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shoot

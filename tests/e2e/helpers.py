@@ -1,0 +1,56 @@
+"""Helpers for the browser tests: outbox links, sign-in, accessibility."""
+
+from __future__ import annotations
+
+import time
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from aixplore.core.db import session_scope
+from tests.factories import PASSWORD, outbox_link
+
+_axe = Axe()
+
+
+def wait_for_link(email: str, path: str, timeout: float = 20) -> str:
+    """Wait until the app has mailed ``email`` a link to ``path``; return its token."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with session_scope() as db:
+                return outbox_link(db, email, path)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def sign_in_through_ui(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in on the sign-in page and wait for the profile."""
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.locator("main").get_by_role("button", name="Sign in", exact=True).click()
+    expect(page).to_have_url(f"{base_url}/profile", timeout=15000)
+
+
+def hydrated(page: Page) -> None:
+    """Wait until the page has talked to the backend (the shell knows who is signed in)."""
+    page.wait_for_load_state("networkidle")
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Run axe-core in the page; return one line per violation."""
+    result = _axe.run(page)
+    return [
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result.response["violations"]
+    ]
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many pixels the page is wider than the viewport."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
