@@ -11,7 +11,8 @@ from aixplore.core.settings import get_settings
 _settings = get_settings()
 # scripts/lib.sh installs bun from npm here (Reflex's own bun installer needs the internet).
 _local_bun = Path(__file__).parent / ".tools" / "node_modules" / ".bin" / "bun"
-_bun = {"bun_path": _local_bun} if _local_bun.exists() and "REFLEX_BUN_PATH" not in os.environ else {}
+if _local_bun.exists():
+    os.environ.setdefault("REFLEX_BUN_PATH", str(_local_bun))
 _port = int(os.environ.get("AIXPLORE_PORT", "3000"))
 
 config = rx.Config(
@@ -28,7 +29,6 @@ config = rx.Config(
     deploy_url=_settings.base_url,
     show_built_with_reflex=False,
     default_color_mode="system",
-    **_bun,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="violet", gray_color="slate", radius="large")

@@ -1,4 +1,7 @@
-"""Rate limits on the `limits` library: Redis when configured (shared by all workers), else memory."""
+"""Rate limits on the `limits` library: Redis when configured (shared by all workers), else memory.
+
+The moving window is exact (no boundary effects), which small limits such as sign-in need.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +12,24 @@ from functools import lru_cache
 from limits import RateLimitItem, parse
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, storage_from_string
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import MovingWindowRateLimiter
 
 from aixplore.core.errors import ServiceUnavailable, Throttled
 from aixplore.core.settings import get_settings
 
 
 @lru_cache(maxsize=4)
-def _limiter(redis_url: str | None) -> SlidingWindowCounterRateLimiter:
+def _limiter(redis_url: str | None) -> MovingWindowRateLimiter:
     if redis_url:
         storage = storage_from_string(
             redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, wrap_exceptions=True
         )
     else:
         storage = MemoryStorage()
-    return SlidingWindowCounterRateLimiter(storage)
+    return MovingWindowRateLimiter(storage)
 
 
-def limiter() -> SlidingWindowCounterRateLimiter:
+def limiter() -> MovingWindowRateLimiter:
     """Return the limiter for the configured storage."""
     return _limiter(get_settings().redis_url)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
+import redis
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
@@ -16,13 +17,10 @@ log = logging.getLogger(__name__)
 def _build() -> Huey:
     settings = get_settings()
     if settings.redis_url:
-        return RedisHuey(
-            "aixplore",
-            url=settings.redis_url,
-            socket_connect_timeout=1.0,
-            socket_timeout=5.0,
-            utc=True,
+        pool = redis.ConnectionPool.from_url(
+            settings.redis_url, socket_connect_timeout=1.0, socket_timeout=5.0
         )
+        return RedisHuey("aixplore", connection_pool=pool, utc=True)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("aixplore", filename=str(settings.data_dir / "jobs.db"), utc=True)
 

@@ -65,6 +65,7 @@ def test_phone_navigation_uses_a_drawer(browser: Browser, base_url: str, shoot) 
     page.get_by_role("button", name="Open menu").click()
     drawer = page.get_by_role("dialog")
     expect(drawer.get_by_role("link", name="About")).to_be_visible()
+    page.wait_for_timeout(600)  # let the slide-in animation finish before the picture
     shoot(page, "drawer")
     drawer.get_by_role("link", name="About").click()
     expect(page.get_by_role("heading", name="About AiXplore")).to_be_visible()

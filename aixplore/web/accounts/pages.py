@@ -59,7 +59,11 @@ def signup_page() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.text("Already have an account? ", rx.link("Sign in", href="/login", underline="always"), size="2"),
+            rx.text(
+                "Already have an account? ",
+                rx.link("Sign in", href="/login", underline="always"),
+                size="2",
+            ),
         ),
     )
 
@@ -92,7 +96,11 @@ def login_page() -> rx.Component:
             rx.flex(
                 rx.link("Forgot password?", href="/forgot-password", size="2"),
                 rx.spacer(),
-                rx.text("New here? ", rx.link("Create an account", href="/signup", underline="always"), size="2"),
+                rx.text(
+                    "New here? ",
+                    rx.link("Create an account", href="/signup", underline="always"),
+                    size="2",
+                ),
                 wrap="wrap",
                 gap="2",
                 width="100%",
@@ -331,27 +339,46 @@ def profile_page() -> rx.Component:
 
 
 def _session_row(item: ObjectVar[dict[str, Any]]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
+    return rx.el.li(
+        rx.flex(
             rx.vstack(
-                rx.text(item["device"], size="2"),
-                rx.cond(item["current"], rx.badge("This device", color_scheme="green")),
+                rx.hstack(
+                    rx.text(item["device"], size="2", weight="medium"),
+                    rx.cond(item["current"], rx.badge("This device", color_scheme="green")),
+                    wrap="wrap",
+                    align="center",
+                ),
+                rx.text(
+                    "Signed in with ",
+                    item["provider"],
+                    " · IP ",
+                    item["ip"],
+                    " · last active ",
+                    item["last_seen"],
+                    size="1",
+                    color=rx.color("gray", 11),
+                ),
                 spacing="1",
                 align="start",
-            )
-        ),
-        rx.table.cell(item["provider"]),
-        rx.table.cell(item["ip"]),
-        rx.table.cell(item["last_seen"]),
-        rx.table.cell(
+                flex="1",
+                min_width="0",
+            ),
             rx.button(
                 rx.cond(item["current"], "Sign out", "End session"),
                 size="1",
                 variant="soft",
                 color_scheme="red",
                 on_click=SecurityState.revoke(item["id"].to(int)),
-            )
+            ),
+            gap="3",
+            align="center",
+            direction=rx.breakpoints(initial="column", sm="row"),
+            width="100%",
+            padding_y="0.75em",
+            border_bottom=f"1px solid {rx.color('gray', 4)}",
         ),
+        list_style="none",
+        width="100%",
     )
 
 
@@ -403,23 +430,10 @@ def security_page() -> rx.Component:
             rx.card(
                 rx.vstack(
                     rx.heading("Where you are signed in", size="4", as_="h2"),
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(
-                                    rx.table.column_header_cell("Device"),
-                                    rx.table.column_header_cell("Method"),
-                                    rx.table.column_header_cell("IP"),
-                                    rx.table.column_header_cell("Last active"),
-                                    rx.table.column_header_cell(
-                                        rx.text("Action", class_name="sr-only")
-                                    ),
-                                )
-                            ),
-                            rx.table.body(rx.foreach(SecurityState.sessions, _session_row)),
-                            width="100%",
-                        ),
-                        overflow_x="auto",
+                    rx.el.ul(
+                        rx.foreach(SecurityState.sessions, _session_row),
+                        padding="0",
+                        margin="0",
                         width="100%",
                     ),
                     spacing="3",

@@ -23,9 +23,10 @@ def test_settings_accept_the_dev_secret_in_development_only() -> None:
 
 
 def test_embedded_worker_defaults_follow_redis() -> None:
-    assert Settings(env="development").run_embedded_worker is True
+    assert Settings(redis_url=None, embedded_worker=None).run_embedded_worker is True
     assert (
-        Settings(env="development", redis_url="redis://127.0.0.1:1/0").run_embedded_worker is False
+        Settings(redis_url="redis://127.0.0.1:1/0", embedded_worker=None).run_embedded_worker
+        is False
     )
     assert Settings(env="development", redis_url="").redis_url is None
 
