@@ -10,9 +10,6 @@ HTTP_REQUESTS = Counter(
 HTTP_LATENCY = Histogram(
     "aixplore_http_request_seconds", "HTTP request latency", ["method", "route"]
 )
-EVENTS = Counter(
-    "aixplore_events_total", "Reflex event handler calls by outcome", ["handler", "outcome"]
-)
-SECURITY_REFUSALS = Counter(
-    "aixplore_security_refusals_total", "Refused protected actions", ["reason"]
+SECURITY_EVENTS = Counter(
+    "aixplore_security_events_total", "Security-relevant events (refusals, sign-ins)", ["event"]
 )

@@ -76,9 +76,7 @@ def test_forged_arguments_get_a_clear_error_not_a_crash(app_url: str) -> None:
         async with ReflexClient(app_url, cookies={"aixplore_session": token}) as tab:
             await tab.hydrate("/admin")
             return [
-                await tab.call(
-                    AdminUsersState.set_role, user_id=1.9, role="platform_admin"
-                ),
+                await tab.call(AdminUsersState.set_role, user_id=1.9, role="platform_admin"),
                 await tab.call(AdminUsersState.set_role, user_id=member.id, role="root"),
                 await tab.call(AdminUsersState.set_suspended, user_id=True, suspended="yes"),
                 await tab.call(AdminUsersState.go_to_page, page={"$gt": 1}),

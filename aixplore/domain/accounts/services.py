@@ -23,6 +23,7 @@ from aixplore.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from aixplore.core.metrics import SECURITY_EVENTS
 from aixplore.core.security import (
     hash_password,
     new_token,
@@ -86,6 +87,7 @@ def _normalize_email(email: str) -> str:
 
 
 def _security(event: str, **fields: Any) -> None:
+    SECURITY_EVENTS.labels(event).inc()
     log.warning(event, extra={"security_event": event, **fields})
 
 

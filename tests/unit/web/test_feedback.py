@@ -1,0 +1,37 @@
+"""What the web layer shows when something fails."""
+
+from __future__ import annotations
+
+import json
+
+from aixplore.core.errors import NotAuthenticated, PermissionDenied
+from aixplore.web.accounts.state import safe_next
+from aixplore.web.feedback import answer_error, backend_exception_handler, pick
+
+
+def _text(spec) -> str:
+    return json.dumps(spec.args, default=str)
+
+
+def test_unexpected_errors_show_a_calm_toast_without_details() -> None:
+    spec = backend_exception_handler(RuntimeError("password=hunter2 at /srv/app.py line 12"))
+    text = _text(spec)
+    assert "went wrong on our side" in text
+    assert "hunter2" not in text and "app.py" not in text and "RuntimeError" not in text
+
+
+def test_signed_out_refusals_send_to_sign_in_and_others_only_toast() -> None:
+    events = answer_error(NotAuthenticated("Sign in to continue."), next_path="/admin")
+    assert any("/login?next=/admin" in _text(e) for e in events)
+    assert len(answer_error(PermissionDenied("no"))) == 1
+
+
+def test_pick_keeps_only_named_fields_and_passes_non_dicts_on() -> None:
+    assert pick({"email": "a", "field-email": "a", "role": "admin"}, "email") == {"email": "a"}
+    assert pick("junk", "email") == "junk"
+
+
+def test_next_path_never_leaves_the_site() -> None:
+    assert safe_next("/settings/security") == "/settings/security"
+    for bad in ["//evil.example", "https://evil.example", "/\\evil", None, 5, "/" + "a" * 400]:
+        assert safe_next(bad) == "/profile"
