@@ -16,6 +16,7 @@ PUBLIC_PAGES = [
     "/login",
     "/signup",
     "/forgot-password",
+    "/reset-password?token=nope-nope-nope-nope",
     "/verify?token=nope-nope-nope-nope",
     "/no-such-page",
 ]
