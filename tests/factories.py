@@ -55,3 +55,33 @@ def outbox_link(db: Session, email: str, path: str) -> str:
             if f"{path}?token=" in word:
                 return word.split("token=", 1)[1]
     raise AssertionError(f"no {path} link mailed to {email}")
+
+
+def make_solution(
+    owner_email: str,
+    *,
+    name: str = "Summarizer Pro",
+    tagline: str = "Summaries of long documents in seconds",
+    description: str = "Turns long reports into short, faithful summaries with citations.",
+    category: str = "text-generation",
+    pricing: str = "free",
+    tags: list[str] | None = None,
+    publish: bool = True,
+):
+    """A solution created (and published) through the services by the owner's session."""
+    from aixplore.domain.solutions import services as solutions
+
+    actor = actor_for(sign_in(owner_email))
+    data = {
+        "name": name,
+        "tagline": tagline,
+        "description": description,
+        "category": category,
+        "pricing": pricing,
+        "tags": tags if tags is not None else ["summarization", "nlp"],
+    }
+    with session_scope() as db:
+        created = solutions.do_create_solution(db, actor, data)
+        if publish:
+            created = solutions.do_set_status(db, actor, created.slug, "published")
+    return created

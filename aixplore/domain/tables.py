@@ -2,5 +2,11 @@
 
 from aixplore.domain.accounts import models as accounts_models
 from aixplore.domain.mail import models as mail_models
+from aixplore.domain.reviews import models as reviews_models
+from aixplore.domain.solutions import models as solutions_models
 
-__all__ = ["accounts_models", "mail_models"]
+__all__ = ["accounts_models", "mail_models", "reviews_models", "solutions_models"]
+
+# Objects the migrations create per engine that SQLModel does not model (full-text search):
+# SQLite FTS5 tables and PostgreSQL's generated tsvector column and its indexes.
+SEARCH_OBJECTS = ("solution_fts", "search_vector", "ix_solution_search", "ix_solution_name_trgm")

@@ -1,0 +1,424 @@
+"""Search and facets over published solutions, on the database's own full-text engine.
+
+SQLite: an FTS5 index (porter stemming, bm25 ranking) kept in sync by triggers, and its
+vocabulary for typo correction. PostgreSQL: a generated, weighted tsvector column (GIN) plus
+pg_trgm similarity on names for typos. Both sit behind ``search()``; the schema for each is
+in the migrations, so no service or page maintains an index by hand.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import Integer, Select, and_, cast, func, literal_column, text
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session, col, select
+
+from aixplore.core.errors import ValidationFailed
+from aixplore.domain.accounts.models import User
+from aixplore.domain.solutions.models import (
+    Category,
+    Pricing,
+    Solution,
+    SolutionCard,
+    SolutionStatus,
+    SolutionTag,
+)
+from aixplore.domain.solutions.services import PRICING_LABELS, cards_for
+
+MAX_PAGE = 500
+TRENDING_DAYS = 3.0
+# Bayesian prior for "top rated": a few reviews cannot outrank many good ones.
+PRIOR_MEAN, PRIOR_WEIGHT = 3.5, 5
+
+
+class SortBy(enum.StrEnum):
+    """Orders a search can take."""
+
+    RELEVANCE = "relevance"
+    RATING = "rating"
+    REVIEWS = "reviews"
+    TRENDING = "trending"
+    NEWEST = "newest"
+
+
+SORT_LABELS = {
+    SortBy.RELEVANCE: "Best match",
+    SortBy.RATING: "Top rated",
+    SortBy.REVIEWS: "Most reviewed",
+    SortBy.TRENDING: "Trending",
+    SortBy.NEWEST: "Newest",
+}
+
+
+class SearchQuery(BaseModel):
+    """A search, exactly as the URL (and the API) carry it."""
+
+    model_config = ConfigDict(extra="forbid")
+    q: str = Field(default="", max_length=200)
+    category: str = Field(default="", max_length=60)
+    pricing: list[Pricing] = Field(default_factory=list, max_length=4)
+    tags: list[str] = Field(default_factory=list, max_length=5)
+    min_rating: int = Field(default=0, ge=0, le=5)
+    verified: bool = False
+    sort: SortBy = SortBy.RELEVANCE
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    per_page: int = Field(default=24, ge=1, le=50)
+
+    @field_validator("q")
+    @classmethod
+    def _q(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        return sorted({" ".join(t.lower().split())[:30] for t in value if t.strip()})
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> SearchQuery:
+        """Parse URL query parameters; any bad value is refused with a clear message."""
+
+        def many(key: str) -> list[str]:
+            raw = params.get(key, "")
+            if isinstance(raw, list):
+                return [str(v) for v in raw if str(v)]
+            return [v for v in str(raw).split(",") if v]
+
+        data: dict[str, Any] = {
+            "q": str(params.get("q", "")),
+            "category": str(params.get("category", "")),
+            "pricing": many("pricing"),
+            "tags": many("tags"),
+            "verified": str(params.get("verified", "")).lower() in {"1", "true", "yes"},
+        }
+        for key in ("min_rating", "page", "per_page"):
+            if params.get(key) not in (None, ""):
+                data[key] = params[key]
+        if params.get("sort"):
+            data["sort"] = params["sort"]
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = str(first["loc"][0]) if first.get("loc") else "search"
+            raise ValidationFailed(
+                f"Invalid search ({where}): {first['msg']}.", field=where
+            ) from exc
+
+    def to_params(self, **changes: Any) -> dict[str, str]:
+        """Canonical URL parameters (defaults left out), with ``changes`` applied."""
+        merged = self.model_copy(update=changes)
+        out: dict[str, str] = {}
+        if merged.q:
+            out["q"] = merged.q
+        if merged.category:
+            out["category"] = merged.category
+        if merged.pricing:
+            out["pricing"] = ",".join(p.value for p in merged.pricing)
+        if merged.tags:
+            out["tags"] = ",".join(merged.tags)
+        if merged.min_rating:
+            out["min_rating"] = str(merged.min_rating)
+        if merged.verified:
+            out["verified"] = "1"
+        if merged.sort != SortBy.RELEVANCE:
+            out["sort"] = merged.sort.value
+        if merged.page != 1:
+            out["page"] = str(merged.page)
+        if merged.per_page != 24:
+            out["per_page"] = str(merged.per_page)
+        return out
+
+
+class FacetCount(BaseModel):
+    """One value of a facet with its count under the other filters."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchPage(BaseModel):
+    """One page of results with facets."""
+
+    query: SearchQuery
+    items: list[SolutionCard]
+    total: int
+    pages: int
+    facets: dict[str, list[FacetCount]]
+    corrected_q: str = ""
+
+
+# ---- Text matching per engine ----
+
+_WORD = re.compile(r"[\w]+", re.UNICODE)
+
+
+def _terms(q: str) -> list[str]:
+    return [t.lower() for t in _WORD.findall(q)][:12]
+
+
+def _fts5_expression(terms: list[str]) -> str:
+    # Each term is a quoted string with a prefix star: no FTS5 syntax can be injected.
+    return " AND ".join(f'"{t}"*' for t in terms)
+
+
+def _sqlite_matches(session: Session, terms: list[str]) -> Any:
+    """A (solution_id, score) subquery; higher score is better."""
+    return (
+        select(
+            literal_column("solution_fts.rowid").label("solution_id"),
+            (-func.bm25(text("solution_fts"), 10.0, 4.0, 1.0, 8.0)).label("score"),
+        )
+        .select_from(text("solution_fts"))
+        .where(text("solution_fts MATCH :fts").bindparams(fts=_fts5_expression(terms)))
+        .subquery()
+    )
+
+
+def _sqlite_correct(session: Session, terms: list[str]) -> list[str]:
+    """Replace unknown terms by the closest indexed word (typo tolerance on SQLite)."""
+    corrected = []
+    for term in terms:
+        if len(term) < 3:
+            corrected.append(term)
+            continue
+        known = session.exec(
+            text("SELECT 1 FROM solution_fts_vocab WHERE term = :t").bindparams(t=term)  # type: ignore[call-overload]
+        ).first()
+        if known is not None:
+            corrected.append(term)
+            continue
+        rows = session.exec(
+            text(  # type: ignore[call-overload]
+                "SELECT term FROM solution_fts_vocab WHERE term >= :lo AND term < :hi "
+                "AND length(term) BETWEEN :a AND :b ORDER BY doc DESC LIMIT 4000"
+            ).bindparams(lo=term[0], hi=chr(ord(term[0]) + 1), a=len(term) - 2, b=len(term) + 2)
+        ).all()
+        match = difflib.get_close_matches(term, [r[0] for r in rows], n=1, cutoff=0.75)
+        corrected.append(match[0] if match else term)
+    return corrected
+
+
+def _pg_matches(q: str) -> Any:
+    tsq = func.websearch_to_tsquery("english", q)
+    vector = text("solution.search_vector")
+    similarity = func.similarity(col(Solution.name), q)
+    return (
+        select(
+            col(Solution.id).label("solution_id"),
+            (func.coalesce(func.ts_rank_cd(vector, tsq), 0) + similarity).label("score"),
+        )
+        .where(
+            text(
+                "solution.search_vector @@ websearch_to_tsquery('english', :q) OR solution.name % :q"
+            ).bindparams(q=q)
+        )
+        .subquery()
+    )
+
+
+# ---- Filters and facets ----
+
+
+def _filters(query: SearchQuery, *, skip: str = "") -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [col(Solution.status) == SolutionStatus.PUBLISHED]
+    if query.category and skip != "category":
+        conditions.append(
+            col(Solution.category_id).in_(
+                select(Category.id).where(Category.slug == query.category)
+            )
+        )
+    if query.pricing and skip != "pricing":
+        conditions.append(col(Solution.pricing).in_(query.pricing))
+    if query.tags and skip != "tags":
+        having_all = (
+            select(SolutionTag.solution_id)
+            .where(col(SolutionTag.tag).in_(query.tags))
+            .group_by(col(SolutionTag.solution_id))
+            .having(func.count() == len(query.tags))
+        )
+        conditions.append(col(Solution.id).in_(having_all))
+    if query.min_rating and skip != "min_rating":
+        conditions.append(col(Solution.rating_avg) >= query.min_rating)
+    if query.verified and skip != "verified":
+        conditions.append(
+            col(Solution.owner_id).in_(
+                select(User.id).where(col(User.verified_publisher_at).is_not(None))
+            )
+        )
+    return conditions
+
+
+def _base(matches: Any, query: SearchQuery, *, skip: str = "") -> Select:
+    stmt = select(Solution.id).where(and_(*_filters(query, skip=skip)))
+    if matches is not None:
+        stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
+    return stmt
+
+
+def _facets(session: Session, matches: Any, query: SearchQuery) -> dict[str, list[FacetCount]]:
+    def ids(skip: str) -> Any:
+        return _base(matches, query, skip=skip).subquery()
+
+    cat_ids = ids("category")
+    categories = session.exec(select(Category).order_by(col(Category.position))).all()
+    cat_counts = dict(
+        session.exec(
+            select(Solution.category_id, func.count())
+            .where(col(Solution.id).in_(select(cat_ids.c.id)))
+            .group_by(col(Solution.category_id))
+        ).all()
+    )
+    price_ids = ids("pricing")
+    price_counts = dict(
+        session.exec(
+            select(Solution.pricing, func.count())
+            .where(col(Solution.id).in_(select(price_ids.c.id)))
+            .group_by(col(Solution.pricing))
+        ).all()
+    )
+    tag_ids = ids("tags")
+    tag_rows = session.exec(
+        select(SolutionTag.tag, func.count().label("n"))
+        .where(col(SolutionTag.solution_id).in_(select(tag_ids.c.id)))
+        .group_by(col(SolutionTag.tag))
+        .order_by(text("n DESC"), col(SolutionTag.tag))
+        .limit(15)
+    ).all()
+    tag_counts = dict(tag_rows)
+    for tag in query.tags:
+        tag_counts.setdefault(tag, 0)
+    rating_ids = ids("min_rating")
+    rating_buckets = session.exec(
+        select(
+            *[func.sum(cast(col(Solution.rating_avg) >= n, Integer)) for n in (4, 3, 2, 1)]
+        ).where(col(Solution.id).in_(select(rating_ids.c.id)))
+    ).one()
+    verified_ids = ids("verified")
+    verified_count = session.exec(
+        select(func.count())
+        .select_from(Solution)
+        .join(User, col(User.id) == col(Solution.owner_id))
+        .where(
+            col(Solution.id).in_(select(verified_ids.c.id)),
+            col(User.verified_publisher_at).is_not(None),
+        )
+    ).one()
+    return {
+        "category": [
+            FacetCount(
+                value=c.slug,
+                label=c.name,
+                count=cat_counts.get(c.id or 0, 0),
+                selected=c.slug == query.category,
+            )
+            for c in categories
+        ],
+        "pricing": [
+            FacetCount(
+                value=p.value,
+                label=PRICING_LABELS[p],
+                count=price_counts.get(p, 0),
+                selected=p in query.pricing,
+            )
+            for p in Pricing
+        ],
+        "tags": [
+            FacetCount(value=t, label=t, count=n, selected=t in query.tags)
+            for t, n in tag_counts.items()
+        ],
+        "min_rating": [
+            FacetCount(
+                value=str(n), label=f"{n}+ stars", count=int(c or 0), selected=query.min_rating == n
+            )
+            for n, c in zip((4, 3, 2, 1), rating_buckets, strict=True)
+        ],
+        "verified": [
+            FacetCount(
+                value="1",
+                label="Verified publishers",
+                count=int(verified_count),
+                selected=query.verified,
+            )
+        ],
+    }
+
+
+def _order(query: SearchQuery, matches: Any) -> list[Any]:
+    bayes = (col(Solution.rating_avg) * col(Solution.rating_count) + PRIOR_MEAN * PRIOR_WEIGHT) / (
+        col(Solution.rating_count) + PRIOR_WEIGHT
+    )
+    if query.sort == SortBy.RELEVANCE and matches is not None:
+        return [matches.c.score.desc(), bayes.desc(), col(Solution.id).desc()]
+    if query.sort in (SortBy.RATING, SortBy.RELEVANCE):
+        return [bayes.desc(), col(Solution.rating_count).desc(), col(Solution.id).desc()]
+    if query.sort == SortBy.REVIEWS:
+        return [col(Solution.rating_count).desc(), col(Solution.id).desc()]
+    if query.sort == SortBy.TRENDING:
+        return [col(Solution.trending_score).desc(), col(Solution.id).desc()]
+    return [col(Solution.published_at).desc(), col(Solution.id).desc()]
+
+
+def search(session: Session, query: SearchQuery, *, with_facets: bool = True) -> SearchPage:
+    """Run one search: matching, filters, facets, order and a page of cards."""
+    engine = session.get_bind().dialect.name
+    terms = _terms(query.q)
+    matches = None
+    corrected = ""
+    if terms:
+        if engine == "sqlite":
+            matches = _sqlite_matches(session, terms)
+            if _count(session, matches, query) == 0:
+                fixed = _sqlite_correct(session, terms)
+                if fixed != terms:
+                    matches = _sqlite_matches(session, fixed)
+                    corrected = " ".join(fixed)
+        else:
+            matches = _pg_matches(query.q)
+    total = _count(session, matches, query)
+    pages = max(1, math.ceil(total / query.per_page))
+    stmt = select(Solution).where(and_(*_filters(query)))
+    if matches is not None:
+        stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
+    rows = session.exec(
+        stmt.order_by(*_order(query, matches))
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
+    ).all()
+    return SearchPage(
+        query=query,
+        items=cards_for(session, list(rows)),
+        total=total,
+        pages=pages,
+        facets=_facets(session, matches, query) if with_facets else {},
+        corrected_q=corrected,
+    )
+
+
+def _count(session: Session, matches: Any, query: SearchQuery) -> int:
+    sub = _base(matches, query).subquery()
+    return int(session.exec(select(func.count()).select_from(sub)).one())
+
+
+def bump_trending(solution: Solution, at_epoch_days: float, weight: float = 1.0) -> None:
+    """Add activity to the trending key (log-sum-exp of activity times, decaying in 3 days).
+
+    Ordering by this key equals ordering by the exponentially decayed activity sum at any
+    moment, so it never needs recomputing as time passes.
+    """
+    bump = at_epoch_days / TRENDING_DAYS + math.log(weight)
+    current = solution.trending_score
+    if current == 0.0:
+        solution.trending_score = bump
+    else:
+        high, low = max(current, bump), min(current, bump)
+        solution.trending_score = high + math.log1p(math.exp(low - high))
