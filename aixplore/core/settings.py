@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET_KEY
     base_url: str = "http://localhost:3000"
     data_dir: Path = PROJECT_ROOT / "data"
+    media_dir: Path | None = None  # uploaded images; default: <data_dir>/media
 
     # Mail: SMTP when smtp_host is set, otherwise mails stay in the outbox table and the log.
     mail_from: str = "AiXplore <no-reply@aixplore.local>"
@@ -79,6 +80,11 @@ class Settings(BaseSettings):
             )
             raise ValueError(msg)
         return self
+
+    @property
+    def media_root(self) -> Path:
+        """Where uploaded images are stored (served under /media)."""
+        return self.media_dir or self.data_dir / "media"
 
     @property
     def is_sqlite(self) -> bool:

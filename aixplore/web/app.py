@@ -14,12 +14,25 @@ from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
 from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
 from aixplore.web.accounts import pages as account_pages
 from aixplore.web.accounts.state import LoginState, ProfileState, SecurityState, VerifyState
+from aixplore.web.admin.moderation import ModerationState, moderation_page
 from aixplore.web.admin.pages import admin_page
 from aixplore.web.admin.state import AdminUsersState
 from aixplore.web.errors import error_boundary
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
 from aixplore.web.session import SessionState
+from aixplore.web.solutions.browse import (
+    CategoriesState,
+    PublisherState,
+    categories_page,
+    publisher_page,
+)
+from aixplore.web.solutions.catalog_page import catalog_page
+from aixplore.web.solutions.catalog_state import CatalogState
+from aixplore.web.solutions.detail_page import solution_page
+from aixplore.web.solutions.detail_state import SolutionPageState
+from aixplore.web.solutions.publish_page import publish_page
+from aixplore.web.solutions.publish_state import PublishState
 
 configure_logging()
 
@@ -97,5 +110,48 @@ app.add_page(
 )
 app.add_page(
     admin_page, route="/admin", title="Admin · AiXplore", on_load=[guard, AdminUsersState.load]
+)
+app.add_page(
+    catalog_page,
+    route="/solutions",
+    title="AI solutions · AiXplore",
+    description=DESCRIPTION,
+    on_load=CatalogState.load,
+)
+app.add_page(
+    solution_page,
+    route="/solutions/[slug]",
+    title="Solution · AiXplore",
+    on_load=[refresh, SolutionPageState.load],
+)
+app.add_page(
+    categories_page,
+    route="/categories",
+    title="Categories · AiXplore",
+    on_load=CategoriesState.load,
+)
+app.add_page(
+    publisher_page,
+    route="/publishers/[publisher_id]",
+    title="Publisher · AiXplore",
+    on_load=PublisherState.load,
+)
+app.add_page(
+    publish_page,
+    route="/publish",
+    title="Publish a solution · AiXplore",
+    on_load=[guard, PublishState.load],
+)
+app.add_page(
+    publish_page,
+    route="/publish/[slug]",
+    title="Edit listing · AiXplore",
+    on_load=[guard, PublishState.load],
+)
+app.add_page(
+    moderation_page,
+    route="/admin/moderation",
+    title="Moderation · AiXplore",
+    on_load=[guard, ModerationState.load],
 )
 app.add_page(not_found_page, route="404", title="Page not found · AiXplore", on_load=refresh)

@@ -82,7 +82,7 @@ def card_form(title: str, subtitle: str, *children: rx.Component | rx.Var) -> rx
     )
 
 
-def link_button(label: str, href: str, **props) -> rx.Component:
+def link_button(label: str, href: str | rx.Var[str], **props) -> rx.Component:
     """A link that looks like a button (one focusable element, not a button inside a link)."""
     return rx.button(
         rx.link(label, href=href, underline="none", color="inherit"), as_child=True, **props

@@ -10,7 +10,9 @@ from aixplore.web.components import link_button
 from aixplore.web.session import SessionState
 
 NAV_LINKS: list[tuple[str, str]] = [
-    ("Home", "/"),
+    ("Solutions", "/solutions"),
+    ("Categories", "/categories"),
+    ("Publish", "/publish"),
     ("About", "/about"),
 ]
 
@@ -49,9 +51,17 @@ def _account_menu() -> rx.Component:
         rx.menu.content(
             rx.menu.item("Profile", on_click=rx.redirect("/profile")),
             rx.menu.item("Security and sessions", on_click=rx.redirect("/settings/security")),
+            rx.menu.item(
+                "My solutions",
+                on_click=rx.redirect(SessionState.publisher_href),
+            ),
             rx.cond(
                 SessionState.is_admin,
-                rx.menu.item("Admin", on_click=rx.redirect("/admin")),
+                rx.menu.item("Admin: users", on_click=rx.redirect("/admin")),
+            ),
+            rx.cond(
+                SessionState.is_admin,
+                rx.menu.item("Admin: moderation", on_click=rx.redirect("/admin/moderation")),
             ),
             rx.menu.separator(),
             rx.menu.item("Sign out", color="red", on_click=SessionState.sign_out),
@@ -122,7 +132,19 @@ def _drawer() -> rx.Component:
                             ),
                             rx.cond(
                                 SessionState.is_admin,
-                                rx.drawer.close(rx.link("Admin", href="/admin", underline="none")),
+                                rx.drawer.close(
+                                    rx.link("Admin: users", href="/admin", underline="none")
+                                ),
+                            ),
+                            rx.cond(
+                                SessionState.is_admin,
+                                rx.drawer.close(
+                                    rx.link(
+                                        "Admin: moderation",
+                                        href="/admin/moderation",
+                                        underline="none",
+                                    )
+                                ),
                             ),
                             rx.drawer.close(
                                 rx.button(

@@ -40,6 +40,11 @@ class SessionState(rx.State):
         return self.viewer_role == "platform_admin"
 
     @rx.var
+    def publisher_href(self) -> str:
+        """The viewer's publisher page."""
+        return f"/publishers/{self.viewer_id}"
+
+    @rx.var
     def viewer_initials(self) -> str:
         """Up to two initials for the avatar."""
         parts = self.viewer_name.split()

@@ -371,3 +371,14 @@ PRICING_LABELS = {
     Pricing.PAID: "Paid",
     Pricing.ENTERPRISE: "Enterprise",
 }
+
+
+def list_featured(session: Session, limit: int = 6) -> list[SolutionCard]:
+    """Editors' picks among published solutions."""
+    rows = session.exec(
+        select(Solution)
+        .where(Solution.status == SolutionStatus.PUBLISHED, col(Solution.featured).is_(True))
+        .order_by(col(Solution.rating_avg).desc(), col(Solution.id))
+        .limit(limit)
+    ).all()
+    return cards_for(session, list(rows))

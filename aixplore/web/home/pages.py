@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from aixplore.core.db import session_scope
 from aixplore.domain.accounts import services as accounts
+from aixplore.domain.solutions import services as solutions
+from aixplore.domain.solutions.search import SearchQuery, SortBy, search
 from aixplore.web.components import link_button
 from aixplore.web.layout import page
 from aixplore.web.session import SessionState
+from aixplore.web.solutions.components import card_grid
 
 PILLARS: list[tuple[str, str, str]] = [
     (
@@ -51,15 +56,47 @@ PILLARS: list[tuple[str, str, str]] = [
 
 
 class HomeState(rx.State):
-    """Figures shown on the home page."""
+    """Figures and discovery sections shown on the home page."""
 
     members: int = 0
+    featured: list[dict[str, Any]] = []
+    trending: list[dict[str, Any]] = []
+    newest: list[dict[str, Any]] = []
+    top_rated: list[dict[str, Any]] = []
 
     @rx.event
     def load(self) -> None:
-        """Count the community."""
+        """Count the community and fill the sections."""
+
+        def cards(sort: SortBy) -> list[dict[str, Any]]:
+            page = search(db, SearchQuery(sort=sort, per_page=6), with_facets=False)
+            return [c.model_dump(mode="json") for c in page.items]
+
         with session_scope() as db:
             self.members = accounts.count_users(db)
+            self.featured = [c.model_dump(mode="json") for c in solutions.list_featured(db)]
+            self.trending = cards(SortBy.TRENDING)
+            self.newest = cards(SortBy.NEWEST)
+            self.top_rated = cards(SortBy.RATING)
+
+
+def _section(title: str, cards: Any, href: str) -> rx.Component:
+    return rx.cond(
+        cards.length() > 0,  # type: ignore[attr-defined]
+        rx.vstack(
+            rx.flex(
+                rx.heading(title, size="6", as_="h2"),
+                rx.spacer(),
+                rx.link("See all", href=href, size="2"),
+                width="100%",
+                align="center",
+            ),
+            card_grid(cards),
+            spacing="3",
+            width="100%",
+            margin_bottom="2.5em",
+        ),
+    )
 
 
 def _pillar(icon: str, title: str, text: str) -> rx.Component:
@@ -96,12 +133,13 @@ def home_page() -> rx.Component:
         rx.cond(
             SessionState.signed_in,
             rx.hstack(
-                link_button("Your profile", "/profile", size="3"),
+                link_button("Browse solutions", "/solutions", size="3"),
+                link_button("Publish a solution", "/publish", size="3", variant="outline"),
                 wrap="wrap",
             ),
             rx.hstack(
-                link_button("Create a free account", "/signup", size="3"),
-                link_button("Sign in", "/login", size="3", variant="outline"),
+                link_button("Browse solutions", "/solutions", size="3"),
+                link_button("Create a free account", "/signup", size="3", variant="outline"),
                 wrap="wrap",
             ),
         ),
@@ -119,6 +157,10 @@ def home_page() -> rx.Component:
     return page(
         "AiXplore",
         hero,
+        _section("Editors' picks", HomeState.featured, "/solutions?sort=rating"),
+        _section("Trending", HomeState.trending, "/solutions?sort=trending"),
+        _section("Top rated", HomeState.top_rated, "/solutions?sort=rating"),
+        _section("New", HomeState.newest, "/solutions?sort=newest"),
         rx.heading("What AiXplore brings together", size="6", as_="h2", margin_bottom="0.75em"),
         rx.grid(
             *[_pillar(*p) for p in PILLARS],

@@ -1,0 +1,200 @@
+"""/admin/moderation: the queue of reported reviews (platform admins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from aixplore.core.db import session_scope
+from aixplore.core.errors import DomainError
+from aixplore.domain.reviews import services as reviews
+from aixplore.web.feedback import answer_error, toast_ok
+from aixplore.web.layout import page
+from aixplore.web.session import current_actor
+
+
+class ModerationState(rx.State):
+    """Reports by status; every action re-checks the admin in the service layer."""
+
+    reports: list[dict[str, Any]] = []
+    status: str = "open"
+    allowed: bool = False
+    _notes: dict[int, str] = {}
+
+    async def _reload(self) -> None:
+        actor = await current_actor(self)
+        with session_scope() as db:
+            rows = reviews.list_reports(db, actor, status=self.status)
+        self.reports = [
+            {**r.model_dump(mode="json"), "date": r.created_at.strftime("%d %b %Y %H:%M")}
+            for r in rows
+        ]
+        self.allowed = True
+
+    @rx.event
+    async def load(self):
+        """Open the queue."""
+        self.status = "open"
+        try:
+            await self._reload()
+        except DomainError as exc:
+            self.allowed, self.reports = False, []
+            return answer_error(exc, next_path="/admin/moderation")
+        return None
+
+    @rx.event
+    async def show(self, status: str | list[str]):
+        """Switch between open, actioned and dismissed reports."""
+        if not isinstance(status, str) or status not in ("open", "actioned", "dismissed"):
+            return answer_error(DomainError("Unknown status."))
+        self.status = status
+        try:
+            await self._reload()
+        except DomainError as exc:
+            return answer_error(exc, next_path="/admin/moderation")
+        return None
+
+    @rx.event
+    def set_note(self, report_id: int, note: str) -> None:
+        """Remember the note typed for a report (sent with the action)."""
+        if isinstance(report_id, int) and isinstance(note, str):
+            self._notes[report_id] = note[:500]
+
+    @rx.event
+    async def moderate(self, report_id: int, action: str):
+        """Hide the review, dismiss the report, or restore a hidden review, with the note."""
+        note = self._notes.pop(report_id, "") if isinstance(report_id, int) else ""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                reviews.do_moderate(db, actor, report_id, action, note)
+            await self._reload()
+        except DomainError as exc:
+            return answer_error(exc, next_path="/admin/moderation")
+        return toast_ok(
+            {
+                "hide": "Review hidden.",
+                "dismiss": "Report dismissed.",
+                "restore": "Review restored.",
+            }.get(action, "Done.")
+        )
+
+
+def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
+    rid = r["id"].to(int)
+
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.badge(r["reason_label"], color_scheme="red"),
+                rx.text(
+                    "on ",
+                    rx.link(r["solution_name"], href="/solutions/" + r["solution_slug"].to(str)),
+                    size="2",
+                ),
+                rx.text(
+                    "by ",
+                    r["reporter_name"],
+                    " · ",
+                    r["date"],
+                    size="1",
+                    color=rx.color("gray", 11),
+                ),
+                wrap="wrap",
+                align="center",
+            ),
+            rx.cond(
+                r["note"] != "",
+                rx.text("“", r["note"], "”", size="2", style={"fontStyle": "italic"}),
+            ),
+            rx.box(
+                rx.text(r["review_rating"], "★ ", rx.text.strong(r["review_title"]), size="2"),
+                rx.text(r["review_body"], size="2", white_space="pre-wrap"),
+                rx.cond(r["review_hidden"], rx.badge("Hidden", color_scheme="gray")),
+                padding="0.6em",
+                background=rx.color("gray", 2),
+                border_radius="8px",
+                width="100%",
+            ),
+            rx.flex(
+                rx.input(
+                    placeholder="Note for the log (optional)",
+                    max_length=500,
+                    aria_label="Moderation note",
+                    flex="1",
+                    min_width="200px",
+                    on_blur=lambda v: ModerationState.set_note(rid, v),
+                ),  # type: ignore[call-arg]
+                rx.cond(
+                    r["review_hidden"],
+                    rx.button(
+                        "Restore review",
+                        type="button",
+                        size="2",
+                        variant="soft",
+                        color_scheme="green",
+                        on_click=ModerationState.moderate(rid, "restore"),
+                    ),  # type: ignore[call-arg]
+                    rx.hstack(
+                        rx.button(
+                            "Hide review",
+                            type="button",
+                            size="2",
+                            variant="soft",
+                            color_scheme="red",
+                            on_click=ModerationState.moderate(rid, "hide"),
+                        ),  # type: ignore[call-arg]
+                        rx.button(
+                            "Dismiss report",
+                            type="button",
+                            size="2",
+                            variant="soft",
+                            on_click=ModerationState.moderate(rid, "dismiss"),
+                        ),  # type: ignore[call-arg]
+                    ),
+                ),
+                gap="2",
+                wrap="wrap",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def moderation_page() -> rx.Component:
+    """The moderation queue."""
+    return page(
+        "Moderation",
+        rx.cond(
+            ModerationState.allowed,
+            rx.vstack(
+                rx.heading("Reported reviews", as_="h1", size="7"),
+                rx.segmented_control.root(
+                    rx.segmented_control.item("Open", value="open"),
+                    rx.segmented_control.item("Hidden", value="actioned"),
+                    rx.segmented_control.item("Dismissed", value="dismissed"),
+                    value=ModerationState.status,
+                    on_change=ModerationState.show,
+                    aria_label="Which reports",
+                ),
+                rx.cond(
+                    ModerationState.reports.length() > 0,  # type: ignore[attr-defined]
+                    rx.vstack(
+                        rx.foreach(ModerationState.reports, _report), spacing="3", width="100%"
+                    ),
+                    rx.text("Nothing here. Thank you for keeping the reviews honest."),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.vstack(
+                rx.heading("Moderation", as_="h1", size="7"),
+                rx.text("This area is for platform admins."),
+            ),
+        ),
+    )

@@ -1,0 +1,257 @@
+"""/solutions: search box, facets (a drawer on phones), sort, results and paging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from aixplore.web.components import link_button
+from aixplore.web.layout import page
+from aixplore.web.solutions.catalog_state import CATALOG, CatalogState
+from aixplore.web.solutions.components import card_grid
+
+FACET_TITLES = [
+    ("category", "Category"),
+    ("pricing", "Pricing"),
+    ("min_rating", "Rating"),
+    ("verified", "Publisher"),
+    ("tags", "Tags"),
+]
+
+
+def _facet_value(item: ObjectVar[dict[str, Any]]) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon(
+                rx.cond(item["selected"], "square-check", "square"),
+                size=16,
+                aria_hidden="true",
+            ),
+            rx.text(item["label"], size="2", weight=rx.cond(item["selected"], "bold", "regular")),
+            rx.spacer(),
+            rx.text(item["count"], size="1", color=rx.color("gray", 11)),
+            width="100%",
+            align="center",
+            spacing="2",
+        ),
+        href=item["href"],
+        underline="none",
+        color=rx.color("gray", 12),
+        aria_current=rx.cond(item["selected"], "true", "false"),
+        width="100%",
+    )
+
+
+def _facets() -> rx.Component:
+    groups = [
+        rx.cond(
+            CatalogState.facets[name].length() > 0,  # type: ignore[attr-defined]
+            rx.vstack(
+                rx.heading(title, size="2", as_="h3", color=rx.color("gray", 11)),
+                rx.foreach(CatalogState.facets[name], _facet_value),
+                spacing="2",
+                width="100%",
+            ),
+        )
+        for name, title in FACET_TITLES
+    ]
+    return rx.vstack(*groups, spacing="5", width="100%")
+
+
+def _search_bar() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            rx.el.label("Search solutions", html_for="catalog-q", class_name="sr-only"),
+            rx.input(
+                rx.input.slot(rx.icon("search", size=16)),
+                id="catalog-q",
+                name="q",
+                key=CatalogState.q,
+                default_value=CatalogState.q,
+                placeholder="Search by task, name or tag",
+                max_length=200,
+                size="3",
+                width="100%",
+                type="search",
+            ),
+            rx.button("Search", type="submit", size="3"),
+            width="100%",
+        ),
+        on_submit=CatalogState.submit_search,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _toolbar() -> rx.Component:
+    filters_drawer = rx.drawer.root(
+        rx.drawer.trigger(
+            rx.button(rx.icon("sliders-horizontal", size=16), "Filters", variant="soft")
+        ),
+        rx.drawer.overlay(z_index="50"),
+        rx.drawer.portal(
+            rx.drawer.content(
+                rx.vstack(
+                    rx.hstack(
+                        rx.heading("Filters", size="4"),
+                        rx.spacer(),
+                        rx.drawer.close(
+                            rx.icon_button(
+                                rx.icon("x", size=18), variant="ghost", aria_label="Close filters"
+                            )
+                        ),
+                        width="100%",
+                    ),
+                    _facets(),
+                    spacing="4",
+                    width="100%",
+                ),
+                padding="1.25em",
+                width="min(85vw, 340px)",
+                height="100%",
+                overflow_y="auto",
+                background_color=rx.color("gray", 1),
+                top="0",
+                left="0",
+                z_index="60",
+            )
+        ),
+        direction="left",
+    )
+    return rx.flex(
+        rx.text(
+            rx.text.strong(CatalogState.total),
+            " solutions",
+            size="2",
+            color=rx.color("gray", 11),
+            role="status",
+        ),
+        rx.spacer(),
+        rx.mobile_and_tablet(filters_drawer),
+        rx.hstack(
+            rx.el.label("Sort by", html_for="catalog-sort", size="2", class_name="field-label"),
+            rx.select.root(
+                rx.select.trigger(id="catalog-sort", aria_label="Sort by"),
+                rx.select.content(
+                    rx.foreach(
+                        CatalogState.sort_options,
+                        lambda o: rx.select.item(o[1], value=o[0]),
+                    )
+                ),
+                value=CatalogState.sort,
+                on_change=CatalogState.set_sort,
+            ),
+            align="center",
+            spacing="2",
+        ),
+        align="center",
+        gap="3",
+        wrap="wrap",
+        width="100%",
+    )
+
+
+def _chips() -> rx.Component:
+    return rx.cond(
+        CatalogState.active_filters.length() > 0,  # type: ignore[attr-defined]
+        rx.flex(
+            rx.foreach(
+                CatalogState.active_filters,
+                lambda chip: rx.link(
+                    rx.badge(chip["label"], rx.icon("x", size=12), size="2", variant="surface"),
+                    href=chip["href"],
+                    underline="none",
+                    aria_label="Remove filter " + chip["label"].to(str),
+                ),
+            ),
+            rx.link("Clear all", href=CATALOG, size="2"),
+            gap="2",
+            wrap="wrap",
+            align="center",
+        ),
+    )
+
+
+def _paging() -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            CatalogState.prev_href != "",
+            link_button("Previous", CatalogState.prev_href, variant="soft"),
+            rx.button("Previous", variant="soft", disabled=True),
+        ),
+        rx.text("Page ", CatalogState.page, " of ", CatalogState.pages, size="2"),
+        rx.cond(
+            CatalogState.next_href != "",
+            link_button("Next", CatalogState.next_href, variant="soft"),
+            rx.button("Next", variant="soft", disabled=True),
+        ),
+        justify="center",
+        align="center",
+        width="100%",
+        padding_top="1em",
+    )
+
+
+def catalog_page() -> rx.Component:
+    """The searchable catalog."""
+    return page(
+        "Solutions",
+        rx.vstack(
+            rx.heading("AI solutions", as_="h1", size="8"),
+            _search_bar(),
+            rx.cond(
+                CatalogState.corrected_q != "",
+                rx.callout(
+                    rx.text(
+                        "No exact matches; showing results for “", CatalogState.corrected_q, "”."
+                    ),
+                    icon="sparkles",
+                    color_scheme="blue",
+                    role="status",
+                ),
+            ),
+            rx.cond(
+                CatalogState.error != "",
+                rx.callout(
+                    CatalogState.error, icon="triangle_alert", color_scheme="red", role="alert"
+                ),
+            ),
+            _chips(),
+            rx.flex(
+                rx.desktop_only(
+                    rx.box(
+                        rx.el.aside(_facets(), aria_label="Filters"),
+                        width="240px",
+                        min_width="240px",
+                    )
+                ),
+                rx.vstack(
+                    _toolbar(),
+                    rx.cond(
+                        CatalogState.total > 0,
+                        card_grid(CatalogState.items),
+                        rx.cond(
+                            CatalogState.loaded,
+                            rx.callout(
+                                "No solution matches. Try fewer words or remove a filter.",
+                                icon="search-x",
+                                color_scheme="gray",
+                            ),
+                            rx.center(rx.spinner(size="3"), width="100%", padding="3em"),
+                        ),
+                    ),
+                    _paging(),
+                    spacing="4",
+                    width="100%",
+                    min_width="0",
+                ),
+                gap="6",
+                width="100%",
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        max_width="1280px",
+    )

@@ -1,0 +1,209 @@
+"""A solution's page: details, rating summary, reviews (write, vote, report, reply), similar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from aixplore.core.db import session_scope
+from aixplore.core.errors import DomainError
+from aixplore.domain.reviews import services as reviews
+from aixplore.domain.reviews.models import REASON_LABELS
+from aixplore.domain.solutions import services as solutions
+from aixplore.web.feedback import answer_error, pick, toast_ok
+from aixplore.web.session import current_actor
+
+
+def _review_row(r: Any) -> dict[str, Any]:
+    data = r.model_dump(mode="json")
+    data["date"] = r.created_at.strftime("%d %b %Y")
+    data["stars"] = "★" * r.rating + "☆" * (5 - r.rating)
+    return data
+
+
+class SolutionPageState(rx.State):
+    """One main state for the page; every handler re-checks the actor in the services."""
+
+    found: bool = True
+    loading: bool = True
+    detail: dict[str, Any] = {}
+    can_manage: bool = False
+    signed_in: bool = False
+    distribution: list[dict[str, Any]] = []
+    reviews: list[dict[str, Any]] = []
+    review_total: int = 0
+    review_sort: str = "helpful"
+    review_page: int = 1
+    my_review: dict[str, Any] = {}
+    similar: list[dict[str, Any]] = []
+    releases: list[dict[str, str]] = []
+    review_error: str = ""
+    report_reasons: list[list[str]] = [[k.value, v] for k, v in REASON_LABELS.items()]
+
+    def _slug(self) -> str:
+        return str(self.router.page.params.get("slug", ""))[:80]
+
+    @rx.var
+    def has_more_reviews(self) -> bool:
+        """Whether another page of reviews exists."""
+        return self.review_page * reviews.PAGE_SIZE < self.review_total
+
+    async def _load_reviews(self) -> None:
+        actor = await current_actor(self)
+        with session_scope() as db:
+            rows, total = reviews.list_reviews(
+                db, actor, self._slug(), sort=self.review_sort, page=1
+            )
+            mine = reviews.get_my_review(db, actor, self._slug())
+        extra: list[Any] = []
+        for page in range(2, self.review_page + 1):
+            with session_scope() as db:
+                extra += reviews.list_reviews(
+                    db, actor, self._slug(), sort=self.review_sort, page=page
+                )[0]
+        self.reviews = [_review_row(r) for r in [*rows, *extra]]
+        self.review_total = total
+        self.my_review = _review_row(mine) if mine else {}
+
+    @rx.event
+    async def load(self):
+        """Read everything the page shows."""
+        self.loading, self.review_error = True, ""
+        self.review_sort, self.review_page = "helpful", 1
+        actor = await current_actor(self)
+        self.signed_in = actor is not None
+        try:
+            with session_scope() as db:
+                detail = solutions.get_solution(db, actor, self._slug())
+                similar = solutions.list_similar(db, self._slug())
+        except DomainError:
+            self.found, self.loading, self.detail = False, False, {}
+            return
+        self.found = True
+        self.detail = detail.model_dump(mode="json")
+        self.detail["published"] = detail.status == "published"
+        self.can_manage = actor is not None and (
+            actor.user_id == detail.owner_id or actor.is_platform_admin
+        )
+        total = max(1, detail.rating_count)
+        self.distribution = [
+            {
+                "stars": n,
+                "count": detail.rating_distribution[n - 1],
+                "percent": round(100 * detail.rating_distribution[n - 1] / total),
+            }
+            for n in range(5, 0, -1)
+        ]
+        self.releases = [
+            {"version": v, "notes": notes, "date": at.strftime("%d %b %Y")}
+            for v, notes, at in detail.releases
+        ]
+        self.similar = [c.model_dump(mode="json") for c in similar]
+        if detail.status == "published":
+            await self._load_reviews()
+        else:
+            self.reviews, self.review_total, self.my_review = [], 0, {}
+        self.loading = False
+
+    @rx.event
+    async def set_review_sort(self, sort: str | list[str]):
+        """Helpful first or newest first."""
+        if not isinstance(sort, str) or sort not in reviews.REVIEW_SORTS:
+            return answer_error(DomainError("Unknown sort."))
+        self.review_sort, self.review_page = sort, 1
+        await self._load_reviews()
+        return None
+
+    @rx.event
+    async def more_reviews(self):
+        """Show the next page of reviews."""
+        self.review_page = min(self.review_page + 1, 1000)
+        await self._load_reviews()
+
+    async def _refresh_detail(self) -> None:
+        actor = await current_actor(self)
+        with session_scope() as db:
+            detail = solutions.get_solution(db, actor, self._slug())
+        self.detail = {**detail.model_dump(mode="json"), "published": detail.status == "published"}
+        total = max(1, detail.rating_count)
+        self.distribution = [
+            {
+                "stars": n,
+                "count": detail.rating_distribution[n - 1],
+                "percent": round(100 * detail.rating_distribution[n - 1] / total),
+            }
+            for n in range(5, 0, -1)
+        ]
+
+    @rx.event
+    async def write_review(self, form_data: dict):
+        """Create or edit my review."""
+        self.review_error = ""
+        data = pick(form_data, "rating", "title", "body")
+        if (
+            isinstance(data, dict)
+            and isinstance(data.get("rating"), str)
+            and data["rating"].isdigit()
+        ):
+            data["rating"] = int(data["rating"])
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                reviews.do_write_review(db, actor, self._slug(), data)
+            await self._refresh_detail()
+            await self._load_reviews()
+        except DomainError as exc:
+            self.review_error = exc.message
+            return answer_error(exc, next_path=f"/solutions/{self._slug()}")
+        return toast_ok("Thanks! Your review is published.")
+
+    @rx.event
+    async def delete_review(self):
+        """Remove my review."""
+        actor = await current_actor(self)
+        review_id = self.my_review.get("id")
+        try:
+            with session_scope() as db:
+                reviews.do_delete_review(db, actor, review_id)
+            await self._refresh_detail()
+            await self._load_reviews()
+        except DomainError as exc:
+            return answer_error(exc, next_path=f"/solutions/{self._slug()}")
+        return toast_ok("Your review is deleted.")
+
+    @rx.event
+    async def toggle_helpful(self, review_id: int):
+        """Mark a review helpful (again to undo)."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                reviews.do_toggle_helpful(db, actor, review_id)
+            await self._load_reviews()
+        except DomainError as exc:
+            return answer_error(exc, next_path=f"/solutions/{self._slug()}")
+        return None
+
+    @rx.event
+    async def report(self, review_id: int, form_data: dict):
+        """Send a review to the moderators."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                reviews.do_report(db, actor, review_id, pick(form_data, "reason", "note"))
+        except DomainError as exc:
+            return answer_error(exc, next_path=f"/solutions/{self._slug()}")
+        return toast_ok("Thanks. A moderator will look at this review.")
+
+    @rx.event
+    async def reply(self, review_id: int, form_data: dict):
+        """The publisher answers a review."""
+        actor = await current_actor(self)
+        body = form_data.get("reply") if isinstance(form_data, dict) else None
+        try:
+            with session_scope() as db:
+                reviews.do_reply(db, actor, review_id, body)
+            await self._load_reviews()
+        except DomainError as exc:
+            return answer_error(exc, next_path=f"/solutions/{self._slug()}")
+        return toast_ok("Reply published.")
