@@ -42,9 +42,12 @@ def hydrated(page: Page) -> None:
 
 def axe_violations(page: Page) -> list[str]:
     """Run axe-core in the page; return one line per violation."""
+    if page.locator("[data-sonner-toast]").count():
+        page.wait_for_timeout(800)  # let a toast finish fading in: mid-fade colours are not final
     result = _axe.run(page)
     return [
-        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}: "
+        f"{v['nodes'][0].get('failureSummary', '')[:240]}"
         for v in result.response["violations"]
     ]
 

@@ -120,6 +120,7 @@ def publisher_page() -> rx.Component:
                     PublisherState.bio != "",
                     rx.text(PublisherState.bio, color=rx.color("gray", 11)),
                 ),
+                rx.heading("Solutions", as_="h2", size="5"),
                 rx.cond(
                     PublisherState.cards.length() > 0,  # type: ignore[attr-defined]
                     card_grid(PublisherState.cards),

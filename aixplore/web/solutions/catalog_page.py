@@ -49,7 +49,7 @@ def _facets() -> rx.Component:
         rx.cond(
             CatalogState.facets[name].length() > 0,  # type: ignore[attr-defined]
             rx.vstack(
-                rx.heading(title, size="2", as_="h3", color=rx.color("gray", 11)),
+                rx.heading(title, size="2", as_="h2", color=rx.color("gray", 11)),
                 rx.foreach(CatalogState.facets[name], _facet_value),
                 spacing="2",
                 width="100%",
@@ -228,6 +228,7 @@ def catalog_page() -> rx.Component:
                     )
                 ),
                 rx.vstack(
+                    rx.heading("Results", as_="h2", class_name="sr-only"),
                     _toolbar(),
                     rx.cond(
                         CatalogState.total > 0,

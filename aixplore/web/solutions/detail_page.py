@@ -103,7 +103,7 @@ def _header() -> rx.Component:
 
 def _distribution_row(row: ObjectVar[dict[str, Any]]) -> rx.Component:
     return rx.hstack(
-        rx.text(row["stars"], " ★", size="2", width="2.5em"),
+        rx.text(row["stars"], " ★", size="2", min_width="2.6em", white_space="nowrap"),
         rx.progress(
             value=row["percent"].to(int),
             max=100,

@@ -1,0 +1,178 @@
+"""Marketplace in Chromium: search and filter, review, publish, moderate."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from aixplore.core.db import session_scope
+from aixplore.domain.reviews import services as reviews
+from tests.e2e.helpers import axe_violations, horizontal_overflow, sign_in_through_ui
+from tests.factories import actor_for, make_admin, make_member, make_solution, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def catalog() -> dict[str, str]:
+    publisher = make_member(name="Pat Publisher")
+    return {
+        "ocr": make_solution(
+            publisher.email,
+            name="Receipt Reader",
+            tagline="OCR for receipts and invoices",
+            description="Extracts totals from scanned receipts with OCR.",
+            category="computer-vision",
+            pricing="paid",
+            tags=["ocr", "finance"],
+        ).slug,
+        "summary": make_solution(
+            publisher.email,
+            name="Brief Writer",
+            tagline="Summaries of long reports",
+            description="Summarization of reports, papers and meeting notes.",
+            category="text-generation",
+            tags=["summarization"],
+        ).slug,
+        "transcribe": make_solution(
+            publisher.email,
+            name="Meeting Transcriber",
+            tagline="Speech to text for meetings",
+            description="Transcribes meetings and writes a summary of decisions.",
+            category="speech-audio",
+            pricing="freemium",
+            tags=["transcription", "summarization"],
+        ).slug,
+    }
+
+
+def test_search_filter_open_review_and_see_the_aggregate_change(
+    page: Page, base_url: str, catalog: dict[str, str], shoot
+) -> None:
+    reader = make_member(name="Rita Reader")
+    sign_in_through_ui(page, base_url, reader.email)
+    page.goto(f"{base_url}/solutions")
+    page.get_by_label("Search solutions").fill("summary")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/solutions\?q=summary"))
+    expect(page.get_by_role("status").filter(has_text="solutions")).to_contain_text("2")
+    page.get_by_role("link", name=re.compile("^Freemium")).click()
+    expect(page).to_have_url(re.compile(r"pricing=freemium"))
+    expect(page.get_by_role("heading", name="Meeting Transcriber")).to_be_visible()
+    expect(page.get_by_role("heading", name="Brief Writer")).to_have_count(0)
+    shoot(page, "catalog-filtered")
+    page.go_back()  # the search lives in the URL: back restores it
+    expect(page.get_by_role("heading", name="Brief Writer")).to_be_visible()
+    page.get_by_role("link", name="Brief Writer").click()
+
+    expect(page.get_by_role("heading", name="Brief Writer", level=1)).to_be_visible()
+    expect(page.get_by_text("No reviews yet. Be the first.")).to_be_visible()
+    page.get_by_label("4 stars").check()
+    page.get_by_label("Title").fill("Good summaries")
+    page.get_by_label("Your experience").fill("Short and accurate, saves me an hour a day.")
+    page.get_by_role("button", name="Publish review").click()
+    expect(page.get_by_role("heading", name="Good summaries")).to_be_visible()
+    expect(page.get_by_text("out of 5 · 1 reviews")).to_be_visible()
+    expect(page.get_by_text("4", exact=True).first).to_be_visible()
+    shoot(page, "solution-reviewed")
+    assert axe_violations(page) == []
+
+
+def test_a_publisher_creates_and_publishes_a_solution(page: Page, base_url: str, shoot) -> None:
+    publisher = make_member(name="Nia New")
+    sign_in_through_ui(page, base_url, publisher.email)
+    page.goto(f"{base_url}/publish")
+    page.get_by_label("Name").fill("Invoice Genie")
+    page.get_by_label("Tagline").fill("Invoices read and booked for you")
+    page.get_by_label("Description (Markdown)").fill(
+        "# Invoice Genie\n\nReads invoices and books them. <script>alert(1)</script>"
+    )
+    page.get_by_label("Category").click()
+    page.get_by_role("option", name="Computer vision").click()
+    page.get_by_label("Tags").fill("ocr, accounting")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page).to_have_url(f"{base_url}/publish/invoice-genie")
+    shoot(page, "publish-draft")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_text("published", exact=True)).to_be_visible()
+    page.goto(f"{base_url}/solutions?q=invoice")
+    expect(page.get_by_role("heading", name="Invoice Genie")).to_be_visible()
+    page.get_by_role("link", name="Invoice Genie").click()
+    expect(
+        page.get_by_role("heading", name="Invoice Genie", level=2)
+        .or_(page.get_by_role("heading", name="Invoice Genie", level=1))
+        .first
+    ).to_be_visible()
+    expect(page.locator("main script")).to_have_count(0)
+
+
+def test_admin_hides_a_reported_review(
+    page: Page, base_url: str, catalog: dict[str, str], shoot
+) -> None:
+    author, reporter, admin = make_member(name="Sam Spammer"), make_member(), make_admin()
+    with session_scope() as db:
+        reviews.do_write_review(
+            db,
+            actor_for(sign_in(author.email)),
+            catalog["ocr"],
+            {
+                "rating": 1,
+                "title": "Buy tokens cheap",
+                "body": "Visit my site for cheap tokens now!!",
+            },
+        )
+    [review], _ = _reviews(catalog["ocr"])
+    with session_scope() as db:
+        reviews.do_report(
+            db, actor_for(sign_in(reporter.email)), review.id, {"reason": "spam", "note": "advert"}
+        )
+    sign_in_through_ui(page, base_url, admin.email)
+    page.goto(f"{base_url}/admin/moderation")
+    expect(page.get_by_text("Buy tokens cheap")).to_be_visible()
+    shoot(page, "moderation")
+    page.get_by_label("Moderation note").fill("advertising")
+    page.get_by_role("button", name="Hide review").click()
+    expect(page.get_by_text("Nothing here.")).to_be_visible()
+    assert _reviews(catalog["ocr"])[1] == 0
+    page.goto(f"{base_url}/solutions/{catalog['ocr']}")
+    expect(page.get_by_role("heading", name="Receipt Reader", level=1)).to_be_visible()
+    expect(page.get_by_text("Buy tokens cheap")).to_have_count(0)
+
+
+def _reviews(slug: str):
+    with session_scope() as db:
+        return reviews.list_reviews(db, None, slug)
+
+
+def test_marketplace_pages_fit_a_phone_and_pass_axe(
+    browser: Browser, base_url: str, catalog: dict[str, str], shoot
+) -> None:
+    for viewport in ({"width": 375, "height": 740}, {"width": 1280, "height": 800}):
+        page = browser.new_page(viewport=viewport)
+        for path, name in [
+            ("/solutions", "catalog"),
+            (f"/solutions/{catalog['ocr']}", "solution"),
+            ("/categories", "categories"),
+            ("/solutions/no-such-thing", "solution-missing"),
+        ]:
+            page.goto(f"{base_url}{path}")
+            page.wait_for_load_state("networkidle")
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            assert horizontal_overflow(page) <= 0, (
+                f"{path} scrolls sideways at {viewport['width']} px"
+            )
+            assert axe_violations(page) == [], path
+            shoot(page, name)
+        page.close()
+
+
+def test_a_stranger_cannot_open_someone_elses_draft(page: Page, base_url: str) -> None:
+    owner, stranger = make_member(), make_member()
+    draft = make_solution(owner.email, name="Secret Plan", publish=False)
+    sign_in_through_ui(page, base_url, stranger.email)
+    page.goto(f"{base_url}/solutions/{draft.slug}")
+    expect(page.get_by_role("heading", name="This solution does not exist")).to_be_visible()
+    page.goto(f"{base_url}/publish/{draft.slug}")
+    expect(page).to_have_url(re.compile(rf"/solutions/{draft.slug}"))
