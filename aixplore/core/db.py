@@ -29,10 +29,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
-    # Take SQLite's write lock at BEGIN: a transaction that reads, then writes, can then never
-    # lose a lock upgrade to a concurrent writer ("database is locked"); others wait instead.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+def _sqlite_begin(conn: Any) -> None:
+    # Units of work take SQLite's write lock at BEGIN: a transaction that reads, then writes,
+    # can then never lose a lock upgrade to a concurrent writer ("database is locked"); others
+    # wait instead. Read-only scopes begin deferred so readers never queue behind the lock.
+    deferred = conn.get_execution_options().get("aixplore_read_only", False)
+    conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def build_engine(url: str) -> Engine:
@@ -43,7 +45,7 @@ def build_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
         url,
@@ -71,6 +73,18 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+
+
+@contextmanager
+def read_scope(url: str | None = None) -> Iterator[Session]:
+    """Open a read-only unit of work (rolled back at the end; concurrent on SQLite too)."""
+    engine = get_engine(url).execution_options(aixplore_read_only=True)
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 @contextmanager

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     login_limit_per_ip: str = "30/5 minutes"
     signup_limit_per_ip: str = "10/hour"
 
+    # Events: reminder mails go out this many minutes before an event starts.
+    event_reminder_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+
     # Jobs: run a huey consumer inside the web process (the default without Redis).
     embedded_worker: bool | None = None
 

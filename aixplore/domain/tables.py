@@ -1,11 +1,22 @@
 """Import every table module so SQLModel.metadata knows the whole schema (alembic, tests)."""
 
 from aixplore.domain.accounts import models as accounts_models
+from aixplore.domain.analytics import models as analytics_models
+from aixplore.domain.discovery import models as discovery_models
+from aixplore.domain.events import models as events_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.reviews import models as reviews_models
 from aixplore.domain.solutions import models as solutions_models
 
-__all__ = ["accounts_models", "mail_models", "reviews_models", "solutions_models"]
+__all__ = [
+    "accounts_models",
+    "analytics_models",
+    "discovery_models",
+    "events_models",
+    "mail_models",
+    "reviews_models",
+    "solutions_models",
+]
 
 # Objects the migrations create per engine that SQLModel does not model (full-text search):
 # SQLite FTS5 tables and PostgreSQL's generated tsvector column and its indexes.

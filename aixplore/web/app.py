@@ -17,7 +17,13 @@ from aixplore.web.accounts.state import LoginState, ProfileState, SecurityState,
 from aixplore.web.admin.moderation import ModerationState, moderation_page
 from aixplore.web.admin.pages import admin_page
 from aixplore.web.admin.state import AdminUsersState
+from aixplore.web.analytics.pages import platform_analytics_page, solution_analytics_page
+from aixplore.web.analytics.state import PlatformAnalyticsState, SolutionAnalyticsState
+from aixplore.web.discovery.pages import collection_page, saved_page
+from aixplore.web.discovery.state import CollectionState, SavedState
 from aixplore.web.errors import error_boundary
+from aixplore.web.events.pages import event_form_page, event_page, events_page
+from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
 from aixplore.web.session import SessionState
@@ -153,5 +159,45 @@ app.add_page(
     route="/admin/moderation",
     title="Moderation · AiXplore",
     on_load=[guard, ModerationState.load],
+)
+app.add_page(
+    events_page, route="/events", title="Community events · AiXplore", on_load=EventsListState.load
+)
+app.add_page(
+    event_form_page,
+    route="/events/new",
+    title="Organize an event · AiXplore",
+    on_load=[guard, EventFormState.load],
+)
+app.add_page(
+    event_page,
+    route="/events/[event_id]",
+    title="Event · AiXplore",
+    on_load=[refresh, EventPageState.load],
+)
+app.add_page(
+    event_form_page,
+    route="/events/[event_id]/edit",
+    title="Edit event · AiXplore",
+    on_load=[guard, EventFormState.load],
+)
+app.add_page(saved_page, route="/saved", title="Saved · AiXplore", on_load=[guard, SavedState.load])
+app.add_page(
+    collection_page,
+    route="/collections/[collection_id]",
+    title="Collection · AiXplore",
+    on_load=CollectionState.load,
+)
+app.add_page(
+    solution_analytics_page,
+    route="/analytics/[slug]",
+    title="Analytics · AiXplore",
+    on_load=[guard, SolutionAnalyticsState.load],
+)
+app.add_page(
+    platform_analytics_page,
+    route="/admin/analytics",
+    title="Platform analytics · AiXplore",
+    on_load=[guard, PlatformAnalyticsState.load],
 )
 app.add_page(not_found_page, route="404", title="Page not found · AiXplore", on_load=refresh)

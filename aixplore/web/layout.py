@@ -12,6 +12,7 @@ from aixplore.web.session import SessionState
 NAV_LINKS: list[tuple[str, str]] = [
     ("Solutions", "/solutions"),
     ("Categories", "/categories"),
+    ("Events", "/events"),
     ("Publish", "/publish"),
     ("About", "/about"),
 ]
@@ -51,6 +52,7 @@ def _account_menu() -> rx.Component:
         rx.menu.content(
             rx.menu.item("Profile", on_click=rx.redirect("/profile")),
             rx.menu.item("Security and sessions", on_click=rx.redirect("/settings/security")),
+            rx.menu.item("Saved", on_click=rx.redirect("/saved")),
             rx.menu.item(
                 "My solutions",
                 on_click=rx.redirect(SessionState.publisher_href),
@@ -62,6 +64,10 @@ def _account_menu() -> rx.Component:
             rx.cond(
                 SessionState.is_admin,
                 rx.menu.item("Admin: moderation", on_click=rx.redirect("/admin/moderation")),
+            ),
+            rx.cond(
+                SessionState.is_admin,
+                rx.menu.item("Admin: analytics", on_click=rx.redirect("/admin/analytics")),
             ),
             rx.menu.separator(),
             rx.menu.item("Sign out", color="red", on_click=SessionState.sign_out),
@@ -123,6 +129,7 @@ def _drawer() -> rx.Component:
                         rx.vstack(
                             rx.text(SessionState.viewer_name, weight="bold"),
                             rx.drawer.close(rx.link("Profile", href="/profile", underline="none")),
+                            rx.drawer.close(rx.link("Saved", href="/saved", underline="none")),
                             rx.drawer.close(
                                 rx.link(
                                     "Security and sessions",

@@ -38,15 +38,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import socketio
+from reflex.state import OnLoadInternalState, State, UpdateVarsInternalState
 
 FIELD_MARKER = "_rx_state_"
 EVENT_PATH = "/_event"
-ROOT_STATE = "reflex___state____state"
-HYDRATE_EVENT = f"{ROOT_STATE}.hydrate_and_load"
-ON_LOAD_EVENT = f"{ROOT_STATE}.reflex___state____on_load_internal_state.on_load_internal"
-UPDATE_VARS_EVENT = (
-    f"{ROOT_STATE}.reflex___state____update_vars_internal_state.update_vars_internal"
-)
 
 
 def handler_name(handler: Any) -> str:
@@ -64,6 +59,12 @@ def handler_name(handler: Any) -> str:
     return f"{state.get_full_name()}.{fn.__qualname__.rpartition('.')[2]}"
 
 
+ROOT_STATE = State.get_full_name()
+HYDRATE_EVENT = handler_name(State.hydrate_and_load)
+ON_LOAD_EVENT = handler_name(OnLoadInternalState.on_load_internal)
+UPDATE_VARS_EVENT = handler_name(UpdateVarsInternalState.update_vars_internal)
+
+
 def state_name(state: Any) -> str:
     """The full name of a state: a string as is, or ``State.get_full_name()``."""
     return state if isinstance(state, str) else state.get_full_name()
@@ -76,7 +77,6 @@ def client_storage_keys() -> dict[str, str]:
     the frontend's ``clientStorage``.
     """
     from reflex.compiler.utils import compile_client_storage
-    from reflex.state import State
 
     keys: dict[str, str] = {}
     for options_by_key in compile_client_storage(State).values():
@@ -220,6 +220,7 @@ class ReflexClient:
         ``is_hydrated`` and the answers go quiet for ``settle`` seconds.
         """
         self.path = path
+        self._mark_loading()
         event = self._event(HYDRATE_EVENT, self._hydrate_payload())
         limit = self.timeout if timeout is None else timeout
         started = time.perf_counter()
@@ -243,6 +244,7 @@ class ReflexClient:
         result = CallResult(ON_LOAD_EVENT)
         started = time.perf_counter()
         self._drain()
+        self._mark_loading()
         storage = self._hydrate_payload().get("vars")
         if storage:
             await self.emit(UPDATE_VARS_EVENT, {"vars": storage})
@@ -284,6 +286,10 @@ class ReflexClient:
         await self._collect(result, started + limit, settle)
         result.elapsed = time.perf_counter() - started
         return result
+
+    def _mark_loading(self) -> None:
+        """Forget ``is_hydrated`` while a page loads, as the frontend does on navigation."""
+        self.data.setdefault(ROOT_STATE, {})["is_hydrated"] = False
 
     def _event(self, name: str, payload: dict[str, Any]) -> dict[str, Any]:
         parsed = urllib.parse.urlsplit(self.path)

@@ -13,6 +13,7 @@ import enum
 import math
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -229,8 +230,12 @@ def _pg_matches(q: str) -> Any:
 # ---- Filters and facets ----
 
 
-def _filters(query: SearchQuery, *, skip: str = "") -> list[ColumnElement[bool]]:
+def _filters(
+    query: SearchQuery, *, skip: str = "", published_after: datetime | None = None
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [col(Solution.status) == SolutionStatus.PUBLISHED]
+    if published_after is not None:
+        conditions.append(col(Solution.published_at) > published_after)
     if query.category and skip != "category":
         conditions.append(
             col(Solution.category_id).in_(
@@ -258,8 +263,12 @@ def _filters(query: SearchQuery, *, skip: str = "") -> list[ColumnElement[bool]]
     return conditions
 
 
-def _base(matches: Any, query: SearchQuery, *, skip: str = "") -> Select:
-    stmt = select(Solution.id).where(and_(*_filters(query, skip=skip)))
+def _base(
+    matches: Any, query: SearchQuery, *, skip: str = "", published_after: datetime | None = None
+) -> Select:
+    stmt = select(Solution.id).where(
+        and_(*_filters(query, skip=skip, published_after=published_after))
+    )
     if matches is not None:
         stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
     return stmt
@@ -368,8 +377,17 @@ def _order(query: SearchQuery, matches: Any) -> list[Any]:
     return [col(Solution.published_at).desc(), col(Solution.id).desc()]
 
 
-def search(session: Session, query: SearchQuery, *, with_facets: bool = True) -> SearchPage:
-    """Run one search: matching, filters, facets, order and a page of cards."""
+def search(
+    session: Session,
+    query: SearchQuery,
+    *,
+    with_facets: bool = True,
+    published_after: datetime | None = None,
+) -> SearchPage:
+    """Run one search: matching, filters, facets, order and a page of cards.
+
+    ``published_after`` narrows to solutions published since then (saved-search alerts).
+    """
     engine = session.get_bind().dialect.name
     terms = _terms(query.q)
     matches = None
@@ -377,16 +395,16 @@ def search(session: Session, query: SearchQuery, *, with_facets: bool = True) ->
     if terms:
         if engine == "sqlite":
             matches = _sqlite_matches(session, terms)
-            if _count(session, matches, query) == 0:
+            if _count(session, matches, query, published_after) == 0:
                 fixed = _sqlite_correct(session, terms)
                 if fixed != terms:
                     matches = _sqlite_matches(session, fixed)
                     corrected = " ".join(fixed)
         else:
             matches = _pg_matches(query.q)
-    total = _count(session, matches, query)
+    total = _count(session, matches, query, published_after)
     pages = max(1, math.ceil(total / query.per_page))
-    stmt = select(Solution).where(and_(*_filters(query)))
+    stmt = select(Solution).where(and_(*_filters(query, published_after=published_after)))
     if matches is not None:
         stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
     rows = session.exec(
@@ -404,8 +422,10 @@ def search(session: Session, query: SearchQuery, *, with_facets: bool = True) ->
     )
 
 
-def _count(session: Session, matches: Any, query: SearchQuery) -> int:
-    sub = _base(matches, query).subquery()
+def _count(
+    session: Session, matches: Any, query: SearchQuery, published_after: datetime | None = None
+) -> int:
+    sub = _base(matches, query, published_after=published_after).subquery()
     return int(session.exec(select(func.count()).select_from(sub)).one())
 
 

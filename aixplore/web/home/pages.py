@@ -6,7 +6,8 @@ from typing import Any
 
 import reflex as rx
 
-from aixplore.core.db import session_scope
+from aixplore.core.cache import cached
+from aixplore.core.db import read_scope
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.search import SearchQuery, SortBy, search
@@ -66,18 +67,30 @@ class HomeState(rx.State):
 
     @rx.event
     def load(self) -> None:
-        """Count the community and fill the sections."""
+        """Count the community and fill the sections (cached briefly for every worker)."""
+        sections = cached("home:sections", HOME_CACHE_SECONDS, _home_sections)
+        self.members = sections["members"]
+        self.featured, self.trending = sections["featured"], sections["trending"]
+        self.newest, self.top_rated = sections["newest"], sections["top_rated"]
+
+
+HOME_CACHE_SECONDS = 30
+
+
+def _home_sections() -> dict[str, Any]:
+    with read_scope() as db:
 
         def cards(sort: SortBy) -> list[dict[str, Any]]:
             page = search(db, SearchQuery(sort=sort, per_page=6), with_facets=False)
             return [c.model_dump(mode="json") for c in page.items]
 
-        with session_scope() as db:
-            self.members = accounts.count_users(db)
-            self.featured = [c.model_dump(mode="json") for c in solutions.list_featured(db)]
-            self.trending = cards(SortBy.TRENDING)
-            self.newest = cards(SortBy.NEWEST)
-            self.top_rated = cards(SortBy.RATING)
+        return {
+            "members": accounts.count_users(db),
+            "featured": [c.model_dump(mode="json") for c in solutions.list_featured(db)],
+            "trending": cards(SortBy.TRENDING),
+            "newest": cards(SortBy.NEWEST),
+            "top_rated": cards(SortBy.RATING),
+        }
 
 
 def _section(title: str, cards: Any, href: str) -> rx.Component:

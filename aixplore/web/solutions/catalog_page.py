@@ -9,6 +9,7 @@ from reflex.vars import ObjectVar
 
 from aixplore.web.components import link_button
 from aixplore.web.layout import page
+from aixplore.web.session import SessionState
 from aixplore.web.solutions.catalog_state import CATALOG, CatalogState
 from aixplore.web.solutions.components import card_grid
 
@@ -129,6 +130,15 @@ def _toolbar() -> rx.Component:
             role="status",
         ),
         rx.spacer(),
+        rx.cond(
+            SessionState.signed_in,
+            rx.button(
+                rx.icon("bell-plus", size=16),
+                "Save search",
+                variant="soft",
+                on_click=CatalogState.save_search,
+            ),
+        ),
         rx.mobile_and_tablet(filters_drawer),
         rx.hstack(
             rx.el.label("Sort by", html_for="catalog-sort", size="2", class_name="field-label"),

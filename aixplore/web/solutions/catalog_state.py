@@ -8,11 +8,14 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from aixplore.core.db import session_scope
+from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
+from aixplore.domain.discovery import services as discovery
 from aixplore.domain.solutions.models import Pricing
 from aixplore.domain.solutions.search import SORT_LABELS, SearchQuery, SortBy, search
+from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
+from aixplore.web.tracking import track
 
 CATALOG = "/solutions"
 
@@ -62,7 +65,7 @@ class CatalogState(rx.State):
             self.error = exc.message
             query = SearchQuery()
         try:
-            with session_scope() as db:
+            with read_scope() as db:
                 result = search(db, query)
         except DomainError as exc:
             self.error = exc.message
@@ -88,6 +91,8 @@ class CatalogState(rx.State):
             catalog_href(query.to_params(page=query.page + 1)) if query.page < result.pages else ""
         )
         self.loaded = True
+        if query.q and query.page == 1:
+            await track(self, "search", detail=query.q, results=result.total)
 
     @staticmethod
     def _toggled(query: SearchQuery, facet: str, value: str) -> dict[str, str]:
@@ -126,6 +131,22 @@ class CatalogState(rx.State):
             self.error = "Search for at most 200 characters."
             return None
         return self._go(q=" ".join(q.split()), page=1)
+
+    @rx.event
+    async def save_search(self):
+        """Keep this search and get a mail when new solutions match it."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                saved = discovery.do_save_search(
+                    db, actor, SearchQuery.model_validate(self._query or {}).to_params()
+                )
+        except DomainError as exc:
+            return answer_error(
+                exc,
+                next_path=catalog_href(SearchQuery.model_validate(self._query or {}).to_params()),
+            )
+        return toast_ok(f"Saved {saved.name}. We will mail you when new solutions match.")
 
     @rx.event
     def set_sort(self, value: str):

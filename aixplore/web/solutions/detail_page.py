@@ -24,6 +24,58 @@ def _external(label: str, url: rx.Var, icon: str) -> rx.Component:
             is_external=True,
             rel="nofollow noopener noreferrer",
             size="2",
+            on_click=S.outbound(label.lower()),
+        ),
+    )
+
+
+def _save_buttons() -> rx.Component:
+    collections = rx.popover.root(
+        rx.popover.trigger(rx.button(rx.icon("list-plus", size=16), "Collections", variant="soft")),
+        rx.popover.content(
+            rx.vstack(
+                rx.text("Add to a collection", weight="medium", size="2"),
+                rx.foreach(
+                    S.collections,
+                    lambda c: rx.button(
+                        rx.icon(rx.cond(c["contains"], "square-check", "square"), size=14),
+                        c["name"],
+                        variant="ghost",
+                        size="2",
+                        on_click=S.toggle_collection(c["id"].to(int)),
+                    ),
+                ),
+                rx.form(
+                    rx.hstack(
+                        rx.input(
+                            name="name",
+                            placeholder="New collection",
+                            max_length=80,
+                            aria_label="New collection name",
+                            required=True,
+                        ),
+                        rx.button("Add", type="submit", size="2"),
+                    ),
+                    on_submit=S.new_collection,
+                ),
+                spacing="2",
+                align="start",
+            ),
+            width="300px",
+        ),
+    )
+    return rx.cond(
+        S.signed_in & D["published"].to(bool),
+        rx.hstack(
+            rx.button(
+                rx.icon("bookmark", size=16, fill=rx.cond(S.bookmarked, "currentColor", "none")),
+                rx.cond(S.bookmarked, "Bookmarked", "Bookmark"),
+                variant=rx.cond(S.bookmarked, "solid", "soft"),
+                on_click=S.toggle_bookmark,
+                aria_pressed=rx.cond(S.bookmarked, "true", "false"),
+            ),
+            collections,
+            spacing="2",
         ),
     )
 
@@ -88,9 +140,19 @@ def _header() -> rx.Component:
                 min_width="0",
             ),
             rx.spacer(),
-            rx.cond(
-                S.can_manage,
-                link_button("Edit listing", "/publish/" + D["slug"].to(str), variant="soft"),
+            rx.vstack(
+                _save_buttons(),
+                rx.cond(
+                    S.can_manage,
+                    rx.hstack(
+                        link_button(
+                            "Edit listing", "/publish/" + D["slug"].to(str), variant="soft"
+                        ),
+                        link_button("Analytics", "/analytics/" + D["slug"].to(str), variant="soft"),
+                    ),
+                ),
+                align=rx.breakpoints(initial="start", sm="end"),
+                spacing="2",
             ),
             gap="4",
             direction=rx.breakpoints(initial="column", sm="row"),

@@ -8,11 +8,13 @@ import reflex as rx
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
+from aixplore.domain.discovery import services as discovery
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import REASON_LABELS
 from aixplore.domain.solutions import services as solutions
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import current_actor
+from aixplore.web.tracking import track
 
 
 def _review_row(r: Any) -> dict[str, Any]:
@@ -39,6 +41,8 @@ class SolutionPageState(rx.State):
     similar: list[dict[str, Any]] = []
     releases: list[dict[str, str]] = []
     review_error: str = ""
+    bookmarked: bool = False
+    collections: list[dict[str, Any]] = []
     report_reasons: list[list[str]] = [[k.value, v] for k, v in REASON_LABELS.items()]
 
     def _slug(self) -> str:
@@ -102,9 +106,70 @@ class SolutionPageState(rx.State):
         self.similar = [c.model_dump(mode="json") for c in similar]
         if detail.status == "published":
             await self._load_reviews()
+            await self._load_lists()
+            await track(self, "view", solution_id=detail.id)
         else:
             self.reviews, self.review_total, self.my_review = [], 0, {}
         self.loading = False
+
+    async def _load_lists(self) -> None:
+        actor = await current_actor(self)
+        if actor is None:
+            self.bookmarked, self.collections = False, []
+            return
+        with session_scope() as db:
+            self.bookmarked = discovery.is_bookmarked(db, actor, int(self.detail.get("id", 0)))
+            self.collections = [
+                c.model_dump()
+                for c in discovery.list_my_collections(db, actor, containing_slug=self._slug())
+            ]
+
+    @rx.event
+    async def outbound(self, link: str):
+        """Count a click on the website, repository or demo link."""
+        if link in ("website", "repository", "demo"):
+            await track(
+                self, "click", solution_id=int(self.detail.get("id", 0)) or None, detail=link
+            )
+
+    @rx.event
+    async def toggle_bookmark(self):
+        """Bookmark the solution, or remove the bookmark."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                self.bookmarked = discovery.do_toggle_bookmark(db, actor, self._slug())
+        except DomainError as exc:
+            return answer_error(exc, next_path=f"/solutions/{self._slug()}")
+        if self.bookmarked:
+            await track(self, "bookmark", solution_id=int(self.detail.get("id", 0)) or None)
+        return toast_ok("Bookmarked." if self.bookmarked else "Bookmark removed.")
+
+    @rx.event
+    async def toggle_collection(self, collection_id: int):
+        """Put the solution in one of my collections, or take it out."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                added = discovery.do_toggle_in_collection(db, actor, collection_id, self._slug())
+            await self._load_lists()
+        except DomainError as exc:
+            return answer_error(exc, next_path=f"/solutions/{self._slug()}")
+        return toast_ok("Added to the collection." if added else "Removed from the collection.")
+
+    @rx.event
+    async def new_collection(self, form_data: dict):
+        """Create a collection holding this solution."""
+        actor = await current_actor(self)
+        data = pick(form_data, "name")
+        try:
+            with session_scope() as db:
+                created = discovery.do_create_collection(db, actor, data)
+                discovery.do_toggle_in_collection(db, actor, created.id, self._slug())
+            await self._load_lists()
+        except DomainError as exc:
+            return answer_error(exc, next_path=f"/solutions/{self._slug()}")
+        return toast_ok(f"Added to the new collection “{created.name}”.")
 
     @rx.event
     async def set_review_sort(self, sort: str | list[str]):

@@ -1,0 +1,61 @@
+"""A small read-through cache for public, slowly changing data (home page lists, facets).
+
+On Redis when configured, so every worker serves the same answer; in-process otherwise
+(there is then only one worker). Values are JSON; a Redis failure falls back to computing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, cast
+
+import redis
+
+from aixplore.core.redis import get_redis
+
+_local: dict[str, tuple[float, str]] = {}
+_lock = threading.Lock()
+PREFIX = "aixplore:cache:"
+
+
+def cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
+    """Return the cached JSON value of ``key``, computing and storing it when missing."""
+    client = get_redis()
+    if client is not None:
+        try:
+            raw = client.get(PREFIX + key)
+            if raw is not None:
+                return json.loads(cast(bytes, raw))
+        except redis.RedisError:
+            return compute()
+        value = compute()
+        with contextlib.suppress(redis.RedisError):
+            client.set(PREFIX + key, json.dumps(value, default=str), ex=max(1, int(ttl)))
+        return value
+    now = time.monotonic()
+    with _lock:
+        hit = _local.get(key)
+        if hit is not None and hit[0] > now:
+            return json.loads(hit[1])
+    value = compute()
+    with _lock:
+        _local[key] = (now + ttl, json.dumps(value, default=str))
+    return value
+
+
+def invalidate(prefix: str = "") -> None:
+    """Forget cached values whose key starts with ``prefix`` (all by default)."""
+    client = get_redis()
+    if client is not None:
+        try:
+            for name in client.scan_iter(match=f"{PREFIX}{prefix}*", count=500):
+                client.delete(name)
+        except redis.RedisError:
+            pass
+    with _lock:
+        for name in [k for k in _local if k.startswith(prefix)]:
+            del _local[name]

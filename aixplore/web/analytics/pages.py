@@ -1,0 +1,187 @@
+"""Analytics pages with time series charts (recharts) and CSV export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from aixplore.web.analytics.state import PlatformAnalyticsState, SolutionAnalyticsState
+from aixplore.web.layout import page
+
+LINES = [
+    ("views", "--violet-9"),
+    ("clicks", "--cyan-9"),
+    ("bookmarks", "--amber-9"),
+    ("visitors", "--green-9"),
+]
+
+
+def _stat(label: str, value: Any) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(label, size="1", color=rx.color("gray", 11)),
+            rx.text(value, size="6", weight="bold"),
+            spacing="0",
+        )
+    )
+
+
+def _chart(series: Any) -> rx.Component:
+    return rx.box(
+        rx.recharts.line_chart(
+            *[
+                rx.recharts.line(data_key=key, stroke=f"var({color})", dot=False, type_="monotone")
+                for key, color in LINES
+            ],
+            rx.recharts.x_axis(data_key="day"),
+            rx.recharts.y_axis(allow_decimals=False),
+            rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
+            rx.recharts.legend(),
+            rx.recharts.graphing_tooltip(),
+            data=series,
+            width="100%",
+            height=300,
+        ),
+        width="100%",
+        role="img",
+        aria_label="Daily views, clicks, bookmarks and unique visitors",
+    )
+
+
+def _stats(totals: Any) -> rx.Component:
+    return rx.grid(
+        _stat("Views", totals["views"]),
+        _stat("Outbound clicks", totals["clicks"]),
+        _stat("Bookmarks", totals["bookmarks"]),
+        _stat("Visitor-days", totals["visitors"]),
+        columns=rx.breakpoints(initial="2", md="4"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def solution_analytics_page() -> rx.Component:
+    """A publisher's view of one solution."""
+    s = SolutionAnalyticsState
+    return page(
+        "Analytics",
+        rx.cond(
+            s.allowed,
+            rx.vstack(
+                rx.heading("Analytics", as_="h1", size="7"),
+                rx.link("Back to the solution", href="/solutions/" + s.slug, size="2"),
+                rx.flex(
+                    rx.segmented_control.root(
+                        rx.segmented_control.item("7 days", value="7"),
+                        rx.segmented_control.item("30 days", value="30"),
+                        rx.segmented_control.item("90 days", value="90"),
+                        value=s.days_value,
+                        on_change=s.set_days,
+                        aria_label="Period",
+                    ),
+                    rx.spacer(),
+                    rx.button(
+                        rx.icon("download", size=16),
+                        "Export CSV",
+                        variant="soft",
+                        on_click=s.export_csv,
+                    ),
+                    width="100%",
+                    gap="2",
+                    wrap="wrap",
+                ),
+                _stats(s.totals),
+                _chart(s.series),
+                rx.text(
+                    "Visitors are counted per day from a keyed hash; we never store IP addresses, and browsers that send Do-Not-Track or Global Privacy Control are not counted.",
+                    size="1",
+                    color=rx.color("gray", 11),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.heading("Analytics are for the publisher", as_="h1", size="6"),
+        ),
+    )
+
+
+def _table(title: str, rows: Any, columns: list[tuple[str, str]], export: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.heading(title, size="4", as_="h2"),
+                rx.spacer(),
+                rx.button(
+                    rx.icon("download", size=14),
+                    "CSV",
+                    size="1",
+                    variant="soft",
+                    on_click=PlatformAnalyticsState.export(export),
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(*[rx.table.column_header_cell(label) for _, label in columns])
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        rows, lambda r: rx.table.row(*[rx.table.cell(r[key]) for key, _ in columns])
+                    )
+                ),
+                width="100%",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def platform_analytics_page() -> rx.Component:
+    """Platform-wide analytics for admins."""
+    s = PlatformAnalyticsState
+    return page(
+        "Platform analytics",
+        rx.cond(
+            s.allowed,
+            rx.vstack(
+                rx.flex(
+                    rx.heading("Platform analytics", as_="h1", size="7"),
+                    rx.spacer(),
+                    rx.button(
+                        rx.icon("download", size=16),
+                        "Daily CSV",
+                        variant="soft",
+                        on_click=s.export("series"),
+                    ),
+                    width="100%",
+                    align="center",
+                ),
+                _stats(s.totals),
+                _chart(s.series),
+                rx.grid(
+                    _table(
+                        "Most viewed solutions",
+                        s.top,
+                        [("name", "Solution"), ("views", "Views")],
+                        "top",
+                    ),
+                    _table(
+                        "Searches with no results",
+                        s.misses,
+                        [("query", "Words"), ("searches", "Searches")],
+                        "misses",
+                    ),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.heading("This area is for platform admins", as_="h1", size="6"),
+        ),
+    )

@@ -1,0 +1,537 @@
+"""/events, /events/[event_id], /events/new and /events/[event_id]/edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from aixplore.domain.events.models import MAX_CAPACITY, known_timezones
+from aixplore.web.components import field, form_error, link_button
+from aixplore.web.events.state import EventFormState as F
+from aixplore.web.events.state import EventPageState as S
+from aixplore.web.events.state import EventsListState as L
+from aixplore.web.layout import page
+
+D = S.detail
+GRAY = rx.color("gray", 11)
+
+
+def _line(icon: str, *children: Any, size: str = "2", color: Any = None) -> rx.Component:
+    props: dict[str, Any] = {"color": color} if color is not None else {}
+    return rx.hstack(
+        rx.icon(icon, size=16, aria_hidden="true", flex_shrink="0", margin_top="2px"),
+        rx.text(*children, size=size, overflow_wrap="anywhere", **props),  # pyright: ignore[reportArgumentType]
+        spacing="2",
+        align="start",
+    )
+
+
+def _seats(e: Any) -> rx.Component:
+    return rx.cond(
+        e["seats_left"].to(int) > 0,
+        rx.badge(e["seats_left"], " of ", e["capacity"], " seats left", color_scheme="green"),
+        rx.badge("Full: waitlist open", color_scheme="orange"),
+    )
+
+
+def _solution_badge(e: Any) -> rx.Component:
+    return rx.cond(
+        e["solution_slug"] != "",
+        rx.link(
+            rx.badge(rx.icon("sparkles", size=12), e["solution_name"], variant="soft"),
+            href="/solutions/" + e["solution_slug"].to(str),
+            underline="none",
+        ),
+    )
+
+
+# ---- /events ----
+
+
+def _event_card(e: ObjectVar[dict[str, Any]]) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.link(
+                rx.heading(e["title"], size="4", as_="h2"),
+                href=e["href"].to(str),
+                underline="hover",
+                color=rx.color("gray", 12),
+                overflow_wrap="anywhere",
+            ),
+            _line("calendar", e["when_local"]),
+            rx.cond(~e["in_utc"].to(bool), _line("globe", e["when_utc"], size="1", color=GRAY)),
+            _line("map-pin", e["place"]),
+            rx.hstack(
+                rx.cond(
+                    L.past,
+                    rx.badge(e["going_count"], " went", color_scheme="gray"),
+                    _seats(e),
+                ),
+                _solution_badge(e),
+                rx.text("By ", e["organizer_name"], size="1", color=GRAY),
+                wrap="wrap",
+                align="center",
+                spacing="2",
+            ),
+            spacing="2",
+            align="start",
+            min_width="0",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+def _tab(label: str, href: str, active: Any) -> rx.Component:
+    return link_button(
+        label,
+        href,
+        variant=rx.cond(active, "solid", "soft"),
+        aria_current=rx.cond(active, "page", "false"),
+    )
+
+
+def events_page() -> rx.Component:
+    """Upcoming community events, and the archive of past ones."""
+    return page(
+        "Events",
+        rx.vstack(
+            rx.flex(
+                rx.vstack(
+                    rx.heading("Community events", as_="h1", size="8"),
+                    rx.text(
+                        "Meet the people who build and use AI solutions, online or in person.",
+                        color=GRAY,
+                    ),
+                    spacing="1",
+                    min_width="0",
+                ),
+                rx.spacer(),
+                link_button("Organize an event", "/events/new"),
+                direction=rx.breakpoints(initial="column", sm="row"),
+                gap="3",
+                width="100%",
+                align=rx.breakpoints(initial="start", sm="center"),
+            ),
+            rx.el.nav(
+                rx.hstack(
+                    _tab("Upcoming", "/events", ~L.past),
+                    _tab("Past events", "/events?when=past", L.past),
+                    spacing="2",
+                ),
+                aria_label="Event lists",
+            ),
+            rx.cond(
+                L.loaded,
+                rx.cond(
+                    L.total > 0,
+                    rx.grid(
+                        rx.foreach(L.items, _event_card),
+                        columns=rx.breakpoints(initial="1", md="2"),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    rx.text(
+                        rx.cond(
+                            L.past,
+                            "No past events yet.",
+                            "No upcoming events yet. Why not organize one?",
+                        ),
+                        color=GRAY,
+                    ),
+                ),
+                rx.center(rx.spinner(size="3"), padding="3em", width="100%"),
+            ),
+            rx.cond(
+                L.pages > 1,
+                rx.el.nav(
+                    rx.hstack(
+                        rx.cond(
+                            L.prev_href != "",
+                            link_button("Previous page", L.prev_href, variant="soft"),
+                        ),
+                        rx.text("Page ", L.page, " of ", L.pages, size="2"),
+                        rx.cond(
+                            L.next_href != "",
+                            link_button("Next page", L.next_href, variant="soft"),
+                        ),
+                        align="center",
+                        spacing="3",
+                        wrap="wrap",
+                    ),
+                    aria_label="Pages",
+                ),
+            ),
+            spacing="5",
+            width="100%",
+        ),
+    )
+
+
+# ---- /events/[event_id] ----
+
+
+def _rsvp_box() -> rx.Component:
+    status = D["my_status"]
+    going = rx.vstack(
+        rx.callout("You are going.", icon="circle-check", color_scheme="green", width="100%"),
+        rx.button("Cancel my RSVP", variant="soft", color_scheme="gray", on_click=S.cancel_rsvp),
+        spacing="2",
+        width="100%",
+    )
+    waiting = rx.vstack(
+        rx.callout(
+            "You are on the waitlist (#"
+            + D["my_waitlist_position"].to(str)
+            + "). We will mail you if a seat comes free.",
+            icon="hourglass",
+            color_scheme="orange",
+            width="100%",
+        ),
+        rx.button(
+            "Leave the waitlist", variant="soft", color_scheme="gray", on_click=S.cancel_rsvp
+        ),
+        spacing="2",
+        width="100%",
+    )
+    answer = rx.button(
+        rx.cond(D["seats_left"].to(int) > 0, "RSVP: I'm going", "Join the waitlist"),
+        size="3",
+        width="100%",
+        on_click=S.rsvp,
+    )
+    return rx.el.div(
+        rx.cond(
+            D["status"] == "cancelled",
+            rx.fragment(),
+            rx.cond(
+                D["ended"].to(bool),
+                rx.text("This event has ended.", color=GRAY),
+                rx.cond(
+                    S.signed_in,
+                    rx.match(status, ("going", going), ("waitlisted", waiting), answer),
+                    link_button("Sign in to RSVP", S.login_href, size="3", width="100%"),
+                ),
+            ),
+        ),
+        role="status",
+        style={"width": "100%"},
+    )
+
+
+def _cancel_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button("Cancel event", variant="soft", color_scheme="red", width="100%")
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Cancel this event?"),
+            rx.alert_dialog.description(
+                "Everyone going or waiting gets a mail. This cannot be undone.", size="2"
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Keep the event", variant="soft")),
+                rx.alert_dialog.action(
+                    rx.button("Cancel the event", color_scheme="red", on_click=S.cancel_event)
+                ),
+                gap="3",
+                justify="end",
+                margin_top="1em",
+                wrap="wrap",
+            ),
+            max_width="420px",
+        ),
+    )
+
+
+def _side() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("When", size="3", as_="h2"),
+            _line("calendar", D["when_local"]),
+            rx.cond(~D["in_utc"].to(bool), _line("globe", D["when_utc"], color=GRAY)),
+            rx.cond(S.my_time != "", _line("clock", "Your time: ", S.my_time, color=GRAY)),
+            rx.heading("Where", size="3", as_="h2"),
+            rx.cond(D["location"] != "", _line("map-pin", D["location"])),
+            rx.cond(
+                D["online"].to(bool),
+                rx.cond(
+                    D["online_url"] != "",
+                    rx.link(
+                        rx.hstack(rx.icon("video", size=16), rx.text("Join online"), spacing="2"),
+                        href=D["online_url"].to(str),
+                        is_external=True,
+                        rel="nofollow noopener noreferrer",
+                    ),
+                    _line("video", "Online: the link is shown to the people going.", color=GRAY),
+                ),
+            ),
+            rx.heading("Seats", size="3", as_="h2"),
+            rx.hstack(
+                _seats(D),
+                rx.cond(
+                    D["waitlist_count"].to(int) > 0,
+                    rx.badge(D["waitlist_count"], " waiting", color_scheme="gray"),
+                ),
+                wrap="wrap",
+                spacing="2",
+            ),
+            _rsvp_box(),
+            rx.cond(
+                D["status"] != "cancelled",
+                rx.button(
+                    rx.link(
+                        rx.icon("calendar-plus", size=16),
+                        "Add to calendar (.ics)",
+                        href=S.ics_href,
+                        download=S.ics_name,
+                        reload_document=True,
+                        underline="none",
+                        color="inherit",
+                    ),
+                    as_child=True,
+                    variant="outline",
+                    width="100%",
+                ),
+            ),
+            rx.cond(
+                D["can_manage"].to(bool) & (D["status"] != "cancelled") & ~D["ended"].to(bool),
+                rx.vstack(
+                    link_button("Edit event", S.edit_href, variant="soft", width="100%"),
+                    _cancel_dialog(),
+                    spacing="2",
+                    width="100%",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+            align="start",
+        ),
+        width=rx.breakpoints(initial="100%", md="340px"),
+        min_width=rx.breakpoints(initial="0", md="340px"),
+    )
+
+
+def event_page() -> rx.Component:
+    """One event: when (in its zone, in UTC and in the viewer's), where, seats, RSVP."""
+    body = rx.vstack(
+        rx.cond(
+            D["status"] == "cancelled",
+            rx.callout(
+                "The organizer cancelled this event.",
+                icon="calendar-x",
+                color_scheme="red",
+                width="100%",
+            ),
+        ),
+        rx.vstack(
+            rx.heading(D["title"], as_="h1", size="8", overflow_wrap="anywhere"),
+            rx.hstack(
+                rx.text("Organized by ", D["organizer_name"], size="2", color=GRAY),
+                _solution_badge(D),
+                wrap="wrap",
+                align="center",
+                spacing="2",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        rx.flex(
+            rx.el.section(
+                rx.cond(
+                    D["description_html"] != "",
+                    rx.html(D["description_html"], class_name="prose"),
+                    rx.text("No description.", color=GRAY),
+                ),
+                aria_label="About this event",
+                style={"flex": "1", "minWidth": "0", "width": "100%"},
+            ),
+            _side(),
+            gap="6",
+            direction=rx.breakpoints(initial="column-reverse", md="row"),
+            width="100%",
+        ),
+        link_button("All events", "/events", variant="ghost"),
+        spacing="5",
+        width="100%",
+    )
+    missing = rx.center(
+        rx.vstack(
+            rx.heading("This event does not exist", as_="h1", size="6"),
+            rx.text("It may have been removed, or the link is wrong."),
+            link_button("See upcoming events", "/events"),
+            align="center",
+            spacing="3",
+        ),
+        padding_y="4em",
+    )
+    return page(
+        "Event",
+        rx.cond(
+            S.found,
+            rx.cond(S.loading, rx.center(rx.spinner(size="3"), padding="4em"), body),
+            missing,
+        ),
+    )
+
+
+# ---- /events/new and /events/[event_id]/edit ----
+
+
+def _timezone_field(value: Any) -> rx.Component:
+    zones = sorted(z for z in known_timezones() if "/" in z or z == "UTC")
+    return rx.vstack(
+        rx.el.label("Time zone", html_for="field-timezone", class_name="field-label"),
+        rx.input(
+            id="field-timezone",
+            name="timezone",
+            list="timezones",
+            default_value=value,
+            key=value,  # shows the browser's zone once it is known
+            max_length=64,
+            required=True,
+            auto_complete="off",
+            size="3",
+            width="100%",
+        ),
+        rx.el.datalist(*[rx.el.option(value=z) for z in zones], id="timezones"),
+        rx.text(
+            "The start and end are in this zone, such as Europe/Berlin or America/New_York.",
+            size="1",
+            color=GRAY,
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _capacity_field(value: Any) -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Capacity", html_for="field-capacity", class_name="field-label"),
+        rx.input(
+            id="field-capacity",
+            name="capacity",
+            type="number",
+            min=1,
+            max=MAX_CAPACITY,
+            step=1,
+            default_value=value,
+            required=True,
+            size="3",
+            width="100%",
+        ),
+        rx.text("Seats; people beyond them join a waitlist.", size="1", color=GRAY),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _solution_field(value: Any) -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Solution", html_for="field-solution", class_name="field-label"),
+        rx.select.root(
+            rx.select.trigger(id="field-solution", width="100%"),
+            rx.select.content(
+                rx.foreach(F.solution_options, lambda o: rx.select.item(o[1], value=o[0]))
+            ),
+            name="solution",
+            default_value=value,
+        ),
+        rx.text("Tie the event to one of your published solutions.", size="1", color=GRAY),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _form() -> rx.Component:
+    f = F.form
+    return rx.form(
+        rx.vstack(
+            form_error(F.error),
+            field("Title", "title", max_length=120, default_value=f["title"]),
+            rx.vstack(
+                rx.el.label(
+                    "Description (Markdown)", html_for="field-description", class_name="field-label"
+                ),
+                rx.text_area(
+                    id="field-description",
+                    name="description",
+                    default_value=f["description"],
+                    rows="8",
+                    max_length=20000,
+                    width="100%",
+                ),
+                rx.text(
+                    "Agenda, speakers, what to bring. Links and lists are kept; HTML is not.",
+                    size="1",
+                    color=GRAY,
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            rx.grid(
+                field("Starts", "starts_at", type_="datetime-local", default_value=f["starts_at"]),
+                field("Ends", "ends_at", type_="datetime-local", default_value=f["ends_at"]),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="4",
+                width="100%",
+            ),
+            _timezone_field(f["timezone"]),
+            rx.grid(
+                field(
+                    "Online link",
+                    "online_url",
+                    type_="url",
+                    required=False,
+                    max_length=500,
+                    default_value=f["online_url"],
+                    hint="Shown only to the people going.",
+                ),
+                field(
+                    "Place",
+                    "location",
+                    required=False,
+                    max_length=200,
+                    default_value=f["location"],
+                    hint="An address, or leave empty for an online event.",
+                ),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="4",
+                width="100%",
+            ),
+            rx.grid(
+                _capacity_field(f["capacity"]),
+                rx.cond(F.my_solutions.length() > 0, _solution_field(f["solution"])),  # type: ignore[attr-defined]
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="4",
+                width="100%",
+            ),
+            rx.button(rx.cond(F.editing, "Save changes", "Publish event"), type="submit", size="3"),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=F.save,
+        reset_on_submit=False,
+        key=F.form_key,
+        width="100%",
+    )
+
+
+def event_form_page() -> rx.Component:
+    """Organize an event, or edit one."""
+    return page(
+        "Organize an event",
+        rx.vstack(
+            rx.heading(rx.cond(F.editing, "Edit event", "Organize an event"), as_="h1", size="7"),
+            rx.text(
+                "Any member can organize one; people RSVP, and a waitlist opens when it is full.",
+                color=GRAY,
+            ),
+            rx.cond(F.ready, _form(), rx.center(rx.spinner(size="3"), padding="3em")),
+            spacing="4",
+            width="100%",
+        ),
+        max_width="760px",
+    )

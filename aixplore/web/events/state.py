@@ -1,0 +1,344 @@
+"""States of the event pages: the list (upcoming or past, from the URL), one event, the form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from aixplore.core.db import session_scope
+from aixplore.core.errors import DomainError, PermissionDenied, ValidationFailed
+from aixplore.domain.events import services as events
+from aixplore.domain.events.models import (
+    MAX_CAPACITY,
+    EventDetail,
+    EventPublic,
+    RsvpStatus,
+    is_known_timezone,
+)
+from aixplore.domain.solutions import services as solutions
+from aixplore.domain.solutions.models import SolutionStatus
+from aixplore.web.feedback import answer_error, pick, toast_ok
+from aixplore.web.session import current_actor
+
+EVENTS = "/events"
+BROWSER_TIMEZONE = "Intl.DateTimeFormat().resolvedOptions().timeZone"
+NO_SOLUTION = "none"  # a select item cannot have an empty value
+FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "online_url",
+    "location",
+    "capacity",
+    "solution",
+)
+EMPTY: dict[str, str] = {
+    "title": "",
+    "description": "",
+    "starts_at": "",
+    "ends_at": "",
+    "timezone": "",
+    "online_url": "",
+    "location": "",
+    "capacity": "20",
+    "solution": NO_SOLUTION,
+}
+
+
+def events_href(when: str, page: int = 1) -> str:
+    """The list's URL for a tab and a page."""
+    params = {"when": "past"} if when == "past" else {}
+    if page > 1:
+        params["page"] = str(page)
+    return f"{EVENTS}?{urlencode(params)}" if params else EVENTS
+
+
+def _place(event: EventPublic) -> str:
+    parts = [event.location, "Online" if event.online else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def _row(event: EventPublic) -> dict[str, Any]:
+    data = event.model_dump(mode="json")
+    data["href"] = f"{EVENTS}/{event.id}"
+    data["place"] = _place(event)
+    data["in_utc"] = event.timezone == "UTC"
+    return data
+
+
+def _local_input(value: datetime, zone: str) -> str:
+    """A time as a datetime-local field shows it, in the event's zone."""
+    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+class EventsListState(rx.State):
+    """Upcoming events or the archive, a page at a time; the URL says which."""
+
+    items: list[dict[str, Any]] = []
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    when: str = "upcoming"
+    prev_href: str = ""
+    next_href: str = ""
+    loaded: bool = False
+
+    @rx.var
+    def past(self) -> bool:
+        """Whether the archive is shown."""
+        return self.when == "past"
+
+    @rx.event
+    async def load(self) -> None:
+        """Read the list the URL asks for (bad parameters fall back to the first page)."""
+        await current_actor(self)  # keeps the shell's viewer fresh
+        params = self.router.url.query_parameters
+        when = "past" if params.get("when") == "past" else "upcoming"
+        raw = str(params.get("page", "1"))
+        page = int(raw) if raw.isdigit() and 1 <= len(raw) <= 4 and int(raw) >= 1 else 1
+        page = min(page, events.MAX_PAGE)
+        with session_scope() as db:
+            result = (
+                events.list_past(db, page=page)
+                if when == "past"
+                else (events.list_upcoming(db, page=page))
+            )
+        self.when, self.page, self.pages, self.total = when, page, result.pages, result.total
+        self.items = [_row(e) for e in result.items]
+        self.prev_href = events_href(when, page - 1) if page > 1 else ""
+        self.next_href = events_href(when, page + 1) if page < result.pages else ""
+        self.loaded = True
+
+
+class EventPageState(rx.State):
+    """One event; every handler re-checks the actor in the services."""
+
+    found: bool = True
+    loading: bool = True
+    detail: dict[str, Any] = {}
+    signed_in: bool = False
+    my_time: str = ""
+    _viewer_zone: str = ""
+
+    def _event_id(self) -> int:
+        raw = str(self.router.page.params.get("event_id", ""))
+        return int(raw) if raw.isdigit() and len(raw) <= 10 else 0
+
+    def _path(self) -> str:
+        return f"{EVENTS}/{self._event_id()}"
+
+    @rx.var
+    def ics_href(self) -> str:
+        """The calendar file of the event."""
+        return f"/api/v1/events/{self.detail.get('id', 0)}.ics"
+
+    @rx.var
+    def ics_name(self) -> str:
+        """The file name the browser saves the calendar file under."""
+        return f"event-{self.detail.get('id', 0)}.ics"
+
+    @rx.var
+    def edit_href(self) -> str:
+        """The organizer's form for this event."""
+        return f"{EVENTS}/{self.detail.get('id', 0)}/edit"
+
+    @rx.var
+    def login_href(self) -> str:
+        """Sign in, then come back here."""
+        return f"/login?next={EVENTS}/{self.detail.get('id', 0)}"
+
+    def _show(self, detail: EventDetail) -> None:
+        self.detail = _row(detail)
+        self._update_my_time()
+
+    def _update_my_time(self) -> None:
+        zone = self._viewer_zone
+        if not self.detail or zone in ("", "UTC", self.detail.get("timezone")):
+            self.my_time = ""
+            return
+        starts = datetime.fromisoformat(str(self.detail["starts_at"]))
+        ends = datetime.fromisoformat(str(self.detail["ends_at"]))
+        self.my_time = events.format_when(starts, ends, zone)
+
+    @rx.event
+    async def load(self):
+        """Read the event in the URL, then ask the browser for its time zone."""
+        self.loading = True
+        actor = await current_actor(self)
+        self.signed_in = actor is not None
+        try:
+            with session_scope() as db:
+                detail = events.get_event(db, actor, self._event_id())
+        except DomainError:
+            self.found, self.loading, self.detail = False, False, {}
+            return None
+        self.found = True
+        self._show(detail)
+        self.loading = False
+        return rx.call_script(BROWSER_TIMEZONE, callback=EventPageState.set_viewer_timezone)
+
+    @rx.event
+    def set_viewer_timezone(self, zone: Any) -> None:
+        """Also show the time in the viewer's own zone (when it is a real zone)."""
+        if is_known_timezone(zone):
+            self._viewer_zone = str(zone)
+            self._update_my_time()
+
+    @rx.event
+    async def rsvp(self):
+        """Take a seat, or a place on the waitlist when the event is full."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                detail = events.do_rsvp(db, actor, self._event_id())
+        except DomainError as exc:
+            return answer_error(exc, next_path=self._path())
+        self._show(detail)
+        if detail.my_status == RsvpStatus.GOING:
+            return toast_ok("You are going. See you there!")
+        return toast_ok(
+            f"The event is full: you are #{detail.my_waitlist_position} on the waitlist. "
+            "We will mail you if a seat comes free."
+        )
+
+    @rx.event
+    async def cancel_rsvp(self):
+        """Give the seat back (or leave the waitlist)."""
+        actor = await current_actor(self)
+        was_going = self.detail.get("my_status") == RsvpStatus.GOING
+        try:
+            with session_scope() as db:
+                detail = events.do_cancel_rsvp(db, actor, self._event_id())
+        except DomainError as exc:
+            return answer_error(exc, next_path=self._path())
+        self._show(detail)
+        return toast_ok(
+            "Your seat is free for someone else." if was_going else "You left the waitlist."
+        )
+
+    @rx.event
+    async def cancel_event(self):
+        """Call the event off (organizer or platform admin)."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                detail = events.do_cancel_event(db, actor, self._event_id())
+        except DomainError as exc:
+            return answer_error(exc, next_path=self._path())
+        self._show(detail)
+        return toast_ok("The event is cancelled; everyone who answered gets a mail.")
+
+
+class EventFormState(rx.State):
+    """Organize a new event, or edit the one in the URL (organizer or platform admin)."""
+
+    form: dict[str, str] = dict(EMPTY)
+    event_id: int = 0
+    error: str = ""
+    ready: bool = False
+    my_solutions: list[list[str]] = []
+
+    @rx.var
+    def editing(self) -> bool:
+        """Whether an existing event is being edited."""
+        return self.event_id > 0
+
+    @rx.var
+    def form_key(self) -> str:
+        """Changes when the form must show another event's values."""
+        return f"event-form-{self.event_id}"
+
+    @rx.var
+    def solution_options(self) -> list[list[str]]:
+        """The actor's published solutions as (slug, name), after "no solution"."""
+        return [[NO_SOLUTION, "No solution: a standalone event"], *self.my_solutions]
+
+    @rx.event
+    async def load(self):
+        """Open a blank form, or the event named in the URL when the viewer may edit it."""
+        self.error, self.ready = "", False
+        actor = await current_actor(self)
+        raw = str(self.router.page.params.get("event_id", "") or "")
+        event_id = int(raw) if raw.isdigit() and len(raw) <= 10 else 0
+        try:
+            with session_scope() as db:
+                mine = solutions.list_publisher_solutions(db, actor, actor.user_id) if actor else []
+                detail = events.get_event(db, actor, event_id) if raw else None
+        except DomainError as exc:
+            return [*answer_error(exc, next_path=EVENTS), rx.redirect(EVENTS)]
+        self.my_solutions = [[s.slug, s.name] for s in mine if s.status == SolutionStatus.PUBLISHED]
+        if detail is None:
+            wanted = str(self.router.url.query_parameters.get("solution", ""))[:80]
+            slugs = {slug for slug, _ in self.my_solutions}
+            self.event_id = 0
+            self.form = {**EMPTY, "solution": wanted if wanted in slugs else NO_SOLUTION}
+            self.ready = True
+            return rx.call_script(BROWSER_TIMEZONE, callback=EventFormState.set_browser_timezone)
+        if not detail.can_manage:
+            return [
+                *answer_error(PermissionDenied("Only the organizer can edit this event.")),
+                rx.redirect(f"{EVENTS}/{detail.id}"),
+            ]
+        if detail.solution_slug and detail.solution_slug not in {s for s, _ in self.my_solutions}:
+            self.my_solutions.append([detail.solution_slug, detail.solution_name])
+        self.event_id = detail.id
+        self.form = {
+            "title": detail.title,
+            "description": detail.description_md,
+            "starts_at": _local_input(detail.starts_at, detail.timezone),
+            "ends_at": _local_input(detail.ends_at, detail.timezone),
+            "timezone": detail.timezone,
+            "online_url": detail.online_url,
+            "location": detail.location,
+            "capacity": str(detail.capacity),
+            "solution": detail.solution_slug or NO_SOLUTION,
+        }
+        self.ready = True
+        return None
+
+    @rx.event
+    def set_browser_timezone(self, zone: Any) -> None:
+        """Start a new event in the organizer's own time zone."""
+        if is_known_timezone(zone) and not self.form.get("timezone") and not self.editing:
+            self.form = {**self.form, "timezone": str(zone)}
+
+    @rx.event
+    async def save(self, form_data: dict):
+        """Create the event or save the changes, then show its page."""
+        self.error = ""
+        data = pick(form_data, *FIELDS)
+        if isinstance(data, dict):
+            self.form = {**self.form, **{k: str(v) for k, v in data.items()}}
+            capacity = data.get("capacity", "")
+            if not (isinstance(capacity, str) and capacity.isdigit() and len(capacity) <= 6):
+                exc = ValidationFailed(
+                    f"Capacity must be a whole number from 1 to {MAX_CAPACITY:,}.",
+                    field="capacity",
+                )
+                self.error = exc.message
+                return answer_error(exc)
+            data["capacity"] = int(capacity)
+            if data.get("solution") == NO_SOLUTION:
+                data["solution"] = ""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                if self.event_id:
+                    detail = events.do_update_event(db, actor, self.event_id, data)
+                else:
+                    detail = events.do_create_event(db, actor, data)
+        except DomainError as exc:
+            self.error = exc.message
+            here = f"{EVENTS}/{self.event_id}/edit" if self.event_id else f"{EVENTS}/new"
+            return answer_error(exc, next_path=here)
+        created = not self.event_id
+        return [
+            toast_ok("Your event is published." if created else "Changes saved."),
+            rx.redirect(f"{EVENTS}/{detail.id}"),
+        ]

@@ -1,0 +1,35 @@
+"""The read-through cache and read-only scopes."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from aixplore.core.cache import cached, invalidate
+from aixplore.core.db import read_scope, session_scope
+from aixplore.domain.accounts.models import User
+from tests.factories import make_member
+
+
+def test_cached_values_are_reused_until_invalidated() -> None:
+    invalidate()
+    calls: list[int] = []
+
+    def compute() -> dict:
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert cached("test:key", 60, compute) == {"n": 1}
+    assert cached("test:key", 60, compute) == {"n": 1}
+    invalidate("test:")
+    assert cached("test:key", 60, compute) == {"n": 2}
+
+
+def test_read_scope_sees_committed_data_and_never_writes() -> None:
+    member = make_member(name="Before")
+    with read_scope() as db:
+        user = db.exec(select(User).where(User.id == member.id)).one()
+        user.display_name = "Changed in a read scope"
+        db.add(user)
+        db.flush()
+    with session_scope() as db:
+        assert db.get(User, member.id).display_name == "Before"

@@ -1,0 +1,512 @@
+"""Events: validation, permissions, RSVP with waitlist and promotion, concurrency, ICS,
+the archive and reminders."""
+
+from __future__ import annotations
+
+import itertools
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+
+import icalendar
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from aixplore.api.routes.events import router as events_router
+from aixplore.core.db import session_scope
+from aixplore.core.errors import (
+    Conflict,
+    DomainError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from aixplore.core.time import utcnow
+from aixplore.domain.accounts.models import Actor
+from aixplore.domain.events import services as events
+from aixplore.domain.events.models import Event, EventRsvp, RsvpStatus
+from aixplore.domain.mail.services import list_outbox_for
+from tests.factories import actor_for, make_admin, make_member, make_solution, sign_in
+
+_ips = itertools.count(1)
+DAY = (date.today() + timedelta(days=10)).isoformat()  # 18:30 is never in a DST gap
+
+
+def _actor(email: str) -> Actor:
+    """A signed-in actor (each sign-in from its own address, clear of the per-IP limit)."""
+    actor = actor_for(sign_in(email, ip=f"198.51.100.{next(_ips) % 250 + 1}"))
+    assert actor is not None
+    return actor
+
+
+def _data(**change: object) -> dict[str, object]:
+    return {
+        "title": "Prompt engineering meetup",
+        "description": "Talks, demos and **pizza**.",
+        "starts_at": f"{DAY}T18:30",
+        "ends_at": f"{DAY}T20:00",
+        "timezone": "Europe/Berlin",
+        "online_url": "https://meet.example.com/prompting",
+        "location": "",
+        "capacity": 2,
+        **change,
+    }
+
+
+def _create(actor: Actor | None, **change: object):
+    with session_scope() as db:
+        return events.do_create_event(db, actor, _data(**change))
+
+
+def _get(event_id: int, actor: Actor | None = None):
+    with session_scope() as db:
+        return events.get_event(db, actor, event_id)
+
+
+def _rsvp(actor: Actor, event_id: int):
+    with session_scope() as db:
+        return events.do_rsvp(db, actor, event_id)
+
+
+def _cancel(actor: Actor, event_id: int):
+    with session_scope() as db:
+        return events.do_cancel_rsvp(db, actor, event_id)
+
+
+def _subjects(email: str) -> list[str]:
+    with session_scope() as db:
+        return [m.subject for m in list_outbox_for(db, email)]
+
+
+def _shift(event_id: int, **delta: float) -> None:
+    """Move an event in time (the services refuse to create one in the past)."""
+    with session_scope() as db:
+        event = db.get(Event, event_id)
+        assert event is not None
+        event.starts_at += timedelta(**delta)
+        event.ends_at += timedelta(**delta)
+        db.add(event)
+
+
+# ---- Validation ----
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"ends_at": f"{DAY}T17:00"}, "end after it starts"),
+        ({"ends_at": f"{DAY}T18:30"}, "end after it starts"),
+        ({"timezone": "Mars/Olympus_Mons"}, "IANA name"),
+        ({"timezone": "../../etc/passwd"}, "IANA name"),
+        ({"capacity": 0}, "between 1 and 10,000"),
+        ({"capacity": 10_001}, "between 1 and 10,000"),
+        ({"capacity": 100_001}, "between 1 and 10,000"),
+        ({"capacity": True}, ""),
+        ({"capacity": "20"}, ""),
+        ({"online_url": "javascript:alert(1)"}, "http:// or https://"),
+        ({"online_url": "ftp://files.example.com"}, "http:// or https://"),
+        ({"online_url": "", "location": ""}, "online link, a place"),
+        ({"title": "x" * 10_000}, "Title is too long"),
+        ({"description": "x" * 20_001}, "Description is too long"),
+        ({"location": "x" * 201}, "Location is too long"),
+        ({"starts_at": "next tuesday"}, "start as a date and time"),
+        ({"starts_at": ""}, "start as a date and time"),
+        ({"ends_at": f"{(date.today() + timedelta(days=30)).isoformat()}T18:00"}, "at most 14"),
+        ({"starts_at": "2020-01-01T10:00", "ends_at": "2020-01-01T12:00"}, "in the future"),
+        ({"starts_at": "2099-01-01T10:00", "ends_at": "2099-01-01T12:00"}, "three years"),
+        ({"role": "admin"}, "unexpected field"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(change: dict, message: str) -> None:
+    organizer = _actor(make_member().email)
+    with pytest.raises(ValidationFailed) as refused:
+        _create(organizer, **change)
+    assert message in refused.value.message
+    with session_scope() as db:
+        assert db.exec(select(Event)).all() == []
+
+
+def test_a_wall_clock_time_that_does_not_exist_is_refused() -> None:
+    organizer = _actor(make_member().email)
+    year = date.today().year + 1
+    # Clocks in Berlin jump from 02:00 to 03:00 on the last Sunday of March.
+    sunday = max(date(year, 3, d) for d in range(25, 32) if date(year, 3, d).weekday() == 6)
+    with pytest.raises(ValidationFailed, match="does not exist"):
+        _create(organizer, starts_at=f"{sunday}T02:30", ends_at=f"{sunday}T04:00")
+
+
+def test_times_are_stored_in_utc_and_shown_in_the_zone_and_in_utc() -> None:
+    organizer = _actor(make_member().email)
+    summer = date(date.today().year + 1, 7, 15)
+    detail = _create(
+        organizer,
+        starts_at=f"{summer}T18:30",
+        ends_at=f"{summer}T20:00",
+        timezone="Europe/Berlin",
+        description="# Agenda\n\n<script>alert(1)</script>[x](javascript:alert(1))",
+    )
+    assert detail.starts_at == datetime(summer.year, 7, 15, 16, 30, tzinfo=UTC)
+    assert detail.ends_at == datetime(summer.year, 7, 15, 18, 0, tzinfo=UTC)
+    assert "18:30 – 20:00 CEST (Europe/Berlin)" in detail.when_local
+    assert detail.when_utc.endswith("16:30 – 18:00 UTC")
+    assert "<script" not in detail.description_html
+    assert 'href="javascript' not in detail.description_html
+    assert "<h1>Agenda</h1>" in detail.description_html
+    aware = _create(
+        organizer,
+        starts_at=datetime(summer.year, 7, 16, 9, 0, tzinfo=UTC),
+        ends_at=datetime(summer.year, 7, 16, 10, 0, tzinfo=UTC),
+        timezone="America/New_York",
+    )
+    assert aware.when_local.endswith(f"16 Jul {summer.year}, 05:00 – 06:00 EDT (America/New_York)")
+
+
+# ---- Permissions ----
+
+
+def test_only_the_organizer_or_an_admin_edits_or_cancels() -> None:
+    organizer = _actor(make_member().email)
+    stranger = _actor(make_member().email)
+    admin = _actor(make_admin().email)
+    event_id = _create(organizer).id
+    with session_scope() as db, pytest.raises(PermissionDenied):
+        events.do_update_event(db, stranger, event_id, _data(title="Hijacked"))
+    with session_scope() as db, pytest.raises(PermissionDenied):
+        events.do_cancel_event(db, stranger, event_id)
+    with session_scope() as db, pytest.raises(NotAuthenticated):
+        events.do_update_event(db, None, event_id, _data(title="Anonymous"))
+    with session_scope() as db, pytest.raises(NotAuthenticated):
+        events.do_create_event(db, None, _data())
+    assert _get(event_id).title == "Prompt engineering meetup"
+    assert not _get(event_id, stranger).can_manage and _get(event_id, admin).can_manage
+    with session_scope() as db:
+        events.do_update_event(db, admin, event_id, _data(title="Renamed by an admin"))
+    with session_scope() as db:
+        events.do_update_event(db, organizer, event_id, _data(title="Renamed by me"))
+    with session_scope() as db:
+        assert events.do_cancel_event(db, organizer, event_id).status == "cancelled"
+    with session_scope() as db, pytest.raises(Conflict):
+        events.do_update_event(db, organizer, event_id, _data())
+
+
+@pytest.mark.parametrize("bad_id", [0, -1, "1", 1.5, True, None, 2**40])
+def test_unknown_event_ids_are_not_found(bad_id: object) -> None:
+    with session_scope() as db, pytest.raises(NotFound):
+        events.get_event(db, None, bad_id)
+
+
+def test_an_event_is_tied_only_to_the_organizers_own_published_solution() -> None:
+    owner, other = make_member(), make_member()
+    slug = make_solution(owner.email).slug
+    draft = make_solution(owner.email, name="Still a draft", publish=False).slug
+    as_owner, as_other = _actor(owner.email), _actor(other.email)
+    with pytest.raises(ValidationFailed, match="your own published"):
+        _create(as_other, solution=slug)
+    with pytest.raises(ValidationFailed, match="your own published"):
+        _create(as_owner, solution=draft)
+    detail = _create(as_owner, solution=slug)
+    assert (detail.solution_slug, detail.solution_name) == (slug, "Summarizer Pro")
+    _create(as_other)  # standalone
+    with session_scope() as db:
+        assert [e.id for e in events.list_for_solution(db, slug)] == [detail.id]
+        with pytest.raises(NotFound):
+            events.list_for_solution(db, draft)
+
+
+# ---- RSVP, waitlist, promotion ----
+
+
+def test_rsvp_fills_seats_then_the_waitlist_and_a_freed_seat_promotes_the_first() -> None:
+    organizer = _actor(make_member().email)
+    people = [make_member(name=f"Person {n}") for n in range(4)]
+    a, b, c, d = (_actor(p.email) for p in people)
+    event_id = _create(organizer, capacity=2).id
+
+    assert _rsvp(a, event_id).my_status == "going"
+    assert _rsvp(b, event_id).my_status == "going"
+    third = _rsvp(c, event_id)
+    assert (third.my_status, third.my_waitlist_position, third.seats_left) == ("waitlisted", 1, 0)
+    assert _rsvp(d, event_id).my_waitlist_position == 2
+    assert _rsvp(d, event_id).my_waitlist_position == 2  # a second click changes nothing
+    # The online link is for the people going and the organizer.
+    assert _get(event_id, a).online_url and _get(event_id, organizer).online_url
+    assert _get(event_id, c).online_url == "" and _get(event_id, None).online_url == ""
+
+    after = _cancel(a, event_id)
+    assert after.my_status == "" and after.going_count == 2
+    assert _get(event_id, c).my_status == "going"
+    assert _get(event_id, d).my_waitlist_position == 1
+    assert any("You have a seat" in s for s in _subjects(people[2].email))
+    assert not any("You have a seat" in s for s in _subjects(people[3].email))
+
+    # Coming back puts you at the end of the line.
+    assert _rsvp(a, event_id).my_waitlist_position == 2
+    assert _cancel(d, event_id).my_status == ""
+    assert _get(event_id, a).my_waitlist_position == 1
+    with pytest.raises(NotFound):
+        _cancel(d, event_id)
+
+
+def test_more_seats_promote_the_waitlist_and_fewer_than_going_are_refused() -> None:
+    organizer = _actor(make_member().email)
+    a, b, c = (_actor(make_member().email) for _ in range(3))
+    event_id = _create(organizer, capacity=1).id
+    for person in (a, b, c):
+        _rsvp(person, event_id)
+    with session_scope() as db:
+        detail = events.do_update_event(db, organizer, event_id, _data(capacity=2))
+    assert (detail.going_count, detail.waitlist_count) == (2, 1)
+    assert _get(event_id, b).my_status == "going"
+    with session_scope() as db, pytest.raises(ValidationFailed, match="2 people are going"):
+        events.do_update_event(db, organizer, event_id, _data(capacity=1))
+
+
+def test_cancelling_an_event_mails_everyone_and_closes_rsvps() -> None:
+    organizer = _actor(make_member().email)
+    going, waiting, late = make_member(), make_member(), make_member()
+    event_id = _create(organizer, capacity=1).id
+    _rsvp(_actor(going.email), event_id)
+    _rsvp(_actor(waiting.email), event_id)
+    with session_scope() as db:
+        events.do_cancel_event(db, organizer, event_id)
+    with session_scope() as db:
+        events.do_cancel_event(db, organizer, event_id)  # twice is harmless: one mail each
+    assert _subjects(going.email).count("Cancelled: Prompt engineering meetup") == 1
+    assert _subjects(waiting.email).count("Cancelled: Prompt engineering meetup") == 1
+    with pytest.raises(Conflict, match="cancelled"):
+        _rsvp(_actor(late.email), event_id)
+
+
+def test_capacity_is_exact_under_concurrent_rsvps_and_cancellations() -> None:
+    organizer = _actor(make_member().email)
+    event_id = _create(organizer, capacity=3).id
+    actors = [_actor(make_member().email) for _ in range(12)]
+
+    def answer(n: int) -> str:
+        try:
+            return _rsvp(actors[n], event_id).my_status
+        except DomainError as exc:
+            return f"refused: {exc.message}"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(answer, range(12)))
+    assert sorted(answers) == ["going"] * 3 + ["waitlisted"] * 9
+    going = [n for n, a in enumerate(answers) if a == "going"]
+
+    with session_scope() as db:
+        rows = db.exec(select(EventRsvp).where(EventRsvp.event_id == event_id)).all()
+        waitlist = sorted(
+            (r.position, r.user_id) for r in rows if r.status == RsvpStatus.WAITLISTED
+        )
+    assert len({r.position for r in rows}) == 12  # a total order
+    first_in_line = {user_id for _, user_id in waitlist[:3]}
+
+    def leave(n: int) -> None:
+        _cancel(actors[n], event_id)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(leave, going))
+    detail = _get(event_id)
+    assert (detail.going_count, detail.waitlist_count, detail.seats_left) == (3, 6, 0)
+    with session_scope() as db:
+        now_going = {
+            r.user_id
+            for r in db.exec(
+                select(EventRsvp).where(
+                    EventRsvp.event_id == event_id, EventRsvp.status == RsvpStatus.GOING
+                )
+            ).all()
+        }
+    assert now_going == first_in_line
+
+
+# ---- Upcoming and the archive ----
+
+
+def test_upcoming_and_past_lists_split_on_the_end_and_leave_out_cancelled() -> None:
+    organizer = _actor(make_member().email)
+    soon = _create(organizer, title="Soon").id
+    past = _create(organizer, title="Last month").id
+    running = _create(organizer, title="Running now").id
+    cancelled = _create(organizer, title="Called off").id
+    _shift(past, days=-40)
+    with session_scope() as db:
+        event = db.get(Event, running)
+        assert event is not None
+        event.starts_at, event.ends_at = (
+            utcnow() - timedelta(hours=1),
+            utcnow() + timedelta(hours=1),
+        )
+        db.add(event)
+    with session_scope() as db:
+        events.do_cancel_event(db, organizer, cancelled)
+    with session_scope() as db:
+        upcoming = events.list_upcoming(db)
+        archive = events.list_past(db)
+    assert [e.id for e in upcoming.items] == [running, soon]
+    assert [e.id for e in archive.items] == [past]
+    assert _get(past).ended and not _get(running).ended
+    with pytest.raises(Conflict, match="over"):
+        _rsvp(_actor(make_member().email), past)
+
+
+def test_lists_come_a_page_at_a_time() -> None:
+    organizer = _actor(make_member().email)
+    ids = [_create(organizer, title=f"Meetup {n:02d}").id for n in range(events.PAGE_SIZE + 1)]
+    with session_scope() as db:
+        first, second = events.list_upcoming(db, page=1), events.list_upcoming(db, page=2)
+        for bad in (0, -1, "2", True, events.MAX_PAGE + 1):
+            with pytest.raises(ValidationFailed):
+                events.list_upcoming(db, page=bad)
+    assert (first.total, first.pages, len(first.items), len(second.items)) == (13, 2, 12, 1)
+    assert [e.id for e in first.items + second.items] == ids
+
+
+# ---- Calendar file ----
+
+
+def _lines(body: bytes) -> list[bytes]:
+    assert body.endswith(b"\r\n") and b"\n" not in body.replace(b"\r\n", b"")
+    return body.split(b"\r\n")[:-1]
+
+
+def test_the_ics_file_is_valid_rfc_5545_and_parses_back() -> None:
+    organizer = _actor(make_member().email)
+    title = "Agents, tools; and “evals” \\ a long title " + "é" * 30
+    detail = _create(
+        organizer,
+        title=title[:120],
+        location="Main hall, Alexanderplatz 1; Berlin",
+        description="Line one\nLine two, with commas; and semicolons. " + "ü" * 200,
+    )
+    body = events.build_ics(_get(detail.id))  # as an anonymous visitor sees it
+    lines = _lines(body)
+    assert lines[0] == b"BEGIN:VCALENDAR" and lines[-1] == b"END:VCALENDAR"
+    assert all(len(line) <= 75 for line in lines)
+    assert any(line.startswith(b" ") for line in lines)  # long lines are folded
+    unfolded = body.replace(b"\r\n ", b"").decode()
+    assert f"DTSTART:{detail.starts_at:%Y%m%dT%H%M%S}Z" in unfolded
+    assert f"DTEND:{detail.ends_at:%Y%m%dT%H%M%S}Z" in unfolded
+    assert "LOCATION:Main hall\\, Alexanderplatz 1\\; Berlin · Online" in unfolded
+    assert "Line one\\nLine two\\, with commas\\; and semicolons." in unfolded
+
+    [vevent] = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(vevent["UID"]) == f"event-{detail.id}@localhost"
+    assert str(vevent["SUMMARY"]) == title[:120]
+    assert vevent.decoded("DTSTART") == detail.starts_at
+    assert vevent.decoded("DTEND") == detail.ends_at
+    assert vevent.decoded("DTSTAMP").tzinfo is not None
+    assert str(vevent["DESCRIPTION"]).endswith(f"/events/{detail.id}")
+    assert str(vevent["URL"]).endswith(f"/events/{detail.id}")  # no seat: no online link
+    going = _actor(make_member().email)
+    _rsvp(going, detail.id)
+    [vevent] = icalendar.Calendar.from_ical(events.build_ics(_get(detail.id, going))).walk("VEVENT")
+    assert str(vevent["URL"]) == "https://meet.example.com/prompting"
+
+
+def test_the_ics_route_serves_text_calendar_and_404_problems() -> None:
+    api = FastAPI()
+    api.include_router(events_router)
+    client = TestClient(api)
+    organizer = make_member()
+    as_organizer = _actor(organizer.email)
+    event_id = _create(as_organizer).id
+
+    ok = client.get(f"/api/v1/events/{event_id}.ics")
+    assert ok.status_code == 200
+    assert ok.headers["content-type"].startswith("text/calendar")
+    assert f'filename="event-{event_id}.ics"' in ok.headers["content-disposition"]
+    assert "meet.example.com" not in ok.text
+    [vevent] = icalendar.Calendar.from_ical(ok.content).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Prompt engineering meetup"
+
+    client.cookies.set("aixplore_session", sign_in(organizer.email, ip="203.0.113.9"))
+    assert "meet.example.com/prompting" in client.get(f"/api/v1/events/{event_id}.ics").text
+    client.cookies.clear()
+
+    for path in ("999999", "abc", "0x10", "1" * 40):
+        missing = client.get(f"/api/v1/events/{path}.ics")
+        assert missing.status_code == 404, path
+        assert missing.headers["content-type"] == "application/problem+json"
+        assert missing.json()["status"] == 404
+    with session_scope() as db:
+        events.do_cancel_event(db, as_organizer, event_id)
+    gone = client.get(f"/api/v1/events/{event_id}.ics")
+    assert gone.status_code == 404 and gone.json()["detail"] == "No such event."
+
+
+# ---- Reminders ----
+
+
+def _soon(organizer: Actor, minutes: int, **change: object) -> int:
+    starts = (utcnow() + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+    return _create(
+        organizer,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        timezone="UTC",
+        **change,
+    ).id
+
+
+def test_the_reminder_task_mails_the_people_going_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aixplore.jobs import events as event_jobs
+
+    organizer = _actor(make_member().email)
+    going, waiting, later = make_member(), make_member(), make_member()
+    soon = _soon(organizer, 30, capacity=1)
+    tomorrow = _soon(organizer, 24 * 60)
+    _rsvp(_actor(going.email), soon)
+    _rsvp(_actor(waiting.email), soon)
+    _rsvp(_actor(later.email), tomorrow)
+
+    assert event_jobs.send_event_reminders.call_local() == 1
+    assert event_jobs.send_event_reminders.call_local() == 0
+    reminder = "Reminder: Prompt engineering meetup starts soon"
+    assert _subjects(going.email).count(reminder) == 1
+    assert reminder not in _subjects(waiting.email) and reminder not in _subjects(later.email)
+
+    # The window comes from the settings (AIXPLORE_EVENT_REMINDER_MINUTES).
+    monkeypatch.setattr(
+        event_jobs, "get_settings", lambda: SimpleNamespace(event_reminder_minutes=25 * 60)
+    )
+    assert event_jobs.send_event_reminders.call_local() == 1
+    assert _subjects(later.email).count(reminder) == 1
+
+
+def test_two_workers_at_once_still_send_each_reminder_once() -> None:
+    from aixplore.jobs import events as event_jobs
+
+    organizer = _actor(make_member().email)
+    event_id = _soon(organizer, 20, capacity=8)
+    people = [make_member() for _ in range(8)]
+    for person in people:
+        _rsvp(_actor(person.email), event_id)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sent = list(pool.map(lambda _: event_jobs.send_event_reminders.call_local(), range(4)))
+    assert sum(sent) == 8
+    for person in people:
+        assert sum("Reminder:" in s for s in _subjects(person.email)) == 1
+
+
+def test_moving_an_event_resets_its_reminders() -> None:
+    organizer = _actor(make_member().email)
+    attendee = make_member()
+    event_id = _soon(organizer, 30)
+    _rsvp(_actor(attendee.email), event_id)
+    with session_scope() as db:
+        assert events.do_send_reminders(db, within=timedelta(hours=1)) == 1
+    starts = (utcnow() + timedelta(minutes=45)).replace(second=0, microsecond=0)
+    with session_scope() as db:
+        events.do_update_event(
+            db,
+            organizer,
+            event_id,
+            _data(starts_at=starts, ends_at=starts + timedelta(hours=1), timezone="UTC"),
+        )
+    with session_scope() as db:
+        assert events.do_send_reminders(db, within=timedelta(hours=1)) == 1
