@@ -1,4 +1,4 @@
-"""Operator commands: ``python -m aixplore.cli {migrate,seed-demo,create-admin,check-migrations}``."""
+"""Operator commands: ``python -m aixplore.cli {migrate,seed-demo,seed-large,create-admin,check-migrations}``."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import argparse
 import getpass
 import os
 import sys
+import time
 
 from alembic.config import Config
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import PROJECT_ROOT, get_settings
+from aixplore.demo import seed_demo_catalog, seed_large_catalog
 from aixplore.domain.accounts import services as accounts
 from alembic import command
 
@@ -40,7 +42,7 @@ def migrate() -> None:
 
 
 def seed_demo() -> None:
-    """Load demo accounts; safe to run again (existing rows are kept)."""
+    """Load demo accounts and the demo catalog; safe to run again (existing rows are kept)."""
     with session_scope() as db:
         if accounts.get_user_by_email(db, DEMO_ADMIN[0]) is None:
             accounts.do_create_admin(
@@ -50,8 +52,25 @@ def seed_demo() -> None:
             accounts.do_create_verified_member(
                 db, email=email, display_name=name, password=password
             )
+    with session_scope() as db:
+        report = seed_demo_catalog(db)
+    print(f"demo catalog: added {report}")
     print(
         f"demo data ready: admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[2]}, member {DEMO_MEMBERS[0][0]} / {DEMO_MEMBERS[0][2]}"
+    )
+
+
+def seed_large(count: int) -> None:
+    """Add ``count`` generated solutions for benchmarks (bulk inserts, batched transactions)."""
+    started = time.perf_counter()
+
+    def progress(done: int) -> None:
+        print(f"  {done:,}/{count:,} solutions ({time.perf_counter() - started:.1f} s)")
+
+    report = seed_large_catalog(session_scope, count, progress=progress)
+    print(
+        f"large catalog: added {report.solutions:,} solutions, {report.tags:,} tags, "
+        f"{report.publishers} publishers in {report.seconds:.1f} s"
     )
 
 
@@ -75,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply database migrations")
     seed = sub.add_parser("seed-demo", help="load demo data (idempotent)")
     seed.add_argument("--force", action="store_true", help="allow outside development")
+    large = sub.add_parser("seed-large", help="add many generated solutions (benchmarks)")
+    large.add_argument("--count", type=int, default=100_000)
     admin = sub.add_parser("create-admin", help="create or promote a platform admin")
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", default="Platform Admin")
@@ -87,6 +108,15 @@ def main(argv: list[str] | None = None) -> int:
             print("refusing to load demo data in production (use --force)", file=sys.stderr)
             return 2
         seed_demo()
+        return 0
+    if args.cmd == "seed-large":
+        if get_settings().env == "production":
+            print("refusing to load benchmark data in production", file=sys.stderr)
+            return 2
+        if not 1 <= args.count <= 5_000_000:
+            print("--count must be between 1 and 5,000,000", file=sys.stderr)
+            return 2
+        seed_large(args.count)
         return 0
     return create_admin(args.email, args.name)
 

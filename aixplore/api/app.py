@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
 
-from aixplore.api.routes import health
-from aixplore.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from aixplore.api.metrics import MetricsMiddleware
+from aixplore.api.routes import events, health, solutions
+from aixplore.core.errors import (
+    Conflict,
+    DomainError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ServiceUnavailable,
+    Throttled,
+    ValidationFailed,
+)
+from aixplore.core.settings import get_settings
 
 
 def _problem(status: int, title: str, detail: str = "") -> JSONResponse:
@@ -19,6 +30,36 @@ def _problem(status: int, title: str, detail: str = "") -> JSONResponse:
     if detail:
         body["detail"] = detail
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+# The HTTP status of each domain refusal; any other DomainError is a plain 400.
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    ValidationFailed: 422,
+    PermissionDenied: 403,
+    NotAuthenticated: 401,
+    Throttled: 429,
+    Conflict: 409,
+    ServiceUnavailable: 503,
+}
+
+
+def domain_problem(exc: DomainError) -> JSONResponse:
+    """A domain refusal as RFC 9457 problem details; its message is safe to show."""
+    status = next((code for cls, code in DOMAIN_STATUS.items() if isinstance(exc, cls)), 400)
+    body: dict[str, object] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": exc.message,
+        "code": exc.code,
+    }
+    if exc.field:
+        body["field"] = exc.field
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else None
+    return JSONResponse(
+        body, status_code=status, media_type="application/problem+json", headers=headers
+    )
 
 
 def build_api() -> FastAPI:
@@ -31,24 +72,21 @@ def build_api() -> FastAPI:
         redoc_url=None,
     )
     api.include_router(health.router)
+    api.include_router(solutions.router)
+    api.include_router(events.router)
+    media = get_settings().media_root
+    media.mkdir(parents=True, exist_ok=True)
+    api.mount("/media", StaticFiles(directory=media), name="media")
 
-    @api.middleware("http")
-    async def _measure(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if not request.url.path.startswith("/api"):
-            return await call_next(request)
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        name = getattr(route, "path", "unmatched")
-        HTTP_REQUESTS.labels(request.method, name, str(response.status_code)).inc()
-        HTTP_LATENCY.labels(request.method, name).observe(time.perf_counter() - started)
-        return response
+    api.add_middleware(MetricsMiddleware)
 
     @api.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _problem(exc.status_code, str(exc.detail))
+
+    @api.exception_handler(DomainError)
+    async def _refused(_request: Request, exc: DomainError) -> JSONResponse:
+        return domain_problem(exc)
 
     @api.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

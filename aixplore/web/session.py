@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from aixplore.core.db import session_scope
+from aixplore.core.db import read_scope, session_scope
 from aixplore.core.settings import get_settings
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor
@@ -54,9 +54,15 @@ class SessionState(rx.State):
         return self.router.session.client_ip or "", self.router.headers.user_agent or ""
 
     def _actor(self) -> Actor | None:
-        """Resolve the cookie's token against the server-side session record."""
-        with session_scope() as db:
-            actor = accounts.get_actor_by_token(db, self.auth_token)
+        """Resolve the cookie's token against the server-side session record.
+
+        A read-only lookup on every event; the last-seen time is written at most once a minute.
+        """
+        with read_scope() as db:
+            actor, stale = accounts.resolve_session(db, self.auth_token)
+        if actor is not None and stale:
+            with session_scope() as db:
+                accounts.do_touch_session(db, actor.session_id)
         self._show(actor)
         return actor
 

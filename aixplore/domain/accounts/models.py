@@ -199,6 +199,7 @@ class UserPublic(BaseModel):
     role: PlatformRole
     email_verified: bool
     suspended: bool
+    verified_publisher: bool = False
     created_at: datetime
 
     @classmethod
@@ -213,6 +214,7 @@ class UserPublic(BaseModel):
             role=user.role,
             email_verified=user.email_verified_at is not None,
             suspended=user.suspended_at is not None,
+            verified_publisher=user.verified_publisher_at is not None,
             created_at=user.created_at,
         )
 

@@ -112,8 +112,26 @@ def get_actor_by_token(session: Session, raw_token: Any) -> Actor | None:
 
     Returns None when the token is unknown, revoked, expired, or its user is suspended.
     """
+    actor, stale = resolve_session(session, raw_token)
+    if actor is not None and stale:
+        do_touch_session(session, actor.session_id)
+    return actor
+
+
+def do_touch_session(session: Session, session_id: int | None) -> None:
+    """Record that a session was just used (kept to one write a minute per session)."""
+    if session_id is not None:
+        session.execute(
+            update(UserSession)
+            .where(col(UserSession.id) == session_id)
+            .values(last_seen_at=utcnow())
+        )
+
+
+def resolve_session(session: Session, raw_token: Any) -> tuple[Actor | None, bool]:
+    """Read-only half of :func:`get_actor_by_token`: the actor, and whether last-seen is stale."""
     if not isinstance(raw_token, str) or not 16 <= len(raw_token) <= 128:
-        return None
+        return None, False
     now = utcnow()
     row = session.exec(
         select(UserSession, User)
@@ -121,25 +139,23 @@ def get_actor_by_token(session: Session, raw_token: Any) -> Actor | None:
         .where(UserSession.token_hash == token_digest(raw_token))
     ).first()
     if row is None:
-        return None
+        return None, False
     user_session, user = row
     if (
         user_session.revoked_at is not None
         or user_session.expires_at <= now
         or user.suspended_at is not None
     ):
-        return None
-    if now - user_session.last_seen_at > LAST_SEEN_RESOLUTION:
-        user_session.last_seen_at = now
-        session.add(user_session)
+        return None, False
     assert user.id is not None
-    return Actor(
+    actor = Actor(
         user_id=user.id,
         email=user.email,
         display_name=user.display_name,
         role=user.role,
         session_id=user_session.id,
     )
+    return actor, now - user_session.last_seen_at > LAST_SEEN_RESOLUTION
 
 
 def require_actor(actor: Actor | None) -> Actor:

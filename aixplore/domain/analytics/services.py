@@ -6,6 +6,7 @@ import csv
 import hashlib
 import hmac
 import io
+import time as clock
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -20,8 +21,11 @@ from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import require_actor, require_platform_admin
 from aixplore.domain.analytics.models import AnalyticsEvent, AnalyticsKind
 from aixplore.domain.solutions.models import Solution
+from aixplore.domain.solutions.search import bump_trending
 
 MAX_DAYS = 365
+# How much each kind of activity counts toward "trending" (a review counts 3).
+TRENDING_WEIGHTS = {AnalyticsKind.VIEW: 0.2, AnalyticsKind.CLICK: 0.5, AnalyticsKind.BOOKMARK: 1.0}
 SERIES_KINDS = (AnalyticsKind.VIEW, AnalyticsKind.CLICK, AnalyticsKind.BOOKMARK)
 
 
@@ -54,8 +58,12 @@ def do_record(
         kind = AnalyticsKind(kind)
     except ValueError as exc:
         raise ValidationFailed("Unknown analytics event.") from exc
-    if solution_id is not None and session.get(Solution, solution_id) is None:
+    solution = session.get(Solution, solution_id) if solution_id is not None else None
+    if solution_id is not None and solution is None:
         return  # the solution was deleted meanwhile
+    if solution is not None and kind in TRENDING_WEIGHTS:
+        bump_trending(solution, clock.time() / 86400, weight=TRENDING_WEIGHTS[kind])
+        session.add(solution)
     session.add(
         AnalyticsEvent(
             kind=kind,

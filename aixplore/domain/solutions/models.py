@@ -214,6 +214,7 @@ class SolutionDetail(SolutionCard):
     demo_url: str
     version: str
     rating_distribution: list[int]
+    featured: bool = False
     created_at: datetime
     published_at: datetime | None
     releases: list[tuple[str, str, datetime]]

@@ -209,20 +209,28 @@ def _sqlite_correct(session: Session, terms: list[str]) -> list[str]:
     return corrected
 
 
+FUZZY_THRESHOLD = 0.3  # one swapped pair in a 7-letter word scores 0.375
+
+
 def _pg_matches(q: str) -> Any:
     tsq = func.websearch_to_tsquery("english", q)
     vector = text("solution.search_vector")
-    similarity = func.similarity(col(Solution.name), q)
     return (
-        select(
-            col(Solution.id).label("solution_id"),
-            (func.coalesce(func.ts_rank_cd(vector, tsq), 0) + similarity).label("score"),
-        )
+        select(col(Solution.id).label("solution_id"), func.ts_rank_cd(vector, tsq).label("score"))
         .where(
-            text(
-                "solution.search_vector @@ websearch_to_tsquery('english', :q) OR solution.name % :q"
-            ).bindparams(q=q)
+            text("solution.search_vector @@ websearch_to_tsquery('english', :q)").bindparams(q=q)
         )
+        .subquery()
+    )
+
+
+def _pg_fuzzy_matches(q: str) -> Any:
+    """Typo tolerance on PostgreSQL: trigram word similarity to names, tags and taglines."""
+    haystack = col(Solution.name) + " " + col(Solution.tags_text) + " " + col(Solution.tagline)
+    similarity = func.word_similarity(q, haystack)
+    return (
+        select(col(Solution.id).label("solution_id"), similarity.label("score"))
+        .where(similarity >= FUZZY_THRESHOLD)
         .subquery()
     )
 
@@ -402,6 +410,9 @@ def search(
                     corrected = " ".join(fixed)
         else:
             matches = _pg_matches(query.q)
+            if _count(session, matches, query, published_after) == 0:
+                matches = _pg_fuzzy_matches(query.q)
+                corrected = query.q
     total = _count(session, matches, query, published_after)
     pages = max(1, math.ceil(total / query.per_page))
     stmt = select(Solution).where(and_(*_filters(query, published_after=published_after)))

@@ -311,6 +311,7 @@ def get_solution(session: Session, actor: Actor | None, slug: Any) -> SolutionDe
         repository_url=solution.repository_url,
         demo_url=solution.demo_url,
         version=solution.version,
+        featured=solution.featured,
         rating_distribution=[
             solution.rating_1,
             solution.rating_2,

@@ -30,6 +30,7 @@ def _user_row(user: ObjectVar[dict[str, Any]]) -> rx.Component:
                     rx.badge("Member", color_scheme="gray"),
                 ),
                 rx.cond(user["suspended"], rx.badge("Suspended", color_scheme="red")),
+                rx.cond(user["publisher"], rx.badge("Verified publisher", color_scheme="violet")),
                 rx.cond(
                     user["verified"], rx.fragment(), rx.badge("Unverified", color_scheme="orange")
                 ),
@@ -53,6 +54,21 @@ def _user_row(user: ObjectVar[dict[str, Any]]) -> rx.Component:
                         size="1",
                         variant="soft",
                         on_click=AdminUsersState.set_role(uid, "platform_admin"),
+                    ),
+                ),
+                rx.cond(
+                    user["publisher"],
+                    rx.button(
+                        "Unverify publisher",
+                        size="1",
+                        variant="soft",
+                        on_click=AdminUsersState.set_publisher_verified(uid, False),
+                    ),
+                    rx.button(
+                        "Verify publisher",
+                        size="1",
+                        variant="soft",
+                        on_click=AdminUsersState.set_publisher_verified(uid, True),
                     ),
                 ),
                 rx.cond(

@@ -9,6 +9,7 @@ import reflex as rx
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.accounts import services as accounts
+from aixplore.domain.solutions import services as solutions
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
 
@@ -40,6 +41,7 @@ class AdminUsersState(rx.State):
                 "role": u.role.value,
                 "verified": u.email_verified,
                 "suspended": u.suspended,
+                "publisher": u.verified_publisher,
                 "joined": u.created_at.strftime("%Y-%m-%d"),
             }
             for u in rows
@@ -99,6 +101,18 @@ class AdminUsersState(rx.State):
         return toast_ok(
             f"{user.display_name} is now {'an admin' if role == 'platform_admin' else 'a member'}."
         )
+
+    @rx.event
+    async def set_publisher_verified(self, user_id: int, verified: bool):
+        """Give or take the verified publisher badge."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                solutions.do_set_publisher_verified(db, actor, user_id, verified)
+            await self._reload()
+        except DomainError as exc:
+            return await self._answer(exc)
+        return toast_ok("Publisher verified." if verified else "Publisher badge removed.")
 
     @rx.event
     async def set_suspended(self, user_id: int, suspended: bool):

@@ -215,7 +215,9 @@ def catalog_page() -> rx.Component:
                 CatalogState.corrected_q != "",
                 rx.callout(
                     rx.text(
-                        "No exact matches; showing results for “", CatalogState.corrected_q, "”."
+                        "No exact matches; showing close matches for “",
+                        CatalogState.corrected_q,
+                        "”.",
                     ),
                     icon="sparkles",
                     color_scheme="blue",

@@ -9,6 +9,7 @@ from reflex.vars import ObjectVar
 
 from aixplore.web.components import link_button
 from aixplore.web.layout import page
+from aixplore.web.session import SessionState
 from aixplore.web.solutions.components import card_grid, logo, pricing_badge, stars
 from aixplore.web.solutions.detail_state import SolutionPageState as S
 
@@ -142,6 +143,25 @@ def _header() -> rx.Component:
             rx.spacer(),
             rx.vstack(
                 _save_buttons(),
+                rx.cond(
+                    SessionState.is_admin & D["published"].to(bool),
+                    rx.cond(
+                        D["featured"].to(bool),
+                        rx.button(
+                            rx.icon("star-off", size=16),
+                            "Unfeature",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=S.set_featured(False),
+                        ),
+                        rx.button(
+                            rx.icon("star", size=16),
+                            "Feature on home",
+                            variant="soft",
+                            on_click=S.set_featured(True),
+                        ),
+                    ),
+                ),
                 rx.cond(
                     S.can_manage,
                     rx.hstack(
@@ -501,6 +521,38 @@ def solution_page() -> rx.Component:
             ),
             rx.vstack(
                 rx.cond(D["published"], _rating_summary()),
+                rx.cond(
+                    S.events.length() > 0,  # type: ignore[attr-defined]
+                    rx.card(
+                        rx.vstack(
+                            rx.heading("Upcoming events", size="4", as_="h2"),
+                            rx.foreach(
+                                S.events,
+                                lambda e: rx.vstack(
+                                    rx.link(
+                                        e["title"],
+                                        href="/events/" + e["id"].to(str),
+                                        weight="medium",
+                                    ),
+                                    rx.text(e["when"], size="1", color=rx.color("gray", 11)),
+                                    spacing="0",
+                                ),
+                            ),
+                            spacing="2",
+                            width="100%",
+                        ),
+                        width="100%",
+                    ),
+                ),
+                rx.cond(
+                    S.can_manage,
+                    link_button(
+                        "Organize an event",
+                        "/events/new?solution=" + D["slug"].to(str),
+                        variant="soft",
+                        width="100%",
+                    ),
+                ),
                 width=rx.breakpoints(initial="100%", md="300px"),
                 min_width=rx.breakpoints(initial="0", md="300px"),
             ),

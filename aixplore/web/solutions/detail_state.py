@@ -9,6 +9,7 @@ import reflex as rx
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.discovery import services as discovery
+from aixplore.domain.events import services as event_services
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import REASON_LABELS
 from aixplore.domain.solutions import services as solutions
@@ -42,6 +43,7 @@ class SolutionPageState(rx.State):
     releases: list[dict[str, str]] = []
     review_error: str = ""
     bookmarked: bool = False
+    events: list[dict[str, Any]] = []
     collections: list[dict[str, Any]] = []
     report_reasons: list[list[str]] = [[k.value, v] for k, v in REASON_LABELS.items()]
 
@@ -81,6 +83,7 @@ class SolutionPageState(rx.State):
             with session_scope() as db:
                 detail = solutions.get_solution(db, actor, self._slug())
                 similar = solutions.list_similar(db, self._slug())
+                upcoming = event_services.list_for_solution(db, self._slug(), limit=3)
         except DomainError:
             self.found, self.loading, self.detail = False, False, {}
             return
@@ -104,6 +107,7 @@ class SolutionPageState(rx.State):
             for v, notes, at in detail.releases
         ]
         self.similar = [c.model_dump(mode="json") for c in similar]
+        self.events = [{"id": e.id, "title": e.title, "when": e.when_local} for e in upcoming]
         if detail.status == "published":
             await self._load_reviews()
             await self._load_lists()
@@ -131,6 +135,18 @@ class SolutionPageState(rx.State):
             await track(
                 self, "click", solution_id=int(self.detail.get("id", 0)) or None, detail=link
             )
+
+    @rx.event
+    async def set_featured(self, featured: bool):
+        """Editors' pick on or off (platform admins; re-checked in the service)."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                solutions.do_set_featured(db, actor, self._slug(), featured)
+            await self._refresh_detail()
+        except DomainError as exc:
+            return answer_error(exc, next_path=f"/solutions/{self._slug()}")
+        return toast_ok("Featured on the home page." if featured else "No longer featured.")
 
     @rx.event
     async def toggle_bookmark(self):

@@ -34,20 +34,45 @@ def test_series_counts_by_day_and_only_the_publisher_or_admin_sees_them() -> Non
             analytics.do_record(db, kind="view", solution_id=created.id, visitor=visitor)
         analytics.do_record(db, kind="click", solution_id=created.id, visitor="a", detail="website")
         analytics.do_record(db, kind="search", detail="  Receipt   OCR ", results=0)
-    as_owner, as_stranger, as_admin = (actor_for(sign_in(u.email)) for u in (owner, stranger, admin))
+    as_owner, as_stranger, as_admin = (
+        actor_for(sign_in(u.email)) for u in (owner, stranger, admin)
+    )
     with session_scope() as db:
         series = analytics.solution_series(db, as_owner, created.slug, days=7)
         assert len(series) == 7
-        assert series[-1] == {"day": series[-1]["day"], "views": 3, "clicks": 1, "bookmarks": 0, "visitors": 2}
+        assert series[-1] == {
+            "day": series[-1]["day"],
+            "views": 3,
+            "clicks": 1,
+            "bookmarks": 0,
+            "visitors": 2,
+        }
         with pytest.raises(PermissionDenied):
             analytics.solution_series(db, as_stranger, created.slug)
         with pytest.raises(PermissionDenied):
             analytics.top_solutions(db, as_owner)
         assert analytics.top_solutions(db, as_admin)[0]["views"] == 3
-        assert analytics.zero_result_searches(db, as_admin) == [{"query": "receipt ocr", "searches": 1}]
+        assert analytics.zero_result_searches(db, as_admin) == [
+            {"query": "receipt ocr", "searches": 1}
+        ]
         assert db.exec(__import__("sqlmodel").select(AnalyticsEvent)).first().visitor in {"a", "b"}
 
 
 def test_csv_export_neutralises_formulas() -> None:
-    text = analytics.to_csv([{"query": "=HYPERLINK(\"http://evil\")", "searches": 2}])
-    assert text.splitlines() == ["query,searches", "\"'=HYPERLINK(\"\"http://evil\"\")\",2"]
+    text = analytics.to_csv([{"query": '=HYPERLINK("http://evil")', "searches": 2}])
+    assert text.splitlines() == ["query,searches", '"\'=HYPERLINK(""http://evil"")",2']
+
+
+def test_activity_moves_a_solution_up_the_trending_order() -> None:
+    from aixplore.domain.solutions.search import SearchQuery, search
+
+    owner = make_member()
+    quiet = make_solution(owner.email, name="Quiet One")
+    busy = make_solution(owner.email, name="Busy One")
+    with session_scope() as db:
+        for _ in range(5):
+            analytics.do_record(db, kind="view", solution_id=busy.id, visitor="v")
+        analytics.do_record(db, kind="bookmark", solution_id=busy.id, visitor="v")
+    with session_scope() as db:
+        order = [c.slug for c in search(db, SearchQuery(sort="trending")).items]
+    assert order.index(busy.slug) < order.index(quiet.slug)

@@ -30,7 +30,9 @@ def test_private_collections_are_invisible_to_others_public_ones_are_not() -> No
     slug = make_solution(owner.email).slug
     as_reader, as_stranger = actor_for(sign_in(reader.email)), actor_for(sign_in(stranger.email))
     with session_scope() as db:
-        created = discovery.do_create_collection(db, as_reader, {"name": "Vision tools", "is_public": False})
+        created = discovery.do_create_collection(
+            db, as_reader, {"name": "Vision tools", "is_public": False}
+        )
         assert discovery.do_toggle_in_collection(db, as_reader, created.id, slug) is True
     with session_scope() as db:
         with pytest.raises(NotFound):
@@ -41,7 +43,9 @@ def test_private_collections_are_invisible_to_others_public_ones_are_not() -> No
             discovery.do_delete_collection(db, as_stranger, created.id)
         info, cards = discovery.get_collection(db, as_reader, created.id)
         assert info.count == 1 and [c.slug for c in cards] == [slug]
-        discovery.do_update_collection(db, as_reader, created.id, {"name": "Vision tools", "is_public": True})
+        discovery.do_update_collection(
+            db, as_reader, created.id, {"name": "Vision tools", "is_public": True}
+        )
     with session_scope() as db:
         assert discovery.get_collection(db, None, created.id)[0].is_public
         assert [c.id for c in discovery.list_public_collections(db)] == [created.id]
@@ -49,7 +53,16 @@ def test_private_collections_are_invisible_to_others_public_ones_are_not() -> No
         assert mine[0].contains
 
 
-@pytest.mark.parametrize("data", [{"name": ""}, {"name": "x" * 81}, {"name": "ok", "is_public": "yes"}, {"name": "ok", "owner_id": 1}, "junk"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": ""},
+        {"name": "x" * 81},
+        {"name": "ok", "is_public": "yes"},
+        {"name": "ok", "owner_id": 1},
+        "junk",
+    ],
+)
 def test_collection_input_is_validated(data: object) -> None:
     actor = actor_for(sign_in(make_member().email))
     with session_scope() as db, pytest.raises(ValidationFailed):
@@ -74,7 +87,11 @@ def test_saved_search_mails_only_new_matches_once() -> None:
     with session_scope() as db:
         assert discovery.do_notify_saved_searches(db, base_url="http://x") == 0
         [mail] = list_outbox_for(db, reader.email)
-    assert "New OCR Engine" in mail.body_text and "Unrelated" not in mail.body_text and "Old OCR" not in mail.body_text
+    assert (
+        "New OCR Engine" in mail.body_text
+        and "Unrelated" not in mail.body_text
+        and "Old OCR" not in mail.body_text
+    )
 
 
 def test_saved_searches_refuse_empty_or_bad_queries() -> None:

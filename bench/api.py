@@ -1,0 +1,382 @@
+"""REST API benchmark: ``GET /api/v1/solutions?q=...`` throughput and p95 under concurrent load.
+
+``.venv/bin/python bench/api.py`` (about 1-2 minutes on 2 cores):
+
+1. migrates a fresh SQLite database in a temporary folder and loads the demo catalog
+   (``seed_demo_catalog``: about 220 published solutions with reviews), plus ``--count``
+   generated solutions when asked;
+2. serves, one at a time with granian on 127.0.0.1 (ports 3200-3299), with 1 and 2 workers:
+   - ``app``: the real API (``aixplore.api.app:build_api``), search with facets, as deployed
+     (repeated searches are answered from its few-seconds response cache);
+   - ``uncached``: the same with the response cache and request coalescing off, so every
+     request runs ``search()``;
+   - ``bare``: a bare Starlette endpoint answering the same paths with the same JSON bodies,
+     captured from the app beforehand: the ceiling of the server and the load generator;
+3. drives each for ``--seconds`` (after a 1 s warm-up) with ``--connections`` concurrent
+   keep-alive clients cycling through a mix of search URLs, using ``wrk`` when it is installed
+   (``apt-get install wrk``) or an asyncio httpx client otherwise, and prints requests/s,
+   p50/p95/p99, errors, ratios app/bare and 2 workers/1 worker, against the targets
+   (>= 1,000 req/s and p95 < 50 ms).
+
+The load generator runs on the same machine and takes CPU from the servers (compare the bare
+figures). Every server it starts is stopped at the end, also on failure or Ctrl-C. Figures
+also go to ``bench/results/api-*.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+GRANIAN = str(Path(sys.executable).with_name("granian"))
+PORTS = range(3200, 3300)
+TARGET_RPS = 1000.0
+TARGET_P95_MS = 50.0
+
+# What visitors type into the search box (and the browse page), with facets on as always.
+QUERIES: list[dict[str, str]] = [
+    {"q": "transcription"},
+    {"q": "support"},
+    {"q": "fraud detection"},
+    {"q": "video"},
+    {"q": "summaries"},
+    {"q": "code review"},
+    {"q": "translation", "pricing": "freemium"},
+    {"q": "ocr"},
+    {"q": "forecast", "sort": "rating"},
+    {"q": "assistant", "category": "chat-assistants"},
+    {"q": "images"},
+    {},
+]
+
+BARE_APP = '''
+"""A bare Starlette endpoint answering each captured path with the app's own body."""
+import json
+import os
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+BODIES = json.loads(Path(os.environ["BENCH_BODIES"]).read_text())
+
+
+async def solutions(request):
+    body = BODIES.get(request.url.query, BODIES[""])
+    return Response(body, media_type="application/json")
+
+
+async def categories(request):
+    return Response(b"{}", media_type="application/json")
+
+
+app = Starlette(routes=[Route("/api/v1/solutions", solutions), Route("/api/v1/categories", categories)])
+'''
+
+UNCACHED_APP = '''
+"""The real API with its response cache and request coalescing off: every request searches."""
+from aixplore.api.app import build_api
+from aixplore.api.routes import solutions
+
+
+class NoSharing(dict):
+    def __setitem__(self, key, value):
+        pass
+
+
+solutions.response_cache.seconds = 0
+solutions._inflight = NoSharing()
+__all__ = ["build_api"]
+'''
+
+WRK_SCRIPT = """
+local paths = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH p50_us=%%d p95_us=%%d p99_us=%%d requests=%%d non2xx=%%d errors=%%d\\n",
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), summary.requests,
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout))
+end
+"""
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, to judge how quiet the machine was."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def free_port() -> int:
+    """A loopback port from 3200-3299 that nothing listens on now."""
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    msg = "no free port in 3200-3299"
+    raise RuntimeError(msg)
+
+
+def stop(proc: subprocess.Popen, grace: float = 8.0) -> None:
+    """Stop a process group this benchmark started: SIGTERM, then SIGKILL."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(grace)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(2)
+
+
+@contextlib.contextmanager
+def serve(
+    name: str, target: str, workers: int, env: dict[str, str], workdir: Path, *, factory: bool
+) -> Iterator[str]:
+    """granian on 127.0.0.1 until the block ends; yields the base URL once it answers."""
+    port = free_port()
+    argv = [GRANIAN, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--workers", str(workers), "--no-ws", "--log-level", "warning"]
+    argv += ["--factory", target] if factory else [target]
+    log = workdir / f"{name}-{workers}w.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            argv,
+            cwd=workdir,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"{url}/api/v1/categories", timeout=2) as response,
+            ):
+                if response.status == 200:
+                    break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                tail = log.read_text(errors="replace")[-3000:]
+                msg = f"{name} did not come up (exit {proc.poll()}):\n{tail}"
+                raise RuntimeError(msg)
+            time.sleep(0.2)
+        yield url
+    finally:
+        stop(proc)
+
+
+def prepare(workdir: Path, count: int) -> dict[str, str]:
+    """A migrated, seeded SQLite database; returns the servers' environment."""
+    env = dict(os.environ)
+    env.update(
+        AIXPLORE_DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
+        AIXPLORE_DATA_DIR=str(workdir / "data"),
+        AIXPLORE_LOG_LEVEL="WARNING",
+        AIXPLORE_LOG_JSON="false",
+        PYTHONPATH=str(REPO),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    script = (
+        "from aixplore.cli import migrate; migrate()\n"
+        "from aixplore.core.db import session_scope\n"
+        "from aixplore.demo import seed_demo_catalog, seed_large_catalog\n"
+        "with session_scope() as db: print('demo catalog:', seed_demo_catalog(db))\n"
+        f"if {count}: print(seed_large_catalog(session_scope, {count}))\n"
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", script], env=env, cwd=workdir, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        msg = f"seeding failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
+        raise RuntimeError(msg)
+    print("  " + done.stdout.strip().replace("\n", "\n  "))
+    return env
+
+
+def paths() -> list[str]:
+    """The request paths of the mix."""
+    return [f"/api/v1/solutions?{urlencode(q)}" if q else "/api/v1/solutions" for q in QUERIES]
+
+
+def capture_bodies(url: str, workdir: Path) -> Path:
+    """The app's JSON body for every path of the mix, for the bare endpoint to replay."""
+    bodies = {}
+    for path in paths():
+        with urllib.request.urlopen(url + path, timeout=30) as response:
+            bodies[path.partition("?")[2]] = response.read().decode()
+    file = workdir / "bodies.json"
+    file.write_text(json.dumps(bodies))
+    sizes = [len(b) for b in bodies.values()]
+    print(f"  captured {len(bodies)} bodies, {min(sizes):,}-{max(sizes):,} bytes")
+    return file
+
+
+def run_wrk(url: str, seconds: float, connections: int, workdir: Path) -> dict[str, float]:
+    """One wrk run over the mix; requests/s and latency percentiles."""
+    script = workdir / "mix.lua"
+    script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths()))
+    argv = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
+    argv += ["-s", str(script), url]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=seconds + 30)
+    if done.returncode != 0 or "BENCH" not in done.stdout:
+        msg = f"wrk failed ({done.returncode}): {done.stdout[-1500:]}{done.stderr[-1500:]}"
+        raise RuntimeError(msg)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))  # type: ignore[union-attr]
+    fields = dict(re.findall(r"(\w+)=(\d+)", done.stdout.split("BENCH", 1)[1]))
+    return {
+        "rps": rps,
+        "p50_ms": int(fields["p50_us"]) / 1000,
+        "p95_ms": int(fields["p95_us"]) / 1000,
+        "p99_ms": int(fields["p99_us"]) / 1000,
+        "requests": int(fields["requests"]),
+        "non2xx": int(fields["non2xx"]),
+        "errors": int(fields["errors"]),
+    }
+
+
+async def _httpx_load(url: str, seconds: float, connections: int) -> dict[str, float]:
+    import httpx
+
+    mix = paths()
+    latencies: list[float] = []
+    bad = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10) as client:
+
+        async def worker(n: int) -> None:
+            nonlocal bad
+            i = n
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                response = await client.get(mix[i % len(mix)])
+                latencies.append((time.perf_counter() - started) * 1000)
+                bad += response.status_code != 200
+                i += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(n) for n in range(connections)))
+        elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(ordered),
+        "p95_ms": ordered[int(0.95 * (len(ordered) - 1))],
+        "p99_ms": ordered[int(0.99 * (len(ordered) - 1))],
+        "requests": len(latencies),
+        "non2xx": bad,
+        "errors": 0,
+    }
+
+
+def load(url: str, seconds: float, connections: int, workdir: Path) -> dict[str, float]:
+    """Warm up for a second, then measure for ``seconds``."""
+    if shutil.which("wrk"):
+        run_wrk(url, 1, connections, workdir)
+        return run_wrk(url, seconds, connections, workdir)
+    asyncio.run(_httpx_load(url, 1, connections))
+    return asyncio.run(_httpx_load(url, seconds, connections))
+
+
+def main() -> None:
+    """Seed, serve, load and print."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--count", type=int, default=0, help="generated solutions to add")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    tool = "wrk" if shutil.which("wrk") else "httpx (install wrk for lower client overhead)"
+    print(f"load average at start: {load_average()} ({os.cpu_count()} cpus); client: {tool}")
+    workdir = Path(tempfile.mkdtemp(prefix="aixplore-bench-api-"))
+    results: dict[str, dict[str, float]] = {}
+    try:
+        print("preparing a SQLite database with the demo catalog")
+        env = prepare(workdir, args.count)
+        app = "aixplore.api.app:build_api"
+        with serve("app", app, 1, env, workdir, factory=True) as url:
+            bodies = capture_bodies(url, workdir)
+        (workdir / "bare_app.py").write_text(BARE_APP)
+        (workdir / "uncached_app.py").write_text(UNCACHED_APP)
+        bare_env = {**env, "BENCH_BODIES": str(bodies), "PYTHONPATH": str(workdir)}
+        uncached_env = {**env, "PYTHONPATH": f"{workdir}{os.pathsep}{REPO}"}
+        for workers in args.workers:
+            for name, target, server_env, factory in (
+                ("bare", "bare_app:app", bare_env, False),
+                ("app", app, env, True),
+                ("uncached", "uncached_app:build_api", uncached_env, True),
+            ):
+                key = f"{name} {workers}w"
+                with serve(name, target, workers, server_env, workdir, factory=factory) as url:
+                    print(f"  {key}: {args.connections} connections, {args.seconds:g} s ...")
+                    results[key] = load(url, args.seconds, args.connections, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"\nGET /api/v1/solutions?q=... ({len(QUERIES)} searches in rotation, facets on)")
+    print(f"  {'server':<10} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for key, r in results.items():
+        errors = int(r["non2xx"] + r["errors"])
+        print(
+            f"  {key:<10} {r['rps']:>9,.0f} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
+            f"{r['p99_ms']:>8.1f} {errors:>7}"
+        )
+    for workers in args.workers:
+        bare_r = results[f"bare {workers}w"]
+        for name in ("app", "uncached"):
+            r = results[f"{name} {workers}w"]
+            met = r["rps"] >= TARGET_RPS and r["p95_ms"] < TARGET_P95_MS
+            print(
+                f"  {name} {workers}w vs bare {workers}w: throughput {r['rps'] / bare_r['rps']:.3f}x,"
+                f" p95 {r['p95_ms'] / bare_r['p95_ms']:.1f}x; targets (>= {TARGET_RPS:,.0f} "
+                f"req/s, p95 < {TARGET_P95_MS:.0f} ms): {'met' if met else 'NOT met'}"
+            )
+    if len(args.workers) > 1:
+        low, high = min(args.workers), max(args.workers)
+        ratios = ", ".join(
+            f"{name} {results[f'{name} {high}w']['rps'] / results[f'{name} {low}w']['rps']:.2f}x"
+            for name in ("bare", "app", "uncached")
+        )
+        print(f"  {high} workers / {low} worker throughput: {ratios}")
+    print(f"load average at end: {load_average()}")
+    results_dir = REPO / "bench" / "results"
+    results_dir.mkdir(exist_ok=True)
+    path = results_dir / f"api-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps({"connections": args.connections, "results": results}))
+    print(f"saved {path.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,293 @@
+"""Event round-trip benchmark: AiXplore's real handlers against a blank Reflex app and a bare echo.
+
+``.venv/bin/python bench/events.py`` (about 6 minutes on 2 cores) starts, in one run:
+
+- a bare python-socketio echo server (``bench/echo_server.py``), the ceiling;
+- a blank Reflex app (``reflex init --template blank`` plus a counter handler);
+- a copy of this repository with a seeded SQLite database,
+
+each in three modes (memory state manager with one worker; Redis state manager with one and
+with two granian workers), and measures p50/p95 round-trip latency and answered events/s for
+1, 50 and 200 concurrent tabs, closed-loop (each tab fires again as soon as its answer comes)
+and paced (each tab one event per second). AiXplore's handlers are ``SessionState.refresh``
+for a signed-in member (a database lookup) and ``HomeState.load`` (a count query).
+
+The backends run as ``reflex run --env prod --backend-only`` on 127.0.0.1 (the event socket
+needs no frontend build). Every server is stopped at the end, also on failure. Results go to
+stdout and, as JSON, to ``bench/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (
+    BENCH,
+    PYTHON,
+    Workspace,
+    app_info,
+    base_env,
+    free_port,
+    group_cpu_seconds,
+    load_average,
+)
+from sioload import Sample, Tab, measure, open_tabs
+
+SESSIONS = (1, 50, 200)
+LOOPS = ("closed", "paced")
+MODES = {"memory": ("memory", 1), "redis-1w": ("redis", 1), "redis-2w": ("redis", 2)}
+OURS = {
+    "refresh": "aixplore.web.session:SessionState.refresh",
+    "home.load": "aixplore.web.home.pages:HomeState.load",
+}
+BLANK_HANDLER = "blank.blank:CounterState.increment"
+TOKENS = 20
+Results = dict[tuple[str, str, int, str], Sample]
+
+
+async def bench_server(
+    url: str,
+    handlers: dict[str, str],
+    *,
+    cookies: list[dict[str, str]],
+    storage: dict[str, str],
+    seconds: float,
+    sessions: tuple[int, ...],
+    label: str,
+    groups: list[int],
+) -> dict[tuple[str, int, str], Sample]:
+    """Open the tabs once, then measure each handler at each concurrency and loop."""
+    out: dict[tuple[str, int, str], Sample] = {}
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        tabs = await open_tabs(http, url, max(sessions), path="/", cookies=cookies, storage=storage)
+        try:
+            for handler, name in handlers.items():
+                for n in sessions:
+                    for loop in LOOPS:
+                        sample = await timed(tabs[:n], name, loop, seconds, groups)
+                        out[handler, n, loop] = sample
+                        print(
+                            f"  {label:<17} {handler:<9} {n:>4} {loop:<6} {sample.rate:6.0f} ev/s"
+                            f"  p50 {sample.percentile(50):6.1f}  p95 {sample.percentile(95):6.1f} ms"
+                            f"  cpu server {sample.server_cpu:4.0%} client {sample.client_cpu:4.0%}"
+                            f"  errors {sample.errors}",
+                            file=sys.stderr,
+                            flush=True,
+                        )
+        finally:
+            await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+    return out
+
+
+async def timed(tabs: list[Tab], name: str, loop: str, seconds: float, groups: list[int]) -> Sample:
+    """One measurement, with the CPU share (of one core) of this load generator and of the
+    server's process groups, to tell a saturated server from a saturated client."""
+    cpu, server_cpu, wall = time.process_time(), group_cpu_seconds(groups), time.perf_counter()
+    sample = await measure(tabs, name, loop=loop, seconds=seconds)
+    wall = time.perf_counter() - wall
+    sample.client_cpu = (time.process_time() - cpu) / wall
+    sample.server_cpu = (group_cpu_seconds(groups) - server_cpu) / wall
+    return sample
+
+
+def run_all(args: argparse.Namespace) -> Results:
+    """Start each server in turn, measure it, stop it."""
+    results: Results = {}
+    with Workspace(keep=args.keep) as ws:
+        print(f"workspace {ws.root}", file=sys.stderr, flush=True)
+
+        def bench(mode: str, app: str, url: str, subject: dict) -> None:
+            found = asyncio.run(
+                bench_server(
+                    url,
+                    subject["handlers"],
+                    cookies=subject["cookies"],
+                    storage=subject["storage"],
+                    seconds=args.seconds,
+                    sessions=tuple(args.sessions),
+                    label=f"{app} {mode}",
+                    groups=ws.live_groups(),
+                )
+            )
+            for (handler, n, loop), sample in found.items():
+                results[mode, f"{app}:{handler}", n, loop] = sample
+
+        blank_dir, app_dir = ws.blank_app(), ws.copy_app(args.ref)
+        blank = app_info(blank_dir, ws.blank_env(blank_dir, 0), f"--handler={BLANK_HANDLER}")
+        handler_args = [f"--handler={spec}" for spec in OURS.values()]
+        ours = app_info(app_dir, ws.app_env(app_dir, 0), *handler_args, f"--tokens={TOKENS}")
+        subjects = {
+            "blank": {
+                "dir": blank_dir,
+                "env": ws.blank_env,
+                "redis_var": "REFLEX_REDIS_URL",
+                "handlers": {"counter": blank["handlers"][BLANK_HANDLER]},
+                "cookies": [],
+                "storage": {},
+            },
+            "aixplore": {
+                "dir": app_dir,
+                "env": ws.app_env,
+                "redis_var": "AIXPLORE_REDIS_URL",
+                "handlers": {label: ours["handlers"][spec] for label, spec in OURS.items()},
+                "cookies": [{"aixplore_session": token} for token in ours["tokens"]],
+                "storage": ours["storage"],
+            },
+        }
+
+        port = free_port()
+        echo = [PYTHON, str(BENCH / "echo_server.py"), str(port)]
+        url = f"http://127.0.0.1:{port}"
+        with ws.server("echo", echo, cwd=BENCH, env=base_env(), ready=f"{url}/ping"):
+            echo_subject = {"handlers": {"echo": "echo"}, "cookies": [], "storage": {}}
+            bench("-", "echo", url, echo_subject)
+
+        for mode in args.modes:
+            manager, workers = MODES[mode]
+            for app, subject in subjects.items():
+                with ws.redis() if manager == "redis" else contextlib.nullcontext() as redis_url:
+                    port = free_port()
+                    extra = {"GRANIAN_WORKERS": str(workers)}
+                    if redis_url:
+                        extra[subject["redis_var"]] = redis_url
+                    env = subject["env"](subject["dir"], port, **extra)
+                    with ws.reflex(
+                        f"{app}-{mode}", subject["dir"], env, port, backend_only=True
+                    ) as url:
+                        bench(mode, app, url, subject)
+    return results
+
+
+def ratio(a: float, b: float) -> str:
+    """``a / b`` as ``0.00x``, or ``n/a``."""
+    return f"{a / b:.2f}x" if b and not math.isnan(a) and not math.isnan(b) else "n/a"
+
+
+def report(results: Results, args: argparse.Namespace) -> None:
+    """Print the table, the ratios and the targets."""
+    big = max(args.sessions)
+    print(
+        f"\nEvent round trips ({args.seconds:g} s per measurement; closed = fire on answer, "
+        "paced = 1 event/s per tab; latency in ms)"
+    )
+    print(
+        f"{'mode':<9} {'app:handler':<19} {'tabs':>4} | {'closed ev/s':>11} {'p50':>6} {'p95':>6}"
+        f" {'cpu srv':>7} {'cli':>4} | {'paced ev/s':>10} {'p50':>6} {'p95':>6} | err"
+    )
+    apps = ["echo:echo", "blank:counter", *(f"aixplore:{h}" for h in OURS)]
+    modes = ["-", *MODES]
+    rows = sorted(
+        {k[:3] for k in results}, key=lambda k: (modes.index(k[0]), apps.index(k[1]), k[2])
+    )
+    for mode, app, n in rows:
+        c, p = results[mode, app, n, "closed"], results[mode, app, n, "paced"]
+        print(
+            f"{mode:<9} {app:<19} {n:>4} | {c.rate:11.0f} {c.percentile(50):6.1f} {c.percentile(95):6.1f}"
+            f" {c.server_cpu:7.0%} {c.client_cpu:4.0%} | {p.rate:10.0f} {p.percentile(50):6.1f}"
+            f" {p.percentile(95):6.1f} | {c.errors + p.errors}"
+        )
+
+    echo = results.get(("-", "echo:echo", big, "closed"))
+    print(f"\nRatios at {big} tabs, closed loop (events/s; p95 latency in brackets)")
+    for mode in args.modes:
+        blank = results[mode, "blank:counter", big, "closed"]
+        line = [f"{mode:<9} blank/echo {ratio(blank.rate, echo.rate if echo else 0)}"]
+        for handler in OURS:
+            ours = results[mode, f"aixplore:{handler}", big, "closed"]
+            line.append(
+                f"{handler}: vs blank {ratio(ours.rate, blank.rate)} "
+                f"[{ratio(ours.percentile(95), blank.percentile(95))}], "
+                f"vs echo {ratio(ours.rate, echo.rate if echo else 0)}"
+            )
+        print(" | ".join(line))
+
+    print("\nTargets")
+    for mode in args.modes:
+        blank = results[mode, "blank:counter", big, "closed"]
+        for handler in OURS:
+            paced = results[mode, f"aixplore:{handler}", big, "paced"]
+            closed = results[mode, f"aixplore:{handler}", big, "closed"]
+            _target(
+                f"{mode} {handler}: paced p95 at {big} tabs < 20 ms",
+                f"{paced.percentile(95):.1f} ms",
+                paced.percentile(95) < 20,
+            )
+            _target(
+                f"{mode} {handler}: closed events/s >= 0.7x blank",
+                f"{closed.rate:.0f} vs {blank.rate:.0f} = {ratio(closed.rate, blank.rate)}",
+                closed.rate >= 0.7 * blank.rate,
+            )
+    if {"redis-1w", "redis-2w"} <= set(args.modes):
+        for app in ["blank:counter", *(f"aixplore:{h}" for h in OURS)]:
+            one, two = (
+                results["redis-1w", app, big, "closed"],
+                results["redis-2w", app, big, "closed"],
+            )
+            _target(
+                f"redis 2 workers >= 1.5x 1 worker, {app}",
+                f"{two.rate:.0f} vs {one.rate:.0f} = {ratio(two.rate, one.rate)}",
+                two.rate >= 1.5 * one.rate,
+            )
+
+
+def _target(what: str, value: str, ok: bool) -> None:
+    print(f"  {'PASS' if ok else 'FAIL'}  {what}: {value}")
+
+
+def save(results: Results) -> Path:
+    """Write every sample to ``bench/results/events-<time>.json``."""
+    out = BENCH / "results" / f"events-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    rows = [
+        {
+            "mode": m,
+            "app": a,
+            "tabs": n,
+            "loop": loop,
+            "events_per_s": s.rate,
+            "p50_ms": s.percentile(50),
+            "p95_ms": s.percentile(95),
+            "answered": len(s.latencies),
+            "errors": s.errors,
+            "server_cpu": s.server_cpu,
+            "client_cpu": s.client_cpu,
+        }
+        for (m, a, n, loop), s in sorted(results.items())
+    ]
+    out.write_text(json.dumps(rows, indent=1))
+    return out
+
+
+def main() -> None:
+    """Parse the arguments, run, report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=4.0, help="length of each measurement")
+    parser.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
+    parser.add_argument("--sessions", nargs="+", type=int, default=list(SESSIONS))
+    parser.add_argument("--ref", help="measure this commit instead of the working tree")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder and logs")
+    args = parser.parse_args()
+    started = time.monotonic()
+    print(f"load average at start: {load_average()}")
+    results = run_all(args)
+    report(results, args)
+    print(
+        f"\nresults: {save(results)}; total {time.monotonic() - started:.0f} s; load average at end: "
+        f"{load_average()}"
+    )
+
+
+if __name__ == "__main__":
+    main()

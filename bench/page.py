@@ -1,0 +1,149 @@
+"""Home page load in headless Chromium: AiXplore against a blank Reflex app built in the same run.
+
+``.venv/bin/python bench/page.py`` (about 3 minutes: two production builds) builds and serves a
+copy of this repository and a blank Reflex app (``reflex init --template blank``) with
+``reflex run --env prod`` on one 127.0.0.1 port each, then loads ``/`` in a fresh browser
+context (cold cache) several times and reports the medians of:
+
+- TTFB: ``responseStart`` of the navigation entry (ms after navigation start);
+- FCP: the ``first-contentful-paint`` entry;
+- initial JS: the JavaScript files fetched before the network went idle, each gzipped
+  (level 9) and summed, so the figure does not depend on how the server compresses.
+
+Chromium is Debian's (``/usr/bin/chromium``) driven by Playwright's sync API. Results go to
+stdout and, as JSON, to ``bench/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import Browser, Response, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import BENCH, Workspace, free_port, load_average
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+PAINT_TIMING = """() => new Promise((resolve) => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const done = (fcp) => resolve({ttfb: nav.responseStart, fcp: fcp});
+  const seen = performance.getEntriesByName("first-contentful-paint")[0];
+  if (seen) { done(seen.startTime); return; }
+  new PerformanceObserver((list) => {
+    const entry = list.getEntriesByName("first-contentful-paint")[0];
+    if (entry) done(entry.startTime);
+  }).observe({type: "paint", buffered: true});
+  setTimeout(() => done(null), 10000);
+})"""
+
+
+def is_script(response: Response) -> bool:
+    """Whether a response is JavaScript the page loaded."""
+    kind = response.request.resource_type
+    content_type = response.headers.get("content-type", "")
+    return kind == "script" or "javascript" in content_type
+
+
+def load_once(browser: Browser, url: str) -> dict:
+    """One cold load of ``url``: TTFB, FCP, and the gzipped size of each JS file."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        scripts: list[Response] = []
+        page.on("response", lambda r: scripts.append(r) if is_script(r) else None)
+        page.goto(url, wait_until="networkidle", timeout=60_000)
+        timing = page.evaluate(PAINT_TIMING)
+        sizes = {r.url: len(gzip.compress(r.body(), 9)) for r in scripts if r.ok}
+        return {**timing, "js_files": len(sizes), "js_gz_bytes": sum(sizes.values())}
+    finally:
+        context.close()
+
+
+def measure(browser: Browser, url: str, runs: int) -> dict:
+    """One warm-up load (discarded), then ``runs`` cold loads; medians."""
+    load_once(browser, url)
+    loads = [load_once(browser, url) for _ in range(runs)]
+    fcps = [x["fcp"] for x in loads if x["fcp"] is not None]
+    return {
+        "ttfb_ms": statistics.median(x["ttfb"] for x in loads),
+        "fcp_ms": statistics.median(fcps) if fcps else float("nan"),
+        "js_files": statistics.median(x["js_files"] for x in loads),
+        "js_gz_kb": statistics.median(x["js_gz_bytes"] for x in loads) / 1024,
+        "loads": loads,
+    }
+
+
+def run_all(runs: int, keep: bool, ref: str | None) -> dict[str, dict]:
+    """Build and serve each app in turn and measure its home page."""
+    results: dict[str, dict] = {}
+    with sync_playwright() as pw, Workspace(keep=keep) as ws:
+        print(f"workspace {ws.root}", file=sys.stderr, flush=True)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        ws.callback(browser.close)
+        apps = {
+            "blank": (ws.blank_app(), ws.blank_env),
+            "aixplore": (ws.copy_app(ref), ws.app_env),
+        }
+        for name, (app_dir, make_env) in apps.items():
+            port = free_port()
+            print(f"  building and serving {name} on port {port}", file=sys.stderr, flush=True)
+            started = time.monotonic()
+            env = make_env(app_dir, port, GRANIAN_WORKERS="1")
+            with ws.reflex(f"{name}-page", app_dir, env, port, backend_only=False) as url:
+                print(f"  {name} up after {time.monotonic() - started:.0f} s", file=sys.stderr)
+                results[name] = measure(browser, f"{url}/", runs)
+    return results
+
+
+def report(results: dict[str, dict], runs: int) -> None:
+    """Print the table and the ratios."""
+    print(f"\nHome page (/) in headless Chromium, median of {runs} cold loads")
+    print(f"{'app':<10} {'TTFB ms':>8} {'FCP ms':>8} {'JS files':>9} {'JS gz KB':>9}")
+    for name, r in results.items():
+        print(
+            f"{name:<10} {r['ttfb_ms']:8.1f} {r['fcp_ms']:8.1f} {r['js_files']:9.0f} "
+            f"{r['js_gz_kb']:9.1f}"
+        )
+    ours, blank = results["aixplore"], results["blank"]
+    print(
+        f"aixplore/blank: TTFB {ours['ttfb_ms'] / blank['ttfb_ms']:.2f}x, "
+        f"FCP {ours['fcp_ms'] / blank['fcp_ms']:.2f}x, "
+        f"JS gz {ours['js_gz_kb'] / blank['js_gz_kb']:.2f}x"
+    )
+
+
+def main() -> None:
+    """Parse the arguments, run, report, save."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=9, help="cold loads per app")
+    parser.add_argument("--ref", help="measure this commit instead of the working tree")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder and logs")
+    args = parser.parse_args()
+    started = time.monotonic()
+    print(f"load average at start: {load_average()}")
+    results = run_all(args.runs, args.keep, args.ref)
+    report(results, args.runs)
+    out = BENCH / "results" / f"page-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=1))
+    print(
+        f"\nresults: {out}; total {time.monotonic() - started:.0f} s; load average at end: "
+        f"{load_average()}"
+    )
+
+
+if __name__ == "__main__":
+    main()
