@@ -57,3 +57,18 @@ def horizontal_overflow(page: Page) -> int:
     return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
+
+
+def run_async(coroutine):
+    """Run a coroutine to completion from a sync test.
+
+    Playwright's sync API keeps an event loop running in the test thread, so the coroutine
+    gets a fresh loop in a thread of its own, with this thread's context variables.
+    """
+    import asyncio
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    context = contextvars.copy_context()  # Reflex keeps its registry in a context variable
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(context.run, asyncio.run, coroutine).result()

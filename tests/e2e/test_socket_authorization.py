@@ -6,8 +6,6 @@ with the member's real session cookie, with forged arguments, and with a replaye
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from aixplore.core.db import session_scope
@@ -15,6 +13,7 @@ from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import PlatformRole
 from aixplore.web.admin.state import AdminUsersState
 from aixplore.web.session import SessionState
+from tests.e2e.helpers import run_async
 from tests.factories import make_admin, make_member, sign_in
 from tests.support.reflex_client import ReflexClient
 
@@ -46,7 +45,7 @@ def test_member_calling_admin_handlers_over_the_socket_is_refused(app_url: str) 
             assert tab.state(AdminUsersState).get("users", []) == []
             return results
 
-    results = asyncio.run(attack())
+    results = run_async(attack())
     for result in results[1:]:
         assert ("error", "Only platform admins can do that.") in result.toasts, result.updates
         assert not result.changed(AdminUsersState).get("users")
@@ -62,7 +61,7 @@ def test_signed_out_tab_is_sent_to_sign_in(app_url: str) -> None:
             await tab.hydrate("/")
             return await tab.call(AdminUsersState.set_suspended, user_id=victim.id, suspended=True)
 
-    result = asyncio.run(attack())
+    result = run_async(attack())
     assert any(path.startswith("/login") for path in result.redirects)
     assert _role_and_suspension(victim.id) == (PlatformRole.MEMBER, False)
 
@@ -82,7 +81,7 @@ def test_forged_arguments_get_a_clear_error_not_a_crash(app_url: str) -> None:
                 await tab.call(AdminUsersState.go_to_page, page={"$gt": 1}),
             ]
 
-    for result in asyncio.run(forge()):
+    for result in run_async(forge()):
         levels = [t.level for t in result.toasts]
         assert "error" in levels, result.updates
         assert all("went wrong on our side" not in t.message for t in result.toasts)
@@ -99,7 +98,7 @@ def test_admin_over_the_socket_is_accepted(app_url: str) -> None:
             await tab.hydrate("/admin")
             return await tab.call(AdminUsersState.set_suspended, user_id=member.id, suspended=True)
 
-    result = asyncio.run(act())
+    result = run_async(act())
     assert [t.level for t in result.toasts] == ["success"]
     assert _role_and_suspension(member.id) == (PlatformRole.MEMBER, True)
 
@@ -119,7 +118,7 @@ def test_a_cookie_replayed_after_sign_out_gets_nothing(app_url: str) -> None:
             )
             return tab.state(SessionState).get("viewer_id", 0), result
 
-    viewer_id, result = asyncio.run(replay())
+    viewer_id, result = run_async(replay())
     assert viewer_id == 0
     assert any(path.startswith("/login") for path in result.redirects)
     assert _role_and_suspension(member.id) == (PlatformRole.MEMBER, False)
