@@ -13,7 +13,7 @@ from aixplore.core.settings import get_settings
 from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
 from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
 from aixplore.web.accounts import pages as account_pages
-from aixplore.web.accounts.state import LoginState, ProfileState, SecurityState, VerifyState
+from aixplore.web.accounts.state import ProfileState, SecurityState, VerifyState
 from aixplore.web.admin.moderation import ModerationState, moderation_page
 from aixplore.web.admin.pages import admin_page
 from aixplore.web.admin.state import AdminUsersState
@@ -82,7 +82,7 @@ app.add_page(
     account_pages.login_page,
     route="/login",
     title="Sign in · AiXplore",
-    on_load=[refresh, LoginState.reset_form],
+    on_load=refresh,
 )
 app.add_page(
     account_pages.verify_page,

@@ -58,11 +58,6 @@ class LoginState(rx.State):
     busy: bool = False
 
     @rx.event
-    def reset_form(self) -> None:
-        """Clear old messages when the page opens."""
-        self.error, self.busy = "", False
-
-    @rx.event
     async def submit(self, form_data: dict):
         """Check the credentials and open a session."""
         self.error, self.busy = "", True
