@@ -14,6 +14,7 @@ from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import PROJECT_ROOT, get_settings
 from aixplore.demo import seed_demo_catalog, seed_large_catalog
+from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from alembic import command
 
@@ -45,11 +46,11 @@ def seed_demo() -> None:
     """Load demo accounts and the demo catalog; safe to run again (existing rows are kept)."""
     with session_scope() as db:
         if accounts.get_user_by_email(db, DEMO_ADMIN[0]) is None:
-            accounts.do_create_admin(
+            account_admin.do_create_admin(
                 db, email=DEMO_ADMIN[0], display_name=DEMO_ADMIN[1], password=DEMO_ADMIN[2]
             )
         for email, name, password in DEMO_MEMBERS:
-            accounts.do_create_verified_member(
+            account_admin.do_create_verified_member(
                 db, email=email, display_name=name, password=password
             )
     with session_scope() as db:
@@ -79,7 +80,9 @@ def create_admin(email: str, name: str) -> int:
     password = os.environ.get("AIXPLORE_ADMIN_PASSWORD") or getpass.getpass("Password: ")
     try:
         with session_scope() as db:
-            user = accounts.do_create_admin(db, email=email, display_name=name, password=password)
+            user = account_admin.do_create_admin(
+                db, email=email, display_name=name, password=password
+            )
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

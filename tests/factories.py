@@ -7,6 +7,7 @@ import itertools
 from sqlmodel import Session
 
 from aixplore.core.db import session_scope
+from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor, UserPublic
 
@@ -18,7 +19,7 @@ def make_member(*, email: str | None = None, name: str = "Test Member") -> UserP
     """A verified member with the password ``PASSWORD``."""
     email = email or f"member{next(_seq)}@example.com"
     with session_scope() as db:
-        return accounts.do_create_verified_member(
+        return account_admin.do_create_verified_member(
             db, email=email, password=PASSWORD, display_name=name
         )
 
@@ -27,7 +28,7 @@ def make_admin(*, email: str | None = None) -> UserPublic:
     """A verified platform admin with the password ``PASSWORD``."""
     email = email or f"admin{next(_seq)}@example.com"
     with session_scope() as db:
-        return accounts.do_create_admin(
+        return account_admin.do_create_admin(
             db, email=email, password=PASSWORD, display_name="Test Admin"
         )
 

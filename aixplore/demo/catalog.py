@@ -27,6 +27,7 @@ from aixplore.demo.plan import (
     publisher_email,
     reviewer_names,
 )
+from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor, PlatformRole, User
 from aixplore.domain.reviews import services as reviews
@@ -67,7 +68,7 @@ def _ensure_publishers(session: Session, now: datetime, report: SeedReport) -> l
         email = publisher_email(name)
         user = accounts.get_user_by_email(session, email)
         if user is None:
-            accounts.do_create_verified_member(
+            account_admin.do_create_verified_member(
                 session, email=email, password=PUBLISHER_PASSWORD, display_name=name
             )
             user = accounts.get_user_by_email(session, email)

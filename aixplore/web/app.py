@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import reflex as rx
 
@@ -67,137 +69,109 @@ refresh = SessionState.refresh
 guard = SessionState.require_signed_in
 DESCRIPTION = "Discover AI solutions, order custom apps built from them, and meet their community."
 
-app.add_page(
-    home_page,
-    route="/",
-    title="AiXplore: discover AI solutions",
-    description=DESCRIPTION,
-    on_load=[refresh, HomeState.load],
-)
-app.add_page(about_page, route="/about", title="About · AiXplore", on_load=refresh)
-app.add_page(
-    account_pages.signup_page, route="/signup", title="Sign up · AiXplore", on_load=refresh
-)
-app.add_page(
-    account_pages.login_page,
-    route="/login",
-    title="Sign in · AiXplore",
-    on_load=refresh,
-)
-app.add_page(
-    account_pages.verify_page,
-    route="/verify",
-    title="Confirm email · AiXplore",
-    on_load=[refresh, VerifyState.verify],
-)
-app.add_page(
-    account_pages.forgot_password_page,
-    route="/forgot-password",
-    title="Forgot password · AiXplore",
-    on_load=refresh,
-)
-app.add_page(
-    account_pages.reset_password_page,
-    route="/reset-password",
-    title="New password · AiXplore",
-    on_load=refresh,
-)
-app.add_page(
-    account_pages.profile_page,
-    route="/profile",
-    title="Profile · AiXplore",
-    on_load=[guard, ProfileState.load],
-)
-app.add_page(
-    account_pages.security_page,
-    route="/settings/security",
-    title="Security · AiXplore",
-    on_load=[guard, SecurityState.load],
-)
-app.add_page(
-    admin_page, route="/admin", title="Admin · AiXplore", on_load=[guard, AdminUsersState.load]
-)
-app.add_page(
-    catalog_page,
-    route="/solutions",
-    title="AI solutions · AiXplore",
-    description=DESCRIPTION,
-    on_load=CatalogState.load,
-)
-app.add_page(
-    solution_page,
-    route="/solutions/[slug]",
-    title="Solution · AiXplore",
-    on_load=[refresh, SolutionPageState.load],
-)
-app.add_page(
-    categories_page,
-    route="/categories",
-    title="Categories · AiXplore",
-    on_load=CategoriesState.load,
-)
-app.add_page(
-    publisher_page,
-    route="/publishers/[publisher_id]",
-    title="Publisher · AiXplore",
-    on_load=PublisherState.load,
-)
-app.add_page(
-    publish_page,
-    route="/publish",
-    title="Publish a solution · AiXplore",
-    on_load=[guard, PublishState.load],
-)
-app.add_page(
-    publish_page,
-    route="/publish/[slug]",
-    title="Edit listing · AiXplore",
-    on_load=[guard, PublishState.load],
-)
-app.add_page(
-    moderation_page,
-    route="/admin/moderation",
-    title="Moderation · AiXplore",
-    on_load=[guard, ModerationState.load],
-)
-app.add_page(
-    events_page, route="/events", title="Community events · AiXplore", on_load=EventsListState.load
-)
-app.add_page(
-    event_form_page,
-    route="/events/new",
-    title="Organize an event · AiXplore",
-    on_load=[guard, EventFormState.load],
-)
-app.add_page(
-    event_page,
-    route="/events/[event_id]",
-    title="Event · AiXplore",
-    on_load=[refresh, EventPageState.load],
-)
-app.add_page(
-    event_form_page,
-    route="/events/[event_id]/edit",
-    title="Edit event · AiXplore",
-    on_load=[guard, EventFormState.load],
-)
-app.add_page(saved_page, route="/saved", title="Saved · AiXplore", on_load=[guard, SavedState.load])
-app.add_page(
-    collection_page,
-    route="/collections/[collection_id]",
-    title="Collection · AiXplore",
-    on_load=CollectionState.load,
-)
-app.add_page(
-    solution_analytics_page,
-    route="/analytics/[slug]",
-    title="Analytics · AiXplore",
-    on_load=[guard, SolutionAnalyticsState.load],
-)
-app.add_page(
-    platform_analytics_page,
-    route="/admin/analytics",
-    title="Platform analytics · AiXplore",
-    on_load=[guard, PlatformAnalyticsState.load],
-)
-app.add_page(not_found_page, route="404", title="Page not found · AiXplore", on_load=refresh)
+
+@dataclass(frozen=True)
+class Route:
+    """One page: its path, component, title and the handlers that run when it opens."""
+
+    path: str
+    component: Callable[[], rx.Component]
+    title: str
+    on_load: list[Any] = field(default_factory=list)
+    description: str | None = None
+
+
+ROUTES: list[Route] = [
+    Route(
+        "/",
+        home_page,
+        "AiXplore: discover AI solutions",
+        [refresh, HomeState.load],
+        description=DESCRIPTION,
+    ),
+    Route("/about", about_page, "About · AiXplore", [refresh]),
+    Route("/signup", account_pages.signup_page, "Sign up · AiXplore", [refresh]),
+    Route("/login", account_pages.login_page, "Sign in · AiXplore", [refresh]),
+    Route(
+        "/verify",
+        account_pages.verify_page,
+        "Confirm email · AiXplore",
+        [refresh, VerifyState.verify],
+    ),
+    Route(
+        "/forgot-password",
+        account_pages.forgot_password_page,
+        "Forgot password · AiXplore",
+        [refresh],
+    ),
+    Route(
+        "/reset-password", account_pages.reset_password_page, "New password · AiXplore", [refresh]
+    ),
+    Route("/profile", account_pages.profile_page, "Profile · AiXplore", [guard, ProfileState.load]),
+    Route(
+        "/settings/security",
+        account_pages.security_page,
+        "Security · AiXplore",
+        [guard, SecurityState.load],
+    ),
+    Route("/admin", admin_page, "Admin · AiXplore", [guard, AdminUsersState.load]),
+    Route(
+        "/solutions",
+        catalog_page,
+        "AI solutions · AiXplore",
+        [CatalogState.load],
+        description=DESCRIPTION,
+    ),
+    Route(
+        "/solutions/[slug]", solution_page, "Solution · AiXplore", [refresh, SolutionPageState.load]
+    ),
+    Route("/categories", categories_page, "Categories · AiXplore", [CategoriesState.load]),
+    Route(
+        "/publishers/[publisher_id]", publisher_page, "Publisher · AiXplore", [PublisherState.load]
+    ),
+    Route("/publish", publish_page, "Publish a solution · AiXplore", [guard, PublishState.load]),
+    Route("/publish/[slug]", publish_page, "Edit listing · AiXplore", [guard, PublishState.load]),
+    Route(
+        "/admin/moderation", moderation_page, "Moderation · AiXplore", [guard, ModerationState.load]
+    ),
+    Route("/events", events_page, "Community events · AiXplore", [EventsListState.load]),
+    Route(
+        "/events/new", event_form_page, "Organize an event · AiXplore", [guard, EventFormState.load]
+    ),
+    Route("/events/[event_id]", event_page, "Event · AiXplore", [refresh, EventPageState.load]),
+    Route(
+        "/events/[event_id]/edit",
+        event_form_page,
+        "Edit event · AiXplore",
+        [guard, EventFormState.load],
+    ),
+    Route("/saved", saved_page, "Saved · AiXplore", [guard, SavedState.load]),
+    Route(
+        "/collections/[collection_id]",
+        collection_page,
+        "Collection · AiXplore",
+        [CollectionState.load],
+    ),
+    Route(
+        "/analytics/[slug]",
+        solution_analytics_page,
+        "Analytics · AiXplore",
+        [guard, SolutionAnalyticsState.load],
+    ),
+    Route(
+        "/admin/analytics",
+        platform_analytics_page,
+        "Platform analytics · AiXplore",
+        [guard, PlatformAnalyticsState.load],
+    ),
+    Route("404", not_found_page, "Page not found · AiXplore", [refresh]),
+]
+
+for route in ROUTES:
+    app.add_page(
+        route.component,
+        route=route.path,
+        title=route.title,
+        description=route.description,
+        on_load=route.on_load,
+    )

@@ -8,7 +8,7 @@ import reflex as rx
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
-from aixplore.domain.accounts import services as accounts
+from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.solutions import services as solutions
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
@@ -26,12 +26,12 @@ class AdminUsersState(rx.State):
     @rx.var
     def pages(self) -> int:
         """How many pages the search has."""
-        return max(1, -(-self.total // accounts.ADMIN_PAGE_SIZE))
+        return max(1, -(-self.total // account_admin.ADMIN_PAGE_SIZE))
 
     async def _reload(self) -> None:
         actor = await current_actor(self)
         with session_scope() as db:
-            rows, total = accounts.list_users(db, actor, query=self.query, page=self.page)
+            rows, total = account_admin.list_users(db, actor, query=self.query, page=self.page)
         self.total = total
         self.users = [
             {
@@ -94,7 +94,7 @@ class AdminUsersState(rx.State):
         actor = await current_actor(self)
         try:
             with session_scope() as db:
-                user = accounts.do_change_role(db, actor, user_id, role)
+                user = account_admin.do_change_role(db, actor, user_id, role)
             await self._reload()
         except DomainError as exc:
             return await self._answer(exc)
@@ -120,7 +120,7 @@ class AdminUsersState(rx.State):
         actor = await current_actor(self)
         try:
             with session_scope() as db:
-                user = accounts.do_set_suspended(db, actor, user_id, suspended)
+                user = account_admin.do_set_suspended(db, actor, user_id, suspended)
             await self._reload()
         except DomainError as exc:
             return await self._answer(exc)

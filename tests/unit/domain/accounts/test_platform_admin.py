@@ -8,6 +8,7 @@ import pytest
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
+from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import PlatformRole
 from tests.factories import actor_for, make_admin, make_member, sign_in
@@ -22,11 +23,11 @@ def test_members_are_refused_every_admin_action_and_it_is_logged(
     caplog.set_level(logging.WARNING, logger="aixplore.security")
     with session_scope() as db:
         with pytest.raises(PermissionDenied):
-            accounts.list_users(db, actor)
+            account_admin.list_users(db, actor)
         with pytest.raises(PermissionDenied):
-            accounts.do_change_role(db, actor, member.id, "platform_admin")
+            account_admin.do_change_role(db, actor, member.id, "platform_admin")
         with pytest.raises(PermissionDenied):
-            accounts.do_set_suspended(db, actor, victim.id, True)
+            account_admin.do_set_suspended(db, actor, victim.id, True)
     with session_scope() as db:
         assert accounts.get_user(db, member.id).role == PlatformRole.MEMBER
         assert accounts.get_user(db, victim.id).suspended_at is None
@@ -38,7 +39,7 @@ def test_members_are_refused_every_admin_action_and_it_is_logged(
 
 def test_signed_out_callers_are_asked_to_sign_in() -> None:
     with session_scope() as db, pytest.raises(NotAuthenticated):
-        accounts.list_users(db, None)
+        account_admin.list_users(db, None)
 
 
 def test_admin_lists_searches_and_pages_users() -> None:
@@ -47,10 +48,10 @@ def test_admin_lists_searches_and_pages_users() -> None:
         make_member(email=f"person{n:02d}@example.org", name=f"Person {n:02d}")
     actor = actor_for(sign_in(admin.email))
     with session_scope() as db:
-        first, total = accounts.list_users(db, actor)
-        second, _ = accounts.list_users(db, actor, page=2)
-        found, found_total = accounts.list_users(db, actor, query="PERSON 07")
-    assert total == 31 and len(first) == accounts.ADMIN_PAGE_SIZE and len(second) == 6
+        first, total = account_admin.list_users(db, actor)
+        second, _ = account_admin.list_users(db, actor, page=2)
+        found, found_total = account_admin.list_users(db, actor, query="PERSON 07")
+    assert total == 31 and len(first) == account_admin.ADMIN_PAGE_SIZE and len(second) == 6
     assert found_total == 1 and found[0].email == "person07@example.org"
 
 
@@ -58,7 +59,7 @@ def test_admin_lists_searches_and_pages_users() -> None:
 def test_admin_list_refuses_absurd_pages(page: object) -> None:
     actor = actor_for(sign_in(make_admin().email))
     with session_scope() as db, pytest.raises(ValidationFailed):
-        accounts.list_users(db, actor, page=page)
+        account_admin.list_users(db, actor, page=page)
 
 
 def test_admin_changes_roles_but_cannot_demote_or_suspend_themself() -> None:
@@ -66,23 +67,23 @@ def test_admin_changes_roles_but_cannot_demote_or_suspend_themself() -> None:
     member = make_member()
     actor = actor_for(sign_in(admin.email))
     with session_scope() as db:
-        promoted = accounts.do_change_role(db, actor, member.id, "platform_admin")
+        promoted = account_admin.do_change_role(db, actor, member.id, "platform_admin")
     assert promoted.role == PlatformRole.PLATFORM_ADMIN
     with session_scope() as db:
         with pytest.raises(Conflict):
-            accounts.do_change_role(db, actor, admin.id, "member")
+            account_admin.do_change_role(db, actor, admin.id, "member")
         with pytest.raises(Conflict):
-            accounts.do_set_suspended(db, actor, admin.id, True)
+            account_admin.do_set_suspended(db, actor, admin.id, True)
         with pytest.raises(ValidationFailed):
-            accounts.do_change_role(db, actor, member.id, "superuser")
+            account_admin.do_change_role(db, actor, member.id, "superuser")
         with pytest.raises(ValidationFailed):
-            accounts.do_set_suspended(db, actor, member.id, "yes")
+            account_admin.do_set_suspended(db, actor, member.id, "yes")
 
 
 def test_a_demoted_admin_loses_admin_rights_on_the_next_action() -> None:
     first, second = make_admin(), make_admin()
     second_token = sign_in(second.email)
     with session_scope() as db:
-        accounts.do_change_role(db, actor_for(sign_in(first.email)), second.id, "member")
+        account_admin.do_change_role(db, actor_for(sign_in(first.email)), second.id, "member")
     with session_scope() as db, pytest.raises(PermissionDenied):
-        accounts.list_users(db, actor_for(second_token))
+        account_admin.list_users(db, actor_for(second_token))

@@ -6,6 +6,7 @@ import pytest
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import Conflict, PermissionDenied, Throttled, ValidationFailed
+from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.mail.services import list_outbox_for
 from tests.factories import PASSWORD, actor_for, make_admin, make_member, outbox_link, sign_in
@@ -131,7 +132,7 @@ def test_suspended_user_cannot_sign_in_and_loses_open_sessions() -> None:
     member_token = sign_in(member.email)
     admin_actor = actor_for(sign_in(admin.email))
     with session_scope() as db:
-        accounts.do_set_suspended(db, admin_actor, member.id, True)
+        account_admin.do_set_suspended(db, admin_actor, member.id, True)
     assert actor_for(member_token) is None
     with pytest.raises(PermissionDenied, match="suspended"):
         sign_in(member.email)
