@@ -48,7 +48,12 @@ def _id(value: Any, what: str) -> int:
 
 def _lock_solution(session: Session, solution_id: int) -> Solution:
     solution = session.exec(
-        select(Solution).where(Solution.id == solution_id).with_for_update()
+        select(Solution)
+        .where(Solution.id == solution_id)
+        .with_for_update()
+        # Re-read the locked row: an earlier read in this session may be stale, and the ORM
+        # would then write only the columns that differ from the stale copy.
+        .execution_options(populate_existing=True)
     ).one()
     return solution
 
