@@ -86,3 +86,44 @@ def make_solution(
         if publish:
             created = solutions.do_set_status(db, actor, created.slug, "published")
     return created
+
+
+def make_small_catalog(publisher_name: str = "Ocelot Labs") -> dict[str, str]:
+    """Three published solutions and one draft with overlapping words, by slug key."""
+    owner = make_member(name=publisher_name)
+    made = {
+        "ocr": make_solution(
+            owner.email,
+            name="Receipt Reader",
+            tagline="OCR for receipts and invoices",
+            description="Extracts **totals** from scanned receipts with OCR.\n\n- fast\n- exact",
+            category="computer-vision",
+            pricing="paid",
+            tags=["ocr", "finance"],
+        ),
+        "summary": make_solution(
+            owner.email,
+            name="Brief Writer",
+            tagline="Summaries of long reports",
+            description="Summarization of reports, papers and meeting notes.",
+            category="text-generation",
+            tags=["summarization", "nlp"],
+        ),
+        "transcribe": make_solution(
+            owner.email,
+            name="Meeting Transcriber",
+            tagline="Speech to text for meetings",
+            description="Transcribes meetings and writes a summary of decisions.",
+            category="speech-audio",
+            pricing="freemium",
+            tags=["transcription", "summarization"],
+        ),
+        "draft": make_solution(
+            owner.email,
+            name="Hidden Summary Draft",
+            tagline="Not published yet",
+            description="A summary tool still being written.",
+            publish=False,
+        ),
+    }
+    return {key: value.slug for key, value in made.items()}

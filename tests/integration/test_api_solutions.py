@@ -25,7 +25,7 @@ from aixplore.core.errors import (
 from aixplore.domain.accounts.models import User
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.solutions import services as solutions
-from tests.factories import actor_for, make_member, make_solution, sign_in
+from tests.factories import actor_for, make_member, make_small_catalog, sign_in
 
 PROBLEM = "application/problem+json"
 
@@ -40,43 +40,7 @@ def client(monkeypatch: pytest.MonkeyPatch) -> TestClient:
 
 @pytest.fixture
 def catalog() -> dict[str, str]:
-    owner = make_member(name="Ocelot Labs")
-    made = {
-        "ocr": make_solution(
-            owner.email,
-            name="Receipt Reader",
-            tagline="OCR for receipts and invoices",
-            description="Extracts **totals** from scanned receipts with OCR.\n\n- fast\n- exact",
-            category="computer-vision",
-            pricing="paid",
-            tags=["ocr", "finance"],
-        ),
-        "summary": make_solution(
-            owner.email,
-            name="Brief Writer",
-            tagline="Summaries of long reports",
-            description="Summarization of reports, papers and meeting notes.",
-            category="text-generation",
-            tags=["summarization", "nlp"],
-        ),
-        "transcribe": make_solution(
-            owner.email,
-            name="Meeting Transcriber",
-            tagline="Speech to text for meetings",
-            description="Transcribes meetings and writes a summary of decisions.",
-            category="speech-audio",
-            pricing="freemium",
-            tags=["transcription", "summarization"],
-        ),
-        "draft": make_solution(
-            owner.email,
-            name="Hidden Summary Draft",
-            tagline="Not published yet",
-            description="A summary tool still being written.",
-            publish=False,
-        ),
-    }
-    return {key: value.slug for key, value in made.items()}
+    return make_small_catalog()
 
 
 def _write_review(email: str, slug: str, rating: int, title: str) -> int:

@@ -7,48 +7,12 @@ import pytest
 from aixplore.core.db import session_scope
 from aixplore.core.errors import ValidationFailed
 from aixplore.domain.solutions.search import SearchQuery, search
-from tests.factories import make_member, make_solution
+from tests.factories import make_small_catalog
 
 
 @pytest.fixture
 def catalog() -> dict[str, str]:
-    owner = make_member()
-    made = {
-        "ocr": make_solution(
-            owner.email,
-            name="Receipt Reader",
-            tagline="OCR for receipts and invoices",
-            description="Extracts totals from scanned receipts with OCR.",
-            category="computer-vision",
-            pricing="paid",
-            tags=["ocr", "finance"],
-        ),
-        "summary": make_solution(
-            owner.email,
-            name="Brief Writer",
-            tagline="Summaries of long reports",
-            description="Summarization of reports, papers and meeting notes.",
-            category="text-generation",
-            tags=["summarization", "nlp"],
-        ),
-        "transcribe": make_solution(
-            owner.email,
-            name="Meeting Transcriber",
-            tagline="Speech to text for meetings",
-            description="Transcribes meetings and writes a summary of decisions.",
-            category="speech-audio",
-            pricing="freemium",
-            tags=["transcription", "summarization"],
-        ),
-        "draft": make_solution(
-            owner.email,
-            name="Hidden Summary Draft",
-            tagline="Not published yet",
-            description="A summary tool still being written.",
-            publish=False,
-        ),
-    }
-    return {key: value.slug for key, value in made.items()}
+    return make_small_catalog()
 
 
 def _slugs(**params) -> list[str]:
