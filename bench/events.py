@@ -10,7 +10,7 @@ each in three modes (memory state manager with one worker; Redis state manager w
 with two granian workers), and measures p50/p95 round-trip latency and answered events/s for
 1, 50 and 200 concurrent tabs, closed-loop (each tab fires again as soon as its answer comes)
 and paced (each tab one event per second). AiXplore's handlers are ``SessionState.refresh``
-for a signed-in member (a database lookup) and ``HomeState.load`` (a count query).
+for a signed-in member (the session check) and ``HomeState.load`` (cached home sections).
 
 The backends run as ``reflex run --env prod --backend-only`` on 127.0.0.1 (the event socket
 needs no frontend build). Every server is stopped at the end, also on failure. Results go to

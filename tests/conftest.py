@@ -20,6 +20,7 @@ import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
+from aixplore.core import cache  # noqa: E402
 from aixplore.core.db import get_engine, session_scope  # noqa: E402
 from aixplore.core.redis import get_redis  # noqa: E402
 from aixplore.core.settings import get_settings  # noqa: E402
@@ -53,7 +54,7 @@ def wipe_database() -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_state() -> Iterator[None]:
-    """Each test starts with empty tables and empty rate-limit counters."""
+    """Each test starts with empty tables, rate-limit counters and caches."""
     wipe_database()
     client = get_redis()
     if client is not None:
@@ -62,6 +63,7 @@ def _clean_state() -> Iterator[None]:
         from aixplore.core import ratelimit
 
         ratelimit.limiter().storage.reset()
+        cache.invalidate()
     yield
 
 

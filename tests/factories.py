@@ -7,6 +7,7 @@ import itertools
 from sqlmodel import Session
 
 from aixplore.core.db import session_scope
+from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor, UserPublic
@@ -42,9 +43,8 @@ def sign_in(email: str, password: str = PASSWORD, *, ip: str = "198.51.100.7") -
 
 
 def actor_for(token: str) -> Actor | None:
-    """Resolve a token the way every protected handler does."""
-    with session_scope() as db:
-        return accounts.get_actor_by_token(db, token)
+    """Resolve a token the way every protected handler does (through the shared cache)."""
+    return actor_cache.authenticate(token)
 
 
 def outbox_link(db: Session, email: str, path: str) -> str:

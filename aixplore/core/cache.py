@@ -59,3 +59,78 @@ def invalidate(prefix: str = "") -> None:
     with _lock:
         for name in [k for k in _local if k.startswith(prefix)]:
             del _local[name]
+
+
+# ---- Entries with explicit writes (the actor cache builds on these) ----
+
+GONE = "__gone__"
+
+
+def peek(key: str) -> Any:
+    """The cached JSON value of ``key``, :data:`GONE` for a tombstone, or None when absent.
+
+    A Redis failure reads as absent, so callers fall back to the database.
+    """
+    client = get_redis()
+    if client is not None:
+        try:
+            raw = client.get(PREFIX + key)
+        except redis.RedisError:
+            return None
+        return None if raw is None else json.loads(cast(bytes, raw))
+    now = time.monotonic()
+    with _lock:
+        hit = _local.get(key)
+        if hit is None or hit[0] <= now:
+            return None
+        return json.loads(hit[1])
+
+
+def add(key: str, value: Any, ttl: float) -> bool:
+    """Store ``value`` only if ``key`` holds nothing (not even a tombstone); True if stored."""
+    text = json.dumps(value, default=str)
+    client = get_redis()
+    if client is not None:
+        try:
+            return bool(client.set(PREFIX + key, text, ex=max(1, int(ttl)), nx=True))
+        except redis.RedisError:
+            return False
+    now = time.monotonic()
+    with _lock:
+        hit = _local.get(key)
+        if hit is not None and hit[0] > now:
+            return False
+        _local[key] = (now + ttl, text)
+        if len(_local) > _LOCAL_MAX:
+            _prune(now)
+    return True
+
+
+def bury(keys: list[str], ttl: float) -> None:
+    """Overwrite ``keys`` with tombstones for ``ttl`` seconds (later :func:`add` calls fail).
+
+    Raises ``redis.RedisError`` when Redis is configured but unreachable: callers decide.
+    """
+    if not keys:
+        return
+    text = json.dumps(GONE)
+    client = get_redis()
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.set(PREFIX + key, text, ex=max(1, int(ttl)))
+        pipe.execute()
+        return
+    expires = time.monotonic() + ttl
+    with _lock:
+        for key in keys:
+            _local[key] = (expires, text)
+
+
+_LOCAL_MAX = 50_000
+
+
+def _prune(now: float) -> None:
+    """Drop expired in-process entries (called with the lock held)."""
+    for name in [k for k, (expires, _) in _local.items() if expires <= now]:
+        del _local[name]

@@ -1,11 +1,12 @@
-"""Who is signed in: a session token in a cookie, re-checked against the database every time."""
+"""Who is signed in: a session token in a cookie, re-checked against the server every time."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from aixplore.core.db import read_scope, session_scope
+from aixplore.core.db import session_scope
 from aixplore.core.settings import get_settings
+from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor
 
@@ -56,13 +57,10 @@ class SessionState(rx.State):
     def _actor(self) -> Actor | None:
         """Resolve the cookie's token against the server-side session record.
 
-        A read-only lookup on every event; the last-seen time is written at most once a minute.
+        Checked on every event through the shared actor cache (buried on sign-out, revocation,
+        suspension and any change to the user); the last-seen time is written once a minute.
         """
-        with read_scope() as db:
-            actor, stale = accounts.resolve_session(db, self.auth_token)
-        if actor is not None and stale:
-            with session_scope() as db:
-                accounts.do_touch_session(db, actor.session_id)
+        actor = actor_cache.authenticate(self.auth_token)
         self._show(actor)
         return actor
 

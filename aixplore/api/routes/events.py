@@ -13,9 +13,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 
-from aixplore.core.db import session_scope
+from aixplore.core.db import read_scope
 from aixplore.core.errors import DomainError
-from aixplore.domain.accounts.services import get_actor_by_token
+from aixplore.domain.accounts.actor_cache import authenticate
 from aixplore.domain.events import services as events
 from aixplore.domain.events.models import EventStatus
 
@@ -73,8 +73,8 @@ def event_calendar(
     if not event_id.isdigit() or len(event_id) > MAX_ID_DIGITS:
         return _not_found()
     try:
-        with session_scope() as db:
-            actor = get_actor_by_token(db, request.cookies.get(SESSION_COOKIE, ""))
+        actor = authenticate(request.cookies.get(SESSION_COOKIE, ""))
+        with read_scope() as db:
             detail = events.get_event(db, actor, int(event_id))
     except DomainError:
         return _not_found()

@@ -33,6 +33,7 @@ from aixplore.core.security import (
 )
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
+from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts.models import (
     AccountToken,
     Actor,
@@ -54,7 +55,7 @@ log = logging.getLogger("aixplore.security")
 
 GENERIC_SIGN_IN_ERROR = "Email or password is incorrect."
 THROTTLED_MESSAGE = "Too many sign-in attempts. Wait a few minutes and try again."
-LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+LAST_SEEN_RESOLUTION = actor_cache.LAST_SEEN_RESOLUTION
 
 
 def parse_input(model: type[Any], data: Any) -> Any:
@@ -110,6 +111,7 @@ def get_actor_by_token(session: Session, raw_token: Any) -> Actor | None:
     """Resolve a client's session token to the acting user, re-checked in the database.
 
     Returns None when the token is unknown, revoked, expired, or its user is suspended.
+    Request handlers use :func:`actor_cache.authenticate`, which shares recent answers.
     """
     actor, stale = resolve_session(session, raw_token)
     if actor is not None and stale:
@@ -120,41 +122,18 @@ def get_actor_by_token(session: Session, raw_token: Any) -> Actor | None:
 def do_touch_session(session: Session, session_id: int | None) -> None:
     """Record that a session was just used (kept to one write a minute per session)."""
     if session_id is not None:
-        session.execute(
-            update(UserSession)
-            .where(col(UserSession.id) == session_id)
-            .values(last_seen_at=utcnow())
-        )
+        actor_cache.touch_session(session, session_id)
 
 
 def resolve_session(session: Session, raw_token: Any) -> tuple[Actor | None, bool]:
     """Read-only half of :func:`get_actor_by_token`: the actor, and whether last-seen is stale."""
     if not isinstance(raw_token, str) or not 16 <= len(raw_token) <= 128:
         return None, False
-    now = utcnow()
-    row = session.exec(
-        select(UserSession, User)
-        .join(User, col(User.id) == UserSession.user_id)
-        .where(UserSession.token_hash == token_digest(raw_token))
-    ).first()
-    if row is None:
+    found = actor_cache.load(session, token_digest(raw_token))
+    if found is None:
         return None, False
-    user_session, user = row
-    if (
-        user_session.revoked_at is not None
-        or user_session.expires_at <= now
-        or user.suspended_at is not None
-    ):
-        return None, False
-    assert user.id is not None
-    actor = Actor(
-        user_id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        role=user.role,
-        session_id=user_session.id,
-    )
-    return actor, now - user_session.last_seen_at > LAST_SEEN_RESOLUTION
+    actor, last_seen, _expires = found
+    return actor, utcnow() - last_seen > LAST_SEEN_RESOLUTION
 
 
 def require_actor(actor: Actor | None) -> Actor:
@@ -352,14 +331,13 @@ def do_sign_out(session: Session, raw_token: Any) -> None:
     """End the session behind ``raw_token`` server-side (a replayed token then gets nothing)."""
     if not isinstance(raw_token, str) or not raw_token:
         return
+    digest = token_digest(raw_token)
     session.execute(
         update(UserSession)
-        .where(
-            col(UserSession.token_hash) == token_digest(raw_token),
-            col(UserSession.revoked_at).is_(None),
-        )
+        .where(col(UserSession.token_hash) == digest, col(UserSession.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
+    actor_cache.forget_after_commit(session, digests=[digest])
 
 
 def _revoke_all(session: Session, user_id: int, *, except_session_id: int | None = None) -> int:
@@ -369,6 +347,7 @@ def _revoke_all(session: Session, user_id: int, *, except_session_id: int | None
     if except_session_id is not None:
         stmt = stmt.where(col(UserSession.id) != except_session_id)
     result = session.execute(stmt.values(revoked_at=utcnow()))
+    actor_cache.forget_after_commit(session, user_ids=[user_id])
     return int(getattr(result, "rowcount", 0) or 0)
 
 
