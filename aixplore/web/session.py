@@ -65,14 +65,16 @@ class SessionState(rx.State):
         return actor
 
     def _show(self, actor: Actor | None) -> None:
+        """Update the display vars; only changed ones are assigned, so an unchanged viewer
+        sends no state delta to the browser."""
         if actor is None:
-            self.viewer_id, self.viewer_name, self.viewer_email, self.viewer_role = 0, "", "", ""
+            shown: tuple[int, str, str, str] = (0, "", "", "")
         else:
-            self.viewer_id = actor.user_id
-            self.viewer_name = actor.display_name
-            self.viewer_email = actor.email
-            self.viewer_role = actor.role.value
-        self.checked = True
+            shown = (actor.user_id, actor.display_name, actor.email, actor.role.value)
+        if shown != (self.viewer_id, self.viewer_name, self.viewer_email, self.viewer_role):
+            self.viewer_id, self.viewer_name, self.viewer_email, self.viewer_role = shown
+        if not self.checked:
+            self.checked = True
 
     def _start(self, raw_token: str) -> None:
         self.auth_token = raw_token

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import reflex as rx
@@ -65,10 +66,18 @@ class HomeState(rx.State):
     newest: list[dict[str, Any]] = []
     top_rated: list[dict[str, Any]] = []
 
+    _stamp: str = ""  # backend-only: which computation of the sections this tab shows
+
     @rx.event
     def load(self) -> None:
-        """Count the community and fill the sections (cached briefly for every worker)."""
+        """Count the community and fill the sections (cached briefly for every worker).
+
+        A tab that already shows this computation of the sections is sent nothing again.
+        """
         sections = cached("home:sections", HOME_CACHE_SECONDS, _home_sections)
+        if sections["stamp"] == self._stamp:
+            return
+        self._stamp = sections["stamp"]
         self.members = sections["members"]
         self.featured, self.trending = sections["featured"], sections["trending"]
         self.newest, self.top_rated = sections["newest"], sections["top_rated"]
@@ -85,6 +94,7 @@ def _home_sections() -> dict[str, Any]:
             return [c.model_dump(mode="json") for c in page.items]
 
         return {
+            "stamp": secrets.token_hex(8),
             "members": accounts.count_users(db),
             "featured": [c.model_dump(mode="json") for c in solutions.list_featured(db)],
             "trending": cards(SortBy.TRENDING),
