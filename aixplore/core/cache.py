@@ -134,3 +134,32 @@ def _prune(now: float) -> None:
     """Drop expired in-process entries (called with the lock held)."""
     for name in [k for k, (expires, _) in _local.items() if expires <= now]:
         del _local[name]
+
+
+# ---- Generations: bump one number to retire every key built from it ----
+
+_generations: dict[str, int] = {}
+
+
+def generation(name: str) -> int:
+    """The current generation of ``name`` (0 until first bumped; 0 when Redis is down)."""
+    client = get_redis()
+    if client is not None:
+        try:
+            raw = client.get(f"{PREFIX}gen:{name}")
+        except redis.RedisError:
+            return 0
+        return int(cast(bytes, raw)) if raw is not None else 0
+    with _lock:
+        return _generations.get(name, 0)
+
+
+def bump(name: str) -> None:
+    """Start a new generation of ``name``: keys that embed the old one are never read again."""
+    client = get_redis()
+    if client is not None:
+        with contextlib.suppress(redis.RedisError):  # the TTL then bounds the staleness
+            client.incr(f"{PREFIX}gen:{name}")
+        return
+    with _lock:
+        _generations[name] = _generations.get(name, 0) + 1

@@ -21,12 +21,14 @@ from typing import Any
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, col, select
 
+from aixplore.core import cache
 from aixplore.core.security import hash_password
 from aixplore.core.time import utcnow
 from aixplore.demo.content import CATALOG, LARGE_SUFFIXES, LARGE_WORDS, CategoryContent
 from aixplore.demo.plan import DEMO_PASSWORD, PRICING_WEIGHTS
 from aixplore.domain.accounts.models import User
-from aixplore.domain.solutions.models import Category, Solution, SolutionTag
+from aixplore.domain.solutions.models import Category, Solution, SolutionTag, rating_score
+from aixplore.domain.solutions.search import CATALOG as SEARCH_CATALOG
 from aixplore.domain.solutions.services import slugify
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -173,6 +175,7 @@ def _rows(
                 "featured": rng.random() < 0.003,
                 "rating_avg": avg,
                 "rating_count": total,
+                "rating_score": rating_score(avg, total),
                 "rating_1": dist[0],
                 "rating_2": dist[1],
                 "rating_3": dist[2],
@@ -235,6 +238,7 @@ def seed_large_catalog(
             # Merge the FTS5 segments written batch by batch into one b-tree.
             conn.execute(text("INSERT INTO solution_fts(solution_fts) VALUES ('optimize')"))
         conn.execute(text("ANALYZE"))
+    cache.bump(SEARCH_CATALOG)  # bulk inserts bypass the ORM hooks that retire cached search counts
     return LargeReport(
         solutions=done,
         tags=tag_total,

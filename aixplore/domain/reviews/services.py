@@ -33,7 +33,7 @@ from aixplore.domain.reviews.models import (
     ReviewVote,
     SolutionUsage,
 )
-from aixplore.domain.solutions.models import Solution, SolutionStatus
+from aixplore.domain.solutions.models import Solution, SolutionStatus, rating_score
 from aixplore.domain.solutions.search import bump_trending
 
 PAGE_SIZE = 10
@@ -90,6 +90,7 @@ def recompute_aggregates(session: Session, solution: Solution) -> None:
         if total
         else 0.0
     )
+    solution.rating_score = rating_score(solution.rating_avg, total)
     session.add(solution)
 
 

@@ -43,6 +43,15 @@ class Category(SQLModel, table=True):
     position: int = SQLField(default=0)
 
 
+# Bayesian prior for "top rated": a few reviews cannot outrank many good ones.
+PRIOR_MEAN, PRIOR_WEIGHT = 3.5, 5
+
+
+def rating_score(avg: float, count: int) -> float:
+    """The Bayesian average: ``count`` reviews averaging ``avg``, plus the prior's weight."""
+    return round((avg * count + PRIOR_MEAN * PRIOR_WEIGHT) / (count + PRIOR_WEIGHT), 6)
+
+
 class Solution(SQLModel, table=True):
     """One AI solution listed by a publisher.
 
@@ -53,6 +62,8 @@ class Solution(SQLModel, table=True):
         Index("ix_solution_status_published", "status", "published_at"),
         Index("ix_solution_status_rating", "status", "rating_avg"),
         Index("ix_solution_status_trending", "status", "trending_score"),
+        Index("ix_solution_status_score", "status", "rating_score"),
+        Index("ix_solution_status_reviews", "status", "rating_count"),
     )
 
     id: int | None = SQLField(default=None, primary_key=True)
@@ -83,6 +94,8 @@ class Solution(SQLModel, table=True):
     rating_3: int = SQLField(default=0)
     rating_4: int = SQLField(default=0)
     rating_5: int = SQLField(default=0)
+    # "Top rated" key: the Bayesian average (see :func:`rating_score`), stored so it is indexed.
+    rating_score: float = SQLField(default=PRIOR_MEAN)
     trending_score: float = SQLField(default=0.0)
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
     updated_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))

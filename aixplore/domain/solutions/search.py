@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -17,11 +18,14 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import Integer, Select, and_, cast, func, literal_column, text
+from sqlalchemy import Integer, Select, and_, cast, event, func, inspect, literal_column, text
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
+from aixplore.core import cache
+from aixplore.core.cache import cached
 from aixplore.core.errors import ValidationFailed
+from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.domain.accounts.models import User
 from aixplore.domain.solutions.models import (
     Category,
@@ -35,8 +39,6 @@ from aixplore.domain.solutions.services import PRICING_LABELS, cards_for
 
 MAX_PAGE = 500
 TRENDING_DAYS = 3.0
-# Bayesian prior for "top rated": a few reviews cannot outrank many good ones.
-PRIOR_MEAN, PRIOR_WEIGHT = 3.5, 5
 
 
 class SortBy(enum.StrEnum):
@@ -172,7 +174,7 @@ def _fts5_expression(terms: list[str]) -> str:
     return " AND ".join(f'"{t}"*' for t in terms)
 
 
-def _sqlite_matches(session: Session, terms: list[str]) -> Any:
+def _sqlite_matches(terms: list[str]) -> Any:
     """A (solution_id, score) subquery; higher score is better."""
     return (
         select(
@@ -245,10 +247,10 @@ def _filters(
     if published_after is not None:
         conditions.append(col(Solution.published_at) > published_after)
     if query.category and skip != "category":
+        # A scalar subquery is a constant to the planner: the category index drives the scan.
         conditions.append(
-            col(Solution.category_id).in_(
-                select(Category.id).where(Category.slug == query.category)
-            )
+            col(Solution.category_id)
+            == select(Category.id).where(Category.slug == query.category).scalar_subquery()
         )
     if query.pricing and skip != "pricing":
         conditions.append(col(Solution.pricing).in_(query.pricing))
@@ -282,54 +284,85 @@ def _base(
     return stmt
 
 
-def _facets(session: Session, matches: Any, query: SearchQuery) -> dict[str, list[FacetCount]]:
-    def ids(skip: str) -> Any:
-        return _base(matches, query, skip=skip).subquery()
+def _facets(
+    session: Session, matches: Any, query: SearchQuery, words: str
+) -> dict[str, list[FacetCount]]:
+    """Each facet counted under every filter but its own, straight on the solution table.
 
-    cat_ids = ids("category")
+    Each facet's counts are cached on their own (by the words and the filters they depend
+    on), so queries that differ only in that facet's own filter share them: the tag counts of
+    a tag-filtered page are the unfiltered page's.
+    """
+    generation = cache.generation(CATALOG)
+
+    def counted(skip: str, compute: Any) -> Any:
+        scope = query.to_params(**{skip: _DEFAULTS[skip]}, sort=SortBy.RELEVANCE, page=1)
+        scope.pop("q", None)
+        key = f"search:facet:{generation}:{skip}:{words}:" + json.dumps(scope, sort_keys=True)
+        return cached(key, FACET_CACHE_SECONDS, compute)
+
+    def scoped(stmt: Any, skip: str) -> Any:
+        if matches is not None:
+            stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
+        return stmt.where(*_filters(query, skip=skip))
+
+    def grouped(column: Any, skip: str) -> Any:
+        rows = session.exec(
+            scoped(select(column, func.count()).select_from(Solution), skip).group_by(column)
+        ).all()
+        return [[str(value), int(n)] for value, n in rows]
+
     categories = session.exec(select(Category).order_by(col(Category.position))).all()
-    cat_counts = dict(
-        session.exec(
-            select(Solution.category_id, func.count())
-            .where(col(Solution.id).in_(select(cat_ids.c.id)))
-            .group_by(col(Solution.category_id))
+    cat_counts = {
+        int(k): n
+        for k, n in counted("category", lambda: grouped(col(Solution.category_id), "category"))
+    }
+    price_counts = dict(counted("pricing", lambda: grouped(col(Solution.pricing), "pricing")))
+
+    def tag_rows() -> Any:
+        rows = session.exec(
+            scoped(
+                select(SolutionTag.tag, func.count().label("n"))
+                .select_from(SolutionTag)
+                .join(Solution, col(Solution.id) == col(SolutionTag.solution_id)),
+                "tags",
+            )
+            .group_by(col(SolutionTag.tag))
+            .order_by(text("n DESC"), col(SolutionTag.tag))
+            .limit(15)
         ).all()
-    )
-    price_ids = ids("pricing")
-    price_counts = dict(
-        session.exec(
-            select(Solution.pricing, func.count())
-            .where(col(Solution.id).in_(select(price_ids.c.id)))
-            .group_by(col(Solution.pricing))
-        ).all()
-    )
-    tag_ids = ids("tags")
-    tag_rows = session.exec(
-        select(SolutionTag.tag, func.count().label("n"))
-        .where(col(SolutionTag.solution_id).in_(select(tag_ids.c.id)))
-        .group_by(col(SolutionTag.tag))
-        .order_by(text("n DESC"), col(SolutionTag.tag))
-        .limit(15)
-    ).all()
-    tag_counts = dict(tag_rows)
+        return [[t, int(n)] for t, n in rows]
+
+    tag_counts = dict(counted("tags", tag_rows))
     for tag in query.tags:
         tag_counts.setdefault(tag, 0)
-    rating_ids = ids("min_rating")
-    rating_buckets = session.exec(
-        select(
-            *[func.sum(cast(col(Solution.rating_avg) >= n, Integer)) for n in (4, 3, 2, 1)]
-        ).where(col(Solution.id).in_(select(rating_ids.c.id)))
-    ).one()
-    verified_ids = ids("verified")
-    verified_count = session.exec(
-        select(func.count())
-        .select_from(Solution)
-        .join(User, col(User.id) == col(Solution.owner_id))
-        .where(
-            col(Solution.id).in_(select(verified_ids.c.id)),
-            col(User.verified_publisher_at).is_not(None),
+
+    def buckets() -> Any:
+        row = session.exec(
+            scoped(
+                select(
+                    *[func.sum(cast(col(Solution.rating_avg) >= n, Integer)) for n in (4, 3, 2, 1)]
+                ).select_from(Solution),
+                "min_rating",
+            )
+        ).one()
+        return [int(c or 0) for c in row]
+
+    rating_buckets = counted("min_rating", buckets)
+
+    def verified() -> int:
+        return int(
+            session.exec(
+                scoped(
+                    select(func.count())
+                    .select_from(Solution)
+                    .join(User, col(User.id) == col(Solution.owner_id)),
+                    "verified",
+                ).where(col(User.verified_publisher_at).is_not(None))
+            ).one()
         )
-    ).one()
+
+    verified_count = counted("verified", verified)
     return {
         "category": [
             FacetCount(
@@ -344,7 +377,7 @@ def _facets(session: Session, matches: Any, query: SearchQuery) -> dict[str, lis
             FacetCount(
                 value=p.value,
                 label=PRICING_LABELS[p],
-                count=price_counts.get(p, 0),
+                count=price_counts.get(p.value, 0),
                 selected=p in query.pricing,
             )
             for p in Pricing
@@ -371,9 +404,7 @@ def _facets(session: Session, matches: Any, query: SearchQuery) -> dict[str, lis
 
 
 def _order(query: SearchQuery, matches: Any) -> list[Any]:
-    bayes = (col(Solution.rating_avg) * col(Solution.rating_count) + PRIOR_MEAN * PRIOR_WEIGHT) / (
-        col(Solution.rating_count) + PRIOR_WEIGHT
-    )
+    bayes = col(Solution.rating_score)
     if query.sort == SortBy.RELEVANCE and matches is not None:
         return [matches.c.score.desc(), bayes.desc(), col(Solution.id).desc()]
     if query.sort in (SortBy.RATING, SortBy.RELEVANCE):
@@ -385,6 +416,54 @@ def _order(query: SearchQuery, matches: Any) -> list[Any]:
     return [col(Solution.published_at).desc(), col(Solution.id).desc()]
 
 
+# Anything that changes what search counts retires the cache at once (see _watch_catalog):
+# the lifetime only bounds memory and trending-only drift.
+FACET_CACHE_SECONDS = 600
+_DEFAULTS: dict[str, Any] = {
+    "category": "",
+    "pricing": [],
+    "tags": [],
+    "min_rating": 0,
+    "verified": False,
+}
+CATALOG = "catalog"
+_CHANGED = "aixplore_catalog_changed"
+# Solution columns whose change does not alter totals or facet counts (no cache retirement).
+_VOLATILE = {"trending_score", "updated_at"}
+
+
+@event.listens_for(Session, "before_flush")
+def _watch_catalog(db: Session, _context: Any, _instances: Any) -> None:
+    """Any change to what search counts retires the cached summaries (after commit)."""
+    if db.info.get(_CHANGED):
+        return
+    for obj in (*db.new, *db.dirty, *db.deleted):
+        if isinstance(obj, SolutionTag) or (
+            isinstance(obj, Solution) and (obj in db.new or obj in db.deleted or _counted(obj))
+        ):
+            break
+        if isinstance(obj, User) and inspect(obj).attrs.verified_publisher_at.history.has_changes():
+            break
+    else:
+        return
+    db.info[_CHANGED] = True
+    publish_after_commit(db, _CHANGED, None)
+
+
+def _counted(solution: Solution) -> bool:
+    state = inspect(solution)
+    return any(attr.history.has_changes() for attr in state.attrs if attr.key not in _VOLATILE)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _reset_catalog_flag(db: Session) -> None:
+    db.info.pop(_CHANGED, None)
+
+
+subscribe(_CHANGED, lambda _payload: cache.bump(CATALOG))
+
+
 def search(
     session: Session,
     query: SearchQuery,
@@ -394,27 +473,20 @@ def search(
 ) -> SearchPage:
     """Run one search: matching, filters, facets, order and a page of cards.
 
-    ``published_after`` narrows to solutions published since then (saved-search alerts).
+    The part that depends only on the words and filters (typo correction, total, facet counts)
+    is cached for every worker for :data:`FACET_CACHE_SECONDS`, so changing the sort, paging or
+    coming back costs one indexed page query. ``published_after`` narrows to solutions
+    published since then (saved-search alerts; never cached).
     """
-    engine = session.get_bind().dialect.name
-    terms = _terms(query.q)
-    matches = None
-    corrected = ""
-    if terms:
-        if engine == "sqlite":
-            matches = _sqlite_matches(session, terms)
-            if _count(session, matches, query, published_after) == 0:
-                fixed = _sqlite_correct(session, terms)
-                if fixed != terms:
-                    matches = _sqlite_matches(session, fixed)
-                    corrected = " ".join(fixed)
-        else:
-            matches = _pg_matches(query.q)
-            if _count(session, matches, query, published_after) == 0:
-                matches = _pg_fuzzy_matches(query.q)
-                corrected = query.q
-    total = _count(session, matches, query, published_after)
-    pages = max(1, math.ceil(total / query.per_page))
+    if with_facets and published_after is None:
+        key = f"search:summary:{cache.generation(CATALOG)}:" + json.dumps(
+            query.to_params(sort=SortBy.RELEVANCE, page=1, per_page=24), sort_keys=True
+        )
+        summary = cached(key, FACET_CACHE_SECONDS, lambda: _summary(session, query, None, True))
+    else:
+        summary = _summary(session, query, published_after, with_facets)
+    matches = _matches_for(summary)
+    pages = max(1, math.ceil(summary["total"] / query.per_page))
     stmt = select(Solution).where(and_(*_filters(query, published_after=published_after)))
     if matches is not None:
         stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
@@ -426,11 +498,69 @@ def search(
     return SearchPage(
         query=query,
         items=cards_for(session, list(rows)),
-        total=total,
+        total=summary["total"],
         pages=pages,
-        facets=_facets(session, matches, query) if with_facets else {},
-        corrected_q=corrected,
+        facets={
+            name: [FacetCount.model_validate(f) for f in values]
+            for name, values in summary["facets"].items()
+        },
+        corrected_q=summary["corrected"],
     )
+
+
+def _summary(
+    session: Session, query: SearchQuery, published_after: datetime | None, with_facets: bool
+) -> dict[str, Any]:
+    """How the words match (after typo correction), the total and the facet counts (JSON)."""
+    engine = session.get_bind().dialect.name
+    terms = _terms(query.q)
+    summary: dict[str, Any] = {
+        "engine": engine,
+        "mode": "all",
+        "q": query.q,
+        "terms": terms,
+        "corrected": "",
+    }
+    if terms:
+        summary["mode"] = "words"
+        if _count(session, _matches_for(summary), query, published_after) == 0:
+            if engine == "sqlite":
+                fixed = _sqlite_correct(session, terms)
+                if fixed != terms:
+                    summary["terms"], summary["corrected"] = fixed, " ".join(fixed)
+            else:
+                summary["mode"], summary["corrected"] = "fuzzy", query.q
+    matches = _matches_for(summary)
+    summary["total"] = _count(session, matches, query, published_after)
+    summary["facets"] = (
+        {
+            name: [f.model_dump() for f in values]
+            for name, values in _facets(session, matches, query, _words_key(summary)).items()
+        }
+        if with_facets
+        else {}
+    )
+    return summary
+
+
+def _words_key(summary: dict[str, Any]) -> str:
+    """What the matching depends on, for cache keys."""
+    if summary["mode"] == "all":
+        return ""
+    if summary["engine"] == "sqlite":
+        return "fts:" + " ".join(summary["terms"])
+    return f"{summary['mode']}:{summary['q']}"
+
+
+def _matches_for(summary: dict[str, Any]) -> Any:
+    """The (solution_id, score) subquery a summary describes, or None to match everything."""
+    if summary["mode"] == "all":
+        return None
+    if summary["engine"] == "sqlite":
+        return _sqlite_matches(summary["terms"])
+    if summary["mode"] == "fuzzy":
+        return _pg_fuzzy_matches(summary["q"])
+    return _pg_matches(summary["q"])
 
 
 def _count(

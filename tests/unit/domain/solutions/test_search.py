@@ -90,3 +90,39 @@ def test_url_round_trip_keeps_the_search() -> None:
     )
     assert SearchQuery.from_params(query.to_params()) == query
     assert SearchQuery().to_params() == {}
+
+
+def _totals(**params) -> tuple[int, dict[str, int]]:
+    with session_scope() as db:
+        page = search(db, SearchQuery.from_params(params))
+    return page.total, {f.value: f.count for f in page.facets["pricing"]}
+
+
+def test_cached_totals_and_facets_follow_every_catalog_change(catalog: dict[str, str]) -> None:
+    """Summaries are cached, but a change that alters counts retires them at once."""
+    from aixplore.domain.solutions import services as solutions
+    from tests.factories import actor_for, make_member, make_solution, sign_in
+
+    total, pricing = _totals()
+    assert (total, pricing["paid"]) == (3, 1)
+    owner = make_member().email
+    slug = make_solution(
+        owner, name="Ledger Lens", tagline="Invoices read aloud", pricing="paid"
+    ).slug
+    assert _totals() == (4, {**pricing, "paid": 2})
+    with session_scope() as db:
+        solutions.do_set_status(db, actor_for(sign_in(owner)), slug, "archived")
+    assert _totals() == (3, pricing)
+
+
+def test_trending_activity_does_not_retire_cached_summaries(catalog: dict[str, str]) -> None:
+    from aixplore.core import cache
+    from aixplore.domain.analytics.services import do_record
+    from aixplore.domain.solutions.search import CATALOG
+
+    _totals()
+    before = cache.generation(CATALOG)
+    with session_scope() as db:
+        solution_id = search(db, SearchQuery.from_params({"q": "receipt"})).items[0].id
+        do_record(db, kind="view", solution_id=solution_id)
+    assert cache.generation(CATALOG) == before
