@@ -70,6 +70,17 @@ class Release(BaseModel):
     released_at: datetime
 
 
+class Screenshot(BaseModel):
+    """A screenshot: the full image (at most 1600 px wide) and a 480 px thumbnail (WebP)."""
+
+    id: int
+    url: str = Field(description="A site-relative URL of the full image.")
+    thumb_url: str = Field(description="A site-relative URL of the thumbnail.")
+    width: int
+    height: int
+    caption: str = Field(description="Also the image's alternative text; may be empty.")
+
+
 class SolutionOut(SolutionSummary):
     """Everything public about one solution."""
 
@@ -86,6 +97,7 @@ class SolutionOut(SolutionSummary):
     )
     published_at: datetime | None
     releases: list[Release] = Field(description="Newest first, at most 20.")
+    screenshots: list[Screenshot] = Field(description="In gallery order, at most 8.")
 
     @classmethod
     def of_detail(cls, detail: SolutionDetail) -> SolutionOut:
@@ -104,6 +116,7 @@ class SolutionOut(SolutionSummary):
                 Release(version=version, notes=notes, released_at=at)
                 for version, notes, at in detail.releases
             ],
+            screenshots=[Screenshot(**shot.model_dump()) for shot in detail.screenshots],
         )
 
 

@@ -8,7 +8,7 @@ from huey import crontab
 
 from aixplore.core.db import session_scope
 from aixplore.core.settings import get_settings
-from aixplore.domain.events.services import do_send_reminders
+from aixplore.domain.events.delivery import do_send_reminders
 from aixplore.jobs.queue import huey
 
 DEFAULT_REMINDER_MINUTES = 60

@@ -24,7 +24,8 @@ from aixplore.web.analytics.state import PlatformAnalyticsState, SolutionAnalyti
 from aixplore.web.discovery.pages import collection_page, saved_page
 from aixplore.web.discovery.state import CollectionState, SavedState
 from aixplore.web.errors import error_boundary
-from aixplore.web.events.pages import event_form_page, event_page, events_page
+from aixplore.web.events.form_page import event_form_page
+from aixplore.web.events.pages import event_page, events_page
 from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from aixplore.core.db import session_scope
@@ -13,6 +15,12 @@ from tests.e2e.helpers import axe_violations, horizontal_overflow, sign_in_throu
 from tests.factories import actor_for, make_admin, make_member, make_solution, sign_in
 
 pytestmark = pytest.mark.e2e
+
+
+def _png(size: tuple[int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (90, 60, 180)).save(out, format="PNG")
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -95,6 +103,21 @@ def test_a_publisher_creates_and_publishes_a_solution(page: Page, base_url: str,
     page.get_by_role("button", name="Save draft").click()
     expect(page).to_have_url(f"{base_url}/publish/invoice-genie")
     shoot(page, "publish-draft")
+    page.locator("#screenshots input[type=file]").set_input_files(
+        [
+            {"name": "board.png", "mimeType": "image/png", "buffer": _png((1280, 800))},
+            {"name": "fake.png", "mimeType": "image/png", "buffer": b"<svg onload=x>"},
+        ]
+    )
+    page.get_by_role("button", name="Upload screenshots").click()
+    expect(page.get_by_text("fake.png: That file is not a readable image.")).to_be_visible()
+    page.locator("#screenshots input[type=file]").set_input_files(
+        [{"name": "board.png", "mimeType": "image/png", "buffer": _png((1280, 800))}]
+    )
+    page.get_by_role("button", name="Upload screenshots").click()
+    expect(page.get_by_text("1 screenshot added.")).to_be_visible()
+    page.get_by_label("Caption of screenshot 1").fill("The booking dashboard")
+    page.get_by_label("Caption of screenshot 1").blur()
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text("published", exact=True)).to_be_visible()
     page.goto(f"{base_url}/solutions?q=invoice")
@@ -106,6 +129,8 @@ def test_a_publisher_creates_and_publishes_a_solution(page: Page, base_url: str,
         .first
     ).to_be_visible()
     expect(page.locator("main script")).to_have_count(0)
+    expect(page.get_by_role("img", name="The booking dashboard")).to_be_visible()
+    shoot(page, "solution-with-screenshots")
 
 
 def test_admin_hides_a_reported_review(

@@ -17,6 +17,7 @@ from aixplore.core.db import read_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.accounts.actor_cache import authenticate
 from aixplore.domain.events import services as events
+from aixplore.domain.events.delivery import build_ics
 from aixplore.domain.events.models import EventStatus
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
@@ -81,7 +82,7 @@ def event_calendar(
     if detail.status == EventStatus.CANCELLED:
         return _not_found()
     return Response(
-        events.build_ics(detail),
+        build_ics(detail),
         media_type="text/calendar; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="event-{detail.id}.ics"',

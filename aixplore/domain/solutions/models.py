@@ -124,6 +124,45 @@ class SolutionRelease(SQLModel, table=True):
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
 
+class SolutionScreenshot(SQLModel, table=True):
+    """An uploaded screenshot (stored re-encoded under the media root), in gallery order."""
+
+    __tablename__ = "solution_screenshot"  # type: ignore[assignment]
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    solution_id: int = SQLField(foreign_key="solution.id", index=True, ondelete="CASCADE")
+    path: str = SQLField(max_length=200)
+    thumb_path: str = SQLField(max_length=200)
+    width: int
+    height: int
+    caption: str = SQLField(default="", max_length=140)
+    position: int = SQLField(default=0)
+    created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
+
+
+class ScreenshotPublic(BaseModel):
+    """A screenshot as pages and the API show it."""
+
+    id: int
+    url: str
+    thumb_url: str
+    width: int
+    height: int
+    caption: str
+
+    @classmethod
+    def of(cls, shot: SolutionScreenshot) -> ScreenshotPublic:
+        """The public view of a stored screenshot."""
+        return cls(
+            id=shot.id or 0,
+            url=f"/media/{shot.path}",
+            thumb_url=f"/media/{shot.thumb_path}",
+            width=shot.width,
+            height=shot.height,
+            caption=shot.caption,
+        )
+
+
 # ---- Input shapes ----
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -231,3 +270,4 @@ class SolutionDetail(SolutionCard):
     created_at: datetime
     published_at: datetime | None
     releases: list[tuple[str, str, datetime]]
+    screenshots: list[ScreenshotPublic] = []

@@ -22,11 +22,13 @@ from aixplore.domain.solutions.models import (
     Category,
     CategoryPublic,
     Pricing,
+    ScreenshotPublic,
     Solution,
     SolutionCard,
     SolutionDetail,
     SolutionInput,
     SolutionRelease,
+    SolutionScreenshot,
     SolutionStatus,
     SolutionTag,
 )
@@ -322,7 +324,23 @@ def get_solution(session: Session, actor: Actor | None, slug: Any) -> SolutionDe
         created_at=solution.created_at,
         published_at=solution.published_at,
         releases=[(r.version, r.notes, r.created_at) for r in releases],
+        screenshots=screenshots_of(session, solution.id or 0),
     )
+
+
+def get_solution_id(session: Session, slug: Any) -> int:
+    """The id behind a slug (NotFound for unknown or malformed slugs)."""
+    return _get_row(session, slug).id or 0
+
+
+def screenshots_of(session: Session, solution_id: int) -> list[ScreenshotPublic]:
+    """A solution's screenshots in gallery order."""
+    rows = session.exec(
+        select(SolutionScreenshot)
+        .where(SolutionScreenshot.solution_id == solution_id)
+        .order_by(col(SolutionScreenshot.position), col(SolutionScreenshot.id))
+    ).all()
+    return [ScreenshotPublic.of(r) for r in rows]
 
 
 def list_publisher_solutions(

@@ -40,6 +40,7 @@ class SolutionPageState(rx.State):
     review_page: int = 1
     my_review: dict[str, Any] = {}
     similar: list[dict[str, Any]] = []
+    screenshots: list[dict[str, Any]] = []
     releases: list[dict[str, str]] = []
     review_error: str = ""
     bookmarked: bool = False
@@ -86,10 +87,12 @@ class SolutionPageState(rx.State):
                 upcoming = event_services.list_for_solution(db, self._slug(), limit=3)
         except DomainError:
             self.found, self.loading, self.detail = False, False, {}
+            self.screenshots = []
             return
         self.found = True
         self.detail = detail.model_dump(mode="json")
         self.detail["published"] = detail.status == "published"
+        self.screenshots = self.detail.pop("screenshots", [])
         self.can_manage = actor is not None and (
             actor.user_id == detail.owner_id or actor.is_platform_admin
         )
@@ -206,7 +209,10 @@ class SolutionPageState(rx.State):
         actor = await current_actor(self)
         with session_scope() as db:
             detail = solutions.get_solution(db, actor, self._slug())
-        self.detail = {**detail.model_dump(mode="json"), "published": detail.status == "published"}
+        self.detail = {
+            **detail.model_dump(mode="json", exclude={"screenshots"}),
+            "published": detail.status == "published",
+        }
         total = max(1, detail.rating_count)
         self.distribution = [
             {

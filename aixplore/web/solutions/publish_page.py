@@ -8,6 +8,7 @@ import reflex as rx
 
 from aixplore.web.components import field, form_error, link_button
 from aixplore.web.layout import page
+from aixplore.web.solutions.gallery import screenshot_manager
 from aixplore.web.solutions.publish_state import PublishState as P
 
 
@@ -208,6 +209,7 @@ def _side() -> rx.Component:
             ),
             width="100%",
         ),
+        screenshot_manager(P),
         width=rx.breakpoints(initial="100%", md="280px"),
         min_width=rx.breakpoints(initial="0", md="280px"),
         spacing="4",

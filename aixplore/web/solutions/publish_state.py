@@ -1,13 +1,16 @@
-"""Create and edit a listing; publish, archive; upload a logo."""
+"""Create and edit a listing; publish, archive; upload a logo and screenshots."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import reflex as rx
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
+from aixplore.domain.solutions import screenshots as gallery
 from aixplore.domain.solutions import services as solutions
-from aixplore.domain.solutions.media import MAX_BYTES, store_logo
+from aixplore.domain.solutions.media import MAX_BYTES, SHOT_MAX_BYTES, store_logo, store_screenshot
 from aixplore.domain.solutions.models import Pricing
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import current_actor
@@ -45,6 +48,7 @@ class PublishState(rx.State):
     slug: str = ""
     status: str = ""
     logo_url: str = ""
+    screenshots: list[dict[str, Any]] = []
     error: str = ""
     categories: list[list[str]] = []
     pricing_options: list[list[str]] = [[p.value, solutions.PRICING_LABELS[p]] for p in Pricing]
@@ -65,6 +69,7 @@ class PublishState(rx.State):
             self.categories = [[c.slug, c.name] for c in solutions.list_categories(db)]
             if not slug:
                 self.form, self.slug, self.status, self.logo_url = dict(EMPTY), "", "", ""
+                self.screenshots = []
                 self.ready = True
                 return None
             try:
@@ -79,6 +84,7 @@ class PublishState(rx.State):
                     rx.redirect(f"/solutions/{slug}"),
                 ]
         self.slug, self.status, self.logo_url = detail.slug, detail.status.value, detail.logo_url
+        self.screenshots = [shot.model_dump() for shot in detail.screenshots]
         self.form = {
             "name": detail.name,
             "tagline": detail.tagline,
@@ -160,3 +166,68 @@ class PublishState(rx.State):
             return answer_error(exc, next_path=f"/publish/{self.slug}")
         self.logo_url = solutions.logo_url(path)
         return toast_ok("Logo updated.")
+
+    # ---- Screenshots ----
+
+    async def _gallery(self, change: Any, done: str):
+        """Run ``change(db, actor)`` on the gallery, then show it as stored."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                change(db, actor)
+                self.screenshots = [s.model_dump() for s in gallery.list_for(db, self._id(db))]
+        except DomainError as exc:
+            return answer_error(exc, next_path=f"/publish/{self.slug}")
+        return toast_ok(done) if done else None
+
+    def _id(self, db: Any) -> int:
+        return solutions.get_solution_id(db, self.slug)
+
+    @rx.event
+    async def upload_screenshots(self, files: list[rx.UploadFile]):
+        """Store each uploaded screenshot after checking it is a real image within limits."""
+        if not self.slug:
+            return answer_error(DomainError("Save the draft before adding screenshots."))
+        if not isinstance(files, list) or not 1 <= len(files) <= gallery.MAX_SCREENSHOTS:
+            return answer_error(
+                DomainError(f"Choose between 1 and {gallery.MAX_SCREENSHOTS} images.")
+            )
+        stored = []
+        for upload in files:
+            try:
+                stored.append(store_screenshot(await upload.read(SHOT_MAX_BYTES + 1)))
+            except DomainError as exc:
+                name = str(getattr(upload, "name", "") or "a file")[:80]
+                return answer_error(ValidationFailed(f"{name}: {exc}"))
+        slug = self.slug
+        added = len(stored)
+        return await self._gallery(
+            lambda db, actor: [gallery.do_add_screenshot(db, actor, slug, s) for s in stored],
+            f"{added} screenshot{'s' if added != 1 else ''} added.",
+        )
+
+    @rx.event
+    async def set_caption(self, shot_id: Any, caption: Any):
+        """Save a screenshot's caption when its field loses focus."""
+        slug = self.slug
+        return await self._gallery(
+            lambda db, actor: gallery.do_set_caption(db, actor, slug, shot_id, caption),
+            "",
+        )
+
+    @rx.event
+    async def move_screenshot(self, shot_id: Any, offset: Any):
+        """Move a screenshot one place earlier or later."""
+        slug = self.slug
+        return await self._gallery(
+            lambda db, actor: gallery.do_move_screenshot(db, actor, slug, shot_id, offset), ""
+        )
+
+    @rx.event
+    async def remove_screenshot(self, shot_id: Any):
+        """Take a screenshot out of the gallery."""
+        slug = self.slug
+        return await self._gallery(
+            lambda db, actor: gallery.do_remove_screenshot(db, actor, slug, shot_id),
+            "Screenshot removed.",
+        )

@@ -27,6 +27,7 @@ from aixplore.core.errors import (
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.events import services as events
+from aixplore.domain.events.delivery import build_ics, do_send_reminders
 from aixplore.domain.events.models import Event, EventRsvp, RsvpStatus
 from aixplore.domain.mail.services import list_outbox_for
 from tests.factories import actor_for, make_admin, make_member, make_solution, sign_in
@@ -382,7 +383,7 @@ def test_the_ics_file_is_valid_rfc_5545_and_parses_back() -> None:
         location="Main hall, Alexanderplatz 1; Berlin",
         description="Line one\nLine two, with commas; and semicolons. " + "ü" * 200,
     )
-    body = events.build_ics(_get(detail.id))  # as an anonymous visitor sees it
+    body = build_ics(_get(detail.id))  # as an anonymous visitor sees it
     lines = _lines(body)
     assert lines[0] == b"BEGIN:VCALENDAR" and lines[-1] == b"END:VCALENDAR"
     assert all(len(line) <= 75 for line in lines)
@@ -403,7 +404,7 @@ def test_the_ics_file_is_valid_rfc_5545_and_parses_back() -> None:
     assert str(vevent["URL"]).endswith(f"/events/{detail.id}")  # no seat: no online link
     going = _actor(make_member().email)
     _rsvp(going, detail.id)
-    [vevent] = icalendar.Calendar.from_ical(events.build_ics(_get(detail.id, going))).walk("VEVENT")
+    [vevent] = icalendar.Calendar.from_ical(build_ics(_get(detail.id, going))).walk("VEVENT")
     assert str(vevent["URL"]) == "https://meet.example.com/prompting"
 
 
@@ -499,7 +500,7 @@ def test_moving_an_event_resets_its_reminders() -> None:
     event_id = _soon(organizer, 30)
     _rsvp(_actor(attendee.email), event_id)
     with session_scope() as db:
-        assert events.do_send_reminders(db, within=timedelta(hours=1)) == 1
+        assert do_send_reminders(db, within=timedelta(hours=1)) == 1
     starts = (utcnow() + timedelta(minutes=45)).replace(second=0, microsecond=0)
     with session_scope() as db:
         events.do_update_event(
@@ -509,4 +510,4 @@ def test_moving_an_event_resets_its_reminders() -> None:
             _data(starts_at=starts, ends_at=starts + timedelta(hours=1), timezone="UTC"),
         )
     with session_scope() as db:
-        assert events.do_send_reminders(db, within=timedelta(hours=1)) == 1
+        assert do_send_reminders(db, within=timedelta(hours=1)) == 1
