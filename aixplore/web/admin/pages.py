@@ -36,9 +36,10 @@ def _user_row(user: ObjectVar[dict[str, Any]]) -> rx.Component:
                 ),
                 wrap="wrap",
                 spacing="1",
-            )
+            ),
+            custom_attrs={"data-label": "Status"},
         ),
-        rx.table.cell(user["joined"]),
+        rx.table.cell(user["joined"], custom_attrs={"data-label": "Joined"}),
         rx.table.cell(
             rx.hstack(
                 rx.cond(
@@ -90,7 +91,8 @@ def _user_row(user: ObjectVar[dict[str, Any]]) -> rx.Component:
                 ),
                 spacing="2",
                 wrap="wrap",
-            )
+            ),
+            custom_attrs={"data-label": "Actions"},
         ),
     )
 
@@ -121,7 +123,12 @@ def admin_page() -> rx.Component:
                     width="100%",
                     max_width="560px",
                 ),
-                rx.text(AdminUsersState.total, " users", size="2", color_scheme="gray"),
+                rx.text(
+                    AdminUsersState.total,
+                    rx.cond(AdminUsersState.total == 1, " user", " users"),
+                    size="2",
+                    color_scheme="gray",
+                ),
                 rx.box(
                     rx.table.root(
                         rx.table.header(
@@ -134,6 +141,7 @@ def admin_page() -> rx.Component:
                         ),
                         rx.table.body(rx.foreach(AdminUsersState.users, _user_row)),
                         width="100%",
+                        class_name="stack-table",
                     ),
                     overflow_x="auto",
                     width="100%",
