@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from aixplore.web.cards.components import solution_card
 from aixplore.web.components import link_button
 from aixplore.web.layout import page
 from aixplore.web.session import SessionState
@@ -521,6 +522,7 @@ def solution_page() -> rx.Component:
             ),
             rx.vstack(
                 rx.cond(D["published"], _rating_summary()),
+                rx.cond(D["published"], solution_card(D)),
                 rx.cond(
                     S.events.length() > 0,  # type: ignore[attr-defined]
                     rx.card(
