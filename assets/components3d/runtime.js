@@ -84,6 +84,11 @@ export function frozen() {
   return typeof window !== "undefined" && window.__aixplore3dFreeze === true;
 }
 
+/** Benchmarks set window.__aixplore3dAnimate = true: frames run continuously, to measure fps. */
+export function forceAnimate() {
+  return typeof window !== "undefined" && window.__aixplore3dAnimate === true;
+}
+
 /** Publish a scene's observable state for tests and diagnostics (window.__aixplore3d). */
 export function report(sceneId, patch) {
   if (typeof window === "undefined") return;

@@ -3,7 +3,7 @@
 import React, { Suspense, lazy, memo, useEffect, useRef, useState } from "react";
 import { Canvas, useFrame, useThree } from "@react-three/fiber";
 import { Environment, Lightformer, PerformanceMonitor } from "@react-three/drei";
-import { frozen, readChoice, report, webglInfo } from "./runtime.js";
+import { forceAnimate, frozen, readChoice, report, webglInfo } from "./runtime.js";
 
 const Effects = lazy(() => import("./Effects.jsx"));
 
@@ -30,6 +30,7 @@ export function ReadyOnFrame({ onReady, sceneId }) {
     report(sceneId, { frames: frames.current, drawCalls: info.calls, triangles: info.triangles });
     if (!done.current) {
       done.current = true;
+      report(sceneId, { firstFrameAt: performance.now() });
       onReady();
     }
   });
@@ -50,6 +51,7 @@ export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, childre
   const maxDpr = level === "reduced" ? 1 : Math.min(2, window.devicePixelRatio || 1);
   const [dpr, setDpr] = useState(maxDpr);
   const auto = readChoice() === "auto";
+  const continuous = (animate || forceAnimate()) && !frozen();
   useEffect(() => report(sceneId, { dpr }), [sceneId, dpr]);
   const content = (
     <>
@@ -64,7 +66,7 @@ export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, childre
   return (
     <Canvas
       dpr={dpr}
-      frameloop={animate && !frozen() ? "always" : "demand"}
+      frameloop={continuous ? "always" : "demand"}
       camera={camera}
       gl={{ antialias: level === "full", powerPreference: "high-performance", preserveDrawingBuffer: frozen() }}
       onPointerMissed={onPointerMissed}
@@ -77,7 +79,7 @@ export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, childre
         });
       }}
     >
-      {animate && !frozen() ? (
+      {continuous ? (
         <PerformanceMonitor
           bounds={() => [24, 55]}
           flipflops={4}
