@@ -6,7 +6,7 @@ import { Detailed, useGLTF } from "@react-three/drei";
 import * as THREE from "three";
 import { Stage } from "./Stage.jsx";
 import { EnterXR, ReadyOnFrame, SceneCanvas, StudioLights, useXR } from "./scene-kit.jsx";
-import { formatTokens, frozen, prefersReducedMotion, report } from "./runtime.js";
+import { formatTokens, frozen, prefersReducedMotion, report, webglInfo } from "./runtime.js";
 
 export const TIERS = {
   bronze: { color: "#c77b3a", ink: "#3b1d06", iridescence: 0.1 },
@@ -92,7 +92,7 @@ function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId }) {
             color: style.color,
             metalness: 1,
             roughness: 0.22,
-            clearcoat: 1,
+            clearcoat: webglInfo().software ? 0 : 1,
             clearcoatRoughness: 0.15,
             iridescence: style.iridescence,
             iridescenceIOR: 1.6,
@@ -121,7 +121,7 @@ function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId }) {
   });
 
   const faceMaterial = (map) => (
-    <meshPhysicalMaterial map={map} metalness={0.55} roughness={0.35} clearcoat={level === "full" ? 1 : 0} />
+    <meshStandardMaterial map={map} metalness={0.55} roughness={0.35} />
   );
   return (
     <group ref={spin}>
@@ -205,7 +205,7 @@ function TokenCanvas({ level, fail, ready, props }) {
         <SceneCanvas level={level} sceneId={sceneId} fail={fail} animate={!reduced} camera={{ position: [0, 0, 3.1], fov: 40 }} xr={xr}>
           <ambientLight intensity={0.25} />
           <directionalLight position={[2, 3, 4]} intensity={1.2} />
-          <StudioLights resolution={level === "reduced" ? 32 : 64} />
+          <StudioLights />
           <Suspense fallback={null}>
             <Coin balance={balance} tier={tier} flipped={!!flipped} level={level} assetBase={assetBase} motion={motion} sceneId={sceneId} />
             <ReadyOnFrame onReady={ready} sceneId={sceneId} />

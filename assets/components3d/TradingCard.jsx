@@ -189,7 +189,7 @@ function CardCanvas({ level, fail, ready, props }) {
       <SceneCanvas level={level} sceneId={sceneId} fail={fail} animate={false} camera={{ position: [0, 0, 5.4], fov: 42 }}>
         <Invalidator target={invalidateRef} />
         <ambientLight intensity={0.6} />
-        <StudioLights resolution={32} />
+        <StudioLights />
         <Suspense fallback={null}>
           <Card props={props} level={level} tilt={tilt} />
           <ReadyOnFrame onReady={ready} sceneId={sceneId} />

@@ -2,21 +2,36 @@
 // baked once, the ready signal that hides the poster, and the optional XR scope and bloom.
 import React, { Suspense, lazy, memo, useEffect, useRef, useState } from "react";
 import { Canvas, useFrame, useThree } from "@react-three/fiber";
-import { Environment, Lightformer, PerformanceMonitor } from "@react-three/drei";
+import { PerformanceMonitor } from "@react-three/drei";
+import * as THREE from "three";
+import { RoomEnvironment } from "three/examples/jsm/environments/RoomEnvironment.js";
 import { forceAnimate, frozen, readChoice, report, webglInfo } from "./runtime.js";
 
 const Effects = lazy(() => import("./Effects.jsx"));
 
-/** Studio light baked into a small cube map once (no CDN preset); memoised so state changes do not re-bake it. */
-export const StudioLights = memo(function StudioLights({ resolution }) {
-  return (
-    <Environment resolution={resolution} frames={1}>
-      <Lightformer intensity={2.2} position={[0, 3, 3]} scale={[6, 1.2, 1]} />
-      <Lightformer intensity={1.4} position={[-4, 0, 1]} rotation-y={Math.PI / 2} scale={[4, 3, 1]} color="#b9a6ff" />
-      <Lightformer intensity={1.4} position={[4, -1, 1]} rotation-y={-Math.PI / 2} scale={[4, 3, 1]} color="#7fe3ff" />
-      <Lightformer intensity={0.8} position={[0, -3, 2]} scale={[6, 1, 1]} color="#ffd27a" />
-    </Environment>
-  );
+/**
+ * Studio light: three's RoomEnvironment prefiltered into an environment map once per canvas
+ * (no HDR file, no CDN preset, none of drei's HDR/EXR loaders in the chunk). Memoised so state
+ * changes never re-bake it.
+ */
+export const StudioLights = memo(function StudioLights({ blur = 0.04 }) {
+  const gl = useThree((s) => s.gl);
+  const scene = useThree((s) => s.scene);
+  const invalidate = useThree((s) => s.invalidate);
+  useEffect(() => {
+    const pmrem = new THREE.PMREMGenerator(gl);
+    const room = new RoomEnvironment();
+    const env = pmrem.fromScene(room, blur).texture;
+    scene.environment = env;
+    invalidate();
+    return () => {
+      scene.environment = null;
+      env.dispose();
+      room.dispose?.();
+      pmrem.dispose();
+    };
+  }, [gl, scene, blur, invalidate]);
+  return null;
 });
 
 /** Calls onReady once, after the first frame that drew the scene's content. */
@@ -48,8 +63,10 @@ function bloomCapable(level) {
  * frames), camera, xr (the loaded XR module or null), children.
  */
 export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, children, onPointerMissed }) {
-  const maxDpr = level === "reduced" ? 1 : Math.min(2, window.devicePixelRatio || 1);
-  const [dpr, setDpr] = useState(maxDpr);
+  const software = webglInfo().software;
+  const maxDpr = level === "reduced" || software ? 1 : Math.min(2, window.devicePixelRatio || 1);
+  // Software rendering (no GPU) starts lower; the monitor raises it when frames allow.
+  const [dpr, setDpr] = useState(software ? Math.min(maxDpr, 0.75) : maxDpr);
   const auto = readChoice() === "auto";
   const continuous = (animate || forceAnimate()) && !frozen();
   useEffect(() => report(sceneId, { dpr }), [sceneId, dpr]);
@@ -68,7 +85,7 @@ export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, childre
       dpr={dpr}
       frameloop={continuous ? "always" : "demand"}
       camera={camera}
-      gl={{ antialias: level === "full", powerPreference: "high-performance", preserveDrawingBuffer: frozen() }}
+      gl={{ antialias: level === "full" && !software, powerPreference: "high-performance", preserveDrawingBuffer: frozen() }}
       onPointerMissed={onPointerMissed}
       onCreated={({ gl }) => {
         const canvas = gl.domElement;
@@ -82,8 +99,9 @@ export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, childre
       {continuous ? (
         <PerformanceMonitor
           bounds={() => [24, 55]}
+          iterations={4}
           flipflops={4}
-          onDecline={() => setDpr((d) => Math.max(0.5, +(d - 0.25).toFixed(2)))}
+          onDecline={() => setDpr((d) => Math.max(0.4, +(d * 0.75).toFixed(2)))}
           onIncline={() => setDpr((d) => Math.min(maxDpr, +(d + 0.25).toFixed(2)))}
           onFallback={() => (auto ? fail("slow") : setDpr(0.5))}
         />

@@ -225,3 +225,15 @@ def test_a_lost_webgl_context_falls_back_with_a_notice(page: Page, base_url: str
     expect(
         page.get_by_role("button", name="ECE token: 2,500 tokens, silver tier. Press to flip")
     ).to_be_visible()
+
+
+def test_reduced_motion_gets_reduced_3d_without_motion(page: Page, base_url: str) -> None:
+    member = make_member()
+    page.emulate_media(reduced_motion="reduce")
+    sign_in_through_ui(page, base_url, member.email)
+    page.goto(f"{base_url}/token")
+    first = _wait_hook(page, "token", "s.ready && s.level === 'reduced'")
+    page.wait_for_timeout(800)
+    assert _hook(page, "token")["yaw"] == first["yaw"]  # no idle spin
+    page.get_by_role("button", name="ECE token: 0 tokens, bronze tier").click()
+    _wait_hook(page, "token", "s.flipped === true && s.flipAngle > 3.1")  # flips at once
