@@ -77,6 +77,25 @@ function CoinLevel({ url, decoder, material }) {
   return <mesh geometry={geometry} material={material} />;
 }
 
+/** Mounts once the DRACO models are decoded (Suspense resolved): tells the test hook. */
+function Loaded({ sceneId }) {
+  const invalidate = useThree((s) => s.invalidate);
+  useEffect(() => {
+    report(sceneId, { model: "draco" });
+    invalidate();
+  }, [sceneId, invalidate]);
+  return null;
+}
+
+/** A plain cylinder in the coin's shape: needs no download, so the first frame is immediate. */
+function ProceduralCoin({ material }) {
+  return (
+    <mesh material={material} rotation={[Math.PI / 2, 0, 0]}>
+      <cylinderGeometry args={[1, 1, 0.2, 48]} />
+    </mesh>
+  );
+}
+
 function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId }) {
   const style = TIERS[tier];
   const spin = useRef();
@@ -84,6 +103,9 @@ function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId }) {
   const invalidate = useThree((s) => s.invalidate);
   const decoder = `${assetBase}draco/`;
   const url = (lod) => `${assetBase}models/ece-coin-${lod}.glb`;
+  useEffect(() => {
+    ["mid", "high"].forEach((lod) => useGLTF.preload(url(lod), decoder));
+  }, [assetBase]); // eslint-disable-line react-hooks/exhaustive-deps
   const material = useMemo(
     () =>
       level === "reduced"
@@ -126,12 +148,14 @@ function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId }) {
   return (
     <group ref={spin}>
       <group ref={flip}>
-        <Suspense fallback={<CoinLevel url={url("low")} decoder={decoder} material={material} />}>
+        {/* Progressive: a procedural coin draws at once, the DRACO levels replace it when decoded. */}
+        <Suspense fallback={<ProceduralCoin material={material} />}>
           <Detailed distances={[0, 7, 14]} hysteresis={0.15}>
             <CoinLevel url={url(level === "reduced" ? "mid" : "high")} decoder={decoder} material={material} />
             <CoinLevel url={url("mid")} decoder={decoder} material={material} />
             <CoinLevel url={url("low")} decoder={decoder} material={material} />
           </Detailed>
+          <Loaded sceneId={sceneId} />
         </Suspense>
         <mesh position={[0, 0, 0.0715]}>
           <circleGeometry args={[0.775, 64]} />

@@ -82,6 +82,8 @@ def test_token_draws_flips_on_click_and_follows_the_balance(
     sign_in_through_ui(page, base_url, member.email)
     page.goto(f"{base_url}/token")
     state = _wait_hook(page, "token", "s.ready && s.balance === 1200")
+    # Poster, then a procedural coin, then the DRACO model decoded by the self-hosted decoder.
+    _wait_hook(page, "token", "s.model === 'draco'")
     assert state["tier"] == "silver" and state["level"] == "full"
     canvas = page.locator("[data-scene=token] canvas")
     assert _colours(canvas.screenshot()) > 20  # the coin is drawn, not a blank box
