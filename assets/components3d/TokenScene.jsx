@@ -1,8 +1,10 @@
 // The ECE token: a DRACO-compressed coin (three levels of detail), metallic and iridescent,
 // idle spin, drag to rotate, click or Enter to flip. Balance and tier come from Reflex state.
-import React, { Suspense, useEffect, useMemo, useRef, useState } from "react";
+import React, { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useFrame, useThree } from "@react-three/fiber";
-import { Detailed, useGLTF } from "@react-three/drei";
+import { Detailed } from "@react-three/drei";
+import { DRACOLoader } from "three/examples/jsm/loaders/DRACOLoader.js";
+import { GLTFLoader } from "three/examples/jsm/loaders/GLTFLoader.js";
 import * as THREE from "three";
 import { Stage } from "./Stage.jsx";
 import { EnterXR, ReadyOnFrame, SceneCanvas, StudioLights, useXR } from "./scene-kit.jsx";
@@ -65,26 +67,75 @@ function faceTexture(side, balance, tier) {
   return texture;
 }
 
-function CoinLevel({ url, decoder, material }) {
-  const gltf = useGLTF(url, decoder);
-  const geometry = useMemo(() => {
-    let found = null;
-    gltf.scene.traverse((o) => {
-      if (!found && o.isMesh) found = o.geometry;
+// Models load outside React's suspense: a failed load calls the scene's fail() instead of
+// throwing through the canvas (which three-fiber reports as an uncaught error).
+let draco = null;
+const geometries = new Map();
+
+function loadGeometry(url, decoder) {
+  if (!geometries.has(url)) {
+    if (!draco) {
+      draco = new DRACOLoader();
+      draco.setDecoderPath(decoder);
+    }
+    const loader = new GLTFLoader();
+    loader.setDRACOLoader(draco);
+    const promise = loader.loadAsync(url).then((gltf) => {
+      let found = null;
+      gltf.scene.traverse((o) => {
+        if (!found && o.isMesh) found = o.geometry;
+      });
+      if (!found) throw new Error(`no mesh in ${url}`);
+      return found;
     });
-    return found;
-  }, [gltf]);
-  return <mesh geometry={geometry} material={material} />;
+    promise.catch(() => geometries.delete(url));
+    geometries.set(url, promise);
+  }
+  return geometries.get(url);
 }
 
-/** Mounts once the DRACO models are decoded (Suspense resolved): tells the test hook. */
-function Loaded({ sceneId }) {
+/** Low, then mid, then high detail as each arrives; calls onError when any cannot load. */
+function useCoinLevels(assetBase, level, sceneId, onError) {
+  const [levels, setLevels] = useState({});
   const invalidate = useThree((s) => s.invalidate);
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
   useEffect(() => {
-    report(sceneId, { model: "draco" });
-    invalidate();
-  }, [sceneId, invalidate]);
-  return null;
+    let live = true;
+    const order = level === "reduced" ? ["low", "mid"] : ["low", "mid", "high"];
+    (async () => {
+      for (const lod of order) {
+        try {
+          const geometry = await loadGeometry(`${assetBase}models/ece-coin-${lod}.glb`, `${assetBase}draco/`);
+          if (!live) return;
+          setLevels((prev) => ({ ...prev, [lod]: geometry }));
+          report(sceneId, { model: lod });
+          invalidate();
+        } catch (_error) {
+          if (live) onErrorRef.current();
+          return;
+        }
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [assetBase, level, sceneId, invalidate]);
+  return levels;
+}
+
+function CoinModel({ levels, material }) {
+  const best = levels.high || levels.mid || levels.low;
+  if (!best) return <ProceduralCoin material={material} />;
+  if (!levels.mid) return <mesh geometry={best} material={material} />;
+  // LOD with hysteresis: a level only changes 15 % past its switching distance.
+  return (
+    <Detailed distances={[0, 7, 14]} hysteresis={0.15}>
+      <mesh geometry={best} material={material} />
+      <mesh geometry={levels.mid} material={material} />
+      <mesh geometry={levels.low || levels.mid} material={material} />
+    </Detailed>
+  );
 }
 
 /** A plain cylinder in the coin's shape: needs no download, so the first frame is immediate. */
@@ -96,16 +147,12 @@ function ProceduralCoin({ material }) {
   );
 }
 
-function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId }) {
+function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId, onModelError }) {
   const style = TIERS[tier];
   const spin = useRef();
   const flip = useRef();
   const invalidate = useThree((s) => s.invalidate);
-  const decoder = `${assetBase}draco/`;
-  const url = (lod) => `${assetBase}models/ece-coin-${lod}.glb`;
-  useEffect(() => {
-    ["mid", "high"].forEach((lod) => useGLTF.preload(url(lod), decoder));
-  }, [assetBase]); // eslint-disable-line react-hooks/exhaustive-deps
+  const levels = useCoinLevels(assetBase, level, sceneId, onModelError);
   const material = useMemo(
     () =>
       level === "reduced"
@@ -148,15 +195,8 @@ function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId }) {
   return (
     <group ref={spin}>
       <group ref={flip}>
-        {/* Progressive: a procedural coin draws at once, the DRACO levels replace it when decoded. */}
-        <Suspense fallback={<ProceduralCoin material={material} />}>
-          <Detailed distances={[0, 7, 14]} hysteresis={0.15}>
-            <CoinLevel url={url(level === "reduced" ? "mid" : "high")} decoder={decoder} material={material} />
-            <CoinLevel url={url("mid")} decoder={decoder} material={material} />
-            <CoinLevel url={url("low")} decoder={decoder} material={material} />
-          </Detailed>
-          <Loaded sceneId={sceneId} />
-        </Suspense>
+        {/* Progressive: a procedural coin draws at once, the DRACO levels replace it as decoded. */}
+        <CoinModel levels={levels} material={material} />
         <mesh position={[0, 0, 0.0715]}>
           <circleGeometry args={[0.775, 64]} />
           {faceMaterial(front)}
@@ -179,6 +219,7 @@ function TokenCanvas({ level, fail, ready, props }) {
   const xr = useXR(level);
   const [, redraw] = useState(0);
   const flipNow = () => onFlip && onFlip({ flipped: !flipped });
+  const onModelError = useCallback(() => fail("error"), [fail]);
 
   const onPointerDown = (event) => {
     const m = motion.current;
@@ -231,7 +272,16 @@ function TokenCanvas({ level, fail, ready, props }) {
           <directionalLight position={[2, 3, 4]} intensity={1.2} />
           <StudioLights />
           <Suspense fallback={null}>
-            <Coin balance={balance} tier={tier} flipped={!!flipped} level={level} assetBase={assetBase} motion={motion} sceneId={sceneId} />
+            <Coin
+              balance={balance}
+              tier={tier}
+              flipped={!!flipped}
+              level={level}
+              assetBase={assetBase}
+              motion={motion}
+              sceneId={sceneId}
+              onModelError={onModelError}
+            />
             <ReadyOnFrame onReady={ready} sceneId={sceneId} />
           </Suspense>
         </SceneCanvas>
