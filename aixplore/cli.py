@@ -13,7 +13,7 @@ from alembic.config import Config
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import PROJECT_ROOT, get_settings
-from aixplore.demo import seed_demo_catalog, seed_large_catalog
+from aixplore.demo import seed_demo_catalog, seed_demo_wallets, seed_large_catalog
 from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from alembic import command
@@ -56,6 +56,8 @@ def seed_demo() -> None:
     with session_scope() as db:
         report = seed_demo_catalog(db)
     print(f"demo catalog: added {report}")
+    with session_scope() as db:
+        print(f"demo wallets: {seed_demo_wallets(db)} token grants")
     print(
         f"demo data ready: admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[2]}, member {DEMO_MEMBERS[0][0]} / {DEMO_MEMBERS[0][2]}"
     )

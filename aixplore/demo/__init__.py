@@ -2,5 +2,6 @@
 
 from aixplore.demo.catalog import SeedReport, seed_demo_catalog
 from aixplore.demo.large import seed_large_catalog
+from aixplore.demo.wallets import seed_demo_wallets
 
-__all__ = ["SeedReport", "seed_demo_catalog", "seed_large_catalog"]
+__all__ = ["SeedReport", "seed_demo_catalog", "seed_demo_wallets", "seed_large_catalog"]

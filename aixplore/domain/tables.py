@@ -7,6 +7,7 @@ from aixplore.domain.events import models as events_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.reviews import models as reviews_models
 from aixplore.domain.solutions import models as solutions_models
+from aixplore.domain.wallet import models as wallet_models
 
 __all__ = [
     "accounts_models",
@@ -16,6 +17,7 @@ __all__ = [
     "mail_models",
     "reviews_models",
     "solutions_models",
+    "wallet_models",
 ]
 
 # Objects the migrations create per engine that SQLModel does not model (full-text search):

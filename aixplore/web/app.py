@@ -21,6 +21,8 @@ from aixplore.web.admin.pages import admin_page
 from aixplore.web.admin.state import AdminUsersState
 from aixplore.web.analytics.pages import platform_analytics_page, solution_analytics_page
 from aixplore.web.analytics.state import PlatformAnalyticsState, SolutionAnalyticsState
+from aixplore.web.cards.pages import cards_page
+from aixplore.web.cards.state import GalleryState
 from aixplore.web.discovery.pages import collection_page, saved_page
 from aixplore.web.discovery.state import CollectionState, SavedState
 from aixplore.web.errors import error_boundary
@@ -42,6 +44,8 @@ from aixplore.web.solutions.detail_page import solution_page
 from aixplore.web.solutions.detail_state import SolutionPageState
 from aixplore.web.solutions.publish_page import publish_page
 from aixplore.web.solutions.publish_state import PublishState
+from aixplore.web.wallet.pages import token_page
+from aixplore.web.wallet.state import TokenState
 
 configure_logging()
 
@@ -108,7 +112,14 @@ ROUTES: list[Route] = [
     Route(
         "/reset-password", account_pages.reset_password_page, "New password · AiXplore", [refresh]
     ),
-    Route("/profile", account_pages.profile_page, "Profile · AiXplore", [guard, ProfileState.load]),
+    Route(
+        "/profile",
+        account_pages.profile_page,
+        "Profile · AiXplore",
+        [guard, ProfileState.load, TokenState.load],
+    ),
+    Route("/token", token_page, "Your ECE tokens · AiXplore", [guard, TokenState.load]),
+    Route("/cards", cards_page, "Trading cards · AiXplore", [refresh, GalleryState.load]),
     Route(
         "/settings/security",
         account_pages.security_page,

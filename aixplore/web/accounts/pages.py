@@ -18,6 +18,7 @@ from aixplore.web.accounts.state import (
 )
 from aixplore.web.components import card_form, field, form_error, link_button, submit_button
 from aixplore.web.layout import page
+from aixplore.web.wallet.pages import token_panel
 
 
 def signup_page() -> rx.Component:
@@ -335,6 +336,13 @@ def profile_page() -> rx.Component:
     return page(
         "Profile",
         rx.card(rx.cond(ProfileState.editing, _profile_edit(), _profile_view()), size="3"),
+        rx.card(
+            rx.heading("ECE token", size="4", as_="h2"),
+            token_panel(height="260px"),
+            rx.link("Open the token page", href="/token", size="2"),
+            size="3",
+            margin_top="1em",
+        ),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from aixplore.web.cards.components import solution_card
 from aixplore.web.components import link_button
 from aixplore.web.layout import page
 from aixplore.web.session import SessionState
@@ -235,6 +236,7 @@ def solution_page() -> rx.Component:
             ),
             rx.vstack(
                 rx.cond(D["published"], rating_summary()),
+                rx.cond(D["published"], solution_card(D)),
                 rx.cond(
                     S.events.length() > 0,  # type: ignore[attr-defined]
                     rx.card(

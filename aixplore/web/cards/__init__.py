@@ -1,0 +1,1 @@
+"""Trading cards: the /cards gallery and a solution's card."""

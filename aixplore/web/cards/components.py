@@ -1,0 +1,55 @@
+"""A solution's trading card, its rarity computed in the browser from the same rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from aixplore.domain.cards.services import RARITY_NAMES, RARITY_RULES, Foil
+from aixplore.web.cards.state import SolutionCardState
+from components3d import trading_card
+
+
+def foil_var(rating: Any, reviews: Any) -> Any:
+    """The foil for ``rating`` and ``reviews`` as a client-side expression of RARITY_RULES."""
+    result: Any = Foil.REGULAR.value
+    for foil, min_rating, min_reviews in reversed(RARITY_RULES):
+        result = rx.cond((rating >= min_rating) & (reviews >= min_reviews), foil.value, result)
+    return result
+
+
+def rarity_name_var(foil: Any) -> Any:
+    """The rarity's name for a foil expression."""
+    return rx.match(foil, *[(f.value, name) for f, name in RARITY_NAMES.items()], "Common")
+
+
+def solution_card(detail: ObjectVar[dict[str, Any]] | Any) -> rx.Component:
+    """The trading card of the solution in ``detail`` (a solution page's detail dict)."""
+    rating = detail["rating_avg"].to(float)
+    reviews = detail["rating_count"].to(int)
+    foil = foil_var(rating, reviews)
+    rarity = rarity_name_var(foil)
+    label = rx.Var.create("Trading card: ") + detail["name"].to(str) + ", " + rarity.to(str)
+    return rx.card(
+        rx.vstack(
+            rx.heading("Trading card", size="4", as_="h2"),
+            trading_card(
+                name=detail["name"].to(str),
+                subtitle=detail["tagline"].to(str),
+                foil=foil,
+                rating=rating,
+                review_count=reviews,
+                label=label,
+                flipped=SolutionCardState.flipped,
+                on_flip=SolutionCardState.flip,
+                height="380px",
+            ),
+            rx.text(rarity, " · from its rating and reviews", size="1", color=rx.color("gray", 11)),
+            rx.link("See all cards", href="/cards", size="2"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )

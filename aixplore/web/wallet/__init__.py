@@ -1,0 +1,1 @@
+"""The ECE token pages: /token and the token on the profile page."""

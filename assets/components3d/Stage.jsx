@@ -1,0 +1,151 @@
+// The frame every 3D scene lives in: poster first, the fallback chain, the quality switch,
+// the notice when something fails, and an error boundary so a scene never leaves a blank box.
+import React, { Component, useCallback, useEffect, useState } from "react";
+import "./scene3d.css";
+import {
+  LEVELS,
+  LEVEL_NAMES,
+  autoLevel,
+  readChoice,
+  report,
+  stepDown,
+  uses3d,
+  webglInfo,
+  writeChoice,
+} from "./runtime.js";
+
+class SceneBoundary extends Component {
+  constructor(props) {
+    super(props);
+    this.state = { failed: false };
+  }
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  componentDidCatch(error) {
+    this.props.onError(error);
+  }
+  render() {
+    return this.state.failed ? null : this.props.children;
+  }
+}
+
+const REASONS = {
+  webgl: "3D graphics are not available in this browser",
+  lost: "the 3D graphics context was lost",
+  error: "the 3D scene could not be loaded",
+  slow: "frames were too slow",
+  props: "the data for this scene is not valid",
+};
+
+/** The level to show: the user's choice when it can run, else the automatic one. */
+function resolveLevel(choice, xrSupported) {
+  const gl = webglInfo();
+  let level = choice === "auto" ? autoLevel() : choice;
+  if (level === "xr" && !xrSupported) level = "full";
+  if (uses3d(level) && !gl.ok) level = "css";
+  return level;
+}
+
+/** The quality switch: a labelled select whose choice persists in localStorage. */
+export function QualitySwitch({ choice, xrSupported, onChange, level }) {
+  const options = ["auto", ...LEVELS.filter((l) => l !== "xr" || xrSupported)];
+  return (
+    <label className="scene3d-quality">
+      <span>3D quality</span>
+      <select value={choice} onChange={(e) => onChange(e.target.value)}>
+        {options.map((value) => (
+          <option key={value} value={value}>
+            {value === "auto" ? `${LEVEL_NAMES.auto} (${LEVEL_NAMES[level]})` : LEVEL_NAMES[value]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/**
+ * Props: sceneId, label (text equivalent), poster (image URL), invalid (a reason or ""),
+ * render(level, fail, ready) for the 3D levels, renderCss(), renderStatic().
+ */
+export function Stage({ sceneId, label, poster, invalid, render, renderCss, renderStatic, className }) {
+  const [choice, setChoice] = useState("auto");
+  const [xrSupported, setXrSupported] = useState(false);
+  const [failure, setFailure] = useState(null); // {level, reason}
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    setChoice(readChoice());
+    const onQuality = (event) => {
+      setChoice(event.detail);
+      setFailure(null);
+    };
+    window.addEventListener("aixplore:quality", onQuality);
+    const xr = navigator.xr;
+    if (xr && xr.isSessionSupported) {
+      xr.isSessionSupported("immersive-vr").then(setXrSupported, () => setXrSupported(false));
+    }
+    return () => window.removeEventListener("aixplore:quality", onQuality);
+  }, []);
+
+  let level = resolveLevel(choice, xrSupported);
+  let reason = failure ? failure.reason : null;
+  if (!webglInfo().ok && uses3d(choice === "auto" ? "full" : choice)) reason = reason || "webgl";
+  if (invalid) {
+    level = "static";
+    reason = "props";
+  } else if (failure) {
+    level = failure.level;
+  }
+
+  const fail = useCallback(
+    (why, from) => {
+      setReady(false);
+      setFailure((previous) => {
+        const current = previous ? previous.level : from;
+        const next = why === "slow" ? stepDown(current) : uses3d(current) ? "css" : "static";
+        return { level: next, reason: why };
+      });
+    },
+    [],
+  );
+  const markReady = useCallback(() => setReady(true), []);
+
+  useEffect(() => {
+    report(sceneId, { level, choice, reason: reason || "", ready: ready && uses3d(level) });
+  }, [sceneId, level, choice, reason, ready]);
+
+  const onChoice = (value) => {
+    setFailure(null);
+    writeChoice(value);
+  };
+
+  let body;
+  if (uses3d(level)) {
+    body = (
+      <div className="scene3d-canvas">
+        {poster && !ready ? <img className="scene3d-poster" src={poster} alt="" aria-hidden="true" /> : null}
+        <SceneBoundary key={level} onError={() => fail("error", level)}>
+          {render(level, (why) => fail(why, level), markReady)}
+        </SceneBoundary>
+      </div>
+    );
+  } else if (level === "css") {
+    body = renderCss();
+  } else {
+    body = renderStatic();
+  }
+  return (
+    <div className={`scene3d ${className || ""}`} data-scene={sceneId} data-level={level}>
+      <div className="scene3d-body">
+        {body}
+      </div>
+      {reason ? (
+        <p className="scene3d-notice" role="status">
+          Showing {LEVEL_NAMES[level].toLowerCase()}: {REASONS[reason] || reason}.
+        </p>
+      ) : null}
+      <QualitySwitch choice={choice} xrSupported={xrSupported} onChange={onChoice} level={level} />
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+"""The ECE token scene (``assets/components3d/TokenScene.jsx``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from components3d.base import Scene3D, asset_url, scene_frame, scene_module
+
+
+class TokenScene(Scene3D):
+    """A 3D coin showing a token balance and tier; click, Enter or Space flips it."""
+
+    library = scene_module("TokenScene.jsx")
+    tag = "TokenScene"
+
+    # Whole tokens, >= 0; anything else shows the poster with a notice.
+    balance: rx.Var[int]
+    # bronze, silver, gold or platinum.
+    tier: rx.Var[str]
+    # Which face is up; the scene animates to it.
+    flipped: rx.Var[bool]
+
+    # Fired on click / Enter with {"flipped": <the face asked for>}.
+    on_flip: rx.EventHandler[rx.event.passthrough_event_spec(dict)]
+
+
+def token_scene(
+    *,
+    balance: rx.Var[int] | int,
+    tier: rx.Var[str] | str,
+    flipped: rx.Var[bool] | bool,
+    label: rx.Var[str] | str,
+    on_flip: Any = None,
+    scene_id: str = "token",
+    height: str = "360px",
+) -> rx.Component:
+    """The token scene in its poster frame, with the asset paths filled in."""
+    poster = asset_url("posters/token.png")
+    scene = TokenScene.create(
+        balance=balance,
+        tier=tier,
+        flipped=flipped,
+        label=label,
+        poster=poster,
+        scene_id=scene_id,
+        asset_base=asset_url(""),
+        **({"on_flip": on_flip} if on_flip is not None else {}),
+    )
+    return scene_frame(scene, poster=poster, height=height, label=label)
