@@ -60,6 +60,17 @@ class Settings(BaseSettings):
     # Events: reminder mails go out this many minutes before an event starts.
     event_reminder_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
 
+    # Audit log: entries older than this many days are removed daily (0 keeps them forever).
+    audit_retention_days: int = Field(default=0, ge=0, le=36500)
+
+    # API: rate limits per endpoint class ("read", "write"), counted per key (or session user)
+    # and per client IP; anonymous callers count per IP only.
+    api_read_limit: str = "600/minute"
+    api_write_limit: str = "60/minute"
+    api_ip_limit: str = "1200/minute"
+    api_anonymous_limit: str = "120/minute"
+    api_key_max_days: int = Field(default=365, ge=1, le=3650)
+
     # Jobs: run a huey consumer inside the web process (the default without Redis).
     embedded_worker: bool | None = None
 

@@ -2,6 +2,7 @@
 
 from aixplore.domain.accounts import models as accounts_models
 from aixplore.domain.analytics import models as analytics_models
+from aixplore.domain.audit import models as audit_models
 from aixplore.domain.discovery import models as discovery_models
 from aixplore.domain.events import models as events_models
 from aixplore.domain.mail import models as mail_models
@@ -11,6 +12,7 @@ from aixplore.domain.solutions import models as solutions_models
 __all__ = [
     "accounts_models",
     "analytics_models",
+    "audit_models",
     "discovery_models",
     "events_models",
     "mail_models",

@@ -16,6 +16,7 @@ from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
 from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
 from aixplore.web.accounts import pages as account_pages
 from aixplore.web.accounts.state import ProfileState, SecurityState, VerifyState
+from aixplore.web.admin.audit import AuditState, audit_page
 from aixplore.web.admin.moderation import ModerationState, moderation_page
 from aixplore.web.admin.pages import admin_page
 from aixplore.web.admin.state import AdminUsersState
@@ -115,6 +116,7 @@ ROUTES: list[Route] = [
         [guard, SecurityState.load],
     ),
     Route("/admin", admin_page, "Admin · AiXplore", [guard, AdminUsersState.load]),
+    Route("/admin/audit", audit_page, "Audit log · AiXplore", [guard, AuditState.load]),
     Route(
         "/solutions",
         catalog_page,
