@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     # and per client IP; anonymous callers count per IP only.
     api_read_limit: str = "600/minute"
     api_write_limit: str = "60/minute"
+    api_user_limit: str = "1200/minute"  # all of a user's keys together
     api_ip_limit: str = "1200/minute"
     api_anonymous_limit: str = "120/minute"
     api_key_max_days: int = Field(default=365, ge=1, le=3650)

@@ -2,9 +2,11 @@
 
 from aixplore.domain.accounts import models as accounts_models
 from aixplore.domain.analytics import models as analytics_models
+from aixplore.domain.apikeys import models as apikeys_models
 from aixplore.domain.audit import models as audit_models
 from aixplore.domain.discovery import models as discovery_models
 from aixplore.domain.events import models as events_models
+from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.reviews import models as reviews_models
 from aixplore.domain.solutions import models as solutions_models
@@ -12,9 +14,11 @@ from aixplore.domain.solutions import models as solutions_models
 __all__ = [
     "accounts_models",
     "analytics_models",
+    "apikeys_models",
     "audit_models",
     "discovery_models",
     "events_models",
+    "idempotency_models",
     "mail_models",
     "reviews_models",
     "solutions_models",
