@@ -10,6 +10,7 @@ from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.reviews import models as reviews_models
 from aixplore.domain.solutions import models as solutions_models
+from aixplore.domain.webhooks import models as webhooks_models
 
 __all__ = [
     "accounts_models",
@@ -22,6 +23,7 @@ __all__ = [
     "mail_models",
     "reviews_models",
     "solutions_models",
+    "webhooks_models",
 ]
 
 # Objects the migrations create per engine that SQLModel does not model (full-text search):

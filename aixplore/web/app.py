@@ -22,6 +22,8 @@ from aixplore.web.admin.pages import admin_page
 from aixplore.web.admin.state import AdminUsersState
 from aixplore.web.analytics.pages import platform_analytics_page, solution_analytics_page
 from aixplore.web.analytics.state import PlatformAnalyticsState, SolutionAnalyticsState
+from aixplore.web.apikeys.pages import api_keys_page
+from aixplore.web.apikeys.state import ApiKeysState
 from aixplore.web.discovery.pages import collection_page, saved_page
 from aixplore.web.discovery.state import CollectionState, SavedState
 from aixplore.web.errors import error_boundary
@@ -115,6 +117,7 @@ ROUTES: list[Route] = [
         "Security · AiXplore",
         [guard, SecurityState.load],
     ),
+    Route("/settings/api-keys", api_keys_page, "API keys · AiXplore", [guard, ApiKeysState.load]),
     Route("/admin", admin_page, "Admin · AiXplore", [guard, AdminUsersState.load]),
     Route("/admin/audit", audit_page, "Audit log · AiXplore", [guard, AuditState.load]),
     Route(

@@ -184,10 +184,17 @@ def audit_page() -> rx.Component:
                 ),
                 rx.cond(
                     AuditState.verdict != "",
-                    rx.callout(
-                        AuditState.verdict,
-                        color_scheme=rx.cond(AuditState.verdict_ok, "green", "red"),
+                    rx.box(
+                        rx.text(AuditState.verdict, weight="medium"),
                         role="status",
+                        padding="12px",
+                        border_radius="8px",
+                        border=rx.cond(
+                            AuditState.verdict_ok,
+                            "2px solid var(--green-9)",
+                            "2px solid var(--red-9)",
+                        ),
+                        width="100%",
                     ),
                 ),
                 rx.box(
