@@ -12,7 +12,17 @@ from starlette.staticfiles import StaticFiles
 
 from aixplore.api.auth import RateLimitHeaders, rate_limit
 from aixplore.api.metrics import MetricsMiddleware
-from aixplore.api.routes import audit, docs, event_writes, events, health, solutions, writes
+from aixplore.api.routes import (
+    audit,
+    docs,
+    event_writes,
+    events,
+    gdpr,
+    health,
+    solutions,
+    webhooks,
+    writes,
+)
 from aixplore.api.writes import PayloadTooLarge
 from aixplore.core.errors import (
     Conflict,
@@ -86,6 +96,8 @@ def build_api() -> FastAPI:
     api.include_router(writes.router)
     api.include_router(event_writes.router)
     api.include_router(audit.router)
+    api.include_router(webhooks.router)
+    api.include_router(gdpr.router)
     api.include_router(docs.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from aixplore.domain.apikeys import models as apikeys_models
 from aixplore.domain.audit import models as audit_models
 from aixplore.domain.discovery import models as discovery_models
 from aixplore.domain.events import models as events_models
+from aixplore.domain.gdpr import models as gdpr_models
 from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.reviews import models as reviews_models
@@ -19,6 +20,7 @@ __all__ = [
     "audit_models",
     "discovery_models",
     "events_models",
+    "gdpr_models",
     "idempotency_models",
     "mail_models",
     "reviews_models",

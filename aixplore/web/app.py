@@ -31,6 +31,7 @@ from aixplore.web.events.pages import event_form_page, event_page, events_page
 from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
+from aixplore.web.privacy.pages import PrivacyState, privacy_page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.browse import (
     CategoriesState,
@@ -44,6 +45,8 @@ from aixplore.web.solutions.detail_page import solution_page
 from aixplore.web.solutions.detail_state import SolutionPageState
 from aixplore.web.solutions.publish_page import publish_page
 from aixplore.web.solutions.publish_state import PublishState
+from aixplore.web.webhooks.pages import webhooks_page
+from aixplore.web.webhooks.state import WebhooksState
 
 configure_logging()
 
@@ -118,6 +121,8 @@ ROUTES: list[Route] = [
         [guard, SecurityState.load],
     ),
     Route("/settings/api-keys", api_keys_page, "API keys · AiXplore", [guard, ApiKeysState.load]),
+    Route("/settings/webhooks", webhooks_page, "Webhooks · AiXplore", [guard, WebhooksState.load]),
+    Route("/settings/privacy", privacy_page, "Your data · AiXplore", [guard, PrivacyState.load]),
     Route("/admin", admin_page, "Admin · AiXplore", [guard, AdminUsersState.load]),
     Route("/admin/audit", audit_page, "Audit log · AiXplore", [guard, AuditState.load]),
     Route(

@@ -53,6 +53,8 @@ def _account_menu() -> rx.Component:
             rx.menu.item("Profile", on_click=rx.redirect("/profile")),
             rx.menu.item("Security and sessions", on_click=rx.redirect("/settings/security")),
             rx.menu.item("API keys", on_click=rx.redirect("/settings/api-keys")),
+            rx.menu.item("Webhooks", on_click=rx.redirect("/settings/webhooks")),
+            rx.menu.item("Your data", on_click=rx.redirect("/settings/privacy")),
             rx.menu.item("Saved", on_click=rx.redirect("/saved")),
             rx.menu.item(
                 "My solutions",

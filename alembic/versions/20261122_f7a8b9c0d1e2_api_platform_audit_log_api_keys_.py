@@ -1,8 +1,8 @@
-"""api platform: audit log, api keys, idempotency, webhooks
+"""api platform: audit log, api keys, idempotency, webhooks, data exports
 
 Revision ID: f7a8b9c0d1e2
 Revises: a1b2c3d4d15c
-Create Date: 2026-11-22 04:12:31.338681
+Create Date: 2026-11-22 04:22:41.033036
 """
 
 from collections.abc import Sequence
@@ -73,6 +73,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_api_key_key_hash'), ['key_hash'], unique=True)
         batch_op.create_index(batch_op.f('ix_api_key_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_api_key_user_id'), ['user_id'], unique=False)
+
+    op.create_table('data_export',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('queued', 'ready', 'failed', name='data_export_status', native_enum=False, length=32), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('file_name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('created_at', aixplore.core.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ready_at', aixplore.core.columns.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', aixplore.core.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('data_export', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_data_export_token_hash'), ['token_hash'], unique=True)
+        batch_op.create_index(batch_op.f('ix_data_export_user_id'), ['user_id'], unique=False)
 
     op.create_table('idempotency_record',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -170,6 +186,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_idempotency_record_created_at'))
 
     op.drop_table('idempotency_record')
+    with op.batch_alter_table('data_export', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_data_export_user_id'))
+        batch_op.drop_index(batch_op.f('ix_data_export_token_hash'))
+
+    op.drop_table('data_export')
     with op.batch_alter_table('api_key', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_key_user_id'))
         batch_op.drop_index(batch_op.f('ix_api_key_org_id'))

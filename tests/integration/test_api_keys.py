@@ -196,3 +196,21 @@ def test_anonymous_reads_are_limited_per_ip(monkeypatch: pytest.MonkeyPatch) -> 
     assert api.get("/api/v1/categories").status_code == 200
     refused = api.get("/api/v1/categories")
     assert refused.status_code == 429 and "retry-after" in refused.headers
+
+
+def test_limits_are_exact_under_concurrent_requests_across_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two app instances (Redis-backed when configured: one shared, atomic window)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(get_settings(), "api_read_limit", "10/minute")
+    _email, key = member_with_key(["webhooks:read"])
+    workers = [client(), client()]
+
+    def call(i: int) -> int:
+        return workers[i % 2].get("/api/v1/webhooks", headers=bearer(key)).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(call, range(30)))
+    assert codes.count(200) == 10 and codes.count(429) == 20, codes

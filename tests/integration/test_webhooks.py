@@ -323,3 +323,62 @@ def test_the_job_queue_delivers_after_commit(receiver: Receiver) -> None:
         stop_embedded_consumer()
     _path, headers, body = receiver.requests[0]
     assert verify(secret, headers["X-AiXplore-Signature"], body)
+
+
+# ---- Over the API ----
+
+
+def test_endpoints_are_managed_over_the_api(receiver: Receiver) -> None:
+    from aixplore.domain.idempotency.models import IdempotencyRecord
+    from tests.api_support import bearer, client, member_with_key
+
+    _email, key = member_with_key(["webhooks:write"])
+    api = client()
+    headers = {**bearer(key), "Idempotency-Key": "hook-1"}
+    body = {"url": receiver.url, "event_types": ["ping", "review.created"]}
+    made = api.post("/api/v1/webhooks", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    secret = made.json()["secret"]
+    again = api.post("/api/v1/webhooks", json=body, headers=headers)
+    assert again.json()["secret"] == secret and again.headers["idempotent-replayed"] == "true"
+    with read_scope() as db:
+        stored = db.exec(select(IdempotencyRecord)).one()
+        assert secret not in stored.response_body  # replayable answers are encrypted too
+    endpoint_id = made.json()["endpoint"]["id"]
+    listed = api.get("/api/v1/webhooks", headers=bearer(key)).json()["items"]
+    assert [e["id"] for e in listed] == [endpoint_id]
+    ping = api.post(f"/api/v1/webhooks/{endpoint_id}/ping", headers=bearer(key))
+    assert ping.status_code == 200 and ping.json()["status"] == "pending"
+    attempt(ping.json()["id"])
+    assert verify(
+        secret, receiver.requests[-1][1]["X-AiXplore-Signature"], receiver.requests[-1][2]
+    )
+    log = api.get(f"/api/v1/webhooks/{endpoint_id}/deliveries", headers=bearer(key)).json()
+    assert log["items"][0]["status"] == "succeeded" and log["items"][0]["last_status_code"] == 200
+    replayed = api.post(
+        f"/api/v1/webhook-deliveries/{ping.json()['id']}/replay", headers=bearer(key)
+    )
+    assert replayed.status_code == 200 and replayed.json()["status"] == "pending"
+    rotated = api.post(f"/api/v1/webhooks/{endpoint_id}/rotate-secret", headers=bearer(key))
+    assert rotated.status_code == 200 and rotated.json()["secret"] != secret
+    _other, other_key = member_with_key(["webhooks:write"])
+    assert (
+        api.delete(f"/api/v1/webhooks/{endpoint_id}", headers=bearer(other_key)).status_code == 404
+    )
+    assert api.delete(f"/api/v1/webhooks/{endpoint_id}", headers=bearer(key)).status_code == 204
+
+
+def test_a_read_only_key_cannot_register_endpoints(receiver: Receiver) -> None:
+    from tests.api_support import bearer, client, member_with_key
+
+    _email, key = member_with_key(["webhooks:read"])
+    response = client().post(
+        "/api/v1/webhooks", json={"url": receiver.url, "event_types": ["ping"]}, headers=bearer(key)
+    )
+    assert response.status_code == 403
+    bad = client().post(
+        "/api/v1/webhooks",
+        json={"url": receiver.url, "event_types": ["nope"]},
+        headers=bearer(member_with_key(["webhooks:write"])[1]),
+    )
+    assert bad.status_code == 422 and "Unknown event type" in bad.json()["detail"]

@@ -130,7 +130,8 @@ class ChainReport:
     def summary(self) -> str:
         """One line for people."""
         if self.ok:
-            return f"Audit chain intact: {self.checked} entries verified."
+            noun = "entry" if self.checked == 1 else "entries"
+            return f"Audit chain intact: {self.checked} {noun} verified."
         return f"Audit chain broken at entry {self.broken_seq}: {self.reason}"
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from aixplore.core.crypto import decrypt, encrypt
 from aixplore.core.errors import Conflict, ValidationFailed
 from aixplore.core.time import utcnow
 from aixplore.domain.idempotency.models import IdempotencyRecord
@@ -75,7 +76,7 @@ def claim(session: Session, user_id: int, key: str, print_: str) -> StoredAnswer
             )
         if found.status_code == 0:
             raise Conflict("A request with this Idempotency-Key is still being processed.")
-        return StoredAnswer(found.status_code, found.response_body)
+        return StoredAnswer(found.status_code, decrypt(found.response_body))
     session.add(IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_, created_at=now))
     session.flush()
     return None
@@ -88,7 +89,8 @@ def complete(session: Session, user_id: int, key: str, status_code: int, body: s
             IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
         )
     ).one()
-    found.status_code, found.response_body = status_code, body
+    # Encrypted at rest: answers may hold secrets shown once (a new webhook's secret).
+    found.status_code, found.response_body = status_code, encrypt(body)
     session.add(found)
 
 

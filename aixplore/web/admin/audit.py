@@ -169,7 +169,7 @@ def audit_page() -> rx.Component:
                             max_length=10,
                         ),
                         rx.button("Filter", type="submit"),
-                        gap="2",
+                        spacing="2",
                         wrap="wrap",
                     ),
                     on_submit=AuditState.search,
@@ -179,7 +179,7 @@ def audit_page() -> rx.Component:
                     rx.button("Export CSV", variant="soft", on_click=AuditState.export("csv")),
                     rx.button("Export JSON", variant="soft", on_click=AuditState.export("json")),
                     rx.button("Verify chain", color_scheme="violet", on_click=AuditState.verify),
-                    gap="2",
+                    spacing="2",
                     wrap="wrap",
                 ),
                 rx.cond(

@@ -31,7 +31,7 @@ def _scope_picker(resource: str) -> rx.Component:
                 "borderRadius": "6px",
             },
         ),
-        gap="3",
+        spacing="3",
         align="center",
     )
 
@@ -78,7 +78,7 @@ def _key_row(key: ObjectVar[dict[str, Any]]) -> rx.Component:
                 ),
             ),
             justify="between",
-            gap="3",
+            spacing="3",
             wrap="wrap",
             width="100%",
         ),
@@ -151,7 +151,7 @@ def api_keys_page() -> rx.Component:
                                     "borderRadius": "6px",
                                 },
                             ),
-                            gap="3",
+                            spacing="3",
                             align="center",
                         ),
                         rx.button("Create key", type="submit"),
