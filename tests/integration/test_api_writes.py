@@ -268,3 +268,26 @@ def test_member_cannot_get_more_than_their_own_rights_through_a_key() -> None:
     key = make_key(member.email, ["solutions:admin", "events:admin"])
     response = client().get("/api/v1/audit", headers=bearer(key))
     assert response.status_code == 403 and "audit:read" in response.json()["detail"]
+
+
+def test_idempotency_records_expire_after_24_hours() -> None:
+    from sqlalchemy import update
+
+    from aixplore.core.db import session_scope
+    from aixplore.core.time import utcnow
+    from aixplore.domain.idempotency.models import IdempotencyRecord
+    from aixplore.jobs.api import purge_idempotency_records
+
+    _email, key = member_with_key(["solutions:write"])
+    api = client()
+    headers = {**bearer(key), "Idempotency-Key": "old"}
+    assert api.post("/api/v1/solutions", json=SOLUTION, headers=headers).status_code == 201
+    with session_scope() as db:
+        db.execute(update(IdempotencyRecord).values(created_at=utcnow() - timedelta(hours=25)))
+    # An expired key no longer replays: the request runs again (a second listing).
+    again = api.post("/api/v1/solutions", json=SOLUTION, headers=headers)
+    assert again.status_code == 201 and "idempotent-replayed" not in again.headers
+    assert _solutions() == 2
+    with session_scope() as db:
+        db.execute(update(IdempotencyRecord).values(created_at=utcnow() - timedelta(hours=25)))
+    assert purge_idempotency_records.call_local() == 1
