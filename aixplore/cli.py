@@ -1,4 +1,4 @@
-"""Operator commands: ``python -m aixplore.cli {migrate,seed-demo,seed-large,create-admin,check-migrations}``."""
+"""Operator commands: ``python -m aixplore.cli {migrate,seed-demo,seed-large,create-admin,verify-audit}``."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import time
 
 from alembic.config import Config
 
-from aixplore.core.db import session_scope
+from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import PROJECT_ROOT, get_settings
 from aixplore.demo import seed_demo_catalog, seed_demo_wallets, seed_large_catalog
 from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
+from aixplore.domain.audit.services import verify_chain
 from alembic import command
 
 DEMO_ADMIN = ("admin@demo.aixplore.dev", "Ada Admin", "demo-admin-password")
@@ -92,6 +93,14 @@ def create_admin(email: str, name: str) -> int:
     return 0
 
 
+def verify_audit() -> int:
+    """Walk the audit chain; exit 1 and name the first broken link when it was tampered with."""
+    with read_scope() as db:
+        report = verify_chain(db)
+    print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m aixplore.cli")
@@ -104,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     admin = sub.add_parser("create-admin", help="create or promote a platform admin")
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", default="Platform Admin")
+    sub.add_parser("verify-audit", help="verify the audit log's hash chain")
     args = parser.parse_args(argv)
+    if args.cmd == "verify-audit":
+        return verify_audit()
     if args.cmd == "migrate":
         migrate()
         return 0

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
+from aixplore.api.auth import RateLimitHeaders, rate_limit
 from aixplore.api.metrics import MetricsMiddleware
-from aixplore.api.routes import events, health, solutions
+from aixplore.api.routes import (
+    audit,
+    docs,
+    event_writes,
+    events,
+    gdpr,
+    health,
+    solutions,
+    webhooks,
+    writes,
+)
+from aixplore.api.writes import PayloadTooLarge
 from aixplore.core.errors import (
     Conflict,
     DomainError,
@@ -41,6 +53,7 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     Throttled: 429,
     Conflict: 409,
     ServiceUnavailable: 503,
+    PayloadTooLarge: 413,
 }
 
 
@@ -56,7 +69,12 @@ def domain_problem(exc: DomainError) -> JSONResponse:
     }
     if exc.field:
         body["field"] = exc.field
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else None
+    headers: dict[str, str] = {}
+    if isinstance(exc, Throttled):
+        headers["Retry-After"] = str(exc.retry_after)
+        headers.update(getattr(exc, "headers", {}))
+    if isinstance(exc, NotAuthenticated):
+        headers["WWW-Authenticate"] = 'Bearer realm="aixplore"'
     return JSONResponse(
         body, status_code=status, media_type="application/problem+json", headers=headers
     )
@@ -67,17 +85,25 @@ def build_api() -> FastAPI:
     api = FastAPI(
         title="AiXplore API",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,  # a self-contained page instead (Swagger UI would load from a CDN)
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
     api.include_router(health.router)
-    api.include_router(solutions.router)
-    api.include_router(events.router)
+    reads = [Depends(rate_limit("read"))]
+    api.include_router(solutions.router, dependencies=reads)
+    api.include_router(events.router, dependencies=reads)
+    api.include_router(writes.router)
+    api.include_router(event_writes.router)
+    api.include_router(audit.router)
+    api.include_router(webhooks.router)
+    api.include_router(gdpr.router)
+    api.include_router(docs.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)
     api.mount("/media", StaticFiles(directory=media), name="media")
 
+    api.add_middleware(RateLimitHeaders)
     api.add_middleware(MetricsMiddleware)
 
     @api.exception_handler(StarletteHTTPException)

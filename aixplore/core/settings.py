@@ -60,6 +60,25 @@ class Settings(BaseSettings):
     # Events: reminder mails go out this many minutes before an event starts.
     event_reminder_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
 
+    # Audit log: entries older than this many days are removed daily (0 keeps them forever).
+    audit_retention_days: int = Field(default=0, ge=0, le=36500)
+
+    # API: rate limits per endpoint class ("read", "write"), counted per key (or session user)
+    # and per client IP; anonymous callers count per IP only.
+    api_read_limit: str = "600/minute"
+    api_write_limit: str = "60/minute"
+    api_user_limit: str = "1200/minute"  # all of a user's keys together
+    api_ip_limit: str = "1200/minute"
+    api_anonymous_limit: str = "120/minute"
+    api_key_max_days: int = Field(default=365, ge=1, le=3650)
+
+    # Outbound webhooks. Private, loopback and link-local targets are refused unless allowed
+    # (by default they are allowed in development only).
+    webhook_allow_private_targets: bool | None = None
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_disable_after_failures: int = Field(default=20, ge=1, le=1000)
+    webhook_secret_overlap_hours: int = Field(default=24, ge=0, le=24 * 30)
+
     # Jobs: run a huey consumer inside the web process (the default without Redis).
     embedded_worker: bool | None = None
 
@@ -88,6 +107,13 @@ class Settings(BaseSettings):
     def media_root(self) -> Path:
         """Where uploaded images are stored (served under /media)."""
         return self.media_dir or self.data_dir / "media"
+
+    @property
+    def webhooks_may_target_private(self) -> bool:
+        """Whether webhook URLs may point at private, loopback or link-local addresses."""
+        if self.webhook_allow_private_targets is not None:
+            return self.webhook_allow_private_targets
+        return self.env == "development"
 
     @property
     def is_sqlite(self) -> bool:

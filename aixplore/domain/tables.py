@@ -2,22 +2,32 @@
 
 from aixplore.domain.accounts import models as accounts_models
 from aixplore.domain.analytics import models as analytics_models
+from aixplore.domain.apikeys import models as apikeys_models
+from aixplore.domain.audit import models as audit_models
 from aixplore.domain.discovery import models as discovery_models
 from aixplore.domain.events import models as events_models
+from aixplore.domain.gdpr import models as gdpr_models
+from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.reviews import models as reviews_models
 from aixplore.domain.solutions import models as solutions_models
 from aixplore.domain.wallet import models as wallet_models
+from aixplore.domain.webhooks import models as webhooks_models
 
 __all__ = [
     "accounts_models",
     "analytics_models",
+    "apikeys_models",
+    "audit_models",
     "discovery_models",
     "events_models",
+    "gdpr_models",
+    "idempotency_models",
     "mail_models",
     "reviews_models",
     "solutions_models",
     "wallet_models",
+    "webhooks_models",
 ]
 
 # Objects the migrations create per engine that SQLModel does not model (full-text search):

@@ -16,11 +16,14 @@ from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
 from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
 from aixplore.web.accounts import pages as account_pages
 from aixplore.web.accounts.state import ProfileState, SecurityState, VerifyState
+from aixplore.web.admin.audit import AuditState, audit_page
 from aixplore.web.admin.moderation import ModerationState, moderation_page
 from aixplore.web.admin.pages import admin_page
 from aixplore.web.admin.state import AdminUsersState
 from aixplore.web.analytics.pages import platform_analytics_page, solution_analytics_page
 from aixplore.web.analytics.state import PlatformAnalyticsState, SolutionAnalyticsState
+from aixplore.web.apikeys.pages import api_keys_page
+from aixplore.web.apikeys.state import ApiKeysState
 from aixplore.web.cards.pages import cards_page
 from aixplore.web.cards.state import GalleryState
 from aixplore.web.discovery.pages import collection_page, saved_page
@@ -31,6 +34,7 @@ from aixplore.web.events.pages import event_page, events_page
 from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
+from aixplore.web.privacy.pages import PrivacyState, privacy_page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.browse import (
     CategoriesState,
@@ -46,6 +50,8 @@ from aixplore.web.solutions.publish_page import publish_page
 from aixplore.web.solutions.publish_state import PublishState
 from aixplore.web.wallet.pages import token_page
 from aixplore.web.wallet.state import TokenState
+from aixplore.web.webhooks.pages import webhooks_page
+from aixplore.web.webhooks.state import WebhooksState
 
 configure_logging()
 
@@ -126,7 +132,11 @@ ROUTES: list[Route] = [
         "Security · AiXplore",
         [guard, SecurityState.load],
     ),
+    Route("/settings/api-keys", api_keys_page, "API keys · AiXplore", [guard, ApiKeysState.load]),
+    Route("/settings/webhooks", webhooks_page, "Webhooks · AiXplore", [guard, WebhooksState.load]),
+    Route("/settings/privacy", privacy_page, "Your data · AiXplore", [guard, PrivacyState.load]),
     Route("/admin", admin_page, "Admin · AiXplore", [guard, AdminUsersState.load]),
+    Route("/admin/audit", audit_page, "Audit log · AiXplore", [guard, AuditState.load]),
     Route(
         "/solutions",
         catalog_page,

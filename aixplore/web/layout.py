@@ -52,6 +52,9 @@ def _account_menu() -> rx.Component:
         rx.menu.content(
             rx.menu.item("Profile", on_click=rx.redirect("/profile")),
             rx.menu.item("Security and sessions", on_click=rx.redirect("/settings/security")),
+            rx.menu.item("API keys", on_click=rx.redirect("/settings/api-keys")),
+            rx.menu.item("Webhooks", on_click=rx.redirect("/settings/webhooks")),
+            rx.menu.item("Your data", on_click=rx.redirect("/settings/privacy")),
             rx.menu.item("Saved", on_click=rx.redirect("/saved")),
             rx.menu.item(
                 "My solutions",
@@ -68,6 +71,10 @@ def _account_menu() -> rx.Component:
             rx.cond(
                 SessionState.is_admin,
                 rx.menu.item("Admin: analytics", on_click=rx.redirect("/admin/analytics")),
+            ),
+            rx.cond(
+                SessionState.is_admin,
+                rx.menu.item("Admin: audit log", on_click=rx.redirect("/admin/audit")),
             ),
             rx.menu.separator(),
             rx.menu.item("Sign out", color="red", on_click=SessionState.sign_out),
@@ -136,6 +143,9 @@ def _drawer() -> rx.Component:
                                     href="/settings/security",
                                     underline="none",
                                 )
+                            ),
+                            rx.drawer.close(
+                                rx.link("API keys", href="/settings/api-keys", underline="none")
                             ),
                             rx.cond(
                                 SessionState.is_admin,

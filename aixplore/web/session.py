@@ -102,7 +102,8 @@ class SessionState(rx.State):
     def sign_out(self):
         """End the session server-side and forget the cookie."""
         with session_scope() as db:
-            accounts.do_sign_out(db, self.auth_token)
+            ip, user_agent = self._client()
+            accounts.do_sign_out(db, self.auth_token, ip=ip, user_agent=user_agent)
         self.auth_token = ""
         self._show(None)
         return [rx.redirect("/"), rx.toast.info("You are signed out.", close_button=True)]

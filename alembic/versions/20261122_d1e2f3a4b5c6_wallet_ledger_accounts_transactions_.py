@@ -15,7 +15,7 @@ import aixplore.core.columns
 
 
 revision: str = 'd1e2f3a4b5c6'
-down_revision: str | None = 'a1b2c3d4d15c'
+down_revision: str | None = 'c0ffee5c4ee7'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -52,6 +52,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "AIXPLORE_PORT": str(port),
         "AIXPLORE_BASE_URL": url,
         "AIXPLORE_LOGIN_LIMIT_PER_IP": "500/5 minutes",
+        # The webhook test's receiver listens on 127.0.0.1.
+        "AIXPLORE_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
     }
     logs = tmp_path_factory.mktemp("app")
     procs: list[subprocess.Popen] = []

@@ -24,6 +24,7 @@ from aixplore.domain.accounts.services import (
     parse_input,
     require_platform_admin,
 )
+from aixplore.domain.audit.services import record as audit
 
 ADMIN_PAGE_SIZE = 25
 
@@ -63,9 +64,17 @@ def do_change_role(session: Session, actor: Actor | None, user_id: Any, role: An
     if user_id == actor.user_id and new_role != PlatformRole.PLATFORM_ADMIN:
         raise Conflict("You cannot remove your own admin role.")
     user = get_user(session, user_id)
+    old_role = user.role
     user.role = new_role
     session.add(user)
     _security("role_changed", user_id=user_id, role=new_role.value, by=actor.user_id)
+    audit(
+        session,
+        actor.user_id,
+        "admin.role_changed",
+        target=f"user:{user_id}",
+        detail={"from": old_role.value, "to": new_role.value},
+    )
     return UserPublic.of(user)
 
 
@@ -86,6 +95,12 @@ def do_set_suspended(
         user.suspended_at = None
     session.add(user)
     _security("suspension_changed", user_id=user_id, suspended=suspended, by=actor.user_id)
+    audit(
+        session,
+        actor.user_id,
+        "admin.user_suspended" if suspended else "admin.user_reinstated",
+        target=f"user:{user_id}",
+    )
     return UserPublic.of(user)
 
 

@@ -49,6 +49,7 @@ from aixplore.domain.accounts.models import (
     UserPublic,
     UserSession,
 )
+from aixplore.domain.audit.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
 
 log = logging.getLogger("aixplore.security")
@@ -306,10 +307,22 @@ def do_sign_in(session: Session, data: Any, *, ip: str = "", user_agent: str = "
             settings.login_limit_per_account, "login-account", email, message=THROTTLED_MESSAGE
         )
         _security("sign_in_failed", email_hash=token_digest(email)[:16], ip=ip)
+        audit(
+            session,
+            user.id if user else None,
+            "auth.sign_in_failed",
+            target=f"email:{token_digest(email)[:16]}",
+            ip=ip,
+            user_agent=user_agent,
+        )
+        # The refusal below rolls the caller's unit of work back; the entry must survive it.
+        session.commit()
         raise ValidationFailed(GENERIC_SIGN_IN_ERROR)
     # From here on the caller has proven they hold the password: specific messages are safe.
     if user.suspended_at is not None:
         _security("sign_in_suspended", user_id=user.id, ip=ip)
+        audit(session, user.id, "auth.sign_in_refused", ip=ip, user_agent=user_agent)
+        session.commit()
         raise PermissionDenied(
             "This account is suspended. Contact support if you think this is a mistake."
         )
@@ -324,19 +337,23 @@ def do_sign_in(session: Session, data: Any, *, ip: str = "", user_agent: str = "
         session.add(user)
     ratelimit.reset(settings.login_limit_per_account, "login-account", email)
     log.info("sign_in", extra={"security_event": "sign_in", "user_id": user.id, "ip": ip})
+    audit(session, user.id, "auth.sign_in", ip=ip, user_agent=user_agent)
     return _open_session(session, user, ip=ip, user_agent=user_agent, provider="password")
 
 
-def do_sign_out(session: Session, raw_token: Any) -> None:
+def do_sign_out(session: Session, raw_token: Any, *, ip: str = "", user_agent: str = "") -> None:
     """End the session behind ``raw_token`` server-side (a replayed token then gets nothing)."""
     if not isinstance(raw_token, str) or not raw_token:
         return
     digest = token_digest(raw_token)
-    session.execute(
+    result = session.execute(
         update(UserSession)
         .where(col(UserSession.token_hash) == digest, col(UserSession.revoked_at).is_(None))
         .values(revoked_at=utcnow())
+        .returning(col(UserSession.user_id))
     )
+    for user_id in result.scalars().all():
+        audit(session, user_id, "auth.sign_out", ip=ip, user_agent=user_agent)
     actor_cache.forget_after_commit(session, digests=[digest])
 
 
@@ -395,6 +412,7 @@ def do_reset_password(session: Session, data: Any) -> None:
     assert user.id is not None
     _revoke_all(session, user.id)
     _security("password_reset", user_id=user.id)
+    audit(session, user.id, "auth.password_reset", target=f"user:{user.id}")
 
 
 def do_change_password(session: Session, actor: Actor | None, data: Any) -> None:
@@ -409,6 +427,7 @@ def do_change_password(session: Session, actor: Actor | None, data: Any) -> None
     session.add(user)
     _revoke_all(session, actor.user_id, except_session_id=actor.session_id)
     _security("password_changed", user_id=actor.user_id)
+    audit(session, actor.user_id, "auth.password_changed", target=f"user:{actor.user_id}")
 
 
 # ---- Profile and sessions ----

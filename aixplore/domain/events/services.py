@@ -38,6 +38,7 @@ from aixplore.domain.events.models import (
 from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.solutions.markdown import render_markdown
 from aixplore.domain.solutions.models import Solution, SolutionStatus
+from aixplore.domain.webhooks import services as webhooks
 
 PAGE_SIZE = 12
 MAX_PAGE = 1000
@@ -190,6 +191,7 @@ def do_create_event(session: Session, actor: Actor | None, data: Any) -> EventDe
     _apply(event, form, starts, ends)
     session.add(event)
     session.flush()
+    webhooks.emit(session, "event.created", webhooks.event_data(event), [actor.user_id])
     return get_event(session, actor, event.id)
 
 
@@ -255,6 +257,7 @@ def do_cancel_event(session: Session, actor: Actor | None, event_id: Any) -> Eve
                 user_id=user.id,
             )
         session.flush()
+        webhooks.emit(session, "event.cancelled", webhooks.event_data(event), [event.organizer_id])
     return get_event(session, actor, event.id)
 
 

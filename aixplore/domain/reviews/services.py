@@ -35,6 +35,7 @@ from aixplore.domain.reviews.models import (
 )
 from aixplore.domain.solutions.models import Solution, SolutionStatus, rating_score
 from aixplore.domain.solutions.search import bump_trending
+from aixplore.domain.webhooks import services as webhooks
 
 PAGE_SIZE = 10
 REVIEW_SORTS = ("helpful", "newest")
@@ -161,6 +162,12 @@ def do_write_review(session: Session, actor: Actor | None, slug: Any, data: Any)
                 "You have already reviewed this solution: reload to edit your review."
             ) from exc
         bump_trending(solution, time.time() / 86400, weight=3.0)
+        webhooks.emit(
+            session,
+            "review.created",
+            {"review_id": review.id, "solution": solution.slug, "rating": review.rating},
+            [solution.owner_id],
+        )
     else:
         if review.status == ReviewStatus.HIDDEN:
             raise PermissionDenied("Your review was hidden by a moderator and cannot be edited.")

@@ -32,6 +32,7 @@ from aixplore.domain.solutions.models import (
     SolutionStatus,
     SolutionTag,
 )
+from aixplore.domain.webhooks import services as webhooks
 
 MAX_SOLUTIONS_PER_PUBLISHER = 200
 
@@ -171,6 +172,13 @@ def do_set_status(session: Session, actor: Actor | None, slug: Any, status: Any)
         if len(solution.description_md.strip()) < 20:
             raise ValidationFailed(
                 "Write a description of at least 20 characters before publishing."
+            )
+        if solution.status != SolutionStatus.PUBLISHED:
+            webhooks.emit(
+                session,
+                "solution.published",
+                {"slug": solution.slug, "name": solution.name},
+                [solution.owner_id],
             )
         solution.published_at = solution.published_at or utcnow()
     solution.status = new_status

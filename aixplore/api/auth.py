@@ -1,0 +1,189 @@
+"""Who calls the API, and how often they may: API keys (``Authorization: Bearer``) and limits.
+
+``principal`` resolves the bearer key on every request (the key's row is read each time, so
+a revoked key is refused by every worker at once). ``require_scope(resource, level)`` turns a
+missing or invalid key into 401 and a key without the scope into 403, each with the reason.
+
+``rate_limit(endpoint_class)`` counts the request against three moving windows (``limits``:
+Redis when configured, so every worker shares them; memory otherwise): per key, per user (all
+of their keys together) and per client IP. Anonymous callers count per IP only. Every answer
+carries ``X-RateLimit-Limit``, ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset`` (seconds
+until the window frees a request) for the tightest window; a refusal is 429 with
+``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Request
+from limits import RateLimitItem, parse
+from limits.errors import StorageError
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from aixplore.core import ratelimit
+from aixplore.core.db import read_scope, session_scope
+from aixplore.core.errors import NotAuthenticated, PermissionDenied, ServiceUnavailable, Throttled
+from aixplore.core.settings import get_settings
+from aixplore.domain.apikeys import services as apikeys
+from aixplore.domain.apikeys.models import KeyPrincipal
+
+_STATE_PRINCIPAL = "api_principal"
+_STATE_HEADERS = "ratelimit_headers"
+_ANONYMOUS = object()
+
+
+def client_ip(request: Request) -> str:
+    """The peer address (a trusted proxy's X-Forwarded-For is handled by the server)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise NotAuthenticated("Send the API key as 'Authorization: Bearer <key>'.")
+    return value.strip()
+
+
+def _resolve(raw: str, ip: str) -> KeyPrincipal:
+    with read_scope() as db:
+        principal, stale, last_ip = apikeys.resolve_key(db, raw)
+    if stale or last_ip != ip[:64]:
+        with session_scope() as db:
+            apikeys.do_touch_key(db, principal.key_id, ip)
+    return principal
+
+
+async def principal(request: Request) -> KeyPrincipal | None:
+    """The key's principal, None when no key was sent; raises 401 for a bad key."""
+    cached = getattr(request.state, _STATE_PRINCIPAL, None)
+    if cached is not None:
+        return None if cached is _ANONYMOUS else cached
+    raw = _bearer(request)
+    found = None if raw is None else await run_in_threadpool(_resolve, raw, client_ip(request))
+    setattr(request.state, _STATE_PRINCIPAL, _ANONYMOUS if found is None else found)
+    return found
+
+
+def require_scope(resource: str, level: str) -> Callable[[Request], Awaitable[KeyPrincipal]]:
+    """A dependency: a key holding ``resource:level`` (or more), else 401/403 with the reason."""
+
+    async def dependency(request: Request) -> KeyPrincipal:
+        found = await principal(request)
+        if found is None:
+            raise NotAuthenticated("This endpoint needs an API key: 'Authorization: Bearer <key>'.")
+        if not found.allows(resource, level):
+            raise PermissionDenied(f"This API key lacks the '{resource}:{level}' scope.")
+        return found
+
+    return dependency
+
+
+# ---- Rate limits ----
+
+
+class RateLimited(Throttled):
+    """A refused request, with the rate-limit headers to send."""
+
+    def __init__(self, message: str, *, retry_after: int, headers: dict[str, str]) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.headers = headers
+
+
+def _limits_for(
+    endpoint_class: str, found: KeyPrincipal | None, ip: str
+) -> list[tuple[str, tuple[str, ...]]]:
+    settings = get_settings()
+    per_key = settings.api_write_limit if endpoint_class == "write" else settings.api_read_limit
+    if found is None:
+        return [(settings.api_anonymous_limit, ("api", endpoint_class, "anon-ip", ip))]
+    return [
+        (per_key, ("api", endpoint_class, "key", str(found.key_id))),
+        (settings.api_user_limit, ("api", "any", "user", str(found.actor.user_id))),
+        (settings.api_ip_limit, ("api", "any", "ip", ip)),
+    ]
+
+
+def _headers(item: RateLimitItem, keys: tuple[str, ...]) -> tuple[int, dict[str, str]]:
+    stats = ratelimit.limiter().get_window_stats(item, *keys)
+    reset = max(0, math.ceil(stats.reset_time - time.time()))
+    return stats.remaining, {
+        "X-RateLimit-Limit": str(item.amount),
+        "X-RateLimit-Remaining": str(stats.remaining),
+        "X-RateLimit-Reset": str(reset),
+    }
+
+
+def _count(endpoint_class: str, found: KeyPrincipal | None, ip: str) -> dict[str, str]:
+    limiter = ratelimit.limiter()
+    tightest: tuple[int, dict[str, str]] | None = None
+    try:
+        for limit, keys in _limits_for(endpoint_class, found, ip):
+            item = parse(limit)
+            allowed = limiter.hit(item, *keys)
+            remaining, headers = _headers(item, keys)
+            if not allowed:
+                retry = max(1, int(headers["X-RateLimit-Reset"]))
+                headers["Retry-After"] = str(retry)
+                raise RateLimited(
+                    f"Rate limit of {limit} exceeded; retry in {retry} s.",
+                    retry_after=retry,
+                    headers=headers,
+                )
+            if tightest is None or remaining < tightest[0]:
+                tightest = (remaining, headers)
+    except StorageError as exc:
+        raise ServiceUnavailable("Rate limiting is unavailable; please try again shortly.") from exc
+    return tightest[1] if tightest else {}
+
+
+def rate_limit(endpoint_class: str) -> Callable[[Request], Awaitable[None]]:
+    """A dependency counting the request against the limits of ``endpoint_class``."""
+
+    async def dependency(request: Request) -> None:
+        found = await principal(request)
+        ip = client_ip(request)
+        if get_settings().redis_url:
+            headers = await run_in_threadpool(_count, endpoint_class, found, ip)
+        else:
+            headers = _count(endpoint_class, found, ip)
+        setattr(request.state, _STATE_HEADERS, headers)
+
+    return dependency
+
+
+class RateLimitHeaders:
+    """Plain ASGI middleware adding the rate-limit headers a dependency left in the scope."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state: dict[str, Any] = scope.get("state") or {}
+                extra = state.get(_STATE_HEADERS)
+                if extra:
+                    present = {k.lower() for k, _ in message.get("headers", [])}
+                    message["headers"] = [
+                        *message.get("headers", []),
+                        *[
+                            (k.lower().encode(), v.encode())
+                            for k, v in extra.items()
+                            if k.lower().encode() not in present
+                        ],
+                    ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

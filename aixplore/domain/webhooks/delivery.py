@@ -1,0 +1,190 @@
+"""Delivery bookkeeping: claiming an attempt, signing, recording outcomes, backoff, disabling.
+
+Signature header (``X-AiXplore-Signature``): ``t=<unix seconds>,v1=<hex>`` where the hex is
+HMAC-SHA256 over ``"<t>." + body`` under the endpoint's secret; during a secret rotation's
+overlap a second ``v1=`` carries the signature under the previous secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from aixplore.core.crypto import decrypt
+from aixplore.core.settings import get_settings
+from aixplore.core.time import utcnow
+from aixplore.domain.accounts.models import User
+from aixplore.domain.audit.services import record as audit
+from aixplore.domain.mail.services import do_queue_mail
+from aixplore.domain.webhooks.models import (
+    BACKOFF_SECONDS,
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+# An attempt in progress holds its delivery this long; a worker killed mid-attempt is
+# therefore retried by the sweep once the lease runs out.
+LEASE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Request:
+    """An attempt to send: where, what and with which headers."""
+
+    delivery_id: int
+    attempt: int
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The hex HMAC-SHA256 of ``"<timestamp>." + body``."""
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def signature_header(endpoint: WebhookEndpoint, timestamp: int, body: bytes) -> str:
+    """``t=...,v1=...`` (and the previous secret's ``v1`` during an overlap)."""
+    parts = [f"t={timestamp}", f"v1={sign(decrypt(endpoint.secret_enc), timestamp, body)}"]
+    until = endpoint.previous_secret_until
+    if endpoint.previous_secret_enc and until is not None and until > utcnow():
+        parts.append(f"v1={sign(decrypt(endpoint.previous_secret_enc), timestamp, body)}")
+    return ",".join(parts)
+
+
+def claim(session: Session, delivery_id: int) -> Request | None:
+    """Take the next attempt of a due delivery (None when it is not due, or taken)."""
+    now = utcnow()
+    result = session.execute(
+        update(WebhookDelivery)
+        .where(
+            col(WebhookDelivery.id) == delivery_id,
+            col(WebhookDelivery.status) == DeliveryStatus.PENDING,
+            col(WebhookDelivery.next_attempt_at) <= now,
+        )
+        .values(next_attempt_at=now + LEASE, attempts=WebhookDelivery.attempts + 1)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return None
+    delivery = session.exec(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id)
+        .execution_options(populate_existing=True)
+    ).one()
+    endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
+    if endpoint is None or not endpoint.enabled:
+        delivery.status, delivery.finished_at = DeliveryStatus.FAILED, now
+        delivery.last_error = "endpoint disabled"
+        session.add(delivery)
+        return None
+    body = delivery.payload.encode()
+    timestamp = int(time.time())
+    return Request(
+        delivery_id=delivery_id,
+        attempt=delivery.attempts,
+        url=endpoint.url,
+        body=body,
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "AiXplore-Webhooks/1",
+            "X-AiXplore-Event": delivery.event_type,
+            "X-AiXplore-Delivery": str(delivery_id),
+            "X-AiXplore-Signature": signature_header(endpoint, timestamp, body),
+        },
+    )
+
+
+def _disable(session: Session, endpoint: WebhookEndpoint) -> None:
+    endpoint.enabled = False
+    endpoint.disabled_reason = (
+        f"Turned off automatically after {endpoint.consecutive_failures} failed attempts in a row."
+    )
+    owner = session.get(User, endpoint.user_id)
+    if owner is not None:
+        do_queue_mail(
+            session,
+            to=owner.email,
+            subject="Your AiXplore webhook endpoint was turned off",
+            body=(
+                f"Hello {owner.display_name},\n\nDeliveries to {endpoint.url} failed "
+                f"{endpoint.consecutive_failures} times in a row, so we turned the endpoint off."
+                "\nFix it, then turn it back on and replay the failed deliveries under "
+                "Settings > Webhooks.\n"
+            ),
+            kind="webhook_disabled",
+            user_id=owner.id,
+        )
+    audit(
+        session,
+        None,
+        "webhook.auto_disabled",
+        target=f"webhook:{endpoint.id}",
+        detail={"url": endpoint.url, "failures": endpoint.consecutive_failures},
+    )
+
+
+def record_outcome(
+    session: Session, request: Request, status_code: int | None, duration_ms: int, error: str
+) -> float | None:
+    """Log an attempt and move the delivery on; returns the retry delay in seconds, if any."""
+    now = utcnow()
+    ok = status_code is not None and 200 <= status_code < 300
+    session.add(
+        WebhookAttempt(
+            delivery_id=request.delivery_id,
+            number=request.attempt,
+            started_at=now - timedelta(milliseconds=duration_ms),
+            status_code=status_code,
+            duration_ms=duration_ms,
+            error=error[:300],
+        )
+    )
+    delivery = session.get(WebhookDelivery, request.delivery_id, with_for_update=True)
+    if delivery is None:
+        return None
+    endpoint = session.get(WebhookEndpoint, delivery.endpoint_id, with_for_update=True)
+    delivery.last_status_code, delivery.last_duration_ms = status_code, duration_ms
+    delivery.last_error = "" if ok else error[:300]
+    retry: float | None = None
+    if ok:
+        delivery.status, delivery.finished_at = DeliveryStatus.SUCCEEDED, now
+    elif delivery.attempts > len(BACKOFF_SECONDS):
+        delivery.status, delivery.finished_at = DeliveryStatus.FAILED, now
+    else:
+        retry = float(BACKOFF_SECONDS[delivery.attempts - 1])
+        delivery.next_attempt_at = now + timedelta(seconds=retry)
+    session.add(delivery)
+    if endpoint is not None:
+        if ok:
+            endpoint.consecutive_failures = 0
+        else:
+            endpoint.consecutive_failures += 1
+            if endpoint.enabled and (
+                endpoint.consecutive_failures >= get_settings().webhook_disable_after_failures
+            ):
+                _disable(session, endpoint)
+                retry = None
+        session.add(endpoint)
+    return retry
+
+
+def due_deliveries(session: Session, limit: int = 500) -> list[int]:
+    """Pending deliveries whose attempt is due (new, retrying, or left by a dead worker)."""
+    rows = session.exec(
+        select(WebhookDelivery.id)
+        .where(
+            col(WebhookDelivery.status) == DeliveryStatus.PENDING,
+            col(WebhookDelivery.next_attempt_at) <= utcnow(),
+        )
+        .order_by(col(WebhookDelivery.next_attempt_at))
+        .limit(limit)
+    ).all()
+    return [i for i in rows if i is not None]

@@ -1,0 +1,133 @@
+"""Outbound webhooks: endpoints people register, and the deliveries sent to them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Column, Text
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+from aixplore.core.columns import enum_column, utc_column
+from aixplore.core.time import utcnow
+
+# What can be subscribed to. "member.joined" fires once organizations exist.
+EVENT_TYPES = (
+    "solution.published",
+    "review.created",
+    "event.created",
+    "event.cancelled",
+    "member.joined",
+    "ping",
+)
+# Seconds to wait before each retry: about 21 hours in all, then the delivery fails.
+BACKOFF_SECONDS = (60, 300, 1800, 7200, 21600, 43200)
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Where a delivery stands."""
+
+    PENDING = "pending"  # waiting for its (next) attempt
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # every attempt failed, or the endpoint was disabled
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """A URL that receives signed POSTs for the chosen event types."""
+
+    __tablename__ = "webhook_endpoint"  # type: ignore[assignment]
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    user_id: int = SQLField(foreign_key="user.id", index=True, ondelete="CASCADE")
+    org_id: int | None = SQLField(default=None, index=True)  # organizations, later
+    url: str = SQLField(max_length=500)
+    description: str = SQLField(default="", max_length=200)
+    event_types: str = SQLField(max_length=500)  # space-separated
+    secret_enc: str = SQLField(max_length=300)  # core.crypto token
+    previous_secret_enc: str | None = SQLField(default=None, max_length=300)
+    previous_secret_until: datetime | None = SQLField(default=None, sa_column=utc_column())
+    enabled: bool = True
+    disabled_reason: str = SQLField(default="", max_length=300)
+    consecutive_failures: int = 0
+    created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    updated_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one endpoint; its id is the delivery id receivers see on every try."""
+
+    __tablename__ = "webhook_delivery"  # type: ignore[assignment]
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    endpoint_id: int = SQLField(foreign_key="webhook_endpoint.id", index=True, ondelete="CASCADE")
+    event_type: str = SQLField(max_length=64)
+    payload: str = SQLField(sa_column=Column(Text, nullable=False))
+    status: DeliveryStatus = SQLField(
+        default=DeliveryStatus.PENDING,
+        sa_column=enum_column(DeliveryStatus, "webhook_delivery_status", index=True),
+    )
+    attempts: int = 0
+    next_attempt_at: datetime = SQLField(
+        default_factory=utcnow, sa_column=utc_column(nullable=False, index=True)
+    )
+    last_status_code: int | None = None
+    last_error: str = SQLField(default="", max_length=300)
+    last_duration_ms: int | None = None
+    created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    finished_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """The log of every try: when, the answer's status code, how long it took, what failed."""
+
+    __tablename__ = "webhook_attempt"  # type: ignore[assignment]
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    delivery_id: int = SQLField(foreign_key="webhook_delivery.id", index=True, ondelete="CASCADE")
+    number: int
+    started_at: datetime = SQLField(sa_column=utc_column(nullable=False))
+    status_code: int | None = None
+    duration_ms: int
+    error: str = SQLField(default="", max_length=300)
+
+
+class EndpointInput(BaseModel):
+    """A new or changed endpoint."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
+
+    url: str = Field(min_length=8, max_length=500)
+    description: str = Field(default="", max_length=200)
+    event_types: list[str] = Field(min_length=1, max_length=len(EVENT_TYPES))
+
+
+class EndpointPublic(BaseModel):
+    """What the owner sees of an endpoint (never its secret after creation or rotation)."""
+
+    id: int
+    url: str
+    description: str
+    event_types: list[str]
+    enabled: bool
+    disabled_reason: str
+    consecutive_failures: int
+    rotating: bool = Field(description="A previous secret still signs, during the overlap.")
+    created_at: datetime
+
+
+class DeliveryPublic(BaseModel):
+    """One line of the delivery log."""
+
+    id: int
+    endpoint_id: int
+    event_type: str
+    status: DeliveryStatus
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    last_duration_ms: int | None
+    created_at: datetime
+    next_attempt_at: datetime
+    finished_at: datetime | None

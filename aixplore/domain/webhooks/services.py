@@ -1,0 +1,309 @@
+"""Registering webhook endpoints, emitting events to them, and the delivery log.
+
+``emit(session, event_type, data, user_ids)`` is called by the domain services in the unit of
+work of the action itself (an outbox): a delivery row exists exactly when the action was
+committed, and the jobs layer sends it after the commit (a sweep catches any not sent).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from aixplore.core.crypto import encrypt
+from aixplore.core.errors import NotFound, ValidationFailed
+from aixplore.core.events import publish_after_commit
+from aixplore.core.settings import get_settings
+from aixplore.core.time import utcnow
+from aixplore.domain.accounts.models import Actor
+from aixplore.domain.accounts.services import parse_input, require_actor
+from aixplore.domain.audit.services import record as audit
+from aixplore.domain.webhooks.models import (
+    EVENT_TYPES,
+    DeliveryPublic,
+    DeliveryStatus,
+    EndpointInput,
+    EndpointPublic,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from aixplore.domain.webhooks.targets import check_url
+
+DELIVERY_QUEUED = "webhooks.delivery_queued"
+MAX_ENDPOINTS_PER_USER = 10
+LOG_SIZE = 50
+
+
+def _id(value: Any, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 2**31:
+        raise NotFound(f"No such {what}.")
+    return value
+
+
+def _new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def _public(endpoint: WebhookEndpoint) -> EndpointPublic:
+    until = endpoint.previous_secret_until
+    return EndpointPublic(
+        id=endpoint.id or 0,
+        url=endpoint.url,
+        description=endpoint.description,
+        event_types=endpoint.event_types.split(),
+        enabled=endpoint.enabled,
+        disabled_reason=endpoint.disabled_reason,
+        consecutive_failures=endpoint.consecutive_failures,
+        rotating=endpoint.previous_secret_enc is not None
+        and until is not None
+        and until > utcnow(),
+        created_at=endpoint.created_at,
+    )
+
+
+def _owned(session: Session, actor: Actor, endpoint_id: Any) -> WebhookEndpoint:
+    endpoint = session.get(WebhookEndpoint, _id(endpoint_id, "endpoint"))
+    if endpoint is None or endpoint.user_id != actor.user_id:
+        raise NotFound("No such endpoint.")
+    return endpoint
+
+
+def _form(data: Any) -> EndpointInput:
+    form: EndpointInput = parse_input(EndpointInput, data)
+    unknown = sorted(set(form.event_types) - set(EVENT_TYPES))
+    if unknown:
+        raise ValidationFailed(f"Unknown event type: {unknown[0]}.", field="event_types")
+    check_url(form.url)
+    return form
+
+
+def do_create_endpoint(
+    session: Session, actor: Actor | None, data: Any, *, ip: str = ""
+) -> tuple[EndpointPublic, str]:
+    """Register an endpoint; returns it and its signing secret, which is shown only now."""
+    actor = require_actor(actor)
+    form = _form(data)
+    count = len(
+        session.exec(
+            select(WebhookEndpoint.id).where(WebhookEndpoint.user_id == actor.user_id)
+        ).all()
+    )
+    if count >= MAX_ENDPOINTS_PER_USER:
+        raise ValidationFailed(f"You can register at most {MAX_ENDPOINTS_PER_USER} endpoints.")
+    secret = _new_secret()
+    endpoint = WebhookEndpoint(
+        user_id=actor.user_id,
+        url=form.url,
+        description=form.description,
+        event_types=" ".join(t for t in EVENT_TYPES if t in form.event_types),
+        secret_enc=encrypt(secret),
+    )
+    session.add(endpoint)
+    session.flush()
+    audit(
+        session,
+        actor.user_id,
+        "webhook.created",
+        target=f"webhook:{endpoint.id}",
+        ip=ip,
+        detail={"url": form.url, "events": endpoint.event_types},
+    )
+    return _public(endpoint), secret
+
+
+def do_update_endpoint(
+    session: Session, actor: Actor | None, endpoint_id: Any, data: Any, *, ip: str = ""
+) -> EndpointPublic:
+    """Change an endpoint's URL, description or event types."""
+    actor = require_actor(actor)
+    endpoint = _owned(session, actor, endpoint_id)
+    form = _form(data)
+    endpoint.url, endpoint.description = form.url, form.description
+    endpoint.event_types = " ".join(t for t in EVENT_TYPES if t in form.event_types)
+    endpoint.updated_at = utcnow()
+    session.add(endpoint)
+    audit(
+        session,
+        actor.user_id,
+        "webhook.updated",
+        target=f"webhook:{endpoint.id}",
+        ip=ip,
+        detail={"url": form.url, "events": endpoint.event_types},
+    )
+    return _public(endpoint)
+
+
+def do_set_enabled(
+    session: Session, actor: Actor | None, endpoint_id: Any, enabled: Any, *, ip: str = ""
+) -> EndpointPublic:
+    """Turn an endpoint off, or back on (after an automatic disabling, too)."""
+    actor = require_actor(actor)
+    if not isinstance(enabled, bool):
+        raise ValidationFailed("Invalid request.")
+    endpoint = _owned(session, actor, endpoint_id)
+    endpoint.enabled = enabled
+    endpoint.disabled_reason = "" if enabled else "Turned off by its owner."
+    endpoint.consecutive_failures = 0 if enabled else endpoint.consecutive_failures
+    endpoint.updated_at = utcnow()
+    session.add(endpoint)
+    audit(
+        session,
+        actor.user_id,
+        "webhook.enabled" if enabled else "webhook.disabled",
+        target=f"webhook:{endpoint.id}",
+        ip=ip,
+    )
+    return _public(endpoint)
+
+
+def do_rotate_secret(
+    session: Session, actor: Actor | None, endpoint_id: Any, *, ip: str = ""
+) -> tuple[EndpointPublic, str]:
+    """A new secret, shown once; the old one keeps signing too for the overlap period."""
+    actor = require_actor(actor)
+    endpoint = _owned(session, actor, endpoint_id)
+    secret = _new_secret()
+    hours = get_settings().webhook_secret_overlap_hours
+    endpoint.previous_secret_enc = endpoint.secret_enc if hours else None
+    endpoint.previous_secret_until = utcnow() + timedelta(hours=hours) if hours else None
+    endpoint.secret_enc = encrypt(secret)
+    endpoint.updated_at = utcnow()
+    session.add(endpoint)
+    audit(session, actor.user_id, "webhook.secret_rotated", target=f"webhook:{endpoint.id}", ip=ip)
+    return _public(endpoint), secret
+
+
+def do_delete_endpoint(
+    session: Session, actor: Actor | None, endpoint_id: Any, *, ip: str = ""
+) -> None:
+    """Remove an endpoint and its delivery log."""
+    actor = require_actor(actor)
+    endpoint = _owned(session, actor, endpoint_id)
+    audit(
+        session,
+        actor.user_id,
+        "webhook.deleted",
+        target=f"webhook:{endpoint.id}",
+        ip=ip,
+        detail={"url": endpoint.url},
+    )
+    session.delete(endpoint)
+
+
+def list_endpoints(session: Session, actor: Actor | None) -> list[EndpointPublic]:
+    """The actor's endpoints."""
+    actor = require_actor(actor)
+    rows = session.exec(
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.user_id == actor.user_id)
+        .order_by(col(WebhookEndpoint.id))
+    ).all()
+    return [_public(e) for e in rows]
+
+
+def _delivery_public(d: WebhookDelivery) -> DeliveryPublic:
+    return DeliveryPublic(
+        id=d.id or 0,
+        endpoint_id=d.endpoint_id,
+        event_type=d.event_type,
+        status=d.status,
+        attempts=d.attempts,
+        last_status_code=d.last_status_code,
+        last_error=d.last_error,
+        last_duration_ms=d.last_duration_ms,
+        created_at=d.created_at,
+        next_attempt_at=d.next_attempt_at,
+        finished_at=d.finished_at,
+    )
+
+
+def list_deliveries(
+    session: Session, actor: Actor | None, endpoint_id: Any, *, before_id: int | None = None
+) -> list[DeliveryPublic]:
+    """An endpoint's newest deliveries (a page of 50, older ones by ``before_id``)."""
+    actor = require_actor(actor)
+    endpoint = _owned(session, actor, endpoint_id)
+    stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
+    if before_id is not None:
+        stmt = stmt.where(col(WebhookDelivery.id) < before_id)
+    rows = session.exec(stmt.order_by(col(WebhookDelivery.id).desc()).limit(LOG_SIZE)).all()
+    return [_delivery_public(d) for d in rows]
+
+
+def _queue(
+    session: Session, endpoint: WebhookEndpoint, event_type: str, data: dict[str, Any]
+) -> WebhookDelivery:
+    body = {
+        "id": str(uuid.uuid4()),
+        "type": event_type,
+        "created_at": utcnow().isoformat(),
+        "data": data,
+    }
+    delivery = WebhookDelivery(
+        endpoint_id=endpoint.id or 0,
+        event_type=event_type,
+        payload=json.dumps(body, separators=(",", ":"), default=str),
+    )
+    session.add(delivery)
+    session.flush()
+    publish_after_commit(session, DELIVERY_QUEUED, delivery.id)
+    return delivery
+
+
+def do_replay(session: Session, actor: Actor | None, delivery_id: Any) -> DeliveryPublic:
+    """Send a delivery again (same id and body), now, whatever its status."""
+    actor = require_actor(actor)
+    delivery = session.get(WebhookDelivery, _id(delivery_id, "delivery"))
+    if delivery is None:
+        raise NotFound("No such delivery.")
+    endpoint = _owned(session, actor, delivery.endpoint_id)
+    if not endpoint.enabled:
+        raise ValidationFailed("Turn the endpoint on before replaying deliveries to it.")
+    delivery.status = DeliveryStatus.PENDING
+    delivery.attempts = 0
+    delivery.next_attempt_at = utcnow()
+    delivery.finished_at = None
+    session.add(delivery)
+    publish_after_commit(session, DELIVERY_QUEUED, delivery.id)
+    return _delivery_public(delivery)
+
+
+def do_send_ping(session: Session, actor: Actor | None, endpoint_id: Any) -> DeliveryPublic:
+    """Queue a test delivery to one of the actor's endpoints."""
+    actor = require_actor(actor)
+    endpoint = _owned(session, actor, endpoint_id)
+    return _delivery_public(_queue(session, endpoint, "ping", {"endpoint_id": endpoint.id}))
+
+
+def event_data(event: Any) -> dict[str, Any]:
+    """The webhook payload of a community event."""
+    return {
+        "event_id": event.id,
+        "title": event.title,
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+        "status": str(event.status),
+    }
+
+
+def emit(session: Session, event_type: str, data: dict[str, Any], user_ids: list[int]) -> int:
+    """Queue ``event_type`` for the enabled endpoints of ``user_ids`` that subscribed to it."""
+    assert event_type in EVENT_TYPES, event_type
+    if not user_ids:
+        return 0
+    endpoints = session.exec(
+        select(WebhookEndpoint).where(
+            col(WebhookEndpoint.user_id).in_(user_ids), col(WebhookEndpoint.enabled).is_(True)
+        )
+    ).all()
+    count = 0
+    for endpoint in endpoints:
+        if event_type in endpoint.event_types.split():
+            _queue(session, endpoint, event_type, data)
+            count += 1
+    return count

@@ -1,0 +1,192 @@
+"""The /settings/api-keys page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from aixplore.domain.apikeys.models import RESOURCES
+from aixplore.web.apikeys.state import EXPIRY_CHOICES, ApiKeysState
+from aixplore.web.components import field, form_error
+from aixplore.web.layout import page
+
+
+def _scope_picker(resource: str) -> rx.Component:
+    select_id = f"scope-{resource}"
+    return rx.flex(
+        rx.el.label(resource.capitalize(), html_for=select_id, min_width="100px"),
+        rx.el.select(
+            rx.el.option("No access", value="none"),
+            rx.el.option("Read", value="read"),
+            rx.el.option("Write (and read)", value="write"),
+            rx.el.option("Admin (all)", value="admin"),
+            id=select_id,
+            name=f"scope_{resource}",
+            default_value="read" if resource == "solutions" else "none",
+            style={
+                "padding": "4px 8px",
+                "border": "1px solid var(--gray-7)",
+                "borderRadius": "6px",
+            },
+        ),
+        spacing="3",
+        align="center",
+    )
+
+
+def _key_row(key: ObjectVar[dict[str, Any]]) -> rx.Component:
+    return rx.el.li(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(key["name"], weight="medium"),
+                    rx.code(key["prefix"]),
+                    rx.match(
+                        key["state"],
+                        ("active", rx.badge("Active", color_scheme="green")),
+                        ("revoked", rx.badge("Revoked", color_scheme="red")),
+                        rx.badge("Expired", color_scheme="gray"),
+                    ),
+                    wrap="wrap",
+                    align="center",
+                ),
+                rx.text("Scopes: ", key["scopes"], size="2"),
+                rx.text(
+                    "Created ",
+                    key["created"],
+                    " · expires ",
+                    key["expires"],
+                    " · ",
+                    key["last_used"],
+                    size="1",
+                    color_scheme="gray",
+                ),
+                spacing="1",
+                align="start",
+            ),
+            rx.cond(
+                key["state"] == "active",
+                rx.button(
+                    "Revoke",
+                    size="1",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=ApiKeysState.revoke(key["id"].to(int)),
+                    aria_label="Revoke key " + key["prefix"].to(str),
+                ),
+            ),
+            justify="between",
+            spacing="3",
+            wrap="wrap",
+            width="100%",
+        ),
+        list_style="none",
+        padding_y="10px",
+        border_bottom="1px solid var(--gray-5)",
+    )
+
+
+def api_keys_page() -> rx.Component:
+    """Create, list and revoke API keys."""
+    return page(
+        "API keys",
+        rx.vstack(
+            rx.heading("API keys", size="7", as_="h1"),
+            rx.text(
+                "Keys let scripts use the AiXplore API as you, limited to the scopes you pick. ",
+                rx.link(
+                    "API documentation", href="/api/docs", is_external=True, underline="always"
+                ),
+                size="2",
+            ),
+            rx.cond(
+                ApiKeysState.new_key != "",
+                rx.box(
+                    rx.vstack(
+                        rx.text(
+                            "Copy your new key now: it will not be shown again.", weight="bold"
+                        ),
+                        rx.code(ApiKeysState.new_key, id="new-api-key", class_name="break-all"),
+                        rx.hstack(
+                            rx.button(
+                                "Copy",
+                                size="1",
+                                on_click=rx.set_clipboard(ApiKeysState.new_key),
+                            ),
+                            rx.button(
+                                "Done", size="1", variant="soft", on_click=ApiKeysState.dismiss_key
+                            ),
+                        ),
+                        spacing="2",
+                        align="start",
+                    ),
+                    role="status",
+                    width="100%",
+                    padding="12px",
+                    border="1px solid var(--green-8)",
+                    border_radius="8px",
+                    background="var(--green-2)",
+                ),
+            ),
+            rx.card(
+                rx.form(
+                    rx.vstack(
+                        rx.heading("New key", size="4", as_="h2"),
+                        form_error(ApiKeysState.error),
+                        field("Name", "name", max_length=80, hint="What the key is for."),
+                        rx.text("Scopes", weight="medium", size="2"),
+                        *[_scope_picker(r) for r in RESOURCES],
+                        rx.flex(
+                            rx.el.label("Expires after", html_for="key-expiry", min_width="100px"),
+                            rx.el.select(
+                                *[rx.el.option(f"{d} days", value=d) for d in EXPIRY_CHOICES],
+                                id="key-expiry",
+                                name="expires_in_days",
+                                default_value="90",
+                                style={
+                                    "padding": "4px 8px",
+                                    "border": "1px solid var(--gray-7)",
+                                    "borderRadius": "6px",
+                                },
+                            ),
+                            spacing="3",
+                            align="center",
+                        ),
+                        rx.button("Create key", type="submit"),
+                        spacing="3",
+                        width="100%",
+                        max_width="480px",
+                        align="start",
+                    ),
+                    on_submit=ApiKeysState.create,
+                    reset_on_submit=True,
+                ),
+                size="3",
+                width="100%",
+            ),
+            rx.card(
+                rx.vstack(
+                    rx.heading("Your keys", size="4", as_="h2"),
+                    rx.cond(
+                        ApiKeysState.keys.length() > 0,  # type: ignore[attr-defined]
+                        rx.el.ul(
+                            rx.foreach(ApiKeysState.keys, _key_row),
+                            padding="0",
+                            margin="0",
+                            width="100%",
+                        ),
+                        rx.text("No keys yet.", size="2", color_scheme="gray"),
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                size="3",
+                width="100%",
+            ),
+            spacing="5",
+            width="100%",
+            max_width="760px",
+        ),
+    )
