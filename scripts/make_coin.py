@@ -5,8 +5,14 @@
 Writes ``assets/components3d/models/ece-coin-{high,mid,low}.glb``. The mesh is a lathe: a
 profile (face, raised rim, reeded edge) revolved around the coin's axis (+Z faces the viewer).
 Each profile segment gets its own vertices so the rim's corners stay sharp. The raw files are
-then compressed with glTF-Transform's DRACO encoder (``npm install @gltf-transform/cli
-draco3dgltf``); without it the uncompressed files are kept and the script says so.
+then compressed with glTF-Transform's DRACO encoder:
+
+    npm install --prefix /tmp/gltf @gltf-transform/cli@4.5.1 draco3dgltf@1.5.7
+    .venv/bin/python scripts/make_coin.py --gltf-transform /tmp/gltf/node_modules/.bin/gltf-transform
+
+Without it the uncompressed files are kept and the script says so. The DRACO decoder under
+``assets/components3d/draco/`` is copied from ``three@0.187.0``'s
+``examples/jsm/libs/draco/gltf/`` (served from the site itself: no CDN).
 """
 
 from __future__ import annotations

@@ -210,6 +210,10 @@ def test_gallery_draws_every_card_in_one_call_and_picks_one(
     expect(page.locator("main").get_by_text("Rare (reverse holo)", exact=True)).to_be_visible()
     shoot(page, "cards")
     assert axe_violations(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    _wait_hook(page, "gallery", "s.ready")
+    assert horizontal_overflow(page) == 0
+    shoot(page, "cards")
     assert foreign == [] and errors == []
 
 
