@@ -5,6 +5,8 @@ from aixplore.domain.analytics import models as analytics_models
 from aixplore.domain.discovery import models as discovery_models
 from aixplore.domain.events import models as events_models
 from aixplore.domain.mail import models as mail_models
+from aixplore.domain.orgs import models as orgs_models
+from aixplore.domain.orgs import sso_models
 from aixplore.domain.reviews import models as reviews_models
 from aixplore.domain.solutions import models as solutions_models
 
@@ -14,8 +16,10 @@ __all__ = [
     "discovery_models",
     "events_models",
     "mail_models",
+    "orgs_models",
     "reviews_models",
     "solutions_models",
+    "sso_models",
 ]
 
 # Objects the migrations create per engine that SQLModel does not model (full-text search):
