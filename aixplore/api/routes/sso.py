@@ -1,0 +1,131 @@
+"""Single sign-on endpoints: start, OIDC callback, SAML ACS, SP metadata and logout.
+
+A finished sign-in sets the site's ``aixplore_session`` cookie and redirects into the app;
+a refused one answers a small page that says why (and is logged and shown on the org's SSO
+health panel). These are browser navigations, so answers are HTML or redirects, not JSON.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from aixplore.core.db import session_scope
+from aixplore.core.errors import DomainError
+from aixplore.core.settings import get_settings
+from aixplore.domain.accounts.actor_cache import authenticate
+from aixplore.domain.orgs import oidc, sso
+from aixplore.domain.orgs.models import OrgRole
+from aixplore.domain.orgs.services import require_org_role
+from aixplore.domain.orgs.sso_models import SsoProtocol
+
+router = APIRouter(prefix="/api/sso", tags=["sso"])
+
+SESSION_COOKIE = "aixplore_session"  # aixplore.web.session.COOKIE_NAME
+STATE_COOKIE = "aixplore_sso_state"
+ConnId = Annotated[int, Path(ge=1, lt=2**31)]
+
+
+def _client(request: Request) -> tuple[str, str]:
+    ip = request.client.host if request.client else ""
+    return ip, request.headers.get("user-agent", "")
+
+
+def error_page(message: str, status: int = 400) -> HTMLResponse:
+    """A plain page with a refusal the user can read, and a way back."""
+    body = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<title>Sign-in failed · AiXplore</title></head><body style='font-family:sans-serif;"
+        "max-width:36rem;margin:4rem auto;padding:0 1rem'><h1>Sign-in failed</h1>"
+        f"<p role='alert'>{html.escape(message)}</p><p><a href='/sign-in'>Back to sign-in</a>"
+        "</p></body></html>"
+    )
+    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def signed_in(raw: str | None, return_to: str, test_org: int | None) -> Response:
+    """Redirect into the app, setting the session cookie (none for a test round trip)."""
+    target = f"/orgs/{test_org}/sso?test=ok" if test_org is not None else return_to
+    response = RedirectResponse(target, status_code=303)
+    if raw is not None:
+        settings = get_settings()
+        response.set_cookie(
+            SESSION_COOKIE,
+            raw,
+            max_age=settings.session_days * 24 * 3600,
+            path="/",
+            samesite="lax",
+            secure=settings.base_url.startswith("https://"),
+            httponly=False,  # the Reflex front end reads it and sends it over the socket
+        )
+    response.delete_cookie(STATE_COOKIE, path="/api/sso")
+    return response
+
+
+def _check_test_allowed(request: Request, org_id: int) -> None:
+    """A test round trip is for the organization's admins only."""
+    actor = authenticate(request.cookies.get(SESSION_COOKIE, ""))
+    with session_scope() as db:
+        require_org_role(db, actor, org_id, OrgRole.ADMIN, "sso_test")
+
+
+@router.get("/oidc/{conn_id}/start", include_in_schema=False)
+def oidc_start(
+    request: Request,
+    conn_id: ConnId,
+    return_to: Annotated[str, Query(max_length=300)] = "/",
+    test: Annotated[bool, Query()] = False,
+) -> Response:
+    """Send the browser to the organization's OpenID Provider."""
+    try:
+        with session_scope() as db:
+            conn = sso.get_connection(db, conn_id, SsoProtocol.OIDC)
+            org_id = conn.org_id
+        if test:
+            _check_test_allowed(request, org_id)
+        with session_scope() as db:
+            conn = sso.get_connection(db, conn_id, SsoProtocol.OIDC)
+            url, state = oidc.start(db, conn, return_to=return_to, test_only=test)
+    except sso.SsoRefused as exc:
+        sso.record_failure(exc)
+        return error_page(exc.message)
+    except DomainError as exc:
+        return error_page(exc.message, 404 if exc.code == "not_found" else 403)
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(
+        STATE_COOKIE,
+        state,
+        max_age=get_settings().sso_login_minutes * 60,
+        path="/api/sso",
+        samesite="lax",
+        httponly=True,
+        secure=get_settings().base_url.startswith("https://"),
+    )
+    return response
+
+
+@router.get("/oidc/callback", include_in_schema=False)
+def oidc_callback(request: Request) -> Response:
+    """The provider's redirect back: check state, exchange the code, sign in."""
+    params = {k: v for k, v in request.query_params.items() if len(v) <= 4000}
+    ip, user_agent = _client(request)
+    try:
+        with session_scope() as db:
+            conn, login = oidc.check_state(
+                db, params, state_cookie=request.cookies.get(STATE_COOKIE, "")
+            )
+            conn_id = conn.id
+        with session_scope() as db:
+            conn = sso.get_connection(db, conn_id, SsoProtocol.OIDC)
+            raw = oidc.finish(db, conn, login, params, ip=ip, user_agent=user_agent)
+            org_id = conn.org_id
+    except sso.SsoRefused as exc:
+        sso.record_failure(exc)
+        return error_page(exc.message)
+    except DomainError as exc:
+        return error_page(exc.message, 404 if exc.code == "not_found" else 400)
+    return signed_in(raw, login.return_to, org_id if login.test_only else None)
