@@ -17,7 +17,7 @@ from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import get_settings
 from aixplore.domain.accounts.actor_cache import authenticate
-from aixplore.domain.orgs import oidc, sso
+from aixplore.domain.orgs import oidc, saml, sso
 from aixplore.domain.orgs.models import OrgRole
 from aixplore.domain.orgs.services import require_org_role
 from aixplore.domain.orgs.sso_models import SsoProtocol
@@ -129,3 +129,66 @@ def oidc_callback(request: Request) -> Response:
     except DomainError as exc:
         return error_page(exc.message, 404 if exc.code == "not_found" else 400)
     return signed_in(raw, login.return_to, org_id if login.test_only else None)
+
+
+@router.get("/saml/{conn_id}/metadata", include_in_schema=False)
+def saml_metadata(conn_id: ConnId) -> Response:
+    """This connection's SP metadata, for the IdP's administrators."""
+    try:
+        with session_scope() as db:
+            conn = sso.get_connection(db, conn_id, SsoProtocol.SAML, enabled_only=False)
+            xml = saml.sp_metadata(conn)
+    except DomainError as exc:
+        return error_page(exc.message, 404)
+    return Response(xml, media_type="application/samlmetadata+xml")
+
+
+@router.get("/saml/{conn_id}/start", include_in_schema=False)
+def saml_start(
+    request: Request,
+    conn_id: ConnId,
+    return_to: Annotated[str, Query(max_length=300)] = "/",
+    test: Annotated[bool, Query()] = False,
+) -> Response:
+    """Send the browser to the organization's SAML IdP with an AuthnRequest."""
+    try:
+        with session_scope() as db:
+            org_id = sso.get_connection(db, conn_id, SsoProtocol.SAML).org_id
+        if test:
+            _check_test_allowed(request, org_id)
+        with session_scope() as db:
+            conn = sso.get_connection(db, conn_id, SsoProtocol.SAML)
+            url = saml.start(db, conn, return_to=return_to, test_only=test)
+    except sso.SsoRefused as exc:
+        sso.record_failure(exc)
+        return error_page(exc.message)
+    except DomainError as exc:
+        return error_page(exc.message, 404 if exc.code == "not_found" else 403)
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post("/saml/{conn_id}/acs", include_in_schema=False)
+async def saml_acs(request: Request, conn_id: ConnId) -> Response:
+    """The IdP posts its signed response here."""
+    body = await request.body()
+    if len(body) > saml.MAX_RESPONSE_BYTES * 2:
+        return error_page("The SAML response is too large.", 413)
+    form = await request.form()
+    post = {k: v for k, v in form.items() if isinstance(v, str)}
+    ip, user_agent = _client(request)
+    from starlette.concurrency import run_in_threadpool
+
+    def work() -> tuple[str | None, str, bool, int]:
+        with session_scope() as db:
+            conn = sso.get_connection(db, conn_id, SsoProtocol.SAML)
+            raw, return_to, test_only = saml.acs(db, conn, post, ip=ip, user_agent=user_agent)
+            return raw, return_to, test_only, conn.org_id
+
+    try:
+        raw, return_to, test_only, org_id = await run_in_threadpool(work)
+    except sso.SsoRefused as exc:
+        await run_in_threadpool(sso.record_failure, exc)
+        return error_page(exc.message)
+    except DomainError as exc:
+        return error_page(exc.message, 404 if exc.code == "not_found" else 400)
+    return signed_in(raw, return_to, org_id if test_only else None)

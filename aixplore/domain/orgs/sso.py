@@ -89,12 +89,14 @@ def secret_context(conn: SsoConnection) -> str:
     return f"sso_connection.client_secret:{conn.org_id}:{conn.protocol.value}"
 
 
-def get_connection(session: Session, conn_id: Any, protocol: SsoProtocol) -> SsoConnection:
-    """An enabled connection of the given protocol, or NotFound."""
+def get_connection(
+    session: Session, conn_id: Any, protocol: SsoProtocol, *, enabled_only: bool = True
+) -> SsoConnection:
+    """A (by default enabled) connection of the given protocol, or NotFound."""
     if not isinstance(conn_id, int) or isinstance(conn_id, bool) or not 1 <= conn_id < 2**31:
         raise NotFound("No such sign-in connection.")
     conn = session.get(SsoConnection, conn_id)
-    if conn is None or conn.protocol != protocol or not conn.enabled:
+    if conn is None or conn.protocol != protocol or (enabled_only and not conn.enabled):
         raise NotFound("No such sign-in connection.")
     return conn
 
