@@ -155,3 +155,69 @@ def test_test_connection_round_trip_opens_no_session(op) -> None:
         from aixplore.domain.accounts.services import get_user_by_email
 
         assert get_user_by_email(db, "alice@acme.com") is None
+
+
+def test_email_first_discovery_sends_a_verified_domain_to_its_idp(op) -> None:
+    org, actor, _owner = org_with_admin()
+    conn_id = _configure(op, actor, org.id)
+    client = app_client()
+    found = client.get("/api/sso/discover", params={"email": "bob@acme.com"}).json()
+    assert found == {"sso": True, "start_url": f"/api/sso/oidc/{conn_id}/start"}
+    assert client.get("/api/sso/discover", params={"email": "bob@gmail.com"}).json()["sso"] is False
+    done = _sign_in(client, conn_id, "bob")
+    assert done.status_code == 303
+
+
+def test_id_token_checks_refuse_forged_expired_and_alg_none_tokens(op) -> None:
+    """validate_id_token against crafted tokens: other issuer, other audience, expired,
+    unsigned (alg none), signed by an unknown key, nonce mismatch."""
+    import base64
+    import json
+    import time
+
+    from joserfc import jwt
+    from joserfc.jwk import KeySet, RSAKey
+
+    from aixplore.domain.orgs.sso import SsoRefused
+
+    org, actor, _owner = org_with_admin()
+    conn_id = _configure(op, actor, org.id)
+    key = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig"})
+    keys = KeySet([key])
+    meta = {"issuer": op.url}
+    with session_scope() as db:
+        conn = db.get(SsoConnection, conn_id)
+    now = int(time.time())
+    good = {
+        "iss": op.url,
+        "aud": OIDC_CLIENT_ID,
+        "sub": "s",
+        "iat": now,
+        "exp": now + 60,
+        "nonce": "n" * 20,
+    }
+
+    def token(claims, k=key):
+        return jwt.encode({"alg": "RS256", "kid": "k1"}, claims, k)
+
+    assert oidc.validate_id_token(conn, meta, token(good), "n" * 20, keys)["sub"] == "s"
+    cases = {
+        "other issuer": ({**good, "iss": "https://evil.example"}, "iss"),
+        "other audience": ({**good, "aud": "someone-else"}, "aud"),
+        "expired": ({**good, "exp": now - 3600, "iat": now - 7200}, "expired"),
+        "nonce": ({**good, "nonce": "replayed-nonce-value"}, "nonce"),
+    }
+    for name, (claims, needle) in cases.items():
+        with pytest.raises(SsoRefused, match=needle):
+            oidc.validate_id_token(conn, meta, token(claims), "n" * 20, keys)
+        assert name
+    stranger = RSAKey.generate_key(2048, parameters={"kid": "k1"})
+    with pytest.raises(SsoRefused, match="signature"):
+        oidc.validate_id_token(conn, meta, token(good, stranger), "n" * 20, keys)
+
+    def b64(obj) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    unsigned = f"{b64({'alg': 'none'})}.{b64(good)}."
+    with pytest.raises(SsoRefused, match="signature"):
+        oidc.validate_id_token(conn, meta, unsigned, "n" * 20, keys)

@@ -11,13 +11,13 @@ import html
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from aixplore.core.db import session_scope
+from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import get_settings
 from aixplore.domain.accounts.actor_cache import authenticate
-from aixplore.domain.orgs import oidc, saml, sso
+from aixplore.domain.orgs import domains, oidc, saml, sso
 from aixplore.domain.orgs.models import OrgRole
 from aixplore.domain.orgs.services import require_org_role
 from aixplore.domain.orgs.sso_models import SsoProtocol
@@ -192,3 +192,13 @@ async def saml_acs(request: Request, conn_id: ConnId) -> Response:
     except DomainError as exc:
         return error_page(exc.message, 404 if exc.code == "not_found" else 400)
     return signed_in(raw, return_to, org_id if test_only else None)
+
+
+@router.get("/discover", include_in_schema=False)
+def discover(email: Annotated[str, Query(max_length=254)] = "") -> JSONResponse:
+    """Home-realm discovery for the email-first sign-in: where this address signs in."""
+    with read_scope() as db:
+        start = domains.home_realm(db, email)
+    return JSONResponse(
+        {"sso": start is not None, "start_url": start or ""}, headers={"Cache-Control": "no-store"}
+    )

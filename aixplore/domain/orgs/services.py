@@ -177,6 +177,10 @@ def do_update_org_settings(
     _actor, org, membership = require_org_role(session, actor, org_id, OrgRole.ADMIN, "settings")
     form: OrgSettingsInput = parse_input(OrgSettingsInput, data)
     org.name = " ".join(form.name.split())
+    if form.enforce_sso and not org.enforce_sso:
+        from aixplore.domain.orgs.domains import end_password_sessions
+
+        end_password_sessions(session, org)
     org.enforce_sso = form.enforce_sso
     org.reauth_hours = form.reauth_hours
     session.add(org)
