@@ -53,6 +53,7 @@ def _account_menu() -> rx.Component:
             rx.menu.item("Profile", on_click=rx.redirect("/profile")),
             rx.menu.item("Security and sessions", on_click=rx.redirect("/settings/security")),
             rx.menu.item("Saved", on_click=rx.redirect("/saved")),
+            rx.menu.item("Organizations", on_click=rx.redirect("/orgs")),
             rx.menu.item(
                 "My solutions",
                 on_click=rx.redirect(SessionState.publisher_href),

@@ -426,3 +426,27 @@ def do_end_member_sessions(session: Session, actor: Actor | None, org_id: Any, u
     count = end_sessions(session, org, target.user_id, sso_only=False)
     _security("org_sessions_ended", org_id=org.id, user_id=target.user_id, by=actor.user_id)
     return count
+
+
+def do_answer_invitation(
+    session: Session, actor: Actor | None, invitation_id: Any, accept: Any
+) -> None:
+    """Accept or decline one of the actor's pending invitations from their list."""
+    actor = require_actor(actor)
+    inv = session.get(OrgInvitation, _id(invitation_id, "invitation"))
+    if (
+        inv is None
+        or inv.email != actor.email.lower()
+        or inv.status != InvitationStatus.PENDING
+        or as_utc(inv.expires_at) <= utcnow()
+    ):
+        raise NotFound("No such invitation.")
+    if not isinstance(accept, bool):
+        raise ValidationFailed("Accept or decline.")
+    inv.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    inv.answered_at = utcnow()
+    session.add(inv)
+    if accept and get_membership(session, inv.org_id, actor.user_id) is None:
+        session.add(
+            OrgMembership(org_id=inv.org_id, user_id=actor.user_id, role=inv.role, source="invite")
+        )

@@ -65,7 +65,12 @@ def _process(
     cmd: list[str], env: dict[str, str], ready_url: str, what: str
 ) -> Iterator[subprocess.Popen]:
     proc = subprocess.Popen(
-        cmd, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        cmd,
+        cwd=HERE.parents[2],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         _wait_ready(proc, ready_url, what)
