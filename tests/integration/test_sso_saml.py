@@ -210,3 +210,24 @@ def test_unknown_signing_certificate_and_rollover(idp, tmp_path) -> None:
     with session_scope() as db:
         saml.do_add_certificate(db, actor, org.id, real)
     assert _post(client, conn_id, _response_form(client, conn_id)).status_code == 303
+
+
+def test_single_logout_round_trip_through_the_idp(idp) -> None:
+    org, actor, _owner = org_with_admin()
+    conn_id = _configure(idp, actor, org.id)
+    client = app_client()
+    assert _post(client, conn_id, _response_form(client, conn_id, "bob")).status_code == 303
+    raw = client.cookies.get("aixplore_session")
+    assert actor_for(raw) is not None
+    out = client.get(f"/api/sso/saml/{conn_id}/logout")
+    assert out.status_code == 303 and out.headers["location"].startswith(f"{idp.url}/slo/redirect")
+    assert actor_for(raw) is None  # the local session ended at once
+    at_idp = httpx.get(out.headers["location"])
+    assert at_idp.status_code == 303, at_idp.text
+    back = at_idp.headers["location"]
+    assert back.startswith(f"{APP}/api/sso/saml/{conn_id}/sls?SAMLResponse=")
+    done = client.get(back.removeprefix(APP))
+    assert done.status_code == 303, done.text
+    # A logout request claiming to come from the IdP must be signed.
+    unsigned = client.get(f"/api/sso/saml/{conn_id}/sls", params={"SAMLRequest": "AAAA"})
+    assert unsigned.status_code == 400

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import get_settings
+from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.actor_cache import authenticate
 from aixplore.domain.orgs import domains, oidc, saml, sso
 from aixplore.domain.orgs.models import OrgRole
@@ -202,3 +203,40 @@ def discover(email: Annotated[str, Query(max_length=254)] = "") -> JSONResponse:
     return JSONResponse(
         {"sso": start is not None, "start_url": start or ""}, headers={"Cache-Control": "no-store"}
     )
+
+
+@router.get("/saml/{conn_id}/logout", include_in_schema=False)
+def saml_logout(request: Request, conn_id: ConnId) -> Response:
+    """Sign out here, then at the IdP where it offers single logout."""
+    raw = request.cookies.get(SESSION_COOKIE, "")
+    actor = authenticate(raw)
+    target: str | None = None
+    try:
+        with session_scope() as db:
+            accounts.do_sign_out(db, raw)
+            conn = sso.get_connection(db, conn_id, SsoProtocol.SAML)
+            if actor is not None:
+                target = saml.start_logout(db, conn, actor.email)
+    except DomainError:
+        target = None
+    response = RedirectResponse(target or "/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/saml/{conn_id}/sls", include_in_schema=False)
+def saml_sls(request: Request, conn_id: ConnId) -> Response:
+    """Single logout: the IdP's response to ours, or its own (signed) logout request."""
+    get = {k: v for k, v in request.query_params.items() if len(v) <= 20_000}
+    try:
+        with session_scope() as db:
+            conn = sso.get_connection(db, conn_id, SsoProtocol.SAML)
+            target, email = saml.handle_sls(db, conn, get)
+            if email:
+                sso.end_saml_sessions(db, conn, email)
+    except sso.SsoRefused as exc:
+        sso.record_failure(exc)
+        return error_page(exc.message)
+    except DomainError as exc:
+        return error_page(exc.message, 404)
+    return RedirectResponse(sso.safe_return_to(target) if target.startswith("/") else target, 303)

@@ -296,3 +296,52 @@ def acs(
     )
     return_to = login.return_to if login else sso.safe_return_to(post.get("RelayState", "/"))
     return token, return_to, test_only
+
+
+# ---- Single logout ----
+
+
+def start_logout(session: Session, conn: SsoConnection, email: str) -> str | None:
+    """The IdP address ending its session too (None when the IdP offers no single logout)."""
+    if not conn.idp_slo_url:
+        return None
+    path = urlsplit(sp_urls(conn)["sls"]).path
+    auth = OneLogin_Saml2_Auth(request_data(conn, path), saml_settings(conn))
+    url = auth.logout(
+        return_to="/", name_id=email, name_id_format=OneLogin_Saml2_Constants.NAMEID_EMAIL_ADDRESS
+    )
+    sso.new_login_state(session, conn, key=str(auth.get_last_request_id() or ""))
+    return url
+
+
+def handle_sls(
+    session: Session, conn: SsoConnection, get: dict[str, str]
+) -> tuple[str, str | None]:
+    """The IdP's answer to our logout, or its own signed logout request.
+
+    Returns (where to send the browser, email whose SAML sessions with this org must end).
+    A logout request from the IdP must be signed: otherwise anyone could sign users out.
+    """
+    path = urlsplit(sp_urls(conn)["sls"]).path
+    settings = saml_settings(conn)
+    ended: str | None = None
+    if "SAMLRequest" in get:
+        from onelogin.saml2.logout_request import OneLogin_Saml2_Logout_Request
+
+        settings.get_security_data()["wantMessagesSigned"] = True
+        try:
+            xml = OneLogin_Saml2_Logout_Request(settings, get["SAMLRequest"]).get_xml()
+            ended = str(OneLogin_Saml2_Logout_Request.get_nameid(xml)).lower()
+        except Exception as exc:
+            raise sso.refuse(conn.id, "the logout request could not be read") from exc
+    elif "SAMLResponse" not in get:
+        raise sso.refuse(conn.id, "no logout message")
+    auth = OneLogin_Saml2_Auth(request_data(conn, path, get=get), settings)
+    try:
+        url = auth.process_slo(keep_local_session=True)
+    except (OneLogin_Saml2_Error, OneLogin_Saml2_ValidationError) as exc:
+        raise sso.refuse(conn.id, f"the logout message was refused: {exc}") from exc
+    if auth.get_errors():
+        reason = auth.get_last_error_reason() or ", ".join(auth.get_errors())
+        raise sso.refuse(conn.id, f"the logout message was refused: {reason}")
+    return url or "/", ended

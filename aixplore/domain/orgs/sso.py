@@ -342,3 +342,14 @@ def refuse_for_member(actor_org: Organization) -> PermissionDenied:
     return PermissionDenied(
         f"{actor_org.name} requires single sign-on. Sign in through your organization."
     )
+
+
+def end_saml_sessions(session: Session, conn: SsoConnection, email: str) -> int:
+    """End a user's sessions opened through this organization's SAML IdP (IdP logout)."""
+    from aixplore.domain.orgs.services import end_sessions
+
+    org = session.get(Organization, conn.org_id)
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if org is None or user is None or user.id is None:
+        return 0
+    return end_sessions(session, org, user.id, sso_only=True)

@@ -232,10 +232,10 @@ class App:
     def logout(self, query):
         req = self.idp.parse_logout_request(query["SAMLRequest"], BINDING_HTTP_REDIRECT)
         message = req.message
-        destination = query.get("sls", "")
-        response = self.idp.create_logout_response(
-            message, [BINDING_HTTP_REDIRECT], sign=True, sign_alg=SHA256[0], digest_alg=SHA256[1]
+        _binding, destination = self.idp.pick_binding(
+            "single_logout_service", [BINDING_HTTP_REDIRECT], "spsso", entity_id=message.issuer.text
         )
+        response = self.idp.create_logout_response(message, [BINDING_HTTP_REDIRECT], sign=False)
         info = self.idp.apply_binding(
             BINDING_HTTP_REDIRECT,
             str(response),
