@@ -71,7 +71,7 @@ def test_oidc_configure_test_and_member_sign_in(
     page.get_by_role("button", name="Save OIDC").click()
     expect(page.get_by_text("OIDC connection saved.")).to_be_visible()
     # Test connection: a round trip through the OP that opens no session.
-    oidc_form.get_by_role("link", name="Test connection").click()
+    oidc_form.get_by_role("button", name="Test connection").click()
     _op_login(page, "alice")
     expect(page.get_by_text("The test sign-in went through.")).to_be_visible(timeout=15000)
     expect(page.get_by_text("passed").first).to_be_visible()
@@ -79,7 +79,7 @@ def test_oidc_configure_test_and_member_sign_in(
     shoot(page, "org-sso-health")
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
-    expect(page.get_by_text("Health")).to_be_visible()
+    expect(page.get_by_role("heading", name="Health")).to_be_visible()
     assert horizontal_overflow(page) <= 1
     shoot(page, "org-sso-health")
 

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from aixplore.web.components import card_form, field, form_error, form_notice, link_button
+from aixplore.web.components import card_form, field, form_error, link_button
 from aixplore.web.layout import page
 from aixplore.web.orgs.sso_state import SsoAdminState, SsoSignInState
 from aixplore.web.orgs.state import OrgState
@@ -208,7 +208,17 @@ def sso_page() -> rx.Component:
         "Single sign-on",
         rx.vstack(
             rx.heading("Single sign-on", size="7", as_="h1"),
-            form_notice(SsoAdminState.test_result),
+            rx.cond(
+                SsoAdminState.test_result != "",
+                rx.callout(
+                    SsoAdminState.test_result,
+                    icon="check",
+                    color_scheme="green",
+                    high_contrast=True,
+                    role="status",
+                    width="100%",
+                ),
+            ),
             rx.heading("Health", size="5", as_="h2"),
             rx.grid(
                 rx.foreach(SsoAdminState.health, _health_card),
@@ -264,10 +274,11 @@ def sso_page() -> rx.Component:
                         _check("Enabled", "enabled", oidc["enabled"].to(bool)),
                         rx.flex(
                             rx.button("Save OIDC", type="submit"),
-                            rx.el.a(
+                            rx.button(
                                 "Test connection",
-                                href=oidc["test_url"].to(str),
-                                class_name="rt-reset rt-BaseButton rt-r-size-2 rt-variant-soft rt-Button",
+                                type="button",
+                                variant="soft",
+                                on_click=SsoAdminState.test_connection("oidc"),
                             ),
                             gap="3",
                             wrap="wrap",
@@ -337,10 +348,11 @@ def sso_page() -> rx.Component:
                         _check("Enabled", "enabled", saml["enabled"].to(bool)),
                         rx.flex(
                             rx.button("Save SAML", type="submit"),
-                            rx.el.a(
+                            rx.button(
                                 "Test connection",
-                                href=saml["test_url"].to(str),
-                                class_name="rt-reset rt-BaseButton rt-r-size-2 rt-variant-soft rt-Button",
+                                type="button",
+                                variant="soft",
+                                on_click=SsoAdminState.test_connection("saml"),
                             ),
                             gap="3",
                             wrap="wrap",

@@ -174,6 +174,16 @@ class SsoAdminState(rx.State):
             return None
         return toast_ok("SAML connection saved.")
 
+    @rx.event
+    def test_connection(self, protocol: str):
+        """A sign-in round trip through the IdP that opens no session (the API re-checks
+        that the viewer administers the organization)."""
+        conn = self.oidc if protocol == "oidc" else self.saml if protocol == "saml" else {}
+        url = conn.get("test_url")
+        if not isinstance(url, str) or not url.startswith("/api/sso/"):
+            return None
+        return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
 
 class SsoSignInState(rx.State):
     """/sso: email first; addresses of a verified domain go to their organization's IdP."""
