@@ -8,7 +8,7 @@ import reflex as rx
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError, NotFound
-from aixplore.domain.orgs import domains
+from aixplore.domain.orgs import domains, invitations
 from aixplore.domain.orgs import services as orgs
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import current_actor
@@ -33,7 +33,7 @@ class OrgsState(rx.State):
         actor = await current_actor(self)
         with session_scope() as db:
             mine = orgs.list_my_orgs(db, actor)
-            invited = orgs.list_my_invitations(db, actor)
+            invited = invitations.list_my_invitations(db, actor)
         self.items = [
             {"id": o.id, "name": o.name, "slug": o.slug, "role": o.role.value} for o in mine
         ]
@@ -68,7 +68,7 @@ class OrgsState(rx.State):
         actor = await current_actor(self)
         try:
             with session_scope() as db:
-                orgs.do_answer_invitation(db, actor, invitation_id, accept)
+                invitations.do_answer_invitation(db, actor, invitation_id, accept)
             await self._reload()
         except DomainError as exc:
             return answer_error(exc, next_path="/orgs")
@@ -93,7 +93,7 @@ class InvitationState(rx.State):
         actor = await current_actor(self)
         try:
             with session_scope() as db:
-                inv = orgs.get_invitation_by_token(db, actor, self._token())
+                inv = invitations.get_invitation_by_token(db, actor, self._token())
         except DomainError as exc:
             self.org_name, self.error = "", exc.message
             return answer_error(exc, next_path="/orgs") if exc.code == "not_authenticated" else None
@@ -107,9 +107,9 @@ class InvitationState(rx.State):
         try:
             with session_scope() as db:
                 if accept is True:
-                    org = orgs.do_accept_invitation(db, actor, self._token())
+                    org = invitations.do_accept_invitation(db, actor, self._token())
                 else:
-                    orgs.do_decline_invitation(db, actor, self._token())
+                    invitations.do_decline_invitation(db, actor, self._token())
         except DomainError as exc:
             self.error = exc.message
             return None
@@ -141,7 +141,7 @@ class OrgState(rx.State):
             org = orgs.get_org(db, actor, org_id)
             members = orgs.list_members(db, actor, org_id)
             admin = org.role.value in ("owner", "admin")
-            pending = orgs.list_invitations(db, actor, org_id) if admin else []
+            pending = invitations.list_invitations(db, actor, org_id) if admin else []
             claimed = domains.list_domains(db, actor, org_id) if admin else []
         self.viewer_id = actor.user_id if actor else 0
         self.is_admin, self.is_owner = admin, org.role.value == "owner"
@@ -187,13 +187,15 @@ class OrgState(rx.State):
     async def invite(self, form_data: dict):
         """Mail an invitation."""
         data = pick(form_data, "email", "role")
-        return await self._run(lambda db, a, o: orgs.do_invite(db, a, o, data), "Invitation sent.")
+        return await self._run(
+            lambda db, a, o: invitations.do_invite(db, a, o, data), "Invitation sent."
+        )
 
     @rx.event
     async def revoke(self, invitation_id: int):
         """Withdraw an invitation."""
         return await self._run(
-            lambda db, a, o: orgs.do_revoke_invitation(db, a, o, invitation_id),
+            lambda db, a, o: invitations.do_revoke_invitation(db, a, o, invitation_id),
             "Invitation withdrawn.",
         )
 

@@ -6,7 +6,7 @@ import pytest
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import Conflict, PermissionDenied, ValidationFailed
-from aixplore.domain.orgs import domains, sso
+from aixplore.domain.orgs import domains, invitations, sso
 from aixplore.domain.orgs import services as orgs
 from aixplore.domain.orgs.sso_models import SsoConnection, SsoProtocol
 from tests.factories import PASSWORD, actor_for, make_member, sign_in
@@ -93,7 +93,7 @@ def test_enforce_sso_refuses_password_sign_in_but_not_the_owner(dns) -> None:
     org, actor = _verified_org_with_oidc(dns, enforce=False)
     # A contractor outside the domain, invited as a member, is covered by membership.
     with session_scope() as db:
-        orgs.do_invite(db, actor, org.id, {"email": outsider_member.email})
+        invitations.do_invite(db, actor, org.id, {"email": outsider_member.email})
     from aixplore.domain.mail.services import list_outbox_for
 
     with session_scope() as db:
@@ -105,7 +105,7 @@ def test_enforce_sso_refuses_password_sign_in_but_not_the_owner(dns) -> None:
         )
     contractor = actor_for(sign_in(outsider_member.email))
     with session_scope() as db:
-        orgs.do_accept_invitation(db, contractor, link)
+        invitations.do_accept_invitation(db, contractor, link)
     old_token = sign_in(member.email)
     with session_scope() as db:
         orgs.do_update_org_settings(

@@ -7,6 +7,7 @@ import pytest
 from aixplore.core.db import session_scope
 from aixplore.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aixplore.domain.mail.services import list_outbox_for
+from aixplore.domain.orgs import invitations
 from aixplore.domain.orgs import services as orgs
 from aixplore.domain.orgs.models import OrgRole
 from tests.factories import actor_for, make_member, sign_in
@@ -34,9 +35,9 @@ def _org_with(owner_email: str, slug: str = "acme") -> int:
 
 def _join(org_id: int, inviter: str, email: str, role: str = "member") -> None:
     with session_scope() as db:
-        orgs.do_invite(db, _actor(inviter), org_id, {"email": email, "role": role})
+        invitations.do_invite(db, _actor(inviter), org_id, {"email": email, "role": role})
     with session_scope() as db:
-        orgs.do_accept_invitation(db, _actor(email), _invite_link(email))
+        invitations.do_accept_invitation(db, _actor(email), _invite_link(email))
 
 
 def test_create_invite_accept_and_list_across_several_orgs() -> None:
@@ -60,35 +61,35 @@ def test_invitation_is_for_its_address_only_and_works_once() -> None:
     owner, bob, eve = make_member(), make_member(), make_member()
     acme = _org_with(owner.email)
     with session_scope() as db:
-        orgs.do_invite(db, _actor(owner.email), acme, {"email": bob.email, "role": "member"})
+        invitations.do_invite(db, _actor(owner.email), acme, {"email": bob.email, "role": "member"})
     token = _invite_link(bob.email)
     with session_scope() as db, pytest.raises(PermissionDenied, match="another email"):
-        orgs.do_accept_invitation(db, _actor(eve.email), token)
+        invitations.do_accept_invitation(db, _actor(eve.email), token)
     with session_scope() as db:
-        orgs.do_accept_invitation(db, _actor(bob.email), token)
+        invitations.do_accept_invitation(db, _actor(bob.email), token)
     with session_scope() as db, pytest.raises(ValidationFailed, match="invalid or has expired"):
-        orgs.do_accept_invitation(db, _actor(bob.email), token)
+        invitations.do_accept_invitation(db, _actor(bob.email), token)
     with session_scope() as db, pytest.raises(ValidationFailed):
-        orgs.do_accept_invitation(db, _actor(bob.email), "x" * 40)
+        invitations.do_accept_invitation(db, _actor(bob.email), "x" * 40)
 
 
 def test_decline_and_revoke() -> None:
     owner, bob = make_member(), make_member()
     acme = _org_with(owner.email)
     with session_scope() as db:
-        orgs.do_invite(db, _actor(owner.email), acme, {"email": bob.email})
+        invitations.do_invite(db, _actor(owner.email), acme, {"email": bob.email})
     b, o = _actor(bob.email), _actor(owner.email)
     token = _invite_link(bob.email)
     with session_scope() as db:
-        assert len(orgs.list_my_invitations(db, b)) == 1
-        orgs.do_decline_invitation(db, b, token)
+        assert len(invitations.list_my_invitations(db, b)) == 1
+        invitations.do_decline_invitation(db, b, token)
     with session_scope() as db:
-        assert orgs.list_my_invitations(db, b) == []
-        inv = orgs.do_invite(db, o, acme, {"email": bob.email})
+        assert invitations.list_my_invitations(db, b) == []
+        inv = invitations.do_invite(db, o, acme, {"email": bob.email})
     with session_scope() as db:
-        orgs.do_revoke_invitation(db, _actor(owner.email), acme, inv.id)
+        invitations.do_revoke_invitation(db, _actor(owner.email), acme, inv.id)
     with session_scope() as db, pytest.raises(ValidationFailed):
-        orgs.do_accept_invitation(db, _actor(bob.email), _invite_link(bob.email))
+        invitations.do_accept_invitation(db, _actor(bob.email), _invite_link(bob.email))
 
 
 def test_invite_refuses_owner_role_and_bad_input() -> None:
@@ -97,11 +98,11 @@ def test_invite_refuses_owner_role_and_bad_input() -> None:
     actor = _actor(owner.email)
     with session_scope() as db:
         with pytest.raises(ValidationFailed, match="ownership"):
-            orgs.do_invite(db, actor, acme, {"email": "x@example.com", "role": "owner"})
+            invitations.do_invite(db, actor, acme, {"email": "x@example.com", "role": "owner"})
         with pytest.raises(ValidationFailed, match="admin or member"):
-            orgs.do_invite(db, actor, acme, {"email": "x@example.com", "role": "root"})
+            invitations.do_invite(db, actor, acme, {"email": "x@example.com", "role": "root"})
         with pytest.raises(ValidationFailed, match="email"):
-            orgs.do_invite(db, actor, acme, {"email": "nope"})
+            invitations.do_invite(db, actor, acme, {"email": "nope"})
         with pytest.raises(ValidationFailed, match="short name"):
             orgs.do_create_org(db, actor, {"name": "Bad", "slug": "Bad Slug!"})
         with pytest.raises(Conflict, match="taken"):
@@ -115,7 +116,7 @@ def test_members_and_outsiders_cannot_act_as_admins() -> None:
     m, o = _actor(member.email), _actor(outsider.email)
     with session_scope() as db:
         with pytest.raises(PermissionDenied):
-            orgs.do_invite(db, m, acme, {"email": "x@example.com"})
+            invitations.do_invite(db, m, acme, {"email": "x@example.com"})
         with pytest.raises(PermissionDenied):
             orgs.do_update_org_settings(db, m, acme, {"name": "Hijacked"})
         with pytest.raises(PermissionDenied):
@@ -128,7 +129,7 @@ def test_members_and_outsiders_cannot_act_as_admins() -> None:
         with pytest.raises(NotFound):
             orgs.list_members(db, o, acme)
         with pytest.raises(NotFound):
-            orgs.do_invite(db, o, acme, {"email": "x@example.com"})
+            invitations.do_invite(db, o, acme, {"email": "x@example.com"})
         with pytest.raises(NotFound):
             orgs.get_org(db, o, "1; drop table")
 
