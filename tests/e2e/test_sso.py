@@ -170,3 +170,59 @@ def test_org_pages_members_and_invitations(page: Page, base_url: str, shoot) -> 
     page.goto(f"{base_url}/orgs")
     expect(page.get_by_role("link", name="Acme")).to_be_visible()
     shoot(page, "orgs-list")
+
+
+def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str) -> None:
+    """Handlers fired by name with forged route parameters (the org id comes from the URL the
+    client claims to be on): an admin of A gets nothing of B, and B is unchanged."""
+    from aixplore.domain.orgs import invitations
+    from aixplore.web.orgs.sso_state import SsoAdminState
+    from aixplore.web.orgs.state import OrgState
+    from tests.e2e.helpers import run_async
+    from tests.support.reflex_client import ReflexClient
+
+    a_owner = make_member(email="a-owner@example.com")
+    b_owner = make_member(email="b-owner@example.com")
+    a_actor, b_actor = actor_for(sign_in(a_owner.email)), actor_for(sign_in(b_owner.email))
+    with session_scope() as db:
+        orgs.do_create_org(db, a_actor, {"name": "Org A", "slug": "org-a"})
+        b = orgs.do_create_org(db, b_actor, {"name": "Org B", "slug": "org-b"})
+    token = sign_in(a_owner.email)
+
+    async def attack() -> list:
+        async with ReflexClient(app_url, cookies={"aixplore_session": token}) as tab:
+            loaded = await tab.hydrate(f"/orgs/{b.id}")
+            results = [
+                loaded,
+                await tab.call(
+                    OrgState.invite, form_data={"email": "spy@example.com", "role": "admin"}
+                ),
+                await tab.call(OrgState.remove, user_id=b_owner.id),
+                await tab.call(
+                    OrgState.save_settings, form_data={"name": "Pwned", "enforce_sso": "on"}
+                ),
+                await tab.call(OrgState.end_sessions, user_id=b_owner.id),
+            ]
+            sso_tab = await tab.navigate(f"/orgs/{b.id}/sso")
+            results.append(sso_tab)
+            results.append(
+                await tab.call(
+                    SsoAdminState.save_oidc,
+                    form_data={
+                        "discovery_url": "https://evil.example/.well-known/openid-configuration",
+                        "client_id": "x",
+                    },
+                )
+            )
+            assert tab.state(OrgState).get("members", []) == []
+            return results
+
+    results = run_async(attack())
+    for result in results[1:5]:
+        assert ("error", "No such organization.") in result.toasts, result.updates
+    assert "No such organization" in str(results[-1].changed(SsoAdminState).get("oidc_error", ""))
+    with session_scope() as db:
+        assert orgs.get_org(db, b_actor, b.id).name == "Org B"
+        assert not orgs.get_org(db, b_actor, b.id).enforce_sso
+        assert invitations.list_invitations(db, b_actor, b.id) == []
+        assert [m.email for m in orgs.list_members(db, b_actor, b.id)] == [b_owner.email]
