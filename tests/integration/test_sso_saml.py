@@ -231,3 +231,26 @@ def test_single_logout_round_trip_through_the_idp(idp) -> None:
     # A logout request claiming to come from the IdP must be signed.
     unsigned = client.get(f"/api/sso/saml/{conn_id}/sls", params={"SAMLRequest": "AAAA"})
     assert unsigned.status_code == 400
+
+
+def test_idp_metadata_by_upload_and_bad_metadata(idp) -> None:
+    from aixplore.core.errors import ValidationFailed
+
+    org, actor, _owner = org_with_admin()
+    xml = httpx.get(f"{idp.url}/metadata").text
+    with session_scope() as db:
+        conn = saml.do_configure(db, actor, org.id, {"idp_metadata_xml": xml})
+        assert conn.idp_entity_id == f"{idp.url}/metadata"
+        assert conn.idp_sso_url == f"{idp.url}/sso/redirect"
+        assert len(saml.idp_certs(conn)) == 1
+        assert 300 <= saml.cert_expiry_days(conn.idp_certs) <= 366
+    bad = {
+        "<not-xml": "not valid SAML metadata",
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>': "not valid SAML metadata",
+        "": "Give the IdP metadata",
+    }
+    for text, message in bad.items():
+        with session_scope() as db, pytest.raises(ValidationFailed, match=message):
+            saml.do_configure(db, actor, org.id, {"idp_metadata_xml": text})
+    with session_scope() as db, pytest.raises(ValidationFailed, match="https"):
+        saml.do_configure(db, actor, org.id, {"idp_metadata_url": "http://evil.example/metadata"})
