@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aixplore.core.db import session_scope
-from aixplore.domain.orgs import oidc
+from aixplore.domain.orgs import oidc, sso
 from aixplore.domain.orgs import services as orgs
 from aixplore.domain.orgs.models import OrgRole
 from aixplore.domain.orgs.sso_models import SsoConnection
@@ -155,6 +155,14 @@ def test_test_connection_round_trip_opens_no_session(op) -> None:
         from aixplore.domain.accounts.services import get_user_by_email
 
         assert get_user_by_email(db, "alice@acme.com") is None
+    # A failing test round trip shows as failed, with its reason, on the health panel.
+    _configure(op, actor, org.id, client_secret="a-wrong-secret-for-the-test")
+    failed = _sign_in(client, conn_id, "alice", test="true")
+    assert failed.status_code == 400
+    with session_scope() as db:
+        health = {h.protocol.value: h for h in sso.get_health(db, actor, org.id)}
+    assert health["oidc"].last_test_ok is False
+    assert "code exchange failed" in health["oidc"].last_failure_reason
 
 
 def test_email_first_discovery_sends_a_verified_domain_to_its_idp(op) -> None:

@@ -186,6 +186,22 @@ def finish(
 ) -> str | None:
     """Second half: exchange the code (with the PKCE verifier), validate the ID token, read
     userinfo and sign in. Returns the session token (None for a test round trip)."""
+    try:
+        return _finish(session, conn, login, params, ip=ip, user_agent=user_agent)
+    except sso.SsoRefused as exc:
+        exc.test_only = login.test_only
+        raise
+
+
+def _finish(
+    session: Session,
+    conn: SsoConnection,
+    login: SsoLoginState,
+    params: dict[str, str],
+    *,
+    ip: str,
+    user_agent: str,
+) -> str | None:
     code = params.get("code", "")
     if not code or len(code) > 2000:
         raise sso.refuse(conn.id, "the provider sent no authorization code")

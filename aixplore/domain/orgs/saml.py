@@ -252,6 +252,25 @@ def acs(
             raise sso.refuse(conn.id, "the response answers no sign-in we started (or a used one)")
     elif not conn.allow_idp_initiated:
         raise sso.refuse(conn.id, "sign-ins started at the identity provider are turned off")
+    try:
+        return _validate_and_sign_in(
+            session, conn, settings, post, login, in_response_to, ip, user_agent
+        )
+    except sso.SsoRefused as exc:
+        exc.test_only = bool(login and login.test_only)
+        raise
+
+
+def _validate_and_sign_in(
+    session: Session,
+    conn: SsoConnection,
+    settings: OneLogin_Saml2_Settings,
+    post: dict[str, str],
+    login: Any,
+    in_response_to: str | None,
+    ip: str,
+    user_agent: str,
+) -> tuple[str | None, str, bool]:
     path = urlsplit(sp_urls(conn)["acs"]).path
     auth = OneLogin_Saml2_Auth(request_data(conn, path, post=post), settings)
     try:

@@ -47,6 +47,7 @@ class SsoRefused(ValidationFailed):
         super().__init__(message)
         self.conn_id = conn_id
         self.reason = reason
+        self.test_only = False  # set when a "test connection" round trip failed
 
 
 def refuse(conn_id: int | None, reason: str, **fields: Any) -> SsoRefused:
@@ -74,13 +75,10 @@ def record_failure(error: SsoRefused) -> None:
     with session_scope() as db:
         conn = db.get(SsoConnection, error.conn_id)
         if conn is not None:
-            now = utcnow()
-            conn.last_failure_at = now
+            conn.last_failure_at = utcnow()
             conn.last_failure_reason = error.reason[:300]
-            if conn.last_test_at is not None and now - as_utc(conn.last_test_at) < timedelta(
-                minutes=get_settings().sso_login_minutes
-            ):
-                conn.last_test_ok = False
+            if error.test_only:
+                conn.last_test_at, conn.last_test_ok = conn.last_failure_at, False
             db.add(conn)
 
 
