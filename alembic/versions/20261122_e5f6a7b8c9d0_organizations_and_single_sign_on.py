@@ -2,7 +2,7 @@
 
 Revision ID: e5f6a7b8c9d0
 Revises: a1b2c3d4d15c
-Create Date: 2026-11-22 03:59:06.017288
+Create Date: 2026-11-22 04:54:18.754679
 """
 
 from collections.abc import Sequence
@@ -82,6 +82,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.Enum('owner', 'admin', 'member', name='org_role', native_enum=False, length=32), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('suspended_at', aixplore.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', aixplore.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organization.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ondelete='CASCADE'),

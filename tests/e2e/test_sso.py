@@ -151,9 +151,28 @@ def test_enforced_sso_refuses_password_sign_in(page: Page, base_url: str, shoot)
 
 
 def test_org_pages_members_and_invitations(page: Page, base_url: str, shoot) -> None:
+    from aixplore.domain.orgs import invitations
+
     org_id, owner = _org_with_domain()
+    member = make_member(email="sam@example.com", name="Sam Suspended")
+    with session_scope() as db:
+        invitations.do_invite(db, actor_for(sign_in(owner)), org_id, {"email": member.email})
+    from tests.factories import outbox_link
+
+    with session_scope() as db:
+        link = outbox_link(db, member.email, "/orgs/invitation")
+    member_token = sign_in(member.email)
+    with session_scope() as db:
+        invitations.do_accept_invitation(db, actor_for(member_token), link)
     sign_in_through_ui(page, base_url, owner)
     page.goto(f"{base_url}/orgs/{org_id}")
+    row = page.get_by_role("row").filter(has_text=member.email)
+    row.get_by_role("button", name="Suspend").click()
+    expect(row.get_by_text("Suspended", exact=True)).to_be_visible()
+    from aixplore.domain.accounts.services import get_actor_by_token
+
+    with session_scope() as db:
+        assert get_actor_by_token(db, member_token) is None  # ended at once, in the database
     page.get_by_label("Email", exact=True).fill("newbie@example.com")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("newbie@example.com · member")).to_be_visible()

@@ -61,6 +61,8 @@ class OrgMembership(SQLModel, table=True):
     role: OrgRole = SQLField(sa_column=enum_column(OrgRole, "org_role"))
     # "invite", "sso" (just in time) or "create".
     source: str = SQLField(default="invite", max_length=16)
+    # A suspended member keeps the row but may not act in or sign in through the org.
+    suspended_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
 
@@ -192,6 +194,7 @@ class MemberPublic(BaseModel):
     role: OrgRole
     source: str
     joined_at: datetime
+    suspended: bool = False
 
 
 class InvitationPublic(BaseModel):

@@ -73,7 +73,7 @@ def require_org_role(
     actor = require_actor(actor)
     org = session.get(Organization, _id(org_id, "organization"))
     membership = get_membership(session, org.id, actor.user_id) if org and org.id else None
-    if org is None or membership is None:
+    if org is None or membership is None or membership.suspended_at is not None:
         _security("org_action_refused", user_id=actor.user_id, org_id=org_id, action=action)
         raise NotFound("No such organization.")
     if _RANK[membership.role] < _RANK[role]:
@@ -101,7 +101,7 @@ def list_my_orgs(session: Session, actor: Actor | None) -> list[OrgPublic]:
     rows = session.exec(
         select(Organization, OrgMembership)
         .join(OrgMembership, col(OrgMembership.org_id) == Organization.id)
-        .where(OrgMembership.user_id == actor.user_id)
+        .where(OrgMembership.user_id == actor.user_id, col(OrgMembership.suspended_at).is_(None))
         .order_by(Organization.name)
     ).all()
     return [_public(org, m.role) for org, m in rows]
@@ -129,6 +129,7 @@ def list_members(session: Session, actor: Actor | None, org_id: Any) -> list[Mem
             role=m.role,
             source=m.source,
             joined_at=m.created_at,
+            suspended=m.suspended_at is not None,
         )
         for m, u in rows
     ]
@@ -258,3 +259,30 @@ def do_end_member_sessions(session: Session, actor: Actor | None, org_id: Any, u
     count = end_sessions(session, org, target.user_id, sso_only=False)
     _security("org_sessions_ended", org_id=org.id, user_id=target.user_id, by=actor.user_id)
     return count
+
+
+def do_suspend_member(
+    session: Session, actor: Actor | None, org_id: Any, user_id: Any, suspended: Any
+) -> None:
+    """Suspend a member (admins; never the owner): every session of theirs ends at once and
+    they can neither act in the org nor sign in through its IdP until reinstated."""
+    actor, org, mine = require_org_role(session, actor, org_id, OrgRole.ADMIN, "suspend")
+    if not isinstance(suspended, bool):
+        raise ValidationFailed("Suspend or reinstate.")
+    target = _target(session, org, user_id)
+    if (
+        target.role == OrgRole.OWNER
+        or not _outranks(mine, target)
+        or target.user_id == actor.user_id
+    ):
+        raise PermissionDenied("Only the owner can do that, and not to themselves.")
+    target.suspended_at = utcnow() if suspended else None
+    session.add(target)
+    if suspended:
+        end_sessions(session, org, target.user_id, sso_only=False)
+    _security(
+        "org_member_suspended" if suspended else "org_member_reinstated",
+        org_id=org.id,
+        user_id=target.user_id,
+        by=actor.user_id,
+    )

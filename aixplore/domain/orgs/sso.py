@@ -261,7 +261,9 @@ def complete_sign_in(
     domain = email.rsplit("@", 1)[1]
     if member is None and domain not in _verified_domains(session, org.id):
         raise refuse(conn.id, f"this identity provider may not sign in addresses at {domain}")
-    if user is not None and user.suspended_at is not None:
+    if (user is not None and user.suspended_at is not None) or (
+        member is not None and member.suspended_at is not None
+    ):
         raise refuse(conn.id, "this account is suspended")
     now = utcnow()
     if test_only:

@@ -165,6 +165,7 @@ def _member_row(m: ObjectVar[dict[str, Any]]) -> rx.Component:
             rx.hstack(
                 _role_badge(m["role"]),
                 rx.cond(m["source"] == "sso", rx.badge("SSO", color_scheme="green")),
+                rx.cond(m["suspended"], rx.badge("Suspended", color_scheme="red")),
                 spacing="1",
             )
         ),
@@ -192,8 +193,23 @@ def _member_row(m: ObjectVar[dict[str, Any]]) -> rx.Component:
                             "End sessions",
                             size="1",
                             variant="soft",
-                            color_scheme="orange",
                             on_click=OrgState.end_sessions(uid),
+                        ),
+                        rx.cond(
+                            m["suspended"],
+                            rx.button(
+                                "Reinstate",
+                                size="1",
+                                variant="soft",
+                                on_click=OrgState.suspend(uid, False),
+                            ),
+                            rx.button(
+                                "Suspend",
+                                size="1",
+                                variant="soft",
+                                color_scheme="red",
+                                on_click=OrgState.suspend(uid, True),
+                            ),
                         ),
                         rx.button(
                             "Remove",

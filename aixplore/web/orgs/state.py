@@ -153,6 +153,7 @@ class OrgState(rx.State):
                 "email": m.email,
                 "role": m.role.value,
                 "source": m.source,
+                "suspended": m.suspended,
             }
             for m in members
         ]
@@ -229,6 +230,14 @@ class OrgState(rx.State):
         return await self._run(
             lambda db, a, o: orgs.do_end_member_sessions(db, a, o, user_id),
             "All of their sessions ended.",
+        )
+
+    @rx.event
+    async def suspend(self, user_id: int, suspended: bool):
+        """Suspend a member (their sessions end at once) or reinstate them."""
+        return await self._run(
+            lambda db, a, o: orgs.do_suspend_member(db, a, o, user_id, suspended),
+            "Member suspended: their sessions ended." if suspended else "Member reinstated.",
         )
 
     @rx.event

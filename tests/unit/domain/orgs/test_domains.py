@@ -141,3 +141,21 @@ def test_sso_session_respects_the_reauth_period(dns) -> None:
     hire = actor_for(raw)
     with session_scope() as db:
         assert [o.slug for o in orgs.list_my_orgs(db, hire)] == ["acme"]  # just in time
+
+
+def test_suspended_member_cannot_sign_in_through_the_idp(dns) -> None:
+    from sqlmodel import select
+
+    from aixplore.domain.orgs.sso import SsoRefused
+
+    org, actor = _verified_org_with_oidc(dns, enforce=False)
+    with session_scope() as db:
+        conn = db.exec(select(SsoConnection)).one()
+        raw = sso.complete_sign_in(db, conn, email="temp@acme.com", name="Temp", groups=[])
+    temp = actor_for(raw)
+    with session_scope() as db:
+        orgs.do_suspend_member(db, actor, org.id, temp.user_id, True)
+    assert actor_for(raw) is None
+    with session_scope() as db, pytest.raises(SsoRefused, match="suspended"):
+        conn = db.exec(select(SsoConnection)).one()
+        sso.complete_sign_in(db, conn, email="temp@acme.com", name="Temp", groups=[])

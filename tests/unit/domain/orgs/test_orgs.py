@@ -181,3 +181,35 @@ def test_admin_ends_all_sessions_of_a_member() -> None:
         ended = orgs.do_end_member_sessions(db, o, acme, member.id)
     assert ended >= 2
     assert actor_for(token) is None
+
+
+def test_suspending_a_member_ends_their_sessions_and_access_at_once() -> None:
+    owner, admin, member = make_member(), make_member(), make_member()
+    acme = _org_with(owner.email)
+    _join(acme, owner.email, admin.email, "admin")
+    _join(acme, owner.email, member.email)
+    token = sign_in(member.email)
+    m = actor_for(token)
+    o, a = _actor(owner.email), _actor(admin.email)
+    with session_scope() as db:
+        with pytest.raises(PermissionDenied):
+            orgs.do_suspend_member(db, m, acme, admin.id, True)
+        with pytest.raises(PermissionDenied):
+            orgs.do_suspend_member(db, a, acme, owner.id, True)
+        with pytest.raises(ValidationFailed):
+            orgs.do_suspend_member(db, a, acme, member.id, "yes")
+    with session_scope() as db:
+        orgs.do_suspend_member(db, a, acme, member.id, True)
+    assert actor_for(token) is None
+    again = _actor(member.email)  # a new platform session, but no way into the org
+    with session_scope() as db:
+        assert orgs.list_my_orgs(db, again) == []
+        with pytest.raises(NotFound):
+            orgs.list_members(db, again, acme)
+        assert [x.suspended for x in orgs.list_members(db, o, acme) if x.user_id == member.id] == [
+            True
+        ]
+    with session_scope() as db:
+        orgs.do_suspend_member(db, o, acme, member.id, False)
+    with session_scope() as db:
+        assert [x.slug for x in orgs.list_my_orgs(db, again)] == ["acme"]
