@@ -20,6 +20,7 @@ from aixplore.api.routes import (
     gdpr,
     health,
     solutions,
+    sso,
     webhooks,
     writes,
 )
@@ -99,6 +100,7 @@ def build_api() -> FastAPI:
     api.include_router(webhooks.router)
     api.include_router(gdpr.router)
     api.include_router(docs.router)
+    api.include_router(sso.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)
     api.mount("/media", StaticFiles(directory=media), name="media")

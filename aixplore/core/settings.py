@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'aixplore.db'}"
     redis_url: str | None = None
     secret_key: str = DEV_SECRET_KEY
+    # AES-256-GCM key for secrets stored in the database (URL-safe base64 of 32 bytes);
+    # derived from secret_key when unset. See aixplore/core/crypto.py.
+    encryption_key: str | None = None
     base_url: str = "http://localhost:3000"
     data_dir: Path = PROJECT_ROOT / "data"
     media_dir: Path | None = None  # uploaded images; default: <data_dir>/media
@@ -85,7 +88,15 @@ class Settings(BaseSettings):
     log_json: bool = True
     log_level: str = "INFO"
 
-    @field_validator("redis_url", "smtp_host", "smtp_username", "smtp_password", mode="before")
+    # Single sign-on: allowed clock difference with identity providers, and the DNS TXT record
+    # name prefix an organization publishes to prove it owns an email domain.
+    sso_clock_skew_seconds: int = Field(default=120, ge=0, le=600)
+    sso_login_minutes: int = Field(default=10, ge=1, le=60)
+    domain_txt_prefix: str = "_aixplore-verify"
+
+    @field_validator(
+        "redis_url", "encryption_key", "smtp_host", "smtp_username", "smtp_password", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -9,6 +9,8 @@ from aixplore.domain.events import models as events_models
 from aixplore.domain.gdpr import models as gdpr_models
 from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
+from aixplore.domain.orgs import models as orgs_models
+from aixplore.domain.orgs import sso_models
 from aixplore.domain.reviews import models as reviews_models
 from aixplore.domain.solutions import models as solutions_models
 from aixplore.domain.wallet import models as wallet_models
@@ -24,8 +26,10 @@ __all__ = [
     "gdpr_models",
     "idempotency_models",
     "mail_models",
+    "orgs_models",
     "reviews_models",
     "solutions_models",
+    "sso_models",
     "wallet_models",
     "webhooks_models",
 ]

@@ -34,6 +34,10 @@ from aixplore.web.events.pages import event_page, events_page
 from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
+from aixplore.web.orgs.pages import invitation_page, org_page, orgs_page
+from aixplore.web.orgs.settings_pages import sso_page, sso_sign_in_page
+from aixplore.web.orgs.sso_state import SsoAdminState
+from aixplore.web.orgs.state import InvitationState, OrgsState, OrgState
 from aixplore.web.privacy.pages import PrivacyState, privacy_page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.browse import (
@@ -186,6 +190,13 @@ ROUTES: list[Route] = [
         "Platform analytics · AiXplore",
         [guard, PlatformAnalyticsState.load],
     ),
+    Route("/orgs", orgs_page, "Organizations · AiXplore", [guard, OrgsState.load]),
+    Route(
+        "/orgs/invitation", invitation_page, "Invitation · AiXplore", [guard, InvitationState.load]
+    ),
+    Route("/orgs/[org_id]", org_page, "Organization · AiXplore", [guard, OrgState.load]),
+    Route("/orgs/[org_id]/sso", sso_page, "Single sign-on · AiXplore", [guard, SsoAdminState.load]),
+    Route("/sso", sso_sign_in_page, "Single sign-on · AiXplore", [refresh]),
     Route("404", not_found_page, "Page not found · AiXplore", [refresh]),
 ]
 

@@ -56,6 +56,7 @@ def _account_menu() -> rx.Component:
             rx.menu.item("Webhooks", on_click=rx.redirect("/settings/webhooks")),
             rx.menu.item("Your data", on_click=rx.redirect("/settings/privacy")),
             rx.menu.item("Saved", on_click=rx.redirect("/saved")),
+            rx.menu.item("Organizations", on_click=rx.redirect("/orgs")),
             rx.menu.item(
                 "My solutions",
                 on_click=rx.redirect(SessionState.publisher_href),

@@ -301,6 +301,10 @@ def do_sign_in(session: Session, data: Any, *, ip: str = "", user_agent: str = "
     ratelimit.check(
         settings.login_limit_per_account, "login-account", email, message=THROTTLED_MESSAGE
     )
+    # Before the password check, so the answer cannot tell a right password from a wrong one.
+    from aixplore.domain.orgs.domains import check_password_sign_in
+
+    check_password_sign_in(session, email)
     user = get_user_by_email(session, email)
     if not verify_password(user.password_hash if user else None, form.password) or user is None:
         ratelimit.hit(

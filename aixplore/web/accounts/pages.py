@@ -96,6 +96,7 @@ def login_page() -> rx.Component:
             ),
             rx.flex(
                 rx.link("Forgot password?", href="/forgot-password", size="2"),
+                rx.link("Sign in with single sign-on", href="/sso", size="2"),
                 rx.spacer(),
                 rx.text(
                     "New here? ",

@@ -1,0 +1,1 @@
+"""Organizations, memberships, invitations and single sign-on."""

@@ -1,0 +1,259 @@
+"""Email domains: claim, verify by DNS TXT, home-realm discovery and the enforce-SSO policy.
+
+An organization claims ``example.com`` and publishes ``_aixplore-verify.example.com TXT
+"aixplore-verify=<token>"``. Once verified, sign-in sends addresses of that domain to the
+organization's identity provider, its IdP may sign them in (just-in-time membership), and
+with "enforce SSO" their password sign-in is refused. The resolver is an interface: tests
+answer from a dict, production asks DNS through dnspython.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from aixplore.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aixplore.core.security import new_token
+from aixplore.core.settings import get_settings
+from aixplore.core.time import utcnow
+from aixplore.domain.accounts import actor_cache
+from aixplore.domain.accounts.models import Actor, User, UserSession
+from aixplore.domain.accounts.services import parse_input
+from aixplore.domain.orgs.models import (
+    DomainInput,
+    DomainPublic,
+    Organization,
+    OrgDomain,
+    OrgMembership,
+    OrgRole,
+)
+from aixplore.domain.orgs.services import require_org_role
+from aixplore.domain.orgs.sso_models import SsoConnection
+
+log = logging.getLogger("aixplore.security")
+MAX_DOMAINS_PER_ORG = 20
+
+
+class TxtResolver(Protocol):
+    """Answers the TXT records of a name (empty when there are none)."""
+
+    def txt(self, name: str) -> list[str]: ...
+
+
+class DnsResolver:
+    """Real DNS through dnspython."""
+
+    def txt(self, name: str) -> list[str]:
+        import dns.exception
+        import dns.resolver
+
+        try:
+            answer = dns.resolver.resolve(name, "TXT", lifetime=5.0)
+        except (dns.exception.DNSException, OSError):
+            return []
+        return [b"".join(r.strings).decode(errors="replace") for r in answer]  # type: ignore[attr-defined]
+
+
+_resolver: TxtResolver = DnsResolver()
+
+
+def set_resolver(resolver: TxtResolver) -> TxtResolver:
+    """Replace the resolver (tests); returns the previous one."""
+    global _resolver
+    previous, _resolver = _resolver, resolver
+    return previous
+
+
+def _txt_name(domain: str) -> str:
+    return f"{get_settings().domain_txt_prefix}.{domain}"
+
+
+def _public(row: OrgDomain) -> DomainPublic:
+    return DomainPublic(
+        id=row.id or 0,
+        domain=row.domain,
+        verified=row.verified_at is not None,
+        txt_name=_txt_name(row.domain),
+        txt_value=f"aixplore-verify={row.verification_token}",
+    )
+
+
+def list_domains(session: Session, actor: Actor | None, org_id: Any) -> list[DomainPublic]:
+    """An organization's claimed domains (admins)."""
+    _a, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "list_domains")
+    rows = session.exec(
+        select(OrgDomain).where(OrgDomain.org_id == org.id).order_by(OrgDomain.domain)
+    ).all()
+    return [_public(r) for r in rows]
+
+
+def do_claim_domain(session: Session, actor: Actor | None, org_id: Any, data: Any) -> DomainPublic:
+    """Claim a domain; it counts only once verified."""
+    _a, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "claim_domain")
+    form: DomainInput = parse_input(DomainInput, data)
+    if session.exec(select(OrgDomain).where(OrgDomain.domain == form.domain)).first():
+        raise Conflict("That domain is already claimed.", field="domain")
+    count = len(session.exec(select(OrgDomain.id).where(OrgDomain.org_id == org.id)).all())
+    if count >= MAX_DOMAINS_PER_ORG:
+        raise Conflict(f"An organization can claim at most {MAX_DOMAINS_PER_ORG} domains.")
+    assert org.id is not None
+    row = OrgDomain(org_id=org.id, domain=form.domain, verification_token=new_token(18))
+    session.add(row)
+    session.flush()
+    return _public(row)
+
+
+def _own_domain(session: Session, actor: Actor | None, org_id: Any, domain_id: Any) -> OrgDomain:
+    _a, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "domain")
+    row = session.get(OrgDomain, domain_id) if isinstance(domain_id, int) else None
+    if row is None or row.org_id != org.id:
+        raise NotFound("No such domain.")
+    return row
+
+
+def do_verify_domain(
+    session: Session, actor: Actor | None, org_id: Any, domain_id: Any
+) -> DomainPublic:
+    """Look for the TXT record; mark the domain verified when it is there."""
+    row = _own_domain(session, actor, org_id, domain_id)
+    if row.verified_at is None:
+        expected = f"aixplore-verify={row.verification_token}"
+        records = [r.strip().strip('"') for r in _resolver.txt(_txt_name(row.domain))]
+        if expected not in records:
+            raise ValidationFailed(
+                f"No TXT record {_txt_name(row.domain)} with the value {expected} was found "
+                "yet. DNS changes can take a while; try again later."
+            )
+        row.verified_at = utcnow()
+        session.add(row)
+    return _public(row)
+
+
+def do_remove_domain(session: Session, actor: Actor | None, org_id: Any, domain_id: Any) -> None:
+    """Give up a claimed domain."""
+    session.delete(_own_domain(session, actor, org_id, domain_id))
+
+
+# ---- Routing and policy ----
+
+
+def org_of_email(session: Session, email: str) -> Organization | None:
+    """The organization that verified the domain of ``email``, if any."""
+    domain = email.strip().lower().rsplit("@", 1)[-1]
+    row = session.exec(
+        select(OrgDomain).where(OrgDomain.domain == domain, col(OrgDomain.verified_at).is_not(None))
+    ).first()
+    return session.get(Organization, row.org_id) if row else None
+
+
+def home_realm(session: Session, email: Any) -> str | None:
+    """Where to send ``email`` to sign in: its org's IdP start address, or None (password)."""
+    if not isinstance(email, str) or "@" not in email or len(email) > 254:
+        return None
+    org = org_of_email(session, email)
+    if org is None:
+        return None
+    conn = session.exec(
+        select(SsoConnection)
+        .where(SsoConnection.org_id == org.id, col(SsoConnection.enabled).is_(True))
+        .order_by(col(SsoConnection.id))
+    ).first()
+    if conn is None:
+        return None
+    return f"/api/sso/{conn.protocol.value}/{conn.id}/start"
+
+
+def sso_required_for(session: Session, email: str) -> Organization | None:
+    """The organization whose "enforce SSO" forbids ``email`` a password sign-in, if any.
+
+    Applies to addresses of an enforcing org's verified domains and to its members; the
+    owner is exempt, to keep a way in when the identity provider is down.
+    """
+    email = email.strip().lower()
+    user = session.exec(select(User).where(User.email == email)).first()
+    candidates: list[Organization] = []
+    by_domain = org_of_email(session, email)
+    if by_domain is not None:
+        candidates.append(by_domain)
+    if user is not None and user.id is not None:
+        candidates += session.exec(
+            select(Organization)
+            .join(OrgMembership, col(OrgMembership.org_id) == Organization.id)
+            .where(OrgMembership.user_id == user.id, OrgMembership.role != OrgRole.OWNER)
+        ).all()
+    for org in candidates:
+        if not org.enforce_sso:
+            continue
+        if user is not None and user.id is not None:
+            owner = session.exec(
+                select(OrgMembership).where(
+                    OrgMembership.org_id == org.id,
+                    OrgMembership.user_id == user.id,
+                    OrgMembership.role == OrgRole.OWNER,
+                )
+            ).first()
+            if owner is not None:
+                continue
+        return org
+    return None
+
+
+def check_password_sign_in(session: Session, email: str) -> None:
+    """Refuse a password sign-in that an organization's "enforce SSO" forbids."""
+    org = sso_required_for(session, email)
+    if org is not None:
+        log.warning(
+            "password_sign_in_refused_sso",
+            extra={"security_event": "password_sign_in_refused_sso", "org_id": org.id},
+        )
+        raise PermissionDenied(
+            f"{org.name} requires single sign-on for this account. Use 'Sign in with single "
+            "sign-on' instead of a password."
+        )
+
+
+def end_password_sessions(session: Session, org: Organization) -> None:
+    """When "enforce SSO" is switched on: end the password sessions of members and of
+    addresses in the org's verified domains (not the owner's)."""
+    members = set(
+        session.exec(
+            select(OrgMembership.user_id).where(
+                OrgMembership.org_id == org.id, OrgMembership.role != OrgRole.OWNER
+            )
+        ).all()
+    )
+    owners = set(
+        session.exec(
+            select(OrgMembership.user_id).where(
+                OrgMembership.org_id == org.id, OrgMembership.role == OrgRole.OWNER
+            )
+        ).all()
+    )
+    verified = session.exec(
+        select(OrgDomain.domain).where(
+            OrgDomain.org_id == org.id, col(OrgDomain.verified_at).is_not(None)
+        )
+    ).all()
+    for domain in verified:
+        members |= {
+            uid
+            for uid in session.exec(
+                select(User.id).where(col(User.email).endswith(f"@{domain}"))
+            ).all()
+            if uid is not None and uid not in owners
+        }
+    if not members:
+        return
+    session.execute(
+        update(UserSession)
+        .where(
+            col(UserSession.user_id).in_(members),
+            col(UserSession.provider) == "password",
+            col(UserSession.revoked_at).is_(None),
+        )
+        .values(revoked_at=utcnow())
+    )
+    actor_cache.forget_after_commit(session, user_ids=list(members))

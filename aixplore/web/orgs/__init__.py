@@ -1,0 +1,1 @@
+"""Organization pages: list and switcher, members, invitations, settings and SSO."""

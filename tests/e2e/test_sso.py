@@ -1,0 +1,247 @@
+"""Single sign-on in Chromium against the real test IdPs: an org admin configures OIDC and
+tests the connection, a member signs in through the OP by email first and lands inside the
+org; the same for SAML against the pysaml2 IdP; enforce SSO refuses password sign-in."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from aixplore.core.db import session_scope
+from aixplore.core.time import utcnow
+from aixplore.domain.orgs import services as orgs
+from aixplore.domain.orgs.models import OrgDomain
+from tests.e2e.helpers import axe_violations, horizontal_overflow, sign_in_through_ui
+from tests.factories import actor_for, make_member, sign_in
+from tests.support.idp.servers import (
+    OIDC_CLIENT_ID,
+    OIDC_CLIENT_SECRET,
+    oidc_provider,
+    saml_idp,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def op(app_url: str):
+    with oidc_provider([f"{app_url}/api/sso/oidc/callback"]) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def idp(tmp_path_factory):
+    with saml_idp(tmp_path_factory.mktemp("e2e-saml-idp")) as running:
+        yield running
+
+
+def _org_with_domain() -> tuple[int, str]:
+    owner = make_member(email="owner@acme-corp.com", name="Olga Owner")
+    actor = actor_for(sign_in(owner.email))
+    with session_scope() as db:
+        org = orgs.do_create_org(db, actor, {"name": "Acme", "slug": "acme"})
+        db.add(
+            OrgDomain(
+                org_id=org.id, domain="acme.com", verification_token="t", verified_at=utcnow()
+            )
+        )
+    return org.id, owner.email
+
+
+def _op_login(page: Page, login: str) -> None:
+    page.locator("input[name=login]").fill(login)
+    page.locator("input[name=password]").fill("anything")
+    page.locator("button[type=submit]").click()
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_oidc_configure_test_and_member_sign_in(
+    page: Page, base_url: str, browser, op, shoot
+) -> None:
+    org_id, owner = _org_with_domain()
+    sign_in_through_ui(page, base_url, owner)
+    page.goto(f"{base_url}/orgs/{org_id}/sso")
+    page.get_by_label("Discovery URL").fill(f"{op.url}/.well-known/openid-configuration")
+    page.get_by_label("Client ID").fill(OIDC_CLIENT_ID)
+    page.get_by_label("Client secret").fill(OIDC_CLIENT_SECRET)
+    page.get_by_label("Scopes").fill("openid email profile groups")
+    oidc_form = page.locator("form").filter(has=page.get_by_label("Discovery URL"))
+    oidc_form.get_by_label("Enabled").check()
+    page.get_by_role("button", name="Save OIDC").click()
+    expect(page.get_by_text("OIDC connection saved.")).to_be_visible()
+    # Test connection: a round trip through the OP that opens no session.
+    oidc_form.get_by_role("button", name="Test connection").click()
+    _op_login(page, "alice")
+    expect(page.get_by_text("The test sign-in went through.")).to_be_visible(timeout=15000)
+    expect(page.get_by_text("passed").first).to_be_visible()
+    assert axe_violations(page) == []
+    shoot(page, "org-sso-health")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    expect(page.get_by_role("heading", name="Health")).to_be_visible()
+    assert horizontal_overflow(page) <= 1
+    shoot(page, "org-sso-health")
+
+    # A member signs in email first and lands inside the org.
+    member = browser.new_page()
+    member.goto(f"{base_url}/sso")
+    member.get_by_label("Work email").fill("bob@acme.com")
+    member.get_by_role("button", name="Continue").click()
+    _op_login(member, "bob")
+    expect(member).to_have_url(f"{base_url}/", timeout=15000)
+    member.goto(f"{base_url}/orgs")
+    expect(member.get_by_role("link", name="Acme")).to_be_visible(timeout=10000)
+    member.get_by_role("link", name="Acme").click()
+    expect(member.get_by_text("bob@acme.com")).to_be_visible()
+    member.goto(f"{base_url}/settings/security")
+    expect(member.get_by_text("oidc:acme")).to_be_visible()
+
+
+def test_saml_configure_and_member_sign_in(page: Page, base_url: str, browser, idp, shoot) -> None:
+    org_id, owner = _org_with_domain()
+    sign_in_through_ui(page, base_url, owner)
+    page.goto(f"{base_url}/orgs/{org_id}/sso")
+    saml_form = page.locator("form").filter(has=page.get_by_label("IdP metadata URL"))
+    page.get_by_label("IdP metadata URL").fill(f"{idp.url}/metadata")
+    saml_form.get_by_label("Enabled").check()
+    page.get_by_role("button", name="Save SAML").click()
+    expect(page.get_by_text("SAML connection saved.")).to_be_visible()
+    from sqlmodel import select
+
+    from aixplore.domain.orgs.sso_models import SsoConnection, SsoProtocol
+
+    with session_scope() as db:
+        conn_id = (
+            db.exec(select(SsoConnection).where(SsoConnection.protocol == SsoProtocol.SAML))
+            .one()
+            .id
+        )
+    metadata = httpx.get(f"{base_url}/api/sso/saml/{conn_id}/metadata").text
+    httpx.post(f"{idp.url}/register-sp", data={"metadata": metadata}).raise_for_status()
+    assert axe_violations(page) == []
+    shoot(page, "org-sso-settings")
+
+    member = browser.new_page()
+    member.goto(f"{base_url}/sso")
+    member.get_by_label("Work email").fill("bob@acme.com")
+    member.get_by_role("button", name="Continue").click()
+    member.get_by_label("Login").fill("bob")
+    member.get_by_label("Password").fill("password")
+    member.get_by_role("button", name="Sign in").click()
+    member.get_by_role("button", name="Continue").click()
+    expect(member).to_have_url(f"{base_url}/", timeout=15000)
+    member.goto(f"{base_url}/settings/security")
+    expect(member.get_by_text("saml:acme")).to_be_visible(timeout=10000)
+
+
+def test_enforced_sso_refuses_password_sign_in(page: Page, base_url: str, shoot) -> None:
+    org_id, _owner = _org_with_domain()
+    worker = make_member(email="worker@acme.com")
+    with session_scope() as db:
+        from aixplore.domain.orgs.models import Organization
+
+        db.get(Organization, org_id).enforce_sso = True
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill(worker.email)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.locator("main").get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_text("Acme requires single sign-on")).to_be_visible()
+    shoot(page, "sso-enforced-login")
+
+
+def test_org_pages_members_and_invitations(page: Page, base_url: str, shoot) -> None:
+    from aixplore.domain.orgs import invitations
+
+    org_id, owner = _org_with_domain()
+    member = make_member(email="sam@example.com", name="Sam Suspended")
+    with session_scope() as db:
+        invitations.do_invite(db, actor_for(sign_in(owner)), org_id, {"email": member.email})
+    from tests.factories import outbox_link
+
+    with session_scope() as db:
+        link = outbox_link(db, member.email, "/orgs/invitation")
+    member_token = sign_in(member.email)
+    with session_scope() as db:
+        invitations.do_accept_invitation(db, actor_for(member_token), link)
+    sign_in_through_ui(page, base_url, owner)
+    page.goto(f"{base_url}/orgs/{org_id}")
+    row = page.get_by_role("row").filter(has_text=member.email)
+    row.get_by_role("button", name="Suspend").click()
+    expect(row.get_by_text("Suspended", exact=True)).to_be_visible()
+    from aixplore.domain.accounts.services import get_actor_by_token
+
+    with session_scope() as db:
+        assert get_actor_by_token(db, member_token) is None  # ended at once, in the database
+    page.get_by_label("Email", exact=True).fill("newbie@example.com")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("newbie@example.com · member")).to_be_visible()
+    page.get_by_label("Domain", exact=True).fill("acme-labs.com")
+    page.get_by_role("button", name="Claim").click()
+    expect(page.get_by_text("_aixplore-verify.acme-labs.com")).to_be_visible()
+    assert axe_violations(page) == []
+    shoot(page, "org-members")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    expect(page.get_by_text("newbie@example.com · member")).to_be_visible()
+    assert horizontal_overflow(page) <= 1
+    shoot(page, "org-members")
+    page.goto(f"{base_url}/orgs")
+    expect(page.get_by_role("link", name="Acme")).to_be_visible()
+    shoot(page, "orgs-list")
+
+
+def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str) -> None:
+    """Handlers fired by name with forged route parameters (the org id comes from the URL the
+    client claims to be on): an admin of A gets nothing of B, and B is unchanged."""
+    from aixplore.domain.orgs import invitations
+    from aixplore.web.orgs.sso_state import SsoAdminState
+    from aixplore.web.orgs.state import OrgState
+    from tests.e2e.helpers import run_async
+    from tests.support.reflex_client import ReflexClient
+
+    a_owner = make_member(email="a-owner@example.com")
+    b_owner = make_member(email="b-owner@example.com")
+    a_actor, b_actor = actor_for(sign_in(a_owner.email)), actor_for(sign_in(b_owner.email))
+    with session_scope() as db:
+        orgs.do_create_org(db, a_actor, {"name": "Org A", "slug": "org-a"})
+        b = orgs.do_create_org(db, b_actor, {"name": "Org B", "slug": "org-b"})
+    token = sign_in(a_owner.email)
+
+    async def attack() -> list:
+        async with ReflexClient(app_url, cookies={"aixplore_session": token}) as tab:
+            loaded = await tab.hydrate(f"/orgs/{b.id}")
+            results = [
+                loaded,
+                await tab.call(
+                    OrgState.invite, form_data={"email": "spy@example.com", "role": "admin"}
+                ),
+                await tab.call(OrgState.remove, user_id=b_owner.id),
+                await tab.call(
+                    OrgState.save_settings, form_data={"name": "Pwned", "enforce_sso": "on"}
+                ),
+                await tab.call(OrgState.end_sessions, user_id=b_owner.id),
+            ]
+            sso_tab = await tab.navigate(f"/orgs/{b.id}/sso")
+            results.append(sso_tab)
+            results.append(
+                await tab.call(
+                    SsoAdminState.save_oidc,
+                    form_data={
+                        "discovery_url": "https://evil.example/.well-known/openid-configuration",
+                        "client_id": "x",
+                    },
+                )
+            )
+            assert tab.state(OrgState).get("members", []) == []
+            return results
+
+    results = run_async(attack())
+    for result in results[1:5]:
+        assert ("error", "No such organization.") in result.toasts, result.updates
+    assert "No such organization" in str(results[-1].changed(SsoAdminState).get("oidc_error", ""))
+    with session_scope() as db:
+        assert orgs.get_org(db, b_actor, b.id).name == "Org B"
+        assert not orgs.get_org(db, b_actor, b.id).enforce_sso
+        assert invitations.list_invitations(db, b_actor, b.id) == []
+        assert [m.email for m in orgs.list_members(db, b_actor, b.id)] == [b_owner.email]

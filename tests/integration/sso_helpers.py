@@ -1,0 +1,47 @@
+"""Shared set-up for the SSO integration tests: real IdPs, an org, and an app client."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from aixplore.core.db import session_scope
+from aixplore.core.time import utcnow
+from aixplore.domain.orgs import services as orgs
+from aixplore.domain.orgs.models import OrgDomain
+from tests.factories import actor_for, make_member, sign_in
+
+APP = "http://localhost:3000"
+
+
+def app_client() -> TestClient:
+    from aixplore.api.app import build_api
+
+    return TestClient(build_api(), base_url=APP, follow_redirects=False)
+
+
+def org_with_admin(slug: str = "acme", domain: str | None = "acme.com"):
+    """An org whose owner is a password user; optionally a verified domain."""
+    owner = make_member(email=f"owner@{slug}-corp.com")
+    actor = actor_for(sign_in(owner.email))
+    with session_scope() as db:
+        org = orgs.do_create_org(db, actor, {"name": slug.title(), "slug": slug})
+        if domain:
+            db.add(
+                OrgDomain(
+                    org_id=org.id, domain=domain, verification_token="t", verified_at=utcnow()
+                )
+            )
+    return org, actor, owner
+
+
+def session_provider(raw: str) -> str:
+    from aixplore.core.security import token_digest
+    from aixplore.domain.accounts.models import UserSession
+
+    with session_scope() as db:
+        return (
+            db.exec(select(UserSession).where(UserSession.token_hash == token_digest(raw)))
+            .one()
+            .provider
+        )
