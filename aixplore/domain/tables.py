@@ -5,6 +5,7 @@ from aixplore.domain.analytics import models as analytics_models
 from aixplore.domain.discovery import models as discovery_models
 from aixplore.domain.events import models as events_models
 from aixplore.domain.mail import models as mail_models
+from aixplore.domain.orders import models as orders_models
 from aixplore.domain.reviews import models as reviews_models
 from aixplore.domain.solutions import models as solutions_models
 from aixplore.domain.wallet import models as wallet_models
@@ -15,6 +16,7 @@ __all__ = [
     "discovery_models",
     "events_models",
     "mail_models",
+    "orders_models",
     "reviews_models",
     "solutions_models",
     "wallet_models",
