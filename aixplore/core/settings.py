@@ -60,13 +60,29 @@ class Settings(BaseSettings):
     # Events: reminder mails go out this many minutes before an event starts.
     event_reminder_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
 
+    # Orders: GitHub reached through GitHub's own MCP server (see integrations/github_mcp.py).
+    github_mcp_command: str | None = None
+    github_host: str | None = None
+    github_proxy: str | None = None
+    github_mcp_timeout: float = Field(default=30.0, ge=1.0, le=600.0)
+    order_validate_seconds: int = Field(default=120, ge=5, le=1800)
+
     # Jobs: run a huey consumer inside the web process (the default without Redis).
     embedded_worker: bool | None = None
 
     log_json: bool = True
     log_level: str = "INFO"
 
-    @field_validator("redis_url", "smtp_host", "smtp_username", "smtp_password", mode="before")
+    @field_validator(
+        "redis_url",
+        "smtp_host",
+        "smtp_username",
+        "smtp_password",
+        "github_mcp_command",
+        "github_host",
+        "github_proxy",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
