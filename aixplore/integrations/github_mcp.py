@@ -35,7 +35,7 @@ from aixplore.core.errors import (
 )
 from aixplore.core.settings import get_settings
 
-READ_TOOLSETS = "repos,context,orgs"
+READ_TOOLSETS = "repos,pull_requests,context,orgs"
 WRITE_TOOLSETS = "repos,pull_requests,context"
 
 
@@ -152,6 +152,13 @@ class GitHubMCP:
         found = await self.call("list_branches", {"owner": owner, "repo": repo, "perPage": 100})
         return {b["name"]: b["commit"]["sha"] for b in found or []}
 
+    async def commit_messages(self, owner: str, repo: str, branch: str) -> list[str]:
+        """The messages of the newest commits on ``branch``."""
+        found = await self.call(
+            "list_commits", {"owner": owner, "repo": repo, "sha": branch, "perPage": 10}
+        )
+        return [str(c.get("commit", {}).get("message", "")) for c in found or []]
+
     async def find_pull(self, owner: str, repo: str, branch: str) -> dict[str, Any] | None:
         found = await self.call(
             "list_pull_requests",
@@ -222,6 +229,9 @@ async def connect(token: str, *, write: bool = False) -> AsyncIterator[GitHubMCP
     except (OSError, anyio.BrokenResourceError, anyio.ClosedResourceError) as exc:
         raise GitHubError("The GitHub MCP server stopped unexpectedly; try again.") from exc
     except BaseExceptionGroup as group:
+        fatal = [e for e in _leaves(group) if not isinstance(e, Exception)]
+        if fatal:  # a cancelled or killed worker stays killed
+            raise fatal[0] from group
         domain = [e for e in _leaves(group) if isinstance(e, DomainError)]
         if domain:
             raise domain[0] from group

@@ -1,5 +1,5 @@
 """Import every task module so a worker and the web process know the same tasks."""
 
-from aixplore.jobs import analytics, events, mail
+from aixplore.jobs import analytics, events, mail, orders
 
-__all__ = ["analytics", "events", "mail"]
+__all__ = ["analytics", "events", "mail", "orders"]

@@ -283,6 +283,17 @@ def _repo_route(
         parents = [a for p in body.get("parents", []) for a in ("-p", p)]
         sha = git(repo.path, "commit-tree", body["tree"], *parents, "-m", body.get("message", ""))
         return 201, _commit_json(repo, sha)
+    if rest == "/commits" and method == "GET":
+        sha = gh.branch_sha(repo, query.get("sha", repo.default_branch)) or query.get("sha", "")
+        shas = git(repo.path, "rev-list", "--max-count=30", sha).split()
+        return 200, [
+            {
+                "sha": s,
+                "commit": _commit_json(repo, s),
+                "html_url": f"http://{HOST}/{repo.full_name}/commit/{s}",
+            }
+            for s in shas
+        ]
     m = re.match(r"^/commits/([^/]+)$", rest)
     if m and method == "GET":
         sha = gh.branch_sha(repo, m.group(1)) or m.group(1)

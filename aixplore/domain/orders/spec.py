@@ -165,6 +165,13 @@ class Requirements(BaseModel):
         names = [e.name.lower() for e in self.entities]
         if len(set(names)) != len(names):
             raise ValueError("Two entities have the same name.")
+        keys = {n if n.endswith("s") else n + "s" for n in names}
+        if len(keys) != len(names):
+            raise ValueError("Two entities would share one URL (e.g. Item and Items).")
+        clash = sorted((keys | {"api", "sign-in", "sign-up"}) & set(self.pages))
+        if clash:
+            msg = f'The page "{clash[0]}" has the name of an entity list or a built-in route.'
+            raise ValueError(msg)
         return self
 
 
