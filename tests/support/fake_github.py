@@ -70,6 +70,7 @@ class FakeGitHub:
         self.lock = threading.Lock()
         self.fail_next: dict[str, int] = {}  # path fragment -> number of 500s to return
         self._server: ThreadingHTTPServer | None = None
+        self.proxy_url = ""
 
     # ---- setup ----
 
@@ -145,7 +146,8 @@ class FakeGitHub:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.proxy_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.proxy_url
 
     def stop(self) -> None:
         if self._server is not None:

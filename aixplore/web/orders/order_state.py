@@ -1,0 +1,139 @@
+"""State of /orders (my orders) and /orders/[order_id] (one order, refreshed live)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from aixplore.core.db import read_scope
+from aixplore.core.errors import DomainError, NotFound
+from aixplore.domain.orders import services as orders
+from aixplore.domain.orders.models import HAPPY_PATH, OrderStatus
+from aixplore.web.feedback import answer_error
+from aixplore.web.session import current_actor
+
+LIVE = {s.value for s in (OrderStatus.PAID, *HAPPY_PATH[3:8])}
+POLL_SECONDS = 1.0
+POLL_LIMIT = 600
+
+LABELS = {
+    "draft": "Draft",
+    "quoted": "Quoted",
+    "paid": "Paid",
+    "queued": "Queued",
+    "analyzing": "Analyzing",
+    "generating": "Generating",
+    "validating": "Validating",
+    "pr_opened": "Pull request opened",
+    "delivered": "Delivered",
+    "failed": "Failed",
+    "refunded": "Refunded",
+}
+
+
+def _row(view: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": view["id"],
+        "href": f"/order?id={view['id']}"
+        if view["status"] in {"draft", "quoted"}
+        else f"/orders/{view['id']}",
+        "status": LABELS[view["status"]],
+        "repo": view["repo_full_name"] or "(no repository yet)",
+        "price": f"{view['price_tokens']:,} ECE" if view["price_tokens"] else "-",
+        "pr_url": view["pr_url"],
+        "created": view["created_at"][:10],
+    }
+
+
+class MyOrdersState(rx.State):
+    """The signed-in user's orders."""
+
+    rows: list[dict[str, Any]] = []
+
+    @rx.event
+    async def load(self):
+        actor = await current_actor(self)
+        try:
+            with read_scope() as db:
+                self.rows = [_row(orders.order_view(o)) for o in orders.list_my_orders(db, actor)]
+        except DomainError as exc:
+            return answer_error(exc, next_path="/orders")
+        return None
+
+
+class OrderPageState(rx.State):
+    """One order; while it moves, a background task re-reads it every second."""
+
+    view: dict[str, Any] = {}
+    history: list[dict[str, str]] = []
+    log: list[dict[str, str]] = []
+    missing: bool = False
+    watching: bool = False
+
+    @rx.var
+    def status_label(self) -> str:
+        return LABELS.get(str(self.view.get("status", "")), "")
+
+    @rx.var
+    def progress(self) -> list[dict[str, Any]]:
+        status = str(self.view.get("status", ""))
+        order = [s.value for s in HAPPY_PATH]
+        reached = order.index(status) if status in order else -1
+        return [
+            {"name": LABELS[s], "done": i <= reached, "current": s == status}
+            for i, s in enumerate(order[2:], start=2)
+        ]
+
+    def _read(self, actor: Any) -> None:
+        raw = str(self.router.page.params.get("order_id", ""))
+        if not raw.isdigit():
+            raise NotFound("No such order.")
+        with read_scope() as db:
+            order = orders.get_order(db, actor, int(raw))
+            events = orders.order_history(db, actor, int(raw))
+            self.view = orders.order_view(order)
+        self.history = [
+            {"to": LABELS.get(e.to_status, e.to_status), "at": e.created_at.strftime("%H:%M:%S")}
+            for e in events
+        ]
+        self.log = [
+            {"at": line["at"][11:19], "stage": line["stage"], "msg": line["msg"]}
+            for line in self.view["stage_log"]
+        ]
+
+    @rx.event
+    async def load(self):
+        actor = await current_actor(self)
+        try:
+            self._read(actor)
+        except DomainError as exc:
+            self.missing = True
+            return answer_error(exc, next_path="/orders")
+        self.missing = False
+        if self.view["status"] in LIVE and not self.watching:
+            return OrderPageState.watch
+        return None
+
+    @rx.event(background=True)
+    async def watch(self):
+        """Refresh the order until it stops moving (delivered, refunded) or the limit."""
+        async with self:
+            if self.watching:
+                return
+            self.watching = True
+        try:
+            for _ in range(POLL_LIMIT):
+                await asyncio.sleep(POLL_SECONDS)
+                async with self:
+                    actor = await current_actor(self)
+                    try:
+                        self._read(actor)
+                    except DomainError:
+                        return
+                    if self.view["status"] not in LIVE:
+                        return
+        finally:
+            async with self:
+                self.watching = False
