@@ -29,9 +29,9 @@ from mcp.shared.exceptions import MCPError
 from aixplore.core.errors import (
     Conflict,
     DomainError,
-    NotAuthenticated,
     NotFound,
     ServiceUnavailable,
+    ValidationFailed,
 )
 from aixplore.core.settings import get_settings
 
@@ -67,7 +67,8 @@ def _environment(token: str) -> dict[str, str]:
 def _classify(text: str) -> DomainError:
     lowered = text.lower()
     if "401" in lowered or "bad credentials" in lowered:
-        return NotAuthenticated("GitHub refused the token; connect GitHub again.")
+        # Not NotAuthenticated: the user is signed in to AiXplore; GitHub refused the token.
+        return ValidationFailed("GitHub refused the token; connect GitHub again.", field="token")
     if "404" in lowered or "not found" in lowered:
         return NotFound("GitHub could not find that repository, branch or file for this token.")
     if "403" in lowered:

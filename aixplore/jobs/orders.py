@@ -21,7 +21,7 @@ from huey import crontab
 from sqlmodel import col, select
 
 from aixplore.core.db import read_scope, session_scope
-from aixplore.core.errors import Conflict, DomainError, NotAuthenticated, ServiceUnavailable
+from aixplore.core.errors import Conflict, DomainError, ServiceUnavailable, ValidationFailed
 from aixplore.core.events import subscribe
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
@@ -93,7 +93,7 @@ def _advance(snap: Snapshot, to: OrderStatus, **fields: Any) -> None:
 
 def _token(snap: Snapshot) -> str:
     if not snap.token:
-        raise NotAuthenticated("GitHub is not connected; connect it and ask for a retry.")
+        raise ValidationFailed("GitHub is not connected; connect it and ask for a retry.")
     return snap.token
 
 

@@ -41,14 +41,14 @@ def test_wizard_through_wallet_payment_to_a_delivered_pull_request(
         page.goto(f"{base_url}/order")
         _step(page, 1, "Repository")
         shoot(page, "order-1-connect")
-        page.get_by_label("GitHub token").fill("ghp_wrong_token_0000000000")
+        page.get_by_label("GitHub token", exact=True).fill("ghp_wrong_token_0000000000")
         page.get_by_role("button", name="Connect GitHub").click()
         expect(page.get_by_role("alert").first).to_contain_text(
             "connect GitHub again", timeout=20000
         )
-        page.get_by_label("GitHub token").fill(TOKEN)
+        page.get_by_label("GitHub token", exact=True).fill(TOKEN)
         page.get_by_role("button", name="Connect GitHub").click()
-        expect(page.get_by_text("GitHub connected as")).to_be_visible(timeout=20000)
+        expect(page.locator("#main").get_by_text("GitHub connected as")).to_be_visible(timeout=20000)
         page.get_by_role("button", name="Search", exact=True).click()
         page.get_by_role("button", name="Choose octo/library").click()
         shoot(page, "order-1-repository")
@@ -56,36 +56,36 @@ def test_wizard_through_wallet_payment_to_a_delivered_pull_request(
 
         _step(page, 2, "Requirements")
         page.get_by_role("radio", name=re.compile("^API service")).click()
-        entities = page.get_by_label("Data entities")
+        entities = page.get_by_label("Data entities", exact=True)
         entities.fill("Book: title:text, pages:integer?\nclass: x:text")
         page.get_by_role("button", name="Save and continue").click()
         expect(page.get_by_role("alert").first).to_contain_text("PascalCase")
         entities.fill(
             "Book: title:text, pages:integer?, price:decimal?\nAuthor: name:text, contact:email?"
         )
-        page.get_by_label("Pages").fill("home, about")
+        page.get_by_label("Pages", exact=True).fill("home, about")
         shoot(page, "order-2-requirements")
         page.get_by_role("button", name="Save and continue").click()
         _step(page, 3, "Configuration")
 
         page.reload()  # the draft resumes where it was
         _step(page, 3, "Configuration")
-        expect(page.get_by_text(re.compile("Detected: framework flask"))).to_be_visible()
-        page.get_by_label("Branch name").fill(BRANCH)
-        page.get_by_label("Secrets").fill("API_KEY=topsecret-value")
-        page.get_by_label("Environment variables").fill("APP_TITLE=Library")
+        expect(page.locator("#main").get_by_text(re.compile("Detected: framework flask"))).to_be_visible()
+        page.get_by_label("Branch name", exact=True).fill(BRANCH)
+        page.get_by_label("Secrets", exact=True).fill("API_KEY=topsecret-value")
+        page.get_by_label("Environment variables", exact=True).fill("APP_TITLE=Library")
         shoot(page, "order-3-configuration")
         page.get_by_role("button", name="Save and review").click()
 
         _step(page, 4, "Review")
-        expect(page.get_by_text("Feasibility report")).to_be_visible()
+        expect(page.locator("#main").get_by_text("Feasibility report")).to_be_visible()
         expect(
             page.get_by_text(re.compile(r"Files that would be overwritten: .*README\.md"))
         ).to_be_visible()
-        expect(page.get_by_text(re.compile(r"^\d+ ECE \(EUR"))).to_be_visible()
+        expect(page.locator("#main").get_by_text(re.compile(r"^\d+ ECE \(EUR"))).to_be_visible()
         shoot(page, "order-4-review")
         page.get_by_role("button", name=re.compile(r"^3 Configuration")).click()
-        expect(page.get_by_label("Secrets")).to_have_value("API_KEY=********")
+        expect(page.get_by_label("Secrets", exact=True)).to_have_value("API_KEY=********")
         assert "topsecret-value" not in page.content()
         page.get_by_role("button", name="Save and review").click()
         _step(page, 4, "Review")
@@ -121,7 +121,7 @@ def test_wizard_through_wallet_payment_to_a_delivered_pull_request(
             assert user_balance(db, member.id) < 3_000
 
         page.goto(f"{base_url}/orders")
-        expect(page.get_by_text("Delivered")).to_be_visible()
+        expect(page.locator("#main").get_by_text("Delivered")).to_be_visible()
         expect(page.get_by_role("link", name="Pull request")).to_be_visible()
 
         phone = browser.new_context(

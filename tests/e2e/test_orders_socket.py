@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from aixplore.core.db import session_scope
@@ -44,3 +46,36 @@ def test_another_users_order_cannot_be_read_edited_or_paid(app_url: str) -> None
     with session_scope() as db:
         order = db.get(Order, victim_order)
         assert order is not None and order.status == OrderStatus.QUOTED
+
+
+def test_order_page_refresh_follows_the_status(app_url: str) -> None:
+    owner = make_member()
+    token = sign_in(owner.email)
+    actor = actor_for(token)
+    assert actor is not None
+    order_id = quoted_order(actor, grant=2_000)
+    with session_scope() as db:
+        from aixplore.domain.orders import services as orders
+
+        orders.do_pay_with_wallet(db, actor, order_id, True)  # queued (no GitHub: it fails)
+    from aixplore.jobs.orders import run_order
+
+    run_order(order_id)  # into the queue the app's worker consumes
+
+    async def watch() -> tuple:
+        async with ReflexClient(app_url, cookies={"aixplore_session": token}) as tab:
+            loaded = await tab.hydrate(f"/orders/{order_id}")
+            first = tab.state(OrderPageState).get("view", {}).get("status")
+            refreshed = None
+            for _ in range(60):  # the app's worker runs the order (it fails: no GitHub)
+                refreshed = await tab.call(OrderPageState.refresh, _done=None)
+                if tab.state(OrderPageState).get("view", {}).get("status") == "refunded":
+                    break
+                await asyncio.sleep(0.5)
+            assert refreshed is not None
+            return loaded, first, refreshed, tab.state(OrderPageState).get("view", {})
+
+    loaded, first, refreshed, view = run_async(watch())
+    assert first in {"queued", "analyzing", "refunded"}
+    assert view.get("status") == "refunded", (loaded.updates, refreshed.updates)
+    assert "GitHub is not connected" in view.get("failure_reason", "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from aixplore.core.errors import DomainError, NotAuthenticated, NotFound, ServiceUnavailable
+from aixplore.core.errors import DomainError, NotFound, ServiceUnavailable, ValidationFailed
 from aixplore.core.settings import get_settings
 from aixplore.integrations import github_mcp
 from aixplore.integrations.github_scan import detect_framework, overwritten, scan_repository
@@ -87,7 +87,7 @@ def test_revoked_token_gets_a_clear_message(fake_github: FakeGitHub) -> None:
         async with github_mcp.connect("ghp_revoked_token_000000000") as gh:
             await gh.me()
 
-    with pytest.raises(NotAuthenticated, match="connect GitHub again"):
+    with pytest.raises(ValidationFailed, match="connect GitHub again"):
         _run(main)
 
 

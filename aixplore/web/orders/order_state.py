@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import reflex as rx
@@ -16,7 +15,6 @@ from aixplore.web.session import current_actor
 
 LIVE = {s.value for s in (OrderStatus.PAID, *HAPPY_PATH[3:8])}
 POLL_SECONDS = 1.0
-POLL_LIMIT = 600
 
 LABELS = {
     "draft": "Draft",
@@ -64,13 +62,13 @@ class MyOrdersState(rx.State):
 
 
 class OrderPageState(rx.State):
-    """One order; while it moves, a background task re-reads it every second."""
+    """One order; while it moves, the page re-reads it every second."""
 
     view: dict[str, Any] = {}
     history: list[dict[str, str]] = []
     log: list[dict[str, str]] = []
     missing: bool = False
-    watching: bool = False
+    current_id: int = 0
 
     @rx.var
     def status_label(self) -> str:
@@ -87,17 +85,20 @@ class OrderPageState(rx.State):
         ]
 
     def _read(self, actor: Any) -> None:
-        raw = str(self.router.page.params.get("order_id", ""))
-        if not raw.isdigit():
+        if not self.current_id:
             raise NotFound("No such order.")
         with read_scope() as db:
-            order = orders.get_order(db, actor, int(raw))
-            events = orders.order_history(db, actor, int(raw))
+            order = orders.get_order(db, actor, self.current_id)
+            events = orders.order_history(db, actor, self.current_id)
             self.view = orders.order_view(order)
-        self.history = [
-            {"to": LABELS.get(e.to_status, e.to_status), "at": e.created_at.strftime("%H:%M:%S")}
-            for e in events
-        ]
+            # Built inside the unit of work: its rollback expires the rows.
+            self.history = [
+                {
+                    "to": LABELS.get(e.to_status, e.to_status),
+                    "at": e.created_at.strftime("%H:%M:%S"),
+                }
+                for e in events
+            ]
         self.log = [
             {"at": line["at"][11:19], "stage": line["stage"], "msg": line["msg"]}
             for line in self.view["stage_log"]
@@ -106,34 +107,31 @@ class OrderPageState(rx.State):
     @rx.event
     async def load(self):
         actor = await current_actor(self)
+        raw = str(
+            self.router.page.params.get("order_id", "") or self.router.url.path.rsplit("/", 1)[-1]
+        )
+        self.current_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
         try:
             self._read(actor)
         except DomainError as exc:
             self.missing = True
             return answer_error(exc, next_path="/orders")
         self.missing = False
-        if self.view["status"] in LIVE and not self.watching:
-            return OrderPageState.watch
-        return None
+        return self._next_poll()
 
-    @rx.event(background=True)
-    async def watch(self):
-        """Refresh the order until it stops moving (delivered, refunded) or the limit."""
-        async with self:
-            if self.watching:
-                return
-            self.watching = True
+    def _next_poll(self) -> Any:
+        """While the order moves, the browser asks again after a pause (a client-side loop)."""
+        if self.view.get("status") not in LIVE:
+            return None
+        wait = f"new Promise((resolve) => setTimeout(resolve, {int(POLL_SECONDS * 1000)}))"
+        return rx.call_script(wait, callback=OrderPageState.refresh)
+
+    @rx.event
+    async def refresh(self, _done: Any = None):
+        """Re-read the order (the poll's callback); stops once it no longer moves."""
+        actor = await current_actor(self)
         try:
-            for _ in range(POLL_LIMIT):
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    actor = await current_actor(self)
-                    try:
-                        self._read(actor)
-                    except DomainError:
-                        return
-                    if self.view["status"] not in LIVE:
-                        return
-        finally:
-            async with self:
-                self.watching = False
+            self._read(actor)
+        except DomainError:
+            return None
+        return self._next_poll()

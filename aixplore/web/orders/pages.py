@@ -301,7 +301,7 @@ def _review_step() -> rx.Component:
             " bytes; framework ",
             scan["framework"].to(str),
         ),
-        rx.text("Languages: ", scan["languages"].to(str)),
+        rx.text("Languages: ", W.languages_text),
         rx.cond(
             W.overwrites.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]
             rx.text(

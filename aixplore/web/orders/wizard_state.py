@@ -66,6 +66,11 @@ class WizardState(rx.State):
             for i, name in enumerate(STEPS, start=1)
         ]
 
+    @rx.var
+    def languages_text(self) -> str:
+        langs = (self.view.get("scan") or {}).get("languages") or {}
+        return ", ".join(f"{name} {share}%" for name, share in langs.items()) or "none found"
+
     def _apply(self, order: Any) -> None:
         view = orders.order_view(order)
         self.order_id = int(view["id"])
