@@ -48,7 +48,9 @@ def test_wizard_through_wallet_payment_to_a_delivered_pull_request(
         )
         page.get_by_label("GitHub token", exact=True).fill(TOKEN)
         page.get_by_role("button", name="Connect GitHub").click()
-        expect(page.locator("#main").get_by_text("GitHub connected as")).to_be_visible(timeout=20000)
+        expect(page.locator("#main").get_by_text("GitHub connected as")).to_be_visible(
+            timeout=20000
+        )
         page.get_by_role("button", name="Search", exact=True).click()
         page.get_by_role("button", name="Choose octo/library").click()
         shoot(page, "order-1-repository")
@@ -70,7 +72,9 @@ def test_wizard_through_wallet_payment_to_a_delivered_pull_request(
 
         page.reload()  # the draft resumes where it was
         _step(page, 3, "Configuration")
-        expect(page.locator("#main").get_by_text(re.compile("Detected: framework flask"))).to_be_visible()
+        expect(
+            page.locator("#main").get_by_text(re.compile("Detected: framework flask"))
+        ).to_be_visible()
         page.get_by_label("Branch name", exact=True).fill(BRANCH)
         page.get_by_label("Secrets", exact=True).fill("API_KEY=topsecret-value")
         page.get_by_label("Environment variables", exact=True).fill("APP_TITLE=Library")
