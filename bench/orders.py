@@ -90,6 +90,7 @@ def main() -> None:
     validate = [_timed(lambda: validate_project(files, "", 120).passed) for _ in range(args.repeat)]
 
     actor = actor_for(sign_in(make_member().email))
+    assert actor is not None
     with session_scope() as db:
         orders.do_save_github_connection(db, actor, "octo", TOKEN)
         do_grant_demo_tokens(db, actor.user_id, 100_000)
