@@ -30,8 +30,9 @@ from aixplore.web.events.pages import event_form_page, event_page, events_page
 from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
-from aixplore.web.orders.order_state import MyOrdersState, OrderPageState
-from aixplore.web.orders.pages import my_orders_page, order_page, wizard_page
+from aixplore.web.orders.order_pages import admin_orders_page, my_orders_page, order_page
+from aixplore.web.orders.order_state import AdminOrdersState, MyOrdersState, OrderPageState
+from aixplore.web.orders.pages import wizard_page
 from aixplore.web.orders.wizard_state import WizardState
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.browse import (
@@ -123,6 +124,12 @@ ROUTES: list[Route] = [
     Route("/order", wizard_page, "Order a custom app · AiXplore", [guard, WizardState.load]),
     Route("/orders", my_orders_page, "My orders · AiXplore", [guard, MyOrdersState.load]),
     Route("/orders/[order_id]", order_page, "Order · AiXplore", [guard, OrderPageState.load]),
+    Route(
+        "/admin/orders",
+        admin_orders_page,
+        "Orders · Admin · AiXplore",
+        [guard, AdminOrdersState.load],
+    ),
     Route("/token", token_page, "Your ECE tokens · AiXplore", [guard, TokenState.load]),
     Route("/cards", cards_page, "Trading cards · AiXplore", [refresh, GalleryState.load]),
     Route(

@@ -8,7 +8,7 @@ import pytest
 
 from aixplore.core.db import session_scope
 from aixplore.domain.orders.models import Order, OrderStatus
-from aixplore.web.orders.order_state import OrderPageState
+from aixplore.web.orders.order_state import AdminOrdersState, OrderPageState
 from aixplore.web.orders.wizard_state import WizardState
 from tests.e2e.helpers import run_async
 from tests.factories import actor_for, make_member, sign_in
@@ -79,3 +79,29 @@ def test_order_page_refresh_follows_the_status(app_url: str) -> None:
     assert first in {"queued", "analyzing", "refunded"}
     assert view.get("status") == "refunded", (loaded.updates, refreshed.updates)
     assert "GitHub is not connected" in view.get("failure_reason", "")
+
+
+def test_members_cannot_use_the_admin_order_controls(app_url: str) -> None:
+    owner = actor_for(sign_in(make_member().email))
+    assert owner is not None
+    order_id = quoted_order(owner, grant=2_000)
+    with session_scope() as db:
+        from aixplore.domain.orders import services as orders
+
+        orders.do_pay_with_wallet(db, owner, order_id, True)
+    token = sign_in(make_member().email)
+
+    async def attack() -> list:
+        async with ReflexClient(app_url, cookies={"aixplore_session": token}) as tab:
+            return [
+                await tab.hydrate("/admin/orders"),
+                await tab.call(AdminOrdersState.refund, order_id=order_id),
+                await tab.call(AdminOrdersState.requeue, order_id=order_id),
+            ]
+
+    for result in run_async(attack()):
+        assert ("error", "Only platform admins can do that.") in result.toasts, result.updates
+    with session_scope() as db:
+        order = db.get(Order, order_id)
+        assert (order is not None and order.status != OrderStatus.REFUNDED) or order.failure_reason
+        assert "administrator" not in (order.failure_reason or "")

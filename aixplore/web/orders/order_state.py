@@ -6,11 +6,12 @@ from typing import Any
 
 import reflex as rx
 
-from aixplore.core.db import read_scope
+from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, NotFound
+from aixplore.domain.orders import admin as order_admin
 from aixplore.domain.orders import services as orders
 from aixplore.domain.orders.models import HAPPY_PATH, OrderStatus
-from aixplore.web.feedback import answer_error
+from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
 
 LIVE = {s.value for s in (OrderStatus.PAID, *HAPPY_PATH[3:8])}
@@ -135,3 +136,71 @@ class OrderPageState(rx.State):
         except DomainError:
             return None
         return self._next_poll()
+
+
+class AdminOrdersState(rx.State):
+    """Every order for platform admins; the services refuse anyone else."""
+
+    rows: list[dict[str, Any]] = []
+    status: str = ""
+    statuses: list[str] = [s.value for s in OrderStatus]
+
+    def _load(self, actor: Any) -> None:
+        with read_scope() as db:
+            found = order_admin_list(db, actor, self.status or None)
+        self.rows = [
+            {
+                **_row(view),
+                "failure": view["failure_reason"],
+                "stuck": view["status"] in LIVE,
+                "log": "\n".join(
+                    f"{x['at'][11:19]} {x['stage']}: {x['msg']}" for x in view["stage_log"][-8:]
+                ),
+            }
+            for view in found
+        ]
+
+    @rx.event
+    async def load(self):
+        try:
+            self._load(await current_actor(self))
+        except DomainError as exc:
+            return answer_error(exc, next_path="/admin/orders")
+        return None
+
+    @rx.event
+    async def filter(self, form: dict):
+        wanted = form.get("status", "") if isinstance(form, dict) else ""
+        self.status = wanted if wanted in self.statuses else ""
+        try:
+            self._load(await current_actor(self))
+        except DomainError as exc:
+            return answer_error(exc, next_path="/admin/orders")
+        return None
+
+    @rx.event
+    async def requeue(self, order_id: int):
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                order_admin.do_admin_requeue(db, actor, order_id)
+            self._load(actor)
+        except DomainError as exc:
+            return answer_error(exc, next_path="/admin/orders")
+        return toast_ok("The order runs again.")
+
+    @rx.event
+    async def refund(self, order_id: int):
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                order_admin.do_admin_refund(db, actor, order_id, "stopped from the admin page")
+            self._load(actor)
+        except DomainError as exc:
+            return answer_error(exc, next_path="/admin/orders")
+        return toast_ok("Refunded.")
+
+
+def order_admin_list(db: Any, actor: Any, status: str | None) -> list[dict[str, Any]]:
+    """Plain views of every order (platform admins only)."""
+    return [orders.order_view(o) for o in orders.list_all_orders(db, actor, status)]

@@ -1,12 +1,11 @@
-"""/order (the wizard), /orders (my orders) and /orders/[order_id] (live status)."""
+"""/order: the wizard (my orders and one order live are in order_pages.py)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from aixplore.web.components import form_error, link_button
+from aixplore.web.components import form_error
 from aixplore.web.layout import page
-from aixplore.web.orders.order_state import MyOrdersState, OrderPageState
 from aixplore.web.orders.wizard_state import WizardState
 
 W = WizardState
@@ -411,127 +410,6 @@ def wizard_page() -> rx.Component:
             ),
             width="100%",
             spacing="4",
-        ),
-        max_width="820px",
-    )
-
-
-def my_orders_page() -> rx.Component:
-    """The signed-in user's orders."""
-    M = MyOrdersState
-    return page(
-        "My orders",
-        rx.vstack(
-            rx.hstack(
-                rx.heading("My orders", size="7", as_="h1"),
-                rx.spacer(),
-                link_button("New order", "/order"),
-                width="100%",
-            ),
-            rx.cond(
-                M.rows.length() > 0,  # type: ignore[attr-defined]
-                rx.vstack(
-                    rx.foreach(
-                        M.rows,
-                        lambda r: rx.card(
-                            rx.flex(
-                                rx.link("Order #", r["id"].to(str), href=r["href"]),
-                                rx.badge(r["status"]),
-                                rx.text(r["repo"], size="2"),
-                                rx.text(r["price"], size="2"),
-                                rx.cond(
-                                    r["pr_url"] != "",
-                                    rx.link(
-                                        "Pull request", href=r["pr_url"].to(str), is_external=True
-                                    ),
-                                ),
-                                gap="3",
-                                wrap="wrap",
-                                align="center",
-                            ),
-                            width="100%",
-                        ),
-                    ),
-                    width="100%",
-                ),
-                rx.text("No orders yet.", color=GRAY),
-            ),
-            width="100%",
-            spacing="4",
-        ),
-        max_width="820px",
-    )
-
-
-def order_page() -> rx.Component:
-    """One order's live status, pull request, receipt and stage log."""
-    O = OrderPageState  # noqa: E741
-    v = O.view
-    return page(
-        "Order",
-        rx.cond(
-            O.missing,
-            rx.text("This order does not exist or is not yours."),
-            rx.vstack(
-                rx.heading("Order #", v["id"].to(str), size="7", as_="h1"),
-                rx.text(
-                    "Status: ",
-                    rx.text.strong(O.status_label, id="order-status"),
-                    role="status",
-                    aria_live="polite",
-                ),
-                rx.el.ol(
-                    rx.foreach(
-                        O.progress,
-                        lambda p: rx.el.li(
-                            rx.text(
-                                p["name"],
-                                weight=rx.cond(p["current"], "bold", "regular"),
-                                color=rx.cond(p["done"], rx.color("grass", 11), GRAY),
-                            ),
-                        ),
-                    ),
-                    class_name="order-progress",
-                ),
-                rx.cond(
-                    v["pr_url"] != "",
-                    rx.link(
-                        "Open the pull request",
-                        href=v["pr_url"].to(str),
-                        is_external=True,
-                        id="order-pr",
-                    ),
-                ),
-                rx.cond(
-                    v["failure_reason"] != "",
-                    rx.callout(
-                        v["failure_reason"].to(str),
-                        icon="triangle_alert",
-                        color_scheme="red",
-                        role="alert",
-                    ),
-                ),
-                rx.heading("Receipt", size="4", as_="h2"),
-                rx.text(
-                    v["repo_full_name"].to(str),
-                    " · ",
-                    v["price_tokens"].to(str),
-                    " ECE · created ",
-                    v["created_at"].to(str),
-                ),
-                rx.heading("History", size="4", as_="h2"),
-                rx.foreach(O.history, lambda h: rx.text(h["at"], " ", h["to"], size="2")),
-                rx.heading("Stage log", size="4", as_="h2"),
-                rx.foreach(
-                    O.log,
-                    lambda line: rx.text(
-                        line["at"], " ", line["stage"], ": ", line["msg"], size="2"
-                    ),
-                ),
-                link_button("My orders", "/orders", variant="soft"),
-                width="100%",
-                spacing="3",
-            ),
         ),
         max_width="820px",
     )

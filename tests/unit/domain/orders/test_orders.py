@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from aixplore.domain.orders import admin as order_admin
 from aixplore.domain.orders import lifecycle
 from aixplore.domain.orders import services as orders
 from aixplore.domain.orders.models import Order, OrderEvent, OrderStatus
@@ -277,3 +278,24 @@ def test_custom_version_of_a_solution_prefills_requirements() -> None:
         assert "custom version" in (order.requirements or {})["notes"]
         with pytest.raises(NotFound):
             orders.do_create_draft(db, owner, "no-such-solution")
+
+
+def test_admins_requeue_and_refund_paid_orders_members_cannot() -> None:
+    owner, admin = _actor(), _actor(admin=True)
+    oid = quoted_order(owner, grant=1_000)
+    with session_scope() as db:
+        with pytest.raises(Conflict, match="in the pipeline"):
+            order_admin.do_admin_requeue(db, admin, oid)
+        orders.do_pay_with_wallet(db, owner, oid, True)
+    with session_scope() as db:
+        with pytest.raises(Exception, match="Only platform admins"):
+            order_admin.do_admin_refund(db, owner, oid, "mine")
+        with pytest.raises(Exception, match="Only platform admins"):
+            order_admin.do_admin_requeue(db, owner, oid)
+        lifecycle.claim_lease(db, oid)
+        assert order_admin.do_admin_requeue(db, admin, oid).lease_until is None
+    with session_scope() as db:
+        order = order_admin.do_admin_refund(db, admin, oid, "GitHub was down all day")
+        assert order.status == OrderStatus.REFUNDED
+        assert "GitHub was down all day" in (order.failure_reason or "")
+    assert _balance(owner.user_id) == 1_000
