@@ -103,5 +103,5 @@ def test_members_cannot_use_the_admin_order_controls(app_url: str) -> None:
         assert ("error", "Only platform admins can do that.") in result.toasts, result.updates
     with session_scope() as db:
         order = db.get(Order, order_id)
-        assert (order is not None and order.status != OrderStatus.REFUNDED) or order.failure_reason
-        assert "administrator" not in (order.failure_reason or "")
+        # Paid in this process (no job queued): the refused refund left it queued.
+        assert order is not None and order.status == OrderStatus.QUEUED
