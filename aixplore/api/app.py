@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from aixplore.api.metrics import MetricsMiddleware
-from aixplore.api.routes import events, health, solutions
+from aixplore.api.routes import events, health, solutions, stripe_webhook
 from aixplore.core.errors import (
     Conflict,
     DomainError,
@@ -74,6 +74,7 @@ def build_api() -> FastAPI:
     api.include_router(health.router)
     api.include_router(solutions.router)
     api.include_router(events.router)
+    api.include_router(stripe_webhook.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)
     api.mount("/media", StaticFiles(directory=media), name="media")

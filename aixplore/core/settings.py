@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     github_proxy: str | None = None
     github_mcp_timeout: float = Field(default=30.0, ge=1.0, le=600.0)
     order_validate_seconds: int = Field(default=120, ge=5, le=1800)
+    # Stripe Checkout (optional): secret key, webhook signing secret, API base (tests).
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
 
     # Jobs: run a huey consumer inside the web process (the default without Redis).
     embedded_worker: bool | None = None
@@ -81,6 +85,9 @@ class Settings(BaseSettings):
         "github_mcp_command",
         "github_host",
         "github_proxy",
+        "stripe_secret_key",
+        "stripe_webhook_secret",
+        "stripe_api_base",
         mode="before",
     )
     @classmethod

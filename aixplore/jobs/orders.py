@@ -30,7 +30,7 @@ from aixplore.domain.orders.generate import digest, render_project
 from aixplore.domain.orders.models import PIPELINE, Order, OrderStatus
 from aixplore.domain.orders.services import github_token_for
 from aixplore.domain.orders.spec import TEMPLATES
-from aixplore.integrations import github_mcp
+from aixplore.integrations import github_mcp, stripe_checkout
 from aixplore.integrations.github_scan import scan_repository
 from aixplore.integrations.sandbox import validate_project
 from aixplore.jobs.queue import huey
@@ -265,4 +265,11 @@ def sweep_orders() -> int:
     return len(rows)
 
 
+@huey.task(retries=5, retry_delay=30)
+def refund_card(order_id: int, payment_intent: str) -> str:
+    """Refund a card-paid order at Stripe (idempotent: the key is per order)."""
+    return stripe_checkout.refund(payment_intent, order_id)
+
+
 subscribe(lifecycle.ORDER_QUEUED, lambda order_id: run_order(order_id))
+subscribe(lifecycle.CARD_REFUND, lambda p: refund_card(p["order_id"], p["payment_intent"]))

@@ -25,6 +25,7 @@ from aixplore.domain.wallet.services import system_account, transfer, user_accou
 
 STATUS_CHANGED = "order.status_changed"
 ORDER_QUEUED = "order.queued"
+CARD_REFUND = "order.card_refund"
 LEASE_SECONDS = 300
 MAX_LOG_LINES = 200
 
@@ -135,7 +136,12 @@ def refund(session: Session, order: Order, *, actor_user_id: int | None = None) 
     if order.status != OrderStatus.FAILED:
         raise Conflict("Only a failed order can be refunded.")
     assert order.id is not None
-    if order.price_tokens and order.payment_reference:
+    if order.payment_method == "stripe" and order.payment_reference:
+        # The card refund is an outside call: made after commit by the jobs layer.
+        publish_after_commit(
+            session, CARD_REFUND, {"order_id": order.id, "payment_intent": order.payment_reference}
+        )
+    elif order.price_tokens and order.payment_reference:
         orders = system_account(session, SystemAccount.ORDERS)
         payer = user_account(session, order.user_id)
         assert orders.id is not None and payer.id is not None
