@@ -366,7 +366,7 @@ def _payment_step() -> rx.Component:
             ),
             rx.el.label(
                 rx.hstack(
-                    rx.checkbox(name="approve_write"),
+                    rx.checkbox(name="approve_write", checked=W.approved, on_change=W.set_approved),
                     rx.text(
                         "I approve AiXplore writing to ",
                         rx.text.strong(W.view["repo_full_name"].to(str)),
@@ -376,7 +376,19 @@ def _payment_step() -> rx.Component:
                 ),
             ),
             rx.hstack(
-                _back(4), rx.button("Pay with ECE tokens", type="submit", loading=W.busy, size="3")
+                _back(4),
+                rx.button("Pay with ECE tokens", type="submit", loading=W.busy, size="3"),
+                rx.cond(
+                    W.card_enabled,
+                    rx.button(
+                        "Pay by card",
+                        type="button",
+                        variant="outline",
+                        size="3",
+                        on_click=W.pay_card,
+                    ),
+                ),
+                wrap="wrap",
             ),
             width="100%",
             spacing="3",

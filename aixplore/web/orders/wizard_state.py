@@ -12,11 +12,13 @@ import reflex as rx
 
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
+from aixplore.core.settings import get_settings
 from aixplore.domain.orders import services as orders
+from aixplore.domain.orders.card import do_start_card_payment
 from aixplore.domain.orders.generate import render_project
 from aixplore.domain.orders.spec import FRAMEWORKS
 from aixplore.domain.wallet.services import user_balance
-from aixplore.integrations import github_mcp
+from aixplore.integrations import github_mcp, stripe_checkout
 from aixplore.integrations.github_scan import overwritten, scan_repository
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.orders.forms import (
@@ -52,6 +54,8 @@ class WizardState(rx.State):
     secrets_text: str = ""
     overwrites: list[str] = []
     balance: int = 0
+    card_enabled: bool = stripe_checkout.enabled()
+    approved: bool = False
     catalog: list[dict[str, Any]] = orders.template_catalog()
     frameworks: list[str] = list(FRAMEWORKS)
 
@@ -300,3 +304,30 @@ class WizardState(rx.State):
             return
         self.busy = False
         yield rx.redirect(f"/orders/{order.id}")
+
+    @rx.event
+    def set_approved(self, value: bool):
+        """The approval checkbox (read by the card button; the form sends it too)."""
+        self.approved = value is True
+
+    @rx.event
+    async def pay_card(self):
+        """Step 5: pay by card on Stripe's hosted Checkout page (paid once its webhook arrives)."""
+        actor = await current_actor(self)
+        base = get_settings().base_url.rstrip("/")
+
+        def checkout(order_id: int, cents: int, currency: str) -> tuple[str, str]:
+            return stripe_checkout.create_checkout(
+                order_id,
+                cents,
+                currency,
+                f"{base}/orders/{order_id}",
+                f"{base}/order?id={order_id}",
+            )
+
+        try:
+            with session_scope() as db:
+                url = do_start_card_payment(db, actor, self.order_id, self.approved, checkout)
+        except DomainError as exc:
+            return self._fail(exc)
+        return rx.redirect(url, is_external=True)
