@@ -21,6 +21,7 @@ from aixplore.api.routes import (
     health,
     solutions,
     sso,
+    stripe_webhook,
     webhooks,
     writes,
 )
@@ -101,6 +102,7 @@ def build_api() -> FastAPI:
     api.include_router(gdpr.router)
     api.include_router(docs.router)
     api.include_router(sso.router)
+    api.include_router(stripe_webhook.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)
     api.mount("/media", StaticFiles(directory=media), name="media")

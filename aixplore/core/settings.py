@@ -81,6 +81,16 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     webhook_disable_after_failures: int = Field(default=20, ge=1, le=1000)
     webhook_secret_overlap_hours: int = Field(default=24, ge=0, le=24 * 30)
+    # Orders: GitHub reached through GitHub's own MCP server (see integrations/github_mcp.py).
+    github_mcp_command: str | None = None
+    github_host: str | None = None
+    github_proxy: str | None = None
+    github_mcp_timeout: float = Field(default=30.0, ge=1.0, le=600.0)
+    order_validate_seconds: int = Field(default=120, ge=5, le=1800)
+    # Stripe Checkout (optional): secret key, webhook signing secret, API base (tests).
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
 
     # Jobs: run a huey consumer inside the web process (the default without Redis).
     embedded_worker: bool | None = None
@@ -95,7 +105,18 @@ class Settings(BaseSettings):
     domain_txt_prefix: str = "_aixplore-verify"
 
     @field_validator(
-        "redis_url", "encryption_key", "smtp_host", "smtp_username", "smtp_password", mode="before"
+        "redis_url",
+        "encryption_key",
+        "smtp_host",
+        "smtp_username",
+        "smtp_password",
+        "github_mcp_command",
+        "github_host",
+        "github_proxy",
+        "stripe_secret_key",
+        "stripe_webhook_secret",
+        "stripe_api_base",
+        mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

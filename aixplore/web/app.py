@@ -34,6 +34,10 @@ from aixplore.web.events.pages import event_page, events_page
 from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
+from aixplore.web.orders.order_pages import admin_orders_page, my_orders_page, order_page
+from aixplore.web.orders.order_state import AdminOrdersState, MyOrdersState, OrderPageState
+from aixplore.web.orders.pages import wizard_page
+from aixplore.web.orders.wizard_state import WizardState
 from aixplore.web.orgs.pages import invitation_page, org_page, orgs_page
 from aixplore.web.orgs.settings_pages import sso_page, sso_sign_in_page
 from aixplore.web.orgs.sso_state import SsoAdminState
@@ -127,6 +131,15 @@ ROUTES: list[Route] = [
         account_pages.profile_page,
         "Profile · AiXplore",
         [guard, ProfileState.load, TokenState.load],
+    ),
+    Route("/order", wizard_page, "Order a custom app · AiXplore", [guard, WizardState.load]),
+    Route("/orders", my_orders_page, "My orders · AiXplore", [guard, MyOrdersState.load]),
+    Route("/orders/[order_id]", order_page, "Order · AiXplore", [guard, OrderPageState.load]),
+    Route(
+        "/admin/orders",
+        admin_orders_page,
+        "Orders · Admin · AiXplore",
+        [guard, AdminOrdersState.load],
     ),
     Route("/token", token_page, "Your ECE tokens · AiXplore", [guard, TokenState.load]),
     Route("/cards", cards_page, "Trading cards · AiXplore", [refresh, GalleryState.load]),

@@ -43,8 +43,25 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def e2e_github(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """The local GitHub-compatible server the app's github-mcp-server is pointed at."""
+    from tests.support.fake_github import FakeGitHub
+    from tests.support.github_fixture import LIBRARY_FILES, TOKEN
+
+    gh = FakeGitHub(tmp_path_factory.mktemp("github"))
+    gh.add_user("octo", TOKEN)
+    gh.add_org("acme", ["octo"])
+    gh.add_repo("octo/library", LIBRARY_FILES, description="A small library")
+    gh.start()
+    yield gh
+    gh.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_github) -> Iterator[str]:
     """Build and start the app in production mode on a free port; stop it afterwards."""
+    from tests.support.fake_github import HOST
+
     port = _free_port()
     url = f"http://localhost:{port}"
     env = {
@@ -54,6 +71,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "AIXPLORE_LOGIN_LIMIT_PER_IP": "500/5 minutes",
         # The webhook test's receiver listens on 127.0.0.1.
         "AIXPLORE_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
+        "AIXPLORE_GITHUB_HOST": f"http://{HOST}",
+        "AIXPLORE_GITHUB_PROXY": e2e_github.proxy_url,
     }
     logs = tmp_path_factory.mktemp("app")
     procs: list[subprocess.Popen] = []

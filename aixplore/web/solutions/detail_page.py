@@ -260,6 +260,11 @@ def solution_page() -> rx.Component:
                         width="100%",
                     ),
                 ),
+                link_button(
+                    "Order a custom version",
+                    "/order?solution=" + D["slug"].to(str),
+                    width="100%",
+                ),
                 rx.cond(
                     S.can_manage,
                     link_button(

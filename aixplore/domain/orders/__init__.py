@@ -1,0 +1,1 @@
+"""Orders: the wizard, quote, payment and the state machine of app generation."""

@@ -1,0 +1,168 @@
+"""The order state machine: validated, recorded transitions, pipeline leases, fail and refund.
+
+Every status change goes through :func:`transition`, which refuses a move not in
+``TRANSITIONS``, records an ``OrderEvent`` and publishes ``order.status_changed`` after commit
+(webhooks, notifications and the audit log subscribe to it). Pipeline stages move with
+:func:`advance`, a conditional update (``WHERE status = expected``) so two workers can never
+both claim a stage.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col
+
+from aixplore.core.errors import Conflict, NotFound
+from aixplore.core.events import publish_after_commit
+from aixplore.core.time import utcnow
+from aixplore.domain.orders.models import TRANSITIONS, Order, OrderEvent, OrderStatus
+from aixplore.domain.wallet.models import SystemAccount, TransactionKind
+from aixplore.domain.wallet.services import system_account, transfer, user_account
+
+STATUS_CHANGED = "order.status_changed"
+ORDER_QUEUED = "order.queued"
+CARD_REFUND = "order.card_refund"
+LEASE_SECONDS = 300
+MAX_LOG_LINES = 200
+
+
+def _record(
+    session: Session, order: Order, old: OrderStatus, new: OrderStatus, actor: int | None, note: str
+) -> None:
+    assert order.id is not None
+    session.add(
+        OrderEvent(
+            order_id=order.id,
+            from_status=old.value,
+            to_status=new.value,
+            actor_user_id=actor,
+            note=note[:1000],
+        )
+    )
+    publish_after_commit(
+        session,
+        STATUS_CHANGED,
+        {"order_id": order.id, "user_id": order.user_id, "from": old.value, "to": new.value},
+    )
+
+
+def transition(
+    session: Session,
+    order: Order,
+    to: OrderStatus,
+    *,
+    actor_user_id: int | None = None,
+    note: str = "",
+) -> Order:
+    """Move ``order`` (a row locked or freshly read in this unit of work) to ``to``."""
+    old = OrderStatus(order.status)
+    if to not in TRANSITIONS[old]:
+        raise Conflict(f"An order that is {old.value} cannot become {to.value}.")
+    order.status = to
+    order.updated_at = utcnow()
+    session.add(order)
+    _record(session, order, old, to, actor_user_id, note)
+    session.flush()
+    return order
+
+
+def lock_order(session: Session, order_id: int) -> Order:
+    """The order row, locked for this unit of work (PostgreSQL; SQLite locks at BEGIN)."""
+    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+def advance(
+    session: Session, order_id: int, expected: OrderStatus, to: OrderStatus, **fields: Any
+) -> bool:
+    """Move from ``expected`` to ``to`` only if the order still is ``expected`` (a claim)."""
+    if to not in TRANSITIONS[expected]:
+        raise Conflict(f"An order that is {expected.value} cannot become {to.value}.")
+    result = session.execute(
+        update(Order)
+        .where(col(Order.id) == order_id, col(Order.status) == expected)
+        .values(status=to, updated_at=utcnow(), **fields)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    order = session.get(Order, order_id, populate_existing=True)
+    assert order is not None
+    _record(session, order, expected, to, None, "")
+    return True
+
+
+def claim_lease(session: Session, order_id: int, seconds: int = LEASE_SECONDS) -> str | None:
+    """Claim the right to run the pipeline on ``order_id``; None when a live lease holds it."""
+    token = secrets.token_hex(8)
+    now = utcnow()
+    result = session.execute(
+        update(Order)
+        .where(
+            col(Order.id) == order_id,
+            or_(col(Order.lease_until).is_(None), col(Order.lease_until) < now),
+        )
+        .values(lease_token=token, lease_until=now + timedelta(seconds=seconds))
+    )
+    return token if result.rowcount == 1 else None  # type: ignore[attr-defined]
+
+
+def release_lease(session: Session, order_id: int, token: str) -> None:
+    """Give the lease back (only the holder's token releases it)."""
+    session.execute(
+        update(Order)
+        .where(col(Order.id) == order_id, col(Order.lease_token) == token)
+        .values(lease_token=None, lease_until=None)
+    )
+
+
+def log_stage(session: Session, order_id: int, stage: str, message: str) -> None:
+    """Append one line to the order's stage log (shown to the owner and admins)."""
+    order = lock_order(session, order_id)
+    lines = list(order.stage_log or [])
+    lines.append({"at": utcnow().isoformat(timespec="seconds"), "stage": stage, "msg": message})
+    order.stage_log = lines[-MAX_LOG_LINES:]
+    session.add(order)
+    session.flush()
+
+
+def refund(session: Session, order: Order, *, actor_user_id: int | None = None) -> Order:
+    """Return the tokens of a failed, wallet-paid order (one reversing transfer, idempotent)."""
+    if order.status != OrderStatus.FAILED:
+        raise Conflict("Only a failed order can be refunded.")
+    assert order.id is not None
+    if order.payment_method == "stripe" and order.payment_reference:
+        # The card refund is an outside call: made after commit by the jobs layer.
+        publish_after_commit(
+            session, CARD_REFUND, {"order_id": order.id, "payment_intent": order.payment_reference}
+        )
+    elif order.price_tokens and order.payment_reference:
+        orders = system_account(session, SystemAccount.ORDERS)
+        payer = user_account(session, order.user_id)
+        assert orders.id is not None and payer.id is not None
+        transfer(
+            session,
+            orders.id,
+            payer.id,
+            order.price_tokens,
+            TransactionKind.REFUND,
+            f"order:{order.id}:refund",
+        )
+    return transition(
+        session, order, OrderStatus.REFUNDED, actor_user_id=actor_user_id, note="Refunded."
+    )
+
+
+def fail_and_refund(session: Session, order_id: int, reason: str) -> Order:
+    """Stop a paid order with ``reason`` shown to the user, then refund it automatically."""
+    order = lock_order(session, order_id)
+    if order.status in {OrderStatus.FAILED, OrderStatus.REFUNDED, OrderStatus.DELIVERED}:
+        return order
+    order.failure_reason = reason[:1000]
+    transition(session, order, OrderStatus.FAILED, note=reason)
+    return refund(session, order)

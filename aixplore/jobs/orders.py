@@ -1,0 +1,275 @@
+"""The order pipeline: analyze -> generate -> validate -> deliver (pull request) -> delivered.
+
+One job runs an order as far as it can. Exactly one worker works on an order at a time (a
+lease claimed with a conditional update); every stage moves the order with a conditional
+update, and delivery checks GitHub before each write (does the branch exist? does it hold
+our commit, marked with the order and the files' digest? is there a pull request?), so a
+crash and a retry never create a second branch, commit or pull request. Payment happened
+before the job; a permanent failure refunds it. Transient GitHub failures raise, and huey
+retries; ``sweep_orders`` re-queues orders whose worker died and gives up after an hour.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import anyio
+from huey import crontab
+from sqlmodel import col, select
+
+from aixplore.core.db import read_scope, session_scope
+from aixplore.core.errors import Conflict, DomainError, ServiceUnavailable, ValidationFailed
+from aixplore.core.events import subscribe
+from aixplore.core.settings import get_settings
+from aixplore.core.time import utcnow
+from aixplore.domain.orders import lifecycle
+from aixplore.domain.orders.generate import digest, render_project
+from aixplore.domain.orders.models import PIPELINE, Order, OrderStatus
+from aixplore.domain.orders.services import github_token_for
+from aixplore.domain.orders.spec import TEMPLATES
+from aixplore.integrations import github_mcp, stripe_checkout
+from aixplore.integrations.github_scan import scan_repository
+from aixplore.integrations.sandbox import validate_project
+from aixplore.jobs.queue import huey
+
+log = logging.getLogger(__name__)
+S = OrderStatus
+GIVE_UP_AFTER = timedelta(hours=1)
+STALE_AFTER = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a stage needs, read in one short read-only unit of work."""
+
+    order_id: int
+    status: OrderStatus
+    repo: str
+    base: str
+    branch: str
+    requirements: dict[str, Any]
+    configuration: dict[str, Any]
+    env: list[dict[str, Any]]
+    files_digest: str
+    token: str | None
+
+    def files(self) -> dict[str, str]:
+        return render_project(
+            self.order_id, self.repo, self.requirements, self.configuration, self.env
+        )
+
+
+def _snapshot(order_id: int) -> Snapshot | None:
+    with read_scope() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            return None
+        return Snapshot(
+            order_id=order_id,
+            status=OrderStatus(order.status),
+            repo=order.repo_full_name or "",
+            base=order.base_branch or "main",
+            branch=(order.configuration or {}).get("branch_name", ""),
+            requirements=order.requirements or {},
+            configuration=order.configuration or {},
+            env=order.env_vars or [],
+            files_digest=order.files_digest or "",
+            token=github_token_for(session, order.user_id),
+        )
+
+
+def _log(order_id: int, stage: str, message: str) -> None:
+    with session_scope() as session:
+        lifecycle.log_stage(session, order_id, stage, message)
+
+
+def _advance(snap: Snapshot, to: OrderStatus, **fields: Any) -> None:
+    with session_scope() as session:
+        lifecycle.advance(session, snap.order_id, snap.status, to, **fields)
+
+
+def _token(snap: Snapshot) -> str:
+    if not snap.token:
+        raise ValidationFailed("GitHub is not connected; connect it and ask for a retry.")
+    return snap.token
+
+
+# ---- stages ----
+
+
+def _analyze(snap: Snapshot) -> None:
+    async def scan() -> dict[str, Any]:
+        async with github_mcp.connect(_token(snap)) as gh:
+            return await scan_repository(gh, snap.repo, snap.base)
+
+    found = anyio.run(scan)
+    if snap.branch in found["branches"]:
+        raise Conflict(
+            f'The branch "{snap.branch}" already exists in {snap.repo}; choose another name.'
+        )
+    _log(snap.order_id, "analyze", f"{found['file_count']} files, framework {found['framework']}")
+    _advance(snap, S.GENERATING, scan=found)
+
+
+def _generate(snap: Snapshot) -> None:
+    files = snap.files()
+    _log(snap.order_id, "generate", f"{len(files)} files rendered")
+    _advance(snap, S.VALIDATING, files_digest=digest(files))
+
+
+async def _deliver(snap: Snapshot, files: dict[str, str], marker: str) -> tuple[str, int, str]:
+    owner, repo = snap.repo.split("/", 1)
+    title = TEMPLATES[snap.requirements["template"]].title
+    async with github_mcp.connect(_token(snap), write=True) as gh:
+        if snap.branch not in await gh.branches(owner, repo):
+            await gh.create_branch(owner, repo, snap.branch, snap.base)
+        if not any(marker in m for m in await gh.commit_messages(owner, repo, snap.branch)):
+            message = f"Add the generated {title} (AiXplore order {snap.order_id})\n\n{marker}"
+            await gh.push_files(owner, repo, snap.branch, files, message)
+        pull = await gh.find_pull(owner, repo, snap.branch)
+        if pull is None:
+            pull = await gh.open_pull(
+                owner, repo, snap.branch, snap.base, f"AiXplore: {title}", _pr_body(snap, files)
+            )
+        head = (await gh.branches(owner, repo))[snap.branch]
+    return head, int(pull["number"]), str(pull["html_url"])
+
+
+def _pr_body(snap: Snapshot, files: dict[str, str]) -> str:
+    root = snap.configuration.get("root_dir", "")
+    entities = ", ".join(e["name"] for e in snap.requirements["entities"])
+    listing = "\n".join(f"- `{p}`" for p in sorted(files))
+    cd = f"cd {root} && " if root else ""
+    return (
+        f"Generated by AiXplore for order {snap.order_id}.\n\n"
+        f"**What:** {TEMPLATES[snap.requirements['template']].title} with {entities}.\n\n"
+        f"**Run it:** `{cd}python -m app`  \n**Test it:** "
+        f"`{cd}python -m unittest discover -s tests -t .`\n\n"
+        f"Secret environment variables are not in the repository; see `.env.example`.\n\n"
+        f"**Files:**\n{listing}\n"
+    )
+
+
+def _validate_and_deliver(snap: Snapshot) -> None:
+    files = snap.files()
+    if digest(files) != snap.files_digest:
+        raise Conflict("The generated files changed between stages.")
+    result = validate_project(
+        files, snap.configuration.get("root_dir", ""), get_settings().order_validate_seconds
+    )
+    if not result.passed:
+        raise Conflict(
+            f"The generated project failed its {result.step} check: {result.output[-300:]}"
+        )
+    _log(snap.order_id, "validate", "compiled, linted and its own tests passed")
+    marker = f"[aixplore-order {snap.order_id} {snap.files_digest[:12]}]"
+    sha, number, url = anyio.run(_deliver, snap, files, marker)
+    _log(snap.order_id, "deliver", f"pull request #{number} on {snap.branch}")
+    _advance(snap, S.PR_OPENED, commit_sha=sha, pr_number=number, pr_url=url)
+
+
+def _confirm(snap: Snapshot) -> None:
+    async def find() -> dict[str, Any] | None:
+        async with github_mcp.connect(_token(snap)) as gh:
+            owner, repo = snap.repo.split("/", 1)
+            return await gh.find_pull(owner, repo, snap.branch)
+
+    if anyio.run(find) is None:
+        raise github_mcp.GitHubError("The pull request is not visible yet.")
+    _advance(snap, S.DELIVERED)
+
+
+STAGES = {
+    S.QUEUED: lambda snap: _advance(snap, S.ANALYZING),
+    S.ANALYZING: _analyze,
+    S.GENERATING: _generate,
+    S.VALIDATING: _validate_and_deliver,
+    S.PR_OPENED: _confirm,
+}
+
+
+def _stages(order_id: int) -> str:
+    for _ in range(len(STAGES) + 1):
+        snap = _snapshot(order_id)
+        if snap is None:
+            return "missing"
+        stage = STAGES.get(snap.status)
+        if stage is None:
+            return snap.status.value
+        stage(snap)
+    return "stuck"
+
+
+def run_pipeline(order_id: int) -> str:
+    """Run ``order_id`` through every remaining stage; return where it ended.
+
+    A killed worker (a BaseException such as SystemExit) keeps the lease until it expires,
+    as a worker that really died would; any other outcome gives the lease back.
+    """
+    with session_scope() as session:
+        lease = lifecycle.claim_lease(session, order_id)
+    if lease is None:
+        return "busy"
+    try:
+        outcome = _stages(order_id)
+    except ServiceUnavailable as exc:
+        _log(order_id, "retry", exc.message)
+        _release(order_id, lease)
+        raise
+    except DomainError as exc:
+        with session_scope() as session:
+            lifecycle.fail_and_refund(session, order_id, exc.message)
+        outcome = S.REFUNDED.value
+    except Exception:
+        _release(order_id, lease)
+        raise
+    _release(order_id, lease)
+    return outcome
+
+
+def _release(order_id: int, lease: str) -> None:
+    with session_scope() as session:
+        lifecycle.release_lease(session, order_id, lease)
+
+
+@huey.task(retries=3, retry_delay=15)
+def run_order(order_id: int) -> str:
+    """The queued job of one paid order."""
+    return run_pipeline(order_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_orders() -> int:
+    """Re-queue orders whose worker died; refund those stuck for more than an hour."""
+    now = utcnow()
+    with read_scope() as session:
+        rows = session.exec(
+            select(Order.id, Order.updated_at).where(
+                col(Order.status).in_(PIPELINE),
+                col(Order.updated_at) < now - STALE_AFTER,
+            )
+        ).all()
+    for order_id, updated in rows:
+        if order_id is None:
+            continue
+        if updated < now - GIVE_UP_AFTER:
+            with session_scope() as session:
+                lifecycle.fail_and_refund(
+                    session, order_id, "GitHub could not be reached for an hour."
+                )
+        else:
+            run_order(order_id)
+    return len(rows)
+
+
+@huey.task(retries=5, retry_delay=30)
+def refund_card(order_id: int, payment_intent: str) -> str:
+    """Refund a card-paid order at Stripe (idempotent: the key is per order)."""
+    return stripe_checkout.refund(payment_intent, order_id)
+
+
+subscribe(lifecycle.ORDER_QUEUED, lambda order_id: run_order(order_id))
+subscribe(lifecycle.CARD_REFUND, lambda p: refund_card(p["order_id"], p["payment_intent"]))

@@ -1,0 +1,1 @@
+"""Order pages: the wizard, my orders, one order live."""

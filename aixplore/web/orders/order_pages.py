@@ -1,0 +1,192 @@
+"""/orders (my orders), /orders/[order_id] (one order, live) and /admin/orders."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from aixplore.web.components import link_button
+from aixplore.web.layout import page
+from aixplore.web.orders.order_state import AdminOrdersState, MyOrdersState, OrderPageState
+
+GRAY = rx.color("gray", 11)
+
+
+def my_orders_page() -> rx.Component:
+    """The signed-in user's orders."""
+    M = MyOrdersState
+    return page(
+        "My orders",
+        rx.vstack(
+            rx.hstack(
+                rx.heading("My orders", size="7", as_="h1"),
+                rx.spacer(),
+                link_button("New order", "/order"),
+                width="100%",
+            ),
+            rx.cond(
+                M.rows.length() > 0,  # type: ignore[attr-defined]
+                rx.vstack(
+                    rx.foreach(
+                        M.rows,
+                        lambda r: rx.card(
+                            rx.flex(
+                                rx.link("Order #", r["id"].to(str), href=r["href"]),
+                                rx.badge(r["status"]),
+                                rx.text(r["repo"], size="2"),
+                                rx.text(r["price"], size="2"),
+                                rx.cond(
+                                    r["pr_url"] != "",
+                                    rx.link(
+                                        "Pull request", href=r["pr_url"].to(str), is_external=True
+                                    ),
+                                ),
+                                gap="3",
+                                wrap="wrap",
+                                align="center",
+                            ),
+                            width="100%",
+                        ),
+                    ),
+                    width="100%",
+                ),
+                rx.text("No orders yet.", color=GRAY),
+            ),
+            width="100%",
+            spacing="4",
+        ),
+        max_width="820px",
+    )
+
+
+def order_page() -> rx.Component:
+    """One order's live status, pull request, receipt and stage log."""
+    O = OrderPageState  # noqa: E741
+    v = O.view
+    return page(
+        "Order",
+        rx.cond(
+            O.missing,
+            rx.text("This order does not exist or is not yours."),
+            rx.vstack(
+                rx.heading("Order #", v["id"].to(str), size="7", as_="h1"),
+                rx.text(
+                    "Status: ",
+                    rx.text.strong(O.status_label, id="order-status"),
+                    role="status",
+                    aria_live="polite",
+                ),
+                rx.el.ol(
+                    rx.foreach(
+                        O.progress,
+                        lambda p: rx.el.li(
+                            rx.text(
+                                p["name"],
+                                weight=rx.cond(p["current"], "bold", "regular"),
+                                color=rx.cond(p["done"], rx.color("grass", 11), GRAY),
+                            ),
+                        ),
+                    ),
+                    class_name="order-progress",
+                ),
+                rx.cond(
+                    v["pr_url"] != "",
+                    rx.link(
+                        "Open the pull request",
+                        href=v["pr_url"].to(str),
+                        is_external=True,
+                        id="order-pr",
+                    ),
+                ),
+                rx.cond(
+                    v["failure_reason"] != "",
+                    rx.callout(
+                        v["failure_reason"].to(str),
+                        icon="triangle_alert",
+                        color_scheme="red",
+                        role="alert",
+                    ),
+                ),
+                rx.heading("Receipt", size="4", as_="h2"),
+                rx.text(
+                    v["repo_full_name"].to(str),
+                    " · ",
+                    v["price_tokens"].to(str),
+                    " ECE · created ",
+                    v["created_at"].to(str),
+                ),
+                rx.heading("History", size="4", as_="h2"),
+                rx.foreach(O.history, lambda h: rx.text(h["at"], " ", h["to"], size="2")),
+                rx.heading("Stage log", size="4", as_="h2"),
+                rx.foreach(
+                    O.log,
+                    lambda line: rx.text(
+                        line["at"], " ", line["stage"], ": ", line["msg"], size="2"
+                    ),
+                ),
+                link_button("My orders", "/orders", variant="soft"),
+                width="100%",
+                spacing="3",
+            ),
+        ),
+        max_width="820px",
+    )
+
+
+def admin_orders_page() -> rx.Component:
+    """Platform admins: every order, filtered by status, with retry, refund and stage logs."""
+    A = AdminOrdersState
+    return page(
+        "Orders (admin)",
+        rx.vstack(
+            rx.heading("Orders", size="7", as_="h1"),
+            rx.form(
+                rx.hstack(
+                    rx.el.label("Status", html_for="admin-order-status", class_name="field-label"),
+                    rx.el.select(
+                        rx.el.option("Every status", value=""),
+                        rx.foreach(A.statuses, lambda s: rx.el.option(s, value=s)),
+                        id="admin-order-status",
+                        name="status",
+                        class_name="native-select",
+                    ),
+                    rx.button("Filter", type="submit", variant="soft"),
+                    align="center",
+                    wrap="wrap",
+                ),
+                on_submit=A.filter,
+            ),
+            rx.foreach(
+                A.rows,
+                lambda r: rx.card(
+                    rx.vstack(
+                        rx.flex(
+                            rx.link("Order #", r["id"].to(str), href="/orders/" + r["id"].to(str)),
+                            rx.badge(r["status"]),
+                            rx.text(r["repo"], size="2"),
+                            rx.text(r["failure"], size="2", color=rx.color("red", 11)),
+                            gap="3",
+                            wrap="wrap",
+                        ),
+                        rx.text(r["log"], size="1", color=GRAY, white_space="pre-wrap"),
+                        rx.cond(
+                            r["stuck"].to(bool),
+                            rx.hstack(
+                                rx.button("Run again", size="1", on_click=A.requeue(r["id"])),
+                                rx.button(
+                                    "Refund",
+                                    size="1",
+                                    color_scheme="red",
+                                    variant="soft",
+                                    on_click=A.refund(r["id"]),
+                                ),
+                            ),
+                        ),
+                        spacing="2",
+                    ),
+                    width="100%",
+                ),
+            ),
+            width="100%",
+            spacing="3",
+        ),
+    )

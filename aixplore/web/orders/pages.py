@@ -1,0 +1,427 @@
+"""/order: the wizard (my orders and one order live are in order_pages.py)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from aixplore.web.components import form_error
+from aixplore.web.layout import page
+from aixplore.web.orders.wizard_state import WizardState
+
+W = WizardState
+GRAY = rx.color("gray", 11)
+
+
+def _label(text: str, for_id: str) -> rx.Component:
+    return rx.el.label(text, html_for=for_id, class_name="field-label")
+
+
+def _textarea(
+    label: str, name: str, value: rx.Var | str, hint: str, rows: str = "4"
+) -> rx.Component:
+    return rx.vstack(
+        _label(label, f"order-{name}"),
+        rx.text_area(
+            id=f"order-{name}",
+            name=name,
+            default_value=value,
+            rows=rows,
+            width="100%",
+            max_length=20000,
+        ),
+        rx.text(hint, size="1", color=GRAY),
+        width="100%",
+        spacing="1",
+    )
+
+
+def _input(label: str, name: str, value: rx.Var | str, hint: str = "") -> rx.Component:
+    return rx.vstack(
+        _label(label, f"order-{name}"),
+        rx.input(
+            id=f"order-{name}",
+            name=name,
+            default_value=value,
+            width="100%",
+            size="3",
+            max_length=200,
+        ),
+        rx.cond(hint != "", rx.text(hint, size="1", color=GRAY)),
+        width="100%",
+        spacing="1",
+    )
+
+
+def _indicator() -> rx.Component:
+    return rx.el.nav(
+        rx.hstack(
+            rx.foreach(
+                W.steps,
+                lambda s: rx.button(
+                    rx.text(s["n"].to(str), " ", s["name"]),
+                    on_click=W.go(s["n"]),
+                    disabled=~s["open"].to(bool),
+                    variant=rx.cond(s["current"], "solid", "soft"),
+                    aria_current=rx.cond(s["current"], "step", "false"),
+                    size="2",
+                ),
+            ),
+            wrap="wrap",
+            spacing="2",
+        ),
+        aria_label="Order steps",
+    )
+
+
+def _back(step: int) -> rx.Component:
+    return rx.button("Back", type="button", variant="soft", on_click=W.go(step), size="3")
+
+
+def _repository_step() -> rx.Component:
+    connect = rx.form(
+        rx.vstack(
+            rx.text(
+                "Connect GitHub with a personal access token (stored encrypted; read-only until you pay)."
+            ),
+            _label("GitHub token", "order-token"),
+            rx.input(
+                id="order-token", name="token", type="password", width="100%", auto_complete="off"
+            ),
+            rx.button("Connect GitHub", type="submit", loading=W.busy),
+            width="100%",
+        ),
+        on_submit=W.connect_github,
+        reset_on_submit=True,
+    )
+    search = rx.form(
+        rx.flex(
+            rx.box(
+                _input("Account or organization", "owner", W.owner), flex="1", min_width="160px"
+            ),
+            rx.box(_input("Search", "text", ""), flex="2", min_width="160px"),
+            rx.button("Search", type="submit", loading=W.busy, size="3", align_self="end"),
+            gap="2",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=W.search,
+    )
+    results = rx.vstack(
+        rx.foreach(
+            W.repos,
+            lambda r: rx.card(
+                rx.flex(
+                    rx.vstack(
+                        rx.text(rx.text.strong(r["full_name"]), " ", rx.badge(r["private"])),
+                        rx.text(r["description"], size="2", color=GRAY),
+                        spacing="1",
+                    ),
+                    rx.button(
+                        rx.cond(W.repo_choice == r["full_name"], "Chosen", "Choose"),
+                        on_click=W.choose(r["full_name"], r["branch"]),
+                        variant=rx.cond(W.repo_choice == r["full_name"], "solid", "outline"),
+                        aria_label="Choose " + r["full_name"],
+                    ),
+                    justify="between",
+                    align="center",
+                    gap="2",
+                    wrap="wrap",
+                ),
+                width="100%",
+            ),
+        ),
+        rx.cond(W.orgs.length() > 0, rx.text("Organizations found: ", W.orgs.join(", "), size="2")),  # type: ignore[attr-defined]
+        width="100%",
+    )
+    save = rx.form(
+        rx.vstack(
+            rx.text(
+                "Repository: ",
+                rx.text.strong(rx.cond(W.repo_choice != "", W.repo_choice, "none chosen")),
+            ),
+            _input(
+                "Base branch", "base_branch", W.base_branch, "The new branch starts from this one."
+            ),
+            rx.button("Scan and continue", type="submit", loading=W.busy, size="3"),
+            width="100%",
+        ),
+        on_submit=W.save_repository,
+    )
+    return rx.vstack(
+        rx.cond(
+            W.github_login != "",
+            rx.text("GitHub connected as ", rx.text.strong(W.github_login), "."),
+            connect,
+        ),
+        rx.cond(W.github_login != "", rx.vstack(search, results, save, width="100%", spacing="3")),
+        width="100%",
+        spacing="4",
+    )
+
+
+def _requirements_step() -> rx.Component:
+    req = W.view["requirements"].to(dict)
+    return rx.form(
+        rx.vstack(
+            rx.el.fieldset(
+                rx.el.legend("Kind of app", class_name="field-label"),
+                rx.radio_group.root(
+                    rx.vstack(
+                        rx.foreach(
+                            W.catalog,
+                            lambda t: rx.el.label(
+                                rx.hstack(
+                                    rx.radio_group.item(value=t["key"].to(str)),
+                                    rx.vstack(
+                                        rx.text(rx.text.strong(t["title"])),
+                                        rx.text(t["description"], size="1", color=GRAY),
+                                        spacing="0",
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ),
+                    name="template",
+                    default_value=rx.cond(req["template"], req["template"].to(str), "crud_admin"),
+                ),
+                border="none",
+                padding="0",
+            ),
+            _textarea(
+                "Data entities",
+                "entities",
+                W.entities_text,
+                "One per line: Name: field:type, field:type? (? = optional). Types: text, "
+                "long_text, integer, decimal, boolean, date, email.",
+            ),
+            _input("Pages", "pages", W.pages_text, "Comma-separated, e.g. home, about."),
+            rx.el.label(
+                rx.hstack(
+                    rx.checkbox(name="sign_in", default_checked=req["sign_in"].to(bool)),
+                    rx.text("Sign-in for editors"),
+                ),
+            ),
+            _textarea(
+                "Notes",
+                "notes",
+                req["notes"].to(str),
+                "Anything else (up to 4,000 characters).",
+                "3",
+            ),
+            rx.hstack(_back(1), rx.button("Save and continue", type="submit", size="3")),
+            width="100%",
+            spacing="3",
+        ),
+        on_submit=W.save_requirements,
+    )
+
+
+def _configuration_step() -> rx.Component:
+    scan = W.view["scan"].to(dict)
+    config = W.view["configuration"].to(dict)
+    return rx.form(
+        rx.vstack(
+            rx.callout(
+                rx.text(
+                    "Detected: framework ",
+                    rx.text.strong(scan["framework"].to(str)),
+                    ", root ",
+                    rx.code(rx.cond(scan["root_dir"], scan["root_dir"].to(str), "/")),
+                    ", ",
+                    scan["file_count"].to(str),
+                    " files.",
+                ),
+                icon="scan-search",
+            ),
+            _label("Framework", "order-framework"),
+            rx.el.select(
+                rx.foreach(W.frameworks, lambda f: rx.el.option(f, value=f)),
+                id="order-framework",
+                name="framework",
+                default_value=rx.cond(
+                    config["framework"], config["framework"].to(str), scan["framework"].to(str)
+                ),
+                class_name="native-select",
+            ),
+            _input(
+                "Root directory",
+                "root_dir",
+                rx.cond(config["branch_name"], config["root_dir"].to(str), ""),
+                "Where the app goes; blank for the repository root.",
+            ),
+            _input(
+                "Branch name",
+                "branch_name",
+                rx.cond(
+                    config["branch_name"],
+                    config["branch_name"].to(str),
+                    "aixplore/order-" + W.order_id.to(str),  # pyright: ignore[reportAttributeAccessIssue]
+                ),
+                "A new branch; the pull request comes from it.",
+            ),
+            _textarea(
+                "Environment variables",
+                "env",
+                W.env_text,
+                "NAME=value per line; written to .env.example.",
+                "3",
+            ),
+            _textarea(
+                "Secrets",
+                "secrets",
+                W.secrets_text,
+                "NAME=value per line; stored encrypted, never shown again or pushed.",
+                "2",
+            ),
+            rx.hstack(_back(2), rx.button("Save and review", type="submit", size="3")),
+            width="100%",
+            spacing="3",
+        ),
+        on_submit=W.save_configuration,
+    )
+
+
+def _review_step() -> rx.Component:
+    scan = W.view["scan"].to(dict)
+    quote = W.view["quote"].to(dict)
+    return rx.vstack(
+        rx.heading("Feasibility report", size="4", as_="h2"),
+        rx.text(
+            "Repository ",
+            rx.text.strong(W.view["repo_full_name"].to(str)),
+            " at ",
+            rx.code(W.view["base_branch"].to(str)),
+        ),
+        rx.text(
+            "Size: ",
+            scan["file_count"].to(str),
+            " files, ",
+            scan["size_bytes"].to(str),
+            " bytes; framework ",
+            scan["framework"].to(str),
+        ),
+        rx.text("Languages: ", W.languages_text),
+        rx.cond(
+            W.overwrites.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]
+            rx.text(
+                "Files that would be overwritten: ",
+                W.overwrites.join(", "),  # pyright: ignore[reportAttributeAccessIssue]
+                color=rx.color("orange", 11),
+            ),
+        ),  # type: ignore[attr-defined]
+        rx.foreach(
+            scan["warnings"].to(list[str]),
+            lambda w: rx.text("Warning: ", w, color=rx.color("orange", 11)),
+        ),
+        rx.heading("Quote", size="4", as_="h2"),
+        rx.foreach(
+            quote["lines"].to(list[dict]),
+            lambda line: rx.hstack(
+                rx.text(line["label"]), rx.spacer(), rx.text(line["tokens"].to(str)), width="100%"
+            ),
+        ),
+        rx.hstack(
+            rx.text.strong("Total"),
+            rx.spacer(),
+            rx.text.strong(
+                quote["tokens"].to(str),
+                " ECE (EUR ",
+                (quote["money_cents"].to(int) / 100).to(str),
+                ")",
+            ),
+            width="100%",
+        ),
+        rx.text(
+            "Estimated time: about ",
+            quote["minutes"].to(str),
+            " minutes after payment.",
+            color=GRAY,
+        ),
+        rx.form(
+            rx.flex(
+                rx.box(_input("Promo code", "promo_code", W.view["promo_code"].to(str)), flex="1"),
+                rx.button("Apply", type="submit", variant="soft", size="3", align_self="end"),
+                gap="2",
+                width="100%",
+            ),
+            on_submit=W.apply_promo,
+            width="100%",
+        ),
+        rx.hstack(_back(3), rx.button("Continue to payment", on_click=W.to_payment, size="3")),
+        width="100%",
+        spacing="3",
+    )
+
+
+def _payment_step() -> rx.Component:
+    quote = W.view["quote"].to(dict)
+    return rx.form(
+        rx.vstack(
+            rx.text(
+                "Price: ",
+                rx.text.strong(quote["tokens"].to(str), " ECE"),
+                ". Your balance: ",
+                W.balance.to(str),  # pyright: ignore[reportAttributeAccessIssue]
+                " ECE.",
+            ),
+            rx.el.label(
+                rx.hstack(
+                    rx.checkbox(name="approve_write", checked=W.approved, on_change=W.set_approved),
+                    rx.text(
+                        "I approve AiXplore writing to ",
+                        rx.text.strong(W.view["repo_full_name"].to(str)),
+                        ": one new branch, one commit and one pull request.",
+                    ),
+                    align="start",
+                ),
+            ),
+            rx.hstack(
+                _back(4),
+                rx.button("Pay with ECE tokens", type="submit", loading=W.busy, size="3"),
+                rx.cond(
+                    W.card_enabled,
+                    rx.button(
+                        "Pay by card",
+                        type="button",
+                        variant="outline",
+                        size="3",
+                        on_click=W.pay_card,
+                    ),
+                ),
+                wrap="wrap",
+            ),
+            width="100%",
+            spacing="3",
+        ),
+        on_submit=W.pay,
+    )
+
+
+def wizard_page() -> rx.Component:
+    """The order wizard: one page, five steps, saved on every step."""
+    return page(
+        "Order a custom app",
+        rx.vstack(
+            rx.heading("Order a custom app", size="7", as_="h1"),
+            rx.text(
+                "Draft #",
+                W.order_id.to(str),  # pyright: ignore[reportAttributeAccessIssue]
+                " is saved at every step; come back to it from any device.",
+                color=GRAY,
+            ),
+            _indicator(),
+            rx.heading(W.step_label, size="5", as_="h2"),
+            form_error(W.error),
+            rx.match(
+                W.step,
+                (1, _repository_step()),
+                (2, _requirements_step()),
+                (3, _configuration_step()),
+                (4, _review_step()),
+                _payment_step(),
+            ),
+            width="100%",
+            spacing="4",
+        ),
+        max_width="820px",
+    )

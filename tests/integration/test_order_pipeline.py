@@ -1,0 +1,185 @@
+"""A full order through the real github-mcp-server against the local fake GitHub."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from aixplore.core.db import session_scope
+from aixplore.core.errors import ServiceUnavailable
+from aixplore.core.time import utcnow
+from aixplore.domain.orders import services as orders
+from aixplore.domain.orders.models import Order, OrderEvent, OrderStatus
+from aixplore.domain.wallet import services as wallet
+from aixplore.domain.wallet.models import WalletTransaction
+from aixplore.integrations.github_mcp import GitHubMCP
+from aixplore.jobs.orders import run_pipeline
+from tests.factories import actor_for, make_member, sign_in
+from tests.support.fake_github import FakeGitHub, git
+from tests.support.github_fixture import OTHER_TOKEN, TOKEN
+from tests.support.orders import quoted_order
+
+GRANT = 2_000
+PRICE = 714
+
+
+def _paid_order(token: str = TOKEN, repo: str = "octo/library", branch: str = "aixplore/library"):
+    actor = actor_for(sign_in(make_member().email))
+    assert actor is not None
+    with session_scope() as db:
+        orders.do_save_github_connection(db, actor, "octo", token)
+    oid = quoted_order(actor, repo=repo, grant=GRANT, branch=branch)
+    with session_scope() as db:
+        orders.do_pay_with_wallet(db, actor, oid, True)
+    return actor, oid
+
+
+def _order(oid: int) -> Order:
+    with session_scope() as db:
+        order = db.get(Order, oid)
+        assert order is not None
+        return order
+
+
+def _payments(oid: int) -> int:
+    with session_scope() as db:
+        return len(
+            db.exec(
+                select(WalletTransaction).where(
+                    WalletTransaction.reference == f"order:{oid}:payment"
+                )
+            ).all()
+        )
+
+
+def _checkout_and_test(repo_path: Path, branch: str, tmp: Path) -> subprocess.CompletedProcess:
+    work = tmp / "checkout"
+    subprocess.run(["git", "clone", "-q", "-b", branch, str(repo_path), str(work)], check=True)
+    return subprocess.run(
+        [sys.executable, "-m", "unittest", "discover", "-s", "tests", "-t", "."],
+        cwd=work,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_full_order_opens_one_pull_request_whose_code_passes_its_tests(
+    fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    actor, oid = _paid_order()
+    writes_before_run = [r for r in fake_github.requests if r[0] != "GET"]
+    outcome = run_pipeline(oid)
+    order = _order(oid)
+    assert outcome == "delivered", (order.failure_reason, order.stage_log)
+    assert order.status == OrderStatus.DELIVERED and order.pr_number == 1
+    assert order.pr_url.endswith("/octo/library/pull/1")  # type: ignore[union-attr]
+    with session_scope() as db:
+        statuses = [e.to_status for e in orders.order_history(db, actor, oid)]
+        assert wallet.user_balance(db, actor.user_id) == GRANT - PRICE
+    assert statuses == [
+        "quoted",
+        "paid",
+        "queued",
+        "analyzing",
+        "generating",
+        "validating",
+        "pr_opened",
+        "delivered",
+    ]
+    assert writes_before_run == []  # nothing written to GitHub before the pipeline
+    repo = fake_github.repos["octo/library"]
+    assert fake_github.branch_sha(repo, "aixplore/library") == order.commit_sha
+    files = git(repo.path, "ls-tree", "-r", "--name-only", "aixplore/library").split()
+    assert {"app/models.py", "app/web.py", "tests/test_app.py", "README.md", ".env.example"} <= set(
+        files
+    )
+    assert "app/main.py" in files  # the repository's own files are kept
+    env_example = git(repo.path, "show", "aixplore/library:.env.example")
+    assert "API_KEY=\n" in env_example + "\n" and "s3cr3t-value" not in env_example
+    assert len(repo.pulls) == 1 and "python -m app" in repo.pulls[0]["body"]
+    result = _checkout_and_test(repo.path, "aixplore/library", tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert _payments(oid) == 1
+
+
+class Killed(BaseException):
+    """Stands in for a worker process killed mid-stage."""
+
+
+def test_worker_killed_after_push_retries_without_duplicates(
+    fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _actor, oid = _paid_order()
+    real_open = GitHubMCP.open_pull
+
+    async def killed_before_pull(self, *args, **kwargs):
+        raise Killed
+
+    monkeypatch.setattr(GitHubMCP, "open_pull", killed_before_pull)
+    with pytest.raises(Killed):
+        run_pipeline(oid)
+    repo = fake_github.repos["octo/library"]
+    assert _order(oid).status == OrderStatus.VALIDATING
+    assert fake_github.branch_sha(repo, "aixplore/library") is not None  # pushed, no PR yet
+    monkeypatch.setattr(GitHubMCP, "open_pull", real_open)
+    assert run_pipeline(oid) == "busy"  # the dead worker's lease still holds
+    with session_scope() as db:
+        db.execute(
+            update(Order)
+            .where(col(Order.id) == oid)
+            .values(lease_until=utcnow() - timedelta(seconds=1))
+        )
+    assert run_pipeline(oid) == "delivered"
+    commits = git(repo.path, "rev-list", "main..aixplore/library").split()
+    assert len(commits) == 1 and len(repo.pulls) == 1
+    branches = git(repo.path, "for-each-ref", "--format=%(refname)", "refs/heads").split()
+    assert branches == ["refs/heads/aixplore/library", "refs/heads/main"]
+    assert _payments(oid) == 1
+
+
+def test_github_outage_is_retried_and_never_duplicates(fake_github: FakeGitHub) -> None:
+    _actor, oid = _paid_order()
+    fake_github.fail_next["/pulls"] = 1  # the pull-request lookup answers 500 once
+    with pytest.raises(ServiceUnavailable):
+        run_pipeline(oid)
+    assert _order(oid).status == OrderStatus.VALIDATING
+    assert run_pipeline(oid) == "delivered"
+    assert len(fake_github.repos["octo/library"].pulls) == 1
+
+
+def test_two_workers_at_once_run_the_order_once(fake_github: FakeGitHub) -> None:
+    _actor, oid = _paid_order()
+    with ThreadPoolExecutor(2) as pool:
+        results = sorted(pool.map(run_pipeline, [oid, oid]))
+    assert results == ["busy", "delivered"]
+    assert len(fake_github.repos["octo/library"].pulls) == 1
+
+
+@pytest.mark.parametrize(
+    ("token", "repo", "branch", "message"),
+    [
+        (TOKEN, "octo/library", "main", 'branch "main" already exists'),
+        (OTHER_TOKEN, "acme/storefront", "aixplore/x", "could not find"),
+        ("ghp_revoked_token_000000000", "octo/library", "aixplore/x", "connect GitHub again"),
+    ],
+)
+def test_failure_after_payment_refunds_with_the_reason(
+    fake_github: FakeGitHub, token: str, repo: str, branch: str, message: str
+) -> None:
+    actor, oid = _paid_order(token, repo, branch)
+    assert run_pipeline(oid) == "refunded"
+    order = _order(oid)
+    assert order.status == OrderStatus.REFUNDED and message in (order.failure_reason or "")
+    with session_scope() as db:
+        assert wallet.user_balance(db, actor.user_id) == GRANT
+        events = db.exec(select(OrderEvent.to_status).where(OrderEvent.order_id == oid)).all()
+    assert events[-2:] == ["failed", "refunded"]
+    assert not fake_github.repos[repo.lower()].pulls
