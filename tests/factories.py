@@ -7,7 +7,6 @@ import itertools
 from sqlmodel import Session
 
 from aixplore.core.db import session_scope
-from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor, UserPublic
@@ -43,8 +42,14 @@ def sign_in(email: str, password: str = PASSWORD, *, ip: str = "198.51.100.7") -
 
 
 def actor_for(token: str) -> Actor | None:
-    """Resolve a token the way every protected handler does (through the shared cache)."""
-    return actor_cache.authenticate(token)
+    """Resolve a token from the database, the source of truth.
+
+    Not through ``actor_cache``: without Redis that cache lives in each process, and an
+    end-to-end test's process would keep answering from its own copy after the app process
+    ended the session.
+    """
+    with session_scope() as db:
+        return accounts.get_actor_by_token(db, token)
 
 
 def outbox_link(db: Session, email: str, path: str) -> str:

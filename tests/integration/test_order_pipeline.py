@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -14,11 +16,18 @@ from sqlmodel import col, select
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import ServiceUnavailable
+from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
+from aixplore.domain.accounts.models import Actor, User
+from aixplore.domain.audit.models import AuditEntry
+from aixplore.domain.mail.models import OutboxMail
+from aixplore.domain.mail.services import list_outbox_for
 from aixplore.domain.orders import services as orders
 from aixplore.domain.orders.models import Order, OrderEvent, OrderStatus
 from aixplore.domain.wallet import services as wallet
 from aixplore.domain.wallet.models import WalletTransaction
+from aixplore.domain.webhooks import services as webhooks
+from aixplore.domain.webhooks.models import WebhookDelivery, WebhookEndpoint
 from aixplore.integrations.github_mcp import GitHubMCP
 from aixplore.jobs.orders import run_pipeline
 from tests.factories import actor_for, make_member, sign_in
@@ -30,8 +39,13 @@ GRANT = 2_000
 PRICE = 714
 
 
-def _paid_order(token: str = TOKEN, repo: str = "octo/library", branch: str = "aixplore/library"):
-    actor = actor_for(sign_in(make_member().email))
+def _paid_order(
+    token: str = TOKEN,
+    repo: str = "octo/library",
+    branch: str = "aixplore/library",
+    actor: Actor | None = None,
+):
+    actor = actor or actor_for(sign_in(make_member().email))
     assert actor is not None
     with session_scope() as db:
         orders.do_save_github_connection(db, actor, "octo", token)
@@ -71,10 +85,43 @@ def _checkout_and_test(repo_path: Path, branch: str, tmp: Path) -> subprocess.Co
     )
 
 
+def _subscribe_to_orders(actor: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(get_settings(), "webhook_allow_private_targets", True)
+    with session_scope() as db:
+        webhooks.do_create_endpoint(
+            db,
+            actor,
+            {"url": "http://127.0.0.1:9/hook", "event_types": ["order.status_changed"]},
+        )
+
+
+def _order_webhooks(actor: Actor) -> list[dict]:
+    with session_scope() as db:
+        rows = db.exec(
+            select(WebhookDelivery.payload)
+            .join(WebhookEndpoint, col(WebhookEndpoint.id) == WebhookDelivery.endpoint_id)
+            .where(
+                WebhookEndpoint.user_id == actor.user_id,
+                WebhookDelivery.event_type == "order.status_changed",
+            )
+            .order_by(col(WebhookDelivery.id))
+        ).all()
+    return [json.loads(p)["data"] for p in rows]
+
+
+def _mails(email: str) -> list[OutboxMail]:
+    with session_scope() as db:
+        return list_outbox_for(db, email)
+
+
 def test_full_order_opens_one_pull_request_whose_code_passes_its_tests(
-    fake_github: FakeGitHub, tmp_path: Path
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    actor, oid = _paid_order()
+    member = make_member()
+    actor = actor_for(sign_in(member.email))
+    assert actor is not None
+    _subscribe_to_orders(actor, monkeypatch)
+    actor, oid = _paid_order(actor=actor)
     writes_before_run = [r for r in fake_github.requests if r[0] != "GET"]
     outcome = run_pipeline(oid)
     order = _order(oid)
@@ -108,6 +155,16 @@ def test_full_order_opens_one_pull_request_whose_code_passes_its_tests(
     result = _checkout_and_test(repo.path, "aixplore/library", tmp_path)
     assert result.returncode == 0, result.stderr.decode()
     assert _payments(oid) == 1
+    # The owner's webhook heard every move after the draft, in order, with the pull request.
+    moves = [(d["from"], d["to"]) for d in _order_webhooks(actor)]
+    assert moves == list(itertools.pairwise(["draft", *statuses]))
+    assert _order_webhooks(actor)[-1]["pr_url"] == order.pr_url
+    # Paying is the owner's act and is in the audit log; the owner got one mail with the PR.
+    with session_scope() as db:
+        paid = db.exec(select(AuditEntry).where(AuditEntry.target == f"order:{oid}")).all()
+    assert [(e.action, e.actor_id) for e in paid] == [("order.paid", actor.user_id)]
+    ready = [m for m in _mails(member.email) if m.kind == "order_pr_opened"]
+    assert len(ready) == 1 and (order.pr_url or "") in ready[0].body_text
 
 
 class Killed(BaseException):
@@ -183,3 +240,9 @@ def test_failure_after_payment_refunds_with_the_reason(
         events = db.exec(select(OrderEvent.to_status).where(OrderEvent.order_id == oid)).all()
     assert events[-2:] == ["failed", "refunded"]
     assert not fake_github.repos[repo.lower()].pulls
+    with session_scope() as db:
+        user = db.get(User, actor.user_id)
+        assert user is not None
+    refunded = [m for m in _mails(user.email) if m.kind.startswith("order_")]
+    assert [m.kind for m in refunded] == ["order_refunded"]  # one mail, with the reason
+    assert message in refunded[0].body_text

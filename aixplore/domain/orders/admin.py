@@ -10,6 +10,7 @@ from aixplore.core.errors import Conflict
 from aixplore.core.events import publish_after_commit
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import require_platform_admin
+from aixplore.domain.audit.services import record as audit
 from aixplore.domain.orders.lifecycle import ORDER_QUEUED, fail_and_refund, lock_order
 from aixplore.domain.orders.models import PIPELINE, Order, OrderStatus
 from aixplore.domain.orders.services import get_order
@@ -24,6 +25,7 @@ def do_admin_requeue(session: Session, actor: Actor | None, order_id: Any) -> Or
     order.lease_token, order.lease_until = None, None
     session.add(order)
     session.flush()
+    audit(session, admin.user_id, "order.requeued", f"order:{order.id}")
     publish_after_commit(session, ORDER_QUEUED, order.id)
     return order
 
@@ -35,4 +37,6 @@ def do_admin_refund(session: Session, actor: Actor | None, order_id: Any, reason
     if order.status not in {OrderStatus.PAID, *PIPELINE}:
         raise Conflict("Only a paid order that is not delivered can be refunded.")
     text = reason.strip()[:500] if isinstance(reason, str) and reason.strip() else "no reason given"
-    return fail_and_refund(session, order.id or 0, f"Refunded by an administrator: {text}")
+    return fail_and_refund(
+        session, order.id or 0, f"Refunded by an administrator: {text}", actor_user_id=admin.user_id
+    )

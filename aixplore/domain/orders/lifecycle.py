@@ -18,10 +18,15 @@ from sqlmodel import Session, col
 
 from aixplore.core.errors import Conflict, NotFound
 from aixplore.core.events import publish_after_commit
+from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
+from aixplore.domain.accounts.models import User
+from aixplore.domain.audit.services import record as audit
+from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.orders.models import TRANSITIONS, Order, OrderEvent, OrderStatus
 from aixplore.domain.wallet.models import SystemAccount, TransactionKind
 from aixplore.domain.wallet.services import system_account, transfer, user_account
+from aixplore.domain.webhooks import services as webhooks
 
 STATUS_CHANGED = "order.status_changed"
 ORDER_QUEUED = "order.queued"
@@ -43,10 +48,45 @@ def _record(
             note=note[:1000],
         )
     )
-    publish_after_commit(
+    change = {"order_id": order.id, "user_id": order.user_id, "from": old.value, "to": new.value}
+    publish_after_commit(session, STATUS_CHANGED, change)
+    webhooks.emit(
         session,
         STATUS_CHANGED,
-        {"order_id": order.id, "user_id": order.user_id, "from": old.value, "to": new.value},
+        {"order_id": order.id, "from": old.value, "to": new.value, "pr_url": order.pr_url},
+        [order.user_id],
+    )
+    if actor is not None and new not in {OrderStatus.DRAFT, OrderStatus.QUOTED}:
+        # People's acts on money (paying, refunds by admins) go to the audit log; editing a
+        # draft and the pipeline's own stage moves stay in the order's event log.
+        audit(session, actor, f"order.{new.value}", f"order:{order.id}", detail=change)
+    if new in _MAILED:
+        _mail_owner(session, order, new, note)
+
+
+# Ends the owner hears about by mail; the order page shows every step live.
+_MAILED = {OrderStatus.PR_OPENED, OrderStatus.REFUNDED}
+
+
+def _mail_owner(session: Session, order: Order, new: OrderStatus, note: str) -> None:
+    owner = session.get(User, order.user_id)
+    if owner is None:
+        return
+    link = f"{get_settings().base_url.rstrip('/')}/orders/{order.id}"
+    if new is OrderStatus.PR_OPENED:
+        subject = f"Your app is ready for review (order #{order.id})"
+        text = f"The pull request with your app is open:\n{order.pr_url or link}"
+    else:
+        subject = f"Order #{order.id} stopped and refunded"
+        why = order.failure_reason or note
+        text = f"{why}\n\nYour payment for this order has been refunded."
+    do_queue_mail(
+        session,
+        to=owner.email,
+        subject=subject,
+        body=f"Hello {owner.display_name},\n\n{text}\n\nYour order: {link}\n",
+        kind=f"order_{new.value}",
+        user_id=owner.id,
     )
 
 
@@ -158,11 +198,13 @@ def refund(session: Session, order: Order, *, actor_user_id: int | None = None) 
     )
 
 
-def fail_and_refund(session: Session, order_id: int, reason: str) -> Order:
+def fail_and_refund(
+    session: Session, order_id: int, reason: str, *, actor_user_id: int | None = None
+) -> Order:
     """Stop a paid order with ``reason`` shown to the user, then refund it automatically."""
     order = lock_order(session, order_id)
     if order.status in {OrderStatus.FAILED, OrderStatus.REFUNDED, OrderStatus.DELIVERED}:
         return order
     order.failure_reason = reason[:1000]
-    transition(session, order, OrderStatus.FAILED, note=reason)
-    return refund(session, order)
+    transition(session, order, OrderStatus.FAILED, actor_user_id=actor_user_id, note=reason)
+    return refund(session, order, actor_user_id=actor_user_id)

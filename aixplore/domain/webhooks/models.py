@@ -20,6 +20,7 @@ EVENT_TYPES = (
     "event.created",
     "event.cancelled",
     "member.joined",
+    "order.status_changed",
     "ping",
 )
 # Seconds to wait before each retry: about 21 hours in all, then the delivery fails.
