@@ -58,7 +58,8 @@ class TokenState(rx.State):
                 summary = wallet.get_my_wallet(db, actor)
                 lines = wallet.list_my_entries(db, actor)
         except DomainError as exc:
-            return answer_error(exc, next_path="/token")
+            # Also loaded on /profile: come back to the page the visitor asked for.
+            return answer_error(exc, next_path=self.router.url.path or "/token")
         self.balance = summary.balance
         self.tier = summary.tier.value
         self.next_tier = summary.next_tier.value if summary.next_tier else ""
