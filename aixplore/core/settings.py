@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     webhook_disable_after_failures: int = Field(default=20, ge=1, le=1000)
     webhook_secret_overlap_hours: int = Field(default=24, ge=0, le=24 * 30)
 
+    # GDPR: an erasure request is carried out after this many days unless cancelled.
+    erasure_grace_days: int = Field(default=14, ge=0, le=90)
+
     # Jobs: run a huey consumer inside the web process (the default without Redis).
     embedded_worker: bool | None = None
 
