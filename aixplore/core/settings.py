@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str | None = None
     stripe_api_base: str | None = None
 
+    # GDPR: an erasure request is carried out after this many days unless cancelled.
+    erasure_grace_days: int = Field(default=14, ge=0, le=90)
+
     # Jobs: run a huey consumer inside the web process (the default without Redis).
     embedded_worker: bool | None = None
 

@@ -6,6 +6,7 @@ from huey import crontab
 
 from aixplore.core.db import session_scope
 from aixplore.core.events import subscribe
+from aixplore.domain.gdpr.erasure import do_execute_due
 from aixplore.domain.gdpr.services import EXPORT_REQUESTED, do_build_export, purge_expired
 from aixplore.jobs.queue import huey
 
@@ -25,3 +26,10 @@ def purge_data_exports() -> int:
 
 
 subscribe(EXPORT_REQUESTED, lambda export_id: build_data_export(export_id))
+
+
+@huey.periodic_task(crontab(minute="7", hour="*/6"))
+def execute_erasures() -> int:
+    """Erase the accounts whose grace period is over."""
+    with session_scope() as session:
+        return do_execute_due(session)

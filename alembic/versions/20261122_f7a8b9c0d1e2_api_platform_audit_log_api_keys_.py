@@ -1,8 +1,8 @@
-"""api platform: audit log, api keys, idempotency, webhooks, data exports
+"""api platform: audit log, api keys, idempotency, webhooks, gdpr
 
 Revision ID: f7a8b9c0d1e2
 Revises: a1b2c3d4d15c
-Create Date: 2026-11-22 04:22:41.033036
+Create Date: 2026-11-22 04:52:32.764263
 """
 
 from collections.abc import Sequence
@@ -89,6 +89,20 @@ def upgrade() -> None:
     with op.batch_alter_table('data_export', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_data_export_token_hash'), ['token_hash'], unique=True)
         batch_op.create_index(batch_op.f('ix_data_export_user_id'), ['user_id'], unique=False)
+
+    op.create_table('erasure_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('keep_reviews', sa.Boolean(), nullable=False),
+    sa.Column('created_at', aixplore.core.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('execute_after', aixplore.core.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', aixplore.core.columns.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('erasure_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_erasure_request_execute_after'), ['execute_after'], unique=False)
+        batch_op.create_index(batch_op.f('ix_erasure_request_user_id'), ['user_id'], unique=False)
 
     op.create_table('idempotency_record',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -186,6 +200,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_idempotency_record_created_at'))
 
     op.drop_table('idempotency_record')
+    with op.batch_alter_table('erasure_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_erasure_request_user_id'))
+        batch_op.drop_index(batch_op.f('ix_erasure_request_execute_after'))
+
+    op.drop_table('erasure_request')
     with op.batch_alter_table('data_export', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_data_export_user_id'))
         batch_op.drop_index(batch_op.f('ix_data_export_token_hash'))

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import axe_violations, horizontal_overflow, sign_in_through_ui
-from tests.factories import make_member
+from tests.factories import PASSWORD, make_member
 from tests.integration.test_webhooks import Receiver, verify
 
 pytestmark = pytest.mark.e2e
@@ -59,5 +59,16 @@ def test_request_my_data(page: Page, base_url: str, shoot) -> None:
     expect(page.get_by_text("Requested. Check your mailbox")).to_be_visible()
     with read_scope() as db:
         assert db.exec(select(DataExport).where(DataExport.user_id == member.id)).first()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Keep my reviews").check()
+    page.get_by_role("button", name="Erase my account").click()
+    expect(page.get_by_text("Your account will be erased on")).to_be_visible()
     assert axe_violations(page) == []
+    shoot(page, "privacy")
+    page.get_by_role("button", name="Cancel the erasure").click()
+    expect(page.get_by_role("button", name="Erase my account")).to_be_visible()
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    expect(page.get_by_role("button", name="Request my data")).to_be_visible()
+    assert horizontal_overflow(page) <= 0
     shoot(page, "privacy")

@@ -35,3 +35,16 @@ class DataExport(SQLModel, table=True):
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
     ready_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     expires_at: datetime = SQLField(sa_column=utc_column(nullable=False))
+
+
+class ErasureRequest(SQLModel, table=True):
+    """A request to erase an account, carried out after a grace period unless cancelled."""
+
+    __tablename__ = "erasure_request"  # type: ignore[assignment]
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    user_id: int = SQLField(foreign_key="user.id", index=True, ondelete="CASCADE")
+    keep_reviews: bool = False  # keep review texts under "deleted user" (the user agreed)
+    created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    execute_after: datetime = SQLField(sa_column=utc_column(nullable=False, index=True))
+    cancelled_at: datetime | None = SQLField(default=None, sa_column=utc_column())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from aixplore.core.db import session_scope
+from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
+from aixplore.domain.gdpr import erasure
 from aixplore.domain.gdpr import services as gdpr
+from aixplore.web.components import field, form_error
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.layout import page
 from aixplore.web.session import current_actor
@@ -16,11 +18,53 @@ class PrivacyState(rx.State):
     """The service re-checks the caller."""
 
     requested: bool = False
+    erase_on: str = ""
+    error: str = ""
+
+    async def _reload(self) -> None:
+        actor = await current_actor(self)
+        if actor is None:
+            self.erase_on = ""
+            return
+        with read_scope() as db:
+            pending = erasure.pending_request(db, actor.user_id)
+            self.erase_on = "" if pending is None else f"{pending.execute_after:%Y-%m-%d}"
 
     @rx.event
-    def load(self):
+    async def load(self):
         """Open the page."""
-        self.requested = False
+        self.requested, self.error = False, ""
+        await self._reload()
+
+    @rx.event
+    async def request_erasure(self, form_data: dict):
+        """Schedule my account's erasure (password required)."""
+        self.error = ""
+        actor = await current_actor(self)
+        data = {
+            "password": form_data.get("password", "") if isinstance(form_data, dict) else None,
+            "keep_reviews": isinstance(form_data, dict) and form_data.get("keep_reviews") == "on",
+        }
+        try:
+            with session_scope() as db:
+                erasure.do_request_erasure(db, actor, data, ip=self.router.session.client_ip or "")
+            await self._reload()
+        except DomainError as exc:
+            self.error = exc.message
+            return answer_error(exc, next_path="/settings/privacy")
+        return toast_ok("Your account is scheduled for erasure.")
+
+    @rx.event
+    async def cancel_erasure(self):
+        """Call the erasure off."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                erasure.do_cancel_erasure(db, actor, ip=self.router.session.client_ip or "")
+            await self._reload()
+        except DomainError as exc:
+            return answer_error(exc, next_path="/settings/privacy")
+        return toast_ok("Erasure cancelled.")
 
     @rx.event
     async def request_export(self):
@@ -61,6 +105,65 @@ def privacy_page() -> rx.Component:
                     ),
                     spacing="3",
                     align="start",
+                ),
+                size="3",
+                width="100%",
+            ),
+            rx.card(
+                rx.vstack(
+                    rx.heading("Erase my account", size="4", as_="h2"),
+                    rx.cond(
+                        PrivacyState.erase_on != "",
+                        rx.vstack(
+                            rx.text(
+                                "Your account will be erased on ",
+                                PrivacyState.erase_on,
+                                ".",
+                                role="status",
+                                weight="medium",
+                            ),
+                            rx.button(
+                                "Cancel the erasure",
+                                variant="soft",
+                                on_click=PrivacyState.cancel_erasure,
+                            ),
+                            spacing="2",
+                            align="start",
+                        ),
+                        rx.form(
+                            rx.vstack(
+                                rx.text(
+                                    "Your account and data are erased after a grace period "
+                                    "(you can cancel until then). Listings, keys, webhooks, "
+                                    "bookmarks and RSVPs go; security records stay.",
+                                    size="2",
+                                ),
+                                form_error(PrivacyState.error),
+                                field(
+                                    "Password",
+                                    "password",
+                                    type_="password",
+                                    autocomplete="current-password",
+                                    max_length=256,
+                                ),
+                                rx.el.label(
+                                    rx.el.input(type="checkbox", name="keep_reviews"),
+                                    " Keep my reviews, shown as by a deleted user",
+                                    style={"display": "flex", "gap": "6px", "alignItems": "center"},
+                                ),
+                                rx.button("Erase my account", color_scheme="red", type="submit"),
+                                spacing="3",
+                                align="start",
+                                width="100%",
+                                max_width="480px",
+                            ),
+                            on_submit=PrivacyState.request_erasure,
+                            reset_on_submit=True,
+                        ),
+                    ),
+                    spacing="3",
+                    align="start",
+                    width="100%",
                 ),
                 size="3",
                 width="100%",
