@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlalchemy import update
+from sqlmodel import SQLModel, col, select
 
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import Conflict, ValidationFailed
@@ -15,11 +16,15 @@ from aixplore.domain.apikeys.models import ApiKey
 from aixplore.domain.audit.models import AuditEntry
 from aixplore.domain.audit.services import verify_chain
 from aixplore.domain.gdpr import erasure
+from aixplore.domain.orders.models import Order, OrderStatus
+from aixplore.domain.orgs import services as orgs
+from aixplore.domain.orgs.models import Organization
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import Review
 from aixplore.domain.solutions.models import Solution
 from tests.api_support import make_key
 from tests.factories import PASSWORD, actor_for, make_member, make_solution, sign_in
+from tests.support.orders import quoted_order
 
 
 def test_every_user_reference_is_deleted_or_anonymized_with_the_user() -> None:
@@ -96,3 +101,33 @@ def test_a_cancelled_erasure_never_runs_and_requests_are_checked() -> None:
         assert erasure.do_execute_due(db, now=utcnow() + timedelta(days=30)) == 0
     with read_scope() as db:
         assert db.get(User, member.id) is not None
+
+
+def test_an_org_owner_or_a_paid_order_in_progress_holds_erasure_back() -> None:
+    owner = make_member()
+    actor = actor_for(sign_in(owner.email))
+    assert actor is not None
+    with session_scope() as db:
+        org = orgs.do_create_org(db, actor, {"name": "Keep Corp", "slug": "keep-corp"})
+    with session_scope() as db, pytest.raises(Conflict, match="transfer its ownership"):
+        erasure.do_request_erasure(db, actor, {"password": PASSWORD})
+    with session_scope() as db:
+        db.delete(db.get(Organization, org.id))
+
+    # Requested while free; an order paid during the grace period postpones it by a day.
+    with session_scope() as db:
+        erasure.do_request_erasure(db, actor, {"password": PASSWORD})
+    oid = quoted_order(actor, grant=2_000)
+    with session_scope() as db:
+        db.execute(update(Order).where(col(Order.id) == oid).values(status=OrderStatus.PAID))
+    later = utcnow() + timedelta(days=15)
+    with session_scope() as db:
+        assert erasure.do_execute_due(db, now=later) == 0
+        assert "still being built" in erasure.erasure_blocker(db, owner.id)
+    with session_scope() as db:
+        db.execute(update(Order).where(col(Order.id) == oid).values(status=OrderStatus.DELIVERED))
+    with session_scope() as db:
+        assert erasure.do_execute_due(db, now=later) == 0  # postponed to the next day
+        assert erasure.do_execute_due(db, now=later + timedelta(days=1, seconds=1)) == 1
+    with read_scope() as db:
+        assert db.get(User, owner.id) is None

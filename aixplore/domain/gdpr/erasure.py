@@ -29,6 +29,8 @@ from aixplore.domain.audit.services import record as audit
 from aixplore.domain.gdpr.models import ErasureRequest
 from aixplore.domain.mail.models import OutboxMail
 from aixplore.domain.mail.services import do_queue_mail
+from aixplore.domain.orders.models import PIPELINE, Order, OrderStatus
+from aixplore.domain.orgs.models import Organization, OrgMembership, OrgRole
 from aixplore.domain.reviews.models import Review
 
 
@@ -61,6 +63,9 @@ def do_request_erasure(
         raise ValidationFailed("The password is incorrect.", field="password")
     if pending_request(session, actor.user_id) is not None:
         raise Conflict("Your account is already scheduled for erasure.")
+    blocker = erasure_blocker(session, actor.user_id)
+    if blocker:
+        raise Conflict(blocker)
     days = get_settings().erasure_grace_days
     request = ErasureRequest(
         user_id=actor.user_id,
@@ -90,6 +95,29 @@ def do_request_erasure(
         user_id=user.id,
     )
     return request
+
+
+def erasure_blocker(session: Session, user_id: int) -> str:
+    """Why the account cannot be erased yet ("" when it can).
+
+    An organization needs an owner (transfer ownership first), and an order that is paid but not
+    finished is still being built with the user's money (wait for delivery or its refund).
+    """
+    owned = session.exec(
+        select(Organization.name)
+        .join(OrgMembership, col(OrgMembership.org_id) == Organization.id)
+        .where(OrgMembership.user_id == user_id, OrgMembership.role == OrgRole.OWNER)
+    ).first()
+    if owned is not None:
+        return f"You own the organization {owned}: transfer its ownership first."
+    running = session.exec(
+        select(Order.id).where(
+            Order.user_id == user_id, col(Order.status).in_([OrderStatus.PAID, *PIPELINE])
+        )
+    ).first()
+    if running is not None:
+        return f"Your order #{running} is still being built: wait until it is delivered."
+    return ""
 
 
 def do_cancel_erasure(session: Session, actor: Actor | None, *, ip: str = "") -> None:
@@ -131,6 +159,14 @@ def do_execute_due(session: Session, *, now: datetime | None = None) -> int:
             col(ErasureRequest.execute_after) <= (now or utcnow()),
         )
     ).all()
+    done = 0
     for request in due:
+        if erasure_blocker(session, request.user_id):
+            # Became blocked during the grace period (an order paid, ownership gained): try
+            # again tomorrow.
+            request.execute_after = (now or utcnow()) + timedelta(days=1)
+            session.add(request)
+            continue
         erase_user(session, request.user_id, keep_reviews=request.keep_reviews)
-    return len(due)
+        done += 1
+    return done
