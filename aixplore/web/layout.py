@@ -13,8 +13,29 @@ NAV_LINKS: list[tuple[str, str]] = [
     ("Solutions", "/solutions"),
     ("Categories", "/categories"),
     ("Events", "/events"),
+    ("Cards", "/cards"),
     ("Publish", "/publish"),
     ("About", "/about"),
+]
+# The signed-in member's pages, in the account menu (desktop) and the drawer (phones).
+ACCOUNT_LINKS: list[tuple[str, str]] = [
+    ("Profile", "/profile"),
+    ("ECE tokens", "/token"),
+    ("Order a custom app", "/order"),
+    ("My orders", "/orders"),
+    ("Saved", "/saved"),
+    ("Organizations", "/orgs"),
+    ("Security and sessions", "/settings/security"),
+    ("API keys", "/settings/api-keys"),
+    ("Webhooks", "/settings/webhooks"),
+    ("Your data", "/settings/privacy"),
+]
+ADMIN_LINKS: list[tuple[str, str]] = [
+    ("Admin: users", "/admin"),
+    ("Admin: moderation", "/admin/moderation"),
+    ("Admin: orders", "/admin/orders"),
+    ("Admin: analytics", "/admin/analytics"),
+    ("Admin: audit log", "/admin/audit"),
 ]
 
 
@@ -50,32 +71,17 @@ def _account_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
-            rx.menu.item("Profile", on_click=rx.redirect("/profile")),
-            rx.menu.item("Security and sessions", on_click=rx.redirect("/settings/security")),
-            rx.menu.item("API keys", on_click=rx.redirect("/settings/api-keys")),
-            rx.menu.item("Webhooks", on_click=rx.redirect("/settings/webhooks")),
-            rx.menu.item("Your data", on_click=rx.redirect("/settings/privacy")),
-            rx.menu.item("Saved", on_click=rx.redirect("/saved")),
-            rx.menu.item("Organizations", on_click=rx.redirect("/orgs")),
-            rx.menu.item(
-                "My solutions",
-                on_click=rx.redirect(SessionState.publisher_href),
-            ),
+            *[rx.menu.item(label, on_click=rx.redirect(href)) for label, href in ACCOUNT_LINKS],
+            rx.menu.item("My solutions", on_click=rx.redirect(SessionState.publisher_href)),
             rx.cond(
                 SessionState.is_admin,
-                rx.menu.item("Admin: users", on_click=rx.redirect("/admin")),
-            ),
-            rx.cond(
-                SessionState.is_admin,
-                rx.menu.item("Admin: moderation", on_click=rx.redirect("/admin/moderation")),
-            ),
-            rx.cond(
-                SessionState.is_admin,
-                rx.menu.item("Admin: analytics", on_click=rx.redirect("/admin/analytics")),
-            ),
-            rx.cond(
-                SessionState.is_admin,
-                rx.menu.item("Admin: audit log", on_click=rx.redirect("/admin/audit")),
+                rx.fragment(
+                    rx.menu.separator(),
+                    *[
+                        rx.menu.item(label, on_click=rx.redirect(href))
+                        for label, href in ADMIN_LINKS
+                    ],
+                ),
             ),
             rx.menu.separator(),
             rx.menu.item("Sign out", color="red", on_click=SessionState.sign_out),
@@ -136,32 +142,19 @@ def _drawer() -> rx.Component:
                         SessionState.signed_in,
                         rx.vstack(
                             rx.text(SessionState.viewer_name, weight="bold"),
-                            rx.drawer.close(rx.link("Profile", href="/profile", underline="none")),
-                            rx.drawer.close(rx.link("Saved", href="/saved", underline="none")),
-                            rx.drawer.close(
-                                rx.link(
-                                    "Security and sessions",
-                                    href="/settings/security",
-                                    underline="none",
-                                )
-                            ),
-                            rx.drawer.close(
-                                rx.link("API keys", href="/settings/api-keys", underline="none")
-                            ),
+                            *[
+                                rx.drawer.close(rx.link(label, href=href, underline="none"))
+                                for label, href in ACCOUNT_LINKS
+                            ],
                             rx.cond(
                                 SessionState.is_admin,
-                                rx.drawer.close(
-                                    rx.link("Admin: users", href="/admin", underline="none")
-                                ),
-                            ),
-                            rx.cond(
-                                SessionState.is_admin,
-                                rx.drawer.close(
-                                    rx.link(
-                                        "Admin: moderation",
-                                        href="/admin/moderation",
-                                        underline="none",
-                                    )
+                                rx.vstack(
+                                    *[
+                                        rx.drawer.close(rx.link(label, href=href, underline="none"))
+                                        for label, href in ADMIN_LINKS
+                                    ],
+                                    spacing="3",
+                                    align="start",
                                 ),
                             ),
                             rx.drawer.close(
@@ -190,6 +183,7 @@ def _drawer() -> rx.Component:
                 padding="1.25em",
                 width="min(80vw, 320px)",
                 height="100%",
+                overflow_y="auto",
                 background_color=rx.color("gray", 1),
                 top="0",
                 left="0",

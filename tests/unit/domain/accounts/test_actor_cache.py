@@ -12,8 +12,19 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
-from aixplore.domain.accounts.models import PlatformRole, User, UserSession
-from tests.factories import PASSWORD, actor_for, make_admin, make_member, sign_in
+from aixplore.domain.accounts.models import Actor, PlatformRole, User, UserSession
+from tests.factories import PASSWORD, make_admin, make_member, sign_in
+
+
+def actor_for(token: str) -> Actor | None:
+    """Resolve a token the way every protected handler does: through the shared cache."""
+    return actor_cache.authenticate(token)
+
+
+def _live(token: str) -> Actor:
+    actor = actor_for(token)
+    assert actor is not None
+    return actor
 
 
 def _sneak_rename(user_id: int, name: str) -> None:
@@ -25,12 +36,12 @@ def _sneak_rename(user_id: int, name: str) -> None:
 def test_a_repeat_lookup_is_served_from_the_cache() -> None:
     member = make_member(name="First Name")
     token = sign_in(member.email)
-    assert actor_for(token).display_name == "First Name"
+    assert _live(token).display_name == "First Name"
     _sneak_rename(member.id, "Changed Behind The Back")
     # The cached answer is used: the database was not asked again.
-    assert actor_for(token).display_name == "First Name"
+    assert _live(token).display_name == "First Name"
     cache.invalidate()
-    assert actor_for(token).display_name == "Changed Behind The Back"
+    assert _live(token).display_name == "Changed Behind The Back"
 
 
 def test_sign_out_is_effective_at_once_despite_the_cache() -> None:
@@ -58,13 +69,13 @@ def test_role_change_suspension_and_profile_change_reach_the_next_lookup() -> No
     admin = actor_for(sign_in(make_admin().email))
     member = make_member(name="Old Name")
     token = sign_in(member.email)
-    assert actor_for(token).role == PlatformRole.MEMBER
+    assert _live(token).role == PlatformRole.MEMBER
     with session_scope() as db:
         account_admin.do_change_role(db, admin, member.id, "platform_admin")
-    assert actor_for(token).role == PlatformRole.PLATFORM_ADMIN
+    assert _live(token).role == PlatformRole.PLATFORM_ADMIN
     with session_scope() as db:
         accounts.do_update_profile(db, actor_for(token), {"display_name": "New Name", "bio": ""})
-    assert actor_for(token).display_name == "New Name"
+    assert _live(token).display_name == "New Name"
     with session_scope() as db:
         account_admin.do_set_suspended(db, admin, member.id, True)
     assert actor_for(token) is None
