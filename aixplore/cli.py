@@ -114,9 +114,23 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", default="Platform Admin")
     sub.add_parser("verify-audit", help="verify the audit log's hash chain")
+    sub.add_parser("encryption-key", help="print a fresh encryption key and the current one")
+    sub.add_parser("rotate-secrets", help="re-encrypt stored secrets under the current key")
     args = parser.parse_args(argv)
     if args.cmd == "verify-audit":
         return verify_audit()
+    if args.cmd == "encryption-key":
+        from aixplore.core import crypto
+
+        print(f"new:     AIXPLORE_ENCRYPTION_KEY={crypto.new_key()}")
+        print(f"current: add to AIXPLORE_PREVIOUS_ENCRYPTION_KEYS={crypto.current_key()}")
+        return 0
+    if args.cmd == "rotate-secrets":
+        from aixplore.domain.secrets import rotate_all
+
+        report = rotate_all(session_scope)
+        print(report.summary(), file=sys.stderr if report.unreadable else sys.stdout)
+        return 1 if report.unreadable else 0
     if args.cmd == "migrate":
         migrate()
         return 0

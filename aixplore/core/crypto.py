@@ -10,6 +10,11 @@ stored secrets. The key id is a digest of the key: a value written under another
 refused with a clear error, never decrypted to garbage. The version, key id and ``context``
 (for example ``"sso_connection.client_secret:42"``) are bound as associated data, so a value
 copied into another row or column fails to decrypt.
+
+Rotation: put the old key in ``AIXPLORE_PREVIOUS_ENCRYPTION_KEYS`` (comma-separated; ``python
+-m aixplore.cli encryption-key`` prints the current one), set the new one, and run ``python -m
+aixplore.cli rotate-secrets``: values under a previous key stay readable while it re-encrypts
+them in batches, with the app running.
 """
 
 from __future__ import annotations
@@ -67,6 +72,37 @@ def _current() -> tuple[str, AESGCM]:
     return _key_id(key), AESGCM(key)
 
 
+def current_key_id() -> str:
+    """The id of the key new values are written under."""
+    return _current()[0]
+
+
+def current_key() -> str:
+    """The current key as URL-safe base64 (to keep in the previous keys while rotating)."""
+    settings = get_settings()
+    key = _key(settings.encryption_key, settings.secret_key)
+    return base64.urlsafe_b64encode(key).decode().rstrip("=")
+
+
+def _reader(kid: str) -> AESGCM | None:
+    current_kid, aead = _current()
+    if kid == current_kid:
+        return aead
+    settings = get_settings()
+    for raw in (settings.previous_encryption_keys or "").split(","):
+        if raw.strip():
+            key = _key(raw.strip(), settings.secret_key)
+            if _key_id(key) == kid:
+                return AESGCM(key)
+    return None
+
+
+def key_id_of(token: str) -> str:
+    """The key id a token was written under ("" when it is not a token)."""
+    parts = token.split(".", 2) if isinstance(token, str) else []
+    return parts[1] if len(parts) == 3 and parts[0] == _VERSION else ""
+
+
 def _aad(kid: str, context: str) -> bytes:
     return f"{_VERSION}.{kid}.{context}".encode()
 
@@ -88,8 +124,8 @@ def decrypt(token: str, *, context: str = "") -> str:
         raise DecryptionError("malformed encrypted value") from exc
     if version != _VERSION or len(raw) < _NONCE_BYTES + _TAG_BYTES:
         raise DecryptionError("malformed encrypted value")
-    current_kid, aead = _current()
-    if kid != current_kid:
+    aead = _reader(kid)
+    if aead is None:
         raise DecryptionError(f"value encrypted under another key (id {kid})")
     try:
         plain = aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _aad(kid, context))

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # AES-256-GCM key for secrets stored in the database (URL-safe base64 of 32 bytes);
     # derived from secret_key when unset. See aixplore/core/crypto.py.
     encryption_key: str | None = None
+    # Keys being rotated out (comma-separated): still read, never written. See rotate-secrets.
+    previous_encryption_keys: str | None = None
     base_url: str = "http://localhost:3000"
     data_dir: Path = PROJECT_ROOT / "data"
     media_dir: Path | None = None  # uploaded images; default: <data_dir>/media
@@ -110,6 +112,7 @@ class Settings(BaseSettings):
     @field_validator(
         "redis_url",
         "encryption_key",
+        "previous_encryption_keys",
         "smtp_host",
         "smtp_username",
         "smtp_password",

@@ -231,7 +231,7 @@ def do_save_configuration(session: Session, actor: Actor | None, order_id: Any, 
     for var in config.env_vars:
         if var.secret:
             if var.value and var.value != SECRET_MASK:
-                stored = encrypt(var.value, context=_env_context(order.id, var.name))
+                stored = encrypt(var.value, context=env_context(order.id, var.name))
             elif var.name in old and old[var.name]["secret"]:
                 stored = old[var.name]["value_encrypted"]
             else:
@@ -245,11 +245,11 @@ def do_save_configuration(session: Session, actor: Actor | None, order_id: Any, 
     return order
 
 
-def _env_context(order_id: int | None, name: str) -> str:
+def env_context(order_id: int | None, name: str) -> str:
     return f"order.env_vars:{order_id}:{name}"
 
 
-def _token_context(user_id: int) -> str:
+def token_context(user_id: int) -> str:
     return f"github_connection.token:{user_id}"
 
 
@@ -257,7 +257,7 @@ def secret_value(order: Order, name: str) -> str:
     """Decrypt one secret env value (the pipeline's use only; pages never get it)."""
     for var in order.env_vars or []:
         if var["name"] == name and var["secret"]:
-            return decrypt(var["value_encrypted"], context=_env_context(order.id, name))
+            return decrypt(var["value_encrypted"], context=env_context(order.id, name))
     raise NotFound("No such secret.")
 
 
@@ -400,7 +400,7 @@ def do_save_github_connection(
     ).first()
     row = row or GithubConnection(user_id=actor.user_id, login=login, token_encrypted="")
     row.login = login[:100]
-    row.token_encrypted = encrypt(token, context=_token_context(actor.user_id))
+    row.token_encrypted = encrypt(token, context=token_context(actor.user_id))
     session.add(row)
     session.flush()
 
@@ -420,7 +420,7 @@ def github_token_for(session: Session, user_id: int) -> str | None:
     if row is None:
         return None
     try:
-        return decrypt(row.token_encrypted, context=_token_context(user_id))
+        return decrypt(row.token_encrypted, context=token_context(user_id))
     except DecryptionError:
         # Stored under a key this deployment no longer has: the user connects GitHub again.
         log.warning("github token of user %s cannot be decrypted; asking to reconnect", user_id)
