@@ -101,7 +101,7 @@ def build_api() -> FastAPI:
     api.include_router(webhooks.router)
     api.include_router(gdpr.router)
     api.include_router(docs.router)
-    api.include_router(sso.router)
+    api.include_router(sso.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(stripe_webhook.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)

@@ -101,6 +101,9 @@ def _limits_for(
     endpoint_class: str, found: KeyPrincipal | None, ip: str
 ) -> list[tuple[str, tuple[str, ...]]]:
     settings = get_settings()
+    if endpoint_class == "sso":
+        # Sign-in endpoints: per network address only, tighter than the API's.
+        return [(settings.sso_limit_per_ip, ("sso", "ip", ip))]
     per_key = settings.api_write_limit if endpoint_class == "write" else settings.api_read_limit
     if found is None:
         return [(settings.api_anonymous_limit, ("api", endpoint_class, "anon-ip", ip))]

@@ -107,6 +107,7 @@ class Settings(BaseSettings):
     # name prefix an organization publishes to prove it owns an email domain.
     sso_clock_skew_seconds: int = Field(default=120, ge=0, le=600)
     sso_login_minutes: int = Field(default=10, ge=1, le=60)
+    sso_limit_per_ip: str = "60/5 minutes"  # SSO start, callbacks and discovery
     domain_txt_prefix: str = "_aixplore-verify"
 
     @field_validator(

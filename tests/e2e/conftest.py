@@ -68,7 +68,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_github) -> Iterator[st
         **os.environ,
         "AIXPLORE_PORT": str(port),
         "AIXPLORE_BASE_URL": url,
+        # Every browser in the suite signs in from 127.0.0.1 (the limits have their own tests).
         "AIXPLORE_LOGIN_LIMIT_PER_IP": "500/5 minutes",
+        "AIXPLORE_SSO_LIMIT_PER_IP": "500/5 minutes",
         # The webhook test's receiver listens on 127.0.0.1.
         "AIXPLORE_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
         "AIXPLORE_GITHUB_HOST": f"http://{HOST}",
