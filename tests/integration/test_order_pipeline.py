@@ -159,10 +159,17 @@ def test_full_order_opens_one_pull_request_whose_code_passes_its_tests(
     moves = [(d["from"], d["to"]) for d in _order_webhooks(actor)]
     assert moves == list(itertools.pairwise(["draft", *statuses]))
     assert _order_webhooks(actor)[-1]["pr_url"] == order.pr_url
-    # Paying is the owner's act and is in the audit log; the owner got one mail with the PR.
+    # Every move is audited: the owner's with their id, the pipeline's with none; the owner got
+    # one mail with the pull request.
     with session_scope() as db:
-        paid = db.exec(select(AuditEntry).where(AuditEntry.target == f"order:{oid}")).all()
-    assert [(e.action, e.actor_id) for e in paid] == [("order.paid", actor.user_id)]
+        trail = db.exec(
+            select(AuditEntry)
+            .where(AuditEntry.target == f"order:{oid}")
+            .order_by(col(AuditEntry.seq))
+        ).all()
+    assert [e.action for e in trail] == [f"order.{s}" for s in statuses]
+    owners = {e.action for e in trail if e.actor_id == actor.user_id}
+    assert owners == {"order.quoted", "order.paid"}
     ready = [m for m in _mails(member.email) if m.kind == "order_pr_opened"]
     assert len(ready) == 1 and (order.pr_url or "") in ready[0].body_text
 

@@ -56,10 +56,9 @@ def _record(
         {"order_id": order.id, "from": old.value, "to": new.value, "pr_url": order.pr_url},
         [order.user_id],
     )
-    if actor is not None and new not in {OrderStatus.DRAFT, OrderStatus.QUOTED}:
-        # People's acts on money (paying, refunds by admins) go to the audit log; editing a
-        # draft and the pipeline's own stage moves stay in the order's event log.
-        audit(session, actor, f"order.{new.value}", f"order:{order.id}", detail=change)
+    # Every move is in the audit log: people's (paying, admin refunds) with their user id, the
+    # pipeline's with none.
+    audit(session, actor, f"order.{new.value}", f"order:{order.id}", detail=change)
     if new in _MAILED:
         _mail_owner(session, order, new, note)
 
