@@ -1,7 +1,7 @@
-"""Reading the audit log: filters, pages and exports, for platform admins.
+"""Reading the audit log: filters, pages and exports.
 
-Organization admins will see their organization's entries once organizations exist: the
-entries already carry ``org_id``.
+Platform admins read everything; an organization's admins read and export that organization's
+entries (``org_id`` set in the filter), nothing else.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from sqlmodel import Session, col, select
 
 from aixplore.core.errors import ValidationFailed
 from aixplore.domain.accounts.models import Actor
-from aixplore.domain.accounts.services import parse_input, require_platform_admin
+from aixplore.domain.accounts.services import parse_input, require_actor, require_platform_admin
 from aixplore.domain.audit.models import AuditEntry
 from aixplore.domain.audit.services import ChainReport, record, verify_chain
+from aixplore.domain.orgs.models import OrgRole
+from aixplore.domain.orgs.services import require_org_role
 
 PAGE_SIZE = 50
 EXPORT_MAX = 100_000
@@ -88,12 +90,23 @@ def entry_dict(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+def _authorized_filter(
+    session: Session, actor: Actor | None, filters: Any, action: str
+) -> tuple[Actor, AuditFilter]:
+    """The caller and the filter, if the caller may read what it selects."""
+    form: AuditFilter = parse_input(AuditFilter, filters or {})
+    who = require_actor(actor)
+    if who.is_platform_admin or form.org_id is None:
+        return require_platform_admin(who, action), form
+    admin, _org, _m = require_org_role(session, who, form.org_id, OrgRole.ADMIN, action)
+    return admin, form
+
+
 def list_entries(
     session: Session, actor: Actor | None, filters: Any, *, limit: int = PAGE_SIZE
 ) -> tuple[list[AuditEntry], int | None]:
     """Newest first, a page at a time; returns the page and the cursor of the next one."""
-    require_platform_admin(actor, "audit_read")
-    form: AuditFilter = parse_input(AuditFilter, filters or {})
+    _who, form = _authorized_filter(session, actor, filters, "audit_read")
     limit = min(max(limit, 1), 500)
     rows = session.exec(
         select(AuditEntry)
@@ -119,8 +132,7 @@ def export_entries(
 
     Returns the text and its media type. The caller commits (so the export is recorded).
     """
-    admin = require_platform_admin(actor, "audit_export")
-    form: AuditFilter = parse_input(AuditFilter, filters or {})
+    admin, form = _authorized_filter(session, actor, filters, "audit_export")
     if fmt not in {"csv", "json"}:
         raise ValidationFailed("Export as csv or json.", field="format")
     rows = session.exec(
@@ -132,6 +144,7 @@ def export_entries(
         admin.user_id,
         "audit.exported",
         target=fmt,
+        org_id=form.org_id,
         ip=ip,
         user_agent=user_agent,
         detail={"filters": form.model_dump(mode="json", exclude_none=True), "rows": len(data)},

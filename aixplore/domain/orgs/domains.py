@@ -30,7 +30,7 @@ from aixplore.domain.orgs.models import (
     OrgMembership,
     OrgRole,
 )
-from aixplore.domain.orgs.services import require_org_role
+from aixplore.domain.orgs.services import org_audit, require_org_role
 from aixplore.domain.orgs.sso_models import SsoConnection
 
 log = logging.getLogger("aixplore.security")
@@ -92,7 +92,7 @@ def list_domains(session: Session, actor: Actor | None, org_id: Any) -> list[Dom
 
 def do_claim_domain(session: Session, actor: Actor | None, org_id: Any, data: Any) -> DomainPublic:
     """Claim a domain; it counts only once verified."""
-    _a, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "claim_domain")
+    admin, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "claim_domain")
     form: DomainInput = parse_input(DomainInput, data)
     if session.exec(select(OrgDomain).where(OrgDomain.domain == form.domain)).first():
         raise Conflict("That domain is already claimed.", field="domain")
@@ -103,6 +103,7 @@ def do_claim_domain(session: Session, actor: Actor | None, org_id: Any, data: An
     row = OrgDomain(org_id=org.id, domain=form.domain, verification_token=new_token(18))
     session.add(row)
     session.flush()
+    org_audit(session, admin.user_id, org.id, "org.domain_claimed", f"domain:{row.domain}")
     return _public(row)
 
 
@@ -129,12 +130,27 @@ def do_verify_domain(
             )
         row.verified_at = utcnow()
         session.add(row)
+        org_audit(
+            session,
+            actor.user_id if actor else None,
+            row.org_id,
+            "org.domain_verified",
+            f"domain:{row.domain}",
+        )
     return _public(row)
 
 
 def do_remove_domain(session: Session, actor: Actor | None, org_id: Any, domain_id: Any) -> None:
     """Give up a claimed domain."""
-    session.delete(_own_domain(session, actor, org_id, domain_id))
+    row = _own_domain(session, actor, org_id, domain_id)
+    org_audit(
+        session,
+        actor.user_id if actor else None,
+        row.org_id,
+        "org.domain_removed",
+        f"domain:{row.domain}",
+    )
+    session.delete(row)
 
 
 # ---- Routing and policy ----

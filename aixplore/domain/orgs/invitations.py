@@ -25,7 +25,14 @@ from aixplore.domain.orgs.models import (
     OrgPublic,
     OrgRole,
 )
-from aixplore.domain.orgs.services import _id, _public, _security, get_membership, require_org_role
+from aixplore.domain.orgs.services import (
+    _id,
+    _public,
+    _security,
+    get_membership,
+    org_audit,
+    require_org_role,
+)
 
 INVITATION_DAYS = 14
 
@@ -71,6 +78,14 @@ def do_invite(session: Session, actor: Actor | None, org_id: Any, data: Any) -> 
         ),
         kind="org_invitation",
         user_id=existing.id if existing else None,
+    )
+    org_audit(
+        session,
+        actor.user_id,
+        org.id,
+        "org.member_invited",
+        f"invitation:{invitation.id}",
+        {"email": email, "role": form.role.value},
     )
     return _invitation_public(invitation, org)
 
@@ -161,6 +176,14 @@ def do_accept_invitation(session: Session, actor: Actor | None, token: Any) -> O
         )
         session.add(membership)
         session.flush()
+        org_audit(
+            session,
+            actor.user_id,
+            org.id,
+            "org.member_joined",
+            f"user:{actor.user_id}",
+            {"role": membership.role.value, "invitation": inv.id},
+        )
     return _public(org, membership.role)
 
 
@@ -176,7 +199,7 @@ def do_revoke_invitation(
     session: Session, actor: Actor | None, org_id: Any, invitation_id: Any
 ) -> None:
     """Withdraw a pending invitation (admins of its organization)."""
-    _actor, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "revoke_invite")
+    actor, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "revoke_invite")
     inv = session.get(OrgInvitation, _id(invitation_id, "invitation"))
     if inv is None or inv.org_id != org.id:
         raise NotFound("No such invitation.")
@@ -184,6 +207,7 @@ def do_revoke_invitation(
         inv.status = InvitationStatus.REVOKED
         inv.answered_at = utcnow()
         session.add(inv)
+        org_audit(session, actor.user_id, org.id, "org.invitation_revoked", f"invitation:{inv.id}")
 
 
 def do_answer_invitation(

@@ -25,6 +25,7 @@ from aixplore.core.settings import get_settings
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input
 from aixplore.domain.orgs import sso
+from aixplore.domain.orgs.services import org_audit
 from aixplore.domain.orgs.sso_models import (
     OidcConnectionInput,
     SsoConnection,
@@ -299,4 +300,16 @@ def do_configure(session: Session, actor: Actor | None, org_id: Any, data: Any) 
     session.add(conn)
     session.flush()
     _cache.pop(conn.discovery_url, None)
+    org_audit(
+        session,
+        actor.user_id if actor else None,
+        conn.org_id,
+        "sso.oidc_configured",
+        f"sso:{conn.id}",
+        {
+            "enabled": conn.enabled,
+            "issuer": conn.discovery_url,
+            "secret_changed": bool(form.client_secret),
+        },
+    )
     return conn

@@ -34,6 +34,7 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input
 from aixplore.domain.orgs import sso
+from aixplore.domain.orgs.services import org_audit
 from aixplore.domain.orgs.sso_models import SamlConnectionInput, SsoConnection, SsoProtocol
 
 MAX_RESPONSE_BYTES = 256_000
@@ -186,6 +187,14 @@ def do_configure(session: Session, actor: Actor | None, org_id: Any, data: Any) 
     conn.enabled = form.enabled
     session.add(conn)
     session.flush()
+    org_audit(
+        session,
+        actor.user_id if actor else None,
+        conn.org_id,
+        "sso.saml_configured",
+        f"sso:{conn.id}",
+        {"enabled": conn.enabled, "idp": conn.idp_entity_id},
+    )
     return conn
 
 
@@ -201,6 +210,13 @@ def do_add_certificate(session: Session, actor: Actor | None, org_id: Any, pem: 
             raise ValidationFailed("That certificate could not be read.") from exc
     conn.idp_certs = "\n".join(dict.fromkeys([*idp_certs(conn), *_PEM.findall(pem)]))
     session.add(conn)
+    org_audit(
+        session,
+        actor.user_id if actor else None,
+        conn.org_id,
+        "sso.certificate_added",
+        f"sso:{conn.id}",
+    )
 
 
 # ---- Sign-in ----

@@ -20,6 +20,7 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts.models import Actor, User, UserSession
 from aixplore.domain.accounts.services import parse_input, require_actor
+from aixplore.domain.audit.services import record as audit
 from aixplore.domain.orgs.models import (
     MemberPublic,
     Organization,
@@ -38,6 +39,18 @@ _RANK = {OrgRole.MEMBER: 0, OrgRole.ADMIN: 1, OrgRole.OWNER: 2}
 def _security(event: str, **fields: Any) -> None:
     SECURITY_EVENTS.labels(event).inc()
     log.warning(event, extra={"security_event": event, **fields})
+
+
+def org_audit(
+    session: Session,
+    actor_id: int | None,
+    org_id: int | None,
+    action: str,
+    target: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Record an organization's security-relevant act in the audit log, under its org id."""
+    audit(session, actor_id, action, target, org_id=org_id, detail=detail)
 
 
 def _id(value: Any, what: str) -> int:
@@ -159,6 +172,7 @@ def do_create_org(session: Session, actor: Actor | None, data: Any) -> OrgPublic
         OrgMembership(org_id=org.id, user_id=actor.user_id, role=OrgRole.OWNER, source="create")
     )
     session.flush()
+    org_audit(session, actor.user_id, org.id, "org.created", f"org:{org.id}", {"slug": org.slug})
     return _public(org, OrgRole.OWNER)
 
 
@@ -166,7 +180,7 @@ def do_update_org_settings(
     session: Session, actor: Actor | None, org_id: Any, data: Any
 ) -> OrgPublic:
     """Rename the organization and set its sign-in policy (admins)."""
-    _actor, org, membership = require_org_role(session, actor, org_id, OrgRole.ADMIN, "settings")
+    actor, org, membership = require_org_role(session, actor, org_id, OrgRole.ADMIN, "settings")
     form: OrgSettingsInput = parse_input(OrgSettingsInput, data)
     org.name = " ".join(form.name.split())
     if form.enforce_sso and not org.enforce_sso:
@@ -176,6 +190,14 @@ def do_update_org_settings(
     org.enforce_sso = form.enforce_sso
     org.reauth_hours = form.reauth_hours
     session.add(org)
+    org_audit(
+        session,
+        actor.user_id,
+        org.id,
+        "org.settings_changed",
+        f"org:{org.id}",
+        {"enforce_sso": org.enforce_sso, "reauth_hours": org.reauth_hours},
+    )
     return _public(org, membership.role)
 
 
@@ -208,6 +230,9 @@ def do_change_role(
         raise PermissionDenied("Transfer ownership to change the owner's role.")
     target.role = OrgRole(role)
     session.add(target)
+    org_audit(
+        session, actor.user_id, org.id, "org.role_changed", f"user:{target.user_id}", {"role": role}
+    )
 
 
 def do_remove_member(session: Session, actor: Actor | None, org_id: Any, user_id: Any) -> None:
@@ -223,6 +248,8 @@ def do_remove_member(session: Session, actor: Actor | None, org_id: Any, user_id
         raise Conflict("The owner cannot leave. Transfer ownership first.")
     end_sessions(session, org, target.user_id, sso_only=True)
     session.delete(target)
+    action = "org.member_left" if target.user_id == actor.user_id else "org.member_removed"
+    org_audit(session, actor.user_id, org.id, action, f"user:{target.user_id}")
 
 
 def do_transfer_ownership(session: Session, actor: Actor | None, org_id: Any, user_id: Any) -> None:
@@ -236,6 +263,7 @@ def do_transfer_ownership(session: Session, actor: Actor | None, org_id: Any, us
     session.add(target)
     session.add(mine)
     _security("org_ownership_transferred", org_id=org.id, user_id=target.user_id)
+    org_audit(session, actor.user_id, org.id, "org.ownership_transferred", f"user:{target.user_id}")
 
 
 def end_sessions(session: Session, org: Organization, user_id: int, *, sso_only: bool) -> int:
@@ -258,6 +286,14 @@ def do_end_member_sessions(session: Session, actor: Actor | None, org_id: Any, u
         raise PermissionDenied("Only the owner can do that.")
     count = end_sessions(session, org, target.user_id, sso_only=False)
     _security("org_sessions_ended", org_id=org.id, user_id=target.user_id, by=actor.user_id)
+    org_audit(
+        session,
+        actor.user_id,
+        org.id,
+        "org.sessions_ended",
+        f"user:{target.user_id}",
+        {"count": count},
+    )
     return count
 
 
@@ -286,3 +322,5 @@ def do_suspend_member(
         user_id=target.user_id,
         by=actor.user_id,
     )
+    action = "org.member_suspended" if suspended else "org.member_reinstated"
+    org_audit(session, actor.user_id, org.id, action, f"user:{target.user_id}")

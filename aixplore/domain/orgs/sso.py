@@ -25,8 +25,9 @@ from aixplore.core.settings import get_settings
 from aixplore.core.time import as_utc, utcnow
 from aixplore.domain.accounts.models import Actor, User, UserSession
 from aixplore.domain.accounts.services import _open_session
+from aixplore.domain.audit.services import record as audit
 from aixplore.domain.orgs.models import Organization, OrgDomain, OrgMembership, OrgRole
-from aixplore.domain.orgs.services import get_membership, require_org_role
+from aixplore.domain.orgs.services import get_membership, org_audit, require_org_role
 from aixplore.domain.orgs.sso_models import (
     SsoConnection,
     SsoHealth,
@@ -279,6 +280,14 @@ def complete_sign_in(
     role = _role_for(conn, group_list)
     if member is None:
         session.add(OrgMembership(org_id=org.id, user_id=user.id, role=role, source="sso"))
+        org_audit(
+            session,
+            user.id,
+            org.id,
+            "org.member_joined",
+            f"user:{user.id}",
+            {"role": role.value, "source": conn.protocol.value},
+        )
     elif member.role != OrgRole.OWNER and conn.admin_groups.strip() and member.role != role:
         member.role = role
         session.add(member)
@@ -299,6 +308,16 @@ def complete_sign_in(
         row.expires_at = min(as_utc(row.expires_at), now + timedelta(hours=org.reauth_hours))
         session.add(row)
     log.info("sso_sign_in", extra={"security_event": "sso_sign_in", "user_id": user.id})
+    audit(
+        session,
+        user.id,
+        "sso.signed_in",
+        f"user:{user.id}",
+        org_id=org.id,
+        ip=ip,
+        user_agent=user_agent,
+        detail={"protocol": conn.protocol.value},
+    )
     return raw
 
 

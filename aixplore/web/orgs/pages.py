@@ -249,8 +249,17 @@ def org_page() -> rx.Component:
                 rx.spacer(),
                 rx.cond(
                     OrgState.is_admin,
-                    link_button(
-                        "Single sign-on", f"/orgs/{OrgState.org['id'].to(str)}/sso", variant="soft"
+                    rx.fragment(
+                        link_button(
+                            "Single sign-on",
+                            f"/orgs/{OrgState.org['id'].to(str)}/sso",
+                            variant="soft",
+                        ),
+                        link_button(
+                            "Audit log",
+                            f"/orgs/{OrgState.org['id'].to(str)}/audit",
+                            variant="soft",
+                        ),
                     ),
                 ),
                 link_button("All organizations", "/orgs", variant="ghost"),
