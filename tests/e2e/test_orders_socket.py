@@ -35,7 +35,9 @@ def test_another_users_order_cannot_be_read_edited_or_paid(app_url: str) -> None
                 WizardState.save_requirements,
                 form={"template": "nope", "entities": "x" * 30_000, "pages": 5},
             )
-            page = await tab.hydrate(f"/orders/{victim_order}")
+            page = await tab.hydrate(
+                f"/orders/{victim_order}", params={"order_id": str(victim_order)}
+            )
             return opened, own_draft, paid, saved, page, tab.state(OrderPageState)
 
     opened, own_draft, paid, saved, _page, order_state = run_async(attack())
@@ -65,7 +67,7 @@ def test_order_page_refresh_follows_the_status(app_url: str) -> None:
 
     async def watch() -> tuple:
         async with ReflexClient(app_url, cookies={"aixplore_session": token}) as tab:
-            loaded = await tab.hydrate(f"/orders/{order_id}")
+            loaded = await tab.hydrate(f"/orders/{order_id}", params={"order_id": str(order_id)})
             first = tab.state(OrderPageState).get("view", {}).get("status")
             refreshed = None
             for _ in range(60):  # the app's worker runs the order (it fails: no GitHub)

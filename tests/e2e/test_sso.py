@@ -189,12 +189,27 @@ def test_org_pages_members_and_invitations(page: Page, base_url: str, shoot) -> 
     page.goto(f"{base_url}/orgs")
     expect(page.get_by_role("link", name="Acme")).to_be_visible()
     shoot(page, "orgs-list")
+    # The org's own audit log, for its admins.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{base_url}/orgs/{org_id}/audit")
+    expect(page.get_by_role("heading", name="Organization audit log")).to_be_visible()
+    expect(page.get_by_text("org.member_suspended")).to_be_visible()
+    expect(page.get_by_text("org.domain_claimed")).to_be_visible()
+    expect(page.get_by_role("button", name="Verify chain")).to_have_count(0)
+    assert axe_violations(page) == []
+    shoot(page, "org-audit")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    expect(page.get_by_text("org.member_suspended")).to_be_visible()
+    assert horizontal_overflow(page) <= 1
+    shoot(page, "org-audit")
 
 
 def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str) -> None:
     """Handlers fired by name with forged route parameters (the org id comes from the URL the
     client claims to be on): an admin of A gets nothing of B, and B is unchanged."""
     from aixplore.domain.orgs import invitations
+    from aixplore.web.admin.audit import AuditState
     from aixplore.web.orgs.sso_state import SsoAdminState
     from aixplore.web.orgs.state import OrgState
     from tests.e2e.helpers import run_async
@@ -210,7 +225,7 @@ def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str)
 
     async def attack() -> list:
         async with ReflexClient(app_url, cookies={"aixplore_session": token}) as tab:
-            loaded = await tab.hydrate(f"/orgs/{b.id}")
+            loaded = await tab.hydrate(f"/orgs/{b.id}", params={"org_id": str(b.id)})
             results = [
                 loaded,
                 await tab.call(
@@ -222,7 +237,7 @@ def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str)
                 ),
                 await tab.call(OrgState.end_sessions, user_id=b_owner.id),
             ]
-            sso_tab = await tab.navigate(f"/orgs/{b.id}/sso")
+            sso_tab = await tab.navigate(f"/orgs/{b.id}/sso", params={"org_id": str(b.id)})
             results.append(sso_tab)
             results.append(
                 await tab.call(
@@ -233,6 +248,9 @@ def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str)
                     },
                 )
             )
+            audit_tab = await tab.navigate(f"/orgs/{b.id}/audit", params={"org_id": str(b.id)})
+            assert ("error", "No such organization.") in audit_tab.toasts, audit_tab.updates
+            assert tab.state(AuditState).get("entries", []) == []
             assert tab.state(OrgState).get("members", []) == []
             return results
 

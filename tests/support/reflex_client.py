@@ -180,6 +180,7 @@ class ReflexClient:
         self.headers = dict(headers or {})
         self.timeout = timeout
         self.path = "/"
+        self.params: dict[str, str] = {}
         self.data: dict[str, dict[str, Any]] = {}
         self.unsolicited: list[dict[str, Any]] = []
         self._storage_keys = storage_keys
@@ -211,7 +212,12 @@ class ReflexClient:
         return self.data.get(state_name(state), {})
 
     async def hydrate(
-        self, path: str = "/", *, timeout: float | None = None, settle: float = 0.2
+        self,
+        path: str = "/",
+        *,
+        timeout: float | None = None,
+        settle: float = 0.2,
+        params: dict[str, str] | None = None,
     ) -> CallResult:
         """Load a page: send ``hydrate_and_load`` with the cookies, run its on_load handlers.
 
@@ -220,6 +226,7 @@ class ReflexClient:
         ``is_hydrated`` and the answers go quiet for ``settle`` seconds.
         """
         self.path = path
+        self.params = dict(params or {})
         self._mark_loading()
         event = self._event(HYDRATE_EVENT, self._hydrate_payload())
         limit = self.timeout if timeout is None else timeout
@@ -235,12 +242,23 @@ class ReflexClient:
         return result
 
     async def navigate(
-        self, path: str, *, timeout: float | None = None, settle: float = 0.2
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        settle: float = 0.2,
+        params: dict[str, str] | None = None,
     ) -> CallResult:
-        """Follow a client-side link: the frontend's ``onLoadInternalEvent`` for ``path``."""
+        """Follow a client-side link: the frontend's ``onLoadInternalEvent`` for ``path``.
+
+        ``params`` are the dynamic route's arguments (``{"org_id": "7"}`` for
+        ``/orgs/[org_id]``): the frontend sends them with the query, and handlers read them
+        from ``router.page.params``.
+        """
         self.path = path
+        self.params = dict(params or {})
         if not self.connected:
-            return await self.hydrate(path, timeout=timeout, settle=settle)
+            return await self.hydrate(path, timeout=timeout, settle=settle, params=params)
         result = CallResult(ON_LOAD_EVENT)
         started = time.perf_counter()
         self._drain()
@@ -257,7 +275,7 @@ class ReflexClient:
     async def emit(self, handler: Any, payload: dict[str, Any] | None = None) -> None:
         """Send one event without waiting for its answer (hydrates first if needed)."""
         if not self.connected:
-            await self.hydrate(self.path)
+            await self.hydrate(self.path, params=self.params)
         event = self._event(handler_name(handler), payload or {})
         await self._sio.emit("event", event, namespace=EVENT_PATH)
 
@@ -276,7 +294,7 @@ class ReflexClient:
         changes nothing and returns no event gets no answer: the result is then empty.
         """
         if not self.connected:
-            await self.hydrate(self.path)
+            await self.hydrate(self.path, params=self.params)
         name = handler_name(handler)
         result = CallResult(name)
         limit = self.timeout if timeout is None else timeout
@@ -294,7 +312,7 @@ class ReflexClient:
     def _event(self, name: str, payload: dict[str, Any]) -> dict[str, Any]:
         parsed = urllib.parse.urlsplit(self.path)
         router_data: dict[str, Any] = {"pathname": parsed.path or "/", "asPath": self.path}
-        query = dict(urllib.parse.parse_qsl(parsed.query))
+        query = {**dict(urllib.parse.parse_qsl(parsed.query)), **self.params}
         if query:
             router_data["query"] = query
         event: dict[str, Any] = {"name": name, "router_data": router_data}
