@@ -9,8 +9,12 @@
 each in three modes (memory state manager with one worker; Redis state manager with one and
 with two granian workers), and measures p50/p95 round-trip latency and answered events/s for
 1, 50 and 200 concurrent tabs, closed-loop (each tab fires again as soon as its answer comes)
-and paced (each tab one event per second). AiXplore's handlers are ``SessionState.refresh``
-for a signed-in member (the session check) and ``HomeState.load`` (cached home sections).
+and paced (each tab one event per second). AiXplore's handlers are ``TokenState.load`` (the
+"Refresh balance" button and the /token page load: the session check, then the balance and the
+newest ledger entries from the database) and ``EventsListState.load`` (the /events page load: a
+page of upcoming events). Both answer with a delta every time. ``SessionState.refresh`` and
+``HomeState.load`` are no longer timed: when nothing changed they answer nothing at all (Reflex
+sends no empty delta), so a round trip cannot be observed.
 
 The backends run as ``reflex run --env prod --backend-only`` on 127.0.0.1 (the event socket
 needs no frontend build). Every server is stopped at the end, also on failure. Results go to
@@ -48,8 +52,8 @@ SESSIONS = (1, 50, 200)
 LOOPS = ("closed", "paced")
 MODES = {"memory": ("memory", 1), "redis-1w": ("redis", 1), "redis-2w": ("redis", 2)}
 OURS = {
-    "refresh": "aixplore.web.session:SessionState.refresh",
-    "home.load": "aixplore.web.home.pages:HomeState.load",
+    "token.load": "aixplore.web.wallet.state:TokenState.load",
+    "events.load": "aixplore.web.events.state:EventsListState.load",
 }
 BLANK_HANDLER = "blank.blank:CounterState.increment"
 TOKENS = 20
