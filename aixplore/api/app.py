@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +26,7 @@ from aixplore.api.routes import (
     webhooks,
     writes,
 )
+from aixplore.api.schemas import Problem
 from aixplore.api.writes import PayloadTooLarge
 from aixplore.core.errors import (
     Conflict,
@@ -82,6 +84,43 @@ def domain_problem(exc: DomainError) -> JSONResponse:
     )
 
 
+PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def _document_problems(api: FastAPI) -> None:
+    """Say in the OpenAPI document what errors really are: problem details, for any 4xx/5xx.
+
+    FastAPI documents its 422 as ``application/json`` with its own shape; every error here is
+    an RFC 9457 ``application/problem+json`` body (see the exception handlers below).
+    """
+    build = api.openapi
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema:
+            return api.openapi_schema
+        doc = build()
+        components = doc.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        for operations in doc.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code in list(responses):
+                    if code[0] in "45":
+                        responses[code]["content"] = PROBLEM_CONTENT
+                responses.setdefault(
+                    "4XX",
+                    {"description": "Refused: see the problem details", "content": PROBLEM_CONTENT},
+                )
+        api.openapi_schema = doc
+        return doc
+
+    api.openapi = openapi  # type: ignore[method-assign]
+
+
 def build_api() -> FastAPI:
     """Create the API application with its routes and error handling."""
     api = FastAPI(
@@ -91,6 +130,7 @@ def build_api() -> FastAPI:
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
+    _document_problems(api)
     api.include_router(health.router)
     reads = [Depends(rate_limit("read"))]
     api.include_router(solutions.router, dependencies=reads)

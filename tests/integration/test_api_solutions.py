@@ -412,7 +412,13 @@ def test_openapi_document_describes_the_read_api(client: TestClient) -> None:
     assert {"SearchResults", "SolutionOut", "ReviewPage", "CategoryList"} <= set(schemas)
     not_found = paths["/api/v1/solutions/{slug}"]["get"]["responses"]["404"]["content"]
     assert list(not_found) == [PROBLEM]
-    assert not_found[PROBLEM]["schema"]["title"] == "Problem"
+    assert not_found[PROBLEM]["schema"]["$ref"].endswith("/Problem")
+    assert schemas["Problem"]["title"] == "Problem"
+    # Every operation documents its refusals as problem details, FastAPI's own 422 shape is gone.
+    assert "HTTPValidationError" not in schemas
+    for operations in paths.values():
+        for operation in operations.values():
+            assert list(operation["responses"]["4XX"]["content"]) == [PROBLEM]
 
 
 def test_database_work_runs_off_the_event_loop(
