@@ -134,13 +134,15 @@ class AuditState(rx.State):
 
 def _row(entry: ObjectVar[dict[str, Any]]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(entry["seq"]),
+        rx.table.cell(entry["seq"], class_name="hide-narrow"),
         rx.table.cell(entry["when"], white_space="nowrap"),
         rx.table.cell(rx.code(entry["action"])),
         rx.table.cell(entry["actor"]),
         rx.table.cell(entry["target"]),
-        rx.table.cell(entry["ip"]),
-        rx.table.cell(rx.text(entry["detail"], size="1", class_name="break-all")),
+        rx.table.cell(entry["ip"], class_name="hide-narrow"),
+        rx.table.cell(
+            rx.text(entry["detail"], size="1", class_name="break-all"), class_name="hide-narrow"
+        ),
     )
 
 
@@ -221,15 +223,17 @@ def audit_page() -> rx.Component:
                         rx.table.header(
                             rx.table.row(
                                 *[
-                                    rx.table.column_header_cell(h)
-                                    for h in (
-                                        "#",
-                                        "Time (UTC)",
-                                        "Action",
-                                        "Actor",
-                                        "Target",
-                                        "IP",
-                                        "Detail",
+                                    # On phones: time, action, actor and target (the export
+                                    # has every field).
+                                    rx.table.column_header_cell(h, class_name=narrow)
+                                    for h, narrow in (
+                                        ("#", "hide-narrow"),
+                                        ("Time (UTC)", ""),
+                                        ("Action", ""),
+                                        ("Actor", ""),
+                                        ("Target", ""),
+                                        ("IP", "hide-narrow"),
+                                        ("Detail", "hide-narrow"),
                                     )
                                 ]
                             )
@@ -249,7 +253,13 @@ def audit_page() -> rx.Component:
             ),
             rx.vstack(
                 rx.heading("Audit log", size="7", as_="h1"),
-                rx.text("This area is for platform admins."),
+                rx.text(
+                    rx.cond(
+                        AuditState.org_id > 0,
+                        "This area is for the organization's admins.",
+                        "This area is for platform admins.",
+                    )
+                ),
                 spacing="3",
             ),
         ),
