@@ -37,6 +37,9 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
+WORD_SIMILARITY_THRESHOLD = 0.3  # one swapped pair in a 7-letter word scores 0.375
+
+
 def build_engine(url: str) -> Engine:
     """Create an engine for ``url`` with settings fit for SQLite or PostgreSQL."""
     parsed = make_url(url)
@@ -53,7 +56,12 @@ def build_engine(url: str) -> Engine:
         max_overflow=20,
         pool_pre_ping=True,
         pool_timeout=5,
-        connect_args={"connect_timeout": 5},
+        # Typo matching (solutions/search.py) uses the indexable ``<%`` operator at this
+        # word-similarity threshold (pg_trgm's default of 0.6 misses one swapped letter pair).
+        connect_args={
+            "connect_timeout": 5,
+            "options": f"-c pg_trgm.word_similarity_threshold={WORD_SIMILARITY_THRESHOLD}",
+        },
     )
 
 

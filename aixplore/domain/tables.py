@@ -38,4 +38,10 @@ __all__ = [
 
 # Objects the migrations create per engine that SQLModel does not model (full-text search):
 # SQLite FTS5 tables and PostgreSQL's generated tsvector column and its indexes.
-SEARCH_OBJECTS = ("solution_fts", "search_vector", "ix_solution_search", "ix_solution_name_trgm")
+SEARCH_OBJECTS = (
+    "solution_fts",
+    "search_vector",
+    "ix_solution_search",
+    "ix_solution_name_trgm",
+    "ix_solution_fuzzy_trgm",
+)

@@ -105,7 +105,10 @@ def _sqlite_correct(session: Session, terms: list[str]) -> list[str]:
     return corrected
 
 
-FUZZY_THRESHOLD = 0.3  # one swapped pair in a 7-letter word scores 0.375
+# The text the typo matcher compares with, exactly as the trigram index ix_solution_fuzzy_trgm
+# spells it (so the planner can use the index for ``<%``; its threshold is set per connection
+# in core/db.py).
+FUZZY_HAYSTACK = "(solution.name || ' ' || solution.tags_text || ' ' || solution.tagline)"
 
 
 def _pg_matches(q: str) -> Any:
@@ -122,11 +125,12 @@ def _pg_matches(q: str) -> Any:
 
 def _pg_fuzzy_matches(q: str) -> Any:
     """Typo tolerance on PostgreSQL: trigram word similarity to names, tags and taglines."""
-    haystack = col(Solution.name) + " " + col(Solution.tags_text) + " " + col(Solution.tagline)
-    similarity = func.word_similarity(q, haystack)
     return (
-        select(col(Solution.id).label("solution_id"), similarity.label("score"))
-        .where(similarity >= FUZZY_THRESHOLD)
+        select(
+            col(Solution.id).label("solution_id"),
+            func.word_similarity(q, literal_column(FUZZY_HAYSTACK)).label("score"),
+        )
+        .where(text(f":fq <% {FUZZY_HAYSTACK}").bindparams(fq=q))
         .subquery()
     )
 
