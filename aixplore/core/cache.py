@@ -44,6 +44,8 @@ def cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
     value = compute()
     with _lock:
         _local[key] = (now + ttl, json.dumps(value, default=str))
+        if len(_local) > _LOCAL_MAX:
+            _prune(now)
     return value
 
 
@@ -131,9 +133,19 @@ _LOCAL_MAX = 50_000
 
 
 def _prune(now: float) -> None:
-    """Drop expired in-process entries (called with the lock held)."""
+    """Drop expired in-process entries, then the soonest to expire (called with the lock held).
+
+    Keeps memory bounded when many distinct keys are asked for (every new search is a key).
+    """
     for name in [k for k, (expires, _) in _local.items() if expires <= now]:
         del _local[name]
+    excess = len(_local) - _LOCAL_MAX * 9 // 10
+    if excess > 0:
+        # Tombstones stay until they expire: dropping one early could let stale data back in.
+        tomb = json.dumps(GONE)
+        live = [k for k, (_, text) in _local.items() if text != tomb]
+        for name in sorted(live, key=lambda k: _local[k][0])[:excess]:
+            del _local[name]
 
 
 # ---- Generations: bump one number to retire every key built from it ----

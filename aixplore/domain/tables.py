@@ -44,4 +44,6 @@ SEARCH_OBJECTS = (
     "ix_solution_search",
     "ix_solution_name_trgm",
     "ix_solution_fuzzy_trgm",
+    "search_word",
+    "ix_search_word_trgm",
 )

@@ -81,28 +81,46 @@ def _sqlite_matches(terms: list[str]) -> Any:
     )
 
 
-def _sqlite_correct(session: Session, terms: list[str]) -> list[str]:
-    """Replace unknown terms by the closest indexed word (typo tolerance on SQLite)."""
-    corrected = []
-    for term in terms:
-        if len(term) < 3:
-            corrected.append(term)
-            continue
-        known = session.exec(
-            text("SELECT 1 FROM solution_fts_vocab WHERE term = :t").bindparams(t=term)  # type: ignore[call-overload]
-        ).first()
-        if known is not None:
-            corrected.append(term)
-            continue
-        rows = session.exec(
-            text(  # type: ignore[call-overload]
-                "SELECT term FROM solution_fts_vocab WHERE term >= :lo AND term < :hi "
-                "AND length(term) BETWEEN :a AND :b ORDER BY doc DESC LIMIT 4000"
-            ).bindparams(lo=term[0], hi=chr(ord(term[0]) + 1), a=len(term) - 2, b=len(term) + 2)
-        ).all()
-        match = difflib.get_close_matches(term, [r[0] for r in rows], n=1, cutoff=0.75)
-        corrected.append(match[0] if match else term)
-    return corrected
+def _sqlite_correct(session: Session, term: str) -> str | None:
+    """The closest indexed word to an unknown ``term`` (None when known or nothing is close)."""
+    known = session.exec(
+        text("SELECT 1 FROM solution_fts_vocab WHERE term = :t").bindparams(t=term)  # type: ignore[call-overload]
+    ).first()
+    if known is not None:
+        return None
+    rows = session.exec(
+        text(  # type: ignore[call-overload]
+            "SELECT term FROM solution_fts_vocab WHERE term >= :lo AND term < :hi "
+            "AND length(term) BETWEEN :a AND :b ORDER BY doc DESC LIMIT 4000"
+        ).bindparams(lo=term[0], hi=chr(ord(term[0]) + 1), a=len(term) - 2, b=len(term) + 2)
+    ).all()
+    match = difflib.get_close_matches(term, [r[0] for r in rows], n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+def _pg_correct(session: Session, term: str) -> str | None:
+    """The closest published word to an unknown ``term``, from the ``search_word`` table.
+
+    The trigram index finds up to 50 candidates (pg_trgm's ``%``, similarity >= 0.3); the
+    pick among them is the same as on SQLite (difflib ratio >= 0.75), because trigrams punish
+    a swapped letter pair far more than people do ("reciept" is 0.33 from "receipt").
+    """
+    rows = session.exec(
+        text(  # type: ignore[call-overload]
+            "SELECT word FROM search_word WHERE word % :t ORDER BY word <-> :t, word LIMIT 50"
+        ).bindparams(t=term)
+    ).all()
+    words = [r[0] for r in rows]
+    if term in words:
+        return None
+    match = difflib.get_close_matches(term, words, n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+def _corrected(session: Session, engine: str, terms: list[str]) -> list[str]:
+    """``terms`` with each unknown word of 3 letters or more replaced by the closest known one."""
+    correct = _sqlite_correct if engine == "sqlite" else _pg_correct
+    return [(correct(session, t) if len(t) >= 3 else None) or t for t in terms]
 
 
 # The text the typo matcher compares with, exactly as the trigram index ix_solution_fuzzy_trgm
@@ -372,30 +390,47 @@ def search(
     """Run one search: matching, filters, facets, order and a page of cards.
 
     The part that depends only on the words and filters (typo correction, total, facet counts)
-    is cached for every worker for :data:`FACET_CACHE_SECONDS`, so changing the sort, paging or
-    coming back costs one indexed page query. ``published_after`` narrows to solutions
-    published since then (saved-search alerts; never cached).
+    is cached for every worker for :data:`FACET_CACHE_SECONDS`, and so is the ordered list of
+    the first :data:`RESULT_WINDOW` matching ids per sort: changing the sort, paging or coming
+    back then costs one primary-key read of a page of rows. ``published_after`` narrows to
+    solutions published since then (saved-search alerts; never cached).
     """
-    if with_facets and published_after is None:
-        key = f"search:summary:{cache.generation(CATALOG)}:" + json.dumps(
+    generation = cache.generation(CATALOG)
+    if published_after is None:
+        key = f"search:summary:{generation}:{int(with_facets)}:" + json.dumps(
             query.to_params(sort=SortBy.RELEVANCE, page=1, per_page=24), sort_keys=True
         )
-        summary = cached(key, FACET_CACHE_SECONDS, lambda: _summary(session, query, None, True))
+        summary = cached(
+            key, FACET_CACHE_SECONDS, lambda: _summary(session, query, None, with_facets)
+        )
     else:
         summary = _summary(session, query, published_after, with_facets)
     matches = _matches_for(summary)
     pages = max(1, math.ceil(summary["total"] / query.per_page))
-    stmt = select(Solution).where(and_(*_filters(query, published_after=published_after)))
+    stmt = (
+        select(Solution)
+        .where(and_(*_filters(query, published_after=published_after)))
+        .order_by(*_order(query, matches))
+    )
     if matches is not None:
         stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
-    rows = session.exec(
-        stmt.order_by(*_order(query, matches))
-        .offset((query.page - 1) * query.per_page)
-        .limit(query.per_page)
-    ).all()
+    offset = (query.page - 1) * query.per_page
+    if published_after is None and offset + query.per_page <= RESULT_WINDOW:
+        ids = _ordered_ids(session, stmt, query, summary, generation)
+        wanted = ids[offset : offset + query.per_page]
+        by_id = {
+            s.id: s for s in session.exec(select(Solution).where(col(Solution.id).in_(wanted)))
+        }
+        # A row unpublished since the list was cached is skipped (the catalog change also
+        # retired the list, so the next request sees a fresh one).
+        rows = [
+            by_id[i] for i in wanted if i in by_id and by_id[i].status == SolutionStatus.PUBLISHED
+        ]
+    else:
+        rows = list(session.exec(stmt.offset(offset).limit(query.per_page)).all())
     return SearchPage(
         query=query,
-        items=cards_for(session, list(rows)),
+        items=cards_for(session, rows),
         total=summary["total"],
         pages=pages,
         facets={
@@ -404,6 +439,25 @@ def search(
         },
         corrected_q=summary["corrected"],
     )
+
+
+# How many matching ids, in order, are cached per query and sort: 200 pages of 24 (about
+# 34 KB of JSON); deeper pages run an offset query.
+RESULT_WINDOW = 4800
+# Trending order moves without retiring the catalog cache, so its list lives shorter.
+TRENDING_IDS_SECONDS = 60
+
+
+def _ordered_ids(
+    session: Session, stmt: Any, query: SearchQuery, summary: dict[str, Any], generation: int
+) -> list[int]:
+    """The first :data:`RESULT_WINDOW` ids ``stmt`` returns, cached per words, filters, sort."""
+    scope = query.to_params(page=1, per_page=24)
+    scope.pop("q", None)
+    key = f"search:ids:{generation}:{_words_key(summary)}:" + json.dumps(scope, sort_keys=True)
+    ttl = TRENDING_IDS_SECONDS if query.sort == SortBy.TRENDING else FACET_CACHE_SECONDS
+    ids_stmt = stmt.with_only_columns(col(Solution.id)).limit(RESULT_WINDOW)
+    return cached(key, ttl, lambda: [int(i) for i in session.exec(ids_stmt).all()])
 
 
 def _summary(
@@ -422,11 +476,13 @@ def _summary(
     if terms:
         summary["mode"] = "words"
         if _count(session, _matches_for(summary), query, published_after) == 0:
-            if engine == "sqlite":
-                fixed = _sqlite_correct(session, terms)
-                if fixed != terms:
-                    summary["terms"], summary["corrected"] = fixed, " ".join(fixed)
-            else:
+            fixed = _corrected(session, engine, terms)
+            if fixed != terms:
+                attempt = {**summary, "terms": fixed, "corrected": " ".join(fixed)}
+                # A correction is only offered when it finds something.
+                if _count(session, _matches_for(attempt), query, published_after) > 0:
+                    summary = attempt
+            if not summary["corrected"] and engine != "sqlite":
                 summary["mode"], summary["corrected"] = "fuzzy", query.q
     matches = _matches_for(summary)
     summary["total"] = _count(session, matches, query, published_after)
@@ -445,7 +501,7 @@ def _words_key(summary: dict[str, Any]) -> str:
     """What the matching depends on, for cache keys."""
     if summary["mode"] == "all":
         return ""
-    if summary["engine"] == "sqlite":
+    if summary["engine"] == "sqlite" or (summary["corrected"] and summary["mode"] == "words"):
         return "fts:" + " ".join(summary["terms"])
     return f"{summary['mode']}:{summary['q']}"
 
@@ -458,7 +514,9 @@ def _matches_for(summary: dict[str, Any]) -> Any:
         return _sqlite_matches(summary["terms"])
     if summary["mode"] == "fuzzy":
         return _pg_fuzzy_matches(summary["q"])
-    return _pg_matches(summary["q"])
+    # A corrected query searches the corrected words; otherwise the visitor's own text (with
+    # websearch syntax: quotes, or, -word).
+    return _pg_matches(summary["corrected"] or summary["q"])
 
 
 def _count(

@@ -33,3 +33,19 @@ def test_read_scope_sees_committed_data_and_never_writes() -> None:
         db.flush()
     with session_scope() as db:
         assert db.get(User, member.id).display_name == "Before"
+
+
+def test_the_in_process_cache_stays_bounded_and_keeps_tombstones(monkeypatch) -> None:
+    from aixplore.core import cache
+
+    monkeypatch.setattr(cache, "get_redis", lambda: None)
+    monkeypatch.setattr(cache, "_LOCAL_MAX", 100)
+    invalidate()
+    cache.bury(["test:tomb"], 600)
+    for n in range(1000):
+        cached(f"test:many:{n}", 60 + n, lambda n=n: n)
+    assert len(cache._local) <= 100
+    assert cache.peek("test:tomb") == cache.GONE
+    # The newest entries (latest to expire) are the ones kept.
+    assert cache.peek("test:many:999") == 999
+    invalidate()

@@ -126,3 +126,60 @@ def test_trending_activity_does_not_retire_cached_summaries(catalog: dict[str, s
         solution_id = search(db, SearchQuery.from_params({"q": "receipt"})).items[0].id
         do_record(db, kind="view", solution_id=solution_id)
     assert cache.generation(CATALOG) == before
+
+
+def test_a_typo_is_corrected_to_a_published_word(catalog: dict[str, str]) -> None:
+    with session_scope() as db:
+        page = search(db, SearchQuery.from_params({"q": "reciept reader"}))
+    assert page.corrected_q == "receipt reader"
+    assert [c.slug for c in page.items] == [catalog["ocr"]]
+
+
+def test_words_only_a_draft_holds_are_never_offered_as_corrections(
+    catalog: dict[str, str],
+) -> None:
+    from tests.factories import make_member, make_solution
+
+    make_solution(
+        make_member().email,
+        name="Quetzalcoatl Secret",
+        tagline="Unreleased",
+        description="Nothing yet.",
+        publish=False,
+    )
+    with session_scope() as db:
+        page = search(db, SearchQuery.from_params({"q": "quetzalcoatle"}))
+    assert page.items == [] and page.corrected_q in ("", "quetzalcoatle")
+
+
+def test_every_page_agrees_with_one_ordered_query_inside_and_past_the_cached_window(
+    catalog: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aixplore.domain.solutions import search as search_module
+    from tests.factories import make_member, make_solution
+
+    owner = make_member().email
+    for n in range(5):
+        make_solution(owner, name=f"Receipt helper {n}", tagline="Receipts sorted", tags=["ocr"])
+    for params in ({"sort": "newest"}, {"q": "receipt"}, {"tags": "ocr", "sort": "rating"}):
+        whole = _slugs(**params)
+        assert len(whole) >= 4
+        # Pages 1-2 come from the cached id list, pages 3+ from an offset query.
+        monkeypatch.setattr(search_module, "RESULT_WINDOW", 4)
+        paged: list[str] = []
+        for page in range(1, 4):
+            paged += _slugs(**params, per_page="2", page=str(page))
+        monkeypatch.undo()
+        assert paged == whole[:6]
+
+
+def test_a_cached_result_list_follows_unpublishing(catalog: dict[str, str]) -> None:
+    from aixplore.domain.solutions import services as solutions
+    from tests.factories import actor_for, make_member, make_solution, sign_in
+
+    owner = make_member().email
+    slug = make_solution(owner, name="Invoice Owl", tagline="Receipts, filed").slug
+    assert slug in _slugs(sort="newest") and slug in _slugs(q="invoice")
+    with session_scope() as db:
+        solutions.do_set_status(db, actor_for(sign_in(owner)), slug, "archived")
+    assert slug not in _slugs(sort="newest") and slug not in _slugs(q="invoice")
