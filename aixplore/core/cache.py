@@ -14,7 +14,11 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import redis
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState
+from sqlmodel import Session
 
+from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.core.redis import get_redis
 
 _local: dict[str, tuple[float, str]] = {}
@@ -175,3 +179,55 @@ def bump(name: str) -> None:
         return
     with _lock:
         _generations[name] = _generations.get(name, 0) + 1
+
+
+# ---- Retiring generations when the data behind them commits ----
+
+_BUMP = "aixplore_cache_bump"
+_WATCHED: dict[str, set[str]] = {}  # table name -> generation names
+_PENDING = "aixplore_cache_pending_bumps"
+
+
+def bump_after_commit(session: Session, name: str) -> None:
+    """Bump generation ``name`` once ``session`` commits (never when it rolls back)."""
+    pending: set[str] = session.info.setdefault(_PENDING, set())
+    if name not in pending:
+        pending.add(name)
+        publish_after_commit(session, _BUMP, name)
+
+
+def retire_on_change(name: str, *tables: str) -> None:
+    """Bump generation ``name`` after every commit that wrote a row of one of ``tables``.
+
+    ORM inserts, updates and deletes are seen at flush; bulk ``update()``/``delete()``
+    statements when they run. Raw SQL text is not seen: nothing writes those tables that way.
+    """
+    for table in tables:
+        _WATCHED.setdefault(table, set()).add(name)
+
+
+@event.listens_for(Session, "before_flush")
+def _watch_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if not _WATCHED:
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        for name in _WATCHED.get(getattr(obj, "__tablename__", ""), ()):
+            bump_after_commit(session, name)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _watch_bulk(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    for name in _WATCHED.get(getattr(table, "name", ""), ()):
+        bump_after_commit(state.session, name)  # type: ignore[arg-type]
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+subscribe(_BUMP, bump)

@@ -19,6 +19,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from aixplore.core import cache
 from aixplore.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
@@ -38,6 +39,7 @@ from aixplore.domain.events.models import (
 from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.solutions.markdown import render_markdown
 from aixplore.domain.solutions.models import Solution, SolutionStatus
+from aixplore.domain.solutions.search import CATALOG
 from aixplore.domain.webhooks import services as webhooks
 
 PAGE_SIZE = 12
@@ -464,16 +466,38 @@ def _listing(session: Session, where: list[Any], order: list[Any], page: Any) ->
     )
 
 
+# Event listings are the same for every visitor: cached for all workers, retired by any
+# write to events or RSVPs (and to the catalog, for linked solutions); the lifetime bounds how
+# long an event that just ended, or an organizer's new name, can still be shown.
+LISTING_CACHE_SECONDS = 30
+LISTINGS = "event_listings"
+cache.retire_on_change(LISTINGS, "event", "event_rsvp")
+
+
+def _cached_listing(
+    session: Session, when: str, where: list[Any], order: list[Any], page: Any
+) -> EventPage:
+    page = _page(page)
+    key = f"events:{when}:{cache.generation(LISTINGS)}:{cache.generation(CATALOG)}:{page}"
+    return EventPage.model_validate(
+        cache.cached(
+            key,
+            LISTING_CACHE_SECONDS,
+            lambda: _listing(session, where, order, page).model_dump(mode="json"),
+        )
+    )
+
+
 def list_upcoming(session: Session, *, page: Any = 1) -> EventPage:
     """Scheduled events that have not ended (running ones included), soonest first."""
     where = [Event.status == EventStatus.SCHEDULED, col(Event.ends_at) > utcnow()]
-    return _listing(session, where, [col(Event.starts_at)], page)
+    return _cached_listing(session, "upcoming", where, [col(Event.starts_at)], page)
 
 
 def list_past(session: Session, *, page: Any = 1) -> EventPage:
     """The archive: events that took place, most recent first."""
     where = [Event.status == EventStatus.SCHEDULED, col(Event.ends_at) <= utcnow()]
-    return _listing(session, where, [col(Event.starts_at).desc()], page)
+    return _cached_listing(session, "past", where, [col(Event.starts_at).desc()], page)
 
 
 def list_for_solution(session: Session, slug: Any, *, limit: int = 10) -> list[EventPublic]:

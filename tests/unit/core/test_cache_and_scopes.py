@@ -49,3 +49,28 @@ def test_the_in_process_cache_stays_bounded_and_keeps_tombstones(monkeypatch) ->
     # The newest entries (latest to expire) are the ones kept.
     assert cache.peek("test:many:999") == 999
     invalidate()
+
+
+def test_a_watched_table_retires_its_generation_on_commit_only() -> None:
+    from sqlalchemy import update
+
+    from aixplore.core import cache
+    from aixplore.domain.accounts.models import User
+
+    cache.retire_on_change("test:users", "user")
+    member = make_member(name="Watched")
+    start = cache.generation("test:users")
+    try:
+        with session_scope() as db:
+            db.get(User, member.id).display_name = "Renamed"  # type: ignore[union-attr]
+            db.flush()
+            db.rollback()
+        assert cache.generation("test:users") == start
+        with session_scope() as db:
+            db.get(User, member.id).display_name = "Renamed"  # type: ignore[union-attr]
+        assert cache.generation("test:users") == start + 1
+        with session_scope() as db:  # a bulk statement is seen too
+            db.exec(update(User).where(User.id == member.id).values(display_name="Again"))  # type: ignore[call-overload]
+        assert cache.generation("test:users") == start + 2
+    finally:
+        cache._WATCHED["user"].discard("test:users")

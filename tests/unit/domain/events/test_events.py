@@ -30,6 +30,7 @@ from aixplore.domain.events import services as events
 from aixplore.domain.events.delivery import build_ics, do_send_reminders
 from aixplore.domain.events.models import Event, EventRsvp, RsvpStatus
 from aixplore.domain.mail.services import list_outbox_for
+from aixplore.domain.solutions import services as solutions
 from tests.factories import actor_for, make_admin, make_member, make_solution, sign_in
 
 _ips = itertools.count(1)
@@ -364,6 +365,27 @@ def test_lists_come_a_page_at_a_time() -> None:
                 events.list_upcoming(db, page=bad)
     assert (first.total, first.pages, len(first.items), len(second.items)) == (13, 2, 12, 1)
     assert [e.id for e in first.items + second.items] == ids
+
+
+def test_cached_lists_follow_rsvps_edits_and_the_organizers_solution() -> None:
+    organizer = _actor(make_member().email)
+    solution = make_solution(organizer.email, name="Listed Lens")
+    event_id = _create(organizer, title="Cached meetup", solution=solution.slug).id
+
+    def first() -> tuple[str, int, str]:
+        with session_scope() as db:
+            item = events.list_upcoming(db).items[0]
+        return item.title, item.going_count, item.solution_name
+
+    assert first() == ("Cached meetup", 0, "Listed Lens")
+    _rsvp(_actor(make_member().email), event_id)
+    assert first() == ("Cached meetup", 1, "Listed Lens")
+    with session_scope() as db:
+        events.do_update_event(db, organizer, event_id, _data(title="Renamed meetup"))
+    assert first()[0] == "Renamed meetup"
+    with session_scope() as db:
+        solutions.do_set_status(db, organizer, solution.slug, "archived")
+    assert first() == ("Renamed meetup", 1, "")
 
 
 # ---- Calendar file ----
