@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from aixplore.core.db import session_scope
+from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, PermissionDenied, ValidationFailed
 from aixplore.domain.events import services as events
 from aixplore.domain.events.models import (
@@ -103,7 +103,7 @@ class EventsListState(rx.State):
         raw = str(params.get("page", "1"))
         page = int(raw) if raw.isdigit() and 1 <= len(raw) <= 4 and int(raw) >= 1 else 1
         page = min(page, events.MAX_PAGE)
-        with session_scope() as db:
+        with read_scope() as db:
             result = (
                 events.list_past(db, page=page)
                 if when == "past"
