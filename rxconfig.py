@@ -14,10 +14,6 @@ _local_bun = Path(__file__).parent / ".tools" / "node_modules" / ".bin" / "bun"
 if _local_bun.exists():
     os.environ.setdefault("REFLEX_BUN_PATH", str(_local_bun))
 _port = int(os.environ.get("AIXPLORE_PORT", "3000"))
-if _settings.redis_url and _settings.state_lease_ms:
-    # Reflex's opportunistic locks (see Settings.state_lease_ms); below its 10 s lock expiry.
-    os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
-    os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", f"{_settings.state_lease_ms}ms")
 
 config = rx.Config(
     app_name="aixplore",

@@ -36,10 +36,6 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'aixplore.db'}"
     redis_url: str | None = None
-    # With Redis: how long a backend worker keeps a tab's Reflex state (and its Redis lock)
-    # in memory after an event, so the tab's next events skip the Redis round trips; another
-    # worker asking for that state breaks the lease at once. 0 turns it off.
-    state_lease_ms: int = Field(default=1000, ge=0, le=5000)
     secret_key: str = DEV_SECRET_KEY
     # AES-256-GCM key for secrets stored in the database (URL-safe base64 of 32 bytes);
     # derived from secret_key when unset. See aixplore/core/crypto.py.
