@@ -9,6 +9,7 @@ from aixplore.domain.events import models as events_models
 from aixplore.domain.gdpr import models as gdpr_models
 from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
+from aixplore.domain.notifications import models as notifications_models
 from aixplore.domain.orders import models as orders_models
 from aixplore.domain.orgs import models as orgs_models
 from aixplore.domain.orgs import sso_models
@@ -27,6 +28,7 @@ __all__ = [
     "gdpr_models",
     "idempotency_models",
     "mail_models",
+    "notifications_models",
     "orders_models",
     "orgs_models",
     "reviews_models",

@@ -34,6 +34,8 @@ from aixplore.web.events.pages import event_page, events_page
 from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
+from aixplore.web.notifications.pages import notifications_page
+from aixplore.web.notifications.state import NotificationsState
 from aixplore.web.orders.order_pages import admin_orders_page, my_orders_page, order_page
 from aixplore.web.orders.order_state import AdminOrdersState, MyOrdersState, OrderPageState
 from aixplore.web.orders.pages import wizard_page
@@ -140,6 +142,12 @@ ROUTES: list[Route] = [
         admin_orders_page,
         "Orders · Admin · AiXplore",
         [guard, AdminOrdersState.load],
+    ),
+    Route(
+        "/notifications",
+        notifications_page,
+        "Notifications · AiXplore",
+        [guard, NotificationsState.load],
     ),
     Route("/token", token_page, "Your ECE tokens · AiXplore", [guard, TokenState.load]),
     Route("/cards", cards_page, "Trading cards · AiXplore", [refresh, GalleryState.load]),

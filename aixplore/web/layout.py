@@ -7,6 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from aixplore.web.components import link_button
+from aixplore.web.notifications.components import notification_bell, start_poll
 from aixplore.web.session import SessionState
 
 NAV_LINKS: list[tuple[str, str]] = [
@@ -20,6 +21,7 @@ NAV_LINKS: list[tuple[str, str]] = [
 # The signed-in member's pages, in the account menu (desktop) and the drawer (phones).
 ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("Profile", "/profile"),
+    ("Notifications", "/notifications"),
     ("ECE tokens", "/token"),
     ("Order a custom app", "/order"),
     ("My orders", "/orders"),
@@ -92,7 +94,7 @@ def _account_menu() -> rx.Component:
 def _auth_buttons() -> rx.Component:
     return rx.cond(
         SessionState.signed_in,
-        _account_menu(),
+        rx.hstack(notification_bell(), _account_menu(), spacing="4", align="center"),
         rx.hstack(
             link_button("Sign in", "/login", variant="soft"),
             link_button("Sign up", "/signup"),
@@ -222,7 +224,7 @@ def navbar() -> rx.Component:
         _color_mode_toggle(),
         rx.cond(
             SessionState.signed_in,
-            _account_menu(),
+            rx.hstack(notification_bell(), _account_menu(), spacing="3", align="center"),
             link_button("Sign in", "/login", size="2"),
         ),
         spacing="3",
@@ -232,6 +234,7 @@ def navbar() -> rx.Component:
     return rx.el.header(
         rx.desktop_only(desktop),
         rx.mobile_and_tablet(mobile),
+        on_mount=start_poll,
         position="sticky",
         top="0",
         z_index="40",

@@ -23,6 +23,7 @@ from aixplore.domain.discovery.models import (
     SavedSearchPublic,
 )
 from aixplore.domain.mail.services import do_queue_mail
+from aixplore.domain.notifications.services import notify
 from aixplore.domain.solutions.models import Solution, SolutionCard, SolutionStatus
 from aixplore.domain.solutions.search import SearchQuery, SortBy, search
 from aixplore.domain.solutions.services import cards_for
@@ -284,7 +285,7 @@ def _canonical(params: Any) -> tuple[SearchQuery, str]:
 def do_save_search(
     session: Session, actor: Actor | None, params: Any, name: Any = ""
 ) -> SavedSearchPublic:
-    """Keep a search and mail the actor when new solutions match it."""
+    """Keep a search and tell the actor when new solutions match it."""
     actor = require_actor(actor)
     query, canonical = _canonical(params)
     if not canonical:
@@ -340,10 +341,10 @@ def do_delete_saved_search(session: Session, actor: Actor | None, saved_id: Any)
 
 
 def do_notify_saved_searches(session: Session, *, base_url: str, limit: int = 500) -> int:
-    """Mail each saved search's owner the solutions published since it was last checked.
+    """Tell each saved search's owner (in the app and by mail) what was published since.
 
-    Returns how many mails were queued. Safe to run concurrently: each search's check time
-    moves forward in the same transaction as its mail.
+    Returns how many searches found something. Safe to run concurrently: each search's check
+    time moves forward in the same transaction as its notice and mail.
     """
     rows = session.exec(
         select(SavedSearch, User)
@@ -367,6 +368,15 @@ def do_notify_saved_searches(session: Session, *, base_url: str, limit: int = 50
         session.add(saved)
         if page.total == 0:
             continue
+        found = f"{page.total} new solution{'s' if page.total != 1 else ''} for {saved.name}"
+        notify(
+            session,
+            user.id or 0,
+            "saved_search",
+            found,
+            ", ".join(c.name for c in page.items),
+            f"/solutions?{saved.query_string}",
+        )
         lines = "\n".join(
             f"- {c.name}: {c.tagline}\n  {base_url.rstrip('/')}/solutions/{c.slug}"
             for c in page.items
@@ -374,7 +384,7 @@ def do_notify_saved_searches(session: Session, *, base_url: str, limit: int = 50
         do_queue_mail(
             session,
             to=user.email,
-            subject=f"{page.total} new solution{'s' if page.total != 1 else ''} for {saved.name}",
+            subject=found,
             body=(
                 f"Hello {user.display_name},\n\nNew solutions match your saved search {saved.name}:\n\n{lines}\n\n"
                 f"See them all: {base_url.rstrip('/')}/solutions?{saved.query_string}\n"

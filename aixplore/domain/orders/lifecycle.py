@@ -23,6 +23,7 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import User
 from aixplore.domain.audit.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
+from aixplore.domain.notifications.services import notify
 from aixplore.domain.orders.models import TRANSITIONS, Order, OrderEvent, OrderStatus
 from aixplore.domain.wallet.models import SystemAccount, TransactionKind
 from aixplore.domain.wallet.services import system_account, transfer, user_account
@@ -59,8 +60,38 @@ def _record(
     # Every move is in the audit log: people's (paying, admin refunds) with their user id, the
     # pipeline's with none.
     audit(session, actor, f"order.{new.value}", f"order:{order.id}", detail=change)
+    if actor != order.user_id:  # the owner's own steps (quote, payment) need no notice
+        _notify_owner(session, order, new, note)
     if new in _MAILED:
         _mail_owner(session, order, new, note)
+
+
+STATUS_LABELS = {
+    OrderStatus.DRAFT: "Draft",
+    OrderStatus.QUOTED: "Quoted",
+    OrderStatus.PAID: "Paid",
+    OrderStatus.QUEUED: "Queued",
+    OrderStatus.ANALYZING: "Analyzing",
+    OrderStatus.GENERATING: "Generating",
+    OrderStatus.VALIDATING: "Validating",
+    OrderStatus.PR_OPENED: "Pull request opened",
+    OrderStatus.DELIVERED: "Delivered",
+    OrderStatus.FAILED: "Failed",
+    OrderStatus.REFUNDED: "Refunded",
+}
+
+
+def _notify_owner(session: Session, order: Order, new: OrderStatus, note: str) -> None:
+    # Only the ends carry a note worth showing (the failure reason, the refund).
+    body = note if new in {OrderStatus.FAILED, OrderStatus.REFUNDED} else ""
+    notify(
+        session,
+        order.user_id,
+        "order",
+        f"Your order #{order.id} is now {STATUS_LABELS[new]}",
+        body,
+        f"/orders/{order.id}",
+    )
 
 
 # Ends the owner hears about by mail; the order page shows every step live.

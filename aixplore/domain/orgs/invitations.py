@@ -15,6 +15,7 @@ from aixplore.core.time import as_utc, utcnow
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import parse_input, require_actor
 from aixplore.domain.mail.services import do_queue_mail
+from aixplore.domain.notifications.services import notify
 from aixplore.domain.orgs.models import (
     InvitationPublic,
     InvitationStatus,
@@ -79,6 +80,16 @@ def do_invite(session: Session, actor: Actor | None, org_id: Any, data: Any) -> 
         kind="org_invitation",
         user_id=existing.id if existing else None,
     )
+    if existing is not None and existing.id is not None:
+        # The token stays in the mail: the app lists pending invitations on /orgs.
+        notify(
+            session,
+            existing.id,
+            "org_invitation",
+            f"{actor.display_name} invited you to {org.name}",
+            f"Join as {form.role.value}: accept or decline under Organizations.",
+            "/orgs",
+        )
     org_audit(
         session,
         actor.user_id,

@@ -18,6 +18,7 @@ from aixplore.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import parse_input, require_actor, require_platform_admin
+from aixplore.domain.notifications.services import notify
 from aixplore.domain.reviews.models import (
     REASON_LABELS,
     ReportInput,
@@ -167,6 +168,14 @@ def do_write_review(session: Session, actor: Actor | None, slug: Any, data: Any)
             "review.created",
             {"review_id": review.id, "solution": solution.slug, "rating": review.rating},
             [solution.owner_id],
+        )
+        notify(
+            session,
+            solution.owner_id,
+            "review",
+            f"New {form.rating}-star review of {solution.name}",
+            f"{actor.display_name}: {form.title}",
+            f"/solutions/{solution.slug}",
         )
     else:
         if review.status == ReviewStatus.HIDDEN:

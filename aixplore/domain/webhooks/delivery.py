@@ -22,6 +22,7 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import User
 from aixplore.domain.audit.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
+from aixplore.domain.notifications.services import notify
 from aixplore.domain.webhooks.models import (
     BACKOFF_SECONDS,
     DeliveryStatus,
@@ -121,6 +122,14 @@ def _disable(session: Session, endpoint: WebhookEndpoint) -> None:
             ),
             kind="webhook_disabled",
             user_id=owner.id,
+        )
+        notify(
+            session,
+            endpoint.user_id,
+            "webhook",
+            "A webhook endpoint was turned off",
+            f"{endpoint.url}: {endpoint.disabled_reason}",
+            "/settings/webhooks",
         )
     audit(
         session,

@@ -10,6 +10,7 @@ from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, NotFound
 from aixplore.domain.orders import admin as order_admin
 from aixplore.domain.orders import services as orders
+from aixplore.domain.orders.lifecycle import STATUS_LABELS
 from aixplore.domain.orders.models import HAPPY_PATH, OrderStatus
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
@@ -17,19 +18,7 @@ from aixplore.web.session import current_actor
 LIVE = {s.value for s in (OrderStatus.PAID, *HAPPY_PATH[3:8])}
 POLL_SECONDS = 1.0
 
-LABELS = {
-    "draft": "Draft",
-    "quoted": "Quoted",
-    "paid": "Paid",
-    "queued": "Queued",
-    "analyzing": "Analyzing",
-    "generating": "Generating",
-    "validating": "Validating",
-    "pr_opened": "Pull request opened",
-    "delivered": "Delivered",
-    "failed": "Failed",
-    "refunded": "Refunded",
-}
+LABELS = {status.value: label for status, label in STATUS_LABELS.items()}
 
 
 def _row(view: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,156 @@
+"""Notify a user in the app; list, count and mark their notifications (their own only).
+
+Other features call :func:`notify` inside their own unit of work, so an action that rolls
+back notifies nobody. Each user keeps at most ``KEEP`` notifications: writing one deletes
+those older than the newest ``KEEP`` (one short walk of the ``(user_id, id)`` index), so
+no retention job is needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
+
+from aixplore.core.errors import NotFound, ValidationFailed
+from aixplore.core.time import utcnow
+from aixplore.domain.accounts.models import Actor
+from aixplore.domain.accounts.services import require_actor
+from aixplore.domain.notifications.models import (
+    BODY_MAX,
+    KINDS,
+    LINK_MAX,
+    TITLE_MAX,
+    Notification,
+    NotificationPage,
+    NotificationPublic,
+)
+
+KEEP = 500
+PAGE_MAX = 100
+
+
+def valid_link(link: str) -> bool:
+    """Whether ``link`` is a path inside the app ("/orders/12"), never another site."""
+    if link == "":
+        return True
+    inside = link.startswith("/") and not link.startswith("//") and "\\" not in link
+    return inside and len(link) <= LINK_MAX and link.isprintable()
+
+
+def notify(
+    session: Session, user_id: int, kind: str, title: str, body: str = "", link: str = ""
+) -> Notification:
+    """Add a notification for ``user_id`` in the caller's unit of work.
+
+    ``kind`` is one of ``KINDS`` and ``link`` a path inside the app: callers build both, so a
+    wrong one is a programming error (ValueError), not the user's. Long texts are shortened.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if not valid_link(link):
+        raise ValueError(f"a notification links inside the app only, not {link!r}")
+    notification = Notification(
+        user_id=user_id,
+        kind=kind,
+        title=_shorten(title, TITLE_MAX),
+        body=_shorten(body, BODY_MAX),
+        link=link,
+    )
+    session.add(notification)
+    session.flush()
+    _prune(session, user_id)
+    return notification
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _prune(session: Session, user_id: int) -> None:
+    """Delete what lies beyond the newest ``KEEP`` (read or not: the bound is hard)."""
+    oldest_kept = session.exec(
+        select(Notification.id)
+        .where(Notification.user_id == user_id)
+        .order_by(col(Notification.id).desc())
+        .offset(KEEP - 1)
+        .limit(1)
+    ).first()
+    if oldest_kept is not None:
+        session.execute(
+            delete(Notification).where(
+                col(Notification.user_id) == user_id, col(Notification.id) < oldest_kept
+            )
+        )
+
+
+def _public(row: Notification) -> NotificationPublic:
+    return NotificationPublic(
+        id=row.id or 0,
+        kind=row.kind,
+        title=row.title,
+        body=row.body,
+        link=row.link,
+        created_at=row.created_at,
+        read=row.read_at is not None,
+    )
+
+
+def _id(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+        return value
+    return None
+
+
+def list_my_notifications(
+    session: Session, actor: Actor | None, *, before_id: Any = None, limit: Any = 20
+) -> NotificationPage:
+    """The actor's notifications, newest first, older than ``before_id`` when given."""
+    actor = require_actor(actor)
+    cursor = _id(before_id)
+    if before_id is not None and cursor is None:
+        raise ValidationFailed("That page of notifications does not exist.")
+    size = _id(limit)
+    if size is None or size > PAGE_MAX:
+        raise ValidationFailed(f"Ask for 1 to {PAGE_MAX} notifications at a time.")
+    query = select(Notification).where(Notification.user_id == actor.user_id)
+    if cursor is not None:
+        query = query.where(col(Notification.id) < cursor)
+    rows = session.exec(query.order_by(col(Notification.id).desc()).limit(size + 1)).all()
+    return NotificationPage(items=[_public(r) for r in rows[:size]], more=len(rows) > size)
+
+
+def unread_count(session: Session, actor: Actor | None) -> int:
+    """How many of the actor's notifications are unread (one count over a partial index)."""
+    actor = require_actor(actor)
+    return session.exec(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == actor.user_id, col(Notification.read_at).is_(None))
+    ).one()
+
+
+def do_mark_read(session: Session, actor: Actor | None, notification_id: Any) -> NotificationPublic:
+    """Mark one of the actor's notifications read (again is fine); others' do not exist."""
+    actor = require_actor(actor)
+    wanted = _id(notification_id)
+    row = session.get(Notification, wanted) if wanted is not None else None
+    if row is None or row.user_id != actor.user_id:
+        raise NotFound("No such notification.")
+    if row.read_at is None:
+        row.read_at = utcnow()
+        session.add(row)
+        session.flush()
+    return _public(row)
+
+
+def do_mark_all_read(session: Session, actor: Actor | None) -> int:
+    """Mark every unread notification of the actor read; returns how many were unread."""
+    actor = require_actor(actor)
+    result = session.execute(
+        update(Notification)
+        .where(col(Notification.user_id) == actor.user_id, col(Notification.read_at).is_(None))
+        .values(read_at=utcnow())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

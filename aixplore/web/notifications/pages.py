@@ -1,0 +1,106 @@
+"""/notifications: what happened to my orders, searches, webhooks and listings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from aixplore.web.layout import page
+from aixplore.web.notifications.state import NotificationsState
+
+
+def _icon(kind: rx.Var) -> rx.Component:
+    return rx.match(  # pyright: ignore[reportReturnType]
+        kind,
+        ("order", rx.icon("package", size=18, aria_hidden="true")),
+        ("saved_search", rx.icon("search", size=18, aria_hidden="true")),
+        ("webhook", rx.icon("webhook", size=18, aria_hidden="true")),
+        ("org_invitation", rx.icon("users", size=18, aria_hidden="true")),
+        ("review", rx.icon("star", size=18, aria_hidden="true")),
+        rx.icon("bell", size=18, aria_hidden="true"),
+    )
+
+
+def _row(n: ObjectVar[dict[str, Any]]) -> rx.Component:
+    unread = ~n["read"].to(bool)
+    title = rx.text(n["title"], weight=rx.cond(unread, "bold", "regular"), as_="span")
+    return rx.el.li(
+        rx.hstack(
+            rx.box(_icon(n["kind"]), padding_top="2px", color=rx.color("gray", 11)),
+            rx.vstack(
+                rx.cond(
+                    n["link"].to(str) != "",
+                    rx.link(
+                        title,
+                        href=n["link"].to(str),
+                        on_click=NotificationsState.open(n["id"].to(int)),
+                    ),
+                    title,
+                ),
+                rx.cond(n["body"].to(str) != "", rx.text(n["body"], size="2")),
+                rx.text(n["when"], size="1", color=rx.color("gray", 11)),
+                spacing="1",
+                align="start",
+                min_width="0",
+                flex="1",
+                overflow_wrap="anywhere",
+            ),
+            rx.cond(unread, rx.badge("Unread", color_scheme="violet", size="1")),
+            spacing="3",
+            align="start",
+            width="100%",
+        ),
+        padding_y="0.75em",
+        padding_x="0.5em",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        background_color=rx.cond(unread, rx.color("violet", 2), "transparent"),
+    )
+
+
+def notifications_page() -> rx.Component:
+    """My notifications, newest first."""
+    return page(
+        "Notifications",
+        rx.vstack(
+            rx.flex(
+                rx.heading("Notifications", as_="h1", size="8"),
+                rx.spacer(),
+                rx.button(
+                    "Mark all as read",
+                    variant="soft",
+                    on_click=NotificationsState.mark_all_read,
+                ),
+                align="center",
+                gap="3",
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.cond(
+                NotificationsState.rows.length() > 0,  # type: ignore[attr-defined]
+                rx.el.ul(
+                    rx.foreach(NotificationsState.rows, _row),
+                    list_style="none",
+                    padding="0",
+                    margin="0",
+                    width="100%",
+                ),
+                rx.cond(
+                    NotificationsState.loaded,
+                    rx.text(
+                        "Nothing yet. You hear here when your orders move, saved searches find "
+                        "new solutions, someone reviews your listing or invites you to an "
+                        "organization."
+                    ),
+                ),
+            ),
+            rx.cond(
+                NotificationsState.more,
+                rx.button("Load more", variant="outline", on_click=NotificationsState.load_more),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        max_width="760px",
+    )
