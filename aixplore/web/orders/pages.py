@@ -97,7 +97,7 @@ def _repository_step() -> rx.Component:
         rx.text("Sign in with GitHub and allow AiXplore to read your repositories."),
         rx.button("Connect with GitHub", type="button", on_click=W.connect_github_app, size="3"),
         rx.separator(size="4"),
-        rx.text("Or paste a token instead:", weight="medium"),
+        rx.text("Or, without signing in:", weight="medium"),
         width="100%",
     )
     connect = rx.vstack(rx.cond(W.oauth_enabled, sign_in), connect, width="100%", spacing="3")

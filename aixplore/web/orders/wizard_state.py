@@ -47,7 +47,7 @@ class WizardState(rx.State):
     notice: str = ""
     busy: bool = False
     github_login: str = ""
-    oauth_enabled: bool = False
+    oauth_enabled: bool = get_settings().github_oauth_enabled
     owner: str = ""
     repos: list[dict[str, str]] = []
     orgs: list[str] = []
@@ -143,8 +143,11 @@ class WizardState(rx.State):
             self.error = github_oauth.OUTCOMES[outcome]
         else:
             return None
-        clean = json.dumps(f"/order?id={self.order_id}")
-        return rx.call_script(f"window.history.replaceState(null, '', {clean})")
+        # Same path (the static host may have added a slash): only the query is dropped.
+        query = json.dumps(f"?id={self.order_id}")
+        return rx.call_script(
+            f"window.history.replaceState(null, '', window.location.pathname + {query})"
+        )
 
     @rx.event
     def go(self, step: int):
