@@ -19,6 +19,7 @@ from aixplore.api.routes import (
     event_writes,
     events,
     gdpr,
+    github_oauth,
     health,
     solutions,
     sso,
@@ -142,6 +143,8 @@ def build_api() -> FastAPI:
     api.include_router(gdpr.router)
     api.include_router(docs.router)
     api.include_router(sso.router, dependencies=[Depends(rate_limit("sso"))])
+    # Browser sign-in redirects like SSO's: counted per network address in the same budget.
+    api.include_router(github_oauth.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(stripe_webhook.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)

@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     github_host: str | None = None
     github_proxy: str | None = None
     github_mcp_timeout: float = Field(default=30.0, ge=1.0, le=600.0)
+    # GitHub OAuth app sign-in in the wizard (optional; without it only a pasted token works).
+    # Register the app's callback as <base_url>/api/github/oauth/callback.
+    github_oauth_client_id: str | None = None
+    github_oauth_client_secret: str | None = None
+    github_web_url: str = "https://github.com"  # /login/oauth/authorize and /access_token
     order_validate_seconds: int = Field(default=120, ge=5, le=1800)
     # Stripe Checkout (optional): secret key, webhook signing secret, API base (tests).
     stripe_secret_key: str | None = None
@@ -120,6 +125,8 @@ class Settings(BaseSettings):
         "github_mcp_command",
         "github_host",
         "github_proxy",
+        "github_oauth_client_id",
+        "github_oauth_client_secret",
         "stripe_secret_key",
         "stripe_webhook_secret",
         "stripe_api_base",
@@ -140,7 +147,20 @@ class Settings(BaseSettings):
                 "print(secrets.token_urlsafe(48))')"
             )
             raise ValueError(msg)
+        secret = self.github_oauth_client_secret
+        if (
+            self.env != "development"
+            and secret is not None
+            and (secret.strip().lower() in _PLACEHOLDER_SECRETS or len(secret) < 16)
+        ):
+            msg = "AIXPLORE_GITHUB_OAUTH_CLIENT_SECRET must be the OAuth app's real client secret"
+            raise ValueError(msg)
         return self
+
+    @property
+    def github_oauth_enabled(self) -> bool:
+        """Whether the wizard offers "Connect with GitHub" (an OAuth app is configured)."""
+        return bool(self.github_oauth_client_id and self.github_oauth_client_secret)
 
     @property
     def media_root(self) -> Path:

@@ -19,7 +19,8 @@ from sqlmodel import Session, SQLModel, col, select
 
 from aixplore.core.crypto import DecryptionError, current_key_id, decrypt, encrypt, key_id_of
 from aixplore.domain.idempotency.models import IdempotencyRecord
-from aixplore.domain.orders.models import GithubConnection, Order
+from aixplore.domain.orders.github_oauth import VERIFIER_CONTEXT
+from aixplore.domain.orders.models import GithubConnection, GithubLoginState, Order
 from aixplore.domain.orders.services import env_context, token_context
 from aixplore.domain.orgs.sso import secret_context
 from aixplore.domain.orgs.sso_models import SsoConnection, SsoLoginState
@@ -44,6 +45,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(SsoConnection, "client_secret_enc", secret_context),
     Column(SsoLoginState, "code_verifier_enc", lambda _row: "sso_login_state"),
     Column(GithubConnection, "token_encrypted", lambda row: token_context(row.user_id)),
+    Column(GithubLoginState, "verifier_enc", lambda _row: VERIFIER_CONTEXT),
 )
 
 

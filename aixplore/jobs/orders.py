@@ -25,7 +25,7 @@ from aixplore.core.errors import Conflict, DomainError, ServiceUnavailable, Vali
 from aixplore.core.events import subscribe
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
-from aixplore.domain.orders import lifecycle
+from aixplore.domain.orders import github_oauth, lifecycle
 from aixplore.domain.orders.generate import digest, render_project
 from aixplore.domain.orders.models import PIPELINE, Order, OrderStatus
 from aixplore.domain.orders.services import github_token_for
@@ -269,6 +269,13 @@ def sweep_orders() -> int:
 def refund_card(order_id: int, payment_intent: str) -> str:
     """Refund a card-paid order at Stripe (idempotent: the key is per order)."""
     return stripe_checkout.refund(payment_intent, order_id)
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def purge_github_login_states() -> int:
+    """Delete "Connect with GitHub" sign-ins that expired unused (every 15 minutes)."""
+    with session_scope() as session:
+        return github_oauth.purge_expired_states(session)
 
 
 subscribe(lifecycle.ORDER_QUEUED, lambda order_id: run_order(order_id))

@@ -53,7 +53,14 @@ def form_notice(message: rx.Var[str] | str) -> rx.Component:
     """An inline success/info callout."""
     return rx.cond(
         message != "",
-        rx.callout(message, icon="info", color_scheme="green", role="status", width="100%"),
+        rx.callout(
+            message,
+            icon="info",
+            color_scheme="green",
+            high_contrast=True,  # green-11 on green-3 falls just short of 4.5:1
+            role="status",
+            width="100%",
+        ),
     )
 
 

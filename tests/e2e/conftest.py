@@ -46,10 +46,16 @@ def _stop(proc: subprocess.Popen) -> None:
 def e2e_github(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """The local GitHub-compatible server the app's github-mcp-server is pointed at."""
     from tests.support.fake_github import FakeGitHub
-    from tests.support.github_fixture import LIBRARY_FILES, TOKEN
+    from tests.support.github_fixture import (
+        LIBRARY_FILES,
+        OAUTH_CLIENT_ID,
+        OAUTH_CLIENT_SECRET,
+        TOKEN,
+    )
 
     gh = FakeGitHub(tmp_path_factory.mktemp("github"))
     gh.add_user("octo", TOKEN)
+    gh.add_oauth_app(OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, "octo")
     gh.add_org("acme", ["octo"])
     gh.add_repo("octo/library", LIBRARY_FILES, description="A small library")
     gh.start()
@@ -61,6 +67,7 @@ def e2e_github(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_github) -> Iterator[str]:
     """Build and start the app in production mode on a free port; stop it afterwards."""
     from tests.support.fake_github import HOST
+    from tests.support.github_fixture import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET
 
     port = _free_port()
     url = f"http://localhost:{port}"
@@ -75,6 +82,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_github) -> Iterator[st
         "AIXPLORE_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
         "AIXPLORE_GITHUB_HOST": f"http://{HOST}",
         "AIXPLORE_GITHUB_PROXY": e2e_github.proxy_url,
+        # "Connect with GitHub": the fake GitHub serves the OAuth pages on its own address.
+        "AIXPLORE_GITHUB_OAUTH_CLIENT_ID": OAUTH_CLIENT_ID,
+        "AIXPLORE_GITHUB_OAUTH_CLIENT_SECRET": OAUTH_CLIENT_SECRET,
+        "AIXPLORE_GITHUB_WEB_URL": e2e_github.proxy_url,
     }
     logs = tmp_path_factory.mktemp("app")
     procs: list[subprocess.Popen] = []

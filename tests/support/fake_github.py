@@ -71,11 +71,22 @@ class FakeGitHub:
         self.fail_next: dict[str, int] = {}  # path fragment -> number of 500s to return
         self._server: ThreadingHTTPServer | None = None
         self.proxy_url = ""
+        # OAuth apps (see fake_github_oauth.py): client id -> secret; the browser's GitHub user.
+        self.oauth_apps: dict[str, str] = {}
+        self.web_login = ""
+        self.oauth_codes: dict[str, dict[str, str]] = {}
+        self.oauth_issued: list[str] = []
+        self.oauth_stall = 0.0  # seconds the token endpoint waits before answering
 
     # ---- setup ----
 
     def add_user(self, login: str, token: str) -> None:
         self.tokens[token] = login
+
+    def add_oauth_app(self, client_id: str, secret: str, web_login: str) -> None:
+        """An OAuth app; ``web_login`` is who the browser is signed in to GitHub as."""
+        self.oauth_apps[client_id] = secret
+        self.web_login = web_login
 
     def add_org(self, org: str, members: list[str]) -> None:
         self.orgs[org] = set(members)
@@ -173,6 +184,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(raw)
 
+    def _answer(self, status: int, headers: dict[str, str], raw: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
     def _body(self) -> dict[str, Any]:
         length = int(self.headers.get("Content-Length") or 0)
         return json.loads(self.rfile.read(length) or b"{}") if length else {}
@@ -189,6 +208,13 @@ class _Handler(BaseHTTPRequestHandler):
                     gh.fail_next[fragment] = count - 1
                     self._send(500, {"message": "Server Error"})
                     return
+        if path.startswith("/login/oauth/"):
+            from tests.support.fake_github_oauth import handle
+
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            self._answer(*handle(gh, method, path, query, self.headers, raw))
+            return
         auth = self.headers.get("Authorization", "")
         login = gh.tokens.get(auth.split(" ", 1)[-1]) if auth else None
         if login is None:

@@ -13,6 +13,9 @@ from tests.support.fake_github import HOST, FakeGitHub
 
 TOKEN = "ghp_test_octo_token_0123456789"
 OTHER_TOKEN = "ghp_test_mallory_token_012345"
+# The OAuth app the fake GitHub knows; its browser user is octo (the owner of TOKEN).
+OAUTH_CLIENT_ID = "Iv1.aixplore0test0001"
+OAUTH_CLIENT_SECRET = "fake-oauth-app-secret-0123456789abcdef"
 
 LIBRARY_FILES = {
     "README.md": "# Library\n",

@@ -45,6 +45,10 @@ REDACTED_COLUMNS = {
     "response_body",
     "prev_hash",
     "entry_hash",
+    "token_encrypted",
+    "state_hash",
+    "browser_hash",
+    "verifier_enc",
 }
 # Columns holding a user id without a foreign key (they must outlive the user).
 PLAIN_USER_COLUMNS = {("audit_entry", "actor_id")}

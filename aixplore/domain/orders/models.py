@@ -161,3 +161,29 @@ class GithubConnection(SQLModel, table=True):
     login: str = SQLField(max_length=100)
     token_encrypted: str = SQLField(max_length=2000)
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
+
+
+class GithubLoginState(SQLModel, table=True):
+    """A started "Connect with GitHub" (OAuth app) sign-in, used once within minutes.
+
+    Only digests of the ``state`` sent to GitHub and of the browser cookie are kept; the
+    PKCE verifier is encrypted. Rows are deleted when used and swept when expired.
+    """
+
+    __tablename__ = "github_login_state"  # type: ignore[assignment]
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    user_id: int = SQLField(
+        sa_column=Column(
+            Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    order_id: int | None = SQLField(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("app_order.id", ondelete="CASCADE"), nullable=True),
+    )
+    state_hash: str = SQLField(max_length=64, unique=True)
+    browser_hash: str = SQLField(default="", max_length=64)
+    verifier_enc: str = SQLField(max_length=500)
+    created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    expires_at: datetime = SQLField(sa_column=utc_column(nullable=False, index=True))

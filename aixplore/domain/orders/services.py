@@ -20,6 +20,7 @@ from aixplore.core.events import publish_after_commit
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input, require_actor, require_platform_admin
+from aixplore.domain.audit.services import record as audit
 from aixplore.domain.orders.lifecycle import ORDER_QUEUED, lock_order, transition
 from aixplore.domain.orders.models import (
     EDITABLE,
@@ -389,9 +390,18 @@ def do_create_promo(session: Session, actor: Actor | None, data: Any) -> PromoCo
 
 
 def do_save_github_connection(
-    session: Session, actor: Actor | None, login: str, token: str
+    session: Session,
+    actor: Actor | None,
+    login: str,
+    token: str,
+    *,
+    method: str = "token",
+    ip: str = "",
 ) -> None:
-    """Store the actor's GitHub token encrypted (``login`` verified by the caller via MCP)."""
+    """Store the actor's GitHub token encrypted (``login`` verified by the caller via MCP).
+
+    ``method`` says how it was obtained ("token": pasted; "oauth": the OAuth app sign-in).
+    """
     actor = require_actor(actor)
     if not isinstance(token, str) or not 1 <= len(token) <= 500:
         raise ValidationFailed("Paste a GitHub token.", field="token")
@@ -403,6 +413,14 @@ def do_save_github_connection(
     row.token_encrypted = encrypt(token, context=token_context(actor.user_id))
     session.add(row)
     session.flush()
+    audit(
+        session,
+        actor.user_id,
+        "github.connected",
+        f"github:{row.login}",
+        ip=ip,
+        detail={"method": method},
+    )
 
 
 def github_login(session: Session, actor: Actor | None) -> str:

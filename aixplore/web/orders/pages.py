@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from aixplore.web.components import form_error
+from aixplore.web.components import form_error, form_notice
 from aixplore.web.layout import page
 from aixplore.web.orders.wizard_state import WizardState
 
@@ -93,6 +93,14 @@ def _repository_step() -> rx.Component:
         on_submit=W.connect_github,
         reset_on_submit=True,
     )
+    sign_in = rx.vstack(
+        rx.text("Sign in with GitHub and allow AiXplore to read your repositories."),
+        rx.button("Connect with GitHub", type="button", on_click=W.connect_github_app, size="3"),
+        rx.separator(size="4"),
+        rx.text("Or, without signing in:", weight="medium"),
+        width="100%",
+    )
+    connect = rx.vstack(rx.cond(W.oauth_enabled, sign_in), connect, width="100%", spacing="3")
     search = rx.form(
         rx.flex(
             rx.box(
@@ -412,6 +420,7 @@ def wizard_page() -> rx.Component:
             _indicator(),
             rx.heading(W.step_label, size="5", as_="h2"),
             form_error(W.error),
+            form_notice(W.notice),
             rx.match(
                 W.step,
                 (1, _repository_step()),

@@ -6,13 +6,16 @@ authorize and validate. GitHub is reached only through the MCP server, read-only
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import urlencode
 
 import reflex as rx
 
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
 from aixplore.core.settings import get_settings
+from aixplore.domain.orders import github_oauth
 from aixplore.domain.orders import services as orders
 from aixplore.domain.orders.card import do_start_card_payment
 from aixplore.domain.orders.generate import render_project
@@ -41,8 +44,10 @@ class WizardState(rx.State):
     max_step: int = 1
     view: dict[str, Any] = {}
     error: str = ""
+    notice: str = ""
     busy: bool = False
     github_login: str = ""
+    oauth_enabled: bool = get_settings().github_oauth_enabled
     owner: str = ""
     repos: list[dict[str, str]] = []
     orgs: list[str] = []
@@ -123,10 +128,26 @@ class WizardState(rx.State):
         except DomainError as exc:
             return self._fail(exc)
         self.owner = self.owner or self.github_login
+        self.oauth_enabled = get_settings().github_oauth_enabled
         self.step = self.max_step if self.view.get("status") in {"draft", "quoted"} else 5
         if self.view.get("status") not in {"draft", "quoted"}:
             return rx.redirect(f"/orders/{self.order_id}")
-        return None
+        return self._sign_in_outcome(str(params.get("github", "")))
+
+    def _sign_in_outcome(self, outcome: str) -> Any:
+        """Say how "Connect with GitHub" went (the callback's ``github=`` code), once."""
+        self.notice = ""
+        if outcome == "connected" and self.github_login:
+            self.notice = f"Connected to GitHub as {self.github_login}."
+        elif outcome in github_oauth.OUTCOMES:
+            self.error = github_oauth.OUTCOMES[outcome]
+        else:
+            return None
+        # Same path (the static host may have added a slash): only the query is dropped.
+        query = json.dumps(f"?id={self.order_id}")
+        return rx.call_script(
+            f"window.history.replaceState(null, '', window.location.pathname + {query})"
+        )
 
     @rx.event
     def go(self, step: int):
@@ -164,6 +185,20 @@ class WizardState(rx.State):
         self.github_login = self.owner = str(me["login"])
         self.busy = False
         yield toast_ok(f"GitHub connected as {self.github_login}.")
+
+    @rx.event
+    async def connect_github_app(self):
+        """Start "Connect with GitHub" (OAuth app) for this draft: off to GitHub's page."""
+        actor = await current_actor(self)
+        self.error = self.notice = ""
+        try:
+            with session_scope() as db:
+                state = github_oauth.do_start_github_login(db, actor, self.order_id or None)
+        except DomainError as exc:
+            return self._fail(exc)
+        # A full navigation: the API route sets the browser cookie and redirects to GitHub.
+        target = f"/api/github/oauth/start?{urlencode({'state': state})}"
+        return rx.call_script(f"window.location.assign({json.dumps(target)})")
 
     @rx.event
     async def search(self, form: dict):
