@@ -87,3 +87,14 @@ def link_button(label: str, href: str | rx.Var[str], **props) -> rx.Component:
     return rx.button(
         rx.link(label, href=href, underline="none", color="inherit"), as_child=True, **props
     )
+
+
+def refused(title: str, message: rx.Var[str] | str) -> rx.Component:
+    """What a page shows instead of its content when the viewer may not see it."""
+    return rx.vstack(
+        rx.heading(title, size="7", as_="h1"),
+        rx.callout(message, icon="lock", color_scheme="gray", width="100%"),
+        spacing="4",
+        width="100%",
+        max_width="760px",
+    )

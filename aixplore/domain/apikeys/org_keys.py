@@ -29,6 +29,7 @@ from aixplore.domain.apikeys.services import (
     parse_key_form,
     revoke,
 )
+from aixplore.domain.audit.services import record as audit
 from aixplore.domain.orgs.models import (
     KeyPolicyInput,
     KeyPolicyPublic,
@@ -36,7 +37,7 @@ from aixplore.domain.orgs.models import (
     OrgMembership,
     OrgRole,
 )
-from aixplore.domain.orgs.services import get_membership, org_audit, require_org_role
+from aixplore.domain.orgs.services import get_membership, require_org_role
 
 MAX_KEYS_PER_ORG = 25
 
@@ -101,13 +102,14 @@ def do_set_key_policy(
     org.api_key_max_days = form.max_days
     org.api_key_allowed_scopes = policy.normalized(form.allowed_scopes)
     session.add(org)
-    org_audit(
+    audit(
         session,
         actor.user_id,
-        org.id,
         "org.api_key_policy_changed",
         f"org:{org.id}",
-        {"max_days": org.api_key_max_days, "allowed_scopes": org.api_key_allowed_scopes},
+        org_id=org.id,
+        ip=ip,
+        detail={"max_days": org.api_key_max_days, "allowed_scopes": org.api_key_allowed_scopes},
     )
     return _policy_public(org, True)
 
