@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 
@@ -97,4 +99,49 @@ def refused(title: str, message: rx.Var[str] | str) -> rx.Component:
         spacing="4",
         width="100%",
         max_width="760px",
+    )
+
+
+def owner_heading(title: str, org_id: Any, org_name: Any) -> rx.Component:
+    """A page title for a page shown for the viewer or for an organization (``org_id`` > 0).
+
+    ``org_id`` and ``org_name`` are state vars (an int and a str var).
+    """
+    in_org = org_id > 0
+    return rx.flex(
+        rx.heading(rx.cond(in_org, org_name + " " + title.lower(), title), size="7", as_="h1"),
+        rx.spacer(),
+        rx.cond(
+            in_org,
+            link_button("Back to the organization", f"/orgs/{org_id}", variant="ghost"),
+        ),
+        gap="2",
+        wrap="wrap",
+        width="100%",
+        align="center",
+    )
+
+
+def shown_once(message: str, value: Any, element_id: str, on_done: Any) -> rx.Component:
+    """A secret shown only now (a new key or signing secret), with Copy and Done."""
+    return rx.cond(
+        value != "",
+        rx.box(
+            rx.vstack(
+                rx.text(message, weight="bold"),
+                rx.code(value, id=element_id, class_name="break-all"),
+                rx.hstack(
+                    rx.button("Copy", size="1", on_click=rx.set_clipboard(value)),
+                    rx.button("Done", size="1", variant="soft", on_click=on_done),
+                ),
+                spacing="2",
+                align="start",
+            ),
+            role="status",
+            width="100%",
+            padding="12px",
+            border="1px solid var(--green-8)",
+            border_radius="8px",
+            background="var(--green-2)",
+        ),
     )

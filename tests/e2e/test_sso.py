@@ -295,7 +295,7 @@ def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str)
     for result in results[1:5]:
         assert ("error", "No such organization.") in result.toasts, result.updates
     assert "No such organization" in str(results[-1].changed(SsoAdminState).get("oidc_error", ""))
-    assert len(org_results) == 10
+    assert len(org_results) == 9
     for result in org_results:
         assert ("error", "No such organization.") in result.toasts, result.updates
     with session_scope() as db:

@@ -10,7 +10,13 @@ from reflex.vars import ObjectVar
 from aixplore.domain.apikeys.models import RESOURCES
 from aixplore.domain.apikeys.policy import ORG_RESOURCES
 from aixplore.web.apikeys.state import EXPIRY_CHOICES, ApiKeysState
-from aixplore.web.components import field, form_error, link_button, refused
+from aixplore.web.components import (
+    field,
+    form_error,
+    owner_heading,
+    refused,
+    shown_once,
+)
 from aixplore.web.layout import page
 
 IN_ORG = ApiKeysState.org_id > 0
@@ -165,26 +171,7 @@ def api_keys_page() -> rx.Component:
             ApiKeysState.refusal != "",
             refused("API keys", ApiKeysState.refusal),
             rx.vstack(
-                rx.flex(
-                    rx.heading(
-                        rx.cond(IN_ORG, ApiKeysState.org_name + " API keys", "API keys"),
-                        size="7",
-                        as_="h1",
-                    ),
-                    rx.spacer(),
-                    rx.cond(
-                        IN_ORG,
-                        link_button(
-                            "Back to the organization",
-                            f"/orgs/{ApiKeysState.org_id}",
-                            variant="ghost",
-                        ),
-                    ),
-                    gap="2",
-                    wrap="wrap",
-                    width="100%",
-                    align="center",
-                ),
+                owner_heading("API keys", ApiKeysState.org_id, ApiKeysState.org_name),
                 rx.text(
                     rx.cond(
                         IN_ORG,
@@ -200,37 +187,11 @@ def api_keys_page() -> rx.Component:
                     size="2",
                 ),
                 rx.cond(IN_ORG, _policy_card()),
-                rx.cond(
-                    ApiKeysState.new_key != "",
-                    rx.box(
-                        rx.vstack(
-                            rx.text(
-                                "Copy your new key now: it will not be shown again.", weight="bold"
-                            ),
-                            rx.code(ApiKeysState.new_key, id="new-api-key", class_name="break-all"),
-                            rx.hstack(
-                                rx.button(
-                                    "Copy",
-                                    size="1",
-                                    on_click=rx.set_clipboard(ApiKeysState.new_key),
-                                ),
-                                rx.button(
-                                    "Done",
-                                    size="1",
-                                    variant="soft",
-                                    on_click=ApiKeysState.dismiss_key,
-                                ),
-                            ),
-                            spacing="2",
-                            align="start",
-                        ),
-                        role="status",
-                        width="100%",
-                        padding="12px",
-                        border="1px solid var(--green-8)",
-                        border_radius="8px",
-                        background="var(--green-2)",
-                    ),
+                shown_once(
+                    "Copy your new key now: it will not be shown again.",
+                    ApiKeysState.new_key,
+                    "new-api-key",
+                    ApiKeysState.dismiss_key,
                 ),
                 rx.cond(
                     ApiKeysState.can_manage,

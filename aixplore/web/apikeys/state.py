@@ -28,8 +28,9 @@ def scopes_from_form(form_data: dict[str, Any], prefix: str = "scope") -> list[s
     """``{"scope_solutions": "write", ...}`` as scopes; unknown values refused."""
     scopes = []
     for resource in RESOURCES:
-        level = form_data.get(f"{prefix}_{resource}", "none")
-        if level == "none" or level == "":
+        # None: a picker the page does not show (its form ref is still collected).
+        level = form_data.get(f"{prefix}_{resource}")
+        if level is None or level == "none" or level == "":
             continue
         if level not in LEVELS:
             raise ValidationFailed("Choose none, read, write or admin for each resource.")

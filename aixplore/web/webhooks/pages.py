@@ -8,7 +8,13 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.domain.webhooks.models import EVENT_TYPES
-from aixplore.web.components import field, form_error, link_button, refused
+from aixplore.web.components import (
+    field,
+    form_error,
+    owner_heading,
+    refused,
+    shown_once,
+)
 from aixplore.web.layout import page
 from aixplore.web.webhooks.state import WebhooksState
 
@@ -110,26 +116,7 @@ def webhooks_page() -> rx.Component:
             WebhooksState.refusal != "",
             refused("Webhooks", WebhooksState.refusal),
             rx.vstack(
-                rx.flex(
-                    rx.heading(
-                        rx.cond(in_org, WebhooksState.org_name + " webhooks", "Webhooks"),
-                        size="7",
-                        as_="h1",
-                    ),
-                    rx.spacer(),
-                    rx.cond(
-                        in_org,
-                        link_button(
-                            "Back to the organization",
-                            f"/orgs/{WebhooksState.org_id}",
-                            variant="ghost",
-                        ),
-                    ),
-                    gap="2",
-                    wrap="wrap",
-                    width="100%",
-                    align="center",
-                ),
+                owner_heading("Webhooks", WebhooksState.org_id, WebhooksState.org_name),
                 rx.text(
                     rx.cond(
                         in_org,
@@ -141,39 +128,11 @@ def webhooks_page() -> rx.Component:
                     rx.link("API documentation", href="/api/docs#webhooks", underline="always"),
                     size="2",
                 ),
-                rx.cond(
-                    WebhooksState.new_secret != "",
-                    rx.box(
-                        rx.vstack(
-                            rx.text("Signing secret (shown once):", weight="bold"),
-                            rx.code(
-                                WebhooksState.new_secret,
-                                id="webhook-secret",
-                                class_name="break-all",
-                            ),
-                            rx.hstack(
-                                rx.button(
-                                    "Copy",
-                                    size="1",
-                                    on_click=rx.set_clipboard(WebhooksState.new_secret),
-                                ),
-                                rx.button(
-                                    "Done",
-                                    size="1",
-                                    variant="soft",
-                                    on_click=WebhooksState.dismiss_secret,
-                                ),
-                            ),
-                            spacing="2",
-                            align="start",
-                        ),
-                        role="status",
-                        width="100%",
-                        padding="12px",
-                        border="1px solid var(--green-8)",
-                        border_radius="8px",
-                        background="var(--green-2)",
-                    ),
+                shown_once(
+                    "Signing secret (shown once):",
+                    WebhooksState.new_secret,
+                    "webhook-secret",
+                    WebhooksState.dismiss_secret,
                 ),
                 rx.card(
                     rx.form(
