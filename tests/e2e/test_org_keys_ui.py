@@ -34,7 +34,7 @@ def test_org_admin_creates_uses_and_revokes_an_org_key(page: Page, base_url: str
     page.get_by_label("Webhooks", exact=True).select_option("write")
     page.get_by_label("Expires after").select_option("30")
     page.get_by_role("button", name="Create key").click()
-    expect(page.get_by_text("does not allow webhooks:write")).to_be_visible()
+    expect(page.get_by_role("alert").get_by_text("does not allow webhooks:write")).to_be_visible()
     page.get_by_label("Name", exact=True).fill("Deploy bot")
     page.get_by_label("Solutions", exact=True).select_option("none")
     page.get_by_label("Webhooks", exact=True).select_option("read")

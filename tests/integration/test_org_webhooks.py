@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlmodel import col, select
 
 from aixplore.core.db import read_scope, session_scope
+from aixplore.core.errors import ValidationFailed
 from aixplore.domain.orgs import services as orgs
 from aixplore.domain.orgs import sso
 from aixplore.domain.orgs.sso_models import SsoConnection
@@ -93,3 +95,18 @@ def test_a_just_in_time_sso_join_is_sent_to_the_orgs_endpoint(receiver: Receiver
     assert event == "member.joined"
     assert data["email"] == "new.hire@acme.com" and data["source"] == "sso"
     assert attempt(delivery_id) == "delivered"
+
+
+def test_org_endpoints_take_only_the_orgs_event_types() -> None:
+    owner = make_member()
+    org_id = make_org(owner.email)
+    actor = actor_for(sign_in(owner.email))
+    data = {"url": "https://hooks.example.com/in", "event_types": ["solution.published"]}
+    with session_scope() as db, pytest.raises(ValidationFailed, match="cannot receive"):
+        webhooks.do_create_endpoint(db, actor, data, org_id=org_id)
+    with session_scope() as db:
+        endpoint, _s = webhooks.do_create_endpoint(
+            db, actor, {**data, "event_types": ["ping"]}, org_id=org_id
+        )
+    with session_scope() as db, pytest.raises(ValidationFailed, match="cannot receive"):
+        webhooks.do_update_endpoint(db, actor, endpoint.id, data, org_id=org_id)

@@ -25,6 +25,8 @@ EVENT_TYPES = (
     "order.status_changed",
     "ping",
 )
+# What an organization's endpoints can receive: what happens in the organization.
+ORG_EVENT_TYPES = ("member.joined", "member.left", "member.role_changed", "ping")
 # Seconds to wait before each retry: about 21 hours in all, then the delivery fails.
 BACKOFF_SECONDS = (60, 300, 1800, 7200, 21600, 43200)
 

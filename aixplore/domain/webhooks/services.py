@@ -32,6 +32,7 @@ from aixplore.domain.orgs.models import OrgRole
 from aixplore.domain.orgs.services import require_org_role
 from aixplore.domain.webhooks.models import (
     EVENT_TYPES,
+    ORG_EVENT_TYPES,
     DeliveryPublic,
     DeliveryStatus,
     EndpointInput,
@@ -130,11 +131,18 @@ def _audit(
     )
 
 
-def _form(data: Any) -> EndpointInput:
+def _form(data: Any, owner_org: int | None) -> EndpointInput:
     form: EndpointInput = parse_input(EndpointInput, data)
     unknown = sorted(set(form.event_types) - set(EVENT_TYPES))
     if unknown:
         raise ValidationFailed(f"Unknown event type: {unknown[0]}.", field="event_types")
+    personal = sorted(set(form.event_types) - set(ORG_EVENT_TYPES))
+    if owner_org is not None and personal:
+        raise ValidationFailed(
+            f"An organization's endpoints cannot receive {personal[0]}; choose among "
+            f"{', '.join(ORG_EVENT_TYPES)}.",
+            field="event_types",
+        )
     check_url(form.url)
     return form
 
@@ -144,7 +152,7 @@ def do_create_endpoint(
 ) -> tuple[EndpointPublic, str]:
     """Register an endpoint; returns it and its signing secret, which is shown only now."""
     actor, owner_org = _owner(session, actor, org_id, "create")
-    form = _form(data)
+    form = _form(data, owner_org)
     count = len(session.exec(select(WebhookEndpoint.id).where(_owned_by(actor, owner_org))).all())
     if count >= MAX_ENDPOINTS_PER_USER:
         raise ValidationFailed(f"You can register at most {MAX_ENDPOINTS_PER_USER} endpoints.")
@@ -181,7 +189,7 @@ def do_update_endpoint(
 ) -> EndpointPublic:
     """Change an endpoint's URL, description or event types."""
     actor, endpoint = _owned(session, actor, org_id, endpoint_id, "update")
-    form = _form(data)
+    form = _form(data, endpoint.org_id)
     endpoint.url, endpoint.description = form.url, form.description
     endpoint.event_types = " ".join(t for t in EVENT_TYPES if t in form.event_types)
     endpoint.updated_at = utcnow()

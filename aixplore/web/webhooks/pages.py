@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from aixplore.domain.webhooks.models import EVENT_TYPES
+from aixplore.domain.webhooks.models import EVENT_TYPES, ORG_EVENT_TYPES
 from aixplore.web.components import (
     field,
     form_error,
@@ -107,6 +107,19 @@ def _delivery(row: ObjectVar[dict[str, Any]]) -> rx.Component:
     )
 
 
+def _event_choice(event_type: str, in_org: Any) -> rx.Component:
+    choice = rx.el.label(
+        rx.el.input(
+            type="checkbox", name=f"event_{event_type}", default_checked=event_type == "ping"
+        ),
+        " ",
+        event_type,
+        style={"display": "flex", "gap": "6px", "alignItems": "center"},
+    )
+    # An organization's endpoints receive only what happens in the organization.
+    return choice if event_type in ORG_EVENT_TYPES else rx.cond(~in_org, choice)
+
+
 def webhooks_page() -> rx.Component:
     """Manage outbound webhooks (yours, or an organization's)."""
     in_org = WebhooksState.org_id > 0
@@ -120,8 +133,8 @@ def webhooks_page() -> rx.Component:
                 rx.text(
                     rx.cond(
                         in_org,
-                        "We POST signed JSON to the organization's endpoints when things happen in "
-                        "it (members joining, leaving or changing role) and for events you pick. ",
+                        "We POST signed JSON to the organization's endpoints when members join, "
+                        "leave or change role. ",
                         "We POST signed JSON to your endpoints when things happen. ",
                     ),
                     "How to verify the signature: ",
@@ -146,23 +159,7 @@ def webhooks_page() -> rx.Component:
                                     "Events", style={"fontWeight": "500", "fontSize": "14px"}
                                 ),
                                 rx.flex(
-                                    *[
-                                        rx.el.label(
-                                            rx.el.input(
-                                                type="checkbox",
-                                                name=f"event_{t}",
-                                                default_checked=t == "ping",
-                                            ),
-                                            " ",
-                                            t,
-                                            style={
-                                                "display": "flex",
-                                                "gap": "6px",
-                                                "alignItems": "center",
-                                            },
-                                        )
-                                        for t in EVENT_TYPES
-                                    ],
+                                    *[_event_choice(t, in_org) for t in EVENT_TYPES],
                                     spacing="3",
                                     wrap="wrap",
                                 ),
@@ -182,7 +179,11 @@ def webhooks_page() -> rx.Component:
                 ),
                 rx.card(
                     rx.vstack(
-                        rx.heading("Your endpoints", size="4", as_="h2"),
+                        rx.heading(
+                            rx.cond(in_org, "The organization's endpoints", "Your endpoints"),
+                            size="4",
+                            as_="h2",
+                        ),
                         rx.el.ul(
                             rx.foreach(WebhooksState.endpoints, _endpoint),
                             padding="0",
