@@ -109,7 +109,7 @@ def owner_heading(title: str, org_id: Any, org_name: Any) -> rx.Component:
     """
     in_org = org_id > 0
     return rx.flex(
-        rx.heading(rx.cond(in_org, org_name + " " + title.lower(), title), size="7", as_="h1"),
+        rx.heading(rx.cond(in_org, org_name + " · " + title, title), size="7", as_="h1"),
         rx.spacer(),
         rx.cond(
             in_org,

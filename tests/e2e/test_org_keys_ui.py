@@ -19,7 +19,7 @@ def test_org_admin_creates_uses_and_revokes_an_org_key(page: Page, base_url: str
     sign_in_through_ui(page, base_url, owner.email)
     page.goto(f"{base_url}/orgs/{org_id}")
     page.get_by_role("link", name="API keys").click()
-    expect(page.get_by_role("heading", name="Keys Inc API keys")).to_be_visible()
+    expect(page.get_by_role("heading", name="Keys Inc · API keys")).to_be_visible()
     expect(page.get_by_text("No keys yet.")).to_be_visible()
 
     # Policy: at most 30 days, webhooks read only.
@@ -77,7 +77,7 @@ def test_org_webhooks_page_and_members_see_no_admin_pages(page: Page, base_url: 
     sign_in_through_ui(page, base_url, owner.email)
     page.goto(f"{base_url}/orgs/{org_id}")
     page.get_by_role("link", name="Webhooks").click()
-    expect(page.get_by_role("heading", name="Hooks Inc webhooks")).to_be_visible()
+    expect(page.get_by_role("heading", name="Hooks Inc · Webhooks")).to_be_visible()
     page.get_by_label("URL").fill("https://hooks.example.com/aixplore")
     page.get_by_label("member.joined").check()
     page.get_by_role("button", name="Add endpoint").click()
