@@ -132,3 +132,27 @@ def make_small_catalog(publisher_name: str = "Ocelot Labs") -> dict[str, str]:
         ),
     }
     return {key: value.slug for key, value in made.items()}
+
+
+def make_org(owner_email: str, *, slug: str = "acme", name: str = "Acme Inc") -> int:
+    """An organization owned by ``owner_email``, created through the service; its id."""
+    from aixplore.domain.orgs import services as orgs
+
+    with session_scope() as db:
+        return orgs.do_create_org(
+            db, actor_for(sign_in(owner_email)), {"name": name, "slug": slug}
+        ).id
+
+
+def join_org(org_id: int, inviter_email: str, email: str, role: str = "member") -> None:
+    """``email`` joins the organization with ``role`` through a real mailed invitation."""
+    from aixplore.domain.orgs import invitations
+
+    with session_scope() as db:
+        invitations.do_invite(
+            db, actor_for(sign_in(inviter_email)), org_id, {"email": email, "role": role}
+        )
+    with session_scope() as db:
+        token = outbox_link(db, email, "/orgs/invitation")
+    with session_scope() as db:
+        invitations.do_accept_invitation(db, actor_for(sign_in(email)), token)

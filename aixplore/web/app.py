@@ -218,6 +218,10 @@ ROUTES: list[Route] = [
     Route("/orgs/[org_id]", org_page, "Organization · AiXplore", [guard, OrgState.load]),
     Route("/orgs/[org_id]/sso", sso_page, "Single sign-on · AiXplore", [guard, SsoAdminState.load]),
     Route("/orgs/[org_id]/audit", audit_page, "Audit log · AiXplore", [guard, AuditState.load]),
+    Route("/orgs/[org_id]/keys", api_keys_page, "API keys · AiXplore", [guard, ApiKeysState.load]),
+    Route(
+        "/orgs/[org_id]/webhooks", webhooks_page, "Webhooks · AiXplore", [guard, WebhooksState.load]
+    ),
     Route("/sso", sso_sign_in_page, "Single sign-on · AiXplore", [refresh]),
     Route("404", not_found_page, "Page not found · AiXplore", [refresh]),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 
@@ -93,4 +95,60 @@ def link_button(label: str, href: str | rx.Var[str], **props) -> rx.Component:
     """A link that looks like a button (one focusable element, not a button inside a link)."""
     return rx.button(
         rx.link(label, href=href, underline="none", color="inherit"), as_child=True, **props
+    )
+
+
+def refused(title: str, message: rx.Var[str] | str) -> rx.Component:
+    """What a page shows instead of its content when the viewer may not see it."""
+    return rx.vstack(
+        rx.heading(title, size="7", as_="h1"),
+        rx.callout(message, icon="lock", color_scheme="gray", width="100%"),
+        spacing="4",
+        width="100%",
+        max_width="760px",
+    )
+
+
+def owner_heading(title: str, org_id: Any, org_name: Any) -> rx.Component:
+    """A page title for a page shown for the viewer or for an organization (``org_id`` > 0).
+
+    ``org_id`` and ``org_name`` are state vars (an int and a str var).
+    """
+    in_org = org_id > 0
+    return rx.flex(
+        rx.heading(rx.cond(in_org, org_name + " · " + title, title), size="7", as_="h1"),
+        rx.spacer(),
+        rx.cond(
+            in_org,
+            link_button("Back to the organization", f"/orgs/{org_id}", variant="ghost"),
+        ),
+        gap="2",
+        wrap="wrap",
+        width="100%",
+        align="center",
+    )
+
+
+def shown_once(message: str, value: Any, element_id: str, on_done: Any) -> rx.Component:
+    """A secret shown only now (a new key or signing secret), with Copy and Done."""
+    return rx.cond(
+        value != "",
+        rx.box(
+            rx.vstack(
+                rx.text(message, weight="bold"),
+                rx.code(value, id=element_id, class_name="break-all"),
+                rx.hstack(
+                    rx.button("Copy", size="1", on_click=rx.set_clipboard(value)),
+                    rx.button("Done", size="1", variant="soft", on_click=on_done),
+                ),
+                spacing="2",
+                align="start",
+            ),
+            role="status",
+            width="100%",
+            padding="12px",
+            border="1px solid var(--green-8)",
+            border_radius="8px",
+            background="var(--green-2)",
+        ),
     )

@@ -208,10 +208,14 @@ def test_org_pages_members_and_invitations(page: Page, base_url: str, shoot) -> 
 def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str) -> None:
     """Handlers fired by name with forged route parameters (the org id comes from the URL the
     client claims to be on): an admin of A gets nothing of B, and B is unchanged."""
+    from aixplore.domain.apikeys import org_keys
     from aixplore.domain.orgs import invitations
+    from aixplore.domain.webhooks import services as webhooks
     from aixplore.web.admin.audit import AuditState
+    from aixplore.web.apikeys.state import ApiKeysState
     from aixplore.web.orgs.sso_state import SsoAdminState
     from aixplore.web.orgs.state import OrgState
+    from aixplore.web.webhooks.state import WebhooksState
     from tests.e2e.helpers import run_async
     from tests.support.reflex_client import ReflexClient
 
@@ -221,7 +225,19 @@ def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str)
     with session_scope() as db:
         orgs.do_create_org(db, a_actor, {"name": "Org A", "slug": "org-a"})
         b = orgs.do_create_org(db, b_actor, {"name": "Org B", "slug": "org-b"})
+    with session_scope() as db:
+        b_key, _raw = org_keys.do_create_org_key(
+            db, b_actor, b.id, {"name": "B", "scopes": ["solutions:read"], "expires_in_days": 7}
+        )
+        b_hook, _secret = webhooks.do_create_endpoint(
+            db,
+            b_actor,
+            {"url": "https://hooks.example.com/b", "event_types": ["ping"]},
+            org_id=b.id,
+        )
     token = sign_in(a_owner.email)
+
+    org_results: list = []
 
     async def attack() -> list:
         async with ReflexClient(app_url, cookies={"aixplore_session": token}) as tab:
@@ -248,6 +264,27 @@ def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str)
                     },
                 )
             )
+            # The org's API keys and webhooks pages, and a personal page claiming B's id.
+            forged = {"org_id": str(b.id)}
+            org_results.append(await tab.navigate(f"/orgs/{b.id}/keys", params=forged))
+            key_form = {"name": "spy", "scope_solutions": "read", "expires_in_days": "30"}
+            org_results.append(await tab.call(ApiKeysState.create, form_data=key_form))
+            org_results.append(await tab.call(ApiKeysState.revoke, key_id=b_key.id))
+            org_results.append(
+                await tab.call(
+                    ApiKeysState.save_policy,
+                    form_data={"max_days": "1", "allow_solutions": "admin"},
+                )
+            )
+            org_results.append(await tab.navigate(f"/orgs/{b.id}/webhooks", params=forged))
+            hook_form = {"url": "https://evil.example/x", "event_ping": "on"}
+            org_results.append(await tab.call(WebhooksState.create, form_data=hook_form))
+            org_results.append(await tab.call(WebhooksState.rotate, endpoint_id=b_hook.id))
+            org_results.append(await tab.call(WebhooksState.delete, endpoint_id=b_hook.id))
+            await tab.navigate("/settings/api-keys", params=forged)
+            org_results.append(await tab.call(ApiKeysState.revoke, key_id=b_key.id))
+            assert tab.state(ApiKeysState).get("keys", []) == []
+            assert tab.state(WebhooksState).get("endpoints", []) == []
             audit_tab = await tab.navigate(f"/orgs/{b.id}/audit", params={"org_id": str(b.id)})
             assert ("error", "No such organization.") in audit_tab.toasts, audit_tab.updates
             assert tab.state(AuditState).get("entries", []) == []
@@ -258,6 +295,15 @@ def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str)
     for result in results[1:5]:
         assert ("error", "No such organization.") in result.toasts, result.updates
     assert "No such organization" in str(results[-1].changed(SsoAdminState).get("oidc_error", ""))
+    assert len(org_results) == 9
+    for result in org_results:
+        assert ("error", "No such organization.") in result.toasts, result.updates
+    with session_scope() as db:
+        (key,) = org_keys.list_org_keys(db, b_actor, b.id)
+        assert not key.revoked
+        assert org_keys.get_key_policy(db, b_actor, b.id).own_max_days == 0
+        (hook,) = webhooks.list_endpoints(db, b_actor, org_id=b.id)
+        assert hook.id == b_hook.id and not hook.rotating
     with session_scope() as db:
         assert orgs.get_org(db, b_actor, b.id).name == "Org B"
         assert not orgs.get_org(db, b_actor, b.id).enforce_sso

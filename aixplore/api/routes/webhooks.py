@@ -1,4 +1,8 @@
-"""API v1 webhooks: register endpoints, rotate secrets, read the delivery log, replay."""
+"""API v1 webhooks: register endpoints, rotate secrets, read the delivery log, replay.
+
+A personal key manages its owner's endpoints; an organization's key manages that
+organization's endpoints, and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -61,9 +65,9 @@ class DeliveryPage(BaseModel):
     responses=problem_responses(401, 403, 429),
 )
 def list_endpoints(who: Reader) -> EndpointList:
-    """Every endpoint registered by the key's owner."""
+    """Every endpoint of the key's owner (the organization's, for an organization key)."""
     with read_scope() as db:
-        return EndpointList(items=webhooks.list_endpoints(db, who.actor))
+        return EndpointList(items=webhooks.list_endpoints(db, who.actor, org_id=who.org_id))
 
 
 @router.post(
@@ -81,7 +85,9 @@ async def create_endpoint(request: Request, who: Writer) -> Response:
     ip = client_ip(request)
 
     def action(db: Session) -> EndpointWithSecret:
-        endpoint, secret = webhooks.do_create_endpoint(db, who.actor, data, ip=ip)
+        endpoint, secret = webhooks.do_create_endpoint(
+            db, who.actor, data, ip=ip, org_id=who.org_id
+        )
         return EndpointWithSecret(endpoint=endpoint, secret=secret)
 
     return await run_write(request, who, body, action, status=201)
@@ -101,7 +107,9 @@ async def update_endpoint(request: Request, endpoint_id: EndpointId, who: Writer
     ip = client_ip(request)
 
     def action(db: Session) -> EndpointPublic:
-        return webhooks.do_update_endpoint(db, who.actor, endpoint_id, data, ip=ip)
+        return webhooks.do_update_endpoint(
+            db, who.actor, endpoint_id, data, ip=ip, org_id=who.org_id
+        )
 
     return await run_write(request, who, body, action)
 
@@ -118,7 +126,7 @@ async def delete_endpoint(request: Request, endpoint_id: EndpointId, who: Writer
     ip = client_ip(request)
 
     def action(db: Session) -> None:
-        webhooks.do_delete_endpoint(db, who.actor, endpoint_id, ip=ip)
+        webhooks.do_delete_endpoint(db, who.actor, endpoint_id, ip=ip, org_id=who.org_id)
 
     return await run_write(request, who, b"", action, status=204)
 
@@ -135,7 +143,9 @@ async def rotate_secret(request: Request, endpoint_id: EndpointId, who: Writer) 
     ip = client_ip(request)
 
     def action(db: Session) -> EndpointWithSecret:
-        endpoint, secret = webhooks.do_rotate_secret(db, who.actor, endpoint_id, ip=ip)
+        endpoint, secret = webhooks.do_rotate_secret(
+            db, who.actor, endpoint_id, ip=ip, org_id=who.org_id
+        )
         return EndpointWithSecret(endpoint=endpoint, secret=secret)
 
     return await run_write(request, who, b"", action)
@@ -152,7 +162,7 @@ async def ping(request: Request, endpoint_id: EndpointId, who: Writer) -> Respon
     """Queue a ``ping`` event to the endpoint."""
 
     def action(db: Session) -> DeliveryPublic:
-        return webhooks.do_send_ping(db, who.actor, endpoint_id)
+        return webhooks.do_send_ping(db, who.actor, endpoint_id, org_id=who.org_id)
 
     return await run_write(request, who, b"", action)
 
@@ -173,7 +183,9 @@ def list_deliveries(
     position = decode_cursor(cursor, {"before": int})
     before = None if position is None else position["before"]
     with read_scope() as db:
-        items = webhooks.list_deliveries(db, who.actor, endpoint_id, before_id=before)
+        items = webhooks.list_deliveries(
+            db, who.actor, endpoint_id, before_id=before, org_id=who.org_id
+        )
     full = len(items) == webhooks.LOG_SIZE
     return DeliveryPage(
         items=items, next_cursor=encode_cursor({"before": items[-1].id}) if full else None
@@ -191,6 +203,6 @@ async def replay(request: Request, delivery_id: DeliveryId, who: Writer) -> Resp
     """Same delivery id and body, sent now."""
 
     def action(db: Session) -> DeliveryPublic:
-        return webhooks.do_replay(db, who.actor, delivery_id)
+        return webhooks.do_replay(db, who.actor, delivery_id, org_id=who.org_id)
 
     return await run_write(request, who, b"", action)

@@ -27,8 +27,11 @@ class ApiKey(SQLModel, table=True):
 
     id: int | None = SQLField(default=None, primary_key=True)
     user_id: int = SQLField(foreign_key="user.id", index=True, ondelete="CASCADE")
-    # The organization the key acts for, once organizations exist (no foreign key yet).
-    org_id: int | None = SQLField(default=None, index=True)
+    # The organization the key acts for (None: a personal key); ``user_id`` is then the
+    # admin who created it, and the key works only while they are an active admin there.
+    org_id: int | None = SQLField(
+        default=None, foreign_key="organization.id", index=True, ondelete="CASCADE"
+    )
     name: str = SQLField(max_length=80)
     prefix: str = SQLField(max_length=16, unique=True)
     key_hash: str = SQLField(max_length=64, unique=True, index=True)
@@ -54,6 +57,8 @@ class ApiKeyPublic(BaseModel):
     """What the owner sees of a key (never the key itself after creation)."""
 
     id: int
+    org_id: int | None = None
+    created_by: int | None = Field(default=None, description="The creator (organization keys).")
     name: str
     prefix: str
     scopes: list[str]
@@ -63,12 +68,15 @@ class ApiKeyPublic(BaseModel):
     last_used_ip: str
     revoked: bool
     expired: bool
+    blocked: str = Field(default="", description="Why the organization's policy refuses it now.")
 
     @classmethod
     def of(cls, key: ApiKey) -> ApiKeyPublic:
         """The public view of a row."""
         return cls(
             id=key.id or 0,
+            org_id=key.org_id,
+            created_by=key.user_id if key.org_id is not None else None,
             name=key.name,
             prefix=key.prefix,
             scopes=key.scopes.split(),

@@ -31,6 +31,7 @@ from aixplore.domain.orgs.services import (
     _public,
     _security,
     get_membership,
+    member_joined,
     org_audit,
     require_org_role,
 )
@@ -187,14 +188,7 @@ def do_accept_invitation(session: Session, actor: Actor | None, token: Any) -> O
         )
         session.add(membership)
         session.flush()
-        org_audit(
-            session,
-            actor.user_id,
-            org.id,
-            "org.member_joined",
-            f"user:{actor.user_id}",
-            {"role": membership.role.value, "invitation": inv.id},
-        )
+        member_joined(session, membership, actor.email, {"invitation": inv.id})
     return _public(org, membership.role)
 
 
@@ -240,6 +234,9 @@ def do_answer_invitation(
     inv.answered_at = utcnow()
     session.add(inv)
     if accept and get_membership(session, inv.org_id, actor.user_id) is None:
-        session.add(
-            OrgMembership(org_id=inv.org_id, user_id=actor.user_id, role=inv.role, source="invite")
+        membership = OrgMembership(
+            org_id=inv.org_id, user_id=actor.user_id, role=inv.role, source="invite"
         )
+        session.add(membership)
+        session.flush()
+        member_joined(session, membership, actor.email, {"invitation": inv.id})

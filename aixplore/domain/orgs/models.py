@@ -46,6 +46,11 @@ class Organization(SQLModel, table=True):
     enforce_sso: bool = SQLField(default=False)
     # SSO sessions of members end after this many hours (0: the platform's session length).
     reauth_hours: int = SQLField(default=0)
+    # API key policy: the longest lifetime of the org's keys (0: the platform's maximum) and
+    # the most each key may hold per resource (space-separated scopes; empty: every resource
+    # up to admin, the audit log excepted).
+    api_key_max_days: int = SQLField(default=0)
+    api_key_allowed_scopes: str = SQLField(default="", max_length=600)
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
 
@@ -155,6 +160,14 @@ class OrgSettingsInput(BaseModel):
     reauth_hours: int = Field(default=0, ge=0, le=24 * 90)
 
 
+class KeyPolicyInput(BaseModel):
+    """An organization's API key policy."""
+
+    model_config = _STRICT
+    max_days: int = Field(ge=0, le=3650)
+    allowed_scopes: list[str] = Field(max_length=30)
+
+
 class DomainInput(BaseModel):
     """An email domain to claim."""
 
@@ -183,6 +196,18 @@ class OrgPublic(BaseModel):
     role: OrgRole
     enforce_sso: bool
     reauth_hours: int
+
+
+class KeyPolicyPublic(BaseModel):
+    """An organization's API key policy as its admins see it."""
+
+    org_id: int
+    org_name: str
+    max_days: int = Field(description="Longest key lifetime in force (the platform's if unset).")
+    own_max_days: int = Field(description="The organization's own limit; 0 when unset.")
+    allowed_scopes: list[str] = Field(description="The most a key may hold per resource.")
+    restricted: bool = Field(description="Whether the organization narrowed the scopes.")
+    can_manage: bool = Field(description="Whether the viewer may create keys and set the policy.")
 
 
 class MemberPublic(BaseModel):

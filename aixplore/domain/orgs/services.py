@@ -53,6 +53,35 @@ def org_audit(
     audit(session, actor_id, action, target, org_id=org_id, detail=detail)
 
 
+def member_event(session: Session, org_id: int, event_type: str, user_id: int, **data: Any) -> None:
+    """Send a membership change to the organization's webhook endpoints (after commit)."""
+    from aixplore.domain.webhooks.services import emit  # it imports this module
+
+    emit(session, event_type, {"org_id": org_id, "user_id": user_id, **data}, [], [org_id])
+
+
+def member_joined(
+    session: Session,
+    membership: OrgMembership,
+    email: str,
+    detail: dict[str, Any],
+) -> None:
+    """Audit a join (by invitation or SSO) and tell the organization's webhooks."""
+    org_id, user_id, role = membership.org_id, membership.user_id, membership.role
+    org_audit(
+        session, user_id, org_id, "org.member_joined", f"user:{user_id}", {"role": role, **detail}
+    )
+    member_event(
+        session,
+        org_id,
+        "member.joined",
+        user_id,
+        email=email,
+        role=role.value,
+        source=membership.source,
+    )
+
+
 def _id(value: Any, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 2**31:
         raise NotFound(f"No such {what}.")
@@ -228,11 +257,13 @@ def do_change_role(
     target = _target(session, org, user_id)
     if target.role == OrgRole.OWNER or not _outranks(mine, target):
         raise PermissionDenied("Transfer ownership to change the owner's role.")
-    target.role = OrgRole(role)
+    previous, target.role = target.role, OrgRole(role)
     session.add(target)
     org_audit(
         session, actor.user_id, org.id, "org.role_changed", f"user:{target.user_id}", {"role": role}
     )
+    if previous != target.role:
+        _role_event(session, target, previous)
 
 
 def do_remove_member(session: Session, actor: Actor | None, org_id: Any, user_id: Any) -> None:
@@ -248,8 +279,12 @@ def do_remove_member(session: Session, actor: Actor | None, org_id: Any, user_id
         raise Conflict("The owner cannot leave. Transfer ownership first.")
     end_sessions(session, org, target.user_id, sso_only=True)
     session.delete(target)
-    action = "org.member_left" if target.user_id == actor.user_id else "org.member_removed"
+    left = target.user_id == actor.user_id
+    action = "org.member_left" if left else "org.member_removed"
     org_audit(session, actor.user_id, org.id, action, f"user:{target.user_id}")
+    member_event(
+        session, target.org_id, "member.left", target.user_id, reason="left" if left else "removed"
+    )
 
 
 def do_transfer_ownership(session: Session, actor: Actor | None, org_id: Any, user_id: Any) -> None:
@@ -258,12 +293,26 @@ def do_transfer_ownership(session: Session, actor: Actor | None, org_id: Any, us
     target = _target(session, org, user_id)
     if target.user_id == actor.user_id:
         raise ValidationFailed("You already own this organization.")
+    target_was = target.role
     target.role = OrgRole.OWNER
     mine.role = OrgRole.ADMIN
     session.add(target)
     session.add(mine)
     _security("org_ownership_transferred", org_id=org.id, user_id=target.user_id)
     org_audit(session, actor.user_id, org.id, "org.ownership_transferred", f"user:{target.user_id}")
+    _role_event(session, target, target_was)
+    _role_event(session, mine, OrgRole.OWNER)
+
+
+def _role_event(session: Session, membership: OrgMembership, previous: OrgRole) -> None:
+    member_event(
+        session,
+        membership.org_id,
+        "member.role_changed",
+        membership.user_id,
+        role=membership.role.value,
+        previous_role=previous.value,
+    )
 
 
 def end_sessions(session: Session, org: Organization, user_id: int, *, sso_only: bool) -> int:

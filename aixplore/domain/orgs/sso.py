@@ -27,7 +27,12 @@ from aixplore.domain.accounts.models import Actor, User, UserSession
 from aixplore.domain.accounts.services import _open_session
 from aixplore.domain.audit.services import record as audit
 from aixplore.domain.orgs.models import Organization, OrgDomain, OrgMembership, OrgRole
-from aixplore.domain.orgs.services import get_membership, org_audit, require_org_role
+from aixplore.domain.orgs.services import (
+    get_membership,
+    member_event,
+    member_joined,
+    require_org_role,
+)
 from aixplore.domain.orgs.sso_models import (
     SsoConnection,
     SsoHealth,
@@ -279,18 +284,21 @@ def complete_sign_in(
     assert user.id is not None
     role = _role_for(conn, group_list)
     if member is None:
-        session.add(OrgMembership(org_id=org.id, user_id=user.id, role=role, source="sso"))
-        org_audit(
-            session,
-            user.id,
-            org.id,
-            "org.member_joined",
-            f"user:{user.id}",
-            {"role": role.value, "source": conn.protocol.value},
-        )
+        joined = OrgMembership(org_id=org.id, user_id=user.id, role=role, source="sso")
+        session.add(joined)
+        session.flush()
+        member_joined(session, joined, user.email, {"source": conn.protocol.value})
     elif member.role != OrgRole.OWNER and conn.admin_groups.strip() and member.role != role:
-        member.role = role
+        previous, member.role = member.role, role
         session.add(member)
+        member_event(
+            session,
+            org.id,
+            "member.role_changed",
+            user.id,
+            role=role.value,
+            previous_role=previous.value,
+        )
     conn.last_success_at = now
     session.add(conn)
     raw = _open_session(

@@ -108,7 +108,12 @@ def _disable(session: Session, endpoint: WebhookEndpoint) -> None:
     endpoint.disabled_reason = (
         f"Turned off automatically after {endpoint.consecutive_failures} failed attempts in a row."
     )
-    owner = session.get(User, endpoint.user_id)
+    owner = session.get(User, endpoint.user_id)  # for an organization's: who registered it
+    where = (
+        f"the organization's Webhooks page (/orgs/{endpoint.org_id}/webhooks)"
+        if endpoint.org_id is not None
+        else "Settings > Webhooks"
+    )
     if owner is not None:
         do_queue_mail(
             session,
@@ -117,8 +122,8 @@ def _disable(session: Session, endpoint: WebhookEndpoint) -> None:
             body=(
                 f"Hello {owner.display_name},\n\nDeliveries to {endpoint.url} failed "
                 f"{endpoint.consecutive_failures} times in a row, so we turned the endpoint off."
-                "\nFix it, then turn it back on and replay the failed deliveries under "
-                "Settings > Webhooks.\n"
+                "\nFix it, then turn it back on and replay the failed deliveries on "
+                f"{where}.\n"
             ),
             kind="webhook_disabled",
             user_id=owner.id,
@@ -136,6 +141,7 @@ def _disable(session: Session, endpoint: WebhookEndpoint) -> None:
         None,
         "webhook.auto_disabled",
         target=f"webhook:{endpoint.id}",
+        org_id=endpoint.org_id,
         detail={"url": endpoint.url, "failures": endpoint.consecutive_failures},
     )
 

@@ -13,16 +13,20 @@ from sqlmodel import SQLModel
 from aixplore.core.columns import enum_column, utc_column
 from aixplore.core.time import utcnow
 
-# What can be subscribed to. "member.joined" fires once organizations exist.
+# What can be subscribed to. The "member.*" events go to the endpoints of the organization.
 EVENT_TYPES = (
     "solution.published",
     "review.created",
     "event.created",
     "event.cancelled",
     "member.joined",
+    "member.left",
+    "member.role_changed",
     "order.status_changed",
     "ping",
 )
+# What an organization's endpoints can receive: what happens in the organization.
+ORG_EVENT_TYPES = ("member.joined", "member.left", "member.role_changed", "ping")
 # Seconds to wait before each retry: about 21 hours in all, then the delivery fails.
 BACKOFF_SECONDS = (60, 300, 1800, 7200, 21600, 43200)
 
@@ -41,8 +45,12 @@ class WebhookEndpoint(SQLModel, table=True):
     __tablename__ = "webhook_endpoint"  # type: ignore[assignment]
 
     id: int | None = SQLField(default=None, primary_key=True)
+    # A personal endpoint's owner, or the admin who registered an organization's endpoint.
     user_id: int = SQLField(foreign_key="user.id", index=True, ondelete="CASCADE")
-    org_id: int | None = SQLField(default=None, index=True)  # organizations, later
+    # The organization that owns the endpoint (None: a personal endpoint).
+    org_id: int | None = SQLField(
+        default=None, foreign_key="organization.id", index=True, ondelete="CASCADE"
+    )
     url: str = SQLField(max_length=500)
     description: str = SQLField(default="", max_length=200)
     event_types: str = SQLField(max_length=500)  # space-separated

@@ -1,8 +1,12 @@
 """Registering webhook endpoints, emitting events to them, and the delivery log.
 
-``emit(session, event_type, data, user_ids)`` is called by the domain services in the unit of
-work of the action itself (an outbox): a delivery row exists exactly when the action was
-committed, and the jobs layer sends it after the commit (a sweep catches any not sent).
+An endpoint belongs to a person, or to an organization (``org_id``): every service takes
+``org_id`` (None for the actor's own endpoints) and then acts only on that organization's
+endpoints, for its active admins; a personal call never reaches an organization's endpoint.
+
+``emit(session, event_type, data, user_ids, org_ids)`` is called by the domain services in the
+unit of work of the action itself (an outbox): a delivery row exists exactly when the action
+was committed, and the jobs layer sends it after the commit (a sweep catches any not sent).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from aixplore.core.crypto import encrypt
@@ -23,8 +28,11 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input, require_actor
 from aixplore.domain.audit.services import record as audit
+from aixplore.domain.orgs.models import OrgRole
+from aixplore.domain.orgs.services import require_org_role
 from aixplore.domain.webhooks.models import (
     EVENT_TYPES,
+    ORG_EVENT_TYPES,
     DeliveryPublic,
     DeliveryStatus,
     EndpointInput,
@@ -66,38 +74,92 @@ def _public(endpoint: WebhookEndpoint) -> EndpointPublic:
     )
 
 
-def _owned(session: Session, actor: Actor, endpoint_id: Any) -> WebhookEndpoint:
+def _owner(
+    session: Session, actor: Actor | None, org_id: Any, action: str
+) -> tuple[Actor, int | None]:
+    """The actor, and the organization whose endpoints they manage (None: their own)."""
+    if org_id is None:
+        return require_actor(actor), None
+    actor, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, f"webhooks.{action}")
+    return actor, org.id
+
+
+def _owned_by(actor: Actor, org_id: int | None) -> Any:
+    """The condition selecting the endpoints of the actor, or of the organization."""
+    if org_id is not None:
+        return col(WebhookEndpoint.org_id) == org_id
+    return and_(
+        col(WebhookEndpoint.user_id) == actor.user_id, col(WebhookEndpoint.org_id).is_(None)
+    )
+
+
+def _belongs(endpoint: WebhookEndpoint | None, actor: Actor, owner_org: int | None) -> bool:
+    if endpoint is None:
+        return False
+    if owner_org is not None:
+        return endpoint.org_id == owner_org
+    return endpoint.org_id is None and endpoint.user_id == actor.user_id
+
+
+def _owned(
+    session: Session, actor: Actor | None, org_id: Any, endpoint_id: Any, action: str
+) -> tuple[Actor, WebhookEndpoint]:
+    """One endpoint of the actor's (or of the organization's, for its admins)."""
+    actor, owner_org = _owner(session, actor, org_id, action)
     endpoint = session.get(WebhookEndpoint, _id(endpoint_id, "endpoint"))
-    if endpoint is None or endpoint.user_id != actor.user_id:
+    if endpoint is None or not _belongs(endpoint, actor, owner_org):
         raise NotFound("No such endpoint.")
-    return endpoint
+    return actor, endpoint
 
 
-def _form(data: Any) -> EndpointInput:
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    endpoint: WebhookEndpoint,
+    ip: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    audit(
+        session,
+        actor.user_id,
+        action,
+        target=f"webhook:{endpoint.id}",
+        org_id=endpoint.org_id,
+        ip=ip,
+        detail=detail,
+    )
+
+
+def _form(data: Any, owner_org: int | None) -> EndpointInput:
     form: EndpointInput = parse_input(EndpointInput, data)
     unknown = sorted(set(form.event_types) - set(EVENT_TYPES))
     if unknown:
         raise ValidationFailed(f"Unknown event type: {unknown[0]}.", field="event_types")
+    personal = sorted(set(form.event_types) - set(ORG_EVENT_TYPES))
+    if owner_org is not None and personal:
+        raise ValidationFailed(
+            f"An organization's endpoints cannot receive {personal[0]}; choose among "
+            f"{', '.join(ORG_EVENT_TYPES)}.",
+            field="event_types",
+        )
     check_url(form.url)
     return form
 
 
 def do_create_endpoint(
-    session: Session, actor: Actor | None, data: Any, *, ip: str = ""
+    session: Session, actor: Actor | None, data: Any, *, ip: str = "", org_id: Any = None
 ) -> tuple[EndpointPublic, str]:
     """Register an endpoint; returns it and its signing secret, which is shown only now."""
-    actor = require_actor(actor)
-    form = _form(data)
-    count = len(
-        session.exec(
-            select(WebhookEndpoint.id).where(WebhookEndpoint.user_id == actor.user_id)
-        ).all()
-    )
+    actor, owner_org = _owner(session, actor, org_id, "create")
+    form = _form(data, owner_org)
+    count = len(session.exec(select(WebhookEndpoint.id).where(_owned_by(actor, owner_org))).all())
     if count >= MAX_ENDPOINTS_PER_USER:
         raise ValidationFailed(f"You can register at most {MAX_ENDPOINTS_PER_USER} endpoints.")
     secret = _new_secret()
     endpoint = WebhookEndpoint(
         user_id=actor.user_id,
+        org_id=owner_org,
         url=form.url,
         description=form.description,
         event_types=" ".join(t for t in EVENT_TYPES if t in form.event_types),
@@ -105,68 +167,71 @@ def do_create_endpoint(
     )
     session.add(endpoint)
     session.flush()
-    audit(
+    _audit(
         session,
-        actor.user_id,
+        actor,
         "webhook.created",
-        target=f"webhook:{endpoint.id}",
-        ip=ip,
-        detail={"url": form.url, "events": endpoint.event_types},
+        endpoint,
+        ip,
+        {"url": form.url, "events": endpoint.event_types},
     )
     return _public(endpoint), secret
 
 
 def do_update_endpoint(
-    session: Session, actor: Actor | None, endpoint_id: Any, data: Any, *, ip: str = ""
+    session: Session,
+    actor: Actor | None,
+    endpoint_id: Any,
+    data: Any,
+    *,
+    ip: str = "",
+    org_id: Any = None,
 ) -> EndpointPublic:
     """Change an endpoint's URL, description or event types."""
-    actor = require_actor(actor)
-    endpoint = _owned(session, actor, endpoint_id)
-    form = _form(data)
+    actor, endpoint = _owned(session, actor, org_id, endpoint_id, "update")
+    form = _form(data, endpoint.org_id)
     endpoint.url, endpoint.description = form.url, form.description
     endpoint.event_types = " ".join(t for t in EVENT_TYPES if t in form.event_types)
     endpoint.updated_at = utcnow()
     session.add(endpoint)
-    audit(
+    _audit(
         session,
-        actor.user_id,
+        actor,
         "webhook.updated",
-        target=f"webhook:{endpoint.id}",
-        ip=ip,
-        detail={"url": form.url, "events": endpoint.event_types},
+        endpoint,
+        ip,
+        {"url": form.url, "events": endpoint.event_types},
     )
     return _public(endpoint)
 
 
 def do_set_enabled(
-    session: Session, actor: Actor | None, endpoint_id: Any, enabled: Any, *, ip: str = ""
+    session: Session,
+    actor: Actor | None,
+    endpoint_id: Any,
+    enabled: Any,
+    *,
+    ip: str = "",
+    org_id: Any = None,
 ) -> EndpointPublic:
     """Turn an endpoint off, or back on (after an automatic disabling, too)."""
-    actor = require_actor(actor)
     if not isinstance(enabled, bool):
         raise ValidationFailed("Invalid request.")
-    endpoint = _owned(session, actor, endpoint_id)
+    actor, endpoint = _owned(session, actor, org_id, endpoint_id, "set_enabled")
     endpoint.enabled = enabled
     endpoint.disabled_reason = "" if enabled else "Turned off by its owner."
     endpoint.consecutive_failures = 0 if enabled else endpoint.consecutive_failures
     endpoint.updated_at = utcnow()
     session.add(endpoint)
-    audit(
-        session,
-        actor.user_id,
-        "webhook.enabled" if enabled else "webhook.disabled",
-        target=f"webhook:{endpoint.id}",
-        ip=ip,
-    )
+    _audit(session, actor, "webhook.enabled" if enabled else "webhook.disabled", endpoint, ip)
     return _public(endpoint)
 
 
 def do_rotate_secret(
-    session: Session, actor: Actor | None, endpoint_id: Any, *, ip: str = ""
+    session: Session, actor: Actor | None, endpoint_id: Any, *, ip: str = "", org_id: Any = None
 ) -> tuple[EndpointPublic, str]:
     """A new secret, shown once; the old one keeps signing too for the overlap period."""
-    actor = require_actor(actor)
-    endpoint = _owned(session, actor, endpoint_id)
+    actor, endpoint = _owned(session, actor, org_id, endpoint_id, "rotate")
     secret = _new_secret()
     hours = get_settings().webhook_secret_overlap_hours
     endpoint.previous_secret_enc = endpoint.secret_enc if hours else None
@@ -174,34 +239,26 @@ def do_rotate_secret(
     endpoint.secret_enc = encrypt(secret)
     endpoint.updated_at = utcnow()
     session.add(endpoint)
-    audit(session, actor.user_id, "webhook.secret_rotated", target=f"webhook:{endpoint.id}", ip=ip)
+    _audit(session, actor, "webhook.secret_rotated", endpoint, ip)
     return _public(endpoint), secret
 
 
 def do_delete_endpoint(
-    session: Session, actor: Actor | None, endpoint_id: Any, *, ip: str = ""
+    session: Session, actor: Actor | None, endpoint_id: Any, *, ip: str = "", org_id: Any = None
 ) -> None:
     """Remove an endpoint and its delivery log."""
-    actor = require_actor(actor)
-    endpoint = _owned(session, actor, endpoint_id)
-    audit(
-        session,
-        actor.user_id,
-        "webhook.deleted",
-        target=f"webhook:{endpoint.id}",
-        ip=ip,
-        detail={"url": endpoint.url},
-    )
+    actor, endpoint = _owned(session, actor, org_id, endpoint_id, "delete")
+    _audit(session, actor, "webhook.deleted", endpoint, ip, {"url": endpoint.url})
     session.delete(endpoint)
 
 
-def list_endpoints(session: Session, actor: Actor | None) -> list[EndpointPublic]:
-    """The actor's endpoints."""
-    actor = require_actor(actor)
+def list_endpoints(
+    session: Session, actor: Actor | None, *, org_id: Any = None
+) -> list[EndpointPublic]:
+    """The actor's endpoints, or the organization's (for its admins)."""
+    actor, owner_org = _owner(session, actor, org_id, "list")
     rows = session.exec(
-        select(WebhookEndpoint)
-        .where(WebhookEndpoint.user_id == actor.user_id)
-        .order_by(col(WebhookEndpoint.id))
+        select(WebhookEndpoint).where(_owned_by(actor, owner_org)).order_by(col(WebhookEndpoint.id))
     ).all()
     return [_public(e) for e in rows]
 
@@ -223,11 +280,15 @@ def _delivery_public(d: WebhookDelivery) -> DeliveryPublic:
 
 
 def list_deliveries(
-    session: Session, actor: Actor | None, endpoint_id: Any, *, before_id: int | None = None
+    session: Session,
+    actor: Actor | None,
+    endpoint_id: Any,
+    *,
+    before_id: int | None = None,
+    org_id: Any = None,
 ) -> list[DeliveryPublic]:
     """An endpoint's newest deliveries (a page of 50, older ones by ``before_id``)."""
-    actor = require_actor(actor)
-    endpoint = _owned(session, actor, endpoint_id)
+    _actor, endpoint = _owned(session, actor, org_id, endpoint_id, "deliveries")
     stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
     if before_id is not None:
         stmt = stmt.where(col(WebhookDelivery.id) < before_id)
@@ -255,13 +316,15 @@ def _queue(
     return delivery
 
 
-def do_replay(session: Session, actor: Actor | None, delivery_id: Any) -> DeliveryPublic:
+def do_replay(
+    session: Session, actor: Actor | None, delivery_id: Any, *, org_id: Any = None
+) -> DeliveryPublic:
     """Send a delivery again (same id and body), now, whatever its status."""
-    actor = require_actor(actor)
+    actor, owner_org = _owner(session, actor, org_id, "replay")
     delivery = session.get(WebhookDelivery, _id(delivery_id, "delivery"))
-    if delivery is None:
+    endpoint = session.get(WebhookEndpoint, delivery.endpoint_id) if delivery else None
+    if delivery is None or endpoint is None or not _belongs(endpoint, actor, owner_org):
         raise NotFound("No such delivery.")
-    endpoint = _owned(session, actor, delivery.endpoint_id)
     if not endpoint.enabled:
         raise ValidationFailed("Turn the endpoint on before replaying deliveries to it.")
     delivery.status = DeliveryStatus.PENDING
@@ -273,10 +336,11 @@ def do_replay(session: Session, actor: Actor | None, delivery_id: Any) -> Delive
     return _delivery_public(delivery)
 
 
-def do_send_ping(session: Session, actor: Actor | None, endpoint_id: Any) -> DeliveryPublic:
-    """Queue a test delivery to one of the actor's endpoints."""
-    actor = require_actor(actor)
-    endpoint = _owned(session, actor, endpoint_id)
+def do_send_ping(
+    session: Session, actor: Actor | None, endpoint_id: Any, *, org_id: Any = None
+) -> DeliveryPublic:
+    """Queue a test delivery to one of the actor's (or the organization's) endpoints."""
+    _actor, endpoint = _owned(session, actor, org_id, endpoint_id, "ping")
     return _delivery_public(_queue(session, endpoint, "ping", {"endpoint_id": endpoint.id}))
 
 
@@ -291,15 +355,27 @@ def event_data(event: Any) -> dict[str, Any]:
     }
 
 
-def emit(session: Session, event_type: str, data: dict[str, Any], user_ids: list[int]) -> int:
-    """Queue ``event_type`` for the enabled endpoints of ``user_ids`` that subscribed to it."""
+def emit(
+    session: Session,
+    event_type: str,
+    data: dict[str, Any],
+    user_ids: list[int],
+    org_ids: list[int] | None = None,
+) -> int:
+    """Queue ``event_type`` for the enabled endpoints that subscribed to it: the personal
+    endpoints of ``user_ids`` and the endpoints of the organizations ``org_ids``."""
     assert event_type in EVENT_TYPES, event_type
-    if not user_ids:
+    owners = []
+    if user_ids:
+        owners.append(
+            and_(col(WebhookEndpoint.user_id).in_(user_ids), col(WebhookEndpoint.org_id).is_(None))
+        )
+    if org_ids:
+        owners.append(col(WebhookEndpoint.org_id).in_(org_ids))
+    if not owners:
         return 0
     endpoints = session.exec(
-        select(WebhookEndpoint).where(
-            col(WebhookEndpoint.user_id).in_(user_ids), col(WebhookEndpoint.enabled).is_(True)
-        )
+        select(WebhookEndpoint).where(or_(*owners), col(WebhookEndpoint.enabled).is_(True))
     ).all()
     count = 0
     for endpoint in endpoints:

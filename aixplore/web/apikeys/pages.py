@@ -1,4 +1,4 @@
-"""The /settings/api-keys page."""
+"""The API keys page: /settings/api-keys (your own) and /orgs/[org_id]/keys (an org's)."""
 
 from __future__ import annotations
 
@@ -8,23 +8,40 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.domain.apikeys.models import RESOURCES
+from aixplore.domain.apikeys.policy import ORG_RESOURCES
 from aixplore.web.apikeys.state import EXPIRY_CHOICES, ApiKeysState
-from aixplore.web.components import field, form_error
+from aixplore.web.components import (
+    field,
+    form_error,
+    owner_heading,
+    refused,
+    shown_once,
+)
 from aixplore.web.layout import page
 
+IN_ORG = ApiKeysState.org_id > 0
 
-def _scope_picker(resource: str) -> rx.Component:
-    select_id = f"scope-{resource}"
+
+def _scope_picker(
+    resource: str, prefix: str = "scope", default: str | rx.Var[str] | None = None
+) -> rx.Component:
+    select_id = f"{prefix}-{resource}"
+    # The policy's pickers share the page with the new key's: "Solutions limit" for them.
+    suffix = [rx.el.span(" limit", class_name="sr-only")] if prefix == "allow" else []
     return rx.flex(
-        rx.el.label(resource.capitalize(), html_for=select_id, min_width="100px"),
+        rx.el.label(resource.capitalize(), *suffix, html_for=select_id, min_width="100px"),
         rx.el.select(
             rx.el.option("No access", value="none"),
             rx.el.option("Read", value="read"),
             rx.el.option("Write (and read)", value="write"),
             rx.el.option("Admin (all)", value="admin"),
             id=select_id,
-            name=f"scope_{resource}",
-            default_value="read" if resource == "solutions" else "none",
+            name=f"{prefix}_{resource}",
+            default_value=default
+            if default is not None
+            else "read"
+            if resource == "solutions"
+            else "none",
             style={
                 "padding": "4px 8px",
                 "border": "1px solid var(--gray-7)",
@@ -47,12 +64,14 @@ def _key_row(key: ObjectVar[dict[str, Any]]) -> rx.Component:
                         key["state"],
                         ("active", rx.badge("Active", color_scheme="green")),
                         ("revoked", rx.badge("Revoked", color_scheme="red")),
+                        ("blocked", rx.badge("Refused by policy", color_scheme="orange")),
                         rx.badge("Expired", color_scheme="gray"),
                     ),
                     wrap="wrap",
                     align="center",
                 ),
                 rx.text("Scopes: ", key["scopes"], size="2"),
+                rx.cond(key["blocked"] != "", rx.text(key["blocked"], size="2")),
                 rx.text(
                     "Created ",
                     key["created"],
@@ -67,7 +86,7 @@ def _key_row(key: ObjectVar[dict[str, Any]]) -> rx.Component:
                 align="start",
             ),
             rx.cond(
-                key["state"] == "active",
+                (key["state"] == "active") | (key["state"] == "blocked"),
                 rx.button(
                     "Revoke",
                     size="1",
@@ -88,105 +107,167 @@ def _key_row(key: ObjectVar[dict[str, Any]]) -> rx.Component:
     )
 
 
-def api_keys_page() -> rx.Component:
-    """Create, list and revoke API keys."""
-    return page(
-        "API keys",
+def _policy_card() -> rx.Component:
+    """The organization's key policy; a form for its admins."""
+    summary = rx.text(
+        "Keys live at most ",
+        ApiKeysState.max_days,
+        " days",
+        rx.cond(
+            ApiKeysState.restricted,
+            "; scopes are limited as below.",
+            "; any scope but the audit log.",
+        ),
+        size="2",
+    )
+    return rx.card(
         rx.vstack(
-            rx.heading("API keys", size="7", as_="h1"),
-            rx.text(
-                "Keys let scripts use the AiXplore API as you, limited to the scopes you pick. ",
-                rx.link(
-                    "API documentation", href="/api/docs", is_external=True, underline="always"
-                ),
-                size="2",
-            ),
+            rx.heading("Key policy", size="4", as_="h2"),
+            summary,
             rx.cond(
-                ApiKeysState.new_key != "",
-                rx.box(
-                    rx.vstack(
-                        rx.text(
-                            "Copy your new key now: it will not be shown again.", weight="bold"
-                        ),
-                        rx.code(ApiKeysState.new_key, id="new-api-key", class_name="break-all"),
-                        rx.hstack(
-                            rx.button(
-                                "Copy",
-                                size="1",
-                                on_click=rx.set_clipboard(ApiKeysState.new_key),
-                            ),
-                            rx.button(
-                                "Done", size="1", variant="soft", on_click=ApiKeysState.dismiss_key
-                            ),
-                        ),
-                        spacing="2",
-                        align="start",
-                    ),
-                    role="status",
-                    width="100%",
-                    padding="12px",
-                    border="1px solid var(--green-8)",
-                    border_radius="8px",
-                    background="var(--green-2)",
-                ),
-            ),
-            rx.card(
+                ApiKeysState.can_manage,
                 rx.form(
                     rx.vstack(
-                        rx.heading("New key", size="4", as_="h2"),
-                        form_error(ApiKeysState.error),
-                        field("Name", "name", max_length=80, hint="What the key is for."),
-                        rx.text("Scopes", weight="medium", size="2"),
-                        *[_scope_picker(r) for r in RESOURCES],
-                        rx.flex(
-                            rx.el.label("Expires after", html_for="key-expiry", min_width="100px"),
-                            rx.el.select(
-                                *[rx.el.option(f"{d} days", value=d) for d in EXPIRY_CHOICES],
-                                id="key-expiry",
-                                name="expires_in_days",
-                                default_value="90",
-                                style={
-                                    "padding": "4px 8px",
-                                    "border": "1px solid var(--gray-7)",
-                                    "borderRadius": "6px",
-                                },
-                            ),
-                            spacing="3",
-                            align="center",
+                        form_error(ApiKeysState.policy_error),
+                        field(
+                            "Longest lifetime (days)",
+                            "max_days",
+                            type_="number",
+                            max_length=5,
+                            hint="0 uses the platform's limit. Shortening it also shortens "
+                            "existing keys.",
+                            default_value=ApiKeysState.own_max_days,
                         ),
-                        rx.button("Create key", type="submit"),
+                        rx.text("Most a key may hold", weight="medium", size="2"),
+                        *[
+                            _scope_picker(r, "allow", ApiKeysState.ceilings[r])
+                            for r in ORG_RESOURCES
+                        ],
+                        rx.button("Save policy", type="submit"),
                         spacing="3",
                         width="100%",
                         max_width="480px",
                         align="start",
                     ),
-                    on_submit=ApiKeysState.create,
-                    reset_on_submit=True,
+                    on_submit=ApiKeysState.save_policy,
+                    reset_on_submit=False,
+                    # Re-mount when the saved policy changes, so the fields show it.
+                    key=ApiKeysState.policy_key,
                 ),
-                size="3",
-                width="100%",
             ),
-            rx.card(
-                rx.vstack(
-                    rx.heading("Your keys", size="4", as_="h2"),
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def api_keys_page() -> rx.Component:
+    """Create, list and revoke API keys (yours, or an organization's)."""
+    return page(
+        "API keys",
+        rx.cond(
+            ApiKeysState.refusal != "",
+            refused("API keys", ApiKeysState.refusal),
+            rx.vstack(
+                owner_heading("API keys", ApiKeysState.org_id, ApiKeysState.org_name),
+                rx.text(
                     rx.cond(
-                        ApiKeysState.keys.length() > 0,  # type: ignore[attr-defined]
-                        rx.el.ul(
-                            rx.foreach(ApiKeysState.keys, _key_row),
-                            padding="0",
-                            margin="0",
-                            width="100%",
-                        ),
-                        rx.text("No keys yet.", size="2", color_scheme="gray"),
+                        IN_ORG,
+                        "Organization keys let its scripts use the AiXplore API. A key acts as the "
+                        "admin who created it, within the organization's policy, and stops working "
+                        "when that person is no longer an admin here. ",
+                        "Keys let scripts use the AiXplore API as you, limited to the scopes you "
+                        "pick. ",
                     ),
-                    spacing="3",
+                    rx.link(
+                        "API documentation", href="/api/docs", is_external=True, underline="always"
+                    ),
+                    size="2",
+                ),
+                rx.cond(IN_ORG, _policy_card()),
+                shown_once(
+                    "Copy your new key now: it will not be shown again.",
+                    ApiKeysState.new_key,
+                    "new-api-key",
+                    ApiKeysState.dismiss_key,
+                ),
+                rx.cond(
+                    ApiKeysState.can_manage,
+                    rx.card(
+                        rx.form(
+                            rx.vstack(
+                                rx.heading("New key", size="4", as_="h2"),
+                                form_error(ApiKeysState.error),
+                                field("Name", "name", max_length=80, hint="What the key is for."),
+                                rx.text("Scopes", weight="medium", size="2"),
+                                *[_scope_picker(r) for r in ORG_RESOURCES],
+                                *[
+                                    rx.cond(~IN_ORG, _scope_picker(r))
+                                    for r in RESOURCES
+                                    if r not in ORG_RESOURCES
+                                ],
+                                rx.flex(
+                                    rx.el.label(
+                                        "Expires after", html_for="key-expiry", min_width="100px"
+                                    ),
+                                    rx.el.select(
+                                        *[
+                                            rx.el.option(f"{d} days", value=d)
+                                            for d in EXPIRY_CHOICES
+                                        ],
+                                        id="key-expiry",
+                                        name="expires_in_days",
+                                        default_value="90",
+                                        style={
+                                            "padding": "4px 8px",
+                                            "border": "1px solid var(--gray-7)",
+                                            "borderRadius": "6px",
+                                        },
+                                    ),
+                                    spacing="3",
+                                    align="center",
+                                ),
+                                rx.button("Create key", type="submit"),
+                                spacing="3",
+                                width="100%",
+                                max_width="480px",
+                                align="start",
+                            ),
+                            on_submit=ApiKeysState.create,
+                            reset_on_submit=True,
+                        ),
+                        size="3",
+                        width="100%",
+                    ),
+                ),
+                rx.card(
+                    rx.vstack(
+                        rx.heading(
+                            rx.cond(IN_ORG, "The organization's keys", "Your keys"),
+                            size="4",
+                            as_="h2",
+                        ),
+                        rx.cond(
+                            ApiKeysState.keys.length() > 0,  # type: ignore[attr-defined]
+                            rx.el.ul(
+                                rx.foreach(ApiKeysState.keys, _key_row),
+                                padding="0",
+                                margin="0",
+                                width="100%",
+                            ),
+                            rx.text("No keys yet.", size="2", color_scheme="gray"),
+                        ),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    size="3",
                     width="100%",
                 ),
-                size="3",
+                spacing="5",
                 width="100%",
+                max_width="760px",
             ),
-            spacing="5",
-            width="100%",
-            max_width="760px",
         ),
     )

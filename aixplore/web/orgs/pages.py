@@ -256,6 +256,16 @@ def org_page() -> rx.Component:
                             variant="soft",
                         ),
                         link_button(
+                            "API keys",
+                            f"/orgs/{OrgState.org['id'].to(str)}/keys",
+                            variant="soft",
+                        ),
+                        link_button(
+                            "Webhooks",
+                            f"/orgs/{OrgState.org['id'].to(str)}/webhooks",
+                            variant="soft",
+                        ),
+                        link_button(
                             "Audit log",
                             f"/orgs/{OrgState.org['id'].to(str)}/audit",
                             variant="soft",

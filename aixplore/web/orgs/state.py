@@ -22,6 +22,15 @@ def _int(value: Any) -> int:
     raise NotFound("No such organization.")
 
 
+def route_org_id(state: rx.State) -> int | None:
+    """The organization of an ``/orgs/[org_id]/...`` page; None on a personal page.
+
+    Read from the route on every call (never from a state var a client could have left).
+    """
+    raw = state.router.page.params.get("org_id")
+    return None if raw is None or raw == "" else _int(raw)
+
+
 class OrgsState(rx.State):
     """/orgs: my organizations (the switcher), my invitations, and a new organization."""
 

@@ -7,8 +7,14 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from aixplore.domain.webhooks.models import EVENT_TYPES
-from aixplore.web.components import field, form_error
+from aixplore.domain.webhooks.models import EVENT_TYPES, ORG_EVENT_TYPES
+from aixplore.web.components import (
+    field,
+    form_error,
+    owner_heading,
+    refused,
+    shown_once,
+)
 from aixplore.web.layout import page
 from aixplore.web.webhooks.state import WebhooksState
 
@@ -101,144 +107,87 @@ def _delivery(row: ObjectVar[dict[str, Any]]) -> rx.Component:
     )
 
 
+def _event_choice(event_type: str, in_org: Any) -> rx.Component:
+    choice = rx.el.label(
+        rx.el.input(
+            type="checkbox", name=f"event_{event_type}", default_checked=event_type == "ping"
+        ),
+        " ",
+        event_type,
+        style={"display": "flex", "gap": "6px", "alignItems": "center"},
+    )
+    # An organization's endpoints receive only what happens in the organization.
+    return choice if event_type in ORG_EVENT_TYPES else rx.cond(~in_org, choice)
+
+
 def webhooks_page() -> rx.Component:
-    """Manage outbound webhooks."""
+    """Manage outbound webhooks (yours, or an organization's)."""
+    in_org = WebhooksState.org_id > 0
     return page(
         "Webhooks",
-        rx.vstack(
-            rx.heading("Webhooks", size="7", as_="h1"),
-            rx.text(
-                "We POST signed JSON to your endpoints when things happen. How to verify the "
-                "signature: ",
-                rx.link("API documentation", href="/api/docs#webhooks", underline="always"),
-                size="2",
-            ),
-            rx.cond(
-                WebhooksState.new_secret != "",
-                rx.box(
-                    rx.vstack(
-                        rx.text("Signing secret (shown once):", weight="bold"),
-                        rx.code(
-                            WebhooksState.new_secret, id="webhook-secret", class_name="break-all"
-                        ),
-                        rx.hstack(
-                            rx.button(
-                                "Copy",
-                                size="1",
-                                on_click=rx.set_clipboard(WebhooksState.new_secret),
-                            ),
-                            rx.button(
-                                "Done",
-                                size="1",
-                                variant="soft",
-                                on_click=WebhooksState.dismiss_secret,
-                            ),
-                        ),
-                        spacing="2",
-                        align="start",
+        rx.cond(
+            WebhooksState.refusal != "",
+            refused("Webhooks", WebhooksState.refusal),
+            rx.vstack(
+                owner_heading("Webhooks", WebhooksState.org_id, WebhooksState.org_name),
+                rx.text(
+                    rx.cond(
+                        in_org,
+                        "We POST signed JSON to the organization's endpoints when members join, "
+                        "leave or change role. ",
+                        "We POST signed JSON to your endpoints when things happen. ",
                     ),
-                    role="status",
-                    width="100%",
-                    padding="12px",
-                    border="1px solid var(--green-8)",
-                    border_radius="8px",
-                    background="var(--green-2)",
+                    "How to verify the signature: ",
+                    rx.link("API documentation", href="/api/docs#webhooks", underline="always"),
+                    size="2",
                 ),
-            ),
-            rx.card(
-                rx.form(
-                    rx.vstack(
-                        rx.heading("Add an endpoint", size="4", as_="h2"),
-                        form_error(WebhooksState.error),
-                        field("URL", "url", type_="url", max_length=500),
-                        field("Description", "description", max_length=200, required=False),
-                        rx.el.fieldset(
-                            rx.el.legend("Events", style={"fontWeight": "500", "fontSize": "14px"}),
-                            rx.flex(
-                                *[
-                                    rx.el.label(
-                                        rx.el.input(
-                                            type="checkbox",
-                                            name=f"event_{t}",
-                                            default_checked=t == "ping",
-                                        ),
-                                        " ",
-                                        t,
-                                        style={
-                                            "display": "flex",
-                                            "gap": "6px",
-                                            "alignItems": "center",
-                                        },
-                                    )
-                                    for t in EVENT_TYPES
-                                ],
-                                spacing="3",
-                                wrap="wrap",
-                            ),
-                            style={"border": "none", "padding": "0", "margin": "0"},
-                        ),
-                        rx.button("Add endpoint", type="submit"),
-                        spacing="3",
-                        width="100%",
-                        max_width="560px",
-                        align="start",
-                    ),
-                    on_submit=WebhooksState.create,
-                    reset_on_submit=True,
+                shown_once(
+                    "Signing secret (shown once):",
+                    WebhooksState.new_secret,
+                    "webhook-secret",
+                    WebhooksState.dismiss_secret,
                 ),
-                size="3",
-                width="100%",
-            ),
-            rx.card(
-                rx.vstack(
-                    rx.heading("Your endpoints", size="4", as_="h2"),
-                    rx.el.ul(
-                        rx.foreach(WebhooksState.endpoints, _endpoint),
-                        padding="0",
-                        margin="0",
-                        width="100%",
+                rx.card(
+                    rx.form(
+                        rx.vstack(
+                            rx.heading("Add an endpoint", size="4", as_="h2"),
+                            form_error(WebhooksState.error),
+                            field("URL", "url", type_="url", max_length=500),
+                            field("Description", "description", max_length=200, required=False),
+                            rx.el.fieldset(
+                                rx.el.legend(
+                                    "Events", style={"fontWeight": "500", "fontSize": "14px"}
+                                ),
+                                rx.flex(
+                                    *[_event_choice(t, in_org) for t in EVENT_TYPES],
+                                    spacing="3",
+                                    wrap="wrap",
+                                ),
+                                style={"border": "none", "padding": "0", "margin": "0"},
+                            ),
+                            rx.button("Add endpoint", type="submit"),
+                            spacing="3",
+                            width="100%",
+                            max_width="560px",
+                            align="start",
+                        ),
+                        on_submit=WebhooksState.create,
+                        reset_on_submit=True,
                     ),
-                    spacing="3",
+                    size="3",
                     width="100%",
                 ),
-                size="3",
-                width="100%",
-            ),
-            rx.cond(
-                WebhooksState.selected > 0,
                 rx.card(
                     rx.vstack(
-                        rx.hstack(
-                            rx.heading("Recent deliveries", size="4", as_="h2"),
-                            rx.button(
-                                "Refresh", size="1", variant="soft", on_click=WebhooksState.refresh
-                            ),
-                            align="center",
-                            spacing="3",
+                        rx.heading(
+                            rx.cond(in_org, "The organization's endpoints", "Your endpoints"),
+                            size="4",
+                            as_="h2",
                         ),
-                        rx.box(
-                            rx.table.root(
-                                rx.table.header(
-                                    rx.table.row(
-                                        *[
-                                            rx.table.column_header_cell(h)
-                                            for h in (
-                                                "Time (UTC)",
-                                                "Event",
-                                                "Status",
-                                                "Code",
-                                                "Took",
-                                                "Tries",
-                                                "Error",
-                                                "Action",
-                                            )
-                                        ]
-                                    )
-                                ),
-                                rx.table.body(rx.foreach(WebhooksState.deliveries, _delivery)),
-                                width="100%",
-                            ),
-                            overflow_x="auto",
+                        rx.el.ul(
+                            rx.foreach(WebhooksState.endpoints, _endpoint),
+                            padding="0",
+                            margin="0",
                             width="100%",
                         ),
                         spacing="3",
@@ -247,9 +196,56 @@ def webhooks_page() -> rx.Component:
                     size="3",
                     width="100%",
                 ),
+                rx.cond(
+                    WebhooksState.selected > 0,
+                    rx.card(
+                        rx.vstack(
+                            rx.hstack(
+                                rx.heading("Recent deliveries", size="4", as_="h2"),
+                                rx.button(
+                                    "Refresh",
+                                    size="1",
+                                    variant="soft",
+                                    on_click=WebhooksState.refresh,
+                                ),
+                                align="center",
+                                spacing="3",
+                            ),
+                            rx.box(
+                                rx.table.root(
+                                    rx.table.header(
+                                        rx.table.row(
+                                            *[
+                                                rx.table.column_header_cell(h)
+                                                for h in (
+                                                    "Time (UTC)",
+                                                    "Event",
+                                                    "Status",
+                                                    "Code",
+                                                    "Took",
+                                                    "Tries",
+                                                    "Error",
+                                                    "Action",
+                                                )
+                                            ]
+                                        )
+                                    ),
+                                    rx.table.body(rx.foreach(WebhooksState.deliveries, _delivery)),
+                                    width="100%",
+                                ),
+                                overflow_x="auto",
+                                width="100%",
+                            ),
+                            spacing="3",
+                            width="100%",
+                        ),
+                        size="3",
+                        width="100%",
+                    ),
+                ),
+                spacing="5",
+                width="100%",
+                max_width="900px",
             ),
-            spacing="5",
-            width="100%",
-            max_width="900px",
         ),
     )

@@ -1,4 +1,8 @@
-"""Settings → Webhooks: endpoints, their secrets (shown once), delivery logs and replays."""
+"""Webhooks: endpoints, their secrets (shown once), delivery logs and replays, on two pages.
+
+``/settings/webhooks`` holds the signed-in user's endpoints; ``/orgs/[org_id]/webhooks`` an
+organization's (its admins). Every handler takes the organization from the route.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ import reflex as rx
 
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
+from aixplore.domain.orgs import services as orgs
 from aixplore.domain.webhooks import services as webhooks
 from aixplore.domain.webhooks.models import EVENT_TYPES
 from aixplore.web.feedback import answer_error, toast_ok
+from aixplore.web.orgs.state import route_org_id
 from aixplore.web.session import current_actor
 
 PATH = "/settings/webhooks"
@@ -25,18 +31,34 @@ class WebhooksState(rx.State):
     selected: int = 0
     new_secret: str = ""
     error: str = ""
+    org_id: int = 0  # 0: the viewer's own endpoints
+    org_name: str = ""
+    refusal: str = ""  # why the page shows nothing (an org page the viewer may not manage)
 
     def _ip(self) -> str:
         return self.router.session.client_ip or ""
 
+    def _path(self) -> str:
+        return self.router.url.path or PATH
+
+    def _owner(self) -> dict[str, Any]:
+        """The services' ``org_id`` argument for this page."""
+        return {"org_id": route_org_id(self)}
+
     async def _reload(self) -> None:
         actor = await current_actor(self)
+        owner = self._owner()
         with read_scope() as db:
-            rows = webhooks.list_endpoints(db, actor)
+            rows = webhooks.list_endpoints(db, actor, **owner)
             ids = [e.id for e in rows]
             if self.selected not in ids:
                 self.selected = ids[0] if ids else 0
-            log = webhooks.list_deliveries(db, actor, self.selected) if self.selected else []
+            log = (
+                webhooks.list_deliveries(db, actor, self.selected, **owner) if self.selected else []
+            )
+            org = orgs.get_org(db, actor, owner["org_id"]) if owner["org_id"] else None
+        self.org_id, self.org_name = (org.id, org.name) if org else (0, "")
+        self.refusal = ""
         self.endpoints = [
             {
                 "id": e.id,
@@ -70,7 +92,7 @@ class WebhooksState(rx.State):
             await self._reload()
         except DomainError as exc:
             self.error = exc.message if isinstance(exc, ValidationFailed) else ""
-            return answer_error(exc, next_path=PATH)
+            return answer_error(exc, next_path=self._path())
         return (result, toast_ok(message) if message else None)
 
     @rx.event
@@ -80,7 +102,9 @@ class WebhooksState(rx.State):
         try:
             await self._reload()
         except DomainError as exc:
-            return answer_error(exc, next_path=PATH)
+            self.endpoints, self.deliveries, self.org_id = [], [], 0
+            self.refusal = exc.message
+            return answer_error(exc, next_path=self._path())
         return None
 
     @rx.event
@@ -89,7 +113,7 @@ class WebhooksState(rx.State):
         try:
             await self._reload()
         except DomainError as exc:
-            return answer_error(exc, next_path=PATH)
+            return answer_error(exc, next_path=self._path())
         return None
 
     @rx.event
@@ -106,7 +130,9 @@ class WebhooksState(rx.State):
 
         def work(actor: Any) -> str:
             with session_scope() as db:
-                _endpoint, secret = webhooks.do_create_endpoint(db, actor, data, ip=self._ip())
+                _endpoint, secret = webhooks.do_create_endpoint(
+                    db, actor, data, ip=self._ip(), **self._owner()
+                )
             return secret
 
         outcome = await self._run(work)
@@ -133,7 +159,9 @@ class WebhooksState(rx.State):
 
         def work(actor: Any) -> str:
             with session_scope() as db:
-                _endpoint, secret = webhooks.do_rotate_secret(db, actor, endpoint_id, ip=self._ip())
+                _endpoint, secret = webhooks.do_rotate_secret(
+                    db, actor, endpoint_id, ip=self._ip(), **self._owner()
+                )
             return secret
 
         outcome = await self._run(work, "Secret rotated. The previous one keeps working for now.")
@@ -148,7 +176,9 @@ class WebhooksState(rx.State):
 
         def work(actor: Any) -> None:
             with session_scope() as db:
-                webhooks.do_set_enabled(db, actor, endpoint_id, enabled, ip=self._ip())
+                webhooks.do_set_enabled(
+                    db, actor, endpoint_id, enabled, ip=self._ip(), **self._owner()
+                )
 
         return await self._act(work, "Endpoint turned on." if enabled else "Endpoint turned off.")
 
@@ -158,7 +188,7 @@ class WebhooksState(rx.State):
 
         def work(actor: Any) -> None:
             with session_scope() as db:
-                webhooks.do_send_ping(db, actor, endpoint_id)
+                webhooks.do_send_ping(db, actor, endpoint_id, **self._owner())
 
         self.selected = endpoint_id if isinstance(endpoint_id, int) else self.selected
         return await self._act(work, "Test delivery queued.")
@@ -169,7 +199,7 @@ class WebhooksState(rx.State):
 
         def work(actor: Any) -> None:
             with session_scope() as db:
-                webhooks.do_delete_endpoint(db, actor, endpoint_id, ip=self._ip())
+                webhooks.do_delete_endpoint(db, actor, endpoint_id, ip=self._ip(), **self._owner())
 
         return await self._act(work, "Endpoint removed.")
 
@@ -179,7 +209,7 @@ class WebhooksState(rx.State):
 
         def work(actor: Any) -> None:
             with session_scope() as db:
-                webhooks.do_replay(db, actor, delivery_id)
+                webhooks.do_replay(db, actor, delivery_id, **self._owner())
 
         return await self._act(work, "Delivery queued again.")
 
