@@ -110,3 +110,20 @@ def test_org_endpoints_take_only_the_orgs_event_types() -> None:
         )
     with session_scope() as db, pytest.raises(ValidationFailed, match="cannot receive"):
         webhooks.do_update_endpoint(db, actor, endpoint.id, data, org_id=org_id)
+
+
+def test_erasing_the_admin_who_registered_an_org_endpoint_hands_it_to_the_owner() -> None:
+    from aixplore.domain.gdpr.erasure import erase_user
+    from aixplore.domain.webhooks.models import WebhookEndpoint
+
+    owner, admin = make_member(), make_member()
+    org_id = make_org(owner.email)
+    join_org(org_id, owner.email, admin.email, "admin")
+    hook, _secret = _endpoint(admin.email, "https://hooks.example.com/org", org_id)
+    mine, _secret = _endpoint(admin.email, "https://hooks.example.com/me", None)
+    with session_scope() as db:
+        erase_user(db, admin.id, keep_reviews=False)
+    with read_scope() as db:
+        kept = db.get(WebhookEndpoint, hook)
+        assert kept is not None and kept.user_id == owner.id and kept.org_id == org_id
+        assert db.get(WebhookEndpoint, mine) is None

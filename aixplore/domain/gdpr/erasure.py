@@ -32,6 +32,7 @@ from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.orders.models import PIPELINE, Order, OrderStatus
 from aixplore.domain.orgs.models import Organization, OrgMembership, OrgRole
 from aixplore.domain.reviews.models import Review
+from aixplore.domain.webhooks.models import WebhookEndpoint
 
 
 class ErasureInput(BaseModel):
@@ -146,9 +147,31 @@ def erase_user(session: Session, user_id: int, *, keep_reviews: bool) -> None:
         target=f"user:{user_id}",
         detail={"keep_reviews": keep_reviews},
     )
+    _hand_over_org_endpoints(session, user_id)
     actor_cache.forget_after_commit(session, user_ids=[user_id])
     session.delete(user)
     session.flush()
+
+
+def _hand_over_org_endpoints(session: Session, user_id: int) -> None:
+    """An organization's webhooks outlive the admin who registered them: the owner takes them.
+
+    Erasure waits while the user owns an organization, so every org here has another owner.
+    """
+    endpoints = session.exec(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.user_id == user_id, col(WebhookEndpoint.org_id).is_not(None)
+        )
+    ).all()
+    for endpoint in endpoints:
+        owner = session.exec(
+            select(OrgMembership.user_id).where(
+                OrgMembership.org_id == endpoint.org_id, OrgMembership.role == OrgRole.OWNER
+            )
+        ).first()
+        if owner is not None:
+            endpoint.user_id = owner
+            session.add(endpoint)
 
 
 def do_execute_due(session: Session, *, now: datetime | None = None) -> int:
