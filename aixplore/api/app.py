@@ -21,6 +21,7 @@ from aixplore.api.routes import (
     gdpr,
     github_oauth,
     health,
+    orders,
     solutions,
     sso,
     stripe_webhook,
@@ -138,6 +139,7 @@ def build_api() -> FastAPI:
     api.include_router(events.router, dependencies=reads)
     api.include_router(writes.router)
     api.include_router(event_writes.router)
+    api.include_router(orders.router)
     api.include_router(audit.router)
     api.include_router(webhooks.router)
     api.include_router(gdpr.router)

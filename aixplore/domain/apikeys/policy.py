@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from aixplore.core.settings import get_settings
 from aixplore.domain.apikeys.models import LEVELS, RESOURCES
 
-ORG_RESOURCES = tuple(r for r in RESOURCES if r != "audit")
+# The audit log is for platform admins; orders are personal (the API refuses org keys there).
+ORG_RESOURCES = tuple(r for r in RESOURCES if r not in ("audit", "orders"))
 ORG_SCOPES = tuple(f"{r}:{lv}" for r in ORG_RESOURCES for lv in LEVELS)
 
 

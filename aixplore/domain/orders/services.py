@@ -83,6 +83,20 @@ def list_my_orders(session: Session, actor: Actor | None) -> list[Order]:
     )
 
 
+def list_my_orders_before(
+    session: Session, actor: Actor | None, before_id: int | None, limit: int
+) -> tuple[list[Order], int | None]:
+    """A page of the actor's orders, newest first, below ``before_id``; and the next bound."""
+    actor = require_actor(actor)
+    query = select(Order).where(Order.user_id == actor.user_id)
+    if before_id is not None:
+        query = query.where(col(Order.id) < before_id)
+    rows = list(session.exec(query.order_by(col(Order.id).desc()).limit(limit + 1)).all())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].id if more and rows else None)
+
+
 def list_all_orders(
     session: Session, actor: Actor | None, status: str | None = None, limit: int = 100
 ) -> list[Order]:
