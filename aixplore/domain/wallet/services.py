@@ -9,14 +9,12 @@ can never both spend the same tokens, and the fixed lock order cannot deadlock. 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from aixplore.core import cache
 from aixplore.core.errors import Conflict, NotFound, ValidationFailed
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor
@@ -138,47 +136,6 @@ def list_my_entries(session: Session, actor: Actor | None) -> list[LedgerLine]:
     ]
 
 
-# The token page's read (balance and newest entries) is cached per user for every worker and
-# retired by each transfer touching that user's wallet, once it commits. Spending never reads
-# it: transfers lock the accounts and sum the ledger themselves.
-VIEW_CACHE_SECONDS = 300
-
-
-def _view_generation(user_id: int) -> str:
-    return f"wallet:{user_id}"
-
-
-def get_my_wallet_view(
-    session: Session, actor: Actor | None
-) -> tuple[WalletSummary, list[LedgerLine]]:
-    """The actor's balance and tier with the newest entries, as the token page shows them."""
-    actor = require_actor(actor)
-
-    def compute() -> dict[str, Any]:
-        lines = list_my_entries(session, actor)
-        return {
-            "balance": user_balance(session, actor.user_id),
-            "lines": [
-                [line.transaction_id, line.kind.value, line.amount, line.created_at.isoformat()]
-                for line in lines
-            ],
-        }
-
-    generation = cache.generation(_view_generation(actor.user_id))
-    key = f"wallet:view:{actor.user_id}:{generation}"
-    view = cache.cached(key, VIEW_CACHE_SECONDS, compute)
-    lines = [
-        LedgerLine(
-            transaction_id=int(tx),
-            kind=TransactionKind(kind),
-            amount=int(amount),
-            created_at=datetime.fromisoformat(when),
-        )
-        for tx, kind, amount, when in view["lines"]
-    ]
-    return summarize(int(view["balance"])), lines
-
-
 # ---- Transfers ----
 
 
@@ -265,9 +222,6 @@ def transfer(
             )
             session.add(WalletEntry(transaction_id=tx.id, account_id=to_account_id, amount=amount))
             session.flush()
-        for account in accounts.values():
-            if account.user_id is not None:
-                cache.bump_after_commit(session, _view_generation(account.user_id))
     except IntegrityError:  # the same reference committed by a concurrent unit of work
         earlier = _existing(session, reference, kind, from_account_id, to_account_id, amount)
         if earlier is None:

@@ -55,7 +55,8 @@ class TokenState(rx.State):
         actor = await current_actor(self)
         try:
             with read_scope() as db:
-                summary, lines = wallet.get_my_wallet_view(db, actor)
+                summary = wallet.get_my_wallet(db, actor)
+                lines = wallet.list_my_entries(db, actor)
         except DomainError as exc:
             # Also loaded on /profile: come back to the page the visitor asked for.
             return answer_error(exc, next_path=self.router.url.path or "/token")

@@ -176,33 +176,3 @@ def test_demo_grants_are_given_once_per_demo_user() -> None:
 def test_a_grant_to_an_unknown_user_is_refused() -> None:
     with session_scope() as db, pytest.raises(DomainError):
         wallet.do_grant_demo_tokens(db, 10**9)
-
-
-def _grant(db, user_id: int, amount: int, reference: str) -> None:
-    source = wallet.system_account(db, SystemAccount.ISSUANCE)
-    target = wallet.user_account(db, user_id)
-    assert source.id is not None and target.id is not None
-    wallet.transfer(db, source.id, target.id, amount, TransactionKind.GRANT, reference)
-
-
-def test_the_token_page_view_follows_every_committed_transfer_of_its_owner() -> None:
-    member, other = make_member(), make_member()
-    actor = actor_for(sign_in(member.email))
-    with session_scope() as db:
-        assert wallet.get_my_wallet_view(db, actor)[0].balance == 0
-    with session_scope() as db:
-        _grant(db, member.id, 700, "view-1")
-        _grant(db, other.id, 50, "view-2")
-    with session_scope() as db:
-        summary, lines = wallet.get_my_wallet_view(db, actor)
-    assert (summary.balance, [line.amount for line in lines]) == (700, [700])
-    with session_scope() as db:  # a transfer that rolls back changes nothing
-        _grant(db, member.id, 5, "view-3")
-        db.rollback()
-    with session_scope() as db:
-        assert wallet.get_my_wallet_view(db, actor)[0].balance == 700
-        _grant(db, member.id, 600, "view-4")
-    with session_scope() as db:
-        summary, lines = wallet.get_my_wallet_view(db, actor)
-    assert (summary.balance, summary.tier) == (1_300, Tier.SILVER)
-    assert [line.amount for line in lines] == [600, 700]
