@@ -10,9 +10,9 @@
    asks for them; each query is repeated for up to ``--seconds`` (after one warm-up run) in
    its own unit of work, the way a request runs it;
 3. does that twice: **cold** (the cached search summary - typo correction, total and facet
-   counts - emptied before every run, as for a query nobody asked in the last minute) and
-   **warm** (kept, as for a popular query, or a visitor changing the sort or the page; the
-   results page itself is always queried);
+   counts - and the cached result ids emptied before every run, as for a query nobody asked
+   in the last ten minutes) and **warm** (kept, as for a popular query, or a visitor changing
+   the sort or the page: the page's rows are still read from the database, by primary key);
 4. prints p50/p95 per query and over the whole mix per engine and mode (each query weighing
    the same, however many runs fitted in its budget), against the target p95 < 30 ms.
 
@@ -194,9 +194,9 @@ def mix_percentile(per_query: list[list[float]], p: float) -> float:
 def measure(url: str, seconds: float, max_runs: int, *, cold: bool) -> dict[str, dict]:
     """Run the query mix against ``url``; per query its timings (ms) and result count.
 
-    ``cold``: the search summary cache (totals and facets) is emptied before every run, as
-    for a query nobody asked in the last minute; otherwise it is kept, as for a popular query
-    or a visitor changing the sort or the page.
+    ``cold``: the search caches (summary with totals and facets, result ids) are emptied
+    before every run, as for a query nobody asked in the last ten minutes; otherwise they are
+    kept, as for a popular query or a visitor changing the sort or the page.
     """
     results: dict[str, dict] = {}
     for label, params in QUERY_MIX:
