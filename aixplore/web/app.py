@@ -14,6 +14,7 @@ from aixplore.core.logging import configure_logging
 from aixplore.core.settings import get_settings
 from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
 from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
+from aixplore.web import reflex_fixes
 from aixplore.web.accounts import pages as account_pages
 from aixplore.web.accounts.state import ProfileState, SecurityState, VerifyState
 from aixplore.web.admin.audit import AuditState, audit_page
@@ -64,6 +65,8 @@ from aixplore.web.webhooks.pages import webhooks_page
 from aixplore.web.webhooks.state import WebhooksState
 
 configure_logging()
+
+reflex_fixes.apply()
 
 
 @contextlib.asynccontextmanager

@@ -1,0 +1,117 @@
+"""Reflex's Redis state lock is given back when the task taking it is cancelled mid-reply.
+
+Runs on a real Redis: the suite's own when it is configured, else a throwaway
+``redis-server`` started here (the test command installs it), so both passes cover it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis.asyncio as aredis
+from reflex.istate.manager.redis import StateManagerRedis
+from reflex.istate.manager.token import BaseStateToken
+from reflex.state import State
+
+from aixplore.core.settings import get_settings
+from aixplore.web import reflex_fixes
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    configured = get_settings().redis_url
+    if configured:
+        yield configured
+        return
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing: run ./scripts/test, which installs it"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+async def _cancel_while_the_reply_is_on_its_way(
+    url: str, lock_expiration_ms: int = 10_000
+) -> tuple[Any, int, float]:
+    """Take a tab's lock, cancel the taker between Redis running SET and the reply arriving.
+
+    Returns what the lock key holds afterwards, its remaining time (ms), and how long the
+    next event of that tab waits for the lock.
+    """
+    client = aredis.Redis.from_url(url)
+    manager = StateManagerRedis(
+        redis=client, lock_expiration=lock_expiration_ms, lock_warning_threshold=500
+    )
+    token = BaseStateToken(ident=f"lock-test-{uuid.uuid4().hex}", cls=State)
+    key = manager._lock_key(token)
+    real_set = client.set
+
+    async def slow_reply(*args: Any, **kwargs: Any) -> Any:
+        result = await real_set(*args, **kwargs)  # Redis has taken the lock by now
+        await asyncio.sleep(0.5)  # ... and the reply is still on the wire
+        return result
+
+    async def page_load() -> None:
+        async with manager._lock(token):
+            await asyncio.sleep(5)
+
+    try:
+        client.set = slow_reply  # type: ignore[method-assign]
+        taker = asyncio.create_task(page_load())
+        await asyncio.sleep(0.1)
+        taker.cancel()  # the socket disconnected: Reflex cancels the page's on_load chain
+        with pytest.raises(asyncio.CancelledError):
+            await taker
+        client.set = real_set  # type: ignore[method-assign]
+        await asyncio.sleep(0.6)  # the reply arrives
+        held, ttl = await client.get(key), await client.pttl(key)
+        started = time.monotonic()
+        async with manager._lock(token):
+            waited = time.monotonic() - started
+        return held, ttl, waited
+    finally:
+        await client.delete(key)
+        await manager.close()
+
+
+def test_a_cancelled_lock_taker_gives_the_lock_back(redis_url: str) -> None:
+    reflex_fixes.apply()
+    held, ttl, waited = asyncio.run(_cancel_while_the_reply_is_on_its_way(redis_url))
+    assert held is None and ttl == -2
+    assert waited < 1.0
+
+
+def test_without_the_fix_the_tab_waits_for_the_lock_to_expire(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The failure the fix exists for, shown on Reflex's own code (so the test above can fail)."""
+    monkeypatch.setattr(StateManagerRedis, "_try_get_lock", reflex_fixes._original_try_get_lock)
+    held, ttl, waited = asyncio.run(_cancel_while_the_reply_is_on_its_way(redis_url, 2_000))
+    assert held is not None and ttl > 0
+    assert waited > 0.5
