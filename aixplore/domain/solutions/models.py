@@ -64,6 +64,17 @@ class Solution(SQLModel, table=True):
         Index("ix_solution_status_trending", "status", "trending_score"),
         Index("ix_solution_status_score", "status", "rating_score"),
         Index("ix_solution_status_reviews", "status", "rating_count"),
+        # What search's filters and facets read of a matched row, keyed by id: counting
+        # facets of thousands of matches reads this narrow index, not the wide rows.
+        Index(
+            "ix_solution_facets",
+            "id",
+            "status",
+            "category_id",
+            "pricing",
+            "rating_avg",
+            "owner_id",
+        ),
     )
 
     id: int | None = SQLField(default=None, primary_key=True)
