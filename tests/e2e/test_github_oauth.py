@@ -52,8 +52,9 @@ def test_connect_with_github_then_pick_a_repository(
         page.get_by_role("button", name="Authorize").click()
 
         expect(
-            page.get_by_role("status").filter(has_text="Connected to GitHub as octo.")
+            page.locator("[data-sonner-toast]").filter(has_text="GitHub connected as octo.")
         ).to_be_visible(timeout=20000)
+        expect(page.get_by_text("Connected to GitHub as")).to_have_count(0)  # said once
         expect(page).to_have_url(re.compile(r"/order/?\?id=\d+$"))  # the outcome shown once
         _repository_step(page)
         expect(page.locator("#main").get_by_text("GitHub connected as")).to_be_visible()

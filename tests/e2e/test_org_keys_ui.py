@@ -3,6 +3,8 @@ API with it, revokes it and is refused; the org's webhooks page; members see nei
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
@@ -28,6 +30,8 @@ def test_org_admin_creates_uses_and_revokes_an_org_key(page: Page, base_url: str
     page.get_by_label("Webhooks limit").select_option("read")
     page.get_by_role("button", name="Save policy").click()
     expect(page.get_by_text("Keys live at most 30 days")).to_be_visible()
+    # The form offers only the lifetimes the policy allows.
+    expect(page.get_by_label("Expires after").locator("option")).to_have_text(["7 days", "30 days"])
 
     page.get_by_label("Name", exact=True).fill("Deploy bot")
     page.get_by_label("Solutions", exact=True).select_option("none")
@@ -44,6 +48,7 @@ def test_org_admin_creates_uses_and_revokes_an_org_key(page: Page, base_url: str
     expect(shown).to_contain_text("axp_")
     raw = shown.inner_text().strip()
     expect(page.get_by_text("Deploy bot")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Created \S+ by Orla Owner"))).to_be_visible()
     assert axe_violations(page) == []
     shoot(page, "org-api-keys")
 

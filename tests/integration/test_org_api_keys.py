@@ -119,6 +119,7 @@ def test_keys_outside_the_policy_are_refused_at_creation() -> None:
         assert apikeys.list_my_keys(db, actor) == []  # not a personal key
     assert tuple(key_owner) == (org_id, owner.id)
     assert listed.org_id == org_id and listed.created_by == owner.id and listed.blocked == ""
+    assert listed.created_by_name == owner.display_name
     principal = _resolve(raw)
     assert principal.org_id == org_id and principal.actor.user_id == owner.id
     assert principal.scopes == {"solutions:write", "webhooks:read"}

@@ -59,6 +59,7 @@ class ApiKeyPublic(BaseModel):
     id: int
     org_id: int | None = None
     created_by: int | None = Field(default=None, description="The creator (organization keys).")
+    created_by_name: str = Field(default="", description="The creator's name (organization keys).")
     name: str
     prefix: str
     scopes: list[str]

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from aixplore.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
-from aixplore.domain.accounts.models import Actor
+from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import parse_input, require_actor
 from aixplore.domain.apikeys import policy
 from aixplore.domain.apikeys.models import ApiKey, ApiKeyPublic
@@ -146,19 +146,21 @@ def list_org_keys(session: Session, actor: Actor | None, org_id: Any) -> list[Ap
     """The organization's keys, newest first, as the policy in force makes them work now."""
     _actor, org, _manages = _overseen(session, actor, org_id, "list_org_keys")
     rows = session.exec(
-        select(ApiKey, OrgMembership)
+        select(ApiKey, OrgMembership, User.display_name)
         .outerjoin(
             OrgMembership,
             (col(OrgMembership.org_id) == col(ApiKey.org_id))
             & (col(OrgMembership.user_id) == col(ApiKey.user_id)),
         )
+        .outerjoin(User, col(User.id) == col(ApiKey.user_id))
         .where(ApiKey.org_id == org.id)
         .order_by(col(ApiKey.id).desc())
     ).all()
     items = []
-    for key, creator in rows:
+    for key, creator, creator_name in rows:
         expires = policy.effective_expiry(key.expires_at, key.created_at, org.api_key_max_days)
         update = {
+            "created_by_name": creator_name or "a former member",
             "expires_at": expires,
             "expired": expires <= utcnow(),
             "blocked": org_key_refusal(key, org, creator) or "",

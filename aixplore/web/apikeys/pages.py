@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from aixplore.domain.apikeys.models import RESOURCES
 from aixplore.domain.apikeys.policy import ORG_RESOURCES
-from aixplore.web.apikeys.state import EXPIRY_CHOICES, ApiKeysState
+from aixplore.web.apikeys.state import ApiKeysState
 from aixplore.web.components import (
     field,
     form_error,
@@ -75,6 +75,7 @@ def _key_row(key: ObjectVar[dict[str, Any]]) -> rx.Component:
                 rx.text(
                     "Created ",
                     key["created"],
+                    rx.cond(key["created_by"] != "", " by " + key["created_by"].to(str), ""),
                     " · expires ",
                     key["expires"],
                     " · ",
@@ -213,13 +214,15 @@ def api_keys_page() -> rx.Component:
                                         "Expires after", html_for="key-expiry", min_width="100px"
                                     ),
                                     rx.el.select(
-                                        *[
-                                            rx.el.option(f"{d} days", value=d)
-                                            for d in EXPIRY_CHOICES
-                                        ],
+                                        rx.foreach(
+                                            ApiKeysState.expiry_options,
+                                            lambda d: rx.el.option(d + " days", value=d),
+                                        ),
+                                        # Re-mounted when the limit changes, to take its default.
+                                        key=ApiKeysState.expiry_default + ApiKeysState.policy_key,
                                         id="key-expiry",
                                         name="expires_in_days",
-                                        default_value="90",
+                                        default_value=ApiKeysState.expiry_default,
                                         style={
                                             "padding": "4px 8px",
                                             "border": "1px solid var(--gray-7)",

@@ -12,6 +12,7 @@ import reflex as rx
 
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
+from aixplore.core.settings import get_settings
 from aixplore.domain.apikeys import org_keys
 from aixplore.domain.apikeys import services as apikeys
 from aixplore.domain.apikeys.models import LEVELS, RESOURCES
@@ -22,6 +23,16 @@ from aixplore.web.session import current_actor
 
 PATH = "/settings/api-keys"
 EXPIRY_CHOICES = ("7", "30", "90", "365")
+
+
+def expiry_choices(max_days: int) -> list[str]:
+    """The lifetimes the form offers under a limit: the usual ones that fit, and the limit."""
+    fitting = [d for d in EXPIRY_CHOICES if int(d) < max_days]
+    return (
+        [*fitting, str(max_days)]
+        if 0 < max_days < int(EXPIRY_CHOICES[-1])
+        else list(EXPIRY_CHOICES)
+    )
 
 
 def scopes_from_form(form_data: dict[str, Any], prefix: str = "scope") -> list[str]:
@@ -46,6 +57,7 @@ def _key_row(k: Any) -> dict[str, Any]:
         "prefix": k.prefix,
         "scopes": ", ".join(k.scopes),
         "created": k.created_at.strftime("%Y-%m-%d"),
+        "created_by": k.created_by_name,
         "expires": k.expires_at.strftime("%Y-%m-%d"),
         "last_used": (
             f"{k.last_used_at.strftime('%Y-%m-%d %H:%M')} UTC from {k.last_used_ip}"
@@ -75,6 +87,10 @@ class ApiKeysState(rx.State):
     restricted: bool = False
     policy_key: str = ""  # changes with the saved policy, so its form shows the new values
     policy_error: str = ""
+    # The form's lifetimes: those the platform's and the organization's limits allow (the
+    # services check the limit again; these only spare a person a refused form).
+    expiry_options: list[str] = list(EXPIRY_CHOICES)
+    expiry_default: str = "90"
     refusal: str = ""  # why the page shows nothing (an org page the viewer may not manage)
 
     def _client(self) -> tuple[str, str]:
@@ -102,6 +118,9 @@ class ApiKeysState(rx.State):
             self.policy_key = f"{policy.own_max_days}:{' '.join(policy.allowed_scopes)}"
         else:
             self.org_name, self.can_manage = "", True
+        limit = self.max_days if org_id is not None else get_settings().api_key_max_days
+        self.expiry_options = expiry_choices(limit)
+        self.expiry_default = "90" if "90" in self.expiry_options else self.expiry_options[-1]
         self.keys = [_key_row(k) for k in rows]
         self.refusal = ""
 
@@ -126,7 +145,7 @@ class ApiKeysState(rx.State):
             if not isinstance(form_data, dict):
                 raise ValidationFailed("The form could not be read. Reload the page.")
             days = form_data.get("expires_in_days", "")
-            if days not in EXPIRY_CHOICES:
+            if not isinstance(days, str) or not days.isdigit() or not 1 <= len(days) <= 4:
                 raise ValidationFailed("Choose how long the key lives.")
             data = {
                 "name": form_data.get("name", ""),

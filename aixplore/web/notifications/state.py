@@ -15,6 +15,7 @@ from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
 
 POLL_SECONDS = 20
+PAGE = "/notifications"
 
 
 class NotificationBellState(rx.State):
@@ -72,6 +73,10 @@ class NotificationBellState(rx.State):
             self._show(0)
             return None
         self.recount(actor)
+        if (self.router.url.path or "").rstrip("/") == PAGE:
+            # The list is open: what arrived since shows at its top, without a reload.
+            listing = await self.get_state(NotificationsState)
+            listing.take_newest(actor)
         return self._next_poll()
 
 
@@ -101,6 +106,17 @@ class NotificationsState(rx.State):
         self.rows = fresh if before_id is None else [*self.rows, *fresh]
         self.more, self.loaded = page.more, True
 
+    def take_newest(self, actor: Actor) -> None:
+        """Put notifications newer than the top row at the top (the pages below stay)."""
+        if not self.loaded:
+            return
+        with read_scope() as db:
+            page = notifications.list_my_notifications(db, actor, before_id=None)
+        top = self.rows[0]["id"] if self.rows else 0
+        fresh = [_row(n) for n in page.items if (n.id or 0) > top]
+        if fresh:
+            self.rows = [*fresh, *self.rows]
+
     async def _recount(self, actor: Actor | None) -> None:
         if actor is not None:
             bell = await self.get_state(NotificationBellState)
@@ -113,7 +129,7 @@ class NotificationsState(rx.State):
         try:
             self._read(actor, None)
         except DomainError as exc:
-            return answer_error(exc, next_path="/notifications")
+            return answer_error(exc, next_path=PAGE)
         return None
 
     @rx.event
@@ -123,7 +139,7 @@ class NotificationsState(rx.State):
         try:
             self._read(actor, self.rows[-1]["id"] if self.rows else None)
         except DomainError as exc:
-            return answer_error(exc, next_path="/notifications")
+            return answer_error(exc, next_path=PAGE)
         return None
 
     @rx.event
@@ -135,7 +151,7 @@ class NotificationsState(rx.State):
                 opened = notifications.do_mark_read(db, actor, notification_id)
             await self._recount(actor)
         except DomainError as exc:
-            return answer_error(exc, next_path="/notifications")
+            return answer_error(exc, next_path=PAGE)
         self.rows = [{**r, "read": True} if r["id"] == opened.id else r for r in self.rows]
         return None
 
@@ -148,6 +164,6 @@ class NotificationsState(rx.State):
                 notifications.do_mark_all_read(db, actor)
             await self._recount(actor)
         except DomainError as exc:
-            return answer_error(exc, next_path="/notifications")
+            return answer_error(exc, next_path=PAGE)
         self.rows = [{**r, "read": True} for r in self.rows]
         return toast_ok("All notifications are marked as read.")

@@ -137,17 +137,22 @@ class WizardState(rx.State):
     def _sign_in_outcome(self, outcome: str) -> Any:
         """Say how "Connect with GitHub" went (the callback's ``github=`` code), once."""
         self.notice = ""
+        said: list[Any] = []
         if outcome == "connected" and self.github_login:
-            self.notice = f"Connected to GitHub as {self.github_login}."
+            # A toast, like the token path: the step itself already says who is connected.
+            said.append(toast_ok(f"GitHub connected as {self.github_login}."))
         elif outcome in github_oauth.OUTCOMES:
             self.error = github_oauth.OUTCOMES[outcome]
         else:
             return None
         # Same path (the static host may have added a slash): only the query is dropped.
         query = json.dumps(f"?id={self.order_id}")
-        return rx.call_script(
-            f"window.history.replaceState(null, '', window.location.pathname + {query})"
-        )
+        return [
+            *said,
+            rx.call_script(
+                f"window.history.replaceState(null, '', window.location.pathname + {query})"
+            ),
+        ]
 
     @rx.event
     def go(self, step: int):
