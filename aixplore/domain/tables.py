@@ -39,7 +39,9 @@ __all__ = [
 ]
 
 # Objects the migrations create per engine that SQLModel does not model (full-text search):
-# SQLite FTS5 tables and PostgreSQL's generated tsvector column and its indexes.
+# SQLite FTS5 tables and PostgreSQL's generated tsvector column and its indexes, and the
+# trigger-kept facet count tables (left out of the metadata so that no test wipe or ORM
+# write touches them except through their triggers).
 SEARCH_OBJECTS = (
     "solution_fts",
     "search_vector",
@@ -48,4 +50,6 @@ SEARCH_OBJECTS = (
     "ix_solution_fuzzy_trgm",
     "search_word",
     "ix_search_word_trgm",
+    "search_facet_cell",
+    "search_facet_tag_cell",
 )

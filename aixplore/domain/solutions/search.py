@@ -23,6 +23,8 @@ from aixplore.core import cache
 from aixplore.core.cache import cached
 from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.domain.accounts.models import User
+from aixplore.domain.solutions import facet_cells
+from aixplore.domain.solutions.facet_cells import STAR_FLOORS, FacetCounts
 from aixplore.domain.solutions.models import (
     Category,
     Pricing,
@@ -200,9 +202,7 @@ def _base(
     return stmt
 
 
-def _facets(
-    session: Session, matches: Any, query: SearchQuery, words: str
-) -> dict[str, list[FacetCount]]:
+def _sql_counts(session: Session, matches: Any, query: SearchQuery, words: str) -> FacetCounts:
     """Each facet counted under every filter but its own, straight on the solution table.
 
     Each facet's counts are cached on their own (by the words and the filters they depend
@@ -228,7 +228,6 @@ def _facets(
         ).all()
         return [[str(value), int(n)] for value, n in rows]
 
-    categories = session.exec(select(Category).order_by(col(Category.position))).all()
     cat_counts = {
         int(k): n
         for k, n in counted("category", lambda: grouped(col(Solution.category_id), "category"))
@@ -249,9 +248,7 @@ def _facets(
         ).all()
         return [[t, int(n)] for t, n in rows]
 
-    tag_counts = dict(counted("tags", tag_rows))
-    for tag in query.tags:
-        tag_counts.setdefault(tag, 0)
+    tag_counts = [(str(t), int(n)) for t, n in counted("tags", tag_rows)]
 
     def buckets() -> Any:
         row = session.exec(
@@ -279,12 +276,35 @@ def _facets(
         )
 
     verified_count = counted("verified", verified)
+    return FacetCounts(
+        category=cat_counts,
+        pricing=price_counts,
+        tags=tag_counts,
+        stars=[int(c or 0) for c in rating_buckets],
+        verified=int(verified_count),
+    )
+
+
+def _facets(
+    session: Session,
+    matches: Any,
+    query: SearchQuery,
+    words: str,
+    counts: FacetCounts | None = None,
+) -> dict[str, list[FacetCount]]:
+    """The facet lists the search page shows: counts from ``counts`` or the solution table."""
+    if counts is None:
+        counts = _sql_counts(session, matches, query, words)
+    categories = session.exec(select(Category).order_by(col(Category.position))).all()
+    tag_counts = dict(counts.tags)
+    for tag in query.tags:
+        tag_counts.setdefault(tag, 0)
     return {
         "category": [
             FacetCount(
                 value=c.slug,
                 label=c.name,
-                count=cat_counts.get(c.id or 0, 0),
+                count=counts.category.get(c.id or 0, 0),
                 selected=c.slug == query.category,
             )
             for c in categories
@@ -293,7 +313,7 @@ def _facets(
             FacetCount(
                 value=p.value,
                 label=PRICING_LABELS[p],
-                count=price_counts.get(p.value, 0),
+                count=counts.pricing.get(p.value, 0),
                 selected=p in query.pricing,
             )
             for p in Pricing
@@ -306,13 +326,13 @@ def _facets(
             FacetCount(
                 value=str(n), label=f"{n}+ stars", count=int(c or 0), selected=query.min_rating == n
             )
-            for n, c in zip((4, 3, 2, 1), rating_buckets, strict=True)
+            for n, c in zip(STAR_FLOORS, counts.stars, strict=True)
         ],
         "verified": [
             FacetCount(
                 value="1",
                 label="Verified publishers",
-                count=int(verified_count),
+                count=counts.verified,
                 selected=query.verified,
             )
         ],
@@ -485,15 +505,19 @@ def _summary(
             if not summary["corrected"] and engine != "sqlite":
                 summary["mode"], summary["corrected"] = "fuzzy", query.q
     matches = _matches_for(summary)
-    summary["total"] = _count(session, matches, query, published_after)
-    summary["facets"] = (
-        {
-            name: [f.model_dump() for f in values]
-            for name, values in _facets(session, matches, query, _words_key(summary)).items()
+    cells = summary["mode"] == "all" and facet_cells.applies(query, published_after)
+    if cells:  # no words: the trigger-kept cells answer in a few hundred rows
+        summary["total"] = facet_cells.total(session, query)
+    else:
+        summary["total"] = _count(session, matches, query, published_after)
+    if with_facets:
+        counts = facet_cells.counts(session, query) if cells else None
+        facets = _facets(session, matches, query, _words_key(summary), counts)
+        summary["facets"] = {
+            name: [f.model_dump() for f in values] for name, values in facets.items()
         }
-        if with_facets
-        else {}
-    )
+    else:
+        summary["facets"] = {}
     return summary
 
 
