@@ -15,7 +15,19 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, cast, event, func, inspect, literal_column, text
+from sqlalchemy import (
+    Integer,
+    Select,
+    and_,
+    cast,
+    event,
+    func,
+    inspect,
+    literal,
+    literal_column,
+    text,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -493,25 +505,40 @@ def _summary(
         "terms": terms,
         "corrected": "",
     }
+
+    def source(described: dict[str, Any]) -> Any:
+        # PostgreSQL reads the matched ids once; the counts then join an array of them.
+        found = _matches_for(described)
+        return _matched_ids(session, found) if found is not None and engine != "sqlite" else found
+
+    total: int | None = None
+    matches = None
     if terms:
         summary["mode"] = "words"
-        if _count(session, _matches_for(summary), query, published_after) == 0:
+        matches = source(summary)
+        total = _count(session, matches, query, published_after)
+        if total == 0:
+            total = None
             fixed = _corrected(session, engine, terms)
             if fixed != terms:
                 attempt = {**summary, "terms": fixed, "corrected": " ".join(fixed)}
                 # A correction is only offered when it finds something.
-                if _count(session, _matches_for(attempt), query, published_after) > 0:
-                    summary = attempt
+                attempt_matches = source(attempt)
+                found = _count(session, attempt_matches, query, published_after)
+                if found > 0:
+                    summary, total, matches = attempt, found, attempt_matches
             if not summary["corrected"] and engine != "sqlite":
                 summary["mode"], summary["corrected"] = "fuzzy", query.q
-    matches = _matches_for(summary)
+                matches = source(summary)
     cells = summary["mode"] == "all" and facet_cells.applies(query, published_after)
+    counts: FacetCounts | None = None
     if cells:  # no words: the trigger-kept cells answer in a few hundred rows
-        summary["total"] = facet_cells.total(session, query)
-    else:
-        summary["total"] = _count(session, matches, query, published_after)
+        total = facet_cells.total(session, query)
+        counts = facet_cells.counts(session, query) if with_facets else None
+    elif total is None:
+        total = _count(session, matches, query, published_after)
+    summary["total"] = total
     if with_facets:
-        counts = facet_cells.counts(session, query) if cells else None
         facets = _facets(session, matches, query, _words_key(summary), counts)
         summary["facets"] = {
             name: [f.model_dump() for f in values] for name, values in facets.items()
@@ -519,6 +546,18 @@ def _summary(
     else:
         summary["facets"] = {}
     return summary
+
+
+def _matched_ids(session: Session, matches: Any) -> Any:
+    """PostgreSQL: the ids ``matches`` finds, read once, as a subquery over an array.
+
+    The total and the five facet counts each join the matches; evaluated in each of them,
+    the full-text match and its ranking ran six times (35-60 ms each over 100,000 solutions).
+    """
+    ids = [int(i) for i in session.exec(select(matches.c.solution_id)).all()]
+    return select(
+        func.unnest(literal(ids, type_=postgresql.ARRAY(Integer))).label("solution_id")
+    ).subquery()
 
 
 def _words_key(summary: dict[str, Any]) -> str:
