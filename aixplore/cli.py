@@ -13,7 +13,12 @@ from alembic.config import Config
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import PROJECT_ROOT, get_settings
-from aixplore.demo import seed_demo_catalog, seed_demo_wallets, seed_large_catalog
+from aixplore.demo import (
+    seed_demo_catalog,
+    seed_demo_events,
+    seed_demo_wallets,
+    seed_large_catalog,
+)
 from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.audit.services import verify_chain
@@ -59,6 +64,8 @@ def seed_demo() -> None:
     print(f"demo catalog: added {report}")
     with session_scope() as db:
         print(f"demo wallets: {seed_demo_wallets(db)} token grants")
+    with session_scope() as db:
+        print(f"demo events: added {seed_demo_events(db)}")
     print(
         f"demo data ready: admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[2]}, member {DEMO_MEMBERS[0][0]} / {DEMO_MEMBERS[0][2]}"
     )

@@ -1,7 +1,14 @@
 """Demo and benchmark data: a believable catalog, and a large generated one."""
 
 from aixplore.demo.catalog import SeedReport, seed_demo_catalog
+from aixplore.demo.events import seed_demo_events
 from aixplore.demo.large import seed_large_catalog
 from aixplore.demo.wallets import seed_demo_wallets
 
-__all__ = ["SeedReport", "seed_demo_catalog", "seed_demo_wallets", "seed_large_catalog"]
+__all__ = [
+    "SeedReport",
+    "seed_demo_catalog",
+    "seed_demo_events",
+    "seed_demo_wallets",
+    "seed_large_catalog",
+]

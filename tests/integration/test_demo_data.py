@@ -11,10 +11,13 @@ from sqlmodel import Session, col, select
 
 from aixplore import cli
 from aixplore.core.db import session_scope
-from aixplore.demo import seed_demo_catalog, seed_large_catalog
+from aixplore.demo import seed_demo_catalog, seed_demo_events, seed_large_catalog
 from aixplore.demo.content import PUBLISHERS
+from aixplore.demo.events import PLAN as DEMO_EVENTS
 from aixplore.demo.plan import plan_catalog, publisher_email
 from aixplore.domain.accounts.models import User
+from aixplore.domain.events import services as events
+from aixplore.domain.events.models import Event, EventRsvp, RsvpStatus
 from aixplore.domain.reviews.models import Review, ReviewReply, ReviewStatus, ReviewVote
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import (
@@ -201,3 +204,33 @@ def test_cli_seed_large_adds_solutions_and_refuses_production(
     assert "refusing" in capsys.readouterr().err
     with session_scope() as db:
         assert _counts(db)["solutions"] == 30
+
+
+def test_demo_events_load_once_with_rsvps_a_waitlist_and_an_archive() -> None:
+    with session_scope() as db:
+        seed_demo_catalog(db)
+    with session_scope() as db:
+        added = seed_demo_events(db)
+    with session_scope() as db:
+        assert seed_demo_events(db) == 0  # a second run adds nothing
+        rows = db.exec(select(Event)).all()
+        upcoming = events.list_upcoming(db)
+        past = events.list_past(db)
+        rsvps = db.exec(select(EventRsvp)).all()
+    assert added == len(DEMO_EVENTS) == len(rows)
+    assert upcoming.total == sum(p.days > 0 for p in DEMO_EVENTS)
+    assert past.total == sum(p.days < 0 for p in DEMO_EVENTS)
+    # Every event is tied to a published solution of its organizer, in the planned zone.
+    zones = {p.zone for p in DEMO_EVENTS}
+    assert {e.timezone for e in rows} == zones
+    assert all(e.solution_id is not None for e in rows)
+    by_event = Counter((r.event_id, r.status) for r in rsvps)
+    for event in rows:
+        going = by_event[event.id, RsvpStatus.GOING]
+        assert 1 <= going <= event.capacity
+    # The small workshop is full and people wait for a seat.
+    full = [e for e in rows if by_event[e.id, RsvpStatus.WAITLISTED]]
+    assert len(full) == 1 and by_event[full[0].id, RsvpStatus.GOING] == full[0].capacity
+    # Upcoming events show in the visitor's list with their solution and organizer.
+    first = upcoming.items[0]
+    assert first.solution_slug and first.organizer_name and first.going_count >= 1
