@@ -15,6 +15,7 @@ from sqlmodel import Session, create_engine
 from aixplore.core.settings import get_settings
 
 _engines: dict[str, Engine] = {}
+_readers: dict[str, Engine] = {}  # url -> the engine's read-only view (built once: not free)
 _lock = threading.Lock()
 
 
@@ -81,12 +82,18 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+        _readers.clear()
 
 
 @contextmanager
 def read_scope(url: str | None = None) -> Iterator[Session]:
     """Open a read-only unit of work (rolled back at the end; concurrent on SQLite too)."""
-    engine = get_engine(url).execution_options(aixplore_read_only=True)
+    key = url or get_settings().database_url
+    engine = _readers.get(key)
+    if engine is None:
+        engine = get_engine(key).execution_options(aixplore_read_only=True)
+        with _lock:
+            engine = _readers.setdefault(key, engine)
     session = Session(engine, expire_on_commit=False)
     try:
         yield session

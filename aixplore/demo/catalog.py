@@ -55,7 +55,8 @@ class SeedReport:
         )
 
 
-def _actor(user: User) -> Actor:
+def demo_actor(user: User) -> Actor:
+    """A demo member acting through the services."""
     assert user.id is not None
     return Actor(
         user_id=user.id, email=user.email, display_name=user.display_name, role=PlatformRole.MEMBER
@@ -117,7 +118,7 @@ def _create_solution(
     now: datetime,
     report: SeedReport,
 ) -> None:
-    owner_actor = _actor(owner)
+    owner_actor = demo_actor(owner)
     first_version = plan.releases[0][0]
     created = solutions.do_create_solution(
         session,
@@ -152,7 +153,7 @@ def _create_solution(
         author = reviewers[review.reviewer]
         written = reviews.do_write_review(
             session,
-            _actor(author),
+            demo_actor(author),
             slug,
             {"rating": review.rating, "title": review.title, "body": review.body},
         )

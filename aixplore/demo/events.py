@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from aixplore.core.time import utcnow
+from aixplore.demo.catalog import demo_actor
 from aixplore.demo.content import PUBLISHERS
 from aixplore.demo.plan import publisher_email, reviewer_names
-from aixplore.domain.accounts.models import Actor, PlatformRole, User
+from aixplore.domain.accounts.models import User
 from aixplore.domain.events import services as events
 from aixplore.domain.events.models import Event, EventRsvp, EventStatus, RsvpStatus, to_utc
 from aixplore.domain.solutions.markdown import render_markdown
@@ -103,13 +104,6 @@ PLAN: tuple[PlannedEvent, ...] = (
 )
 
 
-def _actor(user: User) -> Actor:
-    assert user.id is not None
-    return Actor(
-        user_id=user.id, email=user.email, display_name=user.display_name, role=PlatformRole.MEMBER
-    )
-
-
 def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
@@ -171,9 +165,9 @@ def seed_demo_events(session: Session) -> int:
                 "capacity": plan.capacity,
                 "solution": solution.slug,
             }
-            detail = events.do_create_event(session, _actor(organizer), form)
+            detail = events.do_create_event(session, demo_actor(organizer), form)
             for person in attendees:
-                events.do_rsvp(session, _actor(person), detail.id)
+                events.do_rsvp(session, demo_actor(person), detail.id)
         else:
             starts = to_utc(local, plan.zone)
             past = _add_past(session, organizer, solution, title, body.format(**fill), plan, starts)

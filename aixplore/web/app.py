@@ -66,7 +66,8 @@ from aixplore.web.webhooks.state import WebhooksState
 
 configure_logging()
 
-reflex_fixes.apply()
+# Almost every handler asks who is signed in: the session state comes with every read.
+reflex_fixes.apply(SessionState)
 
 
 @contextlib.asynccontextmanager

@@ -115,3 +115,50 @@ def test_without_the_fix_the_tab_waits_for_the_lock_to_expire(
     held, ttl, waited = asyncio.run(_cancel_while_the_reply_is_on_its_way(redis_url, 2_000))
     assert held is not None and ttl > 0
     assert waited > 0.5
+
+
+async def _read_token_page_state(url: str) -> tuple[int, set[str]]:
+    """Read the /token page's state tree the way an event does; return how many reads Redis
+    got and which states the tree holds."""
+    from aixplore.web.session import SessionState
+    from aixplore.web.wallet.state import TokenState
+
+    client = aredis.Redis.from_url(url)
+    manager = StateManagerRedis(redis=client, lock_expiration=10_000, lock_warning_threshold=500)
+    reads = 0
+    real_mget = client.mget
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal reads
+        reads += 1
+        return await real_mget(*args, **kwargs)
+
+    client.mget = counted  # type: ignore[method-assign]
+    try:
+        token = BaseStateToken(ident=f"read-test-{uuid.uuid4().hex}", cls=TokenState)
+        root = await manager.get_state(token)
+        return reads, set(root.substates) & {SessionState.get_name(), TokenState.get_name()}
+    finally:
+        await manager.close()
+
+
+def test_the_session_state_arrives_with_the_first_read(redis_url: str) -> None:
+    from aixplore.web.session import SessionState
+    from aixplore.web.wallet.state import TokenState
+
+    reflex_fixes.apply(SessionState)
+    reads, held = asyncio.run(_read_token_page_state(redis_url))
+    # One read brings both: asking who is signed in then needs no second trip to Redis.
+    assert reads == 1 and held == {SessionState.get_name(), TokenState.get_name()}
+
+
+def test_reflex_alone_reads_the_session_state_separately(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aixplore.web.wallet.state import TokenState
+
+    monkeypatch.setattr(
+        StateManagerRedis, "_get_required_state_classes", reflex_fixes._original_required
+    )
+    reads, held = asyncio.run(_read_token_page_state(redis_url))
+    assert reads == 1 and held == {TokenState.get_name()}

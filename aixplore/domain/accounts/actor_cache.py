@@ -102,6 +102,7 @@ def load(db: Session, digest: str) -> tuple[Actor, datetime, datetime] | None:
         display_name=user.display_name,
         role=user.role,
         session_id=user_session.id,
+        joined_at=user.created_at,
     )
     return actor, user_session.last_seen_at, user_session.expires_at
 
@@ -118,6 +119,7 @@ def _encode(actor: Actor, last_seen: datetime, expires: datetime) -> dict[str, A
         "n": actor.display_name,
         "r": actor.role.value,
         "s": actor.session_id,
+        "j": actor.joined_at.isoformat() if actor.joined_at else None,
         "seen": last_seen.isoformat(),
         "exp": expires.isoformat(),
     }
@@ -130,6 +132,7 @@ def _decode(entry: dict[str, Any]) -> tuple[Actor, datetime, datetime]:
         display_name=str(entry["n"]),
         role=PlatformRole(entry["r"]),
         session_id=entry["s"],
+        joined_at=datetime.fromisoformat(entry["j"]) if entry.get("j") else None,
     )
     return actor, datetime.fromisoformat(entry["seen"]), datetime.fromisoformat(entry["exp"])
 

@@ -87,6 +87,9 @@ class Actor:
     display_name: str
     role: PlatformRole
     session_id: int | None = None
+    # When the user signed up: tells two users with the same id apart (SQLite may hand a
+    # deleted user's id to the next one; a restored database repeats ids too).
+    joined_at: datetime | None = None
 
     @property
     def is_platform_admin(self) -> bool:

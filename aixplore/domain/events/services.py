@@ -474,30 +474,32 @@ LISTINGS = "event_listings"
 cache.retire_on_change(LISTINGS, "event", "event_rsvp")
 
 
-def _cached_listing(
-    session: Session, when: str, where: list[Any], order: list[Any], page: Any
-) -> EventPage:
+def _cached_listing(session: Session, when: str, page: Any) -> EventPage:
     page = _page(page)
-    key = f"events:{when}:{cache.generation(LISTINGS)}:{cache.generation(CATALOG)}:{page}"
+
+    def compute() -> dict[str, Any]:
+        # Built only on a miss: the expressions cost more than a cache hit.
+        now, scheduled = utcnow(), col(Event.status) == EventStatus.SCHEDULED
+        if when == "past":
+            where, order = [scheduled, col(Event.ends_at) <= now], [col(Event.starts_at).desc()]
+        else:
+            where, order = [scheduled, col(Event.ends_at) > now], [col(Event.starts_at)]
+        return _listing(session, where, order, page).model_dump(mode="json")
+
+    key, generations = f"events:{when}:{page}", (LISTINGS, CATALOG)
     return EventPage.model_validate(
-        cache.cached(
-            key,
-            LISTING_CACHE_SECONDS,
-            lambda: _listing(session, where, order, page).model_dump(mode="json"),
-        )
+        cache.cached_current(key, generations, LISTING_CACHE_SECONDS, compute)
     )
 
 
 def list_upcoming(session: Session, *, page: Any = 1) -> EventPage:
     """Scheduled events that have not ended (running ones included), soonest first."""
-    where = [Event.status == EventStatus.SCHEDULED, col(Event.ends_at) > utcnow()]
-    return _cached_listing(session, "upcoming", where, [col(Event.starts_at)], page)
+    return _cached_listing(session, "upcoming", page)
 
 
 def list_past(session: Session, *, page: Any = 1) -> EventPage:
     """The archive: events that took place, most recent first."""
-    where = [Event.status == EventStatus.SCHEDULED, col(Event.ends_at) <= utcnow()]
-    return _cached_listing(session, "past", where, [col(Event.starts_at).desc()], page)
+    return _cached_listing(session, "past", page)
 
 
 def list_for_solution(session: Session, slug: Any, *, limit: int = 10) -> list[EventPublic]:

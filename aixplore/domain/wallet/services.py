@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from aixplore.core.errors import Conflict, NotFound, ValidationFailed
+from aixplore.core.events import publish_after_commit
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor
 from aixplore.domain.wallet.models import (
@@ -35,6 +36,8 @@ from aixplore.domain.wallet.models import (
 
 DEMO_GRANT = 2_500
 STATEMENT_LIMIT = 50
+# Published after a commit that moved tokens: the ids of the users whose wallets changed.
+WALLET_CHANGED = "wallet.changed"
 
 
 # ---- Accounts ----
@@ -227,6 +230,8 @@ def transfer(
         if earlier is None:
             raise
         return earlier
+    owners = [a.user_id for a in (payer, accounts[to_account_id]) if a.user_id is not None]
+    publish_after_commit(session, WALLET_CHANGED, owners)  # cached statements are retired
     return TransferResult(
         tx.id, reference, kind, from_account_id, to_account_id, amount, created=True
     )

@@ -65,11 +65,21 @@ def _place(event: EventPublic) -> str:
 
 
 def _row(event: EventPublic) -> dict[str, Any]:
-    data = event.model_dump(mode="json")
-    data["href"] = f"{EVENTS}/{event.id}"
-    data["place"] = _place(event)
-    data["in_utc"] = event.timezone == "UTC"
-    return data
+    """What an event card shows, and nothing else (every event sends these to the browser)."""
+    return {
+        "title": event.title,
+        "href": f"{EVENTS}/{event.id}",
+        "when_local": event.when_local,
+        "when_utc": event.when_utc,
+        "in_utc": event.timezone == "UTC",
+        "place": _place(event),
+        "capacity": event.capacity,
+        "seats_left": event.seats_left,
+        "going_count": event.going_count,
+        "organizer_name": event.organizer_name,
+        "solution_slug": event.solution_slug,
+        "solution_name": event.solution_name,
+    }
 
 
 def _local_input(value: datetime, zone: str) -> str:

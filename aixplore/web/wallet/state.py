@@ -8,7 +8,7 @@ import reflex as rx
 
 from aixplore.core.db import read_scope
 from aixplore.core.errors import DomainError
-from aixplore.domain.wallet import services as wallet
+from aixplore.domain.wallet.statement import my_statement
 from aixplore.web.feedback import answer_error
 from aixplore.web.session import current_actor
 
@@ -55,11 +55,11 @@ class TokenState(rx.State):
         actor = await current_actor(self)
         try:
             with read_scope() as db:
-                summary = wallet.get_my_wallet(db, actor)
-                lines = wallet.list_my_entries(db, actor)
+                statement = my_statement(db, actor)
         except DomainError as exc:
             # Also loaded on /profile: come back to the page the visitor asked for.
             return answer_error(exc, next_path=self.router.url.path or "/token")
+        summary = statement.summary
         self.balance = summary.balance
         self.tier = summary.tier.value
         self.next_tier = summary.next_tier.value if summary.next_tier else ""
@@ -71,7 +71,7 @@ class TokenState(rx.State):
                 "amount": f"{line.amount:+,}",
                 "when": line.created_at.strftime("%Y-%m-%d %H:%M UTC"),
             }
-            for line in lines
+            for line in statement.lines
         ]
         self.loaded = True
         return None

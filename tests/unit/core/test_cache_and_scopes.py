@@ -74,3 +74,43 @@ def test_a_watched_table_retires_its_generation_on_commit_only() -> None:
         assert cache.generation("test:users") == start + 2
     finally:
         cache._WATCHED["user"].discard("test:users")
+
+
+def test_a_current_entry_is_used_until_one_of_its_generations_moves() -> None:
+    from aixplore.core import cache
+
+    invalidate()
+    calls: list[int] = []
+
+    def compute() -> dict:
+        calls.append(1)
+        return {"n": len(calls)}
+
+    names = ("test:gen-a", "test:gen-b")
+    assert cache.cached_current("test:current", names, 60, compute) == {"n": 1}
+    assert cache.cached_current("test:current", names, 60, compute) == {"n": 1}
+    cache.bump("test:gen-b")
+    assert cache.cached_current("test:current", names, 60, compute) == {"n": 2}
+    assert cache.cached_current("test:current", names, 60, compute) == {"n": 2}
+    cache.bump("test:gen-a")
+    assert cache.cached_current("test:current", names, 60, compute) == {"n": 3}
+    # Another generation's bump leaves the entry alone.
+    cache.bump("test:gen-unrelated")
+    assert cache.cached_current("test:current", names, 60, compute) == {"n": 3}
+
+
+def test_a_slow_reader_cannot_make_an_old_entry_current_again() -> None:
+    """A reader that started before a bump stores what it computed under the old generation;
+    readers after the bump must not take it."""
+    from aixplore.core import cache
+
+    invalidate()
+    names = ("test:gen-slow",)
+
+    def slow_old_reader() -> str:
+        cache.bump("test:gen-slow")  # a writer commits while this reader computes
+        return "old"
+
+    assert cache.cached_current("test:slow", names, 60, slow_old_reader) == "old"
+    assert cache.cached_current("test:slow", names, 60, lambda: "new") == "new"
+    assert cache.cached_current("test:slow", names, 60, lambda: "newer") == "new"

@@ -1,0 +1,133 @@
+"""A member's wallet statement (balance, tier, newest entries), remembered and shared by workers.
+
+The /token page and the profile read the statement on every load, and the "Refresh balance"
+button does again: three database reads that cost more than the rest of the event. The
+statement is cached per user (in Redis when configured, so every worker sees the same entry;
+in-process otherwise, where there is one worker) for :data:`TTL` seconds, and **buried**
+after any commit that can change it:
+
+- a transfer into or out of the user's wallet (``transfer`` publishes
+  :data:`~aixplore.domain.wallet.services.WALLET_CHANGED`);
+- the user's deletion (their id may be handed out again on SQLite).
+
+As with the actor cache, burying writes a tombstone that outlives any reader still holding
+the old rows, and readers only *add* entries, so a reader that looked at the database just
+before a commit cannot put the old statement back. An entry also names the user's sign-up
+time, so a different user with the same id (a restored or wiped database) never reads it. If
+Redis cannot be reached, reads go to the database and a failed burial is logged; an entry
+then lives at most :data:`TTL` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import redis
+from sqlalchemy import event
+from sqlmodel import Session
+
+from aixplore.core import cache
+from aixplore.core.events import publish_after_commit, subscribe
+from aixplore.domain.accounts.models import Actor, User
+from aixplore.domain.accounts.services import require_actor
+from aixplore.domain.wallet.models import LedgerLine, TransactionKind, WalletSummary
+from aixplore.domain.wallet.services import (
+    WALLET_CHANGED,
+    get_my_wallet,
+    list_my_entries,
+    summarize,
+)
+
+log = logging.getLogger(__name__)
+
+TTL = 30.0
+# Long enough to outlast any reader that read the rows before the commit (milliseconds), short
+# enough that a member who just paid is cached again soon.
+TOMBSTONE_TTL = 10.0
+_TOPIC = "wallet.statement.bury"
+_PENDING = "aixplore_wallet_statement_pending"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What the token page shows of the signed-in member's wallet."""
+
+    summary: WalletSummary
+    lines: list[LedgerLine]
+
+
+def _key(user_id: int) -> str:
+    return f"wallet:{user_id}"
+
+
+def my_statement(session: Session, actor: Actor | None) -> Statement:
+    """The actor's balance, tier and newest entries (from the shared cache when it has them)."""
+    actor = require_actor(actor)
+    joined = actor.joined_at.isoformat() if actor.joined_at else ""
+    entry = cache.peek(_key(actor.user_id)) if joined else None
+    if isinstance(entry, dict) and entry.get("joined") == joined:
+        return _decode(entry)
+    statement = Statement(get_my_wallet(session, actor), list_my_entries(session, actor))
+    if joined and entry is None:  # a tombstone means "changed recently": do not cache yet
+        cache.add(_key(actor.user_id), _encode(statement, joined), TTL)
+    return statement
+
+
+def _encode(statement: Statement, joined: str) -> dict[str, Any]:
+    return {
+        "joined": joined,
+        "balance": statement.summary.balance,
+        "lines": [
+            [line.transaction_id, line.kind.value, line.amount, line.created_at.isoformat()]
+            for line in statement.lines
+        ],
+    }
+
+
+def _decode(entry: dict[str, Any]) -> Statement:
+    return Statement(
+        summarize(int(entry["balance"])),
+        [
+            LedgerLine(int(tx), TransactionKind(kind), int(amount), datetime.fromisoformat(when))
+            for tx, kind, amount, when in entry["lines"]
+        ],
+    )
+
+
+# ---- Burial ----
+
+
+def forget_after_commit(session: Session, user_ids: list[int]) -> None:
+    """Bury these users' statements once ``session`` commits (never when it rolls back)."""
+    pending: set[int] | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = set()
+        publish_after_commit(session, _TOPIC, pending)
+    pending.update(user_ids)
+
+
+def _bury(user_ids: set[int] | list[int]) -> None:
+    try:
+        cache.bury([_key(u) for u in sorted(user_ids)], TOMBSTONE_TTL)
+    except redis.RedisError:
+        log.exception("could not bury cached wallet statements", extra={"users": sorted(user_ids)})
+
+
+subscribe(_TOPIC, _bury)
+subscribe(WALLET_CHANGED, _bury)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _reset(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "before_flush")
+def _watch_deleted_users(session: Session, _context: Any, _instances: Any) -> None:
+    gone = [o.id for o in session.deleted if isinstance(o, User) and o.id is not None]
+    if gone:
+        forget_after_commit(session, gone)

@@ -1,0 +1,157 @@
+"""The cached wallet statement: served without the database, retired by every change to it.
+
+Runs on SQLite with the in-process cache and on PostgreSQL with Redis (the shared one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from aixplore.core.db import read_scope, session_scope
+from aixplore.core.errors import NotAuthenticated
+from aixplore.domain.accounts.models import Actor, User
+from aixplore.domain.wallet import services as wallet
+from aixplore.domain.wallet import statement
+from aixplore.domain.wallet.models import TransactionKind
+from tests.factories import actor_for, make_member, sign_in
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[str]]:
+    """The SQL statements run inside the block."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, sql, *_args) -> None:  # noqa: ANN001
+        seen.append(sql)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+@pytest.fixture(autouse=True)
+def _short_tombstones(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A burial blocks caching for a while (10 s); one second keeps these tests short.
+    monkeypatch.setattr(statement, "TOMBSTONE_TTL", 1.0)
+
+
+def _settle() -> None:
+    """Wait until the burials of the grants so far have expired (caching works again)."""
+    time.sleep(1.1)
+
+
+def _member_with_tokens(amount: int) -> tuple[Actor, int]:
+    """A signed-in member holding ``amount`` tokens (freshly granted: not cached yet), and
+    their wallet account id."""
+    member = make_member()
+    actor = actor_for(sign_in(member.email))
+    assert actor is not None and actor.joined_at is not None
+    with session_scope() as db:
+        wallet.do_grant_demo_tokens(db, member.id, amount)
+        account = wallet.user_account(db, member.id).id
+    assert account is not None
+    return actor, account
+
+
+def _read(actor: Actor | None) -> statement.Statement:
+    with read_scope() as db:
+        return statement.my_statement(db, actor)
+
+
+def test_a_second_read_needs_no_database_and_matches_the_first() -> None:
+    actor, _ = _member_with_tokens(700)
+    with counting_queries() as sql:
+        _read(actor)
+        _read(actor)
+    assert sql  # just paid: buried, so both read the database
+    _settle()
+    first = _read(actor)
+    with counting_queries() as sql:
+        again = _read(actor)
+    assert sql == []
+    assert again == first
+    assert first.summary.balance == 700 and len(first.lines) == 1
+    assert first.lines[0].kind == TransactionKind.GRANT and first.lines[0].amount == 700
+
+
+def test_a_transfer_retires_both_sides_and_a_rolled_back_one_retires_nothing() -> None:
+    payer, payer_account = _member_with_tokens(1_000)
+    payee, payee_account = _member_with_tokens(10)
+    _settle()
+    assert (_read(payer).summary.balance, _read(payee).summary.balance) == (1_000, 10)
+
+    with pytest.raises(RuntimeError), session_scope() as db:
+        wallet.transfer(db, payer_account, payee_account, 300, TransactionKind.TRANSFER, "r-0")
+        raise RuntimeError("the unit of work fails after the transfer")
+    with counting_queries() as sql:
+        assert _read(payer).summary.balance == 1_000
+    assert sql == []  # still cached: nothing committed
+
+    with session_scope() as db:
+        wallet.transfer(db, payer_account, payee_account, 300, TransactionKind.TRANSFER, "r-1")
+    paid, got = _read(payer), _read(payee)
+    assert (paid.summary.balance, got.summary.balance) == (700, 310)
+    assert paid.lines[0].amount == -300 and got.lines[0].amount == 300
+
+
+def test_a_reader_that_saw_the_old_rows_cannot_cache_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    payer, payer_account = _member_with_tokens(500)
+    _, payee_account = _member_with_tokens(1)
+    _settle()
+    real = statement.list_my_entries
+
+    def entries_after_a_concurrent_transfer(db, who):  # noqa: ANN001, ANN202
+        # The balance was read already; another worker now commits a transfer.
+        with session_scope() as other:
+            wallet.transfer(other, payer_account, payee_account, 200, TransactionKind.TRANSFER, "c")
+        return real(db, who)
+
+    monkeypatch.setattr(statement, "list_my_entries", entries_after_a_concurrent_transfer)
+    raced = _read(payer)
+    monkeypatch.setattr(statement, "list_my_entries", real)
+    assert raced.summary.balance == 500  # what it read before the commit
+    assert _read(payer).summary.balance == 300  # never served from the stale read
+
+
+def test_another_user_with_the_same_id_never_reads_the_entry() -> None:
+    actor, _ = _member_with_tokens(900)
+    _settle()
+    assert _read(actor).summary.balance == 900
+    assert actor.joined_at is not None
+    # A restored or wiped database can give the id to someone who signed up at another time.
+    stranger = dataclasses.replace(actor, joined_at=actor.joined_at + timedelta(seconds=1))
+    with session_scope() as db:  # the stranger's wallet, as the database has it now
+        user = db.get(User, actor.user_id)
+        assert user is not None
+        user.created_at = stranger.joined_at  # type: ignore[assignment]
+    with counting_queries() as sql:
+        _read(stranger)
+    assert sql  # read from the database, not from the first user's entry
+
+
+def test_deleting_a_user_retires_their_statement() -> None:
+    actor, _ = _member_with_tokens(400)
+    _settle()
+    assert _read(actor).summary.balance == 400
+    with session_scope() as db:
+        user = db.get(User, actor.user_id)
+        db.delete(user)
+    # The account stays, owner-less; an actor for that id now finds no wallet.
+    assert _read(actor).summary.balance == 0
+
+
+def test_nobody_signed_in_gets_nothing() -> None:
+    with pytest.raises(NotAuthenticated):
+        _read(None)
