@@ -29,7 +29,7 @@ def counting_queries() -> Iterator[list[str]]:
     """The SQL statements run inside the block."""
     seen: list[str] = []
 
-    def record(_conn, _cursor, sql, *_args) -> None:  # noqa: ANN001
+    def record(_conn, _cursor, sql, *_args) -> None:
         seen.append(sql)
 
     event.listen(Engine, "before_cursor_execute", record)
@@ -112,7 +112,7 @@ def test_a_reader_that_saw_the_old_rows_cannot_cache_them(
     _settle()
     real = statement.list_my_entries
 
-    def entries_after_a_concurrent_transfer(db, who):  # noqa: ANN001, ANN202
+    def entries_after_a_concurrent_transfer(db, who):
         # The balance was read already; another worker now commits a transfer.
         with session_scope() as other:
             wallet.transfer(other, payer_account, payee_account, 200, TransactionKind.TRANSFER, "c")

@@ -3,18 +3,21 @@
 ``search_facet_cell`` holds how many published solutions share a category, pricing, star
 floor and verified-publisher flag; ``search_facet_tag_cell`` the same per tag. Database
 triggers keep both in the writing transaction (migration ``b4c5d6e7f8a9``), so the counts are
-exact at every commit on both engines, and a search without words sums a few hundred rows
-instead of scanning every published solution five times. Searches with words, with more than
-one tag, or narrowed to recent publications count on the solution table as before.
+exact at every commit on both engines, and a search without words reads a few hundred rows
+(then :func:`aggregate` derives the total and the facets) instead of scanning every published
+solution five times. Searches with words, with more than one tag, or narrowed to recent
+publications group their matches into the same kind of cells in one query
+(``search._matched_cells``) and :func:`aggregate` them the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, case, column, func, table, text
+from sqlalchemy import Integer, String, column, func, table, text
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from aixplore.domain.solutions.models import Category
@@ -58,45 +61,96 @@ def applies(query: SearchQuery, published_after: datetime | None) -> bool:
     return len(query.tags) <= 1 and published_after is None
 
 
-def _scope(query: SearchQuery, skip: str) -> tuple[Any, list[Any]]:
-    """The cell table a count reads and its conditions: every filter but ``skip``."""
-    tagged = bool(query.tags) and skip != "tags"
-    src = TAG_CELL if tagged or skip == "tags" else CELL
-    conditions: list[Any] = [src.c.tag == query.tags[0]] if tagged else []
-    if query.category and skip != "category":
-        category_id = select(Category.id).where(Category.slug == query.category)
-        conditions.append(src.c.category_id == category_id.scalar_subquery())
-    if query.pricing and skip != "pricing":
+# One cell: (category id, pricing, star floor 0-4, verified 0/1, how many solutions).
+Cell = tuple[int, str, int, int, int]
+
+
+def aggregate(
+    cells: list[Cell], query: SearchQuery, category_id: int | None
+) -> tuple[int, FacetCounts]:
+    """The total and every facet but tags, from cells already narrowed by words and tags.
+
+    Each facet is counted under every filter but its own, so one pass over a few hundred
+    cells answers what took five queries over the matching solutions. ``category_id`` is the
+    id of ``query.category`` (None when no category is asked for, or it does not exist).
+    """
+    pricing = {p.value for p in query.pricing}
+    wanted_category = category_id if query.category else None
+    total, verified = 0, 0
+    categories: dict[int, int] = {}
+    prices: dict[str, int] = {}
+    stars = [0] * len(STAR_FLOORS)
+    for category, price, floor, is_verified, n in cells:
+        ok = {
+            "category": not query.category or category == wanted_category,
+            "pricing": not pricing or price in pricing,
+            "min_rating": floor >= query.min_rating,
+            "verified": not query.verified or bool(is_verified),
+        }
+        others = sum(ok.values())
+        if others == len(ok):
+            total += n
+        for facet, passes in ok.items():
+            if others - passes != len(ok) - 1:
+                continue  # another filter fails: this cell counts for no facet but that one
+            if facet == "category":
+                categories[category] = categories.get(category, 0) + n
+            elif facet == "pricing":
+                prices[price] = prices.get(price, 0) + n
+            elif facet == "min_rating":
+                for i, wanted in enumerate(STAR_FLOORS):
+                    stars[i] += n if floor >= wanted else 0
+            elif facet == "verified" and is_verified:
+                verified += n
+    counts = FacetCounts(
+        category={k: v for k, v in categories.items() if v},
+        pricing={k: v for k, v in prices.items() if v},
+        tags=[],
+        stars=stars,
+        verified=verified,
+    )
+    return total, counts
+
+
+def category_id(session: Session, slug: str) -> int | None:
+    """The id of category ``slug`` (None for none or an unknown one)."""
+    if not slug:
+        return None
+    return session.exec(select(Category.id).where(Category.slug == slug)).first()
+
+
+def summarize(
+    session: Session, query: SearchQuery, *, with_facets: bool = True
+) -> tuple[int, FacetCounts | None]:
+    """The total of ``query`` (no words, at most one tag) and, if asked, its five facets."""
+    src = TAG_CELL if query.tags else CELL
+    stmt = sa_select(src.c.category_id, src.c.pricing, src.c.stars, src.c.verified, src.c.n)
+    if query.tags:
+        stmt = stmt.where(src.c.tag == query.tags[0])
+    cells: list[Cell] = [
+        (int(c), str(p), int(f), int(v), int(n)) for c, p, f, v, n in session.execute(stmt) if n
+    ]
+    total, counts = aggregate(cells, query, category_id(session, query.category))
+    if not with_facets:
+        return total, None
+    return total, replace(counts, tags=_top_tags(session, query))
+
+
+def _top_tags(session: Session, query: SearchQuery) -> list[tuple[str, int]]:
+    """The most used tags under every filter but tags (from the tag cells)."""
+    src = TAG_CELL
+    conditions: list[Any] = []
+    if query.category:
+        wanted = select(Category.id).where(Category.slug == query.category).scalar_subquery()
+        conditions.append(src.c.category_id == wanted)
+    if query.pricing:
         conditions.append(src.c.pricing.in_([p.value for p in query.pricing]))
-    if query.min_rating and skip != "min_rating":
+    if query.min_rating:
         conditions.append(src.c.stars >= query.min_rating)
-    if query.verified and skip != "verified":
+    if query.verified:
         conditions.append(src.c.verified == 1)
-    return src, conditions
-
-
-def _sum(src: Any) -> Any:
-    return func.coalesce(func.sum(src.c.n), 0)
-
-
-def total(session: Session, query: SearchQuery) -> int:
-    """How many published solutions pass every filter of ``query``."""
-    src, conditions = _scope(query, "")
-    return int(session.exec(select(_sum(src)).where(*conditions)).one())
-
-
-def _grouped(session: Session, query: SearchQuery, name: str) -> dict[Any, int]:
-    src, conditions = _scope(query, name)
-    key = src.c.category_id if name == "category" else src.c.pricing
-    rows = session.exec(select(key, _sum(src)).where(*conditions).group_by(key)).all()
-    return {value: int(n) for value, n in rows if n}
-
-
-def counts(session: Session, query: SearchQuery) -> FacetCounts:
-    """The five facets of ``query``, each under every filter but its own."""
-    src, conditions = _scope(query, "tags")
     n = func.sum(src.c.n).label("n")
-    tag_rows = session.exec(
+    rows = session.exec(
         select(src.c.tag, n)
         .where(*conditions)
         .group_by(src.c.tag)
@@ -104,21 +158,4 @@ def counts(session: Session, query: SearchQuery) -> FacetCounts:
         .order_by(text("n DESC"), src.c.tag)
         .limit(TOP_TAGS)
     ).all()
-    src, conditions = _scope(query, "min_rating")
-    stars = session.exec(
-        select(
-            *[
-                func.coalesce(func.sum(case((src.c.stars >= floor, src.c.n), else_=0)), 0)
-                for floor in STAR_FLOORS
-            ]
-        ).where(*conditions)
-    ).one()
-    src, conditions = _scope(query, "verified")
-    verified = session.exec(select(_sum(src)).where(*conditions, src.c.verified == 1)).one()
-    return FacetCounts(
-        category={int(k): v for k, v in _grouped(session, query, "category").items()},
-        pricing={str(k): v for k, v in _grouped(session, query, "pricing").items()},
-        tags=[(str(tag), int(count)) for tag, count in tag_rows],
-        stars=[int(c) for c in stars],
-        verified=int(verified),
-    )
+    return [(str(tag), int(count)) for tag, count in rows]

@@ -12,6 +12,7 @@ import difflib
 import json
 import math
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
-    cast,
+    case,
     event,
     func,
     inspect,
@@ -27,12 +28,12 @@ from sqlalchemy import (
     literal_column,
     text,
 )
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
 from aixplore.core import cache
-from aixplore.core.cache import cached
 from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.domain.accounts.models import User
 from aixplore.domain.solutions import facet_cells
@@ -214,99 +215,86 @@ def _base(
     return stmt
 
 
-def _sql_counts(session: Session, matches: Any, query: SearchQuery, words: str) -> FacetCounts:
-    """Each facet counted under every filter but its own, straight on the solution table.
+def _narrowing(query: SearchQuery, published_after: datetime | None) -> list[ColumnElement[bool]]:
+    """What every count but the tags' obeys and cells cannot tell: published (since
+    ``published_after``) and carrying the tags."""
+    return _filters(SearchQuery(tags=query.tags), published_after=published_after)
 
-    Each facet's counts are cached on their own (by the words and the filters they depend
-    on), so queries that differ only in that facet's own filter share them: the tag counts of
-    a tag-filtered page are the unfiltered page's.
-    """
-    generation = cache.generation(CATALOG)
 
-    def counted(skip: str, compute: Any) -> Any:
-        scope = query.to_params(**{skip: _DEFAULTS[skip]}, sort=SortBy.RELEVANCE, page=1)
-        scope.pop("q", None)
-        key = f"search:facet:{generation}:{skip}:{words}:" + json.dumps(scope, sort_keys=True)
-        return cached(key, FACET_CACHE_SECONDS, compute)
-
-    def scoped(stmt: Any, skip: str) -> Any:
-        if matches is not None:
-            stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
-        return stmt.where(*_filters(query, skip=skip))
-
-    def grouped(column: Any, skip: str) -> Any:
-        rows = session.exec(
-            scoped(select(column, func.count()).select_from(Solution), skip).group_by(column)
-        ).all()
-        return [[str(value), int(n)] for value, n in rows]
-
-    cat_counts = {
-        int(k): n
-        for k, n in counted("category", lambda: grouped(col(Solution.category_id), "category"))
-    }
-    price_counts = dict(counted("pricing", lambda: grouped(col(Solution.pricing), "pricing")))
-
-    def tag_rows() -> Any:
-        rows = session.exec(
-            scoped(
-                select(SolutionTag.tag, func.count().label("n"))
-                .select_from(SolutionTag)
-                .join(Solution, col(Solution.id) == col(SolutionTag.solution_id)),
-                "tags",
-            )
-            .group_by(col(SolutionTag.tag))
-            .order_by(text("n DESC"), col(SolutionTag.tag))
-            .limit(15)
-        ).all()
-        return [[t, int(n)] for t, n in rows]
-
-    tag_counts = [(str(t), int(n)) for t, n in counted("tags", tag_rows)]
-
-    def buckets() -> Any:
-        row = session.exec(
-            scoped(
-                select(
-                    *[func.sum(cast(col(Solution.rating_avg) >= n, Integer)) for n in (4, 3, 2, 1)]
-                ).select_from(Solution),
-                "min_rating",
-            )
-        ).one()
-        return [int(c or 0) for c in row]
-
-    rating_buckets = counted("min_rating", buckets)
-
-    def verified() -> int:
-        return int(
-            session.exec(
-                scoped(
-                    select(func.count())
-                    .select_from(Solution)
-                    .join(User, col(User.id) == col(Solution.owner_id)),
-                    "verified",
-                ).where(col(User.verified_publisher_at).is_not(None))
-            ).one()
-        )
-
-    verified_count = counted("verified", verified)
-    return FacetCounts(
-        category=cat_counts,
-        pricing=price_counts,
-        tags=tag_counts,
-        stars=[int(c or 0) for c in rating_buckets],
-        verified=int(verified_count),
+def _matched_cells(
+    session: Session, matches: Any, query: SearchQuery, published_after: datetime | None
+) -> list[facet_cells.Cell]:
+    """The matching solutions grouped into facet cells (category, pricing, star floor,
+    verified publisher): one pass over the matches, a few hundred rows back."""
+    rating = col(Solution.rating_avg)
+    floor = case(*[(rating >= n, n) for n in STAR_FLOORS], else_=0)
+    verified = case((col(User.verified_publisher_at).is_not(None), 1), else_=0)
+    keys = (col(Solution.category_id), col(Solution.pricing), floor, verified)
+    stmt = (
+        sa_select(*keys, func.count())
+        .select_from(Solution)
+        .outerjoin(User, col(User.id) == col(Solution.owner_id))
+        .where(*_narrowing(query, published_after))
+        .group_by(*keys)
     )
+    if matches is not None:
+        stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
+    return [
+        (int(c), Pricing(p).value, int(f), int(v), int(n))
+        for c, p, f, v, n in session.execute(stmt).all()
+    ]
 
 
-def _facets(
+def _cell_counts(
+    session: Session, matches: Any, query: SearchQuery, published_after: datetime | None
+) -> tuple[int, FacetCounts]:
+    """The total and every facet but tags of the matches, each under every filter but its own."""
+    cells = _matched_cells(session, matches, query, published_after)
+    return facet_cells.aggregate(cells, query, facet_cells.category_id(session, query.category))
+
+
+def _tag_counts(
     session: Session,
     matches: Any,
     query: SearchQuery,
     words: str,
-    counts: FacetCounts | None = None,
+    published_after: datetime | None = None,
+) -> list[tuple[str, int]]:
+    """The most used tags of the matches under every filter but tags.
+
+    Cached on their own (by the words and the other filters), so pages that differ only in
+    their tags share them: the tag counts of a tag-filtered page are the unfiltered page's.
+    """
+    scope = query.to_params(tags=[], sort=SortBy.RELEVANCE, page=1)
+    scope.pop("q", None)
+    key = f"search:tags:{words}:" + json.dumps(scope, sort_keys=True)
+
+    def compute() -> list[list[Any]]:
+        stmt = (
+            select(SolutionTag.tag, func.count().label("n"))
+            .select_from(SolutionTag)
+            .join(Solution, col(Solution.id) == col(SolutionTag.solution_id))
+            .where(*_filters(query, skip="tags", published_after=published_after))
+        )
+        if matches is not None:
+            stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
+        rows = session.exec(
+            stmt.group_by(col(SolutionTag.tag))
+            .order_by(text("n DESC"), col(SolutionTag.tag))
+            .limit(facet_cells.TOP_TAGS)
+        ).all()
+        return [[t, int(n)] for t, n in rows]
+
+    if published_after is not None:
+        return [(str(t), int(n)) for t, n in compute()]
+    counted = cache.cached_current(key, (CATALOG,), FACET_CACHE_SECONDS, compute)
+    return [(str(t), int(n)) for t, n in counted]
+
+
+def _facets(
+    session: Session, query: SearchQuery, counts: FacetCounts
 ) -> dict[str, list[FacetCount]]:
-    """The facet lists the search page shows: counts from ``counts`` or the solution table."""
-    if counts is None:
-        counts = _sql_counts(session, matches, query, words)
+    """The facet lists the search page shows, from ``counts``."""
     categories = session.exec(select(Category).order_by(col(Category.position))).all()
     tag_counts = dict(counts.tags)
     for tag in query.tags:
@@ -423,17 +411,20 @@ def search(
 
     The part that depends only on the words and filters (typo correction, total, facet counts)
     is cached for every worker for :data:`FACET_CACHE_SECONDS`, and so is the ordered list of
-    the first :data:`RESULT_WINDOW` matching ids per sort: changing the sort, paging or coming
+    the first matching ids per sort (:data:`FIRST_WINDOW`, then :data:`RESULT_WINDOW` for
+    deeper pages): changing the sort, paging or coming
     back then costs one primary-key read of a page of rows. ``published_after`` narrows to
     solutions published since then (saved-search alerts; never cached).
     """
-    generation = cache.generation(CATALOG)
     if published_after is None:
-        key = f"search:summary:{generation}:{int(with_facets)}:" + json.dumps(
+        key = f"search:summary:{int(with_facets)}:" + json.dumps(
             query.to_params(sort=SortBy.RELEVANCE, page=1, per_page=24), sort_keys=True
         )
-        summary = cached(
-            key, FACET_CACHE_SECONDS, lambda: _summary(session, query, None, with_facets)
+        summary = cache.cached_current(
+            key,
+            (CATALOG,),
+            FACET_CACHE_SECONDS,
+            lambda: _summary(session, query, None, with_facets),
         )
     else:
         summary = _summary(session, query, published_after, with_facets)
@@ -448,7 +439,8 @@ def search(
         stmt = stmt.join(matches, matches.c.solution_id == col(Solution.id))
     offset = (query.page - 1) * query.per_page
     if published_after is None and offset + query.per_page <= RESULT_WINDOW:
-        ids = _ordered_ids(session, stmt, query, summary, generation)
+        window = FIRST_WINDOW if offset + query.per_page <= FIRST_WINDOW else RESULT_WINDOW
+        ids = _ordered_ids(session, stmt, query, summary, window)
         wanted = ids[offset : offset + query.per_page]
         by_id = {
             s.id: s for s in session.exec(select(Solution).where(col(Solution.id).in_(wanted)))
@@ -474,22 +466,31 @@ def search(
 
 
 # How many matching ids, in order, are cached per query and sort: 200 pages of 24 (about
-# 34 KB of JSON); deeper pages run an offset query.
+# 34 KB of JSON); deeper pages run an offset query. The first ten pages have a list of their
+# own: most visitors never page further, and reading 4,800 ids cost a cold search 10-20 ms.
 RESULT_WINDOW = 4800
+FIRST_WINDOW = 240
 # Trending order moves without retiring the catalog cache, so its list lives shorter.
 TRENDING_IDS_SECONDS = 60
 
 
 def _ordered_ids(
-    session: Session, stmt: Any, query: SearchQuery, summary: dict[str, Any], generation: int
+    session: Session,
+    stmt: Any,
+    query: SearchQuery,
+    summary: dict[str, Any],
+    window: int,
 ) -> list[int]:
-    """The first :data:`RESULT_WINDOW` ids ``stmt`` returns, cached per words, filters, sort."""
+    """The first ``window`` ids ``stmt`` returns, cached per words, filters, sort."""
     scope = query.to_params(page=1, per_page=24)
     scope.pop("q", None)
-    key = f"search:ids:{generation}:{_words_key(summary)}:" + json.dumps(scope, sort_keys=True)
+    words = _words_key(summary)
+    key = f"search:ids:{window}:{words}:" + json.dumps(scope, sort_keys=True)
     ttl = TRENDING_IDS_SECONDS if query.sort == SortBy.TRENDING else FACET_CACHE_SECONDS
-    ids_stmt = stmt.with_only_columns(col(Solution.id)).limit(RESULT_WINDOW)
-    return cached(key, ttl, lambda: [int(i) for i in session.exec(ids_stmt).all()])
+    ids_stmt = stmt.with_only_columns(col(Solution.id)).limit(window)
+    return cache.cached_current(
+        key, (CATALOG,), ttl, lambda: [int(i) for i in session.exec(ids_stmt).all()]
+    )
 
 
 def _summary(
@@ -511,35 +512,45 @@ def _summary(
         found = _matches_for(described)
         return _matched_ids(session, found) if found is not None and engine != "sqlite" else found
 
+    def tally(found: Any) -> tuple[int, FacetCounts | None]:
+        # With facets, one grouped pass gives the total and four facets; else just count.
+        if with_facets:
+            return _cell_counts(session, found, query, published_after)
+        return _count(session, found, query, published_after), None
+
     total: int | None = None
+    counts: FacetCounts | None = None
     matches = None
     if terms:
         summary["mode"] = "words"
         matches = source(summary)
-        total = _count(session, matches, query, published_after)
+        total, counts = tally(matches)
         if total == 0:
-            total = None
+            total, counts = None, None
             fixed = _corrected(session, engine, terms)
             if fixed != terms:
                 attempt = {**summary, "terms": fixed, "corrected": " ".join(fixed)}
                 # A correction is only offered when it finds something.
                 attempt_matches = source(attempt)
-                found = _count(session, attempt_matches, query, published_after)
+                found, found_counts = tally(attempt_matches)
                 if found > 0:
-                    summary, total, matches = attempt, found, attempt_matches
+                    summary, matches = attempt, attempt_matches
+                    total, counts = found, found_counts
             if not summary["corrected"] and engine != "sqlite":
                 summary["mode"], summary["corrected"] = "fuzzy", query.q
                 matches = source(summary)
-    cells = summary["mode"] == "all" and facet_cells.applies(query, published_after)
-    counts: FacetCounts | None = None
-    if cells:  # no words: the trigger-kept cells answer in a few hundred rows
-        total = facet_cells.total(session, query)
-        counts = facet_cells.counts(session, query) if with_facets else None
-    elif total is None:
-        total = _count(session, matches, query, published_after)
+    if summary["mode"] == "all" and facet_cells.applies(query, published_after):
+        # No words: the trigger-kept cells answer in a few hundred rows.
+        total, counts = facet_cells.summarize(session, query, with_facets=with_facets)
+    else:
+        if total is None:
+            total, counts = tally(matches)
+        if counts is not None:
+            tags = _tag_counts(session, matches, query, _words_key(summary), published_after)
+            counts = replace(counts, tags=tags)
     summary["total"] = total
-    if with_facets:
-        facets = _facets(session, matches, query, _words_key(summary), counts)
+    if counts is not None:
+        facets = _facets(session, query, counts)
         summary["facets"] = {
             name: [f.model_dump() for f in values] for name, values in facets.items()
         }

@@ -164,7 +164,9 @@ def test_every_page_agrees_with_one_ordered_query_inside_and_past_the_cached_win
     for params in ({"sort": "newest"}, {"q": "receipt"}, {"tags": "ocr", "sort": "rating"}):
         whole = _slugs(**params)
         assert len(whole) >= 4
-        # Pages 1-2 come from the cached id list, pages 3+ from an offset query.
+        # Page 1 comes from the first cached id list, page 2 from the longer one, pages 3+
+        # from an offset query.
+        monkeypatch.setattr(search_module, "FIRST_WINDOW", 2)
         monkeypatch.setattr(search_module, "RESULT_WINDOW", 4)
         paged: list[str] = []
         for page in range(1, 4):
