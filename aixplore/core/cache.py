@@ -26,6 +26,12 @@ _lock = threading.Lock()
 PREFIX = "aixplore:cache:"
 
 
+def shared() -> bool:
+    """Whether entries are shared by every process (Redis configured), so that an entry
+    buried by one process is buried for all."""
+    return get_redis() is not None
+
+
 def cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
     """Return the cached JSON value of ``key``, computing and storing it when missing."""
     client = get_redis()

@@ -26,7 +26,9 @@ def _organize(page: Page, base_url: str, *, title: str, capacity: int) -> str:
     """Fill in /events/new; return the new event's URL."""
     page.goto(f"{base_url}/events/new")
     zone = page.get_by_label("Time zone")
-    expect(zone).not_to_have_value("")  # the browser's own zone arrives first
+    # The browser's own zone arrives first (a round trip after hydration: slower on the first
+    # page a fresh server renders).
+    expect(zone).not_to_have_value("", timeout=15000)
     page.get_by_label("Title").fill(title)
     page.get_by_label("Description (Markdown)").fill(
         "Bring a laptop. **Pizza** provided. <script>alert(1)</script>"

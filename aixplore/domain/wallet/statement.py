@@ -1,10 +1,9 @@
 """A member's wallet statement (balance, tier, newest entries), remembered and shared by workers.
 
 The /token page and the profile read the statement on every load, and the "Refresh balance"
-button does again: three database reads that cost more than the rest of the event. The
-statement is cached per user (in Redis when configured, so every worker sees the same entry;
-in-process otherwise, where there is one worker) for :data:`TTL` seconds, and **buried**
-after any commit that can change it:
+button does again: three database reads that cost more than the rest of the event. With Redis
+the statement is cached per user for :data:`TTL` seconds, shared by every worker, job worker
+and command, and **buried** after any commit that can change it:
 
 - a transfer into or out of the user's wallet (``transfer`` publishes
   :data:`~aixplore.domain.wallet.services.WALLET_CHANGED`);
@@ -16,6 +15,9 @@ before a commit cannot put the old statement back. An entry also names the user'
 time, so a different user with the same id (a restored or wiped database) never reads it. If
 Redis cannot be reached, reads go to the database and a failed burial is logged; an entry
 then lives at most :data:`TTL` seconds.
+
+Without Redis nothing is cached: an in-process entry could not hear of a transfer made by
+another process (a command granting tokens), and "Refresh balance" must show it.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ def _key(user_id: int) -> str:
 def my_statement(session: Session, actor: Actor | None) -> Statement:
     """The actor's balance, tier and newest entries (from the shared cache when it has them)."""
     actor = require_actor(actor)
+    if not cache.shared():
+        return Statement(get_my_wallet(session, actor), list_my_entries(session, actor))
     joined = actor.joined_at.isoformat() if actor.joined_at else ""
     entry = cache.peek(_key(actor.user_id)) if joined else None
     if isinstance(entry, dict) and entry.get("joined") == joined:

@@ -64,8 +64,17 @@ def _place(event: EventPublic) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _row(event: EventPublic) -> dict[str, Any]:
-    """What an event card shows, and nothing else (every event sends these to the browser)."""
+def _detail(event: EventPublic) -> dict[str, Any]:
+    """Everything the event page shows."""
+    data = event.model_dump(mode="json")
+    data["href"] = f"{EVENTS}/{event.id}"
+    data["place"] = _place(event)
+    data["in_utc"] = event.timezone == "UTC"
+    return data
+
+
+def _card(event: EventPublic) -> dict[str, Any]:
+    """What an event card in the list shows, and nothing else (each load sends these)."""
     return {
         "title": event.title,
         "href": f"{EVENTS}/{event.id}",
@@ -120,7 +129,7 @@ class EventsListState(rx.State):
                 else (events.list_upcoming(db, page=page))
             )
         self.when, self.page, self.pages, self.total = when, page, result.pages, result.total
-        self.items = [_row(e) for e in result.items]
+        self.items = [_card(e) for e in result.items]
         self.prev_href = events_href(when, page - 1) if page > 1 else ""
         self.next_href = events_href(when, page + 1) if page < result.pages else ""
         self.loaded = True
@@ -164,7 +173,7 @@ class EventPageState(rx.State):
         return f"/login?next={EVENTS}/{self.detail.get('id', 0)}"
 
     def _show(self, detail: EventDetail) -> None:
-        self.detail = _row(detail)
+        self.detail = _detail(detail)
         self._update_my_time()
 
     def _update_my_time(self) -> None:
