@@ -42,8 +42,15 @@ def hydrated(page: Page) -> None:
 
 def axe_violations(page: Page) -> list[str]:
     """Run axe-core in the page; return one line per violation."""
+    # Let toasts finish fading in: mid-fade colours are not final. A fixed pause was not
+    # always enough on a loaded machine, so wait until no toast is animating (up to 5 s).
     if page.locator("[data-sonner-toast]").count():
-        page.wait_for_timeout(800)  # let a toast finish fading in: mid-fade colours are not final
+        page.wait_for_timeout(300)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-sonner-toast]')].every(
+            (t) => t.getAnimations({subtree: true}).length === 0)""",
+        timeout=5000,
+    )
     result = _axe.run(page)
     return [
         f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}: "
