@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from aixplore.core.settings import get_settings
 _engines: dict[str, Engine] = {}
 _readers: dict[str, Engine] = {}  # url -> the engine's read-only view (built once: not free)
 _lock = threading.Lock()
+# SQLite file -> a connection of its own for probe(), and the lock that serializes its use.
+_probes: dict[str, tuple[threading.Lock, sqlite3.Connection]] = {}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -83,6 +86,37 @@ def dispose_engines() -> None:
             engine.dispose()
         _engines.clear()
         _readers.clear()
+        for probe_lock, connection in _probes.values():
+            with probe_lock:
+                connection.close()
+        _probes.clear()
+
+
+def probe(session: Session, sql: str) -> tuple[Any, ...] | None:
+    """The first row of the constant read ``sql``, on SQLite only (None on other engines).
+
+    It runs on a connection of its own that never writes and holds no transaction between
+    calls, so it sees what every connection of every process has committed, and costs a few
+    microseconds (no pool checkout, no ORM). Callers use it to check that an in-process entry
+    is still current, e.g. that no ledger entry was written since (``wallet/statement.py``).
+    """
+    url = session.get_bind().engine.url
+    path = url.database
+    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return None
+    entry = _probes.get(path)
+    if entry is None:
+        with _lock:
+            entry = _probes.get(path)
+            if entry is None:
+                connection = sqlite3.connect(
+                    path, check_same_thread=False, isolation_level=None, timeout=5
+                )
+                entry = _probes[path] = (threading.Lock(), connection)
+    probe_lock, connection = entry
+    with probe_lock:
+        row = connection.execute(sql).fetchone()
+    return tuple(row) if row is not None else None
 
 
 @contextmanager

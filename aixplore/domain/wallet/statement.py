@@ -16,13 +16,19 @@ time, so a different user with the same id (a restored or wiped database) never 
 Redis cannot be reached, reads go to the database and a failed burial is logged; an entry
 then lives at most :data:`TTL` seconds.
 
-Without Redis nothing is cached: an in-process entry could not hear of a transfer made by
-another process (a command granting tokens), and "Refresh balance" must show it.
+Without Redis (one app process, on SQLite) the statement is kept in-process instead, and each
+read first asks SQLite for the newest ledger entry id, on a connection of its own
+(:func:`~aixplore.core.db.probe`, a few microseconds). Entries are only ever added, and every
+transfer adds some, so while that id is the one the statement was read under, nothing it shows
+has changed, whichever process wrote (a command granting tokens is seen at once). Any other
+engine without Redis reads the database every time.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,7 +37,7 @@ import redis
 from sqlalchemy import event
 from sqlmodel import Session
 
-from aixplore.core import cache
+from aixplore.core import cache, db
 from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor
@@ -58,7 +64,7 @@ class Statement:
     """What the token page shows of the signed-in member's wallet."""
 
     summary: WalletSummary
-    lines: list[LedgerLine]
+    lines: tuple[LedgerLine, ...]
 
 
 def _key(user_id: int) -> str:
@@ -68,15 +74,48 @@ def _key(user_id: int) -> str:
 def my_statement(session: Session, actor: Actor | None) -> Statement:
     """The actor's balance, tier and newest entries (from the shared cache when it has them)."""
     actor = require_actor(actor)
-    if not cache.shared():
-        return Statement(get_my_wallet(session, actor), list_my_entries(session, actor))
     joined = actor.joined_at.isoformat() if actor.joined_at else ""
+    if not cache.shared():
+        return _unshared(session, actor, joined)
     entry = cache.peek(_key(actor.user_id)) if joined else None
     if isinstance(entry, dict) and entry.get("joined") == joined:
         return _decode(entry)
-    statement = Statement(get_my_wallet(session, actor), list_my_entries(session, actor))
+    statement = _read(session, actor)
     if joined and entry is None:  # a tombstone means "changed recently": do not cache yet
         cache.add(_key(actor.user_id), _encode(statement, joined), TTL)
+    return statement
+
+
+def _read(session: Session, actor: Actor) -> Statement:
+    return Statement(get_my_wallet(session, actor), tuple(list_my_entries(session, actor)))
+
+
+# ---- Without Redis: in-process entries, current while no ledger entry was written ----
+
+_LEDGER_MARK = "SELECT max(id) FROM wallet_entry"
+LOCAL_MAX = 10_000
+# user id -> (sign-up time, newest ledger entry id when read, expiry, statement)
+_local: dict[int, tuple[str, Any, float, Statement]] = {}
+_local_lock = threading.Lock()
+
+
+def _unshared(session: Session, actor: Actor, joined: str) -> Statement:
+    mark = db.probe(session, _LEDGER_MARK)
+    if mark is None or not joined:
+        return _read(session, actor)
+    now = time.monotonic()
+    with _local_lock:
+        hit = _local.get(actor.user_id)
+    if hit is not None and hit[0] == joined and hit[1] == mark and hit[2] > now:
+        return hit[3]
+    # The mark was read first: an entry written while this reads makes the stored mark stale,
+    # so the next read reads again instead of keeping what this one saw.
+    statement = _read(session, actor)
+    with _local_lock:
+        if len(_local) >= LOCAL_MAX:
+            for user_id in [u for u, e in _local.items() if e[2] <= now] or list(_local)[::2]:
+                del _local[user_id]
+        _local[actor.user_id] = (joined, mark, now + TTL, statement)
     return statement
 
 
@@ -94,10 +133,10 @@ def _encode(statement: Statement, joined: str) -> dict[str, Any]:
 def _decode(entry: dict[str, Any]) -> Statement:
     return Statement(
         summarize(int(entry["balance"])),
-        [
+        tuple(
             LedgerLine(int(tx), TransactionKind(kind), int(amount), datetime.fromisoformat(when))
             for tx, kind, amount, when in entry["lines"]
-        ],
+        ),
     )
 
 
@@ -114,6 +153,9 @@ def forget_after_commit(session: Session, user_ids: list[int]) -> None:
 
 
 def _bury(user_ids: set[int] | list[int]) -> None:
+    with _local_lock:  # without Redis a transfer moves the mark; a deletion needs this
+        for user_id in user_ids:
+            _local.pop(user_id, None)
     try:
         cache.bury([_key(u) for u in sorted(user_ids)], TOMBSTONE_TTL)
     except redis.RedisError:
