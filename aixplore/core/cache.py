@@ -59,36 +59,95 @@ def cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def cached_current(key: str, names: tuple[str, ...], ttl: float, compute: Callable[[], Any]) -> Any:
+def cached_current(
+    key: str,
+    names: tuple[str, ...],
+    ttl: float,
+    compute: Callable[[], Any],
+    decode: Callable[[Any], Any] | None = None,
+) -> Any:
     """:func:`cached` for a value computed from data whose changes bump generations ``names``.
 
     The entry remembers the generations it was computed under and is used only while they
     are still current. On Redis the generations and the entry come in one ``MGET``, one round
     trip instead of one for the generations and another for a key built from them; the read
     is atomic, so an entry is never taken for current after a bump has landed.
+
+    With ``decode`` the answer is ``decode(value)``, and while the stored entry stays the same
+    (byte for byte, under the same generations) every later read in this process gets that
+    same decoded object back instead of parsing and decoding again: it is shared, so
+    ``decode`` must build something immutable (a frozen model with tuples).
     """
     client = get_redis()
     if client is None:
         with _lock:
             current = [_generations.get(name, 0) for name in names]
-        return cached(f"{key}@{current}", ttl, compute)
+            local_key = f"{key}@{current}"
+            hit = _local.get(local_key)
+            if decode is not None and hit is not None and hit[0] > time.monotonic():
+                memo = _memo.get(local_key)
+                if memo is not None and memo[0] is hit[1]:
+                    return memo[1]
+        value = cached(local_key, ttl, compute)
+        if decode is None:
+            return value
+        decoded = decode(value)
+        with _lock:
+            stored = _local.get(local_key)
+            if stored is not None:
+                _remember(local_key, stored[1], decoded)
+        return decoded
     try:
         raw = cast(
             list[bytes | None],
             client.mget([*(f"{PREFIX}gen:{name}" for name in names), PREFIX + key]),
         )
     except redis.RedisError:
-        return compute()
+        value = compute()
+        return value if decode is None else decode(value)
     current = [int(value) if value is not None else 0 for value in raw[:-1]]
-    if raw[-1] is not None:
-        entry = json.loads(raw[-1])
+    entry_raw = raw[-1]
+    if entry_raw is not None:
+        stamp = (entry_raw, current)
+        if decode is not None:
+            with _lock:
+                memo = _memo.get(key)
+            if memo is not None and memo[0] == stamp:
+                return memo[1]
+        entry = json.loads(entry_raw)
         if entry.get("gen") == current:
-            return entry["value"]
+            if decode is None:
+                return entry["value"]
+            decoded = decode(entry["value"])
+            with _lock:
+                _remember(key, stamp, decoded)
+            return decoded
     value = compute()
-    with contextlib.suppress(redis.RedisError):
-        text = json.dumps({"gen": current, "value": value}, default=str)
+    text = json.dumps({"gen": current, "value": value}, default=str)
+    try:
         client.set(PREFIX + key, text, ex=max(1, int(ttl)))
-    return value
+    except redis.RedisError:
+        return value if decode is None else decode(value)
+    if decode is None:
+        return value
+    # Decoded from what was stored (JSON), as a later read would decode it.
+    decoded = decode(json.loads(text)["value"])
+    with _lock:
+        _remember(key, (text.encode(), current), decoded)
+    return decoded
+
+
+# key -> (what the stored entry was when decoded, the decoded value); see cached_current.
+_memo: dict[str, tuple[Any, Any]] = {}
+_MEMO_MAX = 2_000
+
+
+def _remember(key: str, stamp: Any, decoded: Any) -> None:
+    """Keep ``decoded`` for ``key`` while its entry is ``stamp`` (called with the lock held)."""
+    _memo[key] = (stamp, decoded)
+    if len(_memo) > _MEMO_MAX:
+        for name in list(_memo)[: _MEMO_MAX // 2]:  # the oldest half
+            del _memo[name]
 
 
 def invalidate(prefix: str = "") -> None:
@@ -103,6 +162,7 @@ def invalidate(prefix: str = "") -> None:
     with _lock:
         for name in [k for k in _local if k.startswith(prefix)]:
             del _local[name]
+        _memo.clear()
 
 
 # ---- Entries with explicit writes (the actor cache builds on these) ----

@@ -164,7 +164,9 @@ def test_a_grant_made_by_another_process_shows_at_once() -> None:
         f"    to = w.user_account(db, {actor.user_id}).id\n"
         f"    w.transfer(db, issuance, to, 50, TransactionKind.GRANT, 'other-{actor.user_id}')\n"
     )
-    done = subprocess.run([sys.executable, "-c", grant], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", grant], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     again = _read(actor)
     assert again.summary.balance == 300

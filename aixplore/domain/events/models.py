@@ -218,7 +218,9 @@ class EventInput(BaseModel):
 
 
 class EventPublic(BaseModel):
-    """An event as listed."""
+    """An event as listed (immutable: cached listings share one decoded page)."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: int
     title: str
@@ -255,9 +257,11 @@ class EventDetail(EventPublic):
 
 
 class EventPage(BaseModel):
-    """A page of events."""
+    """A page of events (immutable: see ``EventPublic``)."""
 
-    items: list[EventPublic]
+    model_config = ConfigDict(frozen=True)
+
+    items: tuple[EventPublic, ...]
     total: int
     page: int
     pages: int

@@ -12,7 +12,7 @@ with a public link the capacity would mean nothing.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
@@ -459,7 +459,7 @@ def _listing(session: Session, where: list[Any], order: list[Any], page: Any) ->
         .limit(PAGE_SIZE)
     ).all()
     return EventPage(
-        items=_publics(session, list(rows)),
+        items=tuple(_publics(session, list(rows))),
         total=total,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
@@ -487,9 +487,9 @@ def _cached_listing(session: Session, when: str, page: Any) -> EventPage:
         return _listing(session, where, order, page).model_dump(mode="json")
 
     key, generations = f"events:{when}:{page}", (LISTINGS, CATALOG)
-    return EventPage.model_validate(
-        cache.cached_current(key, generations, LISTING_CACHE_SECONDS, compute)
-    )
+    page_of = EventPage.model_validate
+    listing = cache.cached_current(key, generations, LISTING_CACHE_SECONDS, compute, page_of)
+    return cast(EventPage, listing)
 
 
 def list_upcoming(session: Session, *, page: Any = 1) -> EventPage:

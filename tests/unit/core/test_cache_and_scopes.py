@@ -114,3 +114,34 @@ def test_a_slow_reader_cannot_make_an_old_entry_current_again() -> None:
     assert cache.cached_current("test:slow", names, 60, slow_old_reader) == "old"
     assert cache.cached_current("test:slow", names, 60, lambda: "new") == "new"
     assert cache.cached_current("test:slow", names, 60, lambda: "newer") == "new"
+
+
+def test_a_decoded_entry_is_shared_while_the_entry_stays_the_same() -> None:
+    """With ``decode`` the decoded value is kept while the stored entry is unchanged, and
+    decoded afresh once a generation moves or the entry is replaced."""
+    import time
+
+    from aixplore.core import cache
+
+    invalidate()
+    names = ("test:gen-decoded",)
+    values = iter([[1, 2], [3, 4], [5, 6]])
+    decoded: list[tuple[int, ...]] = []
+
+    def decode(value: list[int]) -> tuple[int, ...]:
+        decoded.append(tuple(value))
+        return tuple(value)
+
+    def read() -> tuple[int, ...]:
+        return cache.cached_current("test:decoded", names, 1, lambda: next(values), decode)
+
+    first = read()
+    assert first == (1, 2)
+    again = read()
+    assert again is first  # the same object: neither parsed nor decoded again
+    assert read() is first and len(decoded) == 1
+    cache.bump("test:gen-decoded")
+    assert read() == (3, 4)
+    time.sleep(1.1)  # the entry expires; the next one holds other data
+    assert read() == (5, 6)
+    assert read() == (5, 6)
