@@ -27,7 +27,7 @@ from aixplore.core import cache
 from aixplore.core.db import session_scope
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import User
-from aixplore.domain.solutions import facet_cells, search
+from aixplore.domain.solutions import facet_cells, search, search_text
 from aixplore.domain.solutions.facet_cells import FacetCounts
 from aixplore.domain.solutions.models import (
     Category,
@@ -184,8 +184,14 @@ def _recount(db: Session, query: SearchQuery, matches: Any = None) -> tuple[int,
 
 def _matched(db: Session, q: str) -> Any:
     engine = db.get_bind().dialect.name
-    words = {"engine": engine, "mode": "words", "q": q, "terms": search._terms(q), "corrected": ""}
-    return search._matches_for(words)
+    words = {
+        "engine": engine,
+        "mode": "words",
+        "q": q,
+        "terms": search_text.terms(q),
+        "corrected": "",
+    }
+    return search_text.matches_for(words)
 
 
 def _grouped_counts(

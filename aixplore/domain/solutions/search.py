@@ -3,15 +3,14 @@
 SQLite: an FTS5 index (porter stemming, bm25 ranking) kept in sync by triggers, and its
 vocabulary for typo correction. PostgreSQL: a generated, weighted tsvector column (GIN) plus
 pg_trgm similarity on names for typos. Both sit behind ``search()``; the schema for each is
-in the migrations, so no service or page maintains an index by hand.
+in the migrations, so no service or page maintains an index by hand. How words match on each
+engine is in ``search_text``; facet counting over cells in ``facet_cells``.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
-import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -25,7 +24,6 @@ from sqlalchemy import (
     func,
     inspect,
     literal,
-    literal_column,
     text,
 )
 from sqlalchemy import select as sa_select
@@ -36,7 +34,7 @@ from sqlmodel import Session, col, select
 from aixplore.core import cache
 from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.domain.accounts.models import User
-from aixplore.domain.solutions import facet_cells
+from aixplore.domain.solutions import facet_cells, search_text
 from aixplore.domain.solutions.facet_cells import STAR_FLOORS, FacetCounts
 from aixplore.domain.solutions.models import (
     Category,
@@ -67,105 +65,6 @@ __all__ = [
 ]
 
 TRENDING_DAYS = 3.0
-
-
-# ---- Text matching per engine ----
-
-_WORD = re.compile(r"[\w]+", re.UNICODE)
-
-
-def _terms(q: str) -> list[str]:
-    return [t.lower() for t in _WORD.findall(q)][:12]
-
-
-def _fts5_expression(terms: list[str]) -> str:
-    # Each term is a quoted string with a prefix star: no FTS5 syntax can be injected.
-    return " AND ".join(f'"{t}"*' for t in terms)
-
-
-def _sqlite_matches(terms: list[str]) -> Any:
-    """A (solution_id, score) subquery; higher score is better."""
-    return (
-        select(
-            literal_column("solution_fts.rowid").label("solution_id"),
-            (-func.bm25(text("solution_fts"), 10.0, 4.0, 1.0, 8.0)).label("score"),
-        )
-        .select_from(text("solution_fts"))
-        .where(text("solution_fts MATCH :fts").bindparams(fts=_fts5_expression(terms)))
-        .subquery()
-    )
-
-
-def _sqlite_correct(session: Session, term: str) -> str | None:
-    """The closest indexed word to an unknown ``term`` (None when known or nothing is close)."""
-    known = session.exec(
-        text("SELECT 1 FROM solution_fts_vocab WHERE term = :t").bindparams(t=term)  # type: ignore[call-overload]
-    ).first()
-    if known is not None:
-        return None
-    rows = session.exec(
-        text(  # type: ignore[call-overload]
-            "SELECT term FROM solution_fts_vocab WHERE term >= :lo AND term < :hi "
-            "AND length(term) BETWEEN :a AND :b ORDER BY doc DESC LIMIT 4000"
-        ).bindparams(lo=term[0], hi=chr(ord(term[0]) + 1), a=len(term) - 2, b=len(term) + 2)
-    ).all()
-    match = difflib.get_close_matches(term, [r[0] for r in rows], n=1, cutoff=0.75)
-    return match[0] if match else None
-
-
-def _pg_correct(session: Session, term: str) -> str | None:
-    """The closest published word to an unknown ``term``, from the ``search_word`` table.
-
-    The trigram index finds up to 50 candidates (pg_trgm's ``%``, similarity >= 0.3); the
-    pick among them is the same as on SQLite (difflib ratio >= 0.75), because trigrams punish
-    a swapped letter pair far more than people do ("reciept" is 0.33 from "receipt").
-    """
-    rows = session.exec(
-        text(  # type: ignore[call-overload]
-            "SELECT word FROM search_word WHERE word % :t ORDER BY word <-> :t, word LIMIT 50"
-        ).bindparams(t=term)
-    ).all()
-    words = [r[0] for r in rows]
-    if term in words:
-        return None
-    match = difflib.get_close_matches(term, words, n=1, cutoff=0.75)
-    return match[0] if match else None
-
-
-def _corrected(session: Session, engine: str, terms: list[str]) -> list[str]:
-    """``terms`` with each unknown word of 3 letters or more replaced by the closest known one."""
-    correct = _sqlite_correct if engine == "sqlite" else _pg_correct
-    return [(correct(session, t) if len(t) >= 3 else None) or t for t in terms]
-
-
-# The text the typo matcher compares with, exactly as the trigram index ix_solution_fuzzy_trgm
-# spells it (so the planner can use the index for ``<%``; its threshold is set per connection
-# in core/db.py).
-FUZZY_HAYSTACK = "(solution.name || ' ' || solution.tags_text || ' ' || solution.tagline)"
-
-
-def _pg_matches(q: str) -> Any:
-    tsq = func.websearch_to_tsquery("english", q)
-    vector = text("solution.search_vector")
-    return (
-        select(col(Solution.id).label("solution_id"), func.ts_rank_cd(vector, tsq).label("score"))
-        .where(
-            text("solution.search_vector @@ websearch_to_tsquery('english', :q)").bindparams(q=q)
-        )
-        .subquery()
-    )
-
-
-def _pg_fuzzy_matches(q: str) -> Any:
-    """Typo tolerance on PostgreSQL: trigram word similarity to names, tags and taglines."""
-    return (
-        select(
-            col(Solution.id).label("solution_id"),
-            func.word_similarity(q, literal_column(FUZZY_HAYSTACK)).label("score"),
-        )
-        .where(text(f":fq <% {FUZZY_HAYSTACK}").bindparams(fq=q))
-        .subquery()
-    )
 
 
 # ---- Filters and facets ----
@@ -428,7 +327,7 @@ def search(
         )
     else:
         summary = _summary(session, query, published_after, with_facets)
-    matches = _matches_for(summary)
+    matches = search_text.matches_for(summary)
     pages = max(1, math.ceil(summary["total"] / query.per_page))
     stmt = (
         select(Solution)
@@ -484,7 +383,7 @@ def _ordered_ids(
     """The first ``window`` ids ``stmt`` returns, cached per words, filters, sort."""
     scope = query.to_params(page=1, per_page=24)
     scope.pop("q", None)
-    words = _words_key(summary)
+    words = search_text.words_key(summary)
     key = f"search:ids:{window}:{words}:" + json.dumps(scope, sort_keys=True)
     ttl = TRENDING_IDS_SECONDS if query.sort == SortBy.TRENDING else FACET_CACHE_SECONDS
     ids_stmt = stmt.with_only_columns(col(Solution.id)).limit(window)
@@ -498,7 +397,7 @@ def _summary(
 ) -> dict[str, Any]:
     """How the words match (after typo correction), the total and the facet counts (JSON)."""
     engine = session.get_bind().dialect.name
-    terms = _terms(query.q)
+    terms = search_text.terms(query.q)
     summary: dict[str, Any] = {
         "engine": engine,
         "mode": "all",
@@ -509,7 +408,7 @@ def _summary(
 
     def source(described: dict[str, Any]) -> Any:
         # PostgreSQL reads the matched ids once; the counts then join an array of them.
-        found = _matches_for(described)
+        found = search_text.matches_for(described)
         return _matched_ids(session, found) if found is not None and engine != "sqlite" else found
 
     def tally(found: Any) -> tuple[int, FacetCounts | None]:
@@ -527,7 +426,7 @@ def _summary(
         total, counts = tally(matches)
         if total == 0:
             total, counts = None, None
-            fixed = _corrected(session, engine, terms)
+            fixed = search_text.corrected(session, engine, terms)
             if fixed != terms:
                 attempt = {**summary, "terms": fixed, "corrected": " ".join(fixed)}
                 # A correction is only offered when it finds something.
@@ -546,7 +445,9 @@ def _summary(
         if total is None:
             total, counts = tally(matches)
         if counts is not None:
-            tags = _tag_counts(session, matches, query, _words_key(summary), published_after)
+            tags = _tag_counts(
+                session, matches, query, search_text.words_key(summary), published_after
+            )
             counts = replace(counts, tags=tags)
     summary["total"] = total
     if counts is not None:
@@ -569,28 +470,6 @@ def _matched_ids(session: Session, matches: Any) -> Any:
     return select(
         func.unnest(literal(ids, type_=postgresql.ARRAY(Integer))).label("solution_id")
     ).subquery()
-
-
-def _words_key(summary: dict[str, Any]) -> str:
-    """What the matching depends on, for cache keys."""
-    if summary["mode"] == "all":
-        return ""
-    if summary["engine"] == "sqlite" or (summary["corrected"] and summary["mode"] == "words"):
-        return "fts:" + " ".join(summary["terms"])
-    return f"{summary['mode']}:{summary['q']}"
-
-
-def _matches_for(summary: dict[str, Any]) -> Any:
-    """The (solution_id, score) subquery a summary describes, or None to match everything."""
-    if summary["mode"] == "all":
-        return None
-    if summary["engine"] == "sqlite":
-        return _sqlite_matches(summary["terms"])
-    if summary["mode"] == "fuzzy":
-        return _pg_fuzzy_matches(summary["q"])
-    # A corrected query searches the corrected words; otherwise the visitor's own text (with
-    # websearch syntax: quotes, or, -word).
-    return _pg_matches(summary["corrected"] or summary["q"])
 
 
 def _count(
