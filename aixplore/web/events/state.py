@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -64,12 +64,22 @@ def _place(event: EventPublic) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _in_utc(event: EventPublic) -> bool:
+    """Whether the event's own times are UTC times (a UTC line would repeat them): its zone
+    is UTC, or at UTC's offset then (London in winter)."""
+    zone = ZoneInfo(event.timezone)
+    return all(
+        (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(zone).utcoffset() == timedelta(0)
+        for t in (event.starts_at, event.ends_at)
+    )
+
+
 def _detail(event: EventPublic) -> dict[str, Any]:
     """Everything the event page shows."""
     data = event.model_dump(mode="json")
     data["href"] = f"{EVENTS}/{event.id}"
     data["place"] = _place(event)
-    data["in_utc"] = event.timezone == "UTC"
+    data["in_utc"] = _in_utc(event)
     return data
 
 
@@ -80,7 +90,7 @@ def _card(event: EventPublic) -> dict[str, Any]:
         "href": f"{EVENTS}/{event.id}",
         "when_local": event.when_local,
         "when_utc": event.when_utc,
-        "in_utc": event.timezone == "UTC",
+        "in_utc": _in_utc(event),
         "place": _place(event),
         "capacity": event.capacity,
         "seats_left": event.seats_left,
