@@ -11,7 +11,7 @@ with two granian workers), and measures p50/p95 round-trip latency and answered 
 1, 50 and 200 concurrent tabs, closed-loop (each tab fires again as soon as its answer comes)
 and paced (each tab one event per second). AiXplore's handlers are ``TokenState.load`` (the
 "Refresh balance" button and the /token page load: the session check, then the balance and the
-newest ledger entries from the database) and ``EventsListState.load`` (the /events page load: a
+newest ledger entries, from the per-user statement cache while no ledger entry was written) and ``EventsListState.load`` (the /events page load: a
 page of upcoming events). Both answer with a delta every time. ``SessionState.refresh`` and
 ``HomeState.load`` are no longer timed: when nothing changed they answer nothing at all (Reflex
 sends no empty delta), so a round trip cannot be observed.
