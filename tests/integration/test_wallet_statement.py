@@ -18,6 +18,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from aixplore.core import cache
 from aixplore.core.db import read_scope, session_scope
@@ -128,6 +129,20 @@ def test_a_reader_that_saw_the_old_rows_cannot_cache_them(
     monkeypatch.setattr(statement, "list_my_entries", real)
     assert raced.summary.balance == 500  # what it read before the commit
     assert _read(payer).summary.balance == 300  # never served from the stale read
+
+
+def test_a_read_in_a_session_that_read_before_a_transfer_is_not_kept() -> None:
+    payer, payer_account = _member_with_tokens(800)
+    _, payee_account = _member_with_tokens(1)
+    _settle()
+    with read_scope() as db:
+        db.exec(select(User)).all()  # this session now sees the database as it is now
+        with session_scope() as other:  # another request pays, and commits
+            wallet.transfer(other, payer_account, payee_account, 100, TransactionKind.TRANSFER, "s")
+        # SQLite's read snapshot is older than the commit; PostgreSQL (read committed) sees it.
+        older_view = 800 if db.get_bind().dialect.name == "sqlite" else 700
+        assert statement.my_statement(db, payer).summary.balance == older_view
+    assert _read(payer).summary.balance == 700  # a fresh request never gets that view back
 
 
 def test_another_user_with_the_same_id_never_reads_the_entry() -> None:

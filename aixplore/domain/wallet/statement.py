@@ -100,6 +100,9 @@ _local_lock = threading.Lock()
 
 
 def _unshared(session: Session, actor: Actor, joined: str) -> Statement:
+    # A session that has read already sees the database as it was then (SQLite's snapshot):
+    # what it reads now may be older than the mark, so it is served but never kept.
+    fresh = not session.in_transaction()
     mark = db.probe(session, _LEDGER_MARK)
     if mark is None or not joined:
         return _read(session, actor)
@@ -111,6 +114,8 @@ def _unshared(session: Session, actor: Actor, joined: str) -> Statement:
     # The mark was read first: an entry written while this reads makes the stored mark stale,
     # so the next read reads again instead of keeping what this one saw.
     statement = _read(session, actor)
+    if not fresh:
+        return statement
     with _local_lock:
         if len(_local) >= LOCAL_MAX:
             for user_id in [u for u, e in _local.items() if e[2] <= now] or list(_local)[::2]:
