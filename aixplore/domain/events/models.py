@@ -107,6 +107,16 @@ def is_known_timezone(name: object) -> bool:
     return isinstance(name, str) and name in known_timezones()
 
 
+@lru_cache(maxsize=1024)
+def zone(name: str) -> ZoneInfo:
+    """The zone called ``name`` (UTC for a name this machine does not know), kept loaded.
+
+    ``ZoneInfo`` keeps only its last eight zones strongly: a page of events in more zones than
+    that read their files from disk again on every view.
+    """
+    return ZoneInfo(name if is_known_timezone(name) else "UTC")
+
+
 def to_utc(value: datetime, zone_name: str) -> datetime:
     """A wall-clock time in ``zone_name`` (or an aware time) as aware UTC.
 
@@ -114,9 +124,9 @@ def to_utc(value: datetime, zone_name: str) -> datetime:
     """
     if value.tzinfo is not None:
         return value.astimezone(UTC)
-    zone = ZoneInfo(zone_name)
-    local = value.replace(tzinfo=zone)
-    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+    here = zone(zone_name)
+    local = value.replace(tzinfo=here)
+    if local.astimezone(UTC).astimezone(here).replace(tzinfo=None) != value:
         msg = f"{value:%H:%M} does not exist in {zone_name} that day (the clocks change)."
         raise ValueError(msg)
     return local.astimezone(UTC)

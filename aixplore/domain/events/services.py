@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +33,7 @@ from aixplore.domain.events.models import (
     EventRsvp,
     EventStatus,
     RsvpStatus,
-    is_known_timezone,
+    zone,
 )
 from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.solutions.markdown import render_markdown
@@ -130,13 +129,13 @@ def _clock(value: datetime) -> str:
 
 def format_when(starts_at: datetime, ends_at: datetime, zone_name: str) -> str:
     """A time range in a zone: "Tue 5 May 2026, 18:30 - 20:00 CEST (Europe/Berlin)"."""
-    zone = ZoneInfo(zone_name if is_known_timezone(zone_name) else "UTC")
-    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    here = zone(zone_name)
+    start, end = starts_at.astimezone(here), ends_at.astimezone(here)
     if start.date() == end.date():
         text = f"{_clock(start)} – {end:%H:%M} {end:%Z}"
     else:
         text = f"{_clock(start)} {start:%Z} – {_clock(end)} {end:%Z}"
-    return text if zone.key == "UTC" else f"{text} ({zone.key})"
+    return text if here.key == "UTC" else f"{text} ({here.key})"
 
 
 # ---- Organizing ----

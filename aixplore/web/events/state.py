@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
@@ -15,9 +14,11 @@ from aixplore.domain.events import services as events
 from aixplore.domain.events.models import (
     MAX_CAPACITY,
     EventDetail,
+    EventPage,
     EventPublic,
     RsvpStatus,
     is_known_timezone,
+    zone,
 )
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import SolutionStatus
@@ -67,9 +68,9 @@ def _place(event: EventPublic) -> str:
 def _in_utc(event: EventPublic) -> bool:
     """Whether the event's own times are UTC times (a UTC line would repeat them): its zone
     is UTC, or at UTC's offset then (London in winter)."""
-    zone = ZoneInfo(event.timezone)
+    here = zone(event.timezone)
     return all(
-        (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(zone).utcoffset() == timedelta(0)
+        (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(here).utcoffset() == timedelta(0)
         for t in (event.starts_at, event.ends_at)
     )
 
@@ -101,9 +102,27 @@ def _card(event: EventPublic) -> dict[str, Any]:
     }
 
 
-def _local_input(value: datetime, zone: str) -> str:
+# The cards of the listing pages read lately, by page object: cached listings are decoded once
+# per stored entry and shared (see ``cache.cached_current``), so every load of the same entry
+# brings the same frozen ``EventPage`` and its cards need building once.
+_CARDS: dict[int, tuple[EventPage, tuple[dict[str, Any], ...]]] = {}
+_CARDS_MAX = 64
+
+
+def _cards(page: EventPage) -> list[dict[str, Any]]:
+    """The cards of ``page``: a new list each time (state owns it), the same card dicts."""
+    kept = _CARDS.get(id(page))
+    if kept is None or kept[0] is not page:
+        if len(_CARDS) >= _CARDS_MAX:
+            _CARDS.clear()
+        kept = (page, tuple(_card(e) for e in page.items))
+        _CARDS[id(page)] = kept
+    return list(kept[1])
+
+
+def _local_input(value: datetime, zone_name: str) -> str:
     """A time as a datetime-local field shows it, in the event's zone."""
-    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+    return value.astimezone(zone(zone_name)).strftime("%Y-%m-%dT%H:%M")
 
 
 class EventsListState(rx.State):
@@ -139,7 +158,7 @@ class EventsListState(rx.State):
                 else (events.list_upcoming(db, page=page))
             )
         self.when, self.page, self.pages, self.total = when, page, result.pages, result.total
-        self.items = [_card(e) for e in result.items]
+        self.items = _cards(result)
         self.prev_href = events_href(when, page - 1) if page > 1 else ""
         self.next_href = events_href(when, page + 1) if page < result.pages else ""
         self.loaded = True

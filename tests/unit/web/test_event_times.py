@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aixplore.domain.events.models import EventPublic, EventStatus
-from aixplore.web.events.state import _card, _detail
+from aixplore.domain.events.models import EventPage, EventPublic, EventStatus, zone
+from aixplore.web.events.state import _card, _cards, _detail
 
 
-def _event(zone: str, starts: datetime) -> EventPublic:
+def _event(zone: str, starts: datetime, event_id: int = 7) -> EventPublic:
     return EventPublic(
-        id=7,
+        id=event_id,
         title="Meetup",
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
@@ -50,3 +51,41 @@ def test_the_utc_line_is_left_out_only_when_it_would_repeat_the_times(
     event = _event(zone, starts)
     assert _card(event)["in_utc"] is in_utc
     assert _detail(event)["in_utc"] is in_utc
+
+
+def test_zones_stay_loaded_and_unknown_names_read_as_utc() -> None:
+    # ZoneInfo keeps only eight zones strongly: a page of events in twelve re-read their files
+    # on every view once the page's zone objects were dropped.
+    names = sorted(
+        {
+            "Asia/Tokyo", "America/Chicago", "Europe/Paris", "Australia/Sydney", "Asia/Kolkata",
+            "America/Toronto", "Europe/Berlin", "Europe/London", "America/New_York", "UTC",
+            "America/Los_Angeles", "Europe/Amsterdam",
+        }
+    )  # fmt: skip
+    keys = [zone(n).key for n in names]
+    gc.collect()
+    misses = zone.cache_info().misses
+    assert [zone(n).key for n in names] == keys == names
+    assert zone.cache_info().misses == misses
+    assert zone("Mars/Olympus_Mons").key == "UTC"
+    assert zone("../../etc/passwd").key == "UTC"
+
+
+def test_cards_are_built_once_per_shared_page_and_anew_for_a_new_page() -> None:
+    starts = datetime(2026, 12, 8, 10, tzinfo=UTC)
+    items = tuple(_event(z, starts, i) for i, z in enumerate(["UTC", "Asia/Tokyo"], start=1))
+    page = EventPage(items=items, total=2, page=1, pages=1)
+    first, again = _cards(page), _cards(page)
+    assert first == [_card(e) for e in items]
+    assert first is not again  # each state gets a list of its own
+    assert all(a is b for a, b in zip(first, again, strict=True))
+    # A new page (the entry changed, say a seat was taken) gets cards of its own.
+    changed = EventPage(
+        items=(items[0], items[1].model_copy(update={"seats_left": 9, "going_count": 1})),
+        total=2,
+        page=1,
+        pages=1,
+    )
+    assert [c["seats_left"] for c in _cards(changed)] == [10, 9]
+    assert [c["seats_left"] for c in _cards(page)] == [10, 10]
