@@ -237,7 +237,16 @@ def seed_large_catalog(
         if conn.dialect.name == "sqlite":
             # Merge the FTS5 segments written batch by batch into one b-tree.
             conn.execute(text("INSERT INTO solution_fts(solution_fts) VALUES ('optimize')"))
-        conn.execute(text("ANALYZE"))
+            conn.execute(text("ANALYZE"))
+        engine = conn.engine
+    if engine.dialect.name == "postgresql":
+        # What a bulk load is followed by: VACUUM marks the new pages all-visible, so search's
+        # covering indexes are read without visiting the table (index-only scans), and
+        # ANALYZE gives the planner the new sizes. Autovacuum would do it later on its own.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
+            auto.execute(
+                text('VACUUM (ANALYZE) solution, solution_tag, search_facet_tag_cell, "user"')
+            )
     cache.bump(SEARCH_CATALOG)  # bulk inserts bypass the ORM hooks that retire cached search counts
     return LargeReport(
         solutions=done,

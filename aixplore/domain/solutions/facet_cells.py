@@ -81,27 +81,27 @@ def aggregate(
     prices: dict[str, int] = {}
     stars = [0] * len(STAR_FLOORS)
     for category, price, floor, is_verified, n in cells:
-        ok = {
-            "category": not query.category or category == wanted_category,
-            "pricing": not pricing or price in pricing,
-            "min_rating": floor >= query.min_rating,
-            "verified": not query.verified or bool(is_verified),
-        }
-        others = sum(ok.values())
-        if others == len(ok):
+        category_ok = not query.category or category == wanted_category
+        pricing_ok = not pricing or price in pricing
+        rating_ok = floor >= query.min_rating
+        verified_ok = not query.verified or bool(is_verified)
+        failed = 4 - (category_ok + pricing_ok + rating_ok + verified_ok)
+        if failed > 1:
+            continue  # two filters fail: the cell counts for no facet
+        # With every filter passed the cell counts everywhere; with one failed, it counts
+        # only for that filter's own facet (each facet ignores its own filter).
+        if failed == 0:
             total += n
-        for facet, passes in ok.items():
-            if others - passes != len(ok) - 1:
-                continue  # another filter fails: this cell counts for no facet but that one
-            if facet == "category":
-                categories[category] = categories.get(category, 0) + n
-            elif facet == "pricing":
-                prices[price] = prices.get(price, 0) + n
-            elif facet == "min_rating":
-                for i, wanted in enumerate(STAR_FLOORS):
-                    stars[i] += n if floor >= wanted else 0
-            elif facet == "verified" and is_verified:
-                verified += n
+        if failed == 0 or not category_ok:
+            categories[category] = categories.get(category, 0) + n
+        if failed == 0 or not pricing_ok:
+            prices[price] = prices.get(price, 0) + n
+        if failed == 0 or not rating_ok:
+            for i, wanted in enumerate(STAR_FLOORS):
+                if floor >= wanted:
+                    stars[i] += n
+        if is_verified and (failed == 0 or not verified_ok):
+            verified += n
     counts = FacetCounts(
         category={k: v for k, v in categories.items() if v},
         pricing={k: v for k, v in prices.items() if v},
@@ -128,7 +128,9 @@ def summarize(
     if query.tags:
         stmt = stmt.where(src.c.tag == query.tags[0])
     cells: list[Cell] = [
-        (int(c), str(p), int(f), int(v), int(n)) for c, p, f, v, n in session.execute(stmt) if n
+        (int(c), str(p), int(f), int(v), int(n))
+        for c, p, f, v, n in session.execute(stmt).all()
+        if n
     ]
     total, counts = aggregate(cells, query, category_id(session, query.category))
     if not with_facets:

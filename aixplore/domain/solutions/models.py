@@ -52,6 +52,16 @@ def rating_score(avg: float, count: int) -> float:
     return round((avg * count + PRIOR_MEAN * PRIOR_WEIGHT) / (count + PRIOR_WEIGHT), 6)
 
 
+# Search's orders (newest first, and so on; ties by id) and the columns its filters test.
+ORDER_KEYS: dict[str, tuple[str, ...]] = {
+    "score": ("rating_score", "rating_count"),
+    "reviews": ("rating_count",),
+    "trending": ("trending_score",),
+    "published": ("published_at",),
+}
+FILTER_COLUMNS = ("category_id", "pricing", "rating_avg", "owner_id")
+
+
 class Solution(SQLModel, table=True):
     """One AI solution listed by a publisher.
 
@@ -59,21 +69,21 @@ class Solution(SQLModel, table=True):
     """
 
     __table_args__ = (
-        Index("ix_solution_status_published", "status", "published_at"),
         Index("ix_solution_status_rating", "status", "rating_avg"),
-        Index("ix_solution_status_trending", "status", "trending_score"),
-        Index("ix_solution_status_score", "status", "rating_score"),
-        Index("ix_solution_status_reviews", "status", "rating_count"),
-        # What search's filters and facets read of a matched row, keyed by id: counting
-        # facets of thousands of matches reads this narrow index, not the wide rows.
+        # One index per search order, holding what the filters test: a filtered page walks
+        # the index in order and tests each entry there, never reading the wide rows.
+        *(
+            Index(f"ix_solution_order_{name}", "status", *keys, "id", *FILTER_COLUMNS)
+            for name, keys in ORDER_KEYS.items()
+        ),
+        # What search reads of a matched row, keyed by id: counting facets of thousands of
+        # matches, and ordering them, reads this narrow index, not the wide rows.
         Index(
             "ix_solution_facets",
             "id",
             "status",
-            "category_id",
-            "pricing",
-            "rating_avg",
-            "owner_id",
+            *FILTER_COLUMNS,
+            *dict.fromkeys(key for keys in ORDER_KEYS.values() for key in keys),
         ),
     )
 
@@ -117,9 +127,11 @@ class SolutionTag(SQLModel, table=True):
     """A free-form tag on a solution (lower-case, a few words)."""
 
     __tablename__ = "solution_tag"  # type: ignore[assignment]
+    # A tag's solutions from the index alone (tag filters, similar solutions).
+    __table_args__ = (Index("ix_solution_tag_tag", "tag", "solution_id"),)
 
     solution_id: int = SQLField(foreign_key="solution.id", primary_key=True, ondelete="CASCADE")
-    tag: str = SQLField(max_length=30, primary_key=True, index=True)
+    tag: str = SQLField(max_length=30, primary_key=True)
 
 
 class SolutionRelease(SQLModel, table=True):

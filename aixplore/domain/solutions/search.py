@@ -387,9 +387,13 @@ def _ordered_ids(
     key = f"search:ids:{window}:{words}:" + json.dumps(scope, sort_keys=True)
     ttl = TRENDING_IDS_SECONDS if query.sort == SortBy.TRENDING else FACET_CACHE_SECONDS
     ids_stmt = stmt.with_only_columns(col(Solution.id)).limit(window)
-    return cache.cached_current(
-        key, (CATALOG,), ttl, lambda: [int(i) for i in session.exec(ids_stmt).all()]
-    )
+    return cache.cached_current(key, (CATALOG,), ttl, lambda: _ids(session, ids_stmt))
+
+
+def _ids(session: Session, stmt: Any) -> list[int]:
+    """The ids ``stmt`` selects, read on the session's connection: thousands of plain ids need
+    no ORM row processing (a third of the time for 4,800)."""
+    return [int(i) for i in session.connection().execute(stmt).scalars().all()]
 
 
 def _summary(
@@ -466,7 +470,7 @@ def _matched_ids(session: Session, matches: Any) -> Any:
     The total and the five facet counts each join the matches; evaluated in each of them,
     the full-text match and its ranking ran six times (35-60 ms each over 100,000 solutions).
     """
-    ids = [int(i) for i in session.exec(select(matches.c.solution_id)).all()]
+    ids = _ids(session, sa_select(matches.c.solution_id))
     return select(
         func.unnest(literal(ids, type_=postgresql.ARRAY(Integer))).label("solution_id")
     ).subquery()
