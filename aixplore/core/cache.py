@@ -10,7 +10,8 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar
 from typing import Any, cast
 
 import redis
@@ -19,7 +20,7 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session
 
 from aixplore.core.events import publish_after_commit, subscribe
-from aixplore.core.redis import get_redis
+from aixplore.core.redis import get_async_redis, get_redis
 
 _local: dict[str, tuple[float, str]] = {}
 _lock = threading.Lock()
@@ -57,6 +58,11 @@ def cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
         if len(_local) > _LOCAL_MAX:
             _prune(now)
     return value
+
+
+def current_keys(key: str, names: tuple[str, ...]) -> list[str]:
+    """The entries :func:`cached_current` reads for ``key`` under ``names`` (to prefetch)."""
+    return [*(f"gen:{name}" for name in names), key]
 
 
 def cached_current(
@@ -97,11 +103,13 @@ def cached_current(
             if stored is not None:
                 _remember(local_key, stored[1], decoded)
         return decoded
+    wanted = current_keys(key, names)
+    ahead = _prefetched.get()
     try:
-        raw = cast(
-            list[bytes | None],
-            client.mget([*(f"{PREFIX}gen:{name}" for name in names), PREFIX + key]),
-        )
+        if ahead and all(k in ahead for k in wanted):
+            raw = [ahead.pop(k) for k in wanted]
+        else:
+            raw = cast(list[bytes | None], client.mget([PREFIX + k for k in wanted]))
     except redis.RedisError:
         value = compute()
         return value if decode is None else decode(value)
@@ -170,6 +178,39 @@ def invalidate(prefix: str = "") -> None:
 GONE = "__gone__"
 
 
+# Entries read ahead by ``prefetched`` in this context: key -> raw value (None when absent).
+_prefetched: ContextVar[dict[str, bytes | None] | None] = ContextVar(
+    "aixplore_cache_prefetched", default=None
+)
+
+
+@contextlib.asynccontextmanager
+async def prefetched(keys: list[str]) -> AsyncIterator[None]:
+    """Read ``keys`` from Redis in one ``MGET`` that does not hold the event loop; inside the
+    block, the first :func:`peek` of each key answers from that read, and so does the first
+    :func:`cached_current` whose entries (:func:`current_keys`) were all read.
+
+    An async event handler wraps its synchronous service call in this: the worker serves
+    other events while Redis answers, where the service's own read would block the loop for
+    the round trip. The read is one moment earlier than the service's would have been, which
+    the entries' protocol already allows (readers only add; changes bury entries after they
+    commit). Each prefetched entry answers once and only inside the block. Without Redis, or
+    when the read fails, the block runs as if nothing were prefetched.
+    """
+    client = get_async_redis() if keys else None
+    ahead: dict[str, bytes | None] = {}
+    if client is not None:
+        with contextlib.suppress(redis.RedisError):
+            values = await client.mget([PREFIX + k for k in keys])
+            ahead = dict(zip(keys, values, strict=True))
+    outer = _prefetched.get()
+    token = _prefetched.set({**outer, **ahead} if outer else ahead)
+    try:
+        yield
+    finally:
+        _prefetched.reset(token)
+
+
 def peek(key: str) -> Any:
     """The cached JSON value of ``key``, :data:`GONE` for a tombstone, or None when absent.
 
@@ -177,10 +218,14 @@ def peek(key: str) -> Any:
     """
     client = get_redis()
     if client is not None:
-        try:
-            raw = client.get(PREFIX + key)
-        except redis.RedisError:
-            return None
+        ahead = _prefetched.get()
+        if ahead and key in ahead:
+            raw = ahead.pop(key)
+        else:
+            try:
+                raw = client.get(PREFIX + key)
+            except redis.RedisError:
+                return None
         return None if raw is None else json.loads(cast(bytes, raw))
     now = time.monotonic()
     with _lock:

@@ -7,6 +7,7 @@ The suite runs on SQLite without Redis and on PostgreSQL with Redis, so both way
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import subprocess
 import sys
@@ -23,10 +24,14 @@ from sqlmodel import select
 from aixplore.core import cache
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import NotAuthenticated
+from aixplore.core.redis import close_async_redis
+from aixplore.domain.accounts import actor_cache
+from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.wallet import services as wallet
 from aixplore.domain.wallet import statement
 from aixplore.domain.wallet.models import TransactionKind
+from aixplore.web.session import acting
 from tests.factories import actor_for, make_member, sign_in
 
 
@@ -202,3 +207,48 @@ def test_deleting_a_user_retires_their_statement() -> None:
 def test_nobody_signed_in_gets_nothing() -> None:
     with pytest.raises(NotAuthenticated):
         _read(None)
+
+
+class _Tab:
+    """What ``acting`` reads of a browser tab: its session (cookie, and the viewer it shows)."""
+
+    def __init__(self, token: str, viewer_id: int) -> None:
+        self.auth_token, self.viewer_id = token, viewer_id
+
+    async def get_state(self, _cls: type) -> _Tab:
+        return self
+
+    def _actor(self) -> Actor | None:
+        return actor_cache.authenticate(self.auth_token)
+
+
+def _load_in_tab(token: str, viewer_id: int) -> statement.Statement:
+    """The token page's load: the session and the shown viewer's statement read ahead."""
+
+    async def load() -> statement.Statement:
+        try:
+            async with acting(_Tab(token, viewer_id), also=statement.cache_keys) as actor:  # type: ignore[arg-type]
+                return _read(actor)
+        finally:
+            await close_async_redis()
+
+    return asyncio.run(load())
+
+
+def test_a_tab_reads_ahead_for_the_viewer_it_shows_but_serves_only_the_actor_found() -> None:
+    first, second = make_member(), make_member()
+    first_token, second_token = sign_in(first.email), sign_in(second.email)
+    with session_scope() as db:
+        wallet.do_grant_demo_tokens(db, first.id, 300)
+        wallet.do_grant_demo_tokens(db, second.id, 900)
+    _settle()
+    assert _load_in_tab(first_token, first.id).summary.balance == 300  # cached now
+    assert _load_in_tab(second_token, second.id).summary.balance == 900
+    # A tab still showing the first member while its cookie is the second's: the first's
+    # entry is read ahead and never served.
+    assert _load_in_tab(second_token, first.id).summary.balance == 900
+    # Signed out: the session's tombstone comes with the read ahead, the statement never does.
+    with session_scope() as db:
+        accounts.do_sign_out(db, first_token)
+    with pytest.raises(NotAuthenticated):
+        _load_in_tab(first_token, first.id)

@@ -53,12 +53,21 @@ def _key(digest: str) -> str:
     return f"actor:{digest}"
 
 
+def _well_formed(raw_token: Any) -> bool:
+    return isinstance(raw_token, str) and 16 <= len(raw_token) <= 128
+
+
+def cache_keys(raw_token: Any) -> list[str]:
+    """The cache entries :func:`authenticate` reads for ``raw_token`` (to prefetch them)."""
+    return [_key(token_digest(raw_token))] if _well_formed(raw_token) else []
+
+
 def authenticate(raw_token: Any) -> Actor | None:
     """The actor behind ``raw_token``, or None (unknown, ended, expired or suspended).
 
     Served from the shared cache when a live entry exists, else from the database.
     """
-    if not isinstance(raw_token, str) or not 16 <= len(raw_token) <= 128:
+    if not _well_formed(raw_token):
         return None
     digest = token_digest(raw_token)
     entry = cache.peek(_key(digest))

@@ -485,10 +485,20 @@ def _cached_listing(session: Session, when: str, page: Any) -> EventPage:
             where, order = [scheduled, col(Event.ends_at) > now], [col(Event.starts_at)]
         return _listing(session, where, order, page).model_dump(mode="json")
 
-    key, generations = f"events:{when}:{page}", (LISTINGS, CATALOG)
+    key, generations = _listing_key(when, page)
     page_of = EventPage.model_validate
     listing = cache.cached_current(key, generations, LISTING_CACHE_SECONDS, compute, page_of)
     return cast(EventPage, listing)
+
+
+def _listing_key(when: str, page: int) -> tuple[str, tuple[str, ...]]:
+    return f"events:{when}:{page}", (LISTINGS, CATALOG)
+
+
+def listing_cache_keys(when: str, page: Any) -> list[str]:
+    """The cache entries ``list_upcoming`` (``when="upcoming"``) or ``list_past`` read for
+    ``page`` (to prefetch them)."""
+    return cache.current_keys(*_listing_key(when, _page(page)))
 
 
 def list_upcoming(session: Session, *, page: Any = 1) -> EventPage:

@@ -71,6 +71,11 @@ def _key(user_id: int) -> str:
     return f"wallet:{user_id}"
 
 
+def cache_keys(user_id: int) -> list[str]:
+    """The cache entries :func:`my_statement` reads for user ``user_id`` (to prefetch them)."""
+    return [_key(user_id)] if user_id > 0 and cache.shared() else []
+
+
 def my_statement(session: Session, actor: Actor | None) -> Statement:
     """The actor's balance, tier and newest entries (from the shared cache when it has them)."""
     actor = require_actor(actor)

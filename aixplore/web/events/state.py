@@ -23,7 +23,7 @@ from aixplore.domain.events.models import (
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import SolutionStatus
 from aixplore.web.feedback import answer_error, pick, toast_ok
-from aixplore.web.session import current_actor
+from aixplore.web.session import acting, current_actor
 
 EVENTS = "/events"
 BROWSER_TIMEZONE = "Intl.DateTimeFormat().resolvedOptions().timeZone"
@@ -145,18 +145,19 @@ class EventsListState(rx.State):
     @rx.event
     async def load(self) -> None:
         """Read the list the URL asks for (bad parameters fall back to the first page)."""
-        await current_actor(self)  # keeps the shell's viewer fresh
         params = self.router.url.query_parameters
         when = "past" if params.get("when") == "past" else "upcoming"
         raw = str(params.get("page", "1"))
         page = int(raw) if raw.isdigit() and 1 <= len(raw) <= 4 and int(raw) >= 1 else 1
         page = min(page, events.MAX_PAGE)
-        with read_scope() as db:
-            result = (
-                events.list_past(db, page=page)
-                if when == "past"
-                else (events.list_upcoming(db, page=page))
-            )
+        # The session check keeps the shell's viewer fresh; the listing needs no actor.
+        async with acting(self, also=lambda _viewer: events.listing_cache_keys(when, page)):
+            with read_scope() as db:
+                result = (
+                    events.list_past(db, page=page)
+                    if when == "past"
+                    else (events.list_upcoming(db, page=page))
+                )
         self.when, self.page, self.pages, self.total = when, page, result.pages, result.total
         self.items = _cards(result)
         self.prev_href = events_href(when, page - 1) if page > 1 else ""

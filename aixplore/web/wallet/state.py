@@ -8,9 +8,9 @@ import reflex as rx
 
 from aixplore.core.db import read_scope
 from aixplore.core.errors import DomainError
-from aixplore.domain.wallet.statement import my_statement
+from aixplore.domain.wallet import statement as wallet_statement
 from aixplore.web.feedback import answer_error
-from aixplore.web.session import current_actor
+from aixplore.web.session import acting
 
 
 def flip_request(payload: Any) -> bool | None:
@@ -52,13 +52,13 @@ class TokenState(rx.State):
     @rx.event
     async def load(self):
         """Read the balance (derived from the ledger) and the newest entries."""
-        actor = await current_actor(self)
-        try:
-            with read_scope() as db:
-                statement = my_statement(db, actor)
-        except DomainError as exc:
-            # Also loaded on /profile: come back to the page the visitor asked for.
-            return answer_error(exc, next_path=self.router.url.path or "/token")
+        async with acting(self, also=wallet_statement.cache_keys) as actor:
+            try:
+                with read_scope() as db:
+                    statement = wallet_statement.my_statement(db, actor)
+            except DomainError as exc:
+                # Also loaded on /profile: come back to the page the visitor asked for.
+                return answer_error(exc, next_path=self.router.url.path or "/token")
         summary = statement.summary
         self.balance = summary.balance
         self.tier = summary.tier.value
