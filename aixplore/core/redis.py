@@ -11,12 +11,13 @@ import redis.asyncio as aioredis
 
 from aixplore.core.settings import get_settings
 
+# Short timeouts so a dead Redis never hangs a request; the same for both clients.
+_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0, "health_check_interval": 30}
+
 
 @lru_cache(maxsize=4)
 def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(
-        url, socket_connect_timeout=1.0, socket_timeout=2.0, health_check_interval=30
-    )
+    return redis.Redis.from_url(url, **_OPTIONS)
 
 
 def get_redis() -> redis.Redis | None:
@@ -44,9 +45,7 @@ def get_async_redis() -> aioredis.Redis | None:
     loop = asyncio.get_running_loop()
     client = _async_clients.get(loop)
     if client is None:
-        client = aioredis.Redis.from_url(
-            url, socket_connect_timeout=1.0, socket_timeout=2.0, health_check_interval=30
-        )
+        client = aioredis.Redis.from_url(url, **_OPTIONS)
         _async_clients[loop] = client
     return client
 

@@ -73,7 +73,7 @@ def _key(user_id: int) -> str:
 
 def cache_keys(user_id: int) -> list[str]:
     """The cache entries :func:`my_statement` reads for user ``user_id`` (to prefetch them)."""
-    return [_key(user_id)] if user_id > 0 and cache.shared() else []
+    return [_key(user_id)] if user_id > 0 else []
 
 
 def my_statement(session: Session, actor: Actor | None) -> Statement:
