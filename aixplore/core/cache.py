@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -87,7 +88,7 @@ def cached_current(
     client = get_redis()
     if client is None:
         with _lock:
-            current = [_generations.get(name, 0) for name in names]
+            current = [_local_generation(name) for name in names]
             local_key = f"{key}@{current}"
             hit = _local.get(local_key)
             if decode is not None and hit is not None and hit[0] > time.monotonic():
@@ -171,6 +172,8 @@ def invalidate(prefix: str = "") -> None:
         for name in [k for k in _local if k.startswith(prefix)]:
             del _local[name]
         _memo.clear()
+        if not prefix:
+            _generations.clear()
 
 
 # ---- Entries with explicit writes (the actor cache builds on these) ----
@@ -300,28 +303,59 @@ def _prune(now: float) -> None:
 _generations: dict[str, int] = {}
 
 
-def generation(name: str) -> int:
-    """The current generation of ``name`` (0 until first bumped; 0 when Redis is down)."""
+class Unavailable(Exception):
+    """The shared generations cannot be read (Redis is down)."""
+
+
+def _first_generation() -> int:
+    # A generation that starts where nothing was counted yet (a new process, a flushed Redis)
+    # starts at a random number, so that it never repeats one that something built in an
+    # earlier life of the counter still carries (search's facet columns compare them).
+    return random.SystemRandom().getrandbits(48)
+
+
+def generation(name: str, *, strict: bool = False) -> int:
+    """The current generation of ``name``. When Redis is down: 0, or with ``strict``
+    :class:`Unavailable`."""
     client = get_redis()
     if client is not None:
+        key = f"{PREFIX}gen:{name}"
         try:
-            raw = client.get(f"{PREFIX}gen:{name}")
-        except redis.RedisError:
+            raw = client.get(key)
+            if raw is None:
+                client.set(key, _first_generation(), nx=True)
+                raw = client.get(key)
+        except redis.RedisError as exc:
+            if strict:
+                raise Unavailable(name) from exc
             return 0
         return int(cast(bytes, raw)) if raw is not None else 0
     with _lock:
-        return _generations.get(name, 0)
+        return _local_generation(name)
+
+
+def _local_generation(name: str) -> int:
+    """The in-process generation of ``name`` (the caller holds ``_lock``)."""
+    found = _generations.get(name)
+    if found is None:
+        found = _generations[name] = _first_generation()
+    return found
 
 
 def bump(name: str) -> None:
     """Start a new generation of ``name``: keys that embed the old one are never read again."""
     client = get_redis()
     if client is not None:
+        key = f"{PREFIX}gen:{name}"
         with contextlib.suppress(redis.RedisError):  # the TTL then bounds the staleness
-            client.incr(f"{PREFIX}gen:{name}")
+            # One round trip; a counter that is gone (a flushed Redis) restarts at random.
+            pipe = client.pipeline(transaction=False)
+            pipe.set(key, _first_generation(), nx=True)
+            pipe.incr(key)
+            pipe.execute()
         return
     with _lock:
-        _generations[name] = _generations.get(name, 0) + 1
+        _generations[name] = _local_generation(name) + 1
 
 
 # ---- Retiring generations when the data behind them commits ----

@@ -245,7 +245,10 @@ def seed_large_catalog(
         # ANALYZE gives the planner the new sizes. Autovacuum would do it later on its own.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
             auto.execute(
-                text('VACUUM (ANALYZE) solution, solution_tag, search_facet_tag_cell, "user"')
+                text(
+                    "VACUUM (ANALYZE) solution, solution_search, solution_tag, "
+                    'search_facet_tag_cell, "user"'
+                )
             )
     cache.bump(SEARCH_CATALOG)  # bulk inserts bypass the ORM hooks that retire cached search counts
     return LargeReport(

@@ -39,13 +39,16 @@ __all__ = [
 ]
 
 # Objects the migrations create per engine that SQLModel does not model (full-text search):
-# SQLite FTS5 tables and PostgreSQL's generated tsvector column and its indexes, and the
+# SQLite FTS5 tables and PostgreSQL's generated tsvector column, its narrow copy table and
+# their indexes, and the
 # trigger-kept facet count tables (left out of the metadata so that no test wipe or ORM
 # write touches them except through their triggers).
 SEARCH_OBJECTS = (
     "solution_fts",
     "search_vector",
     "ix_solution_search",
+    "solution_search",
+    "ix_solution_search_vector",
     "ix_solution_name_trgm",
     "ix_solution_fuzzy_trgm",
     "search_word",

@@ -10,6 +10,7 @@ from typing import Any
 import reflex as rx
 
 from aixplore.api.app import build_api
+from aixplore.core import heap
 from aixplore.core.logging import configure_logging
 from aixplore.core.settings import get_settings
 from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
@@ -74,6 +75,8 @@ reflex_fixes.apply(SessionState)
 async def _background_work() -> AsyncIterator[None]:
     if get_settings().run_embedded_worker:
         start_embedded_consumer()
+    # Everything the worker loaded to get here lives as long as it does (core/heap.py).
+    heap.settle()
     try:
         yield
     finally:

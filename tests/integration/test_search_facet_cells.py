@@ -8,7 +8,8 @@ here, one straightforward query per facet on the solution table:
 
 - searches without words, from the trigger-kept cells;
 - the same searches and searches with words, from the matches grouped into cells in one
-  query (what word searches and multi-tag searches use).
+  query (what word searches and multi-tag searches use);
+- searches with words counted from the worker's facet columns (``facet_columns``).
 
 Runs on SQLite and on PostgreSQL.
 """
@@ -21,13 +22,14 @@ from itertools import count
 from typing import Any
 
 from sqlalchemy import Integer, cast, delete, func, text, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from aixplore.core import cache
-from aixplore.core.db import session_scope
+from aixplore.core.db import get_engine, session_scope
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import User
-from aixplore.domain.solutions import facet_cells, search, search_text
+from aixplore.domain.solutions import facet_cells, facet_columns, search, search_text
 from aixplore.domain.solutions.facet_cells import FacetCounts
 from aixplore.domain.solutions.models import (
     Category,
@@ -203,6 +205,7 @@ def _grouped_counts(
 
 def _assert_cells_agree(queries: list[SearchQuery]) -> None:
     cache.invalidate()
+    columns = facet_columns.build(get_engine())
     with session_scope() as db:
         for query in queries:
             expected = _recount(db, query)
@@ -213,6 +216,11 @@ def _assert_cells_agree(queries: list[SearchQuery]) -> None:
                 matches = _matched(db, word)
                 worded = _recount(db, query, matches)
                 assert _grouped_counts(db, query, matches, word) == worded, (word, query)
+                # The worker's facet columns count the matched ids to the same figures.
+                ids = search._ids(db, sa_select(matches.c.solution_id))
+                counted = search._Counted(columns, facet_columns.reading(ids))
+                by_columns = _grouped_counts(db, query, counted, f"columns:{word}")
+                assert by_columns == worded, (word, query)
 
 
 def test_cells_agree_with_a_recount_after_random_changes() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from sqlalchemy import event, text
@@ -26,7 +27,7 @@ from sqlmodel import select
 
 from aixplore.core import cache
 from aixplore.core.db import get_engine, session_scope
-from aixplore.domain.solutions import search
+from aixplore.domain.solutions import facet_columns, search
 from aixplore.domain.solutions.models import (
     Category,
     Pricing,
@@ -105,9 +106,15 @@ def _statements() -> Iterator[list[tuple[str, Any]]]:
 
 
 def _id_lists(query: SearchQuery) -> list[tuple[str, Any]]:
-    """The ordered id lists a cold ``search(query)`` reads, with their parameters."""
+    """The ordered id lists a cold ``search(query)`` reads, with their parameters, when the
+    worker has no current facet columns (right after a catalog change: words are then
+    ordered in SQL too)."""
     cache.invalidate()
-    with _statements() as seen, session_scope() as db:
+    with (
+        patch.object(facet_columns, "current", return_value=None),
+        _statements() as seen,
+        session_scope() as db,
+    ):
         search.search(db, query)
     return [
         (s, p)
@@ -194,7 +201,7 @@ def test_word_matches_are_ordered_from_an_index_alone(catalog: str) -> None:
                 lines
             )
         else:
-            # The GIN index finds the matches (their ranking reads the table's vectors, on the
-            # aliased side of the join); the order columns come from an index alone.
+            # The GIN index finds the matches (their ranking reads the vectors' own table, on
+            # the aliased side of the join); the order columns come from an index alone.
             joined = [line for line in lines if " on solution  " in line]
             assert joined and all("Index Only Scan" in line for line in joined), lines

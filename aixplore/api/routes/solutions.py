@@ -207,7 +207,7 @@ async def search_solutions(
     tags: Annotated[
         list[str], Query(description="Up to 5 tags, all required; repeat or comma-separate.")
     ] = [],  # noqa: B006
-    min_rating: Annotated[int | None, Query(description="0 to 5: average rating at least.")] = None,
+    min_rating: Annotated[int | None, Query(description="0 to 4: average rating at least.")] = None,
     verified: Annotated[bool, Query(description="Only verified publishers.")] = False,
     sort: Annotated[SortBy | None, Query(description="Order of results.")] = None,
     page: Annotated[int | None, Query(description=f"1 to {MAX_PAGE}.")] = None,

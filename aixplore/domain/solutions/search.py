@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Integer,
@@ -28,13 +28,14 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
 from aixplore.core import cache
 from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.domain.accounts.models import User
-from aixplore.domain.solutions import facet_cells, search_text
+from aixplore.domain.solutions import facet_cells, facet_columns, search_text
 from aixplore.domain.solutions.facet_cells import STAR_FLOORS, FacetCounts
 from aixplore.domain.solutions.models import (
     Category,
@@ -148,7 +149,10 @@ def _cell_counts(
     session: Session, matches: Any, query: SearchQuery, published_after: datetime | None
 ) -> tuple[int, FacetCounts]:
     """The total and every facet but tags of the matches, each under every filter but its own."""
-    cells = _matched_cells(session, matches, query, published_after)
+    if isinstance(matches, _Counted):
+        cells = matches.columns.cells_of(matches.ids, query)
+    else:
+        cells = _matched_cells(session, matches, query, published_after)
     return facet_cells.aggregate(cells, query, facet_cells.category_id(session, query.category))
 
 
@@ -169,6 +173,9 @@ def _tag_counts(
     key = f"search:tags:{words}:" + json.dumps(scope, sort_keys=True)
 
     def compute() -> list[list[Any]]:
+        if isinstance(matches, _Counted):
+            wanted = facet_cells.category_id(session, query.category)
+            return [[t, n] for t, n in matches.columns.top_tags(matches.ids, query, wanted)]
         stmt = (
             select(SolutionTag.tag, func.count().label("n"))
             .select_from(SolutionTag)
@@ -261,7 +268,7 @@ _DEFAULTS: dict[str, Any] = {
     "min_rating": 0,
     "verified": False,
 }
-CATALOG = "catalog"
+CATALOG = facet_columns.CATALOG
 _CHANGED = "aixplore_catalog_changed"
 # Solution columns whose change does not alter totals or facet counts (no cache retirement).
 _VOLATILE = {"trending_score", "updated_at"}
@@ -277,12 +284,29 @@ def _watch_catalog(db: Session, _context: Any, _instances: Any) -> None:
             isinstance(obj, Solution) and (obj in db.new or obj in db.deleted or _counted(obj))
         ):
             break
-        if isinstance(obj, User) and inspect(obj).attrs.verified_publisher_at.history.has_changes():
+        if isinstance(obj, User) and (
+            # A deleted publisher's solutions go with it by the database's own cascade.
+            obj in db.deleted or inspect(obj).attrs.verified_publisher_at.history.has_changes()
+        ):
             break
     else:
         return
     db.info[_CHANGED] = True
     publish_after_commit(db, _CHANGED, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _watch_bulk_catalog(state: ORMExecuteState) -> None:
+    """Bulk ``update()``/``delete()`` statements on solutions or users retire the cached
+    summaries too (the flush hook above never sees them)."""
+    if state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", "") in ("solution", "user"):
+            cache.bump_after_commit(cast(Session, state.session), CATALOG)
+
+
+# Tags only ever change what search counts: every write retires, bulk deletes included.
+cache.retire_on_change(CATALOG, "solution_tag")
 
 
 def _counted(solution: Solution) -> bool:
@@ -315,6 +339,7 @@ def search(
     back then costs one primary-key read of a page of rows. ``published_after`` narrows to
     solutions published since then (saved-search alerts; never cached).
     """
+    scored: dict[str, Any] = {}  # the scored matches _summary read, for _ordered_ids
     if published_after is None:
         key = f"search:summary:{int(with_facets)}:" + json.dumps(
             query.to_params(sort=SortBy.RELEVANCE, page=1, per_page=24), sort_keys=True
@@ -323,7 +348,7 @@ def search(
             key,
             (CATALOG,),
             FACET_CACHE_SECONDS,
-            lambda: _summary(session, query, None, with_facets),
+            lambda: _summary(session, query, None, with_facets, scored),
         )
     else:
         summary = _summary(session, query, published_after, with_facets)
@@ -339,7 +364,7 @@ def search(
     offset = (query.page - 1) * query.per_page
     if published_after is None and offset + query.per_page <= RESULT_WINDOW:
         window = FIRST_WINDOW if offset + query.per_page <= FIRST_WINDOW else RESULT_WINDOW
-        ids = _ordered_ids(session, stmt, query, summary, window)
+        ids = _ordered_ids(session, stmt, query, summary, window, scored)
         wanted = ids[offset : offset + query.per_page]
         by_id = {
             s.id: s for s in session.exec(select(Solution).where(col(Solution.id).in_(wanted)))
@@ -379,15 +404,54 @@ def _ordered_ids(
     query: SearchQuery,
     summary: dict[str, Any],
     window: int,
+    scored: dict[str, Any],
 ) -> list[int]:
-    """The first ``window`` ids ``stmt`` returns, cached per words, filters, sort."""
+    """The first ``window`` ids ``stmt`` returns, cached per words, filters, sort.
+
+    Words in relevance order with current facet columns: the matches' scores are read (or
+    taken from what the summary read) and ordered in memory, filters and ties as in ``stmt``;
+    a deep page then costs what the first does.
+    """
     scope = query.to_params(page=1, per_page=24)
     scope.pop("q", None)
     words = search_text.words_key(summary)
     key = f"search:ids:{window}:{words}:" + json.dumps(scope, sort_keys=True)
     ttl = TRENDING_IDS_SECONDS if query.sort == SortBy.TRENDING else FACET_CACHE_SECONDS
     ids_stmt = stmt.with_only_columns(col(Solution.id)).limit(window)
-    return cache.cached_current(key, (CATALOG,), ttl, lambda: _ids(session, ids_stmt))
+
+    def compute() -> list[int]:
+        found = scored.get(words)
+        relevance = query.sort == SortBy.RELEVANCE
+        if summary["mode"] != "all" and query.sort != SortBy.TRENDING:
+            if found is None or (relevance and found[2] is None):
+                columns = facet_columns.current(session)
+                if columns is not None:
+                    found = _read_matches(session, columns, summary, with_scores=relevance)
+        else:
+            found = None
+        if found is None:
+            return _ids(session, ids_stmt)
+        columns, ids, scores = found
+        wanted = facet_cells.category_id(session, query.category)
+        return columns.rank(ids, scores, query, wanted)[:window]
+
+    return cache.cached_current(key, (CATALOG,), ttl, compute)
+
+
+def _read_matches(
+    session: Session,
+    columns: facet_columns.Columns,
+    described: dict[str, Any],
+    *,
+    with_scores: bool,
+) -> tuple[facet_columns.Columns, Any, Any]:
+    """Every match of a summary's words (with its score when asked), read once."""
+    found = search_text.matches_for(described)
+    if not with_scores:
+        ids = _ids(session, sa_select(found.c.solution_id))
+        return columns, facet_columns.reading(ids), None
+    rows = session.connection().execute(sa_select(found.c.solution_id, found.c.score)).all()
+    return (columns, *facet_columns.scored(list(rows)))
 
 
 def _ids(session: Session, stmt: Any) -> list[int]:
@@ -397,7 +461,11 @@ def _ids(session: Session, stmt: Any) -> list[int]:
 
 
 def _summary(
-    session: Session, query: SearchQuery, published_after: datetime | None, with_facets: bool
+    session: Session,
+    query: SearchQuery,
+    published_after: datetime | None,
+    with_facets: bool,
+    scored: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """How the words match (after typo correction), the total and the facet counts (JSON)."""
     engine = session.get_bind().dialect.name
@@ -410,15 +478,29 @@ def _summary(
         "corrected": "",
     }
 
+    # Current facet columns count the matched ids in memory (facet_columns); without them
+    # SQL groups the matches (PostgreSQL reads the ids once and joins an array of them).
+    columns = facet_columns.current(session) if published_after is None and terms else None
+
     def source(described: dict[str, Any]) -> Any:
-        # PostgreSQL reads the matched ids once; the counts then join an array of them.
         found = search_text.matches_for(described)
-        return _matched_ids(session, found) if found is not None and engine != "sqlite" else found
+        if found is None:
+            return None
+        if columns is not None:
+            # Read once for the counts and the page's order (with the scores it needs).
+            read = _read_matches(
+                session, columns, described, with_scores=query.sort == SortBy.RELEVANCE
+            )
+            if scored is not None:
+                scored[search_text.words_key(described)] = read
+            return _Counted(columns, read[1])
+        return _matched_ids(session, found) if engine != "sqlite" else found
 
     def tally(found: Any) -> tuple[int, FacetCounts | None]:
         # With facets, one grouped pass gives the total and four facets; else just count.
-        if with_facets:
-            return _cell_counts(session, found, query, published_after)
+        if with_facets or isinstance(found, _Counted):
+            total, counts = _cell_counts(session, found, query, published_after)
+            return total, counts if with_facets else None
         return _count(session, found, query, published_after), None
 
     total: int | None = None
@@ -439,7 +521,11 @@ def _summary(
                 if found > 0:
                     summary, matches = attempt, attempt_matches
                     total, counts = found, found_counts
-            if not summary["corrected"] and engine != "sqlite":
+            if (
+                not summary["corrected"]
+                and engine != "sqlite"
+                and not search_text.pg_all_known(session, terms)
+            ):
                 summary["mode"], summary["corrected"] = "fuzzy", query.q
                 matches = source(summary)
     if summary["mode"] == "all" and facet_cells.applies(query, published_after):
@@ -462,6 +548,14 @@ def _summary(
     else:
         summary["facets"] = {}
     return summary
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """Matched ids to count with current facet columns instead of SQL."""
+
+    columns: facet_columns.Columns
+    ids: facet_columns.IntArray
 
 
 def _matched_ids(session: Session, matches: Any) -> Any:

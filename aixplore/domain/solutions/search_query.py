@@ -41,7 +41,8 @@ class SearchQuery(BaseModel):
     category: str = Field(default="", max_length=60)
     pricing: list[Pricing] = Field(default_factory=list, max_length=4)
     tags: list[str] = Field(default_factory=list, max_length=5)
-    min_rating: int = Field(default=0, ge=0, le=5)
+    # The star floors search counts in (facet_cells.STAR_FLOORS): "at least 5" is not one.
+    min_rating: int = Field(default=0, ge=0, le=4)
     verified: bool = False
     sort: SortBy = SortBy.RELEVANCE
     page: int = Field(default=1, ge=1, le=MAX_PAGE)

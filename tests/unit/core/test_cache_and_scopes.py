@@ -145,3 +145,19 @@ def test_a_decoded_entry_is_shared_while_the_entry_stays_the_same() -> None:
     time.sleep(1.1)  # the entry expires; the next one holds other data
     assert read() == (5, 6)
     assert read() == (5, 6)
+
+
+def test_a_generation_counter_that_is_gone_restarts_at_random() -> None:
+    """A forgotten counter (a new process, a flushed Redis) never repeats a generation that
+    something built earlier may still carry: it restarts at a random number, not at 0 or 1."""
+    from aixplore.core import cache
+
+    seen = []
+    for _ in range(3):
+        cache.invalidate()  # in-process: forgets the counters; on Redis: deletes them
+        seen.append(cache.generation("test:gone", strict=True))
+        cache.invalidate()
+        cache.bump("test:gone")
+        seen.append(cache.generation("test:gone"))
+    assert len(set(seen)) == len(seen)
+    assert min(seen) > 1_000
