@@ -54,6 +54,10 @@ class Columns:
     generation: int
     cell: NDArray[np.int32]  # per solution id: its cell code, -1 when not published
     cells: tuple[tuple[int, str, int, int], ...]  # code -> (category, pricing, floor, verified)
+    cell_category: IntArray  # the same per cell code, as arrays (pricing by its Pricing index)
+    cell_pricing: IntArray
+    cell_floor: IntArray
+    cell_verified: IntArray
     rating_score: NDArray[np.float64]  # per solution id: the rating order's key
     rating_count: NDArray[np.int64]  # per solution id: how many reviews
     published_us: NDArray[np.int64]  # per solution id: orders as its publication time does
@@ -93,17 +97,15 @@ class Columns:
 
     def _accepted(self, query: SearchQuery, category_id: int | None) -> NDArray[np.bool_]:
         """Per cell code: whether its solutions pass every filter of ``query`` but tags."""
-        pricing = {p.value for p in query.pricing}
-        return np.array(
-            [
-                (not query.category or category == category_id)
-                and (not pricing or price in pricing)
-                and floor >= query.min_rating
-                and (not query.verified or bool(verified))
-                for category, price, floor, verified in self.cells
-            ],
-            dtype=bool,
-        ).reshape(-1)
+        accepted = self.cell_floor >= query.min_rating
+        if query.category:
+            accepted &= self.cell_category == (category_id if category_id is not None else -1)
+        if query.pricing:
+            wanted = [i for i, p in enumerate(Pricing) if p in query.pricing]
+            accepted &= np.isin(self.cell_pricing, wanted)
+        if query.verified:
+            accepted &= self.cell_verified == 1
+        return accepted
 
     def _filtered(self, ids: IntArray, query: SearchQuery, category_id: int | None) -> Any:
         """Which of ``ids`` pass every filter of ``query`` but tags (a boolean mask)."""
@@ -117,10 +119,12 @@ class Columns:
         scores: NDArray[np.float64] | None,
         query: SearchQuery,
         category_id: int | None,
+        limit: int,
     ) -> list[int]:
-        """The ``ids`` that pass every filter of ``query`` in its sort's order, ties as
-        search's SQL breaks them (relevance: best ``scores`` first, then the better rated,
-        then the newer id). Trending moves without a new generation: not here."""
+        """The first ``limit`` of the ``ids`` that pass every filter of ``query``, in its
+        sort's order with ties broken as search's SQL breaks them (relevance: best ``scores``
+        first, then the better rated, then the newer id). Trending moves without a new
+        generation, so it is never ordered here."""
         keep = self._filtered(ids, query, category_id)
         if query.tags:
             keep[keep] = self._with_tags(ids[keep], query.tags)
@@ -138,7 +142,7 @@ class Columns:
             keys = (newest_first, -self.published_us[ids])
         else:
             raise ValueError(f"no order for {query.sort}")
-        return [int(i) for i in ids[np.lexsort(keys)]]
+        return ids[np.lexsort(keys)[:limit]].tolist()
 
     def top_tags(
         self, ids: IntArray, query: SearchQuery, category_id: int | None
@@ -182,7 +186,7 @@ _PUBLISHED = {
 _TAGS = "SELECT solution_id, tag FROM solution_tag ORDER BY solution_id"
 
 
-def _raw_rows(result: CursorResult[Any]) -> list[tuple[Any, ...]]:
+def raw_rows(result: CursorResult[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The driver's own rows, without building SQLAlchemy rows around them."""
     cursor = result.cursor
     if cursor is None:
@@ -211,8 +215,8 @@ def build(engine: Engine) -> Columns:
     assert SolutionStatus.PUBLISHED.value == "published"  # as _SOLUTIONS spells it
     with engine.connect() as conn, conn.begin():
         statement = _SOLUTIONS.format(published=_PUBLISHED[dialect])
-        rows = _raw_rows(conn.exec_driver_sql(statement))
-        tag_rows = _raw_rows(conn.exec_driver_sql(_TAGS))
+        rows = raw_rows(conn.exec_driver_sql(statement))
+        tag_rows = raw_rows(conn.exec_driver_sql(_TAGS))
     empty: tuple[tuple[Any, ...], ...] = ((),) * 8
     found = tuple(zip(*rows, strict=True)) if rows else empty
     prices = {p.value: i for i, p in enumerate(Pricing)}
@@ -246,6 +250,10 @@ def build(engine: Engine) -> Columns:
         generation=generation,
         cell=cell,
         cells=cells,
+        cell_category=distinct[:, 0].copy(),
+        cell_pricing=distinct[:, 1].copy(),
+        cell_floor=distinct[:, 2].copy(),
+        cell_verified=distinct[:, 3].copy(),
         rating_score=rating_score,
         rating_count=rating_count,
         published_us=published_us,
@@ -329,13 +337,14 @@ def forget() -> None:
         _last_start = float("-inf")
 
 
-def reading(ids: Iterable[Any]) -> IntArray:
+def reading(ids: list[int]) -> IntArray:
     """Matched solution ids as the array the columns count."""
-    return np.fromiter((int(i) for i in ids), dtype=np.int64)
+    return np.array(ids, dtype=np.int64)
 
 
-def scored(rows: list[Any]) -> tuple[IntArray, NDArray[np.float64]]:
+def scored(rows: list[tuple[Any, ...]]) -> tuple[IntArray, NDArray[np.float64]]:
     """(solution id, score) rows as the arrays :meth:`Columns.rank` orders."""
-    ids = np.fromiter((int(r[0]) for r in rows), dtype=np.int64, count=len(rows))
-    scores = np.fromiter((float(r[1] or 0.0) for r in rows), dtype=np.float64, count=len(rows))
-    return ids, scores
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    ids, scores = zip(*rows, strict=True)
+    return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)

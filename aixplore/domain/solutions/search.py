@@ -433,7 +433,7 @@ def _ordered_ids(
             return _ids(session, ids_stmt)
         columns, ids, scores = found
         wanted = facet_cells.category_id(session, query.category)
-        return columns.rank(ids, scores, query, wanted)[:window]
+        return columns.rank(ids, scores, query, wanted, window)
 
     return cache.cached_current(key, (CATALOG,), ttl, compute)
 
@@ -450,8 +450,9 @@ def _read_matches(
     if not with_scores:
         ids = _ids(session, sa_select(found.c.solution_id))
         return columns, facet_columns.reading(ids), None
-    rows = session.connection().execute(sa_select(found.c.solution_id, found.c.score)).all()
-    return (columns, *facet_columns.scored(list(rows)))
+    stmt = sa_select(found.c.solution_id, found.c.score)
+    rows = facet_columns.raw_rows(session.connection().execute(stmt))
+    return (columns, *facet_columns.scored(rows))
 
 
 def _ids(session: Session, stmt: Any) -> list[int]:
