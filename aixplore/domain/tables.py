@@ -48,6 +48,7 @@ SEARCH_OBJECTS = (
     "search_vector",
     "ix_solution_search",
     "solution_search",
+    "search_catalog_version",
     "ix_solution_search_vector",
     "ix_solution_name_trgm",
     "ix_solution_fuzzy_trgm",

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from sqlalchemy import CursorResult, Engine
 from sqlmodel import Session
 
-from aixplore.core import cache
+from aixplore.core import cache, db
 from aixplore.domain.solutions.facet_cells import STAR_FLOORS, TOP_TAGS, Cell
 from aixplore.domain.solutions.models import Pricing, SolutionStatus
 from aixplore.domain.solutions.search_query import SearchQuery, SortBy
@@ -67,6 +67,7 @@ class Columns:
     tag_names: tuple[str, ...]
     tag_code: dict[str, int] = field(repr=False)
     build_seconds: float = 0.0
+    built_at: float = field(default_factory=time.monotonic)
 
     def _published(self, ids: IntArray) -> NDArray[np.bool_]:
         """Which of ``ids`` are published solutions."""
@@ -202,18 +203,25 @@ def _published_order(values: tuple[Any, ...], dialect: str) -> NDArray[np.int64]
     return np.array(values, dtype=np.int64)
 
 
-def build(engine: Engine) -> Columns:
-    """Read the columns from ``engine``'s database, labelled with the current generation.
+_VERSION = "SELECT n FROM search_catalog_version"  # SQLite (migration 8d2e3f4a5b6c)
 
-    The generation is read before the rows: columns that miss a change were built under an
-    older generation than the one its commit bumped to, so they are never taken for current.
-    Raises when the generation cannot be read (Redis down).
+
+def build(engine: Engine) -> Columns:
+    """Read the columns from ``engine``'s database, labelled with the catalog's version.
+
+    On SQLite the version is the trigger-kept counter, read in the same snapshot as the rows.
+    Elsewhere it is the catalog generation, read before the rows: columns that miss a change
+    were built under an older generation than the one its commit bumped to, so they are never
+    taken for current. Raises when the generation cannot be read (Redis down).
     """
     started = time.perf_counter()
-    generation = cache.generation(CATALOG, strict=True)
     dialect = engine.dialect.name
+    generation = 0 if dialect == "sqlite" else cache.generation(CATALOG, strict=True)
     assert SolutionStatus.PUBLISHED.value == "published"  # as _SOLUTIONS spells it
-    with engine.connect() as conn, conn.begin():
+    # A read-only transaction: on SQLite a plain BEGIN, which never blocks a writer.
+    with engine.connect().execution_options(aixplore_read_only=True) as conn, conn.begin():
+        if dialect == "sqlite":
+            generation = int(conn.exec_driver_sql(_VERSION).scalar_one())
         statement = _SOLUTIONS.format(published=_PUBLISHED[dialect])
         rows = raw_rows(conn.exec_driver_sql(statement))
         tag_rows = raw_rows(conn.exec_driver_sql(_TAGS))
@@ -280,20 +288,37 @@ def install(columns: Columns) -> None:
         _built[columns.url] = columns
 
 
+# Without Redis and off SQLite, a generation lives in one process: a build is then trusted
+# for as long as the read cache trusts its entries there (a write by another process, such as
+# a command, shows after that).
+LOCAL_LIFETIME_SECONDS = 30.0
+
+
+def version(session: Session) -> int | None:
+    """The catalog version columns must carry to be current now (None: none can be)."""
+    found = db.probe(session, _VERSION)  # SQLite: what every process has committed
+    if found is not None:
+        return int(found[0])
+    try:
+        return cache.generation(CATALOG, strict=True)
+    except cache.Unavailable:
+        return None
+
+
 def current(session: Session) -> Columns | None:
     """The columns of ``session``'s database if they are current; else None, after starting a
     rebuild in the background when none runs and the throttle allows."""
     engine = session.get_bind()
     if not isinstance(engine, Engine):
         engine = engine.engine
-    url = str(engine.url)
-    built = _built.get(url)
-    try:
-        generation = cache.generation(CATALOG, strict=True)
-    except cache.Unavailable:
+    built = _built.get(str(engine.url))
+    wanted = version(session)
+    if wanted is None:
         return None
-    if built is not None and built.generation == generation:
-        return built
+    if built is not None and built.generation == wanted:
+        local = engine.dialect.name != "sqlite" and not cache.shared()
+        if not local or time.monotonic() - built.built_at < LOCAL_LIFETIME_SECONDS:
+            return built
     _rebuild_soon(engine, built)
     return None
 
