@@ -21,6 +21,7 @@ about a tenth of one core, and a quiet one answers every word search from the co
 from __future__ import annotations
 
 import logging
+import struct
 import threading
 import time
 from collections.abc import Iterable
@@ -365,6 +366,29 @@ def forget() -> None:
 def reading(ids: list[int]) -> IntArray:
     """Matched solution ids as the array the columns count."""
     return np.array(ids, dtype=np.int64)
+
+
+# PostgreSQL's binary array format (array_send) for one dimension: number of dimensions,
+# has-nulls flag, element type, length, lower bound; then per element its byte length and
+# its big-endian value.
+_ARRAY_HEADER = struct.Struct(">iiiii")
+
+
+def unpacked(packed: bytes | None, kind: str) -> NDArray[Any]:
+    """A one-dimensional ``int4`` (``kind`` "i") or ``float4`` ("f") array without nulls, as
+    ``array_send`` wrote it, as int64 or float64 (None, from aggregating no rows: empty)."""
+    wide = np.int64 if kind == "i" else np.float64
+    if packed is None or len(packed) < _ARRAY_HEADER.size:
+        return np.zeros(0, dtype=wide)
+    dimensions, has_nulls, _type, length, _lower = _ARRAY_HEADER.unpack_from(packed)
+    if dimensions != 1 or has_nulls:
+        raise ValueError("expected one dimension without nulls")
+    cells = np.frombuffer(
+        packed, dtype=np.dtype([("size", ">i4"), ("value", f">{kind}4")]), offset=_ARRAY_HEADER.size
+    )
+    if len(cells) != length or not (cells["size"] == 4).all():
+        raise ValueError("expected 4-byte elements")
+    return cells["value"].astype(wide)
 
 
 def scored(rows: list[tuple[Any, ...]]) -> tuple[IntArray, NDArray[np.float64]]:

@@ -447,6 +447,14 @@ def _read_matches(
 ) -> tuple[facet_columns.Columns, Any, Any]:
     """Every match of a summary's words (with its score when asked), read once."""
     found = search_text.matches_for(described)
+    if described["engine"] != "sqlite":
+        packed: tuple[Any, ...] = tuple(
+            session.connection()
+            .execute(search_text.pg_packed(found, with_scores=with_scores))
+            .one()
+        )
+        ids = facet_columns.unpacked(packed[0], "i")
+        return columns, ids, facet_columns.unpacked(packed[1], "f") if with_scores else None
     if not with_scores:
         ids = _ids(session, sa_select(found.c.solution_id))
         return columns, facet_columns.reading(ids), None
