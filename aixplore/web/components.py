@@ -152,3 +152,8 @@ def shown_once(message: str, value: Any, element_id: str, on_done: Any) -> rx.Co
             background="var(--green-2)",
         ),
     )
+
+
+def counted(count: Any, noun: str) -> Any:
+    """ " solution" or " solutions" after ``count`` (a state var): "1 solution", "2 solutions"."""
+    return rx.cond(count == 1, f" {noun}", f" {noun}s")

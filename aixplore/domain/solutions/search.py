@@ -13,29 +13,26 @@ import json
 import math
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     Integer,
     Select,
     and_,
     case,
-    event,
     func,
-    inspect,
     literal,
     text,
 )
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
 from aixplore.core import cache
-from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.domain.accounts.models import User
 from aixplore.domain.solutions import facet_cells, facet_columns, search_text
+from aixplore.domain.solutions.catalog_changes import CATALOG
 from aixplore.domain.solutions.facet_cells import STAR_FLOORS, FacetCounts
 from aixplore.domain.solutions.models import (
     Category,
@@ -258,7 +255,7 @@ def _order(query: SearchQuery, matches: Any) -> list[Any]:
     return [col(Solution.published_at).desc(), col(Solution.id).desc()]
 
 
-# Anything that changes what search counts retires the cache at once (see _watch_catalog):
+# Anything that changes what search counts retires the cache at once (catalog_changes):
 # the lifetime only bounds memory and trending-only drift.
 FACET_CACHE_SECONDS = 600
 _DEFAULTS: dict[str, Any] = {
@@ -268,59 +265,6 @@ _DEFAULTS: dict[str, Any] = {
     "min_rating": 0,
     "verified": False,
 }
-CATALOG = facet_columns.CATALOG
-_CHANGED = "aixplore_catalog_changed"
-# Solution columns whose change does not alter totals or facet counts (no cache retirement).
-_VOLATILE = {"trending_score", "updated_at"}
-
-
-@event.listens_for(Session, "before_flush")
-def _watch_catalog(db: Session, _context: Any, _instances: Any) -> None:
-    """Any change to what search counts retires the cached summaries (after commit)."""
-    if db.info.get(_CHANGED):
-        return
-    for obj in (*db.new, *db.dirty, *db.deleted):
-        if isinstance(obj, SolutionTag) or (
-            isinstance(obj, Solution) and (obj in db.new or obj in db.deleted or _counted(obj))
-        ):
-            break
-        if isinstance(obj, User) and (
-            # A deleted publisher's solutions go with it by the database's own cascade.
-            obj in db.deleted or inspect(obj).attrs.verified_publisher_at.history.has_changes()
-        ):
-            break
-    else:
-        return
-    db.info[_CHANGED] = True
-    publish_after_commit(db, _CHANGED, None)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _watch_bulk_catalog(state: ORMExecuteState) -> None:
-    """Bulk ``update()``/``delete()`` statements on solutions or users retire the cached
-    summaries too (the flush hook above never sees them)."""
-    if state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", "") in ("solution", "user"):
-            cache.bump_after_commit(cast(Session, state.session), CATALOG)
-
-
-# Tags only ever change what search counts: every write retires, bulk deletes included.
-cache.retire_on_change(CATALOG, "solution_tag")
-
-
-def _counted(solution: Solution) -> bool:
-    state = inspect(solution)
-    return any(attr.history.has_changes() for attr in state.attrs if attr.key not in _VOLATILE)
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _reset_catalog_flag(db: Session) -> None:
-    db.info.pop(_CHANGED, None)
-
-
-subscribe(_CHANGED, lambda _payload: cache.bump(CATALOG))
 
 
 def search(

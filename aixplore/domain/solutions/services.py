@@ -268,30 +268,43 @@ def cards_for(session: Session, solutions: list[Solution]) -> list[SolutionCard]
     if not solutions:
         return []
     ids = [s.id for s in solutions if s.id is not None]
-    categories = {c.id: c for c in session.exec(select(Category)).all()}
+    # Only the columns a card shows (whole publisher rows would carry password hashes along).
+    categories = {
+        c_id: (slug, name)
+        for c_id, slug, name in session.exec(
+            select(Category.id, Category.slug, Category.name).where(
+                col(Category.id).in_({s.category_id for s in solutions})
+            )
+        ).all()
+    }
     owners = {
-        u.id: u
-        for u in session.exec(
-            select(User).where(col(User.id).in_({s.owner_id for s in solutions}))
+        u_id: (name, verified_at is not None)
+        for u_id, name, verified_at in session.exec(
+            select(User.id, User.display_name, User.verified_publisher_at).where(
+                col(User.id).in_({s.owner_id for s in solutions})
+            )
         ).all()
     }
     tags = tags_for(session, ids)
     cards = []
     for s in solutions:
-        category, owner = categories[s.category_id], owners[s.owner_id]
+        (category_slug, category_name), (publisher, verified) = (
+            categories[s.category_id],
+            owners[s.owner_id],
+        )
         cards.append(
             SolutionCard(
                 id=s.id or 0,
                 slug=s.slug,
                 name=s.name,
                 tagline=s.tagline,
-                category_slug=category.slug,
-                category_name=category.name,
+                category_slug=category_slug,
+                category_name=category_name,
                 pricing=s.pricing,
                 rating_avg=round(s.rating_avg, 2),
                 rating_count=s.rating_count,
-                publisher_name=owner.display_name,
-                publisher_verified=owner.verified_publisher_at is not None,
+                publisher_name=publisher,
+                publisher_verified=verified,
                 logo_url=logo_url(s.logo_path),
                 tags=sorted(tags.get(s.id or 0, [])),
                 status=s.status,

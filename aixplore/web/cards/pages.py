@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from aixplore.web.cards.state import GalleryState
+from aixplore.web.components import counted
 from aixplore.web.layout import page
 from components3d import card_gallery
 
@@ -24,7 +25,7 @@ def _selected() -> rx.Component:
                     card["rating"].to(str),
                     " · ",
                     card["reviews"].to(str),
-                    " reviews",
+                    counted(card["reviews"].to(int), "review"),
                     size="2",
                 ),
                 rx.link("Open the solution", href="/solutions/" + card["slug"].to(str)),

@@ -10,6 +10,7 @@ from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.accounts.services import get_user
 from aixplore.domain.solutions import services as solutions
+from aixplore.web.components import counted
 from aixplore.web.layout import page
 from aixplore.web.session import current_actor
 from aixplore.web.solutions.components import card_grid
@@ -75,7 +76,12 @@ def categories_page() -> rx.Component:
                                     align="center",
                                 ),
                                 rx.text(c["description"], size="2", color=rx.color("gray", 11)),
-                                rx.text(c["count"], " solutions", size="1", weight="medium"),
+                                rx.text(
+                                    c["count"],
+                                    counted(c["count"].to(int), "solution"),
+                                    size="1",
+                                    weight="medium",
+                                ),
                                 spacing="2",
                             ),
                             height="100%",

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from aixplore.web.components import link_button
+from aixplore.web.components import counted, link_button
 from aixplore.web.layout import page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.catalog_state import CATALOG, CatalogState
@@ -124,7 +124,7 @@ def _toolbar() -> rx.Component:
     return rx.flex(
         rx.text(
             rx.text.strong(CatalogState.total),
-            " solutions",
+            counted(CatalogState.total, "solution"),
             size="2",
             color=rx.color("gray", 11),
             role="status",

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from aixplore.web.components import counted
 from aixplore.web.solutions.detail_state import SolutionPageState as S
 
 D = S.detail
@@ -36,7 +37,7 @@ def rating_summary() -> rx.Component:
                 rx.text(
                     "out of 5 · ",
                     D["rating_count"],
-                    " reviews",
+                    counted(D["rating_count"].to(int), "review"),
                     size="2",
                     color=rx.color("gray", 11),
                 ),
