@@ -122,7 +122,7 @@ def owner_heading(title: str, org_id: Any, org_name: Any) -> rx.Component:
             in_org,
             link_button("Back to the organization", f"/orgs/{org_id}", variant="ghost"),
         ),
-        gap="2",
+        spacing="2",
         wrap="wrap",
         width="100%",
         align="center",

@@ -262,7 +262,7 @@ def footer() -> rx.Component:
                 spacing="4",
             ),
             direction=rx.breakpoints(initial="column", sm="row"),
-            gap="2",
+            spacing="2",
             width="100%",
         ),
         padding="1.25em",

@@ -155,7 +155,7 @@ def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
                         ),  # type: ignore[call-arg]
                     ),
                 ),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
                 width="100%",
             ),

@@ -88,7 +88,7 @@ def solution_analytics_page() -> rx.Component:
                         on_click=s.export_csv,
                     ),
                     width="100%",
-                    gap="2",
+                    spacing="2",
                     wrap="wrap",
                 ),
                 _stats(s.totals),

@@ -109,7 +109,7 @@ def events_page() -> rx.Component:
                 rx.spacer(),
                 link_button("Organize an event", "/events/new"),
                 direction=rx.breakpoints(initial="column", sm="row"),
-                gap="3",
+                spacing="3",
                 width="100%",
                 align=rx.breakpoints(initial="start", sm="center"),
             ),
@@ -234,7 +234,7 @@ def _cancel_dialog() -> rx.Component:
                 rx.alert_dialog.action(
                     rx.button("Cancel the event", color_scheme="red", on_click=S.cancel_event)
                 ),
-                gap="3",
+                spacing="3",
                 justify="end",
                 margin_top="1em",
                 wrap="wrap",
@@ -347,7 +347,7 @@ def event_page() -> rx.Component:
                 style={"flex": "1", "minWidth": "0", "width": "100%"},
             ),
             _side(),
-            gap="6",
+            spacing="6",
             direction=rx.breakpoints(initial="column-reverse", md="row"),
             width="100%",
         ),

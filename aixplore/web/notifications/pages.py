@@ -73,7 +73,7 @@ def notifications_page() -> rx.Component:
                     on_click=NotificationsState.mark_all_read,
                 ),
                 align="center",
-                gap="3",
+                spacing="3",
                 wrap="wrap",
                 width="100%",
             ),

@@ -40,7 +40,7 @@ def my_orders_page() -> rx.Component:
                                         "Pull request", href=r["pr_url"].to(str), is_external=True
                                     ),
                                 ),
-                                gap="3",
+                                spacing="3",
                                 wrap="wrap",
                                 align="center",
                             ),
@@ -164,7 +164,7 @@ def admin_orders_page() -> rx.Component:
                             rx.badge(r["status"]),
                             rx.text(r["repo"], size="2"),
                             rx.text(r["failure"], size="2", color=rx.color("red", 11)),
-                            gap="3",
+                            spacing="3",
                             wrap="wrap",
                         ),
                         rx.text(r["log"], size="1", color=GRAY, white_space="pre-wrap"),

@@ -106,10 +106,11 @@ def _repository_step() -> rx.Component:
             rx.box(
                 _input("Account or organization", "owner", W.owner), flex="1", min_width="160px"
             ),
-            rx.box(_input("Search", "text", ""), flex="2", min_width="160px"),
-            rx.button("Search", type="submit", loading=W.busy, size="3", align_self="end"),
-            gap="2",
+            rx.box(_input("Name contains", "text", ""), flex="2", min_width="160px"),
+            rx.button("Search", type="submit", loading=W.busy, size="3"),
+            spacing="2",
             wrap="wrap",
+            align="end",  # fields and button line up when a label wraps to two lines
             width="100%",
         ),
         on_submit=W.search,
@@ -132,7 +133,7 @@ def _repository_step() -> rx.Component:
                     ),
                     justify="between",
                     align="center",
-                    gap="2",
+                    spacing="2",
                     wrap="wrap",
                 ),
                 width="100%",
@@ -349,7 +350,7 @@ def _review_step() -> rx.Component:
             rx.flex(
                 rx.box(_input("Promo code", "promo_code", W.view["promo_code"].to(str)), flex="1"),
                 rx.button("Apply", type="submit", variant="soft", size="3", align_self="end"),
-                gap="2",
+                spacing="2",
                 width="100%",
             ),
             on_submit=W.apply_promo,

@@ -55,7 +55,7 @@ def _domain_row(d: ObjectVar[dict[str, Any]]) -> rx.Component:
                 color_scheme="red",
                 on_click=OrgState.unclaim(did),
             ),
-            gap="2",
+            spacing="2",
             align="center",
             wrap="wrap",
             width="100%",
@@ -92,7 +92,7 @@ def admin_sections() -> rx.Component:
                         ),
                     ),
                     rx.button("Send invitation", type="submit"),
-                    gap="3",
+                    spacing="3",
                     align="end",
                     wrap="wrap",
                 ),
@@ -156,7 +156,7 @@ def admin_sections() -> rx.Component:
                 rx.flex(
                     rx.box(field("Domain", "domain", max_length=253), flex="1", min_width="200px"),
                     rx.button("Claim", type="submit"),
-                    gap="3",
+                    spacing="3",
                     align="end",
                     wrap="wrap",
                 ),
@@ -174,7 +174,7 @@ def _health_card(h: ObjectVar[dict[str, Any]]) -> rx.Component:
         return rx.flex(
             rx.text(label, size="2", color_scheme="gray", min_width="11em"),
             rx.text(value, size="2", color=rx.cond(warn, rx.color("red", 11), "inherit")),
-            gap="2",
+            spacing="2",
             wrap="wrap",
         )
 
@@ -280,7 +280,7 @@ def sso_page() -> rx.Component:
                                 variant="soft",
                                 on_click=SsoAdminState.test_connection("oidc"),
                             ),
-                            gap="3",
+                            spacing="3",
                             wrap="wrap",
                         ),
                         spacing="3",
@@ -354,7 +354,7 @@ def sso_page() -> rx.Component:
                                 variant="soft",
                                 on_click=SsoAdminState.test_connection("saml"),
                             ),
-                            gap="3",
+                            spacing="3",
                             wrap="wrap",
                         ),
                         spacing="3",

@@ -230,7 +230,7 @@ def publish_page() -> rx.Component:
                 rx.flex(
                     rx.box(_form(), flex="1", min_width="0"),
                     rx.cond(P.editing, _side()),
-                    gap="6",
+                    spacing="6",
                     direction=rx.breakpoints(initial="column", md="row"),
                     width="100%",
                 ),

@@ -268,7 +268,7 @@ def reviews_section() -> rx.Component:
             width="100%",
             align="center",
             wrap="wrap",
-            gap="2",
+            spacing="2",
         ),
         rx.cond(
             S.signed_in,
