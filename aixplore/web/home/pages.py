@@ -12,7 +12,7 @@ from aixplore.core.db import read_scope
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.search import SearchQuery, SortBy, search
-from aixplore.web.components import link_button
+from aixplore.web.components import counted, link_button
 from aixplore.web.layout import page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.components import card_grid
@@ -166,11 +166,15 @@ def home_page() -> rx.Component:
                 wrap="wrap",
             ),
         ),
-        rx.text(
-            rx.text.strong(HomeState.members),
-            " members so far.",
-            size="2",
-            color=rx.color("gray", 11),
+        rx.cond(
+            HomeState.members > 0,  # a brand-new site does not boast of nobody
+            rx.text(
+                rx.text.strong(HomeState.members),
+                counted(HomeState.members, "member"),
+                " so far.",
+                size="2",
+                color=rx.color("gray", 11),
+            ),
         ),
         spacing="5",
         align="start",
