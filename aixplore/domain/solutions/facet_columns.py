@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -374,7 +374,7 @@ def reading(ids: list[int]) -> IntArray:
 _ARRAY_HEADER = struct.Struct(">iiiii")
 
 
-def unpacked(packed: bytes | None, kind: str) -> NDArray[Any]:
+def unpacked(packed: bytes | None, kind: Literal["i", "f"]) -> NDArray[Any]:
     """A one-dimensional ``int4`` (``kind`` "i") or ``float4`` ("f") array without nulls, as
     ``array_send`` wrote it, as int64 or float64 (None, from aggregating no rows: empty)."""
     wide = np.int64 if kind == "i" else np.float64

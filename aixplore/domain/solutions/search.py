@@ -1,10 +1,12 @@
 """Search and facets over published solutions, on the database's own full-text engine.
 
 SQLite: an FTS5 index (porter stemming, bm25 ranking) kept in sync by triggers, and its
-vocabulary for typo correction. PostgreSQL: a generated, weighted tsvector column (GIN) plus
-pg_trgm similarity on names for typos. Both sit behind ``search()``; the schema for each is
-in the migrations, so no service or page maintains an index by hand. How words match on each
-engine is in ``search_text``; facet counting over cells in ``facet_cells``.
+vocabulary for typo correction. PostgreSQL: weighted tsvectors in a narrow trigger-kept table
+(``solution_search``, GIN) plus pg_trgm similarity on names for typos. Both sit behind
+``search()``; the schema for each is in the migrations, so no service or page maintains an
+index by hand. How words match on each engine is in ``search_text``; facet counting over
+cells in ``facet_cells`` (without words) and ``facet_columns`` (with them); what retires the
+cached answers in ``catalog_changes``.
 """
 
 from __future__ import annotations
