@@ -18,10 +18,11 @@ then lives at most :data:`TTL` seconds.
 
 Without Redis (one app process, on SQLite) the statement is kept in-process instead, and each
 read first asks SQLite for the newest ledger entry id, on a connection of its own
-(:func:`~aixplore.core.db.probe`, a few microseconds). Entries are only ever added, and every
-transfer adds some, so while that id is the one the statement was read under, nothing it shows
-has changed, whichever process wrote (a command granting tokens is seen at once). Any other
-engine without Redis reads the database every time.
+(:func:`~aixplore.core.db.probe`, a few microseconds; loads within :data:`MARK_REUSE_S` of
+each other share one). Entries are only ever added, and every transfer adds some, so while
+that id is the one the statement was read under, nothing it shows has changed, whichever
+process wrote (a command granting tokens is seen within a millisecond). Any other engine
+without Redis reads the database every time.
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ def _read(session: Session, actor: Actor) -> Statement:
 # ---- Without Redis: in-process entries, current while no ledger entry was written ----
 
 _LEDGER_MARK = "SELECT max(id) FROM wallet_entry"
+# Loads that come within a millisecond of each other share one probe (core/db.py's probe says
+# why that matters): an entry another process wrote is seen at most this much later. This
+# process's own transfers bury the entries they change at once.
+MARK_REUSE_S = 0.001
 LOCAL_MAX = 10_000
 # user id -> (sign-up time, newest ledger entry id when read, expiry, statement)
 _local: dict[int, tuple[str, Any, float, Statement]] = {}
@@ -108,7 +113,7 @@ def _unshared(session: Session, actor: Actor, joined: str) -> Statement:
     # A session that has read already sees the database as it was then (SQLite's snapshot):
     # what it reads now may be older than the mark, so it is served but never kept.
     fresh = not session.in_transaction()
-    mark = db.probe(session, _LEDGER_MARK)
+    mark = db.probe(session, _LEDGER_MARK, reuse_s=MARK_REUSE_S)
     if mark is None or not joined:
         return _read(session, actor)
     now = time.monotonic()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+import sqlite3
 
+from sqlmodel import Session, create_engine, select
+
+from aixplore.core import db
 from aixplore.core.cache import cached, invalidate
 from aixplore.core.db import read_scope, session_scope
 from aixplore.domain.accounts.models import User
@@ -161,3 +164,26 @@ def test_a_generation_counter_that_is_gone_restarts_at_random() -> None:
         seen.append(cache.generation("test:gone"))
     assert len(set(seen)) == len(seen)
     assert min(seen) > 1_000
+
+
+def test_a_probe_answers_again_only_within_the_window_it_is_given(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "probe.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("CREATE TABLE entry (id INTEGER PRIMARY KEY)")
+    writer.execute("INSERT INTO entry (id) VALUES (1)")
+    sql = "SELECT max(id) FROM entry"
+    clock = [1000.0]
+    monkeypatch.setattr(db.time, "monotonic", lambda: clock[0])
+    try:
+        with Session(create_engine(f"sqlite:///{path}")) as session:
+            assert db.probe(session, sql, reuse_s=0.001) == (1,)
+            writer.execute("INSERT INTO entry (id) VALUES (2)")
+            clock[0] += 0.001
+            assert db.probe(session, sql, reuse_s=0.001) == (1,)  # the probe a moment ago
+            assert db.probe(session, sql) == (2,)  # no window: SQLite is asked
+            writer.execute("INSERT INTO entry (id) VALUES (3)")
+            clock[0] += 0.0011
+            assert db.probe(session, sql, reuse_s=0.001) == (3,)  # older than the window
+    finally:
+        writer.close()
+        db.dispose_engines()
