@@ -20,7 +20,7 @@ import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from aixplore.core import cache  # noqa: E402
+from aixplore.core import cache, near_cache  # noqa: E402
 from aixplore.core.db import get_engine, session_scope  # noqa: E402
 from aixplore.core.redis import get_redis  # noqa: E402
 from aixplore.core.settings import get_settings  # noqa: E402
@@ -59,6 +59,9 @@ def _clean_state() -> Iterator[None]:
     client = get_redis()
     if client is not None:
         client.flushdb()
+        # Redis announces the flush to each process's copy of the cache entries a moment
+        # later; the next test must not read the last one's entries in that moment.
+        near_cache.wrote(cache.PREFIX, None)
     else:
         from aixplore.core import ratelimit
 

@@ -2,6 +2,8 @@
 
 On Redis when configured, so every worker serves the same answer; in-process otherwise
 (there is then only one worker). Values are JSON; a Redis failure falls back to computing.
+On Redis, each process reads entries it has read before from memory until Redis announces a
+change to them (:mod:`aixplore.core.near_cache`); its own writes drop them from memory at once.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session
 
+from aixplore.core import near_cache
 from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.core.redis import get_async_redis, get_redis
 
@@ -39,14 +42,15 @@ def cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
     client = get_redis()
     if client is not None:
         try:
-            raw = client.get(PREFIX + key)
+            raw = near_cache.read(client, PREFIX, [PREFIX + key])[0]
             if raw is not None:
-                return json.loads(cast(bytes, raw))
+                return json.loads(raw)
         except redis.RedisError:
             return compute()
         value = compute()
         with contextlib.suppress(redis.RedisError):
             client.set(PREFIX + key, json.dumps(value, default=str), ex=max(1, int(ttl)))
+        near_cache.wrote(PREFIX, [PREFIX + key])
         return value
     now = time.monotonic()
     with _lock:
@@ -110,7 +114,7 @@ def cached_current(
         if ahead and all(k in ahead for k in wanted):
             raw = [ahead.pop(k) for k in wanted]
         else:
-            raw = cast(list[bytes | None], client.mget([PREFIX + k for k in wanted]))
+            raw = near_cache.read(client, PREFIX, [PREFIX + k for k in wanted])
     except redis.RedisError:
         value = compute()
         return value if decode is None else decode(value)
@@ -137,6 +141,8 @@ def cached_current(
         client.set(PREFIX + key, text, ex=max(1, int(ttl)))
     except redis.RedisError:
         return value if decode is None else decode(value)
+    finally:
+        near_cache.wrote(PREFIX, [PREFIX + key])
     if decode is None:
         return value
     # Decoded from what was stored (JSON), as a later read would decode it.
@@ -168,6 +174,7 @@ def invalidate(prefix: str = "") -> None:
                 client.delete(name)
         except redis.RedisError:
             pass
+        near_cache.wrote(PREFIX, None)
     with _lock:
         for name in [k for k in _local if k.startswith(prefix)]:
             del _local[name]
@@ -203,9 +210,18 @@ async def prefetched(keys: list[str]) -> AsyncIterator[None]:
     client = get_async_redis() if keys else None
     ahead: dict[str, bytes | None] = {}
     if client is not None:
-        with contextlib.suppress(redis.RedisError):
-            values = await client.mget([PREFIX + k for k in keys])
-            ahead = dict(zip(keys, values, strict=True))
+        full = [PREFIX + k for k in keys]
+        near = near_cache.in_use(PREFIX)
+        found = near.lookup(full) if near is not None else None
+        if found is not None:  # this process's copy has them all: no round trip
+            ahead = dict(zip(keys, found, strict=True))
+        else:
+            mark = near.begin() if near is not None else -1
+            with contextlib.suppress(redis.RedisError):
+                values = await client.mget(full)
+                ahead = dict(zip(keys, values, strict=True))
+                if near is not None:
+                    near.store(mark, full, values)
     outer = _prefetched.get()
     token = _prefetched.set({**outer, **ahead} if outer else ahead)
     try:
@@ -226,10 +242,10 @@ def peek(key: str) -> Any:
             raw = ahead.pop(key)
         else:
             try:
-                raw = client.get(PREFIX + key)
+                raw = near_cache.read(client, PREFIX, [PREFIX + key])[0]
             except redis.RedisError:
                 return None
-        return None if raw is None else json.loads(cast(bytes, raw))
+        return None if raw is None else json.loads(raw)
     now = time.monotonic()
     with _lock:
         hit = _local.get(key)
@@ -247,6 +263,8 @@ def add(key: str, value: Any, ttl: float) -> bool:
             return bool(client.set(PREFIX + key, text, ex=max(1, int(ttl)), nx=True))
         except redis.RedisError:
             return False
+        finally:
+            near_cache.wrote(PREFIX, [PREFIX + key])
     now = time.monotonic()
     with _lock:
         hit = _local.get(key)
@@ -271,7 +289,10 @@ def bury(keys: list[str], ttl: float) -> None:
         pipe = client.pipeline(transaction=False)
         for key in keys:
             pipe.set(PREFIX + key, text, ex=max(1, int(ttl)))
-        pipe.execute()
+        try:
+            pipe.execute()
+        finally:
+            near_cache.wrote(PREFIX, [PREFIX + key for key in keys])
         return
     expires = time.monotonic() + ttl
     with _lock:
@@ -353,6 +374,7 @@ def bump(name: str) -> None:
             pipe.set(key, _first_generation(), nx=True)
             pipe.incr(key)
             pipe.execute()
+        near_cache.wrote(PREFIX, [key])
         return
     with _lock:
         _generations[name] = _local_generation(name) + 1

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'aixplore.db'}"
     redis_url: str | None = None
+    # With Redis: keep hot cache entries in each process until Redis announces a change
+    # (aixplore/core/near_cache.py). Off: every read goes to Redis.
+    redis_near_cache: bool = True
     secret_key: str = DEV_SECRET_KEY
     # AES-256-GCM key for secrets stored in the database (URL-safe base64 of 32 bytes);
     # derived from secret_key when unset. See aixplore/core/crypto.py.

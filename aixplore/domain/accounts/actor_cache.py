@@ -14,6 +14,10 @@ overwrite), so a reader that looked at the database just before the commit canno
 answer back. The after-commit step re-reads the user's sessions in a fresh transaction, so a
 session opened concurrently is buried too. If Redis cannot be reached, readers go to the
 database and a failed burial is logged; an entry then lives at most :data:`TTL` seconds.
+
+Each process also keeps the entries it read in memory until Redis announces a change to them
+(:mod:`aixplore.core.near_cache`): a burial made by another worker takes effect in this one as
+soon as its announcement arrives, and a burial made here at once.
 """
 
 from __future__ import annotations

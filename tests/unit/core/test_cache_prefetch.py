@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from aixplore.core import cache
+from aixplore.core import cache, near_cache
 from aixplore.core.db import session_scope
 from aixplore.core.redis import close_async_redis
 from aixplore.domain.accounts import actor_cache
@@ -26,8 +26,14 @@ def _run(block: Callable[[], Awaitable[Any]]) -> Any:
     return asyncio.run(main())
 
 
+def _without_near_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests count the reads that reach Redis; the process's copy of the entries
+    (tests/integration/test_near_cache.py) would answer some of them from memory."""
+    monkeypatch.setattr(near_cache, "in_use", lambda _prefix: None)
+
+
 class _CountingClient:
-    """The synchronous Redis client, counting the single-key reads made through it."""
+    """The synchronous Redis client, counting the keys read through it."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -37,6 +43,10 @@ class _CountingClient:
         self.gets.append(key)
         return self.client.get(key)
 
+    def mget(self, keys: list[str]) -> Any:
+        self.gets.extend(keys)
+        return self.client.mget(keys)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
 
@@ -44,6 +54,7 @@ class _CountingClient:
 def test_a_prefetched_entry_answers_once_and_only_inside_its_block(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    _without_near_cache(monkeypatch)
     cache.invalidate()
     cache.add("test:ahead", {"v": 1}, 60)
     real = cache.get_redis()
@@ -97,6 +108,7 @@ def test_malformed_tokens_prefetch_nothing() -> None:
 def test_a_prefetched_current_entry_is_current_and_a_bump_still_retires_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    _without_near_cache(monkeypatch)
     cache.invalidate()
     calls: list[int] = []
 
