@@ -11,13 +11,14 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import redis
 
 from aixplore.core import near_cache
 from aixplore.core.near_cache import NearCache
+from aixplore.core.settings import get_settings
 
 
 def _until(check: Callable[[], bool], seconds: float = 5.0) -> None:
@@ -43,10 +44,13 @@ class _Setup:
         self.other.set(key, value, **options)
         _until(lambda: self.near.begin() != mark)
 
-    def read(self, *keys: str) -> list[Any]:
+    def mget(self, keys: list[str]) -> list[bytes | None]:
+        return cast(list[bytes | None], self.other.mget(keys))
+
+    def read(self, *keys: str) -> list[bytes | None]:
         """Read ``keys`` from Redis the way ``near_cache.read`` does, keeping the answer."""
         mark = self.near.begin()
-        values = self.other.mget(keys)
+        values = self.mget(list(keys))
         self.near.store(mark, keys, values)
         return values
 
@@ -96,7 +100,7 @@ def test_a_value_that_changed_while_it_was_read_is_not_kept(setup: _Setup) -> No
     key = setup.key("race")
     setup.write(key, b"old")
     mark = setup.near.begin()
-    values = setup.other.mget([key])  # the read ...
+    values = setup.mget([key])  # the read ...
     setup.other.set(key, b"new")  # ... and a change before it is kept
     _until(lambda: setup.near.begin() != mark)  # the change's announcement arrived
     setup.near.store(mark, [key], values)
@@ -212,3 +216,19 @@ def test_the_cache_module_s_reads_and_writes_go_through_the_copy(
     assert counting.reads == 2
     near_cache.wrote(setup.prefix, None)
     assert setup.near.lookup([key]) is None
+
+
+def test_the_setting_turns_the_copy_off(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = get_settings()
+    monkeypatch.setattr(settings, "redis_url", redis_url)
+    monkeypatch.setattr(settings, "redis_near_cache", False)
+    assert near_cache.in_use("test:near:off:") is None
+    monkeypatch.setattr(settings, "redis_near_cache", True)
+    try:
+        near = near_cache.in_use("test:near:off:")
+        assert near is not None and near.url == redis_url
+        assert near_cache.in_use("test:near:off:") is near  # one per process
+    finally:
+        near_cache.close_all()
+    monkeypatch.setattr(settings, "redis_url", None)
+    assert near_cache.in_use("test:near:off:") is None
