@@ -210,18 +210,9 @@ async def prefetched(keys: list[str]) -> AsyncIterator[None]:
     client = get_async_redis() if keys else None
     ahead: dict[str, bytes | None] = {}
     if client is not None:
-        full = [PREFIX + k for k in keys]
-        near = near_cache.in_use(PREFIX)
-        found = near.lookup(full) if near is not None else None
-        if found is not None:  # this process's copy has them all: no round trip
-            ahead = dict(zip(keys, found, strict=True))
-        else:
-            mark = near.begin() if near is not None else -1
-            with contextlib.suppress(redis.RedisError):
-                values = await client.mget(full)
-                ahead = dict(zip(keys, values, strict=True))
-                if near is not None:
-                    near.store(mark, full, values)
+        with contextlib.suppress(redis.RedisError):
+            values = await near_cache.read_async(client, PREFIX, [PREFIX + k for k in keys])
+            ahead = dict(zip(keys, values, strict=True))
     outer = _prefetched.get()
     token = _prefetched.set({**outer, **ahead} if outer else ahead)
     try:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import redis
+import redis.asyncio as aioredis
 
 from aixplore.core.settings import get_settings
 
@@ -207,6 +208,20 @@ def read(client: redis.Redis, prefix: str, keys: list[str]) -> list[bytes | None
         return found
     mark = near.begin()
     values = cast(list[bytes | None], client.mget(keys))
+    near.store(mark, keys, values)
+    return values
+
+
+async def read_async(client: aioredis.Redis, prefix: str, keys: list[str]) -> list[bytes | None]:
+    """:func:`read` for an event handler: the ``MGET``, when needed, lets the loop run."""
+    near = in_use(prefix)
+    if near is None:
+        return cast(list[bytes | None], await client.mget(keys))
+    found = near.lookup(keys)
+    if found is not None:
+        return found
+    mark = near.begin()
+    values = cast(list[bytes | None], await client.mget(keys))
     near.store(mark, keys, values)
     return values
 
