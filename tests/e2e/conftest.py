@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -24,6 +25,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# How long an assertion waits for the page. Playwright's 5 s default was once too short in
+# CI's PostgreSQL + Redis pass (two backend workers, a job worker and Chromium on 2 cores):
+# the first update after a full page load had not arrived. A page that never shows what is
+# expected still fails; a slow one gets 10 s.
+expect.set_options(timeout=10_000)
 
 
 def _free_port() -> int:
@@ -63,6 +70,21 @@ def e2e_github(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     gh.stop()
 
 
+_LOGS: list[Path] = []  # the running app's log folder, for failure reports
+LOG_TAIL = 6000  # characters of each server log shown with a failure
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failing end-to-end test's report ends with what the servers logged meanwhile."""
+    report = yield
+    if report.failed and _LOGS:
+        for log in sorted(_LOGS[-1].glob("*.log")):
+            text = log.read_text(errors="replace")
+            report.sections.append((f"server log: {log.name} (tail)", text[-LOG_TAIL:]))
+    return report
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_github) -> Iterator[str]:
     """Build and start the app in production mode on a free port; stop it afterwards."""
@@ -88,6 +110,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_github) -> Iterator[st
         "AIXPLORE_GITHUB_WEB_URL": e2e_github.proxy_url,
     }
     logs = tmp_path_factory.mktemp("app")
+    _LOGS.append(logs)
     procs: list[subprocess.Popen] = []
     app = subprocess.Popen(
         [
