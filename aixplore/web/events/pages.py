@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from reflex.vars import ObjectVar
+from reflex.vars import ArrayVar
 
 from aixplore.web.components import link_button
+from aixplore.web.events.state import CARD
 from aixplore.web.events.state import EventPageState as S
 from aixplore.web.events.state import EventsListState as L
 from aixplore.web.layout import page
@@ -26,20 +27,20 @@ def _line(icon: str, *children: Any, size: str = "2", color: Any = None) -> rx.C
     )
 
 
-def _seats(e: Any) -> rx.Component:
+def _seats(seats_left: Any, capacity: Any) -> rx.Component:
     return rx.cond(
-        e["seats_left"].to(int) > 0,
-        rx.badge(e["seats_left"], " of ", e["capacity"], " seats left", color_scheme="green"),
+        seats_left.to(int) > 0,
+        rx.badge(seats_left, " of ", capacity, " seats left", color_scheme="green"),
         rx.badge("Full: waitlist open", color_scheme="orange"),
     )
 
 
-def _solution_badge(e: Any) -> rx.Component:
+def _solution_badge(slug: Any, name: Any) -> rx.Component:
     return rx.cond(
-        e["solution_slug"] != "",
+        slug != "",
         rx.link(
-            rx.badge(rx.icon("sparkles", size=12), e["solution_name"], variant="soft"),
-            href="/solutions/" + e["solution_slug"].to(str),
+            rx.badge(rx.icon("sparkles", size=12), name, variant="soft"),
+            href="/solutions/" + slug.to(str),
             underline="none",
         ),
     )
@@ -48,27 +49,30 @@ def _solution_badge(e: Any) -> rx.Component:
 # ---- /events ----
 
 
-def _event_card(e: ObjectVar[dict[str, Any]]) -> rx.Component:
+def _event_card(card: ArrayVar) -> rx.Component:
+    def e(name: str) -> Any:
+        return card[CARD[name]]
+
     return rx.card(
         rx.vstack(
             rx.link(
-                rx.heading(e["title"], size="4", as_="h2"),
-                href=e["href"].to(str),
+                rx.heading(e("title"), size="4", as_="h2"),
+                href=e("href").to(str),
                 underline="hover",
                 color=rx.color("gray", 12),
                 overflow_wrap="anywhere",
             ),
-            _line("calendar", e["when_local"]),
-            rx.cond(~e["in_utc"].to(bool), _line("globe", e["when_utc"], size="1", color=GRAY)),
-            _line("map-pin", e["place"]),
+            _line("calendar", e("when_local")),
+            rx.cond(~e("in_utc").to(bool), _line("globe", e("when_utc"), size="1", color=GRAY)),
+            _line("map-pin", e("place")),
             rx.hstack(
                 rx.cond(
                     L.past,
-                    rx.badge(e["going_count"], " went", color_scheme="gray"),
-                    _seats(e),
+                    rx.badge(e("going_count"), " went", color_scheme="gray"),
+                    _seats(e("seats_left"), e("capacity")),
                 ),
-                _solution_badge(e),
-                rx.text("By ", e["organizer_name"], size="1", color=GRAY),
+                _solution_badge(e("solution_slug"), e("solution_name")),
+                rx.text("By ", e("organizer_name"), size="1", color=GRAY),
                 wrap="wrap",
                 align="center",
                 spacing="2",
@@ -268,7 +272,7 @@ def _side() -> rx.Component:
             ),
             rx.heading("Seats", size="3", as_="h2"),
             rx.hstack(
-                _seats(D),
+                _seats(D["seats_left"], D["capacity"]),
                 rx.cond(
                     D["waitlist_count"].to(int) > 0,
                     rx.badge(D["waitlist_count"], " waiting", color_scheme="gray"),
@@ -328,7 +332,7 @@ def event_page() -> rx.Component:
             rx.heading(D["title"], as_="h1", size="8", overflow_wrap="anywhere"),
             rx.hstack(
                 rx.text("Organized by ", D["organizer_name"], size="2", color=GRAY),
-                _solution_badge(D),
+                _solution_badge(D["solution_slug"], D["solution_name"]),
                 wrap="wrap",
                 align="center",
                 spacing="2",

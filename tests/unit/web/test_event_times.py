@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from aixplore.domain.events.models import EventPage, EventPublic, EventStatus, zone
-from aixplore.web.events.state import _card, _cards, _detail
+from aixplore.web.events.state import CARD, CARD_FIELDS, _card, _cards, _detail
 
 
 def _event(zone: str, starts: datetime, event_id: int = 7) -> EventPublic:
@@ -49,7 +49,7 @@ def test_the_utc_line_is_left_out_only_when_it_would_repeat_the_times(
     zone: str, starts: datetime, in_utc: bool
 ) -> None:
     event = _event(zone, starts)
-    assert _card(event)["in_utc"] is in_utc
+    assert _card(event)[CARD["in_utc"]] is in_utc
     assert _detail(event)["in_utc"] is in_utc
 
 
@@ -87,5 +87,27 @@ def test_cards_are_built_once_per_shared_page_and_anew_for_a_new_page() -> None:
         page=1,
         pages=1,
     )
-    assert [c["seats_left"] for c in _cards(changed)] == [10, 9]
-    assert [c["seats_left"] for c in _cards(page)] == [10, 10]
+    seats = CARD["seats_left"]
+    assert [c[seats] for c in _cards(changed)] == [10, 9]
+    assert [c[seats] for c in _cards(page)] == [10, 10]
+
+
+def test_a_card_holds_its_fields_in_the_named_order() -> None:
+    event = _event("Asia/Tokyo", datetime(2026, 12, 8, 10, tzinfo=UTC), 7).model_copy(
+        update={"capacity": 30, "seats_left": 20, "going_count": 10, "location": "Kyoto"}
+        | {"organizer_name": "Ada", "solution_slug": "ocr", "solution_name": "OCR"}
+    )
+    card = dict(zip(CARD_FIELDS, _card(event), strict=True))
+    assert card["href"] == "/events/7" and card["title"] == event.title
+    assert (card["capacity"], card["seats_left"], card["going_count"]) == (
+        event.capacity,
+        event.seats_left,
+        event.going_count,
+    )
+    assert (card["when_local"], card["when_utc"]) == (event.when_local, event.when_utc)
+    assert (card["organizer_name"], card["solution_slug"], card["solution_name"]) == (
+        event.organizer_name,
+        event.solution_slug,
+        event.solution_name,
+    )
+    assert card["in_utc"] is False and card["place"] == "Kyoto · Online"

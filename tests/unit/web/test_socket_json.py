@@ -87,7 +87,7 @@ def test_a_real_delta_is_written_as_reflex_writes_it() -> None:
     delta = {
         TokenState.get_full_name(): {"balance_rx_state_": 640, "statement_rx_state_": []},
         EventsListState.get_full_name(): {
-            "items_rx_state_": [{"title": "Hands-on", "in_utc": False, "capacity": 300}] * 12
+            "items_rx_state_": [("Hands-on", "/events/1", False, 300, "")] * 12
         },
     }
     payload = ["event", {"delta": delta, "final": True, "events": []}]
