@@ -85,7 +85,8 @@ def _detail(event: EventPublic) -> dict[str, Any]:
 
 
 # A card in the list travels as a tuple in this order: the field names, repeated on every card
-# of every load, were 40% of each update's bytes. ``CARD`` names the positions for the page.
+# of every load, were over a third of each update's bytes. ``CARD`` names the positions for
+# the page.
 CARD_FIELDS = (
     "title",
     "href",
