@@ -21,6 +21,15 @@ from reflex.state import State
 from aixplore.web import reflex_fixes
 
 
+def _tab(url: str, lock_expiration_ms: int) -> tuple[Any, StateManagerRedis, BaseStateToken]:
+    """A Redis client, a state manager on it, and a fresh tab's token."""
+    client = aredis.Redis.from_url(url)
+    manager = StateManagerRedis(
+        redis=client, lock_expiration=lock_expiration_ms, lock_warning_threshold=500
+    )
+    return client, manager, BaseStateToken(ident=f"lock-test-{uuid.uuid4().hex}", cls=State)
+
+
 async def _cancel_while_the_reply_is_on_its_way(
     url: str, lock_expiration_ms: int = 10_000
 ) -> tuple[Any, int, float]:
@@ -29,11 +38,7 @@ async def _cancel_while_the_reply_is_on_its_way(
     Returns what the lock key holds afterwards, its remaining time (ms), and how long the
     next event of that tab waits for the lock.
     """
-    client = aredis.Redis.from_url(url)
-    manager = StateManagerRedis(
-        redis=client, lock_expiration=lock_expiration_ms, lock_warning_threshold=500
-    )
-    token = BaseStateToken(ident=f"lock-test-{uuid.uuid4().hex}", cls=State)
+    client, manager, token = _tab(url, lock_expiration_ms)
     key = manager._lock_key(token)
     real_set = client.set
 
@@ -87,11 +92,7 @@ async def _cancel_while_giving_back(
 ) -> tuple[Any, float]:
     """Run an event, cancel it while its ``GETDEL`` waits to be sent (for a free connection,
     say). Returns what the lock key holds afterwards and how long the tab's next event waits."""
-    client = aredis.Redis.from_url(url)
-    manager = StateManagerRedis(
-        redis=client, lock_expiration=lock_expiration_ms, lock_warning_threshold=500
-    )
-    token = BaseStateToken(ident=f"lock-test-{uuid.uuid4().hex}", cls=State)
+    client, manager, token = _tab(url, lock_expiration_ms)
     key = manager._lock_key(token)
     real_getdel = client.getdel
 
