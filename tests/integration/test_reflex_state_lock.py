@@ -21,6 +21,13 @@ from reflex.state import State
 from aixplore.web import reflex_fixes
 
 
+def _reflex_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reflex's own lock code, without the fix."""
+    monkeypatch.setattr(StateManagerRedis, "_try_get_lock", reflex_fixes._original_try_get_lock)
+    monkeypatch.setattr(StateManagerRedis, "_wait_lock", reflex_fixes._original_wait_lock)
+    monkeypatch.setattr(StateManagerRedis, "_lock", reflex_fixes._original_lock)
+
+
 def _tab(url: str, lock_expiration_ms: int) -> tuple[Any, StateManagerRedis, BaseStateToken]:
     """A Redis client, a state manager on it, and a fresh tab's token."""
     client = aredis.Redis.from_url(url)
@@ -81,7 +88,7 @@ def test_without_the_fix_the_tab_waits_for_the_lock_to_expire(
     redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The failure the fix exists for, shown on Reflex's own code (so the test above can fail)."""
-    monkeypatch.setattr(StateManagerRedis, "_lock", reflex_fixes._original_lock)
+    _reflex_alone(monkeypatch)
     held, ttl, waited = asyncio.run(_cancel_while_the_reply_is_on_its_way(redis_url, 2_000))
     assert held is not None and ttl > 0
     assert waited > 0.5
@@ -134,7 +141,7 @@ def test_an_event_cancelled_while_giving_the_lock_back_still_gives_it_back(
 def test_without_the_fix_a_cancelled_give_back_leaves_the_lock_taken(
     redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(StateManagerRedis, "_lock", reflex_fixes._original_lock)
+    _reflex_alone(monkeypatch)
     held, waited = asyncio.run(_cancel_while_giving_back(redis_url, 2_000))
     assert held is not None and waited > 1.0
 
