@@ -329,13 +329,26 @@ class EventFormState(rx.State):
         """The actor's published solutions as (slug, name), after "no solution"."""
         return [[NO_SOLUTION, "No solution: a standalone event"], *self.my_solutions]
 
+    def _url_event_id(self) -> int | None:
+        """The event the page's URL edits (/events/<id>/edit), or None on /events/new.
+
+        Saving follows the URL, never a var held in state: a state var could still say "new"
+        (a refused load leaves it) while the form shows someone else's event.
+        """
+        if "event_id" not in self.router.page.params:
+            return None
+        raw = str(self.router.page.params.get("event_id") or "")
+        return int(raw) if raw.isdigit() and len(raw) <= 10 else -1
+
     @rx.event
     async def load(self):
         """Open a blank form, or the event named in the URL when the viewer may edit it."""
         self.error, self.ready = "", False
         actor = await current_actor(self)
-        raw = str(self.router.page.params.get("event_id", "") or "")
-        event_id = int(raw) if raw.isdigit() and len(raw) <= 10 else 0
+        url_id = self._url_event_id()
+        raw = "" if url_id is None else str(url_id)
+        event_id = max(url_id or 0, 0)
+        self.event_id = event_id
         try:
             with session_scope() as db:
                 mine = solutions.list_publisher_solutions(db, actor, actor.user_id) if actor else []
@@ -397,17 +410,18 @@ class EventFormState(rx.State):
             if data.get("solution") == NO_SOLUTION:
                 data["solution"] = ""
         actor = await current_actor(self)
+        editing = self._url_event_id()
         try:
             with session_scope() as db:
-                if self.event_id:
-                    detail = events.do_update_event(db, actor, self.event_id, data)
+                if editing is not None:  # the services refuse anyone but the organizer
+                    detail = events.do_update_event(db, actor, editing, data)
                 else:
                     detail = events.do_create_event(db, actor, data)
         except DomainError as exc:
             self.error = exc.message
-            here = f"{EVENTS}/{self.event_id}/edit" if self.event_id else f"{EVENTS}/new"
+            here = f"{EVENTS}/{editing}/edit" if editing is not None else f"{EVENTS}/new"
             return answer_error(exc, next_path=here)
-        created = not self.event_id
+        created = editing is None
         return [
             toast_ok("Your event is published." if created else "Changes saved."),
             rx.redirect(f"{EVENTS}/{detail.id}"),

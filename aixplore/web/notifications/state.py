@@ -38,8 +38,12 @@ class NotificationBellState(rx.State):
         if count != self.unread:  # an unchanged count sends nothing to the browser
             self.unread = count
 
-    def recount(self, actor: Actor) -> None:
-        """Read the unread count now (one indexed count)."""
+    def _recount(self, actor: Actor) -> None:
+        """Read the unread count now (one indexed count).
+
+        Private (underscored): Reflex makes every public state method an event handler that
+        any browser can call with any arguments, and this one takes the actor.
+        """
         with read_scope() as db:
             self._show(notifications.unread_count(db, actor))
 
@@ -51,7 +55,7 @@ class NotificationBellState(rx.State):
         if actor is None:
             self._show(0)
             return None
-        self.recount(actor)
+        self._recount(actor)
         return self._next_poll()
 
     def _next_poll(self) -> Any:
@@ -72,11 +76,11 @@ class NotificationBellState(rx.State):
         if actor is None:
             self._show(0)
             return None
-        self.recount(actor)
+        self._recount(actor)
         if (self.router.url.path or "").rstrip("/") == PAGE:
             # The list is open: what arrived since shows at its top, without a reload.
             listing = await self.get_state(NotificationsState)
-            listing.take_newest(actor)
+            listing._take_newest(actor)
         return self._next_poll()
 
 
@@ -106,7 +110,7 @@ class NotificationsState(rx.State):
         self.rows = fresh if before_id is None else [*self.rows, *fresh]
         self.more, self.loaded = page.more, True
 
-    def take_newest(self, actor: Actor) -> None:
+    def _take_newest(self, actor: Actor) -> None:
         """Put notifications newer than the top row at the top (the pages below stay)."""
         if not self.loaded:
             return
@@ -117,10 +121,10 @@ class NotificationsState(rx.State):
         if fresh:
             self.rows = [*fresh, *self.rows]
 
-    async def _recount(self, actor: Actor | None) -> None:
+    async def _recount_bell(self, actor: Actor | None) -> None:
         if actor is not None:
             bell = await self.get_state(NotificationBellState)
-            bell.recount(actor)
+            bell._recount(actor)
 
     @rx.event
     async def load(self):
@@ -149,7 +153,7 @@ class NotificationsState(rx.State):
         try:
             with session_scope() as db:
                 opened = notifications.do_mark_read(db, actor, notification_id)
-            await self._recount(actor)
+            await self._recount_bell(actor)
         except DomainError as exc:
             return answer_error(exc, next_path=PAGE)
         self.rows = [{**r, "read": True} if r["id"] == opened.id else r for r in self.rows]
@@ -162,7 +166,7 @@ class NotificationsState(rx.State):
         try:
             with session_scope() as db:
                 notifications.do_mark_all_read(db, actor)
-            await self._recount(actor)
+            await self._recount_bell(actor)
         except DomainError as exc:
             return answer_error(exc, next_path=PAGE)
         self.rows = [{**r, "read": True} for r in self.rows]
