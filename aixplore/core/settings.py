@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import secrets
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -21,6 +25,7 @@ _PLACEHOLDER_SECRETS = {
     "please-change-this-secret-key",
 }
 DEV_SECRET_KEY = "dev-secret-key-not-for-production"  # noqa: S105 - refused outside development
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name in data_dir, beside the SQLite database
 
 
 class Settings(BaseSettings):
@@ -39,7 +44,9 @@ class Settings(BaseSettings):
     # With Redis: keep hot cache entries in each process until Redis announces a change
     # (aixplore/core/near_cache.py). Off: every read goes to Redis.
     redis_near_cache: bool = True
-    secret_key: str = DEV_SECRET_KEY
+    # Unset in development: a random key generated on first run and kept in
+    # <data_dir>/secret_key (see _secret_key_file). Required everywhere else.
+    secret_key: str = ""
     # AES-256-GCM key for secrets stored in the database (URL-safe base64 of 32 bytes);
     # derived from secret_key when unset. See aixplore/core/crypto.py.
     encryption_key: str | None = None
@@ -141,6 +148,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
+        if self.env == "development" and not self.secret_key:
+            self.secret_key = _secret_key_file(self.data_dir)
         if self.env != "development" and (
             self.secret_key.strip().lower() in _PLACEHOLDER_SECRETS or len(self.secret_key) < 32
         ):
@@ -159,6 +168,26 @@ class Settings(BaseSettings):
             msg = "AIXPLORE_GITHUB_OAUTH_CLIENT_SECRET must be the OAuth app's real client secret"
             raise ValueError(msg)
         return self
+
+    @property
+    def published_secret_key(self) -> bool:
+        """Whether the secret key is a well-known value (allowed in development on loopback)."""
+        return self.secret_key.strip().lower() in _PLACEHOLDER_SECRETS or len(self.secret_key) < 32
+
+    def check_listen_address(self, host: str) -> None:
+        """Refuse to serve other machines while signing with a published secret key.
+
+        Raises:
+            RuntimeError: ``host`` is not a loopback address and the key is a published one.
+        """
+        if self.published_secret_key and not is_loopback(host):
+            msg = (
+                f"Refusing to listen on {host}: AIXPLORE_SECRET_KEY is a published value, so "
+                "anyone could forge what it protects. Unset it (development generates a "
+                f"random key in {self.data_dir / SECRET_KEY_FILE}) or set a random one, or "
+                "listen on 127.0.0.1 only."
+            )
+            raise RuntimeError(msg)
 
     @property
     def github_oauth_enabled(self) -> bool:
@@ -188,6 +217,41 @@ class Settings(BaseSettings):
         if self.embedded_worker is not None:
             return self.embedded_worker
         return self.redis_url is None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or ``localhost``) only reaches this machine."""
+    host = host.strip().strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _secret_key_file(data_dir: Path) -> str:
+    """The development secret key kept in ``data_dir``, generated on first use.
+
+    Two processes starting at once both end up with the first one's key: the file is created
+    exclusively, and the loser reads it.
+    """
+    path = data_dir / SECRET_KEY_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the creator may not have written it yet
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.01)
+        msg = f"{path} is empty: delete it and start again to generate a new key"
+        raise RuntimeError(msg) from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
 
 
 @lru_cache(maxsize=1)

@@ -66,6 +66,8 @@ from aixplore.web.webhooks.pages import webhooks_page
 from aixplore.web.webhooks.state import WebhooksState
 
 configure_logging()
+# A published secret key never serves other machines (core/settings.py).
+get_settings().check_listen_address(rx.config.get_config().backend_host)
 
 # Almost every handler asks who is signed in: the session state comes with every read.
 reflex_fixes.apply(SessionState)
