@@ -9,6 +9,7 @@ git object in a bare repository on disk, so tests can check out what was pushed.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -218,6 +219,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: Any) -> None:  # quiet
         pass
+
+    def handle(self) -> None:
+        # A killed worker's held request is answered to nobody.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().handle()
 
     def _send(self, status: int, body: Any) -> None:
         raw = json.dumps(body).encode()

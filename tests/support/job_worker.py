@@ -50,10 +50,17 @@ def worker_env(**overrides: str) -> dict[str, str]:
 class JobWorker:
     """One worker process; its output goes to ``log``."""
 
-    def __init__(self, log: Path, workers: int = 2, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        log: Path,
+        workers: int = 2,
+        env: dict[str, str] | None = None,
+        code: Path = PROJECT_ROOT,
+    ) -> None:
         self.log = log
         self.workers = workers
         self.env = env
+        self.code = code  # the source tree to run (another commit's, to compare with it)
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> JobWorker:
@@ -61,8 +68,8 @@ class JobWorker:
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "aixplore.jobs.worker", "--workers", str(self.workers)],
-                cwd=PROJECT_ROOT,
-                env=self.env or worker_env(),
+                cwd=self.code,
+                env={**(self.env or worker_env()), "PYTHONPATH": str(self.code)},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -110,10 +117,12 @@ class JobWorkers:
         self.folder = folder
         self.started: list[JobWorker] = []
 
-    def start(self, workers: int = 2, env: dict[str, str] | None = None) -> JobWorker:
+    def start(
+        self, workers: int = 2, env: dict[str, str] | None = None, code: Path = PROJECT_ROOT
+    ) -> JobWorker:
         """Start one more worker process."""
         log = self.folder / f"worker-{len(self.started) + 1}.log"
-        worker = JobWorker(log, workers, env)
+        worker = JobWorker(log, workers, env, code)
         self.started.append(worker.start())
         return worker
 
@@ -121,8 +130,10 @@ class JobWorkers:
         return "\n".join(f"--- {w.log.name}\n{w.tail()}" for w in self.started)
 
     def stop_all(self) -> None:
+        """End every worker started so far (and forget them)."""
         for worker in self.started:
             worker.stop()
+        self.started.clear()
 
 
 @pytest.fixture

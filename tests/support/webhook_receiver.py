@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -16,6 +17,7 @@ class BlockingReceiver:
 
     def __init__(self, timeout: float = 300.0) -> None:
         self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        self.arrived: list[float] = []  # time.monotonic() of each request
         self.reached = threading.Event()
         self.released = threading.Event()
         self._to_hold = 0
@@ -27,6 +29,7 @@ class BlockingReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver._lock:
                     receiver.requests.append((self.path, dict(self.headers), body))
+                    receiver.arrived.append(time.monotonic())
                     held = receiver._to_hold > 0
                     receiver._to_hold -= int(held)
                 if held:
