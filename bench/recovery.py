@@ -51,8 +51,11 @@ def _as_postgres(argv: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *argv] if os.getuid() == 0 else argv
 
 
-def _start_pg_and_redis(scratch: Path) -> tuple[dict[str, str], list[str]]:
-    """A throwaway PostgreSQL and Redis (as scripts/test starts them); env and stop commands."""
+def _start_pg_and_redis(scratch: Path, stops: list[str]) -> dict[str, str]:
+    """A throwaway PostgreSQL and Redis (as scripts/test starts them): their settings.
+
+    The command that stops each server is added to ``stops`` as soon as it runs.
+    """
     pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
     folder = scratch / "pg"
     folder.mkdir()
@@ -66,6 +69,7 @@ def _start_pg_and_redis(scratch: Path) -> tuple[dict[str, str], list[str]]:
     options = f"-c listen_addresses=127.0.0.1 -p {pg_port} -k {folder} -c fsync=off"
     pg_ctl = [f"{pg_bin}/pg_ctl", "-D", str(folder), "-l", f"{folder}/log", "-w"]
     subprocess.run(_as_postgres([*pg_ctl, "-o", options, "start"]), **quiet)
+    stops.append(" ".join(_as_postgres([*pg_ctl[:3], "-m", "fast", "-w", "stop"])))
     psql = [f"{pg_bin}/psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "postgres"]
     subprocess.run([*psql, "-qc", "CREATE DATABASE bench"], **quiet)
     redis = subprocess.Popen(
@@ -82,15 +86,11 @@ def _start_pg_and_redis(scratch: Path) -> tuple[dict[str, str], list[str]]:
         ],
         stdout=subprocess.DEVNULL,
     )
-    env = {
+    stops.append(f"kill {redis.pid}")
+    return {
         "AIXPLORE_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:{pg_port}/bench",
         "AIXPLORE_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
     }
-    stops = [
-        " ".join(_as_postgres([f"{pg_bin}/pg_ctl", "-D", str(folder), "-m", "fast", "-w", "stop"])),
-        f"kill {redis.pid}",
-    ]
-    return env, stops
 
 
 def _export(ref: str, into: Path) -> Path:
@@ -250,25 +250,26 @@ def main() -> None:
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     scratch = Path(tempfile.mkdtemp(prefix=f"aixplore-bench-recovery-{args.engine}-"))
     os.chmod(scratch, 0o755)
-    env, stops = _start_pg_and_redis(scratch) if args.engine == "pg" else ({}, [])
     os.environ.update(
         AIXPLORE_ENV="test",
         AIXPLORE_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnop",
         AIXPLORE_DATA_DIR=str(scratch / "data"),
         AIXPLORE_DATABASE_URL=f"sqlite:///{scratch / 'bench.db'}",
         AIXPLORE_LOG_LEVEL="ERROR",
-        **env,
     )
+    stops: list[str] = []
     try:
+        if args.engine == "pg":
+            os.environ.update(_start_pg_and_redis(scratch, stops))
         results = _measure(args.engine, args, scratch)
     finally:
         for stop in stops:
             subprocess.run(stop, shell=True, check=False, stdout=subprocess.DEVNULL)
+        shutil.rmtree(scratch, ignore_errors=True)
     _print(args.engine, results)
     out = REPO / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"recovery-{args.engine}.json").write_text(json.dumps(results, indent=2))
-    shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
