@@ -114,6 +114,13 @@ class Settings(BaseSettings):
 
     # Jobs: run a huey consumer inside the web process (the default without Redis).
     embedded_worker: bool | None = None
+    # Recovery from a dead job worker (aixplore/jobs/recovery.py): an order's pipeline and a
+    # webhook attempt hold a lease this long, renewed every job_heartbeat_seconds while they
+    # run; every consumer process looks for expired leases every job_sweep_seconds and runs
+    # their work again. A killed worker's work resumes within lease + sweep seconds.
+    job_lease_seconds: int = Field(default=10, ge=2, le=3600)
+    job_heartbeat_seconds: float = Field(default=3.0, gt=0, le=1800)
+    job_sweep_seconds: float = Field(default=2.0, gt=0, le=300)
 
     log_json: bool = True
     log_level: str = "INFO"
@@ -145,6 +152,16 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _heartbeat_within_lease(self) -> Settings:
+        # Two renewals fit in a lease, so one late renewal does not lose it.
+        if self.job_heartbeat_seconds * 2 > self.job_lease_seconds:
+            msg = (
+                "AIXPLORE_JOB_HEARTBEAT_SECONDS must be at most half of AIXPLORE_JOB_LEASE_SECONDS"
+            )
+            raise ValueError(msg)
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -1,4 +1,9 @@
-"""Webhook delivery jobs: one per attempt, retried with backoff, and a sweep for stragglers."""
+"""Webhook delivery jobs: one per attempt, retried with backoff, and a sweep for stragglers.
+
+An attempt holds its delivery under a lease renewed by heartbeat while the request is in
+flight; when its worker dies, ``jobs/recovery.py`` sends the delivery again within seconds,
+under the same delivery id.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from aixplore.domain.webhooks import delivery as deliveries
 from aixplore.domain.webhooks.services import DELIVERY_QUEUED
 from aixplore.domain.webhooks.targets import BlockedTarget, resolve_allowed
 from aixplore.integrations import webhooks as http
+from aixplore.jobs.heartbeat import Heartbeat
 from aixplore.jobs.queue import huey
 
 log = logging.getLogger(__name__)
@@ -24,17 +30,18 @@ def attempt(delivery_id: int) -> str:
         request = deliveries.claim(session, delivery_id)
     if request is None:
         return "skipped"
-    try:
-        resolve_allowed(request.url)
-    except BlockedTarget as exc:
-        outcome = http.Outcome(None, 0, str(exc))
-    else:
-        outcome = http.post(
-            request.url,
-            request.body,
-            request.headers,
-            timeout=get_settings().webhook_timeout_seconds,
-        )
+    with Heartbeat(lambda: _renew(request), f"webhook delivery {delivery_id}"):
+        try:
+            resolve_allowed(request.url)
+        except BlockedTarget as exc:
+            outcome = http.Outcome(None, 0, str(exc))
+        else:
+            outcome = http.post(
+                request.url,
+                request.body,
+                request.headers,
+                timeout=get_settings().webhook_timeout_seconds,
+            )
     with session_scope() as session:
         retry = deliveries.record_outcome(
             session, request, outcome.status_code, outcome.duration_ms, outcome.error
@@ -42,6 +49,11 @@ def attempt(delivery_id: int) -> str:
     if retry is not None:
         deliver_webhook.schedule((delivery_id,), delay=retry)
     return "delivered" if outcome.ok else f"failed: {outcome.error}"
+
+
+def _renew(request: deliveries.Request) -> bool:
+    with session_scope() as session:
+        return deliveries.renew_lease(session, request)
 
 
 @huey.task()

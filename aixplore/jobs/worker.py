@@ -6,16 +6,17 @@ import argparse
 
 from aixplore.core.logging import configure_logging
 from aixplore.jobs import registry  # noqa: F401 - registers every task
-from aixplore.jobs.queue import huey
+from aixplore.jobs.queue import create_consumer, start_recovery
 
 
 def main() -> None:
-    """Start a huey consumer in the foreground until SIGTERM/SIGINT."""
+    """Start a huey consumer in the foreground until SIGTERM/SIGINT, and its recovery sweeper."""
     parser = argparse.ArgumentParser(description="AiXplore job worker")
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     configure_logging()
-    consumer = huey.create_consumer(workers=args.workers, worker_type="thread", periodic=True)
+    consumer = create_consumer(args.workers)
+    start_recovery()  # a daemon thread: it ends with the process
     consumer.run()
 
 

@@ -1,6 +1,7 @@
 """Integration fixtures."""
 
 from tests.support.github_fixture import fake_github
+from tests.support.job_worker import job_workers
 from tests.support.redis_server import redis_url
 
-__all__ = ["fake_github", "redis_url"]
+__all__ = ["fake_github", "job_workers", "redis_url"]

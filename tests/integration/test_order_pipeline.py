@@ -23,6 +23,7 @@ from aixplore.domain.audit.models import AuditEntry
 from aixplore.domain.mail.models import OutboxMail
 from aixplore.domain.mail.services import list_outbox_for
 from aixplore.domain.orders import services as orders
+from aixplore.domain.orders.admin import do_admin_requeue
 from aixplore.domain.orders.models import Order, OrderEvent, OrderStatus
 from aixplore.domain.wallet import services as wallet
 from aixplore.domain.wallet.models import WalletTransaction
@@ -30,10 +31,11 @@ from aixplore.domain.webhooks import services as webhooks
 from aixplore.domain.webhooks.models import WebhookDelivery, WebhookEndpoint
 from aixplore.integrations.github_mcp import GitHubMCP
 from aixplore.jobs.orders import run_pipeline
-from tests.factories import actor_for, make_member, sign_in
+from aixplore.jobs.recovery import recover_orders
+from tests.factories import actor_for, make_admin, make_member, sign_in
 from tests.support.fake_github import FakeGitHub, git
 from tests.support.github_fixture import OTHER_TOKEN, TOKEN
-from tests.support.orders import quoted_order
+from tests.support.orders import paid_order
 
 GRANT = 2_000
 PRICE = 714
@@ -47,12 +49,7 @@ def _paid_order(
 ):
     actor = actor or actor_for(sign_in(make_member().email))
     assert actor is not None
-    with session_scope() as db:
-        orders.do_save_github_connection(db, actor, "octo", token)
-    oid = quoted_order(actor, repo=repo, grant=GRANT, branch=branch)
-    with session_scope() as db:
-        orders.do_pay_with_wallet(db, actor, oid, True)
-    return actor, oid
+    return actor, paid_order(actor, token=token, repo=repo, branch=branch, grant=GRANT)
 
 
 def _order(oid: int) -> Order:
@@ -195,18 +192,56 @@ def test_worker_killed_after_push_retries_without_duplicates(
     assert fake_github.branch_sha(repo, "aixplore/library") is not None  # pushed, no PR yet
     monkeypatch.setattr(GitHubMCP, "open_pull", real_open)
     assert run_pipeline(oid) == "busy"  # the dead worker's lease still holds
-    with session_scope() as db:
+    assert recover_orders() == []
+    with session_scope() as db:  # nobody renews it: the lease runs out
         db.execute(
             update(Order)
             .where(col(Order.id) == oid)
             .values(lease_until=utcnow() - timedelta(seconds=1))
         )
+    assert recover_orders() == [oid]  # queued again, once
+    assert recover_orders() == []
+    assert _order(oid).stage_log[-1]["stage"] == "resume"  # type: ignore[index]
     assert run_pipeline(oid) == "delivered"
     commits = git(repo.path, "rev-list", "main..aixplore/library").split()
     assert len(commits) == 1 and len(repo.pulls) == 1
     branches = git(repo.path, "for-each-ref", "--format=%(refname)", "refs/heads").split()
     assert branches == ["refs/heads/aixplore/library", "refs/heads/main"]
     assert _payments(oid) == 1
+
+
+def test_a_worker_that_lost_its_lease_cannot_refund_the_order_another_one_delivers(
+    fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_settings(), "github_mcp_timeout", 120.0)
+    _actor, oid = _paid_order()
+    # Worker A waits on GitHub to open the pull request, and meanwhile loses the order: an
+    # administrator runs it again (the lease is dropped), and worker B opens the pull request
+    # and waits on GitHub to confirm it. Then GitHub refuses A's pull request (B's exists).
+    a_opens = fake_github.hold("POST", r"/pulls$")
+    b_confirms = fake_github.hold("GET", r"/pulls$", skip=2)  # A's look, B's look, B's confirm
+    with ThreadPoolExecutor(2) as pool:
+        worker_a = pool.submit(run_pipeline, oid)
+        assert a_opens.reached.wait(120)
+        with session_scope() as db:
+            do_admin_requeue(db, actor_for(sign_in(make_admin().email)), oid)
+        worker_b = pool.submit(run_pipeline, oid)
+        assert b_confirms.reached.wait(120)
+        assert _order(oid).status == OrderStatus.PR_OPENED
+        a_opens.release()
+        assert worker_a.result(timeout=120) == "superseded"  # it wrote nothing: no refund
+        b_confirms.release()
+        assert worker_b.result(timeout=120) == "delivered"
+    order = _order(oid)
+    assert order.status == OrderStatus.DELIVERED and order.pr_number == 1
+    assert len(fake_github.repos["octo/library"].pulls) == 1
+    assert _payments(oid) == 1
+    with session_scope() as db:
+        refunds = db.exec(
+            select(WalletTransaction).where(WalletTransaction.reference == f"order:{oid}:refund")
+        ).all()
+    assert refunds == []
+    assert [line["stage"] for line in order.stage_log or []].count("deliver") == 1
 
 
 def test_github_outage_is_retried_and_never_duplicates(fake_github: FakeGitHub) -> None:

@@ -30,6 +30,7 @@ from aixplore.domain.webhooks.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from aixplore.jobs.recovery import recover_webhooks
 from aixplore.jobs.webhooks import attempt
 from tests.factories import actor_for, make_member, make_solution, sign_in
 
@@ -281,14 +282,25 @@ def test_a_worker_killed_mid_delivery_is_retried(receiver: Receiver) -> None:
     _publish(email)
     (delivery,) = _deliveries()
     with session_scope() as db:  # a worker claims the attempt, then dies before recording it
-        assert deliveries.claim(db, delivery.id or 0) is not None
-    with read_scope() as db:
-        assert deliveries.due_deliveries(db) == []  # its lease still holds
-    with session_scope() as db:  # the lease runs out
-        db.execute(update(WebhookDelivery).values(next_attempt_at=utcnow()))
-    with read_scope() as db:
-        assert deliveries.due_deliveries(db) == [delivery.id]
+        dead = deliveries.claim(db, delivery.id or 0)
+    assert dead is not None
+    with read_scope() as db:  # its lease still holds
+        assert deliveries.due_deliveries(db) == [] and deliveries.expired_leases(db) == []
+    assert attempt(delivery.id or 0) == "skipped"
+    with session_scope() as db:  # nobody renews the lease: it runs out
+        db.execute(update(WebhookDelivery).values(lease_until=utcnow() - timedelta(seconds=1)))
+    assert recover_webhooks() == [delivery.id]
+    assert recover_webhooks() == []  # queued again once
     assert attempt(delivery.id or 0) == "delivered"
+    assert receiver.requests[-1][1]["X-AiXplore-Delivery"] == str(delivery.id)
+    with read_scope() as db:
+        log = db.exec(
+            select(
+                WebhookAttempt.number, WebhookAttempt.status_code, WebhookAttempt.error
+            ).order_by(col(WebhookAttempt.number))
+        ).all()
+    assert [(n, code) for n, code, _error in log] == [(1, None), (2, 200)]
+    assert log[0][2].startswith("interrupted")
 
 
 def test_owners_only_see_and_change_their_endpoints(receiver: Receiver) -> None:

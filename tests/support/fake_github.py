@@ -9,8 +9,10 @@ git object in a bare repository on disk, so tests can check out what was pushed.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
+import re
 import subprocess
 import threading
 from dataclasses import dataclass, field
@@ -44,6 +46,37 @@ def git(
 
 
 @dataclass
+class Hold:
+    """Matching requests the server keeps waiting, before acting on them, until released.
+
+    Stands in for a slow GitHub: a worker waits on a held call as long as the test wants
+    (to be killed or paused meanwhile). A released request is then carried out as GitHub
+    would carry out a request it received, even if the client that sent it is gone.
+    """
+
+    method: str
+    pattern: re.Pattern[str]
+    skip: int = 0
+    count: int = 1
+    timeout: float = 300.0
+    reached: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+    def take(self, method: str, path: str) -> bool:
+        """Whether this request is one to hold (called under the server's lock)."""
+        if self.count <= 0 or method != self.method or not self.pattern.search(path):
+            return False
+        if self.skip > 0:
+            self.skip -= 1
+            return False
+        self.count -= 1
+        return True
+
+
+@dataclass
 class Repo:
     owner: str
     name: str
@@ -69,6 +102,7 @@ class FakeGitHub:
         self.requests: list[tuple[str, str]] = []
         self.lock = threading.Lock()
         self.fail_next: dict[str, int] = {}  # path fragment -> number of 500s to return
+        self.holds: list[Hold] = []
         self._server: ThreadingHTTPServer | None = None
         self.proxy_url = ""
         # OAuth apps (see fake_github_oauth.py): client id -> secret; the browser's GitHub user.
@@ -104,6 +138,14 @@ class FakeGitHub:
         git(path, "update-ref", "refs/heads/main", sha)
         self.repos[full_name.lower()] = repo
         return repo
+
+    def hold(self, method: str, pattern: str, *, skip: int = 0, count: int = 1) -> Hold:
+        """Hold the next ``count`` ``method`` requests whose path matches ``pattern`` (a regex
+        searched in the path without its query), after letting ``skip`` of them through."""
+        held = Hold(method, re.compile(pattern), skip=skip, count=count)
+        with self.lock:
+            self.holds.append(held)
+        return held
 
     # ---- git ----
 
@@ -161,6 +203,8 @@ class FakeGitHub:
         return self.proxy_url
 
     def stop(self) -> None:
+        for held in self.holds:
+            held.release()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -175,6 +219,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: Any) -> None:  # quiet
         pass
+
+    def handle(self) -> None:
+        # A killed worker's held request is answered to nobody.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().handle()
 
     def _send(self, status: int, body: Any) -> None:
         raw = json.dumps(body).encode()
@@ -203,6 +252,11 @@ class _Handler(BaseHTTPRequestHandler):
         gh = self.gh
         with gh.lock:
             gh.requests.append((method, path))
+            held = next((h for h in gh.holds if h.take(method, path)), None)
+        if held is not None:
+            held.reached.set()
+            held.released.wait(held.timeout)
+        with gh.lock:
             for fragment, count in list(gh.fail_next.items()):
                 if fragment in path and count > 0:
                     gh.fail_next[fragment] = count - 1

@@ -51,6 +51,27 @@ def configuration(branch: str = "aixplore/library", **extra: Any) -> dict[str, A
     }
 
 
+def paid_order(
+    actor: Actor,
+    *,
+    token: str,
+    repo: str = "octo/library",
+    branch: str = "aixplore/library",
+    grant: int = 5_000,
+) -> int:
+    """A wallet-paid order of ``actor`` (GitHub connected with ``token``); its id.
+
+    Paying queues the order's job after commit when the job hooks are registered
+    (``aixplore.jobs.registry`` imported).
+    """
+    with session_scope() as db:
+        orders.do_save_github_connection(db, actor, "octo", token)
+    oid = quoted_order(actor, repo=repo, grant=grant, branch=branch)
+    with session_scope() as db:
+        orders.do_pay_with_wallet(db, actor, oid, True)
+    return oid
+
+
 def quoted_order(
     actor: Actor,
     *,

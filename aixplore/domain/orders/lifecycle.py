@@ -5,16 +5,23 @@ Every status change goes through :func:`transition`, which refuses a move not in
 (webhooks, notifications and the audit log subscribe to it). Pipeline stages move with
 :func:`advance`, a conditional update (``WHERE status = expected``) so two workers can never
 both claim a stage.
+
+The pipeline runs under a lease (:func:`claim_lease`): a short ``lease_until`` that the
+running worker renews by heartbeat (:func:`renew_lease`) and a ``lease_token`` that fences its
+writes: :func:`advance`, :func:`log_stage` and :func:`fail_and_refund` given the token write
+only while the order still holds it, so a worker that lost its lease (stopped, paused, cut
+off) and wakes up later can change nothing. An expired lease is dropped by
+:func:`drop_expired_lease`, after which the order can be run again.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from aixplore.core.errors import Conflict, NotFound
 from aixplore.core.events import publish_after_commit
@@ -24,7 +31,7 @@ from aixplore.domain.accounts.models import User
 from aixplore.domain.audit.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.notifications.services import notify
-from aixplore.domain.orders.models import TRANSITIONS, Order, OrderEvent, OrderStatus
+from aixplore.domain.orders.models import PIPELINE, TRANSITIONS, Order, OrderEvent, OrderStatus
 from aixplore.domain.wallet.models import SystemAccount, TransactionKind
 from aixplore.domain.wallet.services import system_account, transfer, user_account
 from aixplore.domain.webhooks import services as webhooks
@@ -32,8 +39,11 @@ from aixplore.domain.webhooks import services as webhooks
 STATUS_CHANGED = "order.status_changed"
 ORDER_QUEUED = "order.queued"
 CARD_REFUND = "order.card_refund"
-LEASE_SECONDS = 300
 MAX_LOG_LINES = 200
+
+
+class LeaseLost(Exception):
+    """This worker no longer owns the order: its lease was taken over, or the order moved on."""
 
 
 def _record(
@@ -149,14 +159,24 @@ def lock_order(session: Session, order_id: int) -> Order:
 
 
 def advance(
-    session: Session, order_id: int, expected: OrderStatus, to: OrderStatus, **fields: Any
+    session: Session,
+    order_id: int,
+    expected: OrderStatus,
+    to: OrderStatus,
+    *,
+    lease: str | None = None,
+    **fields: Any,
 ) -> bool:
-    """Move from ``expected`` to ``to`` only if the order still is ``expected`` (a claim)."""
+    """Move from ``expected`` to ``to`` only if the order still is ``expected`` (a claim).
+
+    With ``lease``, only while the order still holds that lease token (a fenced write).
+    """
     if to not in TRANSITIONS[expected]:
         raise Conflict(f"An order that is {expected.value} cannot become {to.value}.")
+    fence = [col(Order.lease_token) == lease] if lease is not None else []
     result = session.execute(
         update(Order)
-        .where(col(Order.id) == order_id, col(Order.status) == expected)
+        .where(col(Order.id) == order_id, col(Order.status) == expected, *fence)
         .values(status=to, updated_at=utcnow(), **fields)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -167,8 +187,9 @@ def advance(
     return True
 
 
-def claim_lease(session: Session, order_id: int, seconds: int = LEASE_SECONDS) -> str | None:
+def claim_lease(session: Session, order_id: int, seconds: float | None = None) -> str | None:
     """Claim the right to run the pipeline on ``order_id``; None when a live lease holds it."""
+    seconds = get_settings().job_lease_seconds if seconds is None else seconds
     token = secrets.token_hex(8)
     now = utcnow()
     result = session.execute(
@@ -182,6 +203,61 @@ def claim_lease(session: Session, order_id: int, seconds: int = LEASE_SECONDS) -
     return token if result.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
+def renew_lease(
+    session: Session,
+    order_id: int,
+    token: str,
+    seconds: float | None = None,
+    *,
+    in_pipeline: bool = False,
+) -> bool:
+    """Extend the lease ``token`` holds by ``seconds`` from now; False when it is no longer held.
+
+    ``in_pipeline``: also False when the order left the pipeline (an administrator refunded
+    it), which is what a worker about to write to GitHub needs to know.
+    """
+    seconds = get_settings().job_lease_seconds if seconds is None else seconds
+    in_pipeline_only = [col(Order.status).in_(PIPELINE)] if in_pipeline else []
+    result = session.execute(
+        update(Order)
+        .where(col(Order.id) == order_id, col(Order.lease_token) == token, *in_pipeline_only)
+        .values(lease_until=utcnow() + timedelta(seconds=seconds))
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def expired_leases(session: Session, limit: int = 100) -> list[tuple[int, str, datetime]]:
+    """Pipeline orders whose lease ran out (their worker died): id, token, last update."""
+    rows = session.exec(
+        select(Order.id, Order.lease_token, Order.updated_at)
+        .where(
+            col(Order.status).in_(PIPELINE),
+            col(Order.lease_token).is_not(None),
+            col(Order.lease_until) < utcnow(),
+        )
+        .order_by(col(Order.lease_until))
+        .limit(limit)
+    ).all()
+    return [(i, t, at) for i, t, at in rows if i is not None and t is not None]
+
+
+def drop_expired_lease(session: Session, order_id: int, token: str) -> bool:
+    """Drop the expired lease ``token`` of ``order_id`` (once: False when already dropped)."""
+    result = session.execute(
+        update(Order)
+        .where(
+            col(Order.id) == order_id,
+            col(Order.lease_token) == token,
+            col(Order.lease_until) < utcnow(),
+        )
+        .values(lease_token=None, lease_until=None)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    log_stage(session, order_id, "resume", "the worker running this order stopped; resuming")
+    return True
+
+
 def release_lease(session: Session, order_id: int, token: str) -> None:
     """Give the lease back (only the holder's token releases it)."""
     session.execute(
@@ -191,9 +267,16 @@ def release_lease(session: Session, order_id: int, token: str) -> None:
     )
 
 
-def log_stage(session: Session, order_id: int, stage: str, message: str) -> None:
-    """Append one line to the order's stage log (shown to the owner and admins)."""
+def log_stage(
+    session: Session, order_id: int, stage: str, message: str, *, lease: str | None = None
+) -> None:
+    """Append one line to the order's stage log (shown to the owner and admins).
+
+    With ``lease``, only while the order still holds that lease token (else :class:`LeaseLost`).
+    """
     order = lock_order(session, order_id)
+    if lease is not None and order.lease_token != lease:
+        raise LeaseLost(f"Order {order_id} is no longer leased to this worker.")
     lines = list(order.stage_log or [])
     lines.append({"at": utcnow().isoformat(timespec="seconds"), "stage": stage, "msg": message})
     order.stage_log = lines[-MAX_LOG_LINES:]
@@ -229,10 +312,21 @@ def refund(session: Session, order: Order, *, actor_user_id: int | None = None) 
 
 
 def fail_and_refund(
-    session: Session, order_id: int, reason: str, *, actor_user_id: int | None = None
+    session: Session,
+    order_id: int,
+    reason: str,
+    *,
+    actor_user_id: int | None = None,
+    lease: str | None = None,
 ) -> Order:
-    """Stop a paid order with ``reason`` shown to the user, then refund it automatically."""
+    """Stop a paid order with ``reason`` shown to the user, then refund it automatically.
+
+    With ``lease`` (the pipeline's own failure), only while the order still holds that lease
+    token: a worker that lost its lease must not refund an order another worker delivered.
+    """
     order = lock_order(session, order_id)
+    if lease is not None and order.lease_token != lease:
+        raise LeaseLost(f"Order {order_id} is no longer leased to this worker.")
     if order.status in {OrderStatus.FAILED, OrderStatus.REFUNDED, OrderStatus.DELIVERED}:
         return order
     order.failure_reason = reason[:1000]

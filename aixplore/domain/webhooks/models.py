@@ -86,6 +86,10 @@ class WebhookDelivery(SQLModel, table=True):
     last_duration_ms: int | None = None
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
     finished_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+    # The attempt in progress: its worker's token and how long it holds the delivery unless
+    # renewed by heartbeat (see delivery.py). None between attempts.
+    lease_token: str | None = SQLField(default=None, max_length=40)
+    lease_until: datetime | None = SQLField(default=None, sa_column=utc_column(index=True))
 
 
 class WebhookAttempt(SQLModel, table=True):
