@@ -46,7 +46,13 @@ def _response_form(client, conn_id: int, login: str = "bob", knobs: str = "", **
 
 
 def _post(client, conn_id: int, fields: dict):
-    return client.post(f"/api/sso/saml/{conn_id}/acs", data=fields)
+    """Post the IdP's response to the ACS, then (as a browser does) follow its 303 to the
+    same-site finish step, where the session is opened."""
+    posted = client.post(f"/api/sso/saml/{conn_id}/acs", data=fields)
+    location = posted.headers.get("location", "")
+    if posted.status_code == 303 and location.startswith(f"/api/sso/saml/{conn_id}/finish?"):
+        return client.get(location)
+    return posted
 
 
 def _xml(fields) -> str:
