@@ -242,3 +242,29 @@ def test_id_token_checks_refuse_forged_expired_and_alg_none_tokens(op) -> None:
     unsigned = f"{b64({'alg': 'none'})}.{b64(good)}."
     with pytest.raises(SsoRefused, match="signature"):
         oidc.validate_id_token(conn, meta, unsigned, "n" * 20, keys)
+
+
+@pytest.mark.parametrize("login", ["carol", "erin"])
+def test_an_email_not_verified_as_a_boolean_true_is_refused(op, login: str) -> None:
+    # carol's provider leaves email_verified out; erin's sends the string "false".
+    org, actor, _owner = org_with_admin()
+    conn_id = _configure(op, actor, org.id)
+    client = app_client()
+    done = _sign_in(client, conn_id, login)
+    assert done.status_code == 400 and "has not verified this email address" in done.text
+    assert client.cookies.get("aixplore_session") is None
+    # The admin's explicit, audited exception lets such a provider through.
+    _configure(op, actor, org.id, allow_unverified_email=True)
+    assert _sign_in(app_client(), conn_id, login).status_code == 303
+    import json
+
+    from sqlmodel import select
+
+    from aixplore.domain.audit.models import AuditEntry
+
+    with session_scope() as db:
+        entries = db.exec(
+            select(AuditEntry).where(AuditEntry.action == "sso.oidc_configured")
+        ).all()
+        flags = [json.loads(e.detail)["allow_unverified_email"] for e in entries]
+    assert flags == [False, True]
