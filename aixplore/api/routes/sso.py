@@ -56,9 +56,9 @@ def error_page(message: str, status: int = 400) -> HTMLResponse:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<title>Sign-in failed · AiXplore</title></head><body style='font-family:sans-serif;"
-        "max-width:36rem;margin:4rem auto;padding:0 1rem'><h1>Sign-in failed</h1>"
+        "max-width:36rem;margin:4rem auto;padding:0 1rem'><main><h1>Sign-in failed</h1>"
         f"<p role='alert'>{html.escape(message)}</p><p><a href='/login'>Back to sign-in</a>"
-        "</p></body></html>"
+        "</p></main></body></html>"
     )
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 

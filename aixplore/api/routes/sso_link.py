@@ -37,7 +37,7 @@ def _page(org_name: str, email: str, error: str = "", status: int = 200) -> HTML
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<title>Link your account · AiXplore</title></head><body style='font-family:sans-serif;"
-        "max-width:36rem;margin:4rem auto;padding:0 1rem'>"
+        "max-width:36rem;margin:4rem auto;padding:0 1rem'><main>"
         "<h1>Sign in with your AiXplore password to link this identity</h1>"
         f"<p>{org}'s identity provider says you are <strong>{address}</strong>. {org} may "
         "sign in only the addresses of its verified domains by itself, so this AiXplore "
@@ -49,7 +49,7 @@ def _page(org_name: str, email: str, error: str = "", status: int = 200) -> HTML
         " required maxlength='256'></p>"
         "<p><button type='submit'>Link and sign in</button></p></form>"
         f"<p>If this is not your account, or you did not expect {org}'s sign-in here, do not "
-        "enter a password. <a href='/login'>Back to sign-in</a></p></body></html>"
+        "enter a password. <a href='/login'>Back to sign-in</a></p></main></body></html>"
     )
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
