@@ -408,9 +408,11 @@ def test_enforced_org_refuses_a_session_through_another_orgs_idp_over_the_socket
 ) -> None:
     """A member of Vault (which enforces SSO) signed in through Acme's IdP fires Vault's
     handlers by name: every one is refused with the reason, and Vault is unchanged."""
+    from aixplore.domain.apikeys import services as apikeys
     from aixplore.domain.orgs import invitations, oidc, sso
     from aixplore.domain.orgs.models import Organization
     from aixplore.domain.orgs.sso_models import SsoConnection
+    from aixplore.web.apikeys.state import ApiKeysState
     from aixplore.web.orgs.state import OrgState
     from tests.e2e.helpers import run_async
     from tests.factories import outbox_link
@@ -425,8 +427,15 @@ def test_enforced_org_refuses_a_session_through_another_orgs_idp_over_the_socket
         invitations.do_invite(db, vault_actor, vault.id, {"email": worker.email, "role": "admin"})
     with session_scope() as db:
         link = outbox_link(db, worker.email, "/orgs/invitation")
+    worker_actor = actor_for(sign_in(worker.email))
     with session_scope() as db:
-        invitations.do_accept_invitation(db, actor_for(sign_in(worker.email)), link)
+        invitations.do_accept_invitation(db, worker_actor, link)
+    with session_scope() as db:
+        # A personal key made in a password session, before Vault enforces SSO.
+        apikeys.do_create_key(
+            db, worker_actor, {"name": "laptop", "scopes": ["orders:read"], "expires_in_days": 30}
+        )
+    with session_scope() as db:
         db.get(Organization, vault.id).enforce_sso = True
     with session_scope() as db:
         conn = oidc.do_configure(
@@ -451,6 +460,13 @@ def test_enforced_org_refuses_a_session_through_another_orgs_idp_over_the_socket
                 await tab.call(OrgState.end_sessions, user_id=vault_owner.id),
             ]
 
+    async def key_list() -> list:
+        async with ReflexClient(app_url, cookies={"aixplore_session": through_acme}) as tab:
+            await tab.hydrate("/settings/api-keys")
+            return tab.state(ApiKeysState).get("keys", [])
+
+    (key,) = run_async(key_list())
+    assert key["state"] == "suspended" and "Vault requires single sign-on" in key["blocked"]
     results = run_async(attack())
     message = "Vault requires single sign-on: sign in through Vault to open it."
     for result in results:
