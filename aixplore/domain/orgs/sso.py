@@ -9,6 +9,7 @@ owners linked; membership alone is not enough), who may change a connection in
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,9 +27,7 @@ from aixplore.core.settings import get_settings
 from aixplore.core.time import as_utc, utcnow
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.orgs.models import Organization, OrgRole
-from aixplore.domain.orgs.services import (
-    require_org_role,
-)
+from aixplore.domain.orgs.services import require_org_role
 from aixplore.domain.orgs.sso_models import (
     SsoConnection,
     SsoHealth,
@@ -210,8 +209,6 @@ def park_identity(
     same-site GET (:func:`take_parked`), which does carry the binding cookie. An
     IdP-initiated sign-in (``login`` None) has no browser to bind to.
     """
-    import json
-
     assert conn.id is not None
     key = new_token(24)
     now = utcnow()
@@ -233,8 +230,6 @@ def take_parked(
     session: Session, conn_id: int, key: Any, browser_secret: Any
 ) -> tuple[SsoLoginState, dict[str, Any]]:
     """Use a parked identity once, in the browser that started its sign-in."""
-    import json
-
     if not isinstance(key, str) or not 16 <= len(key) <= 100:
         raise refuse(conn_id, "the sign-in expired or was already used; start again")
     digest = token_digest(key)
