@@ -24,6 +24,7 @@ from aixplore.api.routes import (
     orders,
     solutions,
     sso,
+    sso_link,
     stripe_webhook,
     webhooks,
     writes,
@@ -145,6 +146,7 @@ def build_api() -> FastAPI:
     api.include_router(gdpr.router)
     api.include_router(docs.router)
     api.include_router(sso.router, dependencies=[Depends(rate_limit("sso"))])
+    api.include_router(sso_link.router, dependencies=[Depends(rate_limit("sso"))])
     # Browser sign-in redirects like SSO's: counted per network address in the same budget.
     api.include_router(github_oauth.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(stripe_webhook.router)

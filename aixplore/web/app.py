@@ -42,6 +42,7 @@ from aixplore.web.orders.order_pages import admin_orders_page, my_orders_page, o
 from aixplore.web.orders.order_state import AdminOrdersState, MyOrdersState, OrderPageState
 from aixplore.web.orders.pages import wizard_page
 from aixplore.web.orders.wizard_state import WizardState
+from aixplore.web.orgs.links import IdentityLinksState
 from aixplore.web.orgs.pages import invitation_page, org_page, orgs_page
 from aixplore.web.orgs.settings_pages import sso_page, sso_sign_in_page
 from aixplore.web.orgs.sso_state import SsoAdminState
@@ -166,7 +167,7 @@ ROUTES: list[Route] = [
         "/settings/security",
         account_pages.security_page,
         "Security · AiXplore",
-        [guard, SecurityState.load],
+        [guard, SecurityState.load, IdentityLinksState.load],
     ),
     Route("/settings/api-keys", api_keys_page, "API keys · AiXplore", [guard, ApiKeysState.load]),
     Route("/settings/webhooks", webhooks_page, "Webhooks · AiXplore", [guard, WebhooksState.load]),

@@ -4,6 +4,8 @@ org; the same for SAML against the pysaml2 IdP; enforce SSO refuses password sig
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
@@ -309,3 +311,212 @@ def test_admin_of_org_a_acting_on_org_b_over_the_socket_is_refused(app_url: str)
         assert not orgs.get_org(db, b_actor, b.id).enforce_sso
         assert invitations.list_invitations(db, b_actor, b.id) == []
         assert [m.email for m in orgs.list_members(db, b_actor, b.id)] == [b_owner.email]
+
+
+def _saml_connection(base_url: str, idp, org_id: int, owner: str) -> int:
+    """Configure SAML for the org through the service (as its owner) and register the SP."""
+    from aixplore.domain.orgs import saml
+
+    with session_scope() as db:
+        conn_id = saml.do_configure(
+            db, actor_for(sign_in(owner)), org_id, {"idp_metadata_url": f"{idp.url}/metadata"}
+        ).id
+    metadata = httpx.get(f"{base_url}/api/sso/saml/{conn_id}/metadata").text
+    httpx.post(f"{idp.url}/register-sp", data={"metadata": metadata}).raise_for_status()
+    return conn_id
+
+
+def test_saml_response_from_one_browser_is_refused_in_another(
+    base_url: str, browser, idp, shoot
+) -> None:
+    """Login CSRF: a response obtained in browser A, posted from a fresh browser B, does not
+    sign B in; A still finishes its own sign-in."""
+    org_id, owner = _org_with_domain()
+    conn_id = _saml_connection(base_url, idp, org_id, owner)
+    first, second = browser.new_context(), browser.new_context()
+    a, b = first.new_page(), second.new_page()
+    a.goto(f"{base_url}/api/sso/saml/{conn_id}/start?return_to=/orgs")
+    a.get_by_label("Login").fill("bob")
+    a.get_by_label("Password").fill("password")
+    a.get_by_role("button", name="Sign in").click()
+    expect(a.get_by_role("button", name="Continue")).to_be_visible()
+    response = a.locator("input[name=SAMLResponse]").input_value()
+    action = a.locator("form").get_attribute("action")
+    # B posts A's response from a page of its own (what an attacker's page would do).
+    b.set_content(
+        f'<form method="post" action="{action}"><input type="hidden" name="SAMLResponse" '
+        f'value="{response}"><button type="submit">Go</button></form>'
+    )
+    b.get_by_role("button", name="Go").click()
+    expect(b.get_by_role("alert")).to_contain_text("started in another browser")
+    assert not [c for c in second.cookies() if c["name"] == "aixplore_session"]
+    shoot(b, "sso-saml-other-browser")
+    # A's own browser is not affected by B's attempt: its response is used up, so A starts
+    # again and finishes in the same browser.
+    a.goto(f"{base_url}/api/sso/saml/{conn_id}/start?return_to=/orgs")
+    a.get_by_label("Login").fill("bob")
+    a.get_by_label("Password").fill("password")
+    a.get_by_role("button", name="Sign in").click()
+    a.get_by_role("button", name="Continue").click()
+    expect(a).to_have_url(re.compile(rf"{re.escape(base_url)}/orgs/?$"), timeout=15000)
+    expect(a.get_by_role("link", name="Acme")).to_be_visible()
+    first.close()
+    second.close()
+
+
+def test_owner_links_the_idp_identity_with_the_password_and_can_remove_it(
+    page: Page, base_url: str, op, shoot
+) -> None:
+    from aixplore.domain.orgs import oidc
+
+    org_id, owner = _org_with_domain()
+    with session_scope() as db:
+        conn_id = oidc.do_configure(
+            db,
+            actor_for(sign_in(owner)),
+            org_id,
+            {
+                "discovery_url": f"{op.url}/.well-known/openid-configuration",
+                "client_id": OIDC_CLIENT_ID,
+                "client_secret": OIDC_CLIENT_SECRET,
+                "scopes": "openid email profile groups",
+            },
+        ).id
+    page.goto(f"{base_url}/api/sso/oidc/{conn_id}/start?return_to=/settings/security")
+    _op_login(page, "owner")
+    expect(
+        page.get_by_role("heading", name="Sign in with your AiXplore password to link")
+    ).to_be_visible(timeout=15000)
+    assert not [c for c in page.context.cookies() if c["name"] == "aixplore_session"]
+    assert axe_violations(page) == []
+    shoot(page, "sso-link-identity")
+    page.get_by_label("AiXplore password").fill("not the password")
+    page.get_by_role("button", name="Link and sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("incorrect")
+    page.get_by_label("AiXplore password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Link and sign in").click()
+    expect(page).to_have_url(re.compile(rf"{re.escape(base_url)}/settings/security/?$"))
+    expect(page.get_by_role("heading", name="Linked sign-ins")).to_be_visible()
+    expect(page.get_by_text("Acme · OIDC")).to_be_visible()
+    page.get_by_role("button", name="Remove the link to Acme").click()
+    # The link opened this very session: removing it signs this browser out.
+    expect(page).to_have_url(re.compile(rf"{re.escape(base_url)}/login/?\?next=/settings/security"))
+
+
+def test_enforced_org_refuses_a_session_through_another_orgs_idp_over_the_socket(
+    app_url: str,
+) -> None:
+    """A member of Vault (which enforces SSO) signed in through Acme's IdP fires Vault's
+    handlers by name: every one is refused with the reason, and Vault is unchanged."""
+    from aixplore.domain.apikeys import services as apikeys
+    from aixplore.domain.orgs import invitations, oidc, sso
+    from aixplore.domain.orgs.models import Organization
+    from aixplore.domain.orgs.sso_models import SsoConnection
+    from aixplore.web.apikeys.state import ApiKeysState
+    from aixplore.web.orgs.state import OrgState
+    from tests.e2e.helpers import run_async
+    from tests.factories import outbox_link
+    from tests.support.reflex_client import ReflexClient
+
+    acme_id, acme_owner = _org_with_domain()
+    vault_owner = make_member(email="owner@vault-corp.com")
+    vault_actor = actor_for(sign_in(vault_owner.email))
+    worker = make_member(email="worker@acme.com")
+    with session_scope() as db:
+        vault = orgs.do_create_org(db, vault_actor, {"name": "Vault", "slug": "vault"})
+        invitations.do_invite(db, vault_actor, vault.id, {"email": worker.email, "role": "admin"})
+    with session_scope() as db:
+        link = outbox_link(db, worker.email, "/orgs/invitation")
+    worker_actor = actor_for(sign_in(worker.email))
+    with session_scope() as db:
+        invitations.do_accept_invitation(db, worker_actor, link)
+    with session_scope() as db:
+        # A personal key made in a password session, before Vault enforces SSO.
+        apikeys.do_create_key(
+            db, worker_actor, {"name": "laptop", "scopes": ["orders:read"], "expires_in_days": 30}
+        )
+    with session_scope() as db:
+        db.get(Organization, vault.id).enforce_sso = True
+    with session_scope() as db:
+        conn = oidc.do_configure(
+            db,
+            actor_for(sign_in(acme_owner)),
+            acme_id,
+            {"discovery_url": "https://idp.acme.example/.well-known/x", "client_id": "c"},
+        )
+    with session_scope() as db:
+        through_acme = sso.complete_sign_in(
+            db, db.get(SsoConnection, conn.id), email=worker.email, name="W", groups=[]
+        )
+
+    async def attack() -> list:
+        async with ReflexClient(app_url, cookies={"aixplore_session": through_acme}) as tab:
+            forged = {"org_id": str(vault.id)}
+            await tab.hydrate("/")
+            return [
+                await tab.navigate(f"/orgs/{vault.id}", params=forged),
+                await tab.call(OrgState.invite, form_data={"email": "spy@example.com"}),
+                await tab.call(OrgState.save_settings, form_data={"name": "Pwned"}),
+                await tab.call(OrgState.end_sessions, user_id=vault_owner.id),
+            ]
+
+    async def key_list() -> list:
+        async with ReflexClient(app_url, cookies={"aixplore_session": through_acme}) as tab:
+            await tab.hydrate("/settings/api-keys")
+            return tab.state(ApiKeysState).get("keys", [])
+
+    (key,) = run_async(key_list())
+    assert key["state"] == "suspended" and "Vault requires single sign-on" in key["blocked"]
+    results = run_async(attack())
+    message = "Vault requires single sign-on: sign in through Vault to open it."
+    for result in results:
+        assert ("error", message) in result.toasts, result.updates
+    with session_scope() as db:
+        assert orgs.get_org(db, vault_actor, vault.id).name == "Vault"
+        assert invitations.list_invitations(db, vault_actor, vault.id) == []
+
+
+def test_an_admin_changing_sso_over_the_socket_must_confirm_the_password(app_url: str) -> None:
+    """A non-owner admin fires the SSO and domain handlers without confirming: refused; a
+    wrong password does not count; the owner's settings are unchanged."""
+    from aixplore.domain.orgs import invitations, sso
+    from aixplore.domain.orgs.sso_models import SsoProtocol
+    from aixplore.web.orgs.sso_state import SsoAdminState
+    from aixplore.web.orgs.state import OrgState
+    from tests.e2e.helpers import run_async
+    from tests.factories import outbox_link
+    from tests.support.reflex_client import ReflexClient
+
+    org_id, owner = _org_with_domain()
+    admin = make_member(email="admin@example.com")
+    with session_scope() as db:
+        invitations.do_invite(
+            db, actor_for(sign_in(owner)), org_id, {"email": admin.email, "role": "admin"}
+        )
+    with session_scope() as db:
+        link = outbox_link(db, admin.email, "/orgs/invitation")
+    with session_scope() as db:
+        invitations.do_accept_invitation(db, actor_for(sign_in(admin.email)), link)
+    token = sign_in(admin.email)
+    evil = {"discovery_url": "https://idp.evil.example/.well-known/x", "client_id": "x"}
+
+    async def attempt() -> list:
+        async with ReflexClient(app_url, cookies={"aixplore_session": token}) as tab:
+            params = {"org_id": str(org_id)}
+            await tab.hydrate(f"/orgs/{org_id}/sso", params=params)
+            assert tab.state(SsoAdminState)["needs_reauth"] is True
+            saved = await tab.call(SsoAdminState.save_oidc, form_data=evil)
+            wrong = await tab.call(SsoAdminState.reauthenticate, form_data={"password": "nope"})
+            saved_again = await tab.call(SsoAdminState.save_oidc, form_data=evil)
+            await tab.navigate(f"/orgs/{org_id}", params=params)
+            claimed = await tab.call(OrgState.claim, form_data={"domain": "evil.example"})
+            return [saved, wrong, saved_again, claimed]
+
+    saved, wrong, saved_again, claimed = run_async(attempt())
+    for result in (saved, saved_again):
+        assert "Confirm your password" in str(result.changed(SsoAdminState).get("oidc_error"))
+    assert "incorrect" in str(wrong.changed(SsoAdminState).get("reauth_error"))
+    assert any("Confirm your password" in t.message for t in claimed.toasts), claimed.updates
+    with session_scope() as db:
+        _org, conn = sso.admin_connection(db, actor_for(sign_in(owner)), org_id, SsoProtocol.OIDC)
+        assert conn.discovery_url == ""

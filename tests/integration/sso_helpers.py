@@ -45,3 +45,41 @@ def session_provider(raw: str) -> str:
             .one()
             .provider
         )
+
+
+def session_row(raw: str):
+    """The session row behind a raw token."""
+    from aixplore.core.security import token_digest
+    from aixplore.domain.accounts.models import UserSession
+
+    with session_scope() as db:
+        return db.exec(select(UserSession).where(UserSession.token_hash == token_digest(raw))).one()
+
+
+def make_admin_of(org_id: int, owner_actor, email: str, *, password: bool = True):
+    """A member made admin of the org (by invitation, as in real life); their actor."""
+    from aixplore.domain.orgs import invitations
+    from tests.factories import outbox_link
+
+    member = make_member(email=email)
+    with session_scope() as db:
+        invitations.do_invite(db, owner_actor, org_id, {"email": email, "role": "admin"})
+    with session_scope() as db:
+        link = outbox_link(db, email, "/orgs/invitation")
+    actor = actor_for(sign_in(email))
+    with session_scope() as db:
+        invitations.do_accept_invitation(db, actor, link)
+    if not password:
+        from aixplore.domain.accounts.models import User
+
+        with session_scope() as db:
+            db.get(User, member.id).password_hash = None
+    return actor
+
+
+def mails_to(email: str, kind: str) -> list:
+    """The mails of one kind queued for an address."""
+    from aixplore.domain.mail.services import list_outbox_for
+
+    with session_scope() as db:
+        return [(m.subject, m.body_text) for m in list_outbox_for(db, email) if m.kind == kind]

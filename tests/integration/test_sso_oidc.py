@@ -11,7 +11,7 @@ from aixplore.domain.orgs import oidc, sso
 from aixplore.domain.orgs import services as orgs
 from aixplore.domain.orgs.models import OrgRole
 from aixplore.domain.orgs.sso_models import SsoConnection
-from tests.factories import actor_for
+from tests.factories import actor_for, sign_in
 from tests.integration.sso_helpers import APP, app_client, org_with_admin, session_provider
 from tests.support.idp.servers import (
     OIDC_CLIENT_ID,
@@ -75,13 +75,28 @@ def test_round_trip_creates_user_membership_and_session(op) -> None:
 
 
 def test_idp_may_not_sign_in_addresses_outside_the_orgs_domains(op) -> None:
+    # Changed on purpose: the answer no longer says whether an account exists. An address
+    # outside the org's verified domains goes to the link page, which only that account's
+    # password can get past; with no account there, nothing can.
     org, actor, _owner = org_with_admin()
     conn_id = _configure(op, actor, org.id)
-    done = _sign_in(app_client(), conn_id, "mallory")
-    assert done.status_code == 400
-    assert "may not sign in addresses at victim.com" in done.text
+    client = app_client()
+    done = _sign_in(client, conn_id, "mallory")
+    assert done.status_code == 303 and done.headers["location"] == "/api/sso/link"
+    assert client.cookies.get("aixplore_session") is None
+    page = client.get("/api/sso/link")
+    assert "ceo@victim.com" in page.text and "password to link this identity" in page.text
+    refused = client.post("/api/sso/link", data={"password": "anything-at-all"})
+    assert refused.status_code == 400 and "incorrect" in refused.text
+    assert client.cookies.get("aixplore_session") is None
+    from aixplore.domain.accounts.services import get_user_by_email
+
     with session_scope() as db:
-        assert "victim.com" in db.get(SsoConnection, conn_id).last_failure_reason
+        assert get_user_by_email(db, "ceo@victim.com") is None
+    # A test round trip says plainly why such an identity would not be signed in.
+    client.cookies.set("aixplore_session", sign_in("owner@acme-corp.com"))
+    tested = _sign_in(client, conn_id, "mallory", test="true")
+    assert tested.status_code == 400 and "may not sign in addresses at victim.com" in tested.text
 
 
 def test_state_must_match_the_browser_and_works_once(op) -> None:
@@ -144,8 +159,6 @@ def test_test_connection_round_trip_opens_no_session(op) -> None:
     client = app_client()
     client.cookies.set("aixplore_session", "not-a-session-token-at-all")
     assert client.get(f"/api/sso/oidc/{conn_id}/start", params={"test": "true"}).status_code == 403
-    from tests.factories import sign_in
-
     client.cookies.set("aixplore_session", sign_in("owner@acme-corp.com"))
     done = _sign_in(client, conn_id, "alice", test="true")
     assert done.status_code == 303 and done.headers["location"] == f"/orgs/{org.id}/sso?test=ok"
@@ -229,3 +242,29 @@ def test_id_token_checks_refuse_forged_expired_and_alg_none_tokens(op) -> None:
     unsigned = f"{b64({'alg': 'none'})}.{b64(good)}."
     with pytest.raises(SsoRefused, match="signature"):
         oidc.validate_id_token(conn, meta, unsigned, "n" * 20, keys)
+
+
+@pytest.mark.parametrize("login", ["carol", "erin"])
+def test_an_email_not_verified_as_a_boolean_true_is_refused(op, login: str) -> None:
+    # carol's provider leaves email_verified out; erin's sends the string "false".
+    org, actor, _owner = org_with_admin()
+    conn_id = _configure(op, actor, org.id)
+    client = app_client()
+    done = _sign_in(client, conn_id, login)
+    assert done.status_code == 400 and "has not verified this email address" in done.text
+    assert client.cookies.get("aixplore_session") is None
+    # The admin's explicit, audited exception lets such a provider through.
+    _configure(op, actor, org.id, allow_unverified_email=True)
+    assert _sign_in(app_client(), conn_id, login).status_code == 303
+    import json
+
+    from sqlmodel import select
+
+    from aixplore.domain.audit.models import AuditEntry
+
+    with session_scope() as db:
+        entries = db.exec(
+            select(AuditEntry).where(AuditEntry.action == "sso.oidc_configured")
+        ).all()
+        flags = [json.loads(e.detail)["allow_unverified_email"] for e in entries]
+    assert flags == [False, True]

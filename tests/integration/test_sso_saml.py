@@ -46,7 +46,13 @@ def _response_form(client, conn_id: int, login: str = "bob", knobs: str = "", **
 
 
 def _post(client, conn_id: int, fields: dict):
-    return client.post(f"/api/sso/saml/{conn_id}/acs", data=fields)
+    """Post the IdP's response to the ACS, then (as a browser does) follow its 303 to the
+    same-site finish step, where the session is opened."""
+    posted = client.post(f"/api/sso/saml/{conn_id}/acs", data=fields)
+    location = posted.headers.get("location", "")
+    if posted.status_code == 303 and location.startswith(f"/api/sso/saml/{conn_id}/finish?"):
+        return client.get(location)
+    return posted
 
 
 def _xml(fields) -> str:
@@ -254,3 +260,27 @@ def test_idp_metadata_by_upload_and_bad_metadata(idp) -> None:
             saml.do_configure(db, actor, org.id, {"idp_metadata_xml": text})
     with session_scope() as db, pytest.raises(ValidationFailed, match="https"):
         saml.do_configure(db, actor, org.id, {"idp_metadata_url": "http://evil.example/metadata"})
+
+
+def test_a_response_obtained_in_one_browser_does_not_sign_in_another(idp) -> None:
+    """Login CSRF: the ACS answers a 303 to a same-site GET that must carry the cookie set
+    where the sign-in started; a fresh browser posting the same response gets a clear page."""
+    org, actor, _owner = org_with_admin()
+    conn_id = _configure(idp, actor, org.id)
+    started_here = app_client()
+    fields = _response_form(started_here, conn_id, "bob")
+    fresh = app_client()
+    posted = fresh.post(f"/api/sso/saml/{conn_id}/acs", data=fields)
+    assert posted.status_code == 303, posted.text
+    finish = posted.headers["location"]
+    assert finish.startswith(f"/api/sso/saml/{conn_id}/finish?k=")
+    refused = fresh.get(finish)
+    assert refused.status_code == 400
+    assert "started in another browser" in refused.text
+    assert fresh.cookies.get("aixplore_session") is None
+    # The browser that started it finishes it with its own cookie.
+    done = started_here.get(finish)
+    assert done.status_code == 303, done.text
+    assert actor_for(started_here.cookies.get("aixplore_session")).email == "bob@acme.com"
+    # And only once.
+    assert started_here.get(finish).status_code == 400

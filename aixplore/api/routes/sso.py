@@ -3,12 +3,24 @@
 A finished sign-in sets the site's ``aixplore_session`` cookie and redirects into the app;
 a refused one answers a small page that says why (and is logged and shown on the org's SSO
 health panel). These are browser navigations, so answers are HTML or redirects, not JSON.
+
+SAML sign-ins are bound to the browser that started them: ``/start`` sets an HttpOnly
+``aixplore_sso_saml`` cookie (SameSite=Lax), the ACS (a cross-site POST that carries no such
+cookie) keeps the verified identity under a one-time key and answers a 303 to ``/finish``,
+a same-site top-level GET that does carry it; only there is the session opened. A response
+obtained in one browser and posted from another ends at a page saying so (login CSRF). An
+IdP-initiated sign-in (allowed per connection) has no browser to bind to; it still obeys
+every other rule (whom the IdP may sign in, replay, audience, enforce SSO).
+
+An identity the IdP may not sign in by itself (an address outside the org's verified
+domains that no one linked) goes to ``/api/sso/link`` (``sso_link.py``).
 """
 
 from __future__ import annotations
 
 import html
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -22,11 +34,14 @@ from aixplore.domain.orgs import domains, oidc, saml, sso
 from aixplore.domain.orgs.models import OrgRole
 from aixplore.domain.orgs.services import require_org_role
 from aixplore.domain.orgs.sso_models import SsoProtocol
+from aixplore.domain.orgs.sso_sign_in import Identity, Outcome, sign_in_identity
 
 router = APIRouter(prefix="/api/sso", tags=["sso"])
 
 SESSION_COOKIE = "aixplore_session"  # aixplore.web.session.COOKIE_NAME
 STATE_COOKIE = "aixplore_sso_state"
+SAML_BROWSER_COOKIE = "aixplore_sso_saml"
+LINK_COOKIE = "aixplore_sso_link"
 ConnId = Annotated[int, Path(ge=1, lt=2**31)]
 
 
@@ -41,11 +56,35 @@ def error_page(message: str, status: int = 400) -> HTMLResponse:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<title>Sign-in failed · AiXplore</title></head><body style='font-family:sans-serif;"
-        "max-width:36rem;margin:4rem auto;padding:0 1rem'><h1>Sign-in failed</h1>"
-        f"<p role='alert'>{html.escape(message)}</p><p><a href='/sign-in'>Back to sign-in</a>"
-        "</p></body></html>"
+        "max-width:36rem;margin:4rem auto;padding:0 1rem'><main><h1>Sign-in failed</h1>"
+        f"<p role='alert'>{html.escape(message)}</p><p><a href='/login'>Back to sign-in</a>"
+        "</p></main></body></html>"
     )
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def set_flow_cookie(response: Response, name: str, value: str) -> None:
+    """A short-lived HttpOnly cookie that binds a sign-in step to this browser."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=get_settings().sso_login_minutes * 60,
+        path="/api/sso",
+        samesite="lax",
+        httponly=True,
+        secure=get_settings().base_url.startswith("https://"),
+    )
+
+
+def answer(outcome: Outcome, return_to: str, test_org: int | None) -> Response:
+    """Where a finished IdP round trip goes: into the app, or to the link confirmation."""
+    if outcome.link_secret is not None:
+        response = RedirectResponse("/api/sso/link", status_code=303)
+        set_flow_cookie(response, LINK_COOKIE, outcome.link_secret)
+        response.delete_cookie(STATE_COOKIE, path="/api/sso")
+        response.delete_cookie(SAML_BROWSER_COOKIE, path="/api/sso")
+        return response
+    return signed_in(outcome.token, return_to, test_org)
 
 
 def signed_in(raw: str | None, return_to: str, test_org: int | None) -> Response:
@@ -64,6 +103,7 @@ def signed_in(raw: str | None, return_to: str, test_org: int | None) -> Response
             httponly=False,  # the Reflex front end reads it and sends it over the socket
         )
     response.delete_cookie(STATE_COOKIE, path="/api/sso")
+    response.delete_cookie(SAML_BROWSER_COOKIE, path="/api/sso")
     return response
 
 
@@ -97,15 +137,7 @@ def oidc_start(
     except DomainError as exc:
         return error_page(exc.message, 404 if exc.code == "not_found" else 403)
     response = RedirectResponse(url, status_code=303)
-    response.set_cookie(
-        STATE_COOKIE,
-        state,
-        max_age=get_settings().sso_login_minutes * 60,
-        path="/api/sso",
-        samesite="lax",
-        httponly=True,
-        secure=get_settings().base_url.startswith("https://"),
-    )
+    set_flow_cookie(response, STATE_COOKIE, state)
     return response
 
 
@@ -122,14 +154,14 @@ def oidc_callback(request: Request) -> Response:
             conn_id = conn.id
         with session_scope() as db:
             conn = sso.get_connection(db, conn_id, SsoProtocol.OIDC)
-            raw = oidc.finish(db, conn, login, params, ip=ip, user_agent=user_agent)
+            outcome = oidc.finish(db, conn, login, params, ip=ip, user_agent=user_agent)
             org_id = conn.org_id
     except sso.SsoRefused as exc:
         sso.record_failure(exc)
         return error_page(exc.message)
     except DomainError as exc:
         return error_page(exc.message, 404 if exc.code == "not_found" else 400)
-    return signed_in(raw, login.return_to, org_id if login.test_only else None)
+    return answer(outcome, login.return_to, org_id if login.test_only else None)
 
 
 @router.get("/saml/{conn_id}/metadata", include_in_schema=False)
@@ -159,40 +191,80 @@ def saml_start(
             _check_test_allowed(request, org_id)
         with session_scope() as db:
             conn = sso.get_connection(db, conn_id, SsoProtocol.SAML)
-            url = saml.start(db, conn, return_to=return_to, test_only=test)
+            url, browser = saml.start(db, conn, return_to=return_to, test_only=test)
     except sso.SsoRefused as exc:
         sso.record_failure(exc)
         return error_page(exc.message)
     except DomainError as exc:
         return error_page(exc.message, 404 if exc.code == "not_found" else 403)
-    return RedirectResponse(url, status_code=303)
+    response = RedirectResponse(url, status_code=303)
+    set_flow_cookie(response, SAML_BROWSER_COOKIE, browser)
+    return response
 
 
 @router.post("/saml/{conn_id}/acs", include_in_schema=False)
 async def saml_acs(request: Request, conn_id: ConnId) -> Response:
-    """The IdP posts its signed response here."""
+    """The IdP posts its signed response here; the browser then finishes at ``/finish``."""
     body = await request.body()
     if len(body) > saml.MAX_RESPONSE_BYTES * 2:
         return error_page("The SAML response is too large.", 413)
     form = await request.form()
     post = {k: v for k, v in form.items() if isinstance(v, str)}
-    ip, user_agent = _client(request)
     from starlette.concurrency import run_in_threadpool
 
-    def work() -> tuple[str | None, str, bool, int]:
+    def work() -> str:
         with session_scope() as db:
             conn = sso.get_connection(db, conn_id, SsoProtocol.SAML)
-            raw, return_to, test_only = saml.acs(db, conn, post, ip=ip, user_agent=user_agent)
-            return raw, return_to, test_only, conn.org_id
+            return saml.acs(db, conn, post)
 
     try:
-        raw, return_to, test_only, org_id = await run_in_threadpool(work)
+        key = await run_in_threadpool(work)
     except sso.SsoRefused as exc:
         await run_in_threadpool(sso.record_failure, exc)
         return error_page(exc.message)
     except DomainError as exc:
         return error_page(exc.message, 404 if exc.code == "not_found" else 400)
-    return signed_in(raw, return_to, org_id if test_only else None)
+    return RedirectResponse(f"/api/sso/saml/{conn_id}/finish?{urlencode({'k': key})}", 303)
+
+
+@router.get("/saml/{conn_id}/finish", include_in_schema=False)
+def saml_finish(
+    request: Request, conn_id: ConnId, k: Annotated[str, Query(max_length=100)] = ""
+) -> Response:
+    """Open the session, in the browser that started the sign-in (its cookie says so)."""
+    ip, user_agent = _client(request)
+    browser = request.cookies.get(SAML_BROWSER_COOKIE, "")
+    try:
+        with session_scope() as db:
+            login, claims = sso.take_parked(db, conn_id, k, browser)
+            conn = sso.get_connection(db, conn_id, SsoProtocol.SAML)
+            identity = Identity(
+                issuer=str(claims.get("issuer", "")),
+                subject=str(claims.get("subject", "")),
+                email=claims.get("email"),
+                name=claims.get("name"),
+                groups=claims.get("groups"),
+            )
+            try:
+                outcome = sign_in_identity(
+                    db,
+                    conn,
+                    identity,
+                    return_to=login.return_to,
+                    ip=ip,
+                    user_agent=user_agent,
+                    test_only=login.test_only,
+                )
+            except sso.SsoRefused as exc:
+                exc.test_only = login.test_only
+                raise
+            return_to, test_org = login.return_to, conn.org_id if login.test_only else None
+    except sso.SsoRefused as exc:
+        sso.record_failure(exc)
+        return error_page(exc.message)
+    except DomainError as exc:
+        return error_page(exc.message, 404 if exc.code == "not_found" else 400)
+    return answer(outcome, return_to, test_org)
 
 
 @router.get("/discover", include_in_schema=False)

@@ -116,6 +116,7 @@ def load(db: Session, digest: str) -> tuple[Actor, datetime, datetime] | None:
         role=user.role,
         session_id=user_session.id,
         joined_at=user.created_at,
+        sso_connection_id=user_session.sso_connection_id,
     )
     return actor, user_session.last_seen_at, user_session.expires_at
 
@@ -133,6 +134,7 @@ def _encode(actor: Actor, last_seen: datetime, expires: datetime) -> dict[str, A
         "r": actor.role.value,
         "s": actor.session_id,
         "j": actor.joined_at.isoformat() if actor.joined_at else None,
+        "c": actor.sso_connection_id,
         "seen": last_seen.isoformat(),
         "exp": expires.isoformat(),
     }
@@ -146,6 +148,7 @@ def _decode(entry: dict[str, Any]) -> tuple[Actor, datetime, datetime]:
         role=PlatformRole(entry["r"]),
         session_id=entry["s"],
         joined_at=datetime.fromisoformat(entry["j"]) if entry.get("j") else None,
+        sso_connection_id=entry.get("c"),
     )
     return actor, datetime.fromisoformat(entry["seen"]), datetime.fromisoformat(entry["exp"])
 

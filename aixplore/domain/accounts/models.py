@@ -56,6 +56,14 @@ class UserSession(SQLModel, table=True):
     user_id: int = SQLField(foreign_key="user.id", index=True, ondelete="CASCADE")
     token_hash: str = SQLField(max_length=64, unique=True, index=True)
     provider: str = SQLField(default="password", max_length=32)
+    # The single sign-on connection that opened the session (None: a password sign-in). An
+    # organization that enforces SSO admits only sessions opened through its own connections.
+    sso_connection_id: int | None = SQLField(
+        default=None, foreign_key="sso_connection.id", index=True, ondelete="SET NULL"
+    )
+    # When the user last confirmed their password in this session ("sudo mode" for changes
+    # such as an organization's SSO settings).
+    reauthenticated_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     ip: str = SQLField(default="", max_length=64)
     user_agent: str = SQLField(default="", max_length=300)
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
@@ -90,6 +98,9 @@ class Actor:
     # When the user signed up: tells two users with the same id apart (SQLite may hand a
     # deleted user's id to the next one; a restored database repeats ids too).
     joined_at: datetime | None = None
+    # The SSO connection behind the session (or behind the session an API key was created
+    # from); None for a password sign-in.
+    sso_connection_id: int | None = None
 
     @property
     def is_platform_admin(self) -> bool:

@@ -271,7 +271,15 @@ def do_resend_verification(session: Session, data: Any) -> None:
         _send_verification(session, user)
 
 
-def _open_session(session: Session, user: User, *, ip: str, user_agent: str, provider: str) -> str:
+def _open_session(
+    session: Session,
+    user: User,
+    *,
+    ip: str,
+    user_agent: str,
+    provider: str,
+    sso_connection_id: int | None = None,
+) -> str:
     assert user.id is not None
     raw = new_token()
     session.add(
@@ -279,6 +287,7 @@ def _open_session(session: Session, user: User, *, ip: str, user_agent: str, pro
             user_id=user.id,
             token_hash=token_digest(raw),
             provider=provider,
+            sso_connection_id=sso_connection_id,
             ip=ip[:64],
             user_agent=user_agent[:300],
             expires_at=utcnow() + timedelta(days=get_settings().session_days),

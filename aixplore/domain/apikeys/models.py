@@ -33,6 +33,11 @@ class ApiKey(SQLModel, table=True):
         default=None, foreign_key="organization.id", index=True, ondelete="CASCADE"
     )
     name: str = SQLField(max_length=80)
+    # The SSO connection of the session the key was created in (None: a password session).
+    # An organization that enforces SSO suspends its members' keys not created through it.
+    sso_connection_id: int | None = SQLField(
+        default=None, foreign_key="sso_connection.id", index=True, ondelete="SET NULL"
+    )
     prefix: str = SQLField(max_length=16, unique=True)
     key_hash: str = SQLField(max_length=64, unique=True, index=True)
     scopes: str = SQLField(max_length=600)  # space-separated
@@ -70,6 +75,9 @@ class ApiKeyPublic(BaseModel):
     revoked: bool
     expired: bool
     blocked: str = Field(default="", description="Why the organization's policy refuses it now.")
+    suspended: str = Field(
+        default="", description="Why an organization's enforce-SSO policy suspends it now."
+    )
 
     @classmethod
     def of(cls, key: ApiKey) -> ApiKeyPublic:

@@ -26,6 +26,7 @@ from aixplore.domain.apikeys.services import (
     issue_key,
     key_id,
     org_key_refusal,
+    org_key_sso_refusal,
     parse_key_form,
     revoke,
 )
@@ -164,6 +165,7 @@ def list_org_keys(session: Session, actor: Actor | None, org_id: Any) -> list[Ap
             "expires_at": expires,
             "expired": expires <= utcnow(),
             "blocked": org_key_refusal(key, org, creator) or "",
+            "suspended": org_key_sso_refusal(session, key, org, creator) or "",
         }
         items.append(ApiKeyPublic.of(key).model_copy(update=update))
     return items

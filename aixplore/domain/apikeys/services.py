@@ -35,6 +35,7 @@ from aixplore.domain.apikeys.models import (
     KeyPrincipal,
 )
 from aixplore.domain.audit.services import record as audit
+from aixplore.domain.orgs import sso_policy
 from aixplore.domain.orgs.models import Organization, OrgMembership, OrgRole
 
 MAX_KEYS_PER_USER = 25
@@ -70,6 +71,7 @@ def issue_key(
     key = ApiKey(
         user_id=actor.user_id,
         org_id=org_id,
+        sso_connection_id=actor.sso_connection_id,
         name=" ".join(form.name.split()),
         prefix=prefix,
         key_hash=token_digest(raw),
@@ -86,7 +88,12 @@ def issue_key(
         org_id=org_id,
         ip=ip,
         user_agent=user_agent,
-        detail={"prefix": prefix, "scopes": key.scopes, "expires_at": key.expires_at},
+        detail={
+            "prefix": prefix,
+            "scopes": key.scopes,
+            "expires_at": key.expires_at,
+            "sso_connection_id": key.sso_connection_id,
+        },
     )
     return ApiKeyPublic.of(key), raw
 
@@ -126,7 +133,14 @@ def list_my_keys(session: Session, actor: Actor | None) -> list[ApiKeyPublic]:
         .where(ApiKey.user_id == actor.user_id, col(ApiKey.org_id).is_(None))
         .order_by(col(ApiKey.id).desc())
     ).all()
-    return [ApiKeyPublic.of(k) for k in rows]
+    user = session.get(User, actor.user_id)
+    items = []
+    for key in rows:
+        why = (
+            sso_policy.personal_key_refusal(session, user, key.sso_connection_id) if user else None
+        )
+        items.append(ApiKeyPublic.of(key).model_copy(update={"suspended": why or ""}))
+    return items
 
 
 def revoke(
@@ -182,11 +196,25 @@ def org_key_refusal(
     return None
 
 
+def org_key_sso_refusal(
+    session: Session, key: ApiKey, org: Organization | None, creator: OrgMembership | None
+) -> str | None:
+    """Why the organization's enforce-SSO policy suspends its key, if it does: the key acts
+    as its creator, so it must come from a session its creator opened through the org."""
+    if org is None or creator is None or not org.enforce_sso:
+        return None
+    conn_org = sso_policy.connection_org(session, key.sso_connection_id)
+    if sso_policy.admits(org, creator.role, key.sso_connection_id, conn_org):
+        return None
+    return sso_policy.key_message(org)
+
+
 def resolve_key(session: Session, raw_key: Any) -> tuple[KeyPrincipal, bool, str]:
     """Check a presented key (read-only): the principal, whether last-used is stale, and IP.
 
     Raises NotAuthenticated with the reason when the key is malformed, unknown, revoked or
-    expired, or its owner is suspended. An organization key is also refused when its creator
+    expired, or its owner is suspended; ``SsoRequired`` (403) when an organization that
+    enforces single sign-on suspends it (not created in a session opened through it). An organization key is also refused when its creator
     is no longer an active admin there or the org's policy now allows none of its scopes; its
     scopes and expiry are those of the policy in force. One query, whatever the key.
     """
@@ -235,9 +263,22 @@ def resolve_key(session: Session, raw_key: Any) -> tuple[KeyPrincipal, bool, str
         raise NotAuthenticated("The account that owns this API key is suspended.")
     if refusal is not None:
         raise NotAuthenticated(refusal)
+    suspended = (
+        org_key_sso_refusal(session, key, org, creator)
+        if key.org_id is not None
+        else sso_policy.personal_key_refusal(session, user, key.sso_connection_id)
+    )
+    if suspended is not None:
+        raise sso_policy.SsoRequired(suspended)
     assert key.id is not None and user.id is not None
     principal = KeyPrincipal(
-        actor=Actor(user_id=user.id, email=user.email, display_name=user.display_name, role=role),
+        actor=Actor(
+            user_id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            role=role,
+            sso_connection_id=key.sso_connection_id,
+        ),
         key_id=key.id,
         scopes=scopes,
         org_id=key.org_id,

@@ -31,6 +31,7 @@ from aixplore.domain.orgs.models import (
     OrgRole,
 )
 from aixplore.domain.orgs.services import org_audit, require_org_role
+from aixplore.domain.orgs.sso_changes import announce_sso_change, require_sso_change
 from aixplore.domain.orgs.sso_models import SsoConnection
 
 log = logging.getLogger("aixplore.security")
@@ -92,7 +93,7 @@ def list_domains(session: Session, actor: Actor | None, org_id: Any) -> list[Dom
 
 def do_claim_domain(session: Session, actor: Actor | None, org_id: Any, data: Any) -> DomainPublic:
     """Claim a domain; it counts only once verified."""
-    admin, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "claim_domain")
+    admin, org, _m = require_sso_change(session, actor, org_id, "claim_domain")
     form: DomainInput = parse_input(DomainInput, data)
     if session.exec(select(OrgDomain).where(OrgDomain.domain == form.domain)).first():
         raise Conflict("That domain is already claimed.", field="domain")
@@ -104,22 +105,26 @@ def do_claim_domain(session: Session, actor: Actor | None, org_id: Any, data: An
     session.add(row)
     session.flush()
     org_audit(session, admin.user_id, org.id, "org.domain_claimed", f"domain:{row.domain}")
+    announce_sso_change(session, org, admin, f"the domain {row.domain} was claimed")
     return _public(row)
 
 
-def _own_domain(session: Session, actor: Actor | None, org_id: Any, domain_id: Any) -> OrgDomain:
-    _a, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "domain")
-    row = session.get(OrgDomain, domain_id) if isinstance(domain_id, int) else None
+def _own_domain(
+    session: Session, actor: Actor | None, org_id: Any, domain_id: Any
+) -> tuple[Actor, Organization, OrgDomain]:
+    admin, org, _m = require_sso_change(session, actor, org_id, "domain")
+    ok = isinstance(domain_id, int) and not isinstance(domain_id, bool)
+    row = session.get(OrgDomain, domain_id) if ok else None
     if row is None or row.org_id != org.id:
         raise NotFound("No such domain.")
-    return row
+    return admin, org, row
 
 
 def do_verify_domain(
     session: Session, actor: Actor | None, org_id: Any, domain_id: Any
 ) -> DomainPublic:
     """Look for the TXT record; mark the domain verified when it is there."""
-    row = _own_domain(session, actor, org_id, domain_id)
+    admin, org, row = _own_domain(session, actor, org_id, domain_id)
     if row.verified_at is None:
         expected = f"aixplore-verify={row.verification_token}"
         records = [r.strip().strip('"') for r in _resolver.txt(_txt_name(row.domain))]
@@ -130,26 +135,22 @@ def do_verify_domain(
             )
         row.verified_at = utcnow()
         session.add(row)
-        org_audit(
+        org_audit(session, admin.user_id, row.org_id, "org.domain_verified", f"domain:{row.domain}")
+        announce_sso_change(
             session,
-            actor.user_id if actor else None,
-            row.org_id,
-            "org.domain_verified",
-            f"domain:{row.domain}",
+            org,
+            admin,
+            f"the domain {row.domain} was verified",
+            f"{org.name}'s identity provider may now sign in every address at {row.domain}.",
         )
     return _public(row)
 
 
 def do_remove_domain(session: Session, actor: Actor | None, org_id: Any, domain_id: Any) -> None:
     """Give up a claimed domain."""
-    row = _own_domain(session, actor, org_id, domain_id)
-    org_audit(
-        session,
-        actor.user_id if actor else None,
-        row.org_id,
-        "org.domain_removed",
-        f"domain:{row.domain}",
-    )
+    admin, org, row = _own_domain(session, actor, org_id, domain_id)
+    org_audit(session, admin.user_id, row.org_id, "org.domain_removed", f"domain:{row.domain}")
+    announce_sso_change(session, org, admin, f"the domain {row.domain} was removed")
     session.delete(row)
 
 

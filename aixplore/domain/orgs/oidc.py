@@ -26,12 +26,15 @@ from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input
 from aixplore.domain.orgs import sso
 from aixplore.domain.orgs.services import org_audit
+from aixplore.domain.orgs.sso_changes import announce_sso_change
 from aixplore.domain.orgs.sso_models import (
     OidcConnectionInput,
     SsoConnection,
     SsoLoginState,
     SsoProtocol,
+    idp_url_problem,
 )
+from aixplore.domain.orgs.sso_sign_in import Identity, Outcome, sign_in_identity
 
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
 HTTP_TIMEOUT = 10.0
@@ -62,10 +65,19 @@ def metadata(conn: SsoConnection, *, fresh: bool = False) -> dict[str, Any]:
     hit = _cache.get(conn.discovery_url)
     if hit and not fresh and time.monotonic() - hit[0] < _DISCOVERY_TTL:
         return hit[1]
+    problem = idp_url_problem(conn.discovery_url)
+    if problem is not None:
+        raise sso.refuse(conn.id, f"the discovery URL {problem}")
     doc = _get_json(conn.discovery_url, conn.id, "discovery document")
     for field in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"):
         if not isinstance(doc.get(field), str):
             raise sso.refuse(conn.id, f"the discovery document has no {field}")
+    # The server calls these itself: the same rule as for the discovery URL.
+    for field in ("token_endpoint", "jwks_uri", "userinfo_endpoint"):
+        if isinstance(doc.get(field), str) and idp_url_problem(doc[field]) is not None:
+            raise sso.refuse(
+                conn.id, f"the discovery document's {field} {idp_url_problem(doc[field])}"
+            )
     _cache[conn.discovery_url] = (time.monotonic(), doc)
     return doc
 
@@ -184,9 +196,10 @@ def finish(
     *,
     ip: str = "",
     user_agent: str = "",
-) -> str | None:
+) -> Outcome:
     """Second half: exchange the code (with the PKCE verifier), validate the ID token, read
-    userinfo and sign in. Returns the session token (None for a test round trip)."""
+    userinfo and sign in: a session, a link for its owner to confirm, or (a test round trip)
+    neither."""
     try:
         return _finish(session, conn, login, params, ip=ip, user_agent=user_agent)
     except sso.SsoRefused as exc:
@@ -202,7 +215,7 @@ def _finish(
     *,
     ip: str,
     user_agent: str,
-) -> str | None:
+) -> Outcome:
     code = params.get("code", "")
     if not code or len(code) > 2000:
         raise sso.refuse(conn.id, "the provider sent no authorization code")
@@ -211,14 +224,22 @@ def _finish(
     claims = validate_id_token(conn, meta, tokens.get("id_token"), login.nonce)
     sso.record_skew(session, conn, claims.get("iat"))
     info = _userinfo(conn, meta, tokens.get("access_token"), claims)
-    if info.get("email_verified") is False:
+    # Only a JSON ``true`` counts: a missing claim or the string "false" is not a verified
+    # address (unless the org's admin chose the documented, audited exception).
+    if info.get("email_verified") is not True and not conn.allow_unverified_email:
         raise sso.refuse(conn.id, "the provider has not verified this email address")
-    return sso.complete_sign_in(
-        session,
-        conn,
+    identity = Identity(
+        issuer=str(claims["iss"]),
+        subject=str(claims["sub"]),
         email=info.get(conn.email_attr),
         name=info.get(conn.name_attr),
         groups=info.get(conn.groups_attr),
+    )
+    return sign_in_identity(
+        session,
+        conn,
+        identity,
+        return_to=login.return_to,
         ip=ip,
         user_agent=user_agent,
         test_only=login.test_only,
@@ -285,7 +306,8 @@ def _userinfo(
 
 def do_configure(session: Session, actor: Actor | None, org_id: Any, data: Any) -> SsoConnection:
     """Set an organization's OIDC connection (org admins); the secret is stored encrypted."""
-    _org, conn = sso.admin_connection(session, actor, org_id, SsoProtocol.OIDC)
+    org, conn = sso.admin_connection(session, actor, org_id, SsoProtocol.OIDC, change=True)
+    assert actor is not None
     form: OidcConnectionInput = parse_input(OidcConnectionInput, data)
     conn.discovery_url = form.discovery_url
     conn.client_id = form.client_id
@@ -296,20 +318,41 @@ def do_configure(session: Session, actor: Actor | None, org_id: Any, data: Any) 
     conn.scopes = form.scopes
     conn.email_attr, conn.name_attr = form.email_attr, form.name_attr
     conn.groups_attr, conn.admin_groups = form.groups_attr, form.admin_groups
+    conn.allow_unverified_email = form.allow_unverified_email
     conn.enabled = form.enabled
     session.add(conn)
     session.flush()
     _cache.pop(conn.discovery_url, None)
     org_audit(
         session,
-        actor.user_id if actor else None,
+        actor.user_id,
         conn.org_id,
         "sso.oidc_configured",
         f"sso:{conn.id}",
         {
             "enabled": conn.enabled,
             "issuer": conn.discovery_url,
+            "client_id": conn.client_id,
             "secret_changed": bool(form.client_secret),
+            "mapping": {
+                "email": conn.email_attr,
+                "name": conn.name_attr,
+                "groups": conn.groups_attr,
+            },
+            "admin_groups": conn.admin_groups,
+            "allow_unverified_email": conn.allow_unverified_email,
         },
+    )
+    exception = (
+        " Addresses the provider has not verified are accepted (an exception an admin chose)."
+        if conn.allow_unverified_email
+        else ""
+    )
+    announce_sso_change(
+        session,
+        org,
+        actor,
+        "the OpenID Connect connection was saved",
+        f"Discovery URL: {conn.discovery_url}.{exception}",
     )
     return conn

@@ -35,7 +35,13 @@ from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input
 from aixplore.domain.orgs import sso
 from aixplore.domain.orgs.services import org_audit
-from aixplore.domain.orgs.sso_models import SamlConnectionInput, SsoConnection, SsoProtocol
+from aixplore.domain.orgs.sso_changes import announce_sso_change
+from aixplore.domain.orgs.sso_models import (
+    SamlConnectionInput,
+    SsoConnection,
+    SsoProtocol,
+    idp_url_problem,
+)
 
 MAX_RESPONSE_BYTES = 256_000
 _PEM = re.compile(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.S)
@@ -169,14 +175,14 @@ def _parse_metadata(conn_id: int | None, *, url: str, xml: str) -> dict[str, Any
 
 def do_configure(session: Session, actor: Actor | None, org_id: Any, data: Any) -> SsoConnection:
     """Set an organization's SAML connection from IdP metadata (URL or XML)."""
-    _org, conn = sso.admin_connection(session, actor, org_id, SsoProtocol.SAML)
+    org, conn = sso.admin_connection(session, actor, org_id, SsoProtocol.SAML, change=True)
+    assert actor is not None
     form: SamlConnectionInput = parse_input(SamlConnectionInput, data)
     if not form.idp_metadata_url and not form.idp_metadata_xml:
         raise ValidationFailed("Give the IdP metadata URL or paste its XML.")
-    if form.idp_metadata_url and not form.idp_metadata_url.startswith(
-        ("https://", "http://127.0.0.1", "http://localhost")
-    ):
-        raise ValidationFailed("The metadata URL must use https.", field="idp_metadata_url")
+    problem = idp_url_problem(form.idp_metadata_url) if form.idp_metadata_url else None
+    if problem is not None:
+        raise ValidationFailed(f"The metadata URL {problem}.", field="idp_metadata_url")
     meta = _parse_metadata(conn.id, url=form.idp_metadata_url, xml=form.idp_metadata_xml)
     conn.idp_metadata_url = form.idp_metadata_url
     conn.idp_entity_id, conn.idp_sso_url = meta["entity_id"], meta["sso_url"]
@@ -187,20 +193,29 @@ def do_configure(session: Session, actor: Actor | None, org_id: Any, data: Any) 
     conn.enabled = form.enabled
     session.add(conn)
     session.flush()
-    org_audit(
+    detail = {
+        "enabled": conn.enabled,
+        "idp": conn.idp_entity_id,
+        "certificates": len(idp_certs(conn)),
+        "allow_idp_initiated": conn.allow_idp_initiated,
+        "mapping": {"email": conn.email_attr, "name": conn.name_attr, "groups": conn.groups_attr},
+        "admin_groups": conn.admin_groups,
+    }
+    org_audit(session, actor.user_id, conn.org_id, "sso.saml_configured", f"sso:{conn.id}", detail)
+    announce_sso_change(
         session,
-        actor.user_id if actor else None,
-        conn.org_id,
-        "sso.saml_configured",
-        f"sso:{conn.id}",
-        {"enabled": conn.enabled, "idp": conn.idp_entity_id},
+        org,
+        actor,
+        "the SAML connection was saved",
+        f"Identity provider: {conn.idp_entity_id}.",
     )
     return conn
 
 
 def do_add_certificate(session: Session, actor: Actor | None, org_id: Any, pem: Any) -> None:
     """Trust one more IdP certificate (for a rollover), next to the current ones."""
-    _org, conn = sso.admin_connection(session, actor, org_id, SsoProtocol.SAML)
+    org, conn = sso.admin_connection(session, actor, org_id, SsoProtocol.SAML, change=True)
+    assert actor is not None
     if not isinstance(pem, str) or len(pem) > 20_000 or not _PEM.search(pem):
         raise ValidationFailed("Paste a PEM certificate (BEGIN CERTIFICATE ... END CERTIFICATE).")
     for found in _PEM.findall(pem):
@@ -212,11 +227,13 @@ def do_add_certificate(session: Session, actor: Actor | None, org_id: Any, pem: 
     session.add(conn)
     org_audit(
         session,
-        actor.user_id if actor else None,
+        actor.user_id,
         conn.org_id,
         "sso.certificate_added",
         f"sso:{conn.id}",
+        {"certificates": len(idp_certs(conn))},
     )
+    announce_sso_change(session, org, actor, "a signing certificate of the SAML IdP was added")
 
 
 # ---- Sign-in ----
@@ -224,14 +241,23 @@ def do_add_certificate(session: Session, actor: Actor | None, org_id: Any, pem: 
 
 def start(
     session: Session, conn: SsoConnection, *, return_to: str = "/", test_only: bool = False
-) -> str:
-    """Begin an SP-initiated sign-in: the IdP address with a fresh AuthnRequest."""
+) -> tuple[str, str]:
+    """Begin an SP-initiated sign-in: the IdP address with a fresh AuthnRequest, and the
+    secret of the cookie that binds the sign-in to this browser."""
     urls = sp_urls(conn)
     auth = OneLogin_Saml2_Auth(request_data(conn, urlsplit(urls["acs"]).path), saml_settings(conn))
     url = auth.login(return_to=sso.safe_return_to(return_to))
     request_id = str(auth.get_last_request_id() or "")
-    sso.new_login_state(session, conn, key=request_id, return_to=return_to, test_only=test_only)
-    return url
+    browser = sso.new_state_token()
+    sso.new_login_state(
+        session,
+        conn,
+        key=request_id,
+        return_to=return_to,
+        test_only=test_only,
+        browser_secret=browser,
+    )
+    return url, browser
 
 
 def _decode(conn: SsoConnection, raw: Any) -> str:
@@ -246,15 +272,9 @@ def _decode(conn: SsoConnection, raw: Any) -> str:
     return raw
 
 
-def acs(
-    session: Session,
-    conn: SsoConnection,
-    post: dict[str, str],
-    *,
-    ip: str = "",
-    user_agent: str = "",
-) -> tuple[str | None, str, bool]:
-    """Check a posted SAML response and sign in: (session token, return path, test round trip)."""
+def acs(session: Session, conn: SsoConnection, post: dict[str, str]) -> str:
+    """Check a posted SAML response and keep the identity it asserts; the one-time key with
+    which the browser that started the sign-in finishes it (``sso.take_parked``)."""
     settings = saml_settings(conn)
     raw = _decode(conn, post.get("SAMLResponse"))
     try:
@@ -269,24 +289,20 @@ def acs(
     elif not conn.allow_idp_initiated:
         raise sso.refuse(conn.id, "sign-ins started at the identity provider are turned off")
     try:
-        return _validate_and_sign_in(
-            session, conn, settings, post, login, in_response_to, ip, user_agent
-        )
+        identity = _validate(session, conn, settings, post, in_response_to)
     except sso.SsoRefused as exc:
         exc.test_only = bool(login and login.test_only)
         raise
+    return sso.park_identity(session, conn, login, identity, return_to=post.get("RelayState", "/"))
 
 
-def _validate_and_sign_in(
+def _validate(
     session: Session,
     conn: SsoConnection,
     settings: OneLogin_Saml2_Settings,
     post: dict[str, str],
-    login: Any,
     in_response_to: str | None,
-    ip: str,
-    user_agent: str,
-) -> tuple[str | None, str, bool]:
+) -> dict[str, Any]:
     path = urlsplit(sp_urls(conn)["acs"]).path
     auth = OneLogin_Saml2_Auth(request_data(conn, path, post=post), settings)
     try:
@@ -317,20 +333,17 @@ def _validate_and_sign_in(
         values = attrs.get(name) or []
         return values[0] if values else None
 
-    email = first(conn.email_attr) or auth.get_nameid()
-    test_only = bool(login and login.test_only)
-    token = sso.complete_sign_in(
-        session,
-        conn,
-        email=email,
-        name=first(conn.name_attr),
-        groups=list(attrs.get(conn.groups_attr) or []),
-        ip=ip,
-        user_agent=user_agent,
-        test_only=test_only,
-    )
-    return_to = login.return_to if login else sso.safe_return_to(post.get("RelayState", "/"))
-    return token, return_to, test_only
+    name_id = auth.get_nameid()
+    if not isinstance(name_id, str) or not name_id:
+        raise sso.refuse(conn.id, "the SAML response names no subject (NameID)")
+    groups = [g for g in attrs.get(conn.groups_attr) or [] if isinstance(g, str)]
+    return {
+        "issuer": conn.idp_entity_id,
+        "subject": name_id,
+        "email": first(conn.email_attr) or name_id,
+        "name": first(conn.name_attr),
+        "groups": groups,
+    }
 
 
 # ---- Single logout ----

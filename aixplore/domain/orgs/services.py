@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from aixplore.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aixplore.core.metrics import SECURITY_EVENTS
@@ -21,6 +21,7 @@ from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts.models import Actor, User, UserSession
 from aixplore.domain.accounts.services import parse_input, require_actor
 from aixplore.domain.audit.services import record as audit
+from aixplore.domain.orgs import sso_policy
 from aixplore.domain.orgs.models import (
     MemberPublic,
     Organization,
@@ -110,7 +111,9 @@ def require_org_role(
 ) -> tuple[Actor, Organization, OrgMembership]:
     """The actor's membership of ``org_id`` with at least ``role``, or a logged refusal.
 
-    Someone outside the organization is told it does not exist.
+    Someone outside the organization is told it does not exist. An organization that
+    enforces single sign-on refuses its members' sessions (and keys) not opened through one
+    of its own connections, its owner's password session aside (``sso_policy``).
     """
     actor = require_actor(actor)
     org = session.get(Organization, _id(org_id, "organization"))
@@ -118,6 +121,7 @@ def require_org_role(
     if org is None or membership is None or membership.suspended_at is not None:
         _security("org_action_refused", user_id=actor.user_id, org_id=org_id, action=action)
         raise NotFound("No such organization.")
+    sso_policy.check_session(session, org, membership, actor.sso_connection_id, action)
     if _RANK[membership.role] < _RANK[role]:
         _security("org_action_refused", user_id=actor.user_id, org_id=org_id, action=action)
         who = "the owner" if role == OrgRole.OWNER else "organization admins"
@@ -321,7 +325,15 @@ def end_sessions(session: Session, org: Organization, user_id: int, *, sso_only:
         col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None)
     )
     if sso_only:
-        stmt = stmt.where(col(UserSession.provider).in_(sso_provider_prefixes(org)))
+        from aixplore.domain.orgs.sso_models import SsoConnection
+
+        through_org = select(SsoConnection.id).where(SsoConnection.org_id == org.id)
+        stmt = stmt.where(
+            or_(
+                col(UserSession.provider).in_(sso_provider_prefixes(org)),
+                col(UserSession.sso_connection_id).in_(through_org),
+            )
+        )
     result = session.execute(stmt.values(revoked_at=utcnow()))
     actor_cache.forget_after_commit(session, user_ids=[user_id])
     return int(getattr(result, "rowcount", 0) or 0)

@@ -1,13 +1,15 @@
-"""Single sign-on, protocol-neutral part: connections, one-time login state, replay memory,
-health, and turning a verified identity into an AiXplore session.
+"""Single sign-on, protocol-neutral part: connections, one-time login state, replay memory
+and health.
 
-An identity provider may only sign in addresses it can vouch for: users already members of
-its organization, or addresses in a domain the organization verified. Without that rule an
-admin of org A could configure an IdP that asserts ``ceo@b.com`` and take over that account.
+Whom an IdP may sign in is decided in ``sso_sign_in`` (verified domains and identities their
+owners linked; membership alone is not enough), who may change a connection in
+``sso_changes``, and what enforce SSO admits in ``sso_policy``.
 """
 
 from __future__ import annotations
 
+import hmac
+import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,16 +25,9 @@ from aixplore.core.metrics import SECURITY_EVENTS
 from aixplore.core.security import new_token, token_digest
 from aixplore.core.settings import get_settings
 from aixplore.core.time import as_utc, utcnow
-from aixplore.domain.accounts.models import Actor, User, UserSession
-from aixplore.domain.accounts.services import _open_session
-from aixplore.domain.audit.services import record as audit
-from aixplore.domain.orgs.models import Organization, OrgDomain, OrgMembership, OrgRole
-from aixplore.domain.orgs.services import (
-    get_membership,
-    member_event,
-    member_joined,
-    require_org_role,
-)
+from aixplore.domain.accounts.models import Actor, User
+from aixplore.domain.orgs.models import Organization, OrgRole
+from aixplore.domain.orgs.services import require_org_role
 from aixplore.domain.orgs.sso_models import (
     SsoConnection,
     SsoHealth,
@@ -117,10 +112,23 @@ def connection_for_org(
 
 
 def admin_connection(
-    session: Session, actor: Actor | None, org_id: Any, protocol: SsoProtocol
+    session: Session,
+    actor: Actor | None,
+    org_id: Any,
+    protocol: SsoProtocol,
+    *,
+    change: bool = False,
 ) -> tuple[Organization, SsoConnection]:
-    """The org's connection for an org admin, created empty (disabled) when missing."""
-    _actor, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "sso_settings")
+    """The org's connection for an org admin, created empty (disabled) when missing.
+
+    To ``change`` it, the admin must be the owner or have confirmed their password just now.
+    """
+    from aixplore.domain.orgs.sso_changes import require_sso_change
+
+    if change:
+        _actor, org, _m = require_sso_change(session, actor, org_id, "sso_settings")
+    else:
+        _actor, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "sso_settings")
     assert org.id is not None
     conn = connection_for_org(session, org.id, protocol)
     if conn is None:
@@ -142,8 +150,12 @@ def new_login_state(
     code_verifier: str = "",
     return_to: str = "/",
     test_only: bool = False,
+    browser_secret: str = "",
 ) -> None:
-    """Remember a started sign-in under ``key`` (OIDC state or SAML request ID)."""
+    """Remember a started sign-in under ``key`` (OIDC state or SAML request ID).
+
+    ``browser_secret`` (SAML) is the value of the cookie that binds it to this browser.
+    """
     assert conn.id is not None
     now = utcnow()
     session.execute(delete(SsoLoginState).where(col(SsoLoginState.expires_at) < now))
@@ -157,6 +169,7 @@ def new_login_state(
             else "",
             return_to=safe_return_to(return_to),
             test_only=test_only,
+            browser_hash=token_digest(browser_secret) if browser_secret else "",
             expires_at=now + timedelta(minutes=get_settings().sso_login_minutes),
         )
     )
@@ -179,6 +192,72 @@ def consume_login_state(session: Session, key: Any) -> SsoLoginState | None:
     if getattr(result, "rowcount", 0) != 1:
         return None
     return session.exec(select(SsoLoginState).where(SsoLoginState.state_hash == digest)).one()
+
+
+def park_identity(
+    session: Session,
+    conn: SsoConnection,
+    login: SsoLoginState | None,
+    identity: dict[str, Any],
+    *,
+    return_to: str,
+) -> str:
+    """Keep a verified SAML identity until the browser comes back for it; the one-time key.
+
+    The ACS is a cross-site POST from the IdP, which carries no SameSite=Lax cookie, so it
+    cannot tell which browser posted. It keeps the result here and sends the browser to a
+    same-site GET (:func:`take_parked`), which does carry the binding cookie. An
+    IdP-initiated sign-in (``login`` None) has no browser to bind to.
+    """
+    assert conn.id is not None
+    key = new_token(24)
+    now = utcnow()
+    if login is None:
+        login = SsoLoginState(
+            connection_id=conn.id,
+            state_hash=token_digest(new_token(24)),
+            return_to=safe_return_to(return_to),
+            used_at=now,
+            expires_at=now + timedelta(minutes=get_settings().sso_login_minutes),
+        )
+    login.claims_enc = crypto.encrypt(json.dumps(identity), context="sso_login_state.claims")
+    login.finish_hash = token_digest(key)
+    session.add(login)
+    return key
+
+
+def take_parked(
+    session: Session, conn_id: int, key: Any, browser_secret: Any
+) -> tuple[SsoLoginState, dict[str, Any]]:
+    """Use a parked identity once, in the browser that started its sign-in."""
+    if not isinstance(key, str) or not 16 <= len(key) <= 100:
+        raise refuse(conn_id, "the sign-in expired or was already used; start again")
+    digest = token_digest(key)
+    result = session.execute(
+        update(SsoLoginState)
+        .where(
+            col(SsoLoginState.finish_hash) == digest,
+            col(SsoLoginState.connection_id) == conn_id,
+            col(SsoLoginState.finished_at).is_(None),
+            col(SsoLoginState.expires_at) > utcnow(),
+        )
+        .values(finished_at=utcnow())
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise refuse(conn_id, "the sign-in expired or was already used; start again")
+    login = session.exec(select(SsoLoginState).where(SsoLoginState.finish_hash == digest)).one()
+    if login.browser_hash and not (
+        isinstance(browser_secret, str)
+        and browser_secret
+        and hmac.compare_digest(token_digest(browser_secret), login.browser_hash)
+    ):
+        raise refuse(
+            conn_id,
+            "this sign-in was started in another browser (or its cookie is gone); start "
+            "again from this browser",
+        )
+    identity = json.loads(crypto.decrypt(login.claims_enc, context="sso_login_state.claims"))
+    return login, identity
 
 
 def code_verifier_of(state: SsoLoginState) -> str:
@@ -224,20 +303,6 @@ def safe_return_to(value: Any) -> str:
 # ---- Completing a sign-in ----
 
 
-def _verified_domains(session: Session, org_id: int) -> set[str]:
-    rows = session.exec(
-        select(OrgDomain.domain).where(
-            OrgDomain.org_id == org_id, col(OrgDomain.verified_at).is_not(None)
-        )
-    ).all()
-    return set(rows)
-
-
-def _role_for(conn: SsoConnection, groups: list[str]) -> OrgRole:
-    admin_groups = {g.strip() for g in conn.admin_groups.split(",") if g.strip()}
-    return OrgRole.ADMIN if admin_groups & set(groups) else OrgRole.MEMBER
-
-
 def complete_sign_in(
     session: Session,
     conn: SsoConnection,
@@ -245,88 +310,33 @@ def complete_sign_in(
     email: Any,
     name: Any,
     groups: Any,
+    subject: str | None = None,
     ip: str = "",
     user_agent: str = "",
     test_only: bool = False,
 ) -> str | None:
-    """Sign in (creating the account and membership just in time); the raw session token.
+    """Sign in an identity this IdP may speak for; the raw session token (None for a test).
 
-    A test round trip (``test_only``) checks everything but opens no session and changes no
-    account; it returns None.
+    For callers that cannot show the link page (commands, benchmarks, tests): an identity
+    that needs its owner's confirmation is refused. The sign-in routes use
+    ``sso_sign_in.sign_in_identity``.
     """
-    assert conn.id is not None
-    org = session.get(Organization, conn.org_id)
-    assert org is not None and org.id is not None
-    if not isinstance(email, str) or "@" not in email or len(email) > 254:
-        raise refuse(conn.id, "the identity provider sent no email address")
-    email = email.strip().lower()
-    display = name.strip()[:80] if isinstance(name, str) and name.strip() else email.split("@")[0]
-    group_list = [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else []
-    user = session.exec(select(User).where(User.email == email)).first()
-    member = get_membership(session, org.id, user.id) if user and user.id else None
-    domain = email.rsplit("@", 1)[1]
-    if member is None and domain not in _verified_domains(session, org.id):
-        raise refuse(conn.id, f"this identity provider may not sign in addresses at {domain}")
-    if (user is not None and user.suspended_at is not None) or (
-        member is not None and member.suspended_at is not None
-    ):
-        raise refuse(conn.id, "this account is suspended")
-    now = utcnow()
-    if test_only:
-        conn.last_test_at, conn.last_test_ok = now, True
-        conn.last_success_at = now
-        session.add(conn)
-        return None
-    if user is None:
-        user = User(email=email, display_name=display, password_hash=None, email_verified_at=now)
-        session.add(user)
-        session.flush()
-    assert user.id is not None
-    role = _role_for(conn, group_list)
-    if member is None:
-        joined = OrgMembership(org_id=org.id, user_id=user.id, role=role, source="sso")
-        session.add(joined)
-        session.flush()
-        member_joined(session, joined, user.email, {"source": conn.protocol.value})
-    elif member.role != OrgRole.OWNER and conn.admin_groups.strip() and member.role != role:
-        previous, member.role = member.role, role
-        session.add(member)
-        member_event(
-            session,
-            org.id,
-            "member.role_changed",
-            user.id,
-            role=role.value,
-            previous_role=previous.value,
-        )
-    conn.last_success_at = now
-    session.add(conn)
-    raw = _open_session(
-        session,
-        user,
-        ip=ip,
-        user_agent=user_agent,
-        provider=f"{conn.protocol.value}:{org.slug}"[:32],
+    from aixplore.domain.orgs.sso_sign_in import Identity, sign_in_identity
+
+    issuer = conn.idp_entity_id or conn.discovery_url or f"connection:{conn.id}"
+    identity = Identity(
+        issuer=issuer,
+        subject=subject if subject is not None else str(email),
+        email=email,
+        name=name,
+        groups=groups,
     )
-    if org.reauth_hours:
-        session.flush()
-        row = session.exec(
-            select(UserSession).where(UserSession.token_hash == token_digest(raw))
-        ).one()
-        row.expires_at = min(as_utc(row.expires_at), now + timedelta(hours=org.reauth_hours))
-        session.add(row)
-    log.info("sso_sign_in", extra={"security_event": "sso_sign_in", "user_id": user.id})
-    audit(
-        session,
-        user.id,
-        "sso.signed_in",
-        f"user:{user.id}",
-        org_id=org.id,
-        ip=ip,
-        user_agent=user_agent,
-        detail={"protocol": conn.protocol.value},
+    outcome = sign_in_identity(
+        session, conn, identity, ip=ip, user_agent=user_agent, test_only=test_only
     )
-    return raw
+    if outcome.link_secret is not None:
+        raise refuse(conn.id, "this identity must first be linked by its owner")
+    return outcome.token
 
 
 def record_skew(session: Session, conn: SsoConnection, issued_at: Any) -> None:

@@ -18,6 +18,7 @@ from aixplore.web.accounts.state import (
 )
 from aixplore.web.components import card_form, field, form_error, link_button, submit_button
 from aixplore.web.layout import page
+from aixplore.web.orgs.links import identity_links_card
 from aixplore.web.wallet.pages import token_panel
 
 
@@ -451,6 +452,7 @@ def security_page() -> rx.Component:
                 size="3",
                 width="100%",
             ),
+            identity_links_card(),
             spacing="5",
             width="100%",
         ),

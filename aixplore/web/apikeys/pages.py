@@ -65,6 +65,7 @@ def _key_row(key: ObjectVar[dict[str, Any]]) -> rx.Component:
                         ("active", rx.badge("Active", color_scheme="green")),
                         ("revoked", rx.badge("Revoked", color_scheme="red")),
                         ("blocked", rx.badge("Refused by policy", color_scheme="orange")),
+                        ("suspended", rx.badge("Suspended by policy", color_scheme="orange")),
                         rx.badge("Expired", color_scheme="gray"),
                     ),
                     wrap="wrap",
@@ -87,7 +88,9 @@ def _key_row(key: ObjectVar[dict[str, Any]]) -> rx.Component:
                 align="start",
             ),
             rx.cond(
-                (key["state"] == "active") | (key["state"] == "blocked"),
+                (key["state"] == "active")
+                | (key["state"] == "blocked")
+                | (key["state"] == "suspended"),
                 rx.button(
                     "Revoke",
                     size="1",

@@ -64,8 +64,14 @@ def _key_row(k: Any) -> dict[str, Any]:
             if k.last_used_at
             else "Never used"
         ),
-        "state": "blocked" if state == "active" and k.blocked else state,
-        "blocked": k.blocked,
+        "state": (
+            "blocked"
+            if state == "active" and k.blocked
+            else "suspended"
+            if state == "active" and k.suspended
+            else state
+        ),
+        "blocked": k.blocked or (k.suspended if state == "active" else ""),
     }
 
 

@@ -10,6 +10,7 @@ from reflex.vars import ObjectVar
 
 from aixplore.web.components import card_form, field, form_error, link_button
 from aixplore.web.layout import page
+from aixplore.web.orgs.links import reauth_form
 from aixplore.web.orgs.sso_state import SsoAdminState, SsoSignInState
 from aixplore.web.orgs.state import OrgState
 
@@ -147,10 +148,12 @@ def admin_sections() -> rx.Component:
         _section(
             "Email domains",
             rx.text(
-                "Verified domains send their users to your identity provider at sign-in.",
+                "Verified domains send their users to your identity provider at sign-in, "
+                "and it may sign in every address of theirs.",
                 size="2",
                 color_scheme="gray",
             ),
+            reauth_form(OrgState.reauthenticate, OrgState.reauth_error, OrgState.needs_reauth),
             rx.foreach(OrgState.claimed, _domain_row),
             rx.form(
                 rx.flex(
@@ -219,6 +222,11 @@ def sso_page() -> rx.Component:
                     width="100%",
                 ),
             ),
+            reauth_form(
+                SsoAdminState.reauthenticate,
+                SsoAdminState.reauth_error,
+                SsoAdminState.needs_reauth,
+            ),
             rx.heading("Health", size="5", as_="h2"),
             rx.grid(
                 rx.foreach(SsoAdminState.health, _health_card),
@@ -270,6 +278,20 @@ def sso_page() -> rx.Component:
                         ),
                         rx.el.input(
                             type="hidden", name="groups_attr", value=oidc["groups_attr"].to(str)
+                        ),
+                        _check(
+                            "Accept email addresses the provider has not marked verified",
+                            "allow_unverified_email",
+                            oidc["allow_unverified_email"].to(bool),
+                        ),
+                        rx.text(
+                            "Off by default: only email_verified true counts. Turn it on only "
+                            "for a provider that never sends the claim and that you trust to "
+                            "check addresses itself; otherwise anyone who can put an address "
+                            "of your domains on an account there is signed in as that person. "
+                            "The change is audited and mailed to the owner.",
+                            size="1",
+                            color_scheme="gray",
                         ),
                         _check("Enabled", "enabled", oidc["enabled"].to(bool)),
                         rx.flex(

@@ -13,8 +13,12 @@ from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.time import utcnow
 from aixplore.domain.orgs import domains, oidc, saml, sso
+from aixplore.domain.orgs.models import OrgRole
+from aixplore.domain.orgs.services import require_org_role
+from aixplore.domain.orgs.sso_changes import needs_reauth
 from aixplore.domain.orgs.sso_models import SsoProtocol
 from aixplore.web.feedback import answer_error, pick, toast_ok
+from aixplore.web.orgs.links import confirm_password
 from aixplore.web.orgs.state import _int
 from aixplore.web.session import current_actor
 
@@ -61,6 +65,8 @@ class SsoAdminState(rx.State):
     oidc_error: str = ""
     saml_error: str = ""
     test_result: str = ""
+    needs_reauth: bool = False  # an admin who is not the owner and has not just confirmed
+    reauth_error: str = ""
 
     def _org_id(self) -> int:
         return _int(self.router.page.params.get("org_id", ""))
@@ -73,6 +79,8 @@ class SsoAdminState(rx.State):
             _org, s = sso.admin_connection(db, actor, org_id, SsoProtocol.SAML)
             rows = sso.get_health(db, actor, org_id)
             urls = saml.sp_urls(s)
+            who, _o, membership = require_org_role(db, actor, org_id, OrgRole.ADMIN, "sso")
+            self.needs_reauth = needs_reauth(db, who, membership)
         self.oidc = {
             "id": o.id,
             "enabled": o.enabled,
@@ -84,6 +92,7 @@ class SsoAdminState(rx.State):
             "name_attr": o.name_attr,
             "groups_attr": o.groups_attr,
             "admin_groups": o.admin_groups,
+            "allow_unverified_email": o.allow_unverified_email,
             "redirect_uri": oidc.redirect_uri(o),
             "test_url": f"/api/sso/oidc/{o.id}/start?test=true",
         }
@@ -146,6 +155,10 @@ class SsoAdminState(rx.State):
         data: Any = pick(form_data, *OIDC_FIELDS)
         if isinstance(data, dict) and isinstance(form_data, dict):
             data["enabled"] = form_data.get("enabled") in ("on", True)
+            data["allow_unverified_email"] = form_data.get("allow_unverified_email") in (
+                "on",
+                True,
+            )
         actor = await current_actor(self)
         try:
             with session_scope() as db:
@@ -173,6 +186,18 @@ class SsoAdminState(rx.State):
             self.saml_error = exc.message
             return None
         return toast_ok("SAML connection saved.")
+
+    @rx.event
+    async def reauthenticate(self, form_data: dict):
+        """Confirm the admin's password for a few minutes of changes."""
+        self.reauth_error = await confirm_password(self, form_data)
+        if self.reauth_error:
+            return None
+        try:
+            await self._reload()
+        except DomainError as exc:
+            return answer_error(exc, next_path="/orgs")
+        return toast_ok("Password confirmed. You can change single sign-on for a few minutes.")
 
     @rx.event
     def test_connection(self, protocol: str):

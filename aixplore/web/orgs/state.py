@@ -8,6 +8,7 @@ import reflex as rx
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError, NotFound
+from aixplore.domain.accounts import reauth
 from aixplore.domain.orgs import domains, invitations
 from aixplore.domain.orgs import services as orgs
 from aixplore.web.feedback import answer_error, pick, toast_ok
@@ -137,6 +138,8 @@ class OrgState(rx.State):
     claimed: list[dict[str, Any]] = []
     is_admin: bool = False
     is_owner: bool = False
+    needs_reauth: bool = False  # domain changes need the owner or a fresh password
+    reauth_error: str = ""
     viewer_id: int = 0
     error: str = ""
 
@@ -152,8 +155,10 @@ class OrgState(rx.State):
             admin = org.role.value in ("owner", "admin")
             pending = invitations.list_invitations(db, actor, org_id) if admin else []
             claimed = domains.list_domains(db, actor, org_id) if admin else []
+            fresh = actor is not None and admin and reauth.is_fresh(db, actor)
         self.viewer_id = actor.user_id if actor else 0
         self.is_admin, self.is_owner = admin, org.role.value == "owner"
+        self.needs_reauth = admin and not self.is_owner and not fresh
         self.org = org.model_dump(mode="json")
         self.members = [
             {
@@ -263,6 +268,16 @@ class OrgState(rx.State):
         return await self._run(
             lambda db, a, o: orgs.do_update_org_settings(db, a, o, data), "Settings saved."
         )
+
+    @rx.event
+    async def reauthenticate(self, form_data: dict):
+        """Confirm the admin's password for a few minutes of domain changes."""
+        from aixplore.web.orgs.links import confirm_password
+
+        self.reauth_error = await confirm_password(self, form_data)
+        if self.reauth_error:
+            return None
+        return await self._run(lambda db, a, o: None, "Password confirmed.")
 
     @rx.event
     async def claim(self, form_data: dict):

@@ -22,11 +22,18 @@ OIDC_DIR = HERE / "oidc"
 
 OIDC_CLIENT_ID = "aixplore-test"
 OIDC_CLIENT_SECRET = "aixplore-test-client-secret-0123456789"
-# Logins known to both providers: login -> (email, name, groups)
+# Logins known to both providers: login -> (email, name, groups). The OpenID Provider sends
+# ``email_verified: true`` unless an account says otherwise (None: the claim is left out).
 ACCOUNTS = {
     "alice": {"email": "alice@acme.com", "name": "Alice Admin", "groups": ["eng", "sso-admins"]},
     "bob": {"email": "bob@acme.com", "name": "Bob Builder", "groups": ["eng"]},
     "mallory": {"email": "ceo@victim.com", "name": "Mallory", "groups": []},
+    # The owner of the "acme" org of the tests (a password account outside acme.com), and the
+    # owner of another org who is also a member of acme: acme's IdP may not sign them in.
+    "owner": {"email": "owner@acme-corp.com", "name": "Olga Owner", "groups": ["sso-admins"]},
+    "dave": {"email": "dave@beta-corp.com", "name": "Dave Beta", "groups": []},
+    "carol": {"email": "carol@acme.com", "name": "Carol", "groups": [], "email_verified": None},
+    "erin": {"email": "erin@acme.com", "name": "Erin", "groups": [], "email_verified": "false"},
 }
 
 

@@ -1,7 +1,8 @@
 // A real OpenID Provider for the AiXplore tests: panva's oidc-provider on a loopback port.
 //
 // Environment: PORT, CLIENTS (JSON list of {client_id, client_secret, redirect_uris}),
-// ACCOUNTS (JSON object: login -> {email, name, groups}). The built-in development
+// ACCOUNTS (JSON object: login -> {email, name, groups, email_verified?}; email_verified is
+// true unless given, and left out when null). The built-in development
 // interactions give a login form (any password; the login must be a known account) and a
 // consent form. PKCE (S256) is required of every client. Prints "READY <issuer>" when up.
 import Provider from 'oidc-provider';
@@ -34,13 +35,15 @@ const provider = new Provider(issuer, {
     return {
       accountId: id,
       async claims() {
-        return {
+        const claims = {
           sub: id,
           email: account.email,
-          email_verified: true,
+          email_verified: 'email_verified' in account ? account.email_verified : true,
           name: account.name,
           groups: account.groups || [],
         };
+        if (claims.email_verified === null) delete claims.email_verified;
+        return claims;
       },
     };
   },
