@@ -1,7 +1,7 @@
 """SSO identity links, the connection behind each session and API key, sudo mode
 
 Revision ID: 3a5c7e9b1d2f
-Revises: 8d2e3f4a5b6c
+Revises: 0fb60be0a666
 Create Date: 2026-12-06 15:04:44
 
 - ``sso_identity_link`` / ``sso_pending_link``: IdP identities people linked to their account
@@ -24,7 +24,7 @@ from alembic import op
 import aixplore.core.columns
 
 revision: str = "3a5c7e9b1d2f"
-down_revision: str | None = "8d2e3f4a5b6c"
+down_revision: str | None = "0fb60be0a666"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
