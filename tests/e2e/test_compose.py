@@ -128,9 +128,11 @@ def redis_service(tmp_path: Path) -> Iterator[RedisService]:
     volume = tmp_path / "redisdata"
     volume.mkdir()
     service = RedisService(volume)
-    service.start()
-    yield service
-    service.kill()
+    try:
+        service.start()
+        yield service
+    finally:
+        service.kill()
 
 
 def test_every_service_restarts_and_has_a_health_check() -> None:
@@ -163,6 +165,7 @@ def test_the_worker_runs_and_its_health_check_sees_it_die(
     tmp_path: Path, redis_service: RedisService
 ) -> None:
     env = _service_env("worker", tmp_path / "data", get_settings().database_url, redis_service.url)
+    check = _health_command("worker")
     worker = subprocess.Popen(
         SERVICES["worker"]["command"],
         cwd=ROOT,
@@ -170,7 +173,6 @@ def test_the_worker_runs_and_its_health_check_sees_it_die(
         stdout=(tmp_path / "worker.log").open("w"),
         stderr=subprocess.STDOUT,
     )
-    check = _health_command("worker")
     try:
         deadline = time.monotonic() + 60
         while (verdict := _run(check, env)).returncode != 0:
