@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from prometheus_client import Counter, Histogram
+
+# In multiprocess mode every process writes its values to files in this folder: a process
+# that finds it missing (a job worker's or a one-off command's container) would fail at its
+# first counted event, so each process makes sure it exists.
+if _folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(_folder).mkdir(parents=True, exist_ok=True)
 
 HTTP_REQUESTS = Counter(
     "aixplore_http_requests_total", "HTTP requests served by the API", ["method", "route", "status"]

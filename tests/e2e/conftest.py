@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import expect
+
+from tests.support.app_server import build_frontend, free_port, start_app
+from tests.support.redis_server import redis_url
+
+__all__ = ["redis_url"]
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -31,12 +33,6 @@ CHROMIUM_ARGS = [
 # the first update after a full page load had not arrived. A page that never shows what is
 # expected still fails; a slow one gets 10 s.
 expect.set_options(timeout=10_000)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -86,16 +82,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_github) -> Iterator[str]:
-    """Build and start the app in production mode on a free port; stop it afterwards."""
+def app_env(e2e_github) -> dict[str, str]:
+    """The environment of the suite's app: this run's settings and a free port."""
     from tests.support.fake_github import HOST
     from tests.support.github_fixture import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET
 
-    port = _free_port()
-    url = f"http://localhost:{port}"
-    env = {
+    url = f"http://localhost:{free_port()}"
+    return {
         **os.environ,
-        "AIXPLORE_PORT": str(port),
+        "AIXPLORE_PORT": url.rpartition(":")[2],
         "AIXPLORE_BASE_URL": url,
         # Every browser in the suite signs in from 127.0.0.1 (the limits have their own tests).
         "AIXPLORE_LOGIN_LIMIT_PER_IP": "500/5 minutes",
@@ -109,62 +104,49 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_github) -> Iterator[st
         "AIXPLORE_GITHUB_OAUTH_CLIENT_SECRET": OAUTH_CLIENT_SECRET,
         "AIXPLORE_GITHUB_WEB_URL": e2e_github.proxy_url,
     }
+
+
+@pytest.fixture(scope="session")
+def built_app(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The checkout with its front end built once per run (``python -m aixplore.serve build``)."""
+    build_frontend(ROOT, app_env, tmp_path_factory.mktemp("build") / "build.log")
+    return ROOT
+
+
+@pytest.fixture
+def server_logs(tmp_path: Path) -> Iterator[Path]:
+    """A folder for the servers a test starts itself; their logs end a failure's report."""
+    _LOGS.append(tmp_path)
+    yield tmp_path
+    _LOGS.remove(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def app_url(
+    app_env: dict[str, str], built_app: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Start the built app in production mode on its port; stop it afterwards."""
     logs = tmp_path_factory.mktemp("app")
     _LOGS.append(logs)
+    # The production start path of scripts/run and the Docker image (aixplore/serve.py).
+    app = start_app(built_app, app_env, logs / "app.log")
     procs: list[subprocess.Popen] = []
-    app = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "reflex",
-            "run",
-            "--env",
-            "prod",
-            "--frontend-port",
-            str(port),
-            "--backend-port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=(logs / "app.log").open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    procs.append(app)
     if os.environ.get("AIXPLORE_E2E_JOB_WORKER"):
         procs.append(
             subprocess.Popen(
                 [sys.executable, "-m", "aixplore.jobs.worker", "--workers", "2"],
                 cwd=ROOT,
-                env=env,
+                env=app_env,
                 stdout=(logs / "worker.log").open("w"),
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         )
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            if app.poll() is not None:
-                raise RuntimeError(
-                    "the app exited during start-up:\n" + (logs / "app.log").read_text()[-4000:]
-                )
-            try:
-                if (
-                    httpx.get(f"{url}/api/health", timeout=2).status_code == 200
-                    and httpx.get(url, timeout=5).status_code == 200
-                ):
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    "the app did not start in time:\n" + (logs / "app.log").read_text()[-4000:]
-                )
-            time.sleep(0.5)
-        yield url
+        app.wait_until_up(timeout=300)
+        yield app.url
     finally:
+        app.stop()
         for proc in procs:
             _stop(proc)
 
