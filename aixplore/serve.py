@@ -98,6 +98,9 @@ def _serve(host: str | None) -> None:
     """Run granian as Reflex's production backend does, respawning failed workers."""
     import multiprocessing
 
+    if host:  # the app's own check of its listen address (web/app.py) reads Reflex's config
+        os.environ["REFLEX_BACKEND_HOST"] = host
+
     from granian.constants import Interfaces
     from granian.log import LogLevels
     from granian.server import Server
