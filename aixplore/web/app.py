@@ -60,6 +60,7 @@ from aixplore.web.solutions.detail_page import solution_page
 from aixplore.web.solutions.detail_state import SolutionPageState
 from aixplore.web.solutions.publish_page import publish_page
 from aixplore.web.solutions.publish_state import PublishState
+from aixplore.web.state_expiry import expire_idle_states
 from aixplore.web.wallet.pages import token_page
 from aixplore.web.wallet.state import TokenState
 from aixplore.web.webhooks.pages import webhooks_page
@@ -96,6 +97,7 @@ app = rx.App(
 )
 app.app_wraps[(55, "ErrorBoundary")] = error_boundary
 app.register_lifespan_task(_background_work)
+app.register_lifespan_task(expire_idle_states)
 
 refresh = SessionState.refresh
 guard = SessionState.require_signed_in

@@ -84,6 +84,7 @@ def test_a_signed_in_tab_keeps_working_after_redis_restarts(
     assert tab.state(SessionState)["viewer_id"] == member.id
     assert tab.state(SolutionPageState)["detail"]["slug"] == slug
     assert tab.state(SolutionPageState)["bookmarked"] is False
+    assert tab.cookies["aixplore_session"] == token  # the browser kept its cookie
 
 
 def test_a_handler_that_needs_the_page_runs_after_the_page_loaded_again(
