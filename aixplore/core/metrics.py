@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 # In multiprocess mode every process writes its values to files in this folder: a process
 # that finds it missing (a job worker's or a one-off command's container) would fail at its
@@ -21,4 +21,12 @@ HTTP_LATENCY = Histogram(
 )
 SECURITY_EVENTS = Counter(
     "aixplore_security_events_total", "Security-relevant events (refusals, sign-ins)", ["event"]
+)
+TAB_STATES = Gauge(
+    "aixplore_tab_states",
+    "Browser tabs' states held in this worker's memory (memory state manager only)",
+    multiprocess_mode="livesum",
+)
+TAB_STATES_EXPIRED = Counter(
+    "aixplore_tab_states_expired_total", "Idle tabs' states dropped from this worker's memory"
 )

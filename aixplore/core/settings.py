@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     # GDPR: an erasure request is carried out after this many days unless cancelled.
     erasure_grace_days: int = Field(default=14, ge=0, le=90)
 
+    # Without Redis: a browser tab's state leaves the worker's memory once its socket is gone
+    # and it had no event for this many minutes (aixplore/web/state_expiry.py). An open tab
+    # keeps its state; one that comes back later loads its page again.
+    state_idle_minutes: float = Field(default=30.0, gt=0, le=7 * 24 * 60)
+
     # Jobs: run a huey consumer inside the web process (the default without Redis).
     embedded_worker: bool | None = None
     # Recovery from a dead job worker (aixplore/jobs/recovery.py): an order's pipeline and a

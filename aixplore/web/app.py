@@ -15,7 +15,7 @@ from aixplore.core.logging import configure_logging
 from aixplore.core.settings import get_settings
 from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
 from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
-from aixplore.web import reflex_fixes, socket_json
+from aixplore.web import lost_state, reflex_fixes, socket_json
 from aixplore.web.accounts import pages as account_pages
 from aixplore.web.accounts.state import ProfileState, SecurityState, VerifyState
 from aixplore.web.admin.audit import AuditState, audit_page
@@ -61,6 +61,7 @@ from aixplore.web.solutions.detail_page import solution_page
 from aixplore.web.solutions.detail_state import SolutionPageState
 from aixplore.web.solutions.publish_page import publish_page
 from aixplore.web.solutions.publish_state import PublishState
+from aixplore.web.state_expiry import expire_idle_states
 from aixplore.web.wallet.pages import token_page
 from aixplore.web.wallet.state import TokenState
 from aixplore.web.webhooks.pages import webhooks_page
@@ -72,6 +73,8 @@ get_settings().check_listen_address(rx.config.get_config().backend_host)
 
 # Almost every handler asks who is signed in: the session state comes with every read.
 reflex_fixes.apply(SessionState)
+# A tab whose state vanished (say, Redis restarted) loads its page again before its event.
+lost_state.apply()
 # State deltas leave through orjson (web/socket_json.py); before rx.App makes its socket server.
 socket_json.install()
 
@@ -97,6 +100,7 @@ app = rx.App(
 )
 app.app_wraps[(55, "ErrorBoundary")] = error_boundary
 app.register_lifespan_task(_background_work)
+app.register_lifespan_task(expire_idle_states)
 
 refresh = SessionState.refresh
 guard = SessionState.require_signed_in

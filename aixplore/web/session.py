@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import urllib.parse
 from collections.abc import AsyncIterator, Callable
 
 import reflex as rx
@@ -15,6 +16,19 @@ from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor
 
 COOKIE_NAME = "aixplore_session"
+
+
+def handshake_token(cookie_header: str) -> str:
+    """The session token in a ``Cookie`` header, such as the one the socket's handshake carried.
+
+    The first ``aixplore_session`` wins, as the browser lists the most specific path first;
+    the frontend stores the value URL-encoded.
+    """
+    for part in cookie_header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name.strip() == COOKIE_NAME:
+            return urllib.parse.unquote(value.strip().strip('"'))
+    return ""
 
 
 class SessionState(rx.State):
@@ -33,6 +47,8 @@ class SessionState(rx.State):
     viewer_email: str = ""
     viewer_role: str = ""
     checked: bool = False
+    # A handshake token the database refused (ended, expired): not looked up again.
+    _refused_handshake: str = ""
 
     @rx.var
     def signed_in(self) -> bool:
@@ -58,13 +74,32 @@ class SessionState(rx.State):
     def _client(self) -> tuple[str, str]:
         return self.router.session.client_ip or "", self.router.headers.user_agent or ""
 
+    def _token(self) -> str:
+        """The session token: the page's cookie, else the one the socket's handshake carried.
+
+        Reflex sends cookie vars with a page's first event only. When a tab's state is lost
+        while the page stays open (Redis restarted, or an idle state expired) the next event
+        meets a fresh state whose cookie var is empty, and the visitor would look signed out
+        until a reload. The browser sent the same cookie with the socket's handshake, and
+        Reflex keeps that connection's headers: the token is read from there. It is only a
+        token, checked against the database like any other: one whose session ended (sign-out
+        in any tab, revocation, suspension) is refused and, remembered, not tried again.
+        """
+        if self.auth_token:
+            return self.auth_token
+        token = handshake_token(self.router.headers.cookie)
+        return "" if token == self._refused_handshake else token
+
     def _actor(self) -> Actor | None:
-        """Resolve the cookie's token against the server-side session record.
+        """Resolve the session token against the server-side session record.
 
         Checked on every event through the shared actor cache (buried on sign-out, revocation,
         suspension and any change to the user); the last-seen time is written once a minute.
         """
-        actor = actor_cache.authenticate(self.auth_token)
+        token = self._token()
+        actor = actor_cache.authenticate(token)
+        if actor is None and token and not self.auth_token:
+            self._refused_handshake = token
         self._show(actor)
         return actor
 
@@ -105,10 +140,15 @@ class SessionState(rx.State):
     @rx.event
     def sign_out(self):
         """End the session server-side and forget the cookie."""
+        # The handshake's token too: were it another, still open session (the cookie was
+        # replaced in another tab), this tab would otherwise fall back to it once signed out.
+        handshake = handshake_token(self.router.headers.cookie)
         with session_scope() as db:
             ip, user_agent = self._client()
-            accounts.do_sign_out(db, self.auth_token, ip=ip, user_agent=user_agent)
+            for token in {self.auth_token, handshake} - {""}:
+                accounts.do_sign_out(db, token, ip=ip, user_agent=user_agent)
         self.auth_token = ""
+        self._refused_handshake = handshake
         self._show(None)
         return [rx.redirect("/"), rx.toast.info("You are signed out.", close_button=True)]
 
@@ -135,7 +175,7 @@ async def acting(
     if not cache.shared():  # in-process entries: nothing to read ahead
         yield session._actor()
         return
-    keys = actor_cache.cache_keys(session.auth_token)
+    keys = actor_cache.cache_keys(session._token())
     if also is not None:
         keys += also(session.viewer_id)
     async with cache.prefetched(keys):

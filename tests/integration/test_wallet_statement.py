@@ -218,6 +218,9 @@ class _Tab:
     async def get_state(self, _cls: type) -> _Tab:
         return self
 
+    def _token(self) -> str:
+        return self.auth_token
+
     def _actor(self) -> Actor | None:
         return actor_cache.authenticate(self.auth_token)
 

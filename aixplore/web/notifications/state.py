@@ -18,6 +18,11 @@ POLL_SECONDS = 20
 PAGE = "/notifications"
 
 
+def _loop_number(value: Any) -> bool:
+    """Whether ``value`` can be a poll loop's number."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
 class NotificationBellState(rx.State):
     """The unread count behind the bell; every tab re-reads it from the database."""
 
@@ -70,6 +75,8 @@ class NotificationBellState(rx.State):
     @rx.event
     async def tick(self, loop: Any = None):
         """The poll's callback: recount while signed in; stops on sign-out or a newer loop."""
+        if self._loop == 0 and _loop_number(loop):
+            self._loop = loop  # the tab's state was lost (web/lost_state.py): carry its loop on
         if loop != self._loop:
             return None
         actor = await current_actor(self)

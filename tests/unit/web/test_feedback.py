@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import redis
+
 from aixplore.core.errors import NotAuthenticated, PermissionDenied
 from aixplore.web.accounts.state import safe_next
-from aixplore.web.feedback import answer_error, backend_exception_handler, pick
+from aixplore.web.feedback import RECONNECTING, answer_error, backend_exception_handler, pick
 
 
 def _text(spec) -> str:
@@ -35,3 +37,16 @@ def test_next_path_never_leaves_the_site() -> None:
     assert safe_next("/settings/security") == "/settings/security"
     for bad in ["//evil.example", "https://evil.example", "/\\evil", None, 5, "/" + "a" * 400]:
         assert safe_next(bad) == "/profile"
+
+
+def test_redis_being_unreachable_says_reconnecting_not_something_went_wrong() -> None:
+    try:
+        try:
+            raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+        except redis.ConnectionError as exc:
+            raise RuntimeError("could not take the state lock") from exc
+    except RuntimeError as wrapped:
+        text = _text(backend_exception_handler(wrapped))
+    assert RECONNECTING in text and "warning" in text
+    assert "went wrong" not in text and "6379" not in text
+    assert RECONNECTING in _text(backend_exception_handler(redis.TimeoutError("timed out")))
