@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -41,7 +42,10 @@ from aixplore.core.errors import (
     Throttled,
     ValidationFailed,
 )
+from aixplore.core.outage import outage_of
 from aixplore.core.settings import get_settings
+
+log = logging.getLogger("aixplore.api")
 
 
 def _problem(status: int, title: str, detail: str = "") -> JSONResponse:
@@ -171,7 +175,13 @@ def build_api() -> FastAPI:
         return _problem(422, "Invalid request", str(first.get("msg", "")))
 
     @api.exception_handler(Exception)
-    async def _unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        if (lost := outage_of(exc)) is not None:  # a restart in progress: come back shortly
+            log.warning("an API request failed while %s was unreachable: %s", lost, exc)
+            reply = _problem(503, "Service unavailable", "Try again in a few seconds.")
+            reply.headers["Retry-After"] = "5"
+            return reply
+        log.error("unhandled error in an API request", exc_info=exc)
         return _problem(500, "Internal error", "Something went wrong on our side.")
 
     return api

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-import redis
 import reflex as rx
 from reflex.event import EventSpec
 
 from aixplore.core.errors import DomainError, NotAuthenticated
+from aixplore.core.outage import outage_of
 
 log = logging.getLogger("aixplore.web")
 
@@ -34,29 +34,18 @@ def answer_error(exc: DomainError, *, next_path: str = "/") -> list[EventSpec]:
 RECONNECTING = "We are reconnecting to our servers. Please try again in a few seconds."
 
 
-def _redis_unreachable(exception: BaseException) -> bool:
-    """Whether ``exception`` (or what caused it) is Redis being unreachable or restarting."""
-    seen: BaseException | None = exception
-    for _ in range(5):
-        if seen is None:
-            return False
-        if isinstance(seen, (redis.ConnectionError, redis.TimeoutError)):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
 def backend_exception_handler(exception: Exception) -> EventSpec:
     """Log an unexpected error in full; show the user a calm message, never a trace.
 
-    With Redis down (the tabs' states live there) every event fails the same way until it is
-    back: one log line each, and the person is told to try again shortly. Such an event
-    fails before its handler runs (its state lock and state are read from Redis first) unless
-    Redis went away in the middle of it; the next event after Redis returns works (a tab
-    whose state Redis lost loads its page again, ``web/lost_state.py``).
+    With Redis or the database out of reach (core/outage.py) every event fails the same way
+    until it is back: one log line each, and the person is told to try again shortly. With
+    Redis down such an event fails before its handler runs (its state lock and state are read
+    from Redis first) unless Redis went away in the middle of it; the next event after Redis
+    returns works (a tab whose state Redis lost loads its page again, ``web/lost_state.py``).
+    A database that went away rolls the handler's unit of work back: nothing was written.
     """
-    if _redis_unreachable(exception):
-        log.warning("an event failed while Redis was unreachable: %s", exception)
+    if (lost := outage_of(exception)) is not None:
+        log.warning("an event failed while %s was unreachable: %s", lost, exception)
         return rx.toast.warning(RECONNECTING, id="backend_reconnecting", close_button=True)
     log.error("unhandled error in an event handler", exc_info=exception)
     return rx.toast.error(

@@ -52,3 +52,36 @@ def test_unknown_api_paths_get_problem_details_not_a_trace(client: TestClient) -
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["status"] == 404
+
+
+def test_a_database_out_of_reach_is_a_503_with_retry_after_not_a_500(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    from sqlalchemy import create_engine
+
+    from aixplore.api.routes import solutions as route
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dead = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/x")
+
+    def unreachable(*_args, **_kwargs):
+        with dead.connect():  # the driver's real "connection refused"
+            pass
+
+    monkeypatch.setattr(route.solutions, "get_solution", unreachable)
+    client = TestClient(build_api(), raise_server_exceptions=False)
+    response = client.get("/api/v1/solutions/database-outage-probe")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "connection" not in response.text.lower()
+
+    def bug(*_args, **_kwargs):
+        raise KeyError("a bug, not an outage")
+
+    monkeypatch.setattr(route.solutions, "get_solution", bug)
+    assert client.get("/api/v1/solutions/a-bug-probe").status_code == 500

@@ -50,3 +50,21 @@ def test_redis_being_unreachable_says_reconnecting_not_something_went_wrong() ->
     assert RECONNECTING in text and "warning" in text
     assert "went wrong" not in text and "6379" not in text
     assert RECONNECTING in _text(backend_exception_handler(redis.TimeoutError("timed out")))
+
+
+def test_a_database_out_of_reach_says_reconnecting_too(tmp_path) -> None:
+    import sqlite3
+
+    from sqlalchemy import create_engine, text
+
+    holder = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}", connect_args={"timeout": 0.05})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT * FROM t"))
+    except Exception as locked:
+        text_shown = _text(backend_exception_handler(locked))
+    holder.execute("ROLLBACK")
+    assert RECONNECTING in text_shown and "locked" not in text_shown
