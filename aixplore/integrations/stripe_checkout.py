@@ -73,13 +73,24 @@ def verify_event(payload: bytes, signature: str | None) -> dict[str, Any]:
     return event.to_dict()
 
 
+ALREADY_REFUNDED = "already-refunded"  # recorded when Stripe says the payment was refunded
+
+
 def refund(payment_intent: str, order_id: int) -> str:
-    """Refund a paid Checkout session's payment (idempotent per order)."""
+    """Refund a paid Checkout session's payment; Stripe's refund id.
+
+    Idempotent per order: a repeat within Stripe's idempotency window returns the first
+    refund, and a later one finds the payment refunded (:data:`ALREADY_REFUNDED`).
+    """
     try:
         made = _client().v1.refunds.create(
             params={"payment_intent": payment_intent},
             options={"idempotency_key": f"order-{order_id}-refund"},
         )
+    except stripe.InvalidRequestError as exc:
+        if exc.code == "charge_already_refunded":
+            return ALREADY_REFUNDED
+        raise ServiceUnavailable("The card refund failed; it will be retried.") from exc
     except stripe.StripeError as exc:
         raise ServiceUnavailable("The card refund failed; it will be retried.") from exc
     return str(made.id)

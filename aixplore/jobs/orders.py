@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 S = OrderStatus
 GIVE_UP_AFTER = timedelta(hours=1)
 STALE_AFTER = timedelta(minutes=2)
+# A card refund job normally records its refund within seconds; later, the sweep runs it again.
+CARD_REFUND_GRACE = timedelta(minutes=3)
 
 
 @dataclass(frozen=True)
@@ -338,8 +340,26 @@ def resume(order_id: int, updated: datetime, now: datetime) -> None:
 
 @huey.task(retries=5, retry_delay=30)
 def refund_card(order_id: int, payment_intent: str) -> str:
-    """Refund a card-paid order at Stripe (idempotent: the key is per order)."""
-    return stripe_checkout.refund(payment_intent, order_id)
+    """Refund a card-paid order at Stripe (idempotent: the key is per order) and record it."""
+    refund_id = stripe_checkout.refund(payment_intent, order_id)
+    with session_scope() as session:
+        lifecycle.record_card_refund(session, order_id, refund_id)
+    return refund_id
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_card_refunds() -> int:
+    """Queue again the card refunds not recorded a few minutes after the order was refunded.
+
+    A refund job is lost when its worker dies during the Stripe call, or when the queue
+    forgets it; its retries also end. Stripe's idempotency key (one per order) makes another
+    run return the same refund, so this is at least once without refunding twice.
+    """
+    with read_scope() as session:
+        due = lifecycle.unrefunded_card_orders(session, utcnow() - CARD_REFUND_GRACE)
+    for order_id, payment_intent in due:
+        refund_card(order_id, payment_intent)
+    return len(due)
 
 
 @huey.periodic_task(crontab(minute="*/15"))

@@ -171,3 +171,40 @@ def test_card_payment_without_configuration_is_a_clear_message(
     monkeypatch.setattr(get_settings(), "stripe_secret_key", None)
     with pytest.raises(ValidationFailed, match="not configured"):
         _checkout(1, 100, "EUR")
+
+
+def test_a_lost_card_refund_job_runs_again_and_refunds_once(fake_stripe: FakeStripe) -> None:
+    from datetime import timedelta
+
+    from aixplore.core.time import utcnow
+    from aixplore.jobs.orders import refund_card
+
+    oid, sid, cents = _started_order()
+    payload, signature = _signed(_event(oid, sid, cents))
+    TestClient(build_api()).post(
+        "/api/stripe/webhook", content=payload, headers={"Stripe-Signature": signature}
+    )
+    with session_scope() as db:
+        lifecycle.fail_and_refund(db, oid, "The generated tests failed.")
+    # The refund job was lost (its worker killed during the call): nothing is recorded, and
+    # the sweep finds the order once the grace period is over, and only then.
+    later = utcnow() + timedelta(minutes=10)
+    with session_scope() as db:
+        assert lifecycle.unrefunded_card_orders(db, utcnow() - timedelta(minutes=3)) == []
+        assert lifecycle.unrefunded_card_orders(db, later) == [(oid, "pi_test_1")]
+    first = refund_card.call_local(oid, "pi_test_1")
+    again = refund_card.call_local(oid, "pi_test_1")  # a duplicate run: Stripe's key dedupes
+    assert first == again and first.startswith("re_test_")
+    assert list(fake_stripe.refunds) == ["pi_test_1"]
+    with session_scope() as db:
+        order = db.get(Order, oid)
+        assert order is not None and order.card_refund_id == first
+        assert lifecycle.unrefunded_card_orders(db, later) == []
+
+
+def test_a_refund_run_after_stripes_idempotency_window_is_recorded_not_retried(
+    fake_stripe: FakeStripe,
+) -> None:
+    stripe_checkout.refund("pi_test_9", 9)
+    fake_stripe._answered.clear()  # Stripe forgets idempotency keys after a day
+    assert stripe_checkout.refund("pi_test_9", 9) == stripe_checkout.ALREADY_REFUNDED

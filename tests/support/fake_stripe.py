@@ -1,5 +1,9 @@
 """A small Stripe-compatible API for tests: Checkout sessions and refunds (form-encoded in,
-JSON out, as the stripe SDK expects). Records every request it answers."""
+JSON out, as the stripe SDK expects). Records every request it answers.
+
+Refunds behave as Stripe's do: a request repeated with its ``Idempotency-Key`` gets the first
+answer again, and a second refund of the same payment under another key is refused with
+``charge_already_refunded``."""
 
 from __future__ import annotations
 
@@ -19,6 +23,9 @@ class FakeStripe:
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
         self.sessions: dict[str, dict[str, Any]] = {}
+        self.refunds: dict[str, dict[str, Any]] = {}  # by payment intent
+        self._answered: dict[str, tuple[int, dict[str, Any]]] = {}  # by idempotency key
+        self._lock = threading.Lock()
         state = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,13 +66,37 @@ class FakeStripe:
             self.sessions[sid] = session
             return 200, session
         if path == "/v1/refunds":
-            return 200, {
-                "id": f"re_test_{next(_ids)}",
-                "object": "refund",
-                "payment_intent": form.get("payment_intent"),
-                "status": "succeeded",
-            }
+            return self._refund(form, headers)
         return 404, {"error": {"type": "invalid_request_error", "message": "no such route"}}
+
+    def _refund(self, form: dict[str, str], headers: Any) -> tuple[int, dict[str, Any]]:
+        key, intent = str(headers.get("Idempotency-Key") or ""), form.get("payment_intent", "")
+        with self._lock:
+            if key and key in self._answered:
+                return self._answered[key]
+            if intent in self.refunds:
+                answer: tuple[int, dict[str, Any]] = (
+                    400,
+                    {
+                        "error": {
+                            "type": "invalid_request_error",
+                            "code": "charge_already_refunded",
+                            "message": f"Charge for {intent} has already been refunded.",
+                        }
+                    },
+                )
+            else:
+                refund = {
+                    "id": f"re_test_{next(_ids)}",
+                    "object": "refund",
+                    "payment_intent": intent,
+                    "status": "succeeded",
+                }
+                self.refunds[intent] = refund
+                answer = (200, refund)
+            if key:
+                self._answered[key] = answer
+            return answer
 
     def stop(self) -> None:
         self._server.shutdown()

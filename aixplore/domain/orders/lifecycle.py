@@ -311,6 +311,33 @@ def refund(session: Session, order: Order, *, actor_user_id: int | None = None) 
     )
 
 
+def record_card_refund(session: Session, order_id: int, refund_id: str) -> None:
+    """Remember Stripe's refund of a card-paid order (the first one recorded stays)."""
+    session.execute(
+        update(Order)
+        .where(col(Order.id) == order_id, col(Order.card_refund_id).is_(None))
+        .values(card_refund_id=refund_id[:120])
+    )
+
+
+def unrefunded_card_orders(session: Session, before: datetime) -> list[tuple[int, str]]:
+    """Card-paid orders refunded here before ``before`` whose Stripe refund is not recorded.
+
+    Their refund job was lost (a worker killed during it, a queue that lost it) or ran out of
+    retries; the job is idempotent per order at Stripe, so it may simply run again.
+    """
+    rows = session.exec(
+        select(Order.id, Order.payment_reference).where(
+            col(Order.status) == OrderStatus.REFUNDED,
+            col(Order.payment_method) == "stripe",
+            col(Order.payment_reference).is_not(None),
+            col(Order.card_refund_id).is_(None),
+            col(Order.updated_at) < before,
+        )
+    ).all()
+    return [(oid, ref) for oid, ref in rows if oid is not None and ref]
+
+
 def fail_and_refund(
     session: Session,
     order_id: int,

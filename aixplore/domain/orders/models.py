@@ -102,6 +102,8 @@ class Order(SQLModel, table=True):
     price_tokens: int | None = SQLField(default=None)
     payment_method: str | None = SQLField(default=None, max_length=16)
     payment_reference: str | None = SQLField(default=None, max_length=120)
+    # Stripe's refund id once a card-paid order's refund went through (jobs/orders.py).
+    card_refund_id: str | None = SQLField(default=None, max_length=120)
     write_approved: bool = SQLField(default=False)
     files_digest: str | None = SQLField(default=None, max_length=64)
     commit_sha: str | None = SQLField(default=None, max_length=64)
