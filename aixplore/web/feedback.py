@@ -45,7 +45,8 @@ def backend_exception_handler(exception: Exception) -> EventSpec:
     A database that went away rolls the handler's unit of work back: nothing was written.
     """
     if (lost := outage_of(exception)) is not None:
-        log.warning("an event failed while %s was unreachable: %s", lost, exception)
+        what = "Redis" if lost == "redis" else "the database"
+        log.warning("an event failed while %s was unreachable: %s", what, exception)
         return rx.toast.warning(RECONNECTING, id="backend_reconnecting", close_button=True)
     log.error("unhandled error in an event handler", exc_info=exception)
     return rx.toast.error(
