@@ -58,6 +58,8 @@ class Settings(BaseSettings):
 
     # Mail: SMTP when smtp_host is set, otherwise mails stay in the outbox table and the log.
     mail_from: str = "AiXplore <no-reply@aixplore.local>"
+    # Where people write to the team: shown on the contact, terms and privacy pages.
+    contact_email: str = "support@aixplore.local"
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_username: str | None = None

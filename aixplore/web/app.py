@@ -35,6 +35,7 @@ from aixplore.web.events.form_page import event_form_page
 from aixplore.web.events.pages import event_page, events_page
 from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.feedback import backend_exception_handler
+from aixplore.web.home import legal
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
 from aixplore.web.notifications.pages import notifications_page
 from aixplore.web.notifications.state import NotificationsState
@@ -127,6 +128,27 @@ ROUTES: list[Route] = [
         description=DESCRIPTION,
     ),
     Route("/about", about_page, "About · AiXplore", [refresh]),
+    Route(
+        "/terms",
+        legal.terms_page,
+        "Terms of use · AiXplore",
+        [refresh],
+        description="The rules for using AiXplore: accounts, publishing, reviews, orders, tokens.",
+    ),
+    Route(
+        "/privacy",
+        legal.privacy_page,
+        "Privacy policy · AiXplore",
+        [refresh],
+        description="What AiXplore keeps about you, why, and how to export or delete it.",
+    ),
+    Route(
+        "/contact",
+        legal.contact_page,
+        "Contact · AiXplore",
+        [refresh],
+        description="How to reach the AiXplore team.",
+    ),
     Route("/signup", account_pages.signup_page, "Sign up · AiXplore", [refresh]),
     Route("/login", account_pages.login_page, "Sign in · AiXplore", [refresh]),
     Route(

@@ -258,8 +258,11 @@ def footer() -> rx.Component:
             rx.spacer(),
             rx.hstack(
                 rx.link("About", href="/about", size="2"),
-                rx.link("API health", href="/api/health", size="2", is_external=False),
+                rx.link("Terms", href="/terms", size="2"),
+                rx.link("Privacy", href="/privacy", size="2"),
+                rx.link("Contact", href="/contact", size="2"),
                 spacing="4",
+                wrap="wrap",
             ),
             direction=rx.breakpoints(initial="column", sm="row"),
             spacing="2",

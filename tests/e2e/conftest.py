@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.support.app_server import build_frontend, free_port, start_app
 from tests.support.redis_server import redis_url
@@ -79,6 +80,41 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             text = log.read_text(errors="replace")
             report.sections.append((f"server log: {log.name} (tail)", text[-LOG_TAIL:]))
     return report
+
+
+@pytest.fixture(autouse=True)
+def page_errors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[list]:
+    """Fail a test whose pages threw an uncaught error or logged a console error.
+
+    Every page a test opens (``page``, ``context.new_page()``, ``browser.new_page()``) is
+    watched. A test that provokes errors on purpose names them with
+    ``@pytest.mark.allow_console("regex", ...)``.
+    """
+    errors: list[str] = []
+    marker = request.node.get_closest_marker("allow_console")
+    allowed = [re.compile(p) for p in (marker.args if marker else ())]
+
+    def watch(page: Page) -> Page:
+        page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+        page.on(
+            "console",
+            lambda msg: (
+                errors.append(f"console: {msg.text} ({msg.location.get('url')})")
+                if msg.type == "error"
+                else None
+            ),
+        )
+        return page
+
+    for cls in (BrowserContext, Browser):
+        original = cls.new_page
+        monkeypatch.setattr(
+            cls, "new_page", lambda self, *a, _o=original, **k: watch(_o(self, *a, **k))
+        )
+    yield errors
+    left = [e for e in errors if not any(p.search(e) for p in allowed)]
+    if left:
+        pytest.fail("The page reported errors:\n" + "\n".join(left[:20]), pytrace=False)
 
 
 @pytest.fixture(scope="session")

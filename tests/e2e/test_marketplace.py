@@ -88,6 +88,52 @@ def test_search_filter_open_review_and_see_the_aggregate_change(
     shoot(page, "solution-reviewed")
     assert axe_violations(page) == []
 
+    # Editing: the form comes back with the review's own rating, and a change is saved.
+    page.reload()
+    expect(page.get_by_role("heading", name="Edit your review")).to_be_visible()
+    expect(page.get_by_role("radio", name="4 stars")).to_be_checked()
+    expect(page.get_by_label("Title")).to_have_value("Good summaries")
+    page.get_by_role("radio", name="5 stars").check()
+    page.get_by_label("Title").fill("Great summaries")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("heading", name="Great summaries")).to_be_visible()
+    [mine], _ = _reviews(catalog["summary"])
+    assert (mine.title, mine.rating) == ("Great summaries", 5)
+
+
+def test_the_publisher_replies_and_a_member_reports_from_the_page(
+    browser: Browser, page: Page, base_url: str
+) -> None:
+    publisher, author, reporter = make_member(), make_member(), make_member()
+    slug = make_solution(publisher.email, name="Reply Desk", tagline="Answers tickets").slug
+    with session_scope() as db:
+        reviews.do_write_review(
+            db,
+            actor_for(sign_in(author.email)),
+            slug,
+            {"rating": 3, "title": "Decent but slow", "body": "Answers are right but slow."},
+        )
+    sign_in_through_ui(page, base_url, publisher.email)
+    page.goto(f"{base_url}/solutions/{slug}")
+    page.get_by_label("Reply as the publisher").fill("Thanks, a faster model ships next week.")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.get_by_text("Reply from the publisher")).to_be_visible()
+    [review], _ = _reviews(slug)
+    assert review.reply_body == "Thanks, a faster model ships next week."
+
+    other = browser.new_page()
+    sign_in_through_ui(other, base_url, reporter.email)
+    other.goto(f"{base_url}/solutions/{slug}")
+    other.get_by_role("button", name="Report").click()
+    other.get_by_label("Reason").click()
+    other.get_by_role("option").first.click()
+    other.get_by_role("button", name="Send report").click()
+    expect(other.get_by_text("A moderator will look at this review")).to_be_visible()
+    with session_scope() as db:
+        queue = reviews.list_reports(db, actor_for(sign_in(make_admin().email)))
+    assert [r.reporter_name for r in queue if r.review_id == review.id] == [reporter.display_name]
+    other.close()
+
 
 def test_a_publisher_creates_and_publishes_a_solution(page: Page, base_url: str, shoot) -> None:
     publisher = make_member(name="Nia New")

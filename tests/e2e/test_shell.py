@@ -13,12 +13,16 @@ pytestmark = pytest.mark.e2e
 PUBLIC_PAGES = [
     "/",
     "/about",
+    "/terms",
+    "/privacy",
+    "/contact",
     "/login",
     "/signup",
     "/forgot-password",
     "/reset-password?token=nope-nope-nope-nope",
     "/verify?token=nope-nope-nope-nope",
-    "/no-such-page",
+    # The browser logs the 404 status it is answered with.
+    pytest.param("/no-such-page", marks=pytest.mark.allow_console(r"status of 404")),
 ]
 PRIVATE_PAGES = ["/profile", "/settings/security", "/admin"]
 PHONE = {"width": 375, "height": 740}
@@ -73,6 +77,23 @@ def test_phone_navigation_uses_a_drawer(browser: Browser, base_url: str, shoot) 
     page.close()
 
 
+def test_the_footer_leads_to_terms_privacy_and_contact(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    footer = page.get_by_role("contentinfo")
+    for name, heading in (
+        ("Terms", "Terms of use"),
+        ("Privacy", "Privacy policy"),
+        ("Contact", "Contact"),
+    ):
+        footer.get_by_role("link", name=name, exact=True).click()
+        expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+    # The address is the server's contact_email setting (its default here).
+    expect(page.get_by_role("link", name="support@aixplore.local")).to_have_attribute(
+        "href", "mailto:support@aixplore.local"
+    )
+
+
+@pytest.mark.allow_console(r"status of 404")
 def test_unknown_routes_get_the_404_page(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/no/such/page")
     expect(page.get_by_role("heading", name="This page does not exist")).to_be_visible()

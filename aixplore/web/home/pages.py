@@ -37,10 +37,10 @@ PILLARS: list[tuple[str, str, str]] = [
         "log that enterprise security teams can verify.",
     ),
     (
-        "users",
-        "Trade and talk",
-        "Profiles, forums, events and signals: meet the people who build and use the "
-        "solutions, and learn from their track record.",
+        "calendar-days",
+        "Community events",
+        "Webinars, workshops and meetups around the solutions: RSVP, join the waitlist when "
+        "an event is full, and get a reminder before it starts.",
     ),
     (
         "gem",
@@ -51,8 +51,8 @@ PILLARS: list[tuple[str, str, str]] = [
     (
         "shield-check",
         "Private by design",
-        "Sessions you can see and end, argon2-hashed passwords, encrypted secrets and "
-        "self-serve data export.",
+        "See every device you are signed in on and end any session, download your data, or "
+        "delete your account whenever you want.",
     ),
 ]
 
@@ -199,22 +199,47 @@ def home_page() -> rx.Component:
 
 
 def about_page() -> rx.Component:
-    """What AiXplore is and how it is built."""
+    """What AiXplore does for the people who use it."""
     return page(
         "About",
         rx.vstack(
             rx.heading("About AiXplore", as_="h1", size="8"),
             rx.text(
-                "AiXplore is a marketplace for AI solutions and a workshop that turns them into "
-                "apps. Publishers list what they build; members search, compare, review and "
-                "order a custom version generated straight into their GitHub repository."
+                "AiXplore is where people find AI solutions that work, and get them built into "
+                "their own software.",
+                size="4",
             ),
-            rx.heading("How we treat your account", as_="h2", size="5"),
-            rx.unordered_list(
-                rx.list_item("Passwords are hashed with argon2; we never store them."),
-                rx.list_item("You can see every device you are signed in on, and end any session."),
-                rx.list_item("Changing or resetting your password signs out every other session."),
-                rx.list_item("Sign-in attempts are throttled per account and per network."),
+            rx.heading("Find what works", as_="h2", size="5"),
+            rx.text(
+                "Search the catalog by what you need, compare pricing and ratings, and read "
+                "reviews from members who used the solution: those carry a 'Verified usage' "
+                "badge. Save solutions to collections and share them."
+            ),
+            rx.heading("Get a custom version", as_="h2", size="5"),
+            rx.text(
+                "Order an app built from a solution: pick your repository, describe what you "
+                "need, review the plan and pay. The generated code arrives as a branch in your "
+                "repository for you to review, with its tests."
+            ),
+            rx.heading("Publish and meet", as_="h2", size="5"),
+            rx.text(
+                "Publishers list their solutions, answer reviews, see how their pages are "
+                "found, and host events for the people who use them."
+            ),
+            rx.heading("For teams", as_="h2", size="5"),
+            rx.text(
+                "Organizations sign in through their own SAML or OpenID Connect provider, manage "
+                "members and roles, and connect their systems with API keys and webhooks, with "
+                "an audit log of every change."
+            ),
+            rx.text(
+                "Read the ",
+                rx.link("terms", href="/terms", underline="always"),
+                " and the ",
+                rx.link("privacy policy", href="/privacy", underline="always"),
+                ", or ",
+                rx.link("contact us", href="/contact", underline="always"),
+                ".",
             ),
             spacing="4",
             align="start",

@@ -142,6 +142,13 @@ def _header() -> rx.Component:
             ),
             rx.spacer(),
             rx.vstack(
+                rx.cond(
+                    D["published"],
+                    link_button(
+                        "Order a custom version",
+                        "/order?solution=" + D["slug"].to(str),
+                    ),
+                ),
                 _save_buttons(),
                 rx.cond(
                     SessionState.is_admin & D["published"].to(bool),
@@ -260,11 +267,6 @@ def solution_page() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                link_button(
-                    "Order a custom version",
-                    "/order?solution=" + D["slug"].to(str),
-                    width="100%",
-                ),
                 rx.cond(
                     S.can_manage,
                     link_button(
@@ -278,7 +280,8 @@ def solution_page() -> rx.Component:
                 min_width=rx.breakpoints(initial="0", md="300px"),
             ),
             spacing="6",
-            direction=rx.breakpoints(initial="column-reverse", md="row"),
+            # On a phone the description comes first; ratings and the card follow it.
+            direction=rx.breakpoints(initial="column", md="row"),
             width="100%",
         ),
         rx.cond(

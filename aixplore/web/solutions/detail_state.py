@@ -22,7 +22,19 @@ def _review_row(r: Any) -> dict[str, Any]:
     data = r.model_dump(mode="json")
     data["date"] = r.created_at.strftime("%d %b %Y")
     data["stars"] = "★" * r.rating + "☆" * (5 - r.rating)
+    # Radio items carry string values: the edit form preselects the rating by this one.
+    data["rating_value"] = str(r.rating)
     return data
+
+
+def _review_id(form_data: Any) -> int | None:
+    """The review a per-review form names in its hidden field, or None when it is no id."""
+    raw = form_data.get("review_id") if isinstance(form_data, dict) else None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.isdigit() and len(raw) < 19:
+        return int(raw)
+    return None
 
 
 class SolutionPageState(rx.State):
@@ -272,24 +284,26 @@ class SolutionPageState(rx.State):
         return None
 
     @rx.event
-    async def report(self, review_id: int, form_data: dict):
-        """Send a review to the moderators."""
+    async def report(self, form_data: dict):
+        """Send a review (named by the form's hidden ``review_id``) to the moderators."""
         actor = await current_actor(self)
         try:
             with session_scope() as db:
-                reviews.do_report(db, actor, review_id, pick(form_data, "reason", "note"))
+                reviews.do_report(
+                    db, actor, _review_id(form_data), pick(form_data, "reason", "note")
+                )
         except DomainError as exc:
             return answer_error(exc, next_path=f"/solutions/{self._slug()}")
         return toast_ok("Thanks. A moderator will look at this review.")
 
     @rx.event
-    async def reply(self, review_id: int, form_data: dict):
-        """The publisher answers a review."""
+    async def reply(self, form_data: dict):
+        """The publisher answers a review (named by the form's hidden ``review_id``)."""
         actor = await current_actor(self)
         body = form_data.get("reply") if isinstance(form_data, dict) else None
         try:
             with session_scope() as db:
-                reviews.do_reply(db, actor, review_id, body)
+                reviews.do_reply(db, actor, _review_id(form_data), body)
             await self._load_reviews()
         except DomainError as exc:
             return answer_error(exc, next_path=f"/solutions/{self._slug()}")

@@ -81,7 +81,7 @@ def _review_form() -> rx.Component:
                             wrap="wrap",
                         ),
                         name="rating",
-                        default_value=S.my_review.get("rating", 5).to(str),  # type: ignore[attr-defined]
+                        default_value=S.my_review.get("rating_value", "5").to(str),  # type: ignore[attr-defined]
                         key=S.my_review.get("id", 0).to(str),  # type: ignore[attr-defined]
                         required=True,
                     ),
@@ -133,8 +133,16 @@ def _review_form() -> rx.Component:
     )
 
 
+def _review_id_field(review: ObjectVar[dict[str, Any]]) -> rx.Component:
+    """The review a per-review form acts on, sent with the form's fields.
+
+    A form's submit callback is hoisted out of ``rx.foreach``'s loop, so it cannot name the
+    loop's review (the production build threw ``review_rx_state_ is not defined``).
+    """
+    return rx.el.input(type="hidden", name="review_id", value=review["id"].to(str))
+
+
 def _report_popover(review: ObjectVar[dict[str, Any]]) -> rx.Component:
-    rid = review["id"].to(int)
     return rx.popover.root(
         rx.popover.trigger(
             rx.button(
@@ -161,10 +169,11 @@ def _report_popover(review: ObjectVar[dict[str, Any]]) -> rx.Component:
                         max_length=500,
                         aria_label="Note",
                     ),
+                    _review_id_field(review),
                     rx.popover.close(rx.button("Send report", type="submit", size="2")),
                     spacing="2",
                 ),
-                on_submit=lambda form: S.report(rid, form),  # type: ignore[call-arg]
+                on_submit=S.report,
             ),
             width="300px",
         ),
@@ -238,10 +247,11 @@ def _review(review: ObjectVar[dict[str, Any]]) -> rx.Component:
                             width="100%",
                             aria_label="Reply as the publisher",
                         ),
+                        _review_id_field(review),
                         rx.button("Reply", type="submit", size="2", variant="soft"),
                         width="100%",
                     ),
-                    on_submit=lambda form: S.reply(rid, form),  # type: ignore[call-arg]
+                    on_submit=S.reply,
                     width="100%",
                 ),
             ),
