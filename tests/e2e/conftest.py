@@ -94,16 +94,24 @@ def page_errors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     marker = request.node.get_closest_marker("allow_console")
     allowed = [re.compile(p) for p in (marker.args if marker else ())]
 
+    origin: list[str] = []
+
+    def ours(url: str) -> bool:
+        # Only the app's own pages count: the fake GitHub and the IdPs' login pages are
+        # someone else's (they ask for a CDN font and a favicon they do not have).
+        return url.startswith(origin[0]) if origin else True
+
+    def on_console(page: Page, msg) -> None:
+        if msg.type == "error" and ours(page.url):
+            errors.append(f"console: {msg.text} ({msg.location.get('url')})")
+
     def watch(page: Page) -> Page:
-        page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+        if not origin:
+            origin.append(request.getfixturevalue("app_url"))
         page.on(
-            "console",
-            lambda msg: (
-                errors.append(f"console: {msg.text} ({msg.location.get('url')})")
-                if msg.type == "error"
-                else None
-            ),
+            "pageerror", lambda exc: errors.append(f"uncaught: {exc}") if ours(page.url) else None
         )
+        page.on("console", lambda msg: on_console(page, msg))
         return page
 
     for cls in (BrowserContext, Browser):

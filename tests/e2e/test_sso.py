@@ -326,6 +326,7 @@ def _saml_connection(base_url: str, idp, org_id: int, owner: str) -> int:
     return conn_id
 
 
+@pytest.mark.allow_console(r"status of 400 .*/api/sso/saml/\d+/finish")
 def test_saml_response_from_one_browser_is_refused_in_another(
     base_url: str, browser, idp, shoot
 ) -> None:
@@ -364,6 +365,7 @@ def test_saml_response_from_one_browser_is_refused_in_another(
     second.close()
 
 
+@pytest.mark.allow_console(r"status of 400 .*/api/sso/link")  # the wrong password first
 def test_owner_links_the_idp_identity_with_the_password_and_can_remove_it(
     page: Page, base_url: str, op, shoot
 ) -> None:
