@@ -66,9 +66,7 @@ def translators() -> dict[str, str]:
 def test_a_transposed_letter_pair_is_corrected(translators: dict[str, str]) -> None:
     page = _search(q="tranlsation")
     assert page.corrected_q == "translation"
-    assert set(_slugs(page)) == {
-        translators[k] for k in ("pages", "desk", "bridge", "voice")
-    }
+    assert set(_slugs(page)) == {translators[k] for k in ("pages", "desk", "bridge", "voice")}
 
 
 def test_stop_words_are_ignored_on_both_engines(translators: dict[str, str]) -> None:
