@@ -67,6 +67,11 @@ def _clean_state() -> Iterator[None]:
 
         ratelimit.limiter().storage.reset()
         cache.invalidate()
+    # A worker re-reads its copy of the words for typo correction in the background, a
+    # moment after the catalog changed; a test's catalog is new at once.
+    from aixplore.domain.solutions import search_spelling
+
+    search_spelling.forget()
     yield
 
 

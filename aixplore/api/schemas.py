@@ -148,6 +148,19 @@ class SearchResults(BaseModel):
     corrected_q: str = Field(
         description="When nothing matched `q`, the corrected query that was searched instead."
     )
+    suggested_q: str = Field(
+        default="",
+        description="A query one correction away from `q` that more solutions match "
+        '("did you mean"), or "".',
+    )
+    partial: bool = Field(
+        default=False,
+        description="True when too few solutions hold every word of `q`: the items are then "
+        "the closest matches, those holding the most of the words first.",
+    )
+    exact_total: int = Field(
+        default=0, description="With `partial`: how many solutions hold every word of `q`."
+    )
     query: dict[str, str] = Field(
         description="The search as canonical query parameters (defaults left out)."
     )
@@ -165,6 +178,9 @@ class SearchResults(BaseModel):
                 name: [Facet.of(value) for value in values] for name, values in page.facets.items()
             },
             corrected_q=page.corrected_q,
+            suggested_q=page.suggested_q,
+            partial=page.partial,
+            exact_total=page.exact_total,
             query=page.query.to_params(),
         )
 

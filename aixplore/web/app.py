@@ -48,6 +48,7 @@ from aixplore.web.orgs.pages import invitation_page, org_page, orgs_page
 from aixplore.web.orgs.settings_pages import sso_page, sso_sign_in_page
 from aixplore.web.orgs.sso_state import SsoAdminState
 from aixplore.web.orgs.state import InvitationState, OrgsState, OrgState
+from aixplore.web.page_paths import PagePaths
 from aixplore.web.privacy.pages import PrivacyState, privacy_page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.browse import (
@@ -94,7 +95,8 @@ async def _background_work() -> AsyncIterator[None]:
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    api_transformer=build_api(),
+    # The REST API in front of Reflex's backend; pages served at their own address.
+    api_transformer=[build_api(), PagePaths],
     backend_exception_handler=backend_exception_handler,
     html_lang="en",
     head_components=[rx.el.meta(name="theme-color", content="#6e56cf")],

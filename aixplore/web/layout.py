@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex_components_core.el.elements.inline import A
 
 from aixplore.web.components import link_button
 from aixplore.web.notifications.components import notification_bell, start_poll
@@ -278,7 +279,9 @@ def footer() -> rx.Component:
 def page(title: str, *children: rx.Component, max_width: str = "1100px") -> rx.Component:
     """Wrap a page's content in the shell."""
     return rx.box(
-        rx.el.a("Skip to content", href="#main", class_name="skip-link"),
+        # A plain anchor: React Router's link (rx.el.a) resolves "#main" against the address
+        # the page was prerendered at ("/solutions/"), which is not the page's own address.
+        A.create("Skip to content", href="#main", class_name="skip-link"),
         navbar(),
         rx.el.main(
             rx.box(*children, max_width=max_width, margin_x="auto", width="100%"),

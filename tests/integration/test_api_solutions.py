@@ -85,6 +85,17 @@ def test_search_matches_words_filters_and_counts_facets(
     assert set(body["facets"]) == {"category", "pricing", "tags", "min_rating", "verified"}
 
 
+def test_search_says_how_it_matched_typos_and_phrases(
+    client: TestClient, catalog: dict[str, str]
+) -> None:
+    body = client.get("/api/v1/solutions", params={"q": "reciept"}).json()
+    assert (body["corrected_q"], body["partial"]) == ("receipt", False)
+    assert [item["slug"] for item in body["items"]] == [catalog["ocr"]]
+    body = client.get("/api/v1/solutions", params={"q": "the receipts and the meetings"}).json()
+    assert (body["partial"], body["exact_total"], body["total"]) == (True, 0, 3)
+    assert body["suggested_q"] == ""
+
+
 def test_search_never_shows_drafts(client: TestClient, catalog: dict[str, str]) -> None:
     body = client.get("/api/v1/solutions", params={"q": "hidden"}).json()
     assert body["total"] == 0

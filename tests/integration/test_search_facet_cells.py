@@ -29,7 +29,7 @@ from aixplore.core import cache
 from aixplore.core.db import get_engine, session_scope
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import User
-from aixplore.domain.solutions import facet_cells, facet_columns, search, search_text
+from aixplore.domain.solutions import facet_cells, facet_columns, search, search_facets, search_text
 from aixplore.domain.solutions.facet_cells import FacetCounts
 from aixplore.domain.solutions.models import (
     Category,
@@ -136,13 +136,13 @@ def _queries(categories: list[str]) -> list[SearchQuery]:
 
 def _recount(db: Session, query: SearchQuery, matches: Any = None) -> tuple[int, FacetCounts]:
     """The oracle: each facet counted on the solution table by its own query, under every
-    filter but its own (search._filters), joined to the matched ids when there are words."""
+    filter but its own (search_facets.filters), joined to the matched ids when there are words."""
     Sol, Tag = Solution, SolutionTag
 
     def scoped(stmt: Any, skip: str) -> Any:
         if matches is not None:
             stmt = stmt.join(matches, matches.c.solution_id == col(Sol.id))
-        return stmt.where(*search._filters(query, skip=skip))
+        return stmt.where(*search_facets.filters(query, skip=skip))
 
     def grouped(column: Any, skip: str) -> dict[Any, int]:
         stmt = scoped(select(column, func.count()).select_from(Sol), skip).group_by(column)
@@ -199,8 +199,8 @@ def _matched(db: Session, q: str) -> Any:
 def _grouped_counts(
     db: Session, query: SearchQuery, matches: Any, words: str = ""
 ) -> tuple[int, FacetCounts]:
-    total, counts = search._cell_counts(db, matches, query, None)
-    return total, replace(counts, tags=search._tag_counts(db, matches, query, words, None))
+    total, counts = search_facets.cell_counts(db, matches, query, None)
+    return total, replace(counts, tags=search_facets.tag_counts(db, matches, query, words, None))
 
 
 def _assert_cells_agree(queries: list[SearchQuery]) -> None:
@@ -217,8 +217,8 @@ def _assert_cells_agree(queries: list[SearchQuery]) -> None:
                 worded = _recount(db, query, matches)
                 assert _grouped_counts(db, query, matches, word) == worded, (word, query)
                 # The worker's facet columns count the matched ids to the same figures.
-                ids = search._ids(db, sa_select(matches.c.solution_id))
-                counted = search._Counted(columns, facet_columns.reading(ids))
+                ids = search_facets.ids(db, sa_select(matches.c.solution_id))
+                counted = search_facets.Counted(columns, facet_columns.reading(ids))
                 by_columns = _grouped_counts(db, query, counted, f"columns:{word}")
                 assert by_columns == worded, (word, query)
 

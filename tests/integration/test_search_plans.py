@@ -22,8 +22,9 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
 from sqlmodel import select
 
 from aixplore.core import cache
@@ -248,7 +249,9 @@ def _generic_plan(statement: str, params: dict[str, Any]) -> str:
     """The verbose generic plan PostgreSQL keeps for ``statement`` prepared on the driver."""
     # The driver numbers the named placeholders in the order they first appear.
     names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
-    with get_engine().connect() as conn:
+    # A connection of its own: a pooled one may have prepared this very statement already
+    # (the driver prepares what it ran five times), and the newest it prepared is another.
+    with create_engine(get_engine().url, poolclass=NullPool).connect() as conn:
         raw: Any = conn.connection.driver_connection
         try:
             raw.execute("SET plan_cache_mode = force_generic_plan")

@@ -7,7 +7,7 @@ exact at every commit on both engines, and a search without words reads a few hu
 (then :func:`aggregate` derives the total and the facets) instead of scanning every published
 solution five times. Searches with words, with more than one tag, or narrowed to recent
 publications group their matches into the same kind of cells in one query
-(``search._matched_cells``) and :func:`aggregate` them the same way.
+(``search_facets.matched_cells``) and :func:`aggregate` them the same way.
 """
 
 from __future__ import annotations

@@ -374,20 +374,23 @@ def reading(ids: list[int]) -> IntArray:
 _ARRAY_HEADER = struct.Struct(">iiiii")
 
 
-def unpacked(packed: bytes | None, kind: Literal["i", "f"]) -> NDArray[Any]:
-    """A one-dimensional ``int4`` (``kind`` "i") or ``float4`` ("f") array without nulls, as
-    ``array_send`` wrote it, as int64 or float64 (None, from aggregating no rows: empty)."""
+def unpacked(packed: bytes | None, kind: Literal["i", "f", "d"]) -> NDArray[Any]:
+    """A one-dimensional ``int4`` (``kind`` "i"), ``float4`` ("f") or ``float8`` ("d") array
+    without nulls, as ``array_send`` wrote it, as int64 or float64 (None, from aggregating no
+    rows: empty)."""
     wide = np.int64 if kind == "i" else np.float64
     if packed is None or len(packed) < _ARRAY_HEADER.size:
         return np.zeros(0, dtype=wide)
     dimensions, has_nulls, _type, length, _lower = _ARRAY_HEADER.unpack_from(packed)
     if dimensions != 1 or has_nulls:
         raise ValueError("expected one dimension without nulls")
+    size = 8 if kind == "d" else 4
+    element = f">{'f' if kind == 'd' else kind}{size}"
     cells = np.frombuffer(
-        packed, dtype=np.dtype([("size", ">i4"), ("value", f">{kind}4")]), offset=_ARRAY_HEADER.size
+        packed, dtype=np.dtype([("size", ">i4"), ("value", element)]), offset=_ARRAY_HEADER.size
     )
-    if len(cells) != length or not (cells["size"] == 4).all():
-        raise ValueError("expected 4-byte elements")
+    if len(cells) != length or not (cells["size"] == size).all():
+        raise ValueError(f"expected {size}-byte elements")
     return cells["value"].astype(wide)
 
 

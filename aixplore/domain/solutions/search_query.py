@@ -131,4 +131,11 @@ class SearchPage(BaseModel):
     total: int
     pages: int
     facets: dict[str, list[FacetCount]]
+    # Nothing held every word of q: these are the results of this correction of it.
     corrected_q: str = ""
+    # A query one correction away that more solutions hold every word of ("did you mean").
+    suggested_q: str = ""
+    # Too few solutions held every word: these are the best partial matches (those holding
+    # the most of the words first); exact_total is how many held them all.
+    partial: bool = False
+    exact_total: int = 0

@@ -184,7 +184,54 @@ def _chips() -> rx.Component:
     )
 
 
+def _notes() -> rx.Component:
+    """What the search did with the words: corrected them, fell back to the closest matches,
+    or has a query to suggest that finds more."""
+    return rx.fragment(
+        rx.cond(
+            CatalogState.corrected_q != "",
+            rx.callout(
+                rx.text(
+                    "No solution matches “",
+                    CatalogState.q,
+                    "”; showing results for “",
+                    rx.text.strong(CatalogState.corrected_q),
+                    "”.",
+                ),
+                icon="sparkles",
+                color_scheme="blue",
+                high_contrast=True,  # Radix's blue text on blue is below 4.5:1
+                role="status",
+            ),
+        ),
+        rx.cond(
+            CatalogState.partial_note != "",
+            rx.callout(
+                CatalogState.partial_note,
+                icon="list-filter",
+                color_scheme="blue",
+                high_contrast=True,
+                role="status",
+            ),
+        ),
+        rx.cond(
+            CatalogState.suggested_q != "",
+            rx.text(
+                "Did you mean ",
+                rx.link(rx.text.strong(CatalogState.suggested_q), href=CatalogState.suggested_href),
+                "?",
+                size="3",
+            ),
+        ),
+    )
+
+
 def _paging() -> rx.Component:
+    """Previous and next, only when there is more than one page."""
+    return rx.cond(CatalogState.pages > 1, _pager())
+
+
+def _pager() -> rx.Component:
     return rx.hstack(
         rx.cond(
             CatalogState.prev_href != "",
@@ -211,19 +258,7 @@ def catalog_page() -> rx.Component:
         rx.vstack(
             rx.heading("AI solutions", as_="h1", size="8"),
             _search_bar(),
-            rx.cond(
-                CatalogState.corrected_q != "",
-                rx.callout(
-                    rx.text(
-                        "No exact matches; showing close matches for “",
-                        CatalogState.corrected_q,
-                        "”.",
-                    ),
-                    icon="sparkles",
-                    color_scheme="blue",
-                    role="status",
-                ),
-            ),
+            _notes(),
             rx.cond(
                 CatalogState.error != "",
                 rx.callout(

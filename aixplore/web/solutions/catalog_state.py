@@ -29,6 +29,14 @@ def _toggle(values: list[Any], value: Any) -> list[Any]:
     return [v for v in values if v != value] if value in values else [*values, value]
 
 
+def _partial_note(q: str, exact: int) -> str:
+    """What the page says when it shows the closest matches of ``q`` instead of exact ones."""
+    if exact == 0:
+        return f"No solution matches every word of “{q}”; showing the closest matches."
+    held = "Only 1 solution matches" if exact == 1 else f"Only {exact} solutions match"
+    return f"{held} every word of “{q}”; showing the closest matches too, those first."
+
+
 class CatalogState(rx.State):
     """Results, facets and links for the current URL."""
 
@@ -39,6 +47,11 @@ class CatalogState(rx.State):
     q: str = ""
     sort: str = "relevance"
     corrected_q: str = ""
+    # "Did you mean": a query one correction away that finds more, and its URL.
+    suggested_q: str = ""
+    suggested_href: str = ""
+    # Too few solutions hold every word: the closest matches, and what to say about them.
+    partial_note: str = ""
     error: str = ""
     facets: dict[str, list[dict[str, Any]]] = {
         name: [] for name in ("category", "pricing", "min_rating", "verified", "tags")
@@ -58,7 +71,8 @@ class CatalogState(rx.State):
     async def load(self) -> None:
         """Run the search the URL describes."""
         await current_actor(self)  # keeps the shell's viewer fresh
-        self.error, self.corrected_q = "", ""
+        self.error, self.corrected_q, self.suggested_q, self.partial_note = "", "", "", ""
+        self.suggested_href = ""
         try:
             query = SearchQuery.from_params(dict(self.router.url.query_parameters))
         except ValidationFailed as exc:
@@ -75,6 +89,11 @@ class CatalogState(rx.State):
         self.items = [c.model_dump(mode="json") for c in result.items]
         self.total, self.pages, self.page = result.total, result.pages, query.page
         self.q, self.sort, self.corrected_q = query.q, query.sort.value, result.corrected_q
+        self.suggested_q = result.suggested_q
+        if result.suggested_q:
+            self.suggested_href = catalog_href(query.to_params(q=result.suggested_q, page=1))
+        if result.partial:
+            self.partial_note = _partial_note(result.corrected_q or query.q, result.exact_total)
         self.facets = {
             name: [
                 {**f.model_dump(), "href": catalog_href(self._toggled(query, name, f.value))}
