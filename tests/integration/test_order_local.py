@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from aixplore.core.db import read_scope, session_scope
-from aixplore.core.errors import Conflict, NotFound, ValidationFailed
+from aixplore.core.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from aixplore.core.time import utcnow
 from aixplore.domain.audit.models import AuditEntry
 from aixplore.domain.mail.services import list_outbox_for
@@ -236,3 +236,43 @@ def test_the_wizard_refuses_local_repositories_where_they_are_not_offered(
             0,
             {"provider": "local", "repo_full_name": "shop", "base_branch": "main"},
         )
+
+
+def test_github_out_of_reach_is_said_plainly_with_what_to_do_next(
+    local_repos: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aixplore.core.settings import get_settings
+
+    # The real github-mcp-server, sent to a host no name lookup finds (as on an offline machine).
+    monkeypatch.setattr(get_settings(), "github_host", "https://github.no-such-host.invalid")
+    monkeypatch.setattr(get_settings(), "github_proxy", None)
+    with pytest.raises(ServiceUnavailable) as caught:
+        anyio.run(wizard.connect_github, _actor(), "ghp_" + "0" * 36)
+    message = caught.value.message
+    assert "GitHub cannot be reached from this server" in message
+    assert 'choose "Local repositories"' in message  # the next step that works offline
+    assert "dial tcp" not in message and "no such host" not in message
+
+
+def test_empty_drafts_left_by_earlier_visits_are_deleted_after_a_day() -> None:
+    from aixplore.jobs.orders import purge_drafts
+
+    owner = _actor()
+    with session_scope() as db:
+        old_empty = orders.do_create_draft(db, owner).id
+        fresh_empty = orders.do_create_draft(db, owner).id
+        old_started = orders.do_create_draft(db, owner)
+        old_started.repo_full_name = "octo/library"
+        db.add(old_started)
+        db.flush()
+        day_ago = utcnow() - timedelta(days=1, minutes=1)
+        db.execute(
+            update(Order)
+            .where(col(Order.id).in_([old_empty, old_started.id]))
+            .values(updated_at=day_ago)
+        )
+        started = old_started.id
+    assert purge_drafts.call_local() == 1
+    with read_scope() as db:
+        left = {o.id for o in orders.list_my_orders(db, owner)}
+    assert left == {fresh_empty, started}
