@@ -265,7 +265,10 @@ async def connect(token: str, *, write: bool = False) -> AsyncIterator[GitHubMCP
     """Start the MCP server for ``token`` (read-only unless ``write``) and yield a client."""
     command = server_command()
     if not command:
-        raise GitHubError("The GitHub MCP server is not installed.")
+        raise GitHubError(
+            "The GitHub MCP server is not installed on this server; ask the operator to "
+            "install github-mcp-server or set AIXPLORE_GITHUB_MCP_COMMAND."
+        )
     args = ["stdio", "--toolsets", WRITE_TOOLSETS if write else READ_TOOLSETS]
     if not write:
         args.append("--read-only")
@@ -282,7 +285,9 @@ async def connect(token: str, *, write: bool = False) -> AsyncIterator[GitHubMCP
     except TimeoutError as exc:
         raise GitHubError("The GitHub MCP server did not start in time; try again.") from exc
     except (OSError, anyio.BrokenResourceError, anyio.ClosedResourceError) as exc:
-        raise GitHubError("The GitHub MCP server stopped unexpectedly; try again.") from exc
+        raise GitHubError(
+            "The GitHub MCP server stopped unexpectedly; try again in a minute."
+        ) from exc
     except BaseExceptionGroup as group:
         fatal = [e for e in _leaves(group) if not isinstance(e, Exception)]
         if fatal:  # a cancelled or killed worker stays killed
