@@ -69,7 +69,6 @@ def _decide() -> rx.Component:
                     on_click=R.decide("accept"),
                     loading=R.busy,
                     size="3",
-                    color_scheme="grass",
                 ),
                 rx.button(
                     "Reject and delete the branch",
