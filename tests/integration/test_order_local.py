@@ -159,8 +159,9 @@ def test_accepting_merges_the_branch_and_only_the_owner_or_an_admin_decide(
         anyio.run(review.load_review, stranger, oid)
     with pytest.raises(NotFound):
         anyio.run(review.decide, stranger, oid, "accept")
-    with pytest.raises(ValidationFailed):
-        anyio.run(review.decide, owner, oid, "merge --force")
+    for bad in ("merge --force", ["accept"], {"accept": 1}):
+        with pytest.raises(ValidationFailed):
+            anyio.run(review.decide, owner, oid, bad)
     seen = anyio.run(review.load_review, admin, oid)  # admins see it too
     paths = {f["path"] for f in seen["files"]}
     assert {"app/models.py", "README.md"} <= paths and "shop/catalog.py" not in paths

@@ -203,7 +203,7 @@ def _release(review_id: int, note: str) -> None:
 async def decide(actor: Actor | None, order_id: Any, decision: Any) -> dict[str, Any]:
     """Accept (merge) or reject (delete or keep the branch) a review request; its new view."""
     actor = require_actor(actor)
-    if decision not in DECISIONS:
+    if not isinstance(decision, str) or decision not in DECISIONS:  # a list is unhashable
         raise ValidationFailed("Choose accept, or reject and delete or keep the branch.")
     with session_scope() as db:
         review = _claim(db, actor, order_id, DECISIONS[decision])
