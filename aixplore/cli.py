@@ -16,6 +16,8 @@ from aixplore.core.settings import PROJECT_ROOT, get_settings
 from aixplore.demo import (
     seed_demo_catalog,
     seed_demo_events,
+    seed_demo_order_tokens,
+    seed_demo_repository,
     seed_demo_wallets,
     seed_large_catalog,
 )
@@ -64,6 +66,10 @@ def seed_demo() -> None:
     print(f"demo catalog: added {report}")
     with session_scope() as db:
         print(f"demo wallets: {seed_demo_wallets(db)} token grants")
+    with session_scope() as db:
+        given = seed_demo_order_tokens(db)
+    print(f"demo order tokens for {DEMO_MEMBERS[0][0]}: {'granted' if given else 'kept'}")
+    print(f"demo local repository: {seed_demo_repository(get_settings().local_repos_root)}")
     with session_scope() as db:
         print(f"demo events: added {seed_demo_events(db)}")
     print(

@@ -106,6 +106,12 @@ class Settings(BaseSettings):
     github_oauth_client_secret: str | None = None
     github_web_url: str = "https://github.com"  # /login/oauth/authorize and /access_token
     order_validate_seconds: int = Field(default=120, ge=5, le=1800)
+    # Orders into local Git repositories (integrations/local_git.py): bare repositories in this
+    # folder, reached through the MCP Git server (mcp-server-git). Default <data_dir>/repos,
+    # except in production, where only an explicitly set folder is offered.
+    local_repos_dir: Path | None = None
+    git_mcp_command: str | None = None
+    git_mcp_timeout: float = Field(default=30.0, ge=1.0, le=600.0)
     # Stripe Checkout (optional): secret key, webhook signing secret, API base (tests).
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
@@ -147,6 +153,8 @@ class Settings(BaseSettings):
         "smtp_username",
         "smtp_password",
         "github_mcp_command",
+        "git_mcp_command",
+        "local_repos_dir",
         "github_host",
         "github_proxy",
         "github_oauth_client_id",
@@ -217,6 +225,13 @@ class Settings(BaseSettings):
     def github_oauth_enabled(self) -> bool:
         """Whether the wizard offers "Connect with GitHub" (an OAuth app is configured)."""
         return bool(self.github_oauth_client_id and self.github_oauth_client_secret)
+
+    @property
+    def local_repos_root(self) -> Path | None:
+        """The folder of local Git repositories orders may target (None: not offered)."""
+        if self.local_repos_dir is not None:
+            return self.local_repos_dir
+        return None if self.env == "production" else self.data_dir / "repos"
 
     @property
     def media_root(self) -> Path:

@@ -3,12 +3,15 @@
 from aixplore.demo.catalog import SeedReport, seed_demo_catalog
 from aixplore.demo.events import seed_demo_events
 from aixplore.demo.large import seed_large_catalog
-from aixplore.demo.wallets import seed_demo_wallets
+from aixplore.demo.repositories import seed_demo_repository
+from aixplore.demo.wallets import seed_demo_order_tokens, seed_demo_wallets
 
 __all__ = [
     "SeedReport",
     "seed_demo_catalog",
     "seed_demo_events",
+    "seed_demo_order_tokens",
+    "seed_demo_repository",
     "seed_demo_wallets",
     "seed_large_catalog",
 ]

@@ -7,9 +7,13 @@ from sqlmodel import Session, col, select
 from aixplore.demo.plan import DOMAIN
 from aixplore.domain.accounts.models import User
 from aixplore.domain.wallet import services as wallet
+from aixplore.domain.wallet.models import SystemAccount, TransactionKind
 
 # Grants cycle through these so the demo shows every tier (bronze to platinum).
 DEMO_GRANTS = (2_500, 640, 7_200, 30_000, 1_450, 120)
+# The demo member also gets enough to pay for a few orders (the wizard's first-run path).
+ORDER_MEMBER = f"member@{DOMAIN}"
+ORDER_TOKENS = 3_000
 
 
 def seed_demo_wallets(session: Session) -> int:
@@ -31,3 +35,22 @@ def seed_demo_wallets(session: Session) -> int:
         )
         granted += int(result.created)
     return granted
+
+
+def seed_demo_order_tokens(session: Session) -> bool:
+    """Give the demo member tokens for orders, once; whether this run gave them."""
+    user_id = session.exec(select(User.id).where(User.email == ORDER_MEMBER)).first()
+    if user_id is None:
+        return False
+    issuance = wallet.system_account(session, SystemAccount.ISSUANCE)
+    member = wallet.user_account(session, user_id)
+    assert issuance.id is not None and member.id is not None
+    result = wallet.transfer(
+        session,
+        issuance.id,
+        member.id,
+        ORDER_TOKENS,
+        TransactionKind.GRANT,
+        f"demo-order-grant:{user_id}",
+    )
+    return bool(result.created)

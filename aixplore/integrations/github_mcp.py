@@ -13,6 +13,7 @@ Settings: ``AIXPLORE_GITHUB_MCP_COMMAND`` (default: the binary beside the Python
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sys
@@ -30,17 +31,26 @@ from aixplore.core.errors import (
     Conflict,
     DomainError,
     NotFound,
+    PermissionDenied,
     ServiceUnavailable,
     ValidationFailed,
 )
 from aixplore.core.settings import get_settings
+from aixplore.domain.orders.providers import RepositoryInfo
 
+log = logging.getLogger(__name__)
 READ_TOOLSETS = "repos,pull_requests,context,orgs"
 WRITE_TOOLSETS = "repos,pull_requests,context"
 
 
 class GitHubError(ServiceUnavailable):
     """GitHub (or its MCP server) failed in a way a retry may fix."""
+
+
+class GitHubUnreachable(GitHubError):
+    """GitHub cannot be reached from this server at all (no network, DNS, proxy)."""
+
+    code = "provider_unreachable"  # domain.orders.providers.UNREACHABLE
 
 
 def server_command() -> str:
@@ -64,18 +74,62 @@ def _environment(token: str) -> dict[str, str]:
     return env
 
 
+# What the Go server's errors say when the network, not GitHub, failed.
+_NETWORK = (
+    "no such host",
+    "dial tcp",
+    "proxyconnect",
+    "connection refused",
+    "network is unreachable",
+    "i/o timeout",
+    "tls handshake",
+    "connection reset",
+    "server misbehaving",
+)
+SCOPES = (
+    "a classic token needs the repo scope (and read:org for organization repositories); "
+    "a fine-grained one needs Contents and Pull requests: read and write"
+)
+
+
 def _classify(text: str) -> DomainError:
+    """A plain message with the next step for a failure the server reported.
+
+    The server's own words (Go errors, URLs) are logged for operators, never shown.
+    """
     lowered = text.lower()
+    log.warning("github mcp call failed: %s", text[:500])
+    if any(sign in lowered for sign in _NETWORK):
+        return GitHubUnreachable(
+            "GitHub cannot be reached from this server (no network or name lookup). "
+            "Try again later, or ask the operator to check the server's internet access "
+            "or proxy (AIXPLORE_GITHUB_PROXY)."
+        )
+    if "rate limit" in lowered or " 429 " in f" {lowered} ":
+        return GitHubError(
+            "GitHub's rate limit for this token is used up. Try again later "
+            "(GitHub resets it within an hour)."
+        )
     if "401" in lowered or "bad credentials" in lowered:
         # Not NotAuthenticated: the user is signed in to AiXplore; GitHub refused the token.
-        return ValidationFailed("GitHub refused the token; connect GitHub again.", field="token")
+        return ValidationFailed(
+            "GitHub refused the token (wrong, expired or revoked); create a new one and "
+            "connect GitHub again.",
+            field="token",
+        )
     if "404" in lowered or "not found" in lowered:
-        return NotFound("GitHub could not find that repository, branch or file for this token.")
+        return NotFound(
+            "GitHub could not find that repository, branch or file for this token. For a "
+            f"private repository, {SCOPES}."
+        )
     if "403" in lowered:
-        return NotFound("This token cannot write to that repository.")
+        return PermissionDenied(
+            f"GitHub refused access with this token: {SCOPES}. Update the token and connect "
+            "GitHub again."
+        )
     if "422" in lowered or "already exists" in lowered:
-        return Conflict(f"GitHub refused the change: {text[:200]}")
-    return GitHubError(f"GitHub failed: {text[:200]}")
+        return Conflict("GitHub refused the change: it conflicts with the repository as it is.")
+    return GitHubError("GitHub did not answer properly; try again in a few minutes.")
 
 
 class GitHubMCP:
@@ -211,7 +265,10 @@ async def connect(token: str, *, write: bool = False) -> AsyncIterator[GitHubMCP
     """Start the MCP server for ``token`` (read-only unless ``write``) and yield a client."""
     command = server_command()
     if not command:
-        raise GitHubError("The GitHub MCP server is not installed.")
+        raise GitHubError(
+            "The GitHub MCP server is not installed on this server; ask the operator to "
+            "install github-mcp-server or set AIXPLORE_GITHUB_MCP_COMMAND."
+        )
     args = ["stdio", "--toolsets", WRITE_TOOLSETS if write else READ_TOOLSETS]
     if not write:
         args.append("--read-only")
@@ -228,7 +285,9 @@ async def connect(token: str, *, write: bool = False) -> AsyncIterator[GitHubMCP
     except TimeoutError as exc:
         raise GitHubError("The GitHub MCP server did not start in time; try again.") from exc
     except (OSError, anyio.BrokenResourceError, anyio.ClosedResourceError) as exc:
-        raise GitHubError("The GitHub MCP server stopped unexpectedly; try again.") from exc
+        raise GitHubError(
+            "The GitHub MCP server stopped unexpectedly; try again in a minute."
+        ) from exc
     except BaseExceptionGroup as group:
         fatal = [e for e in _leaves(group) if not isinstance(e, Exception)]
         if fatal:  # a cancelled or killed worker stays killed
@@ -245,3 +304,50 @@ def _leaves(error: BaseException) -> list[BaseException]:
     if isinstance(error, BaseExceptionGroup):
         return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
     return [error]
+
+
+class GitHubRepositories:
+    """GitHub as the order domain reads it (``RepositoryHost``): repositories by full name."""
+
+    def __init__(self, client: GitHubMCP) -> None:
+        self._gh = client
+
+    async def account(self) -> str:
+        return str((await self._gh.me())["login"])
+
+    async def search(self, owner: str, text: str) -> list[RepositoryInfo]:
+        return [
+            RepositoryInfo(
+                name=str(r.get("full_name", "")),
+                description=str(r.get("description") or ""),
+                default_branch=str(r.get("default_branch") or "main"),
+                private=bool(r.get("private")),
+            )
+            for r in await self._gh.search_repositories(owner, text)
+        ]
+
+    async def organizations(self, text: str) -> list[str]:
+        return await self._gh.search_orgs(text)
+
+    async def branches(self, repo: str) -> dict[str, str]:
+        return await self._gh.branches(*_split(repo))
+
+    async def list_dir(self, repo: str, path: str, ref: str) -> list[dict[str, Any]]:
+        return await self._gh.list_dir(*_split(repo), path, ref)
+
+    async def read_file(self, repo: str, path: str, ref: str) -> str:
+        return await self._gh.read_file(*_split(repo), path, ref)
+
+
+def _split(full_name: str) -> tuple[str, str]:
+    owner, _, name = full_name.partition("/")
+    return owner, name
+
+
+@asynccontextmanager
+async def open_repositories(token: str | None) -> AsyncIterator[GitHubRepositories]:
+    """GitHub for ``token``, read-only (the wizard's scan and search)."""
+    if not token:
+        raise ValidationFailed("Connect GitHub first.")
+    async with connect(token) as client:
+        yield GitHubRepositories(client)

@@ -1,18 +1,24 @@
-"""The order pipeline: analyze -> generate -> validate -> deliver (pull request) -> delivered.
+"""The order pipeline: analyze -> generate -> validate -> deliver -> delivered.
+
+Delivery is a branch with one commit and a pull request on GitHub, or, for a local Git
+repository, a branch with one commit and a review request inside AiXplore
+(``jobs/order_delivery.py``, ``domain/orders/review.py``).
 
 One job runs an order as far as it can. Exactly one worker works on an order at a time: a
 short lease claimed with a conditional update and renewed by a heartbeat thread while the
 stages run. Every write of a stage is fenced by the lease token (a stage's status move, its
-log lines, a failure's refund), and the lease is renewed just before each GitHub write, so a
-worker that lost its lease (paused past it, cut off) changes nothing when it wakes. Delivery
-checks GitHub before each write (does the branch exist? does it hold our commit, marked with
-the order and the files' digest? is there a pull request?) and looks again when GitHub says
-the branch or pull request already exists (a dead worker's request may have landed since),
-so a crash and a retry never create a second branch, commit or pull request. Payment
-happened before the job; a permanent failure refunds it. Transient GitHub failures raise,
-and huey retries. A killed worker's order is run again by ``jobs/recovery.py`` once its lease
-runs out (seconds); ``sweep_orders`` re-queues, once a minute, orders that have no live lease
-and made no progress for two minutes, and gives up after an hour.
+log lines, a failure's refund, the review request), and the lease is renewed just before
+each write to a repository, so a worker that lost its lease (paused past it, cut off)
+changes nothing when it wakes. Delivery looks before each write and again after a refusal,
+so a crash and a retry never create a second branch, commit, pull request or review
+request. Payment happened before the job; a permanent failure refunds it. Transient
+failures (GitHub or the Git server out of reach) raise, and huey retries. A killed
+worker's order is run again by ``jobs/recovery.py`` once its lease runs out (seconds);
+``sweep_orders`` re-queues, once a minute, orders that have no live lease and made no
+progress for two minutes, and gives up after an hour.
+
+The end of this module is the orders' composition root: it registers the adapters through
+which the order domain reaches GitHub, local repositories and Stripe.
 """
 
 from __future__ import annotations
@@ -32,14 +38,18 @@ from aixplore.core.errors import Conflict, DomainError, ServiceUnavailable, Vali
 from aixplore.core.events import subscribe
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
-from aixplore.domain.orders import github_oauth, lifecycle
+from aixplore.domain.orders import github_oauth, lifecycle, providers, review
+from aixplore.domain.orders.card import CardGateway, register_card_gateway
+from aixplore.domain.orders.drafts import purge_empty_drafts
 from aixplore.domain.orders.generate import digest, render_project
 from aixplore.domain.orders.models import PIPELINE, Order, OrderStatus
+from aixplore.domain.orders.providers import Provider, ProviderAdapter
+from aixplore.domain.orders.scan import scan_repository
 from aixplore.domain.orders.services import github_token_for
 from aixplore.domain.orders.spec import TEMPLATES
-from aixplore.integrations import github_mcp, stripe_checkout
-from aixplore.integrations.github_scan import scan_repository
+from aixplore.integrations import github_mcp, local_git, stripe_checkout
 from aixplore.integrations.sandbox import validate_project
+from aixplore.jobs import order_delivery as deliver
 from aixplore.jobs.heartbeat import Heartbeat
 from aixplore.jobs.queue import huey
 
@@ -57,6 +67,7 @@ class Snapshot:
 
     order_id: int
     status: OrderStatus
+    provider: Provider
     repo: str
     base: str
     branch: str
@@ -81,6 +92,7 @@ def _snapshot(order_id: int, lease: str) -> Snapshot | None:
         return Snapshot(
             order_id=order_id,
             status=OrderStatus(order.status),
+            provider=Provider(order.provider or "github"),
             repo=order.repo_full_name or "",
             base=order.base_branch or "main",
             branch=(order.configuration or {}).get("branch_name", ""),
@@ -113,7 +125,7 @@ def _renew(order_id: int, lease: str) -> bool:
 
 
 def _guard(snap: Snapshot) -> None:
-    """Renew the lease now, before a write to GitHub; LeaseLost when the order is not ours."""
+    """Renew the lease now, before a write to a repository; LeaseLost when not ours any more."""
     with session_scope() as session:
         held = lifecycle.renew_lease(session, snap.order_id, snap.lease, in_pipeline=True)
     if not held:
@@ -126,13 +138,17 @@ def _token(snap: Snapshot) -> str:
     return snap.token
 
 
+def _credential(snap: Snapshot) -> str | None:
+    return _token(snap) if snap.provider is Provider.GITHUB else None
+
+
 # ---- stages ----
 
 
 def _analyze(snap: Snapshot) -> None:
     async def scan() -> dict[str, Any]:
-        async with github_mcp.connect(_token(snap)) as gh:
-            return await scan_repository(gh, snap.repo, snap.base)
+        async with providers.open_host(snap.provider, _credential(snap)) as host:
+            return await scan_repository(host, snap.repo, snap.base)
 
     found = anyio.run(scan)
     if snap.branch in found["branches"]:
@@ -149,61 +165,6 @@ def _generate(snap: Snapshot) -> None:
     _advance(snap, S.VALIDATING, files_digest=digest(files))
 
 
-async def _deliver(snap: Snapshot, files: dict[str, str], marker: str) -> tuple[str, int, str]:
-    owner, repo = snap.repo.split("/", 1)
-    title = TEMPLATES[snap.requirements["template"]].title
-    async with github_mcp.connect(_token(snap), write=True) as gh:
-
-        async def pushed() -> bool:
-            return any(marker in m for m in await gh.commit_messages(owner, repo, snap.branch))
-
-        # A refusal below may come from a dead worker's request that GitHub carried out after
-        # we looked: what it refuses to do twice is then done, and delivery goes on.
-        if snap.branch not in await gh.branches(owner, repo):
-            _guard(snap)
-            try:
-                await gh.create_branch(owner, repo, snap.branch, snap.base)
-            except Conflict:
-                if snap.branch not in await gh.branches(owner, repo):
-                    raise
-        if not await pushed():
-            _guard(snap)
-            message = f"Add the generated {title} (AiXplore order {snap.order_id})\n\n{marker}"
-            try:
-                await gh.push_files(owner, repo, snap.branch, files, message)
-            except Conflict:
-                if not await pushed():
-                    raise
-        pull = await gh.find_pull(owner, repo, snap.branch)
-        if pull is None:
-            _guard(snap)
-            try:
-                pull = await gh.open_pull(
-                    owner, repo, snap.branch, snap.base, f"AiXplore: {title}", _pr_body(snap, files)
-                )
-            except Conflict:
-                pull = await gh.find_pull(owner, repo, snap.branch)
-                if pull is None:
-                    raise
-        head = (await gh.branches(owner, repo))[snap.branch]
-    return head, int(pull["number"]), str(pull["html_url"])
-
-
-def _pr_body(snap: Snapshot, files: dict[str, str]) -> str:
-    root = snap.configuration.get("root_dir", "")
-    entities = ", ".join(e["name"] for e in snap.requirements["entities"])
-    listing = "\n".join(f"- `{p}`" for p in sorted(files))
-    cd = f"cd {root} && " if root else ""
-    return (
-        f"Generated by AiXplore for order {snap.order_id}.\n\n"
-        f"**What:** {TEMPLATES[snap.requirements['template']].title} with {entities}.\n\n"
-        f"**Run it:** `{cd}python -m app`  \n**Test it:** "
-        f"`{cd}python -m unittest discover -s tests -t .`\n\n"
-        f"Secret environment variables are not in the repository; see `.env.example`.\n\n"
-        f"**Files:**\n{listing}\n"
-    )
-
-
 def _validate_and_deliver(snap: Snapshot) -> None:
     files = snap.files()
     if digest(files) != snap.files_digest:
@@ -217,12 +178,65 @@ def _validate_and_deliver(snap: Snapshot) -> None:
         )
     _log(snap, "validate", "compiled, linted and its own tests passed")
     marker = f"[aixplore-order {snap.order_id} {snap.files_digest[:12]}]"
-    sha, number, url = anyio.run(_deliver, snap, files, marker)
+    message = deliver.commit_message(snap.order_id, snap.requirements, marker)
+    if snap.provider is Provider.LOCAL:
+        _deliver_local(snap, files, message)
+        return
+    title = f"AiXplore: {TEMPLATES[snap.requirements['template']].title}"
+    body = deliver.pull_body(
+        snap.order_id, snap.requirements, snap.configuration.get("root_dir", ""), files
+    )
+    sha, number, url = anyio.run(
+        deliver.to_github,
+        _token(snap),
+        snap.repo,
+        snap.branch,
+        snap.base,
+        files,
+        message,
+        (title, body),
+        lambda: _guard(snap),
+    )
     _log(snap, "deliver", f"pull request #{number} on {snap.branch}")
     _advance(snap, S.PR_OPENED, commit_sha=sha, pr_number=number, pr_url=url)
 
 
+def _deliver_local(snap: Snapshot, files: dict[str, str], message: str) -> None:
+    sha = anyio.run(
+        deliver.to_local,
+        snap.repo,
+        snap.order_id,
+        snap.branch,
+        snap.base,
+        files,
+        message,
+        lambda: _guard(snap),
+    )
+    # One unit of work: a worker killed before it leaves neither the log line nor the review.
+    with session_scope() as session:
+        note = f"commit {sha[:10]} on {snap.branch}; review requested"
+        lifecycle.log_stage(session, snap.order_id, "deliver", note, lease=snap.lease)
+        opened = review.open_review(
+            session,
+            snap.order_id,
+            snap.lease,
+            repo=snap.repo,
+            branch=snap.branch,
+            base=snap.base,
+            head_sha=sha,
+        )
+    if not opened:
+        raise lifecycle.LeaseLost(f"Order {snap.order_id} moved on without this worker.")
+
+
 def _confirm(snap: Snapshot) -> None:
+    if snap.provider is Provider.LOCAL:
+        with read_scope() as session:
+            if not review.has_review(session, snap.order_id):
+                raise Conflict("The review request of this order is missing.")
+        _advance(snap, S.DELIVERED)
+        return
+
     async def find() -> dict[str, Any] | None:
         async with github_mcp.connect(_token(snap)) as gh:
             owner, repo = snap.repo.split("/", 1)
@@ -333,7 +347,9 @@ def resume(order_id: int, updated: datetime, now: datetime) -> None:
     """Queue ``order_id`` again, or refund it when it made no progress for an hour."""
     if updated < now - GIVE_UP_AFTER:
         with session_scope() as session:
-            lifecycle.fail_and_refund(session, order_id, "GitHub could not be reached for an hour.")
+            lifecycle.fail_and_refund(
+                session, order_id, "The repository could not be reached for an hour."
+            )
     else:
         run_order(order_id)
 
@@ -369,5 +385,29 @@ def purge_github_login_states() -> int:
         return github_oauth.purge_expired_states(session)
 
 
+@huey.periodic_task(crontab(minute="17"))
+def purge_drafts() -> int:
+    """Delete empty drafts untouched for a day (hourly)."""
+    with session_scope() as session:
+        return purge_empty_drafts(session)
+
+
+# The orders' composition root: the adapters the order domain reaches the outside through.
+providers.register(
+    ProviderAdapter(
+        Provider.GITHUB,
+        available=lambda: True,
+        open=github_mcp.open_repositories,
+    )
+)
+providers.register(
+    ProviderAdapter(
+        Provider.LOCAL,
+        available=local_git.available,
+        open=local_git.open_repositories,
+        reviewer=local_git.connect,
+    )
+)
+register_card_gateway(CardGateway(stripe_checkout.enabled, stripe_checkout.create_checkout))
 subscribe(lifecycle.ORDER_QUEUED, lambda order_id: run_order(order_id))
 subscribe(lifecycle.CARD_REFUND, lambda p: refund_card(p["order_id"], p["payment_intent"]))

@@ -42,6 +42,8 @@ from aixplore.web.notifications.state import NotificationsState
 from aixplore.web.orders.order_pages import admin_orders_page, my_orders_page, order_page
 from aixplore.web.orders.order_state import AdminOrdersState, MyOrdersState, OrderPageState
 from aixplore.web.orders.pages import wizard_page
+from aixplore.web.orders.review_page import review_page
+from aixplore.web.orders.review_state import ReviewState
 from aixplore.web.orders.wizard_state import WizardState
 from aixplore.web.orgs.links import IdentityLinksState
 from aixplore.web.orgs.pages import invitation_page, org_page, orgs_page
@@ -177,6 +179,12 @@ ROUTES: list[Route] = [
     Route("/order", wizard_page, "Order a custom app · AiXplore", [guard, WizardState.load]),
     Route("/orders", my_orders_page, "My orders · AiXplore", [guard, MyOrdersState.load]),
     Route("/orders/[order_id]", order_page, "Order · AiXplore", [guard, OrderPageState.load]),
+    Route(
+        "/orders/[order_id]/review",
+        review_page,
+        "Review request · AiXplore",
+        [guard, ReviewState.load],
+    ),
     Route(
         "/admin/orders",
         admin_orders_page,

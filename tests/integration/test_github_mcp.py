@@ -7,8 +7,8 @@ import pytest
 
 from aixplore.core.errors import DomainError, NotFound, ServiceUnavailable, ValidationFailed
 from aixplore.core.settings import get_settings
+from aixplore.domain.orders.scan import detect_framework, overwritten, scan_repository
 from aixplore.integrations import github_mcp
-from aixplore.integrations.github_scan import detect_framework, overwritten, scan_repository
 from tests.support.fake_github import FakeGitHub
 from tests.support.github_fixture import OTHER_TOKEN, TOKEN
 
@@ -53,7 +53,7 @@ def test_read_only_session_has_no_write_tools(fake_github: FakeGitHub) -> None:
 
 def test_scan_reports_languages_framework_and_overwritten_files(fake_github: FakeGitHub) -> None:
     async def main() -> tuple:
-        async with github_mcp.connect(TOKEN) as gh:
+        async with github_mcp.open_repositories(TOKEN) as gh:
             return (
                 await scan_repository(gh, "octo/library", "main"),
                 await scan_repository(gh, "acme/storefront", "main"),
@@ -73,7 +73,7 @@ def test_another_users_private_repository_and_unknown_branch_are_not_found(
     fake_github: FakeGitHub,
 ) -> None:
     async def scan(token: str, repo: str, ref: str) -> None:
-        async with github_mcp.connect(token) as gh:
+        async with github_mcp.open_repositories(token) as gh:
             await scan_repository(gh, repo, ref)
 
     with pytest.raises(NotFound):

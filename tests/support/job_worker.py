@@ -27,6 +27,7 @@ PASSED_ON = (
     "github_host",
     "github_proxy",
     "github_mcp_timeout",
+    "local_repos_dir",
     "webhook_allow_private_targets",
     "job_lease_seconds",
     "job_heartbeat_seconds",

@@ -72,9 +72,20 @@ def paid_order(
     return oid
 
 
+def paid_local_order(
+    actor: Actor, *, repo: str = "shop", branch: str = "aixplore/shop", grant: int = 5_000
+) -> int:
+    """A wallet-paid order of ``actor`` into the local repository ``repo``; its id."""
+    oid = quoted_order(actor, repo=repo, grant=grant, branch=branch, provider="local")
+    with session_scope() as db:
+        orders.do_pay_with_wallet(db, actor, oid, True)
+    return oid
+
+
 def quoted_order(
     actor: Actor,
     *,
+    provider: str = "github",
     repo: str = "octo/library",
     requirements: dict[str, Any] | None = None,
     grant: int = 5_000,
@@ -88,7 +99,11 @@ def quoted_order(
         order = orders.do_create_draft(db, actor)
         oid = order.id
         orders.do_save_repository(
-            db, actor, oid, {"repo_full_name": repo, "base_branch": "main"}, scan
+            db,
+            actor,
+            oid,
+            {"provider": provider, "repo_full_name": repo, "base_branch": "main"},
+            scan,
         )
         orders.do_save_requirements(db, actor, oid, requirements or REQUIREMENTS)
         orders.do_save_configuration(db, actor, oid, configuration(branch))

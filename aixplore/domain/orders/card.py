@@ -8,6 +8,7 @@ so the same event delivered twice, even at the same moment, pays the order once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
@@ -23,6 +24,34 @@ from aixplore.domain.orders.services import QUOTE_VALID, get_order
 
 CARD = "stripe"
 Checkout = Callable[[int, int, str], tuple[str, str]]  # (order id, cents, currency) -> (id, url)
+
+
+@dataclass(frozen=True)
+class CardGateway:
+    """The card processor's adapter, registered by the composition root (Stripe Checkout)."""
+
+    enabled: Callable[[], bool]
+    # (order id, cents, currency, success URL, cancel URL) -> (session id, payment page URL)
+    create_checkout: Callable[[int, int, str, str, str], tuple[str, str]]
+
+
+_gateway: list[CardGateway] = []
+
+
+def register_card_gateway(gateway: CardGateway) -> None:
+    """Make ``gateway`` the way card payments are taken."""
+    _gateway[:] = [gateway]
+
+
+def card_gateway() -> CardGateway | None:
+    """The registered card processor, if any."""
+    return _gateway[0] if _gateway else None
+
+
+def card_payments_enabled() -> bool:
+    """Whether the wizard offers card payment (a processor is registered and configured)."""
+    gateway = card_gateway()
+    return gateway is not None and gateway.enabled()
 
 
 def do_start_card_payment(

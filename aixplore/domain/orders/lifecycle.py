@@ -91,6 +91,14 @@ STATUS_LABELS = {
 }
 
 
+def status_label(status: OrderStatus | str, provider: str = "github") -> str:
+    """The status in words; a local repository's delivery is a review request, not a PR."""
+    status = OrderStatus(status)
+    if status is OrderStatus.PR_OPENED and provider == "local":
+        return "Review requested"
+    return STATUS_LABELS[status]
+
+
 def _notify_owner(session: Session, order: Order, new: OrderStatus, note: str) -> None:
     # Only the ends carry a note worth showing (the failure reason, the refund).
     body = note if new in {OrderStatus.FAILED, OrderStatus.REFUNDED} else ""
@@ -98,7 +106,7 @@ def _notify_owner(session: Session, order: Order, new: OrderStatus, note: str) -
         session,
         order.user_id,
         "order",
-        f"Your order #{order.id} is now {STATUS_LABELS[new]}",
+        f"Your order #{order.id} is now {status_label(new, order.provider)}",
         body,
         f"/orders/{order.id}",
     )
@@ -113,7 +121,10 @@ def _mail_owner(session: Session, order: Order, new: OrderStatus, note: str) -> 
     if owner is None:
         return
     link = f"{get_settings().base_url.rstrip('/')}/orders/{order.id}"
-    if new is OrderStatus.PR_OPENED:
+    if new is OrderStatus.PR_OPENED and order.provider == "local":
+        subject = f"Your app is ready for your review (order #{order.id})"
+        text = f"Look at the changes, then accept or reject them:\n{link}/review"
+    elif new is OrderStatus.PR_OPENED:
         subject = f"Your app is ready for review (order #{order.id})"
         text = f"The pull request with your app is open:\n{order.pr_url or link}"
     else:

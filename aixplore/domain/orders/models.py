@@ -1,5 +1,5 @@
-"""Order tables: the order (a wizard draft until paid), its audited transitions, promo codes
-and the encrypted GitHub connection the order's repository is reached with."""
+"""Order tables: the order (a wizard draft until paid), its audited transitions, promo codes,
+the encrypted GitHub connection and the review request of a delivery to a local repository."""
 
 from __future__ import annotations
 
@@ -89,6 +89,8 @@ class Order(SQLModel, table=True):
     )
     step: int = SQLField(default=1)
     solution_slug: str | None = SQLField(default=None, max_length=120)
+    # Where the repository lives: "github" (owner/name) or "local" (a folder name).
+    provider: str = SQLField(default="github", max_length=16)
     repo_full_name: str | None = SQLField(default=None, max_length=200)
     base_branch: str | None = SQLField(default=None, max_length=100)
     template: str | None = SQLField(default=None, max_length=32)
@@ -189,3 +191,45 @@ class GithubLoginState(SQLModel, table=True):
     verifier_enc: str = SQLField(max_length=500)
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
     expires_at: datetime = SQLField(sa_column=utc_column(nullable=False, index=True))
+
+
+class ReviewStatus(enum.StrEnum):
+    """Where a review request stands; ``accepting``/``rejecting`` claim it while git works."""
+
+    OPEN = "open"
+    ACCEPTING = "accepting"
+    REJECTING = "rejecting"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class ReviewRequest(SQLModel, table=True):
+    """A delivery to a local repository waiting for its owner: a branch to merge or reject.
+
+    Created with the order's move to ``pr_opened`` (one per order); accepting merges the
+    branch into the base branch, rejecting deletes or keeps it (``branch_kept``).
+    """
+
+    __tablename__ = "order_review_request"  # type: ignore[assignment]
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    order_id: int = SQLField(
+        sa_column=Column(
+            Integer, ForeignKey("app_order.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    repo: str = SQLField(max_length=200)
+    branch: str = SQLField(max_length=100)
+    base_branch: str = SQLField(max_length=100)
+    head_sha: str = SQLField(default="", max_length=64)
+    status: ReviewStatus = SQLField(
+        default=ReviewStatus.OPEN, sa_column=enum_column(ReviewStatus, "review_status")
+    )
+    claimed_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+    decided_by: int | None = SQLField(default=None)
+    decided_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+    merge_sha: str | None = SQLField(default=None, max_length=64)
+    merge_kind: str | None = SQLField(default=None, max_length=20)
+    branch_kept: bool | None = SQLField(default=None)
+    note: str = SQLField(default="", max_length=500)
+    created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))

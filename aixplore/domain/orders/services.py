@@ -137,6 +137,7 @@ def order_view(order: Order) -> dict[str, Any]:
         "status": OrderStatus(order.status).value,
         "step": order.step,
         "solution_slug": order.solution_slug or "",
+        "provider": order.provider or "github",
         "repo_full_name": order.repo_full_name or "",
         "base_branch": order.base_branch or "",
         "template": order.template or "",
@@ -214,9 +215,10 @@ def _back_to_draft(session: Session, order: Order, actor: Actor, step: int) -> N
 def do_save_repository(
     session: Session, actor: Actor | None, order_id: Any, data: Any, scan: dict[str, Any] | None
 ) -> Order:
-    """Step 1: the repository and base branch (``scan`` from the read-only MCP scan)."""
+    """Step 1: the provider, repository and base branch (``scan``: the read-only scan)."""
     order = _own_editable(session, actor, order_id)
     choice: RepositoryChoice = parse_input(RepositoryChoice, data)
+    order.provider = choice.provider
     order.repo_full_name = choice.repo_full_name
     order.base_branch = choice.base_branch
     order.scan = scan

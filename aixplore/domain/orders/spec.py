@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from aixplore.domain.orders.providers import check_local_name
+
 TOKEN_PRICE_CENTS = 5
 MIN_PRICE = 100
 PER_ENTITY, PER_FIELD, PER_PAGE, SIGN_IN = 60, 8, 30, 120
@@ -247,23 +249,29 @@ class Configuration(BaseModel):
 
 
 class RepositoryChoice(BaseModel):
-    """Step 1: the repository (owner/name) and the branch the new branch starts from."""
+    """Step 1: where the repository lives, which one, and the branch the new one starts from.
+
+    GitHub repositories are ``owner/name``; local ones are a folder name in the server's
+    repositories folder.
+    """
 
     model_config = _STRICT
+    provider: Literal["github", "local"] = "github"
     repo_full_name: str = Field(max_length=141)
     base_branch: str = Field(default="main", max_length=100)
-
-    @field_validator("repo_full_name")
-    @classmethod
-    def _repo(cls, value: str) -> str:
-        if not _REPO.match(value):
-            raise ValueError("Pick a repository as owner/name.")
-        return value
 
     @field_validator("base_branch")
     @classmethod
     def _base(cls, value: str) -> str:
         return check_branch(value)
+
+    @model_validator(mode="after")
+    def _repo(self) -> RepositoryChoice:
+        if self.provider == "local":
+            check_local_name(self.repo_full_name)
+        elif not _REPO.match(self.repo_full_name):
+            raise ValueError("Pick a repository as owner/name.")
+        return self
 
 
 def quote_for(

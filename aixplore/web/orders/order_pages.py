@@ -40,6 +40,10 @@ def my_orders_page() -> rx.Component:
                                         "Pull request", href=r["pr_url"].to(str), is_external=True
                                     ),
                                 ),
+                                rx.cond(
+                                    r["review_href"] != "",
+                                    rx.link("Review request", href=r["review_href"].to(str)),
+                                ),
                                 spacing="3",
                                 wrap="wrap",
                                 align="center",
@@ -98,6 +102,10 @@ def order_page() -> rx.Component:
                     ),
                 ),
                 rx.cond(
+                    O.review_href != "",
+                    link_button("Review the changes", O.review_href, id="order-review"),
+                ),
+                rx.cond(
                     v["failure_reason"] != "",
                     rx.callout(
                         v["failure_reason"].to(str),
@@ -109,6 +117,7 @@ def order_page() -> rx.Component:
                 rx.heading("Receipt", size="4", as_="h2"),
                 rx.text(
                     v["repo_full_name"].to(str),
+                    rx.cond(v["provider"] == "local", " (local repository)", ""),
                     " · ",
                     v["price_tokens"].to(str),
                     " ECE · created ",

@@ -10,7 +10,7 @@ from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, NotFound
 from aixplore.domain.orders import admin as order_admin
 from aixplore.domain.orders import services as orders
-from aixplore.domain.orders.lifecycle import STATUS_LABELS
+from aixplore.domain.orders.lifecycle import STATUS_LABELS, status_label
 from aixplore.domain.orders.models import HAPPY_PATH, OrderStatus
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
@@ -21,16 +21,29 @@ POLL_SECONDS = 1.0
 LABELS = {status.value: label for status, label in STATUS_LABELS.items()}
 
 
+REVIEWABLE = {OrderStatus.PR_OPENED.value, OrderStatus.DELIVERED.value}
+
+
+def review_href(view: dict[str, Any]) -> str:
+    """The review request's page of an order delivered to a local repository ("" if none)."""
+    if view.get("provider") == "local" and view.get("status") in REVIEWABLE:
+        return f"/orders/{view['id']}/review"
+    return ""
+
+
 def _row(view: dict[str, Any]) -> dict[str, Any]:
+    local = view["provider"] == "local"
     return {
         "id": view["id"],
         "href": f"/order?id={view['id']}"
         if view["status"] in {"draft", "quoted"}
         else f"/orders/{view['id']}",
-        "status": LABELS[view["status"]],
-        "repo": view["repo_full_name"] or "(no repository yet)",
+        "status": status_label(view["status"], view["provider"]),
+        "repo": (f"{view['repo_full_name']} (local)" if local else view["repo_full_name"])
+        or "(no repository yet)",
         "price": f"{view['price_tokens']:,} ECE" if view["price_tokens"] else "-",
         "pr_url": view["pr_url"],
+        "review_href": review_href(view),
         "created": view["created_at"][:10],
     }
 
@@ -62,15 +75,23 @@ class OrderPageState(rx.State):
 
     @rx.var
     def status_label(self) -> str:
-        return LABELS.get(str(self.view.get("status", "")), "")
+        status = str(self.view.get("status", ""))
+        if status not in LABELS:
+            return ""
+        return status_label(status, str(self.view.get("provider", "github")))
+
+    @rx.var
+    def review_href(self) -> str:
+        return review_href(self.view) if self.view else ""
 
     @rx.var
     def progress(self) -> list[dict[str, Any]]:
         status = str(self.view.get("status", ""))
+        provider = str(self.view.get("provider", "github"))
         order = [s.value for s in HAPPY_PATH]
         reached = order.index(status) if status in order else -1
         return [
-            {"name": LABELS[s], "done": i <= reached, "current": s == status}
+            {"name": status_label(s, provider), "done": i <= reached, "current": s == status}
             for i, s in enumerate(order[2:], start=2)
         ]
 

@@ -6,50 +6,11 @@ import reflex as rx
 
 from aixplore.web.components import form_error, form_notice
 from aixplore.web.layout import page
-from aixplore.web.orders.wizard_state import WizardState
-
-W = WizardState
-GRAY = rx.color("gray", 11)
-
-
-def _label(text: str, for_id: str) -> rx.Component:
-    return rx.el.label(text, html_for=for_id, class_name="field-label")
-
-
-def _textarea(
-    label: str, name: str, value: rx.Var | str, hint: str, rows: str = "4"
-) -> rx.Component:
-    return rx.vstack(
-        _label(label, f"order-{name}"),
-        rx.text_area(
-            id=f"order-{name}",
-            name=name,
-            default_value=value,
-            rows=rows,
-            width="100%",
-            max_length=20000,
-        ),
-        rx.text(hint, size="1", color=GRAY),
-        width="100%",
-        spacing="1",
-    )
-
-
-def _input(label: str, name: str, value: rx.Var | str, hint: str = "") -> rx.Component:
-    return rx.vstack(
-        _label(label, f"order-{name}"),
-        rx.input(
-            id=f"order-{name}",
-            name=name,
-            default_value=value,
-            width="100%",
-            size="3",
-            max_length=200,
-        ),
-        rx.cond(hint != "", rx.text(hint, size="1", color=GRAY)),
-        width="100%",
-        spacing="1",
-    )
+from aixplore.web.orders.fields import GRAY, W
+from aixplore.web.orders.fields import input_field as _input
+from aixplore.web.orders.fields import label as _label
+from aixplore.web.orders.fields import textarea as _textarea
+from aixplore.web.orders.repository_step import repository_step
 
 
 def _indicator() -> rx.Component:
@@ -75,97 +36,6 @@ def _indicator() -> rx.Component:
 
 def _back(step: int) -> rx.Component:
     return rx.button("Back", type="button", variant="soft", on_click=W.go(step), size="3")
-
-
-def _repository_step() -> rx.Component:
-    connect = rx.form(
-        rx.vstack(
-            rx.text(
-                "Connect GitHub with a personal access token (stored encrypted; read-only until you pay)."
-            ),
-            _label("GitHub token", "order-token"),
-            rx.input(
-                id="order-token", name="token", type="password", width="100%", auto_complete="off"
-            ),
-            rx.button("Connect GitHub", type="submit", loading=W.busy),
-            width="100%",
-        ),
-        on_submit=W.connect_github,
-        reset_on_submit=True,
-    )
-    sign_in = rx.vstack(
-        rx.text("Sign in with GitHub and allow AiXplore to read your repositories."),
-        rx.button("Connect with GitHub", type="button", on_click=W.connect_github_app, size="3"),
-        rx.separator(size="4"),
-        rx.text("Or, without signing in:", weight="medium"),
-        width="100%",
-    )
-    connect = rx.vstack(rx.cond(W.oauth_enabled, sign_in), connect, width="100%", spacing="3")
-    search = rx.form(
-        rx.flex(
-            rx.box(
-                _input("Account or organization", "owner", W.owner), flex="1", min_width="160px"
-            ),
-            rx.box(_input("Name contains", "text", ""), flex="2", min_width="160px"),
-            rx.button("Search", type="submit", loading=W.busy, size="3"),
-            spacing="2",
-            wrap="wrap",
-            align="end",  # fields and button line up when a label wraps to two lines
-            width="100%",
-        ),
-        on_submit=W.search,
-    )
-    results = rx.vstack(
-        rx.foreach(
-            W.repos,
-            lambda r: rx.card(
-                rx.flex(
-                    rx.vstack(
-                        rx.text(rx.text.strong(r["full_name"]), " ", rx.badge(r["private"])),
-                        rx.text(r["description"], size="2", color=GRAY),
-                        spacing="1",
-                    ),
-                    rx.button(
-                        rx.cond(W.repo_choice == r["full_name"], "Chosen", "Choose"),
-                        on_click=W.choose(r["full_name"], r["branch"]),
-                        variant=rx.cond(W.repo_choice == r["full_name"], "solid", "outline"),
-                        aria_label="Choose " + r["full_name"],
-                    ),
-                    justify="between",
-                    align="center",
-                    spacing="2",
-                    wrap="wrap",
-                ),
-                width="100%",
-            ),
-        ),
-        rx.cond(W.orgs.length() > 0, rx.text("Organizations found: ", W.orgs.join(", "), size="2")),  # type: ignore[attr-defined]
-        width="100%",
-    )
-    save = rx.form(
-        rx.vstack(
-            rx.text(
-                "Repository: ",
-                rx.text.strong(rx.cond(W.repo_choice != "", W.repo_choice, "none chosen")),
-            ),
-            _input(
-                "Base branch", "base_branch", W.base_branch, "The new branch starts from this one."
-            ),
-            rx.button("Scan and continue", type="submit", loading=W.busy, size="3"),
-            width="100%",
-        ),
-        on_submit=W.save_repository,
-    )
-    return rx.vstack(
-        rx.cond(
-            W.github_login != "",
-            rx.text("GitHub connected as ", rx.text.strong(W.github_login), "."),
-            connect,
-        ),
-        rx.cond(W.github_login != "", rx.vstack(search, results, save, width="100%", spacing="3")),
-        width="100%",
-        spacing="4",
-    )
 
 
 def _requirements_step() -> rx.Component:
@@ -296,7 +166,7 @@ def _review_step() -> rx.Component:
     return rx.vstack(
         rx.heading("Feasibility report", size="4", as_="h2"),
         rx.text(
-            "Repository ",
+            rx.cond(W.is_local, "Local repository ", "Repository "),
             rx.text.strong(W.view["repo_full_name"].to(str)),
             " at ",
             rx.code(W.view["base_branch"].to(str)),
@@ -379,7 +249,12 @@ def _payment_step() -> rx.Component:
                     rx.text(
                         "I approve AiXplore writing to ",
                         rx.text.strong(W.view["repo_full_name"].to(str)),
-                        ": one new branch, one commit and one pull request.",
+                        rx.cond(
+                            W.is_local,
+                            ": one new branch and one commit, then a review request here "
+                            "before anything reaches the base branch.",
+                            ": one new branch, one commit and one pull request.",
+                        ),
                     ),
                     align="start",
                 ),
@@ -413,9 +288,15 @@ def wizard_page() -> rx.Component:
         rx.vstack(
             rx.heading("Order a custom app", size="7", as_="h1"),
             rx.text(
-                "Draft #",
-                W.order_id.to(str),  # pyright: ignore[reportAttributeAccessIssue]
-                " is saved at every step; come back to it from any device.",
+                rx.cond(
+                    W.order_id > 0,
+                    rx.fragment(
+                        "Draft #",
+                        W.order_id.to(str),  # pyright: ignore[reportAttributeAccessIssue]
+                        " is saved at every step; come back to it from any device.",
+                    ),
+                    "Your draft is saved once you finish step 1, then at every step.",
+                ),
                 color=GRAY,
             ),
             _indicator(),
@@ -424,7 +305,7 @@ def wizard_page() -> rx.Component:
             form_notice(W.notice),
             rx.match(
                 W.step,
-                (1, _repository_step()),
+                (1, repository_step()),
                 (2, _requirements_step()),
                 (3, _configuration_step()),
                 (4, _review_step()),

@@ -1,7 +1,9 @@
 """State of /order: the five-step wizard, saved to the draft on every step.
 
-Every handler re-checks the actor and hands raw form input to the domain services, which
-authorize and validate. GitHub is reached only through the MCP server, read-only here.
+Every handler re-checks the actor and hands raw form input to the order services, which
+authorize, validate and reach GitHub, local repositories or the card processor; this state
+imports no adapter (an import-linter contract). Visiting the page creates nothing: the draft
+is made when step 1 is first saved.
 """
 
 from __future__ import annotations
@@ -14,15 +16,9 @@ import reflex as rx
 
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
-from aixplore.core.settings import get_settings
-from aixplore.domain.orders import github_oauth
+from aixplore.domain.orders import github_oauth, wizard
 from aixplore.domain.orders import services as orders
-from aixplore.domain.orders.card import do_start_card_payment
-from aixplore.domain.orders.generate import render_project
 from aixplore.domain.orders.spec import FRAMEWORKS
-from aixplore.domain.wallet.services import user_balance
-from aixplore.integrations import github_mcp, stripe_checkout
-from aixplore.integrations.github_scan import overwritten, scan_repository
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.orders.forms import (
     format_entities,
@@ -37,7 +33,7 @@ STEPS = ["Repository", "Requirements", "Configuration", "Review", "Payment"]
 
 
 class WizardState(rx.State):
-    """One draft order being filled in."""
+    """One draft order being filled in (``order_id`` 0: not saved yet)."""
 
     order_id: int = 0
     step: int = 1
@@ -47,7 +43,10 @@ class WizardState(rx.State):
     notice: str = ""
     busy: bool = False
     github_login: str = ""
-    oauth_enabled: bool = get_settings().github_oauth_enabled
+    oauth_enabled: bool = False
+    provider: str = "github"
+    providers: list[dict[str, str]] = []
+    token_url: str = ""
     owner: str = ""
     repos: list[dict[str, str]] = []
     orgs: list[str] = []
@@ -59,10 +58,11 @@ class WizardState(rx.State):
     secrets_text: str = ""
     overwrites: list[str] = []
     balance: int = 0
-    card_enabled: bool = stripe_checkout.enabled()
+    card_enabled: bool = False
     approved: bool = False
     catalog: list[dict[str, Any]] = orders.template_catalog()
     frameworks: list[str] = list(FRAMEWORKS)
+    _solution: str = ""
 
     @rx.var
     def step_label(self) -> str:
@@ -80,8 +80,11 @@ class WizardState(rx.State):
         langs = (self.view.get("scan") or {}).get("languages") or {}
         return ", ".join(f"{name} {share}%" for name, share in langs.items()) or "none found"
 
-    def _apply(self, order: Any) -> None:
-        view = orders.order_view(order)
+    @rx.var
+    def is_local(self) -> bool:
+        return self.provider == "local"
+
+    def _apply(self, view: dict[str, Any]) -> None:
         self.order_id = int(view["id"])
         self.view = view
         self.max_step = max(1, min(5, int(view["step"])))
@@ -92,9 +95,15 @@ class WizardState(rx.State):
         self.secrets_text = format_env(view["env_vars"], secret=True)
         self.repo_choice = view["repo_full_name"]
         self.base_branch = view["base_branch"] or "main"
-        if req and view["repo_full_name"]:
-            files = render_project(0, view["repo_full_name"], req, view["configuration"] or {}, [])
-            self.overwrites = overwritten(view["scan"], list(files))[:50]
+        self.overwrites = list(view["overwrites"])
+        if view["repo_full_name"]:
+            self.provider = view["provider"]
+
+    def _start_fresh(self) -> None:
+        """No draft yet: step 1, nothing chosen."""
+        self.order_id, self.view, self.max_step = 0, {}, 1
+        self.repo_choice, self.base_branch, self.overwrites = "", "main", []
+        self.entities_text = self.pages_text = self.env_text = self.secrets_text = ""
 
     def _fail(self, exc: DomainError) -> Any:
         self.busy = False
@@ -103,38 +112,39 @@ class WizardState(rx.State):
 
     @rx.event
     async def load(self):
-        """Open the draft named in the URL, the newest draft, or a new one."""
+        """Open the draft named in the URL or the newest one; none: a fresh, unsaved wizard."""
         actor = await current_actor(self)
         params = self.router.url.query_parameters
         self.error = ""
+        solution = str(params.get("solution", ""))[:120]
         try:
-            with session_scope() as db:
-                wanted = str(params.get("id", ""))
-                solution = str(params.get("solution", ""))[:120]
-                drafts = [
-                    o
-                    for o in orders.list_my_orders(db, actor)
-                    if o.status.value in {"draft", "quoted"}
-                ]
-                if wanted.isdigit():
-                    order = orders.get_order(db, actor, int(wanted))
-                elif drafts and not solution:
-                    order = drafts[0]
-                else:
-                    order = orders.do_create_draft(db, actor, solution or None)
-                self._apply(order)
-                self.github_login = orders.github_login(db, actor)
-                self.balance = user_balance(db, order.user_id)
+            with read_scope() as db:
+                order = wizard.open_draft(db, actor, str(params.get("id", "")), solution)
+                facts = wizard.wizard_facts(db, actor)
+                view = wizard.wizard_view(order) if order is not None else None
         except DomainError as exc:
             return self._fail(exc)
+        self._solution = solution
+        self.github_login, self.oauth_enabled = facts["github_login"], facts["oauth_enabled"]
+        self.providers, self.token_url = facts["providers"], facts["token_url"]
+        self.card_enabled, self.balance = facts["card_enabled"], facts["balance"]
+        self.provider = facts["default_provider"]
+        self.repos, self.orgs = [], []
+        if view is None:
+            self._start_fresh()
+        else:
+            self._apply(view)
         self.owner = self.owner or self.github_login
-        self.oauth_enabled = get_settings().github_oauth_enabled
-        self.step = self.max_step if self.view.get("status") in {"draft", "quoted"} else 5
-        if self.view.get("status") not in {"draft", "quoted"}:
+        status = self.view.get("status", "draft")
+        if status not in {"draft", "quoted"}:
             return rx.redirect(f"/orders/{self.order_id}")
-        return self._sign_in_outcome(str(params.get("github", "")))
+        self.step = self.max_step
+        outcome = self._sign_in_outcome(str(params.get("github", "")))
+        if self.provider == "local" and self.step == 1:
+            return [*(outcome or []), WizardState.search({})]
+        return outcome
 
-    def _sign_in_outcome(self, outcome: str) -> Any:
+    def _sign_in_outcome(self, outcome: str) -> list[Any] | None:
         """Say how "Connect with GitHub" went (the callback's ``github=`` code), once."""
         self.notice = ""
         said: list[Any] = []
@@ -146,7 +156,7 @@ class WizardState(rx.State):
         else:
             return None
         # Same path (the static host may have added a slash): only the query is dropped.
-        query = json.dumps(f"?id={self.order_id}")
+        query = json.dumps(f"?id={self.order_id}" if self.order_id else "")
         return [
             *said,
             rx.call_script(
@@ -161,35 +171,30 @@ class WizardState(rx.State):
             self.step = step
             self.error = ""
 
-    async def _token(self) -> str:
-        actor = await current_actor(self)
-        with read_scope() as db:
-            token = orders.github_token_for(db, actor.user_id) if actor else None
-        if not token:
-            raise ValidationFailed("Connect GitHub first.")
-        return token
+    @rx.event
+    def use_provider(self, key: str):
+        """Switch between GitHub and local repositories (only those offered here)."""
+        if not any(p["key"] == key for p in self.providers) or key == self.provider:
+            return None
+        self.provider, self.error = key, ""
+        self.repos, self.orgs, self.repo_choice, self.base_branch = [], [], "", "main"
+        return WizardState.search({}) if key == "local" else None
 
     @rx.event
     async def connect_github(self, form: dict):
-        """Check a pasted token through the MCP server (read-only) and store it encrypted."""
+        """Check a pasted token through GitHub's MCP server (read-only); stored encrypted."""
         actor = await current_actor(self)
         token = form.get("token") if isinstance(form, dict) else None
-        if not isinstance(token, str) or not 10 <= len(token.strip()) <= 500:
-            yield self._fail(ValidationFailed("Paste a GitHub personal access token."))
-            return
-        self.busy = True
+        self.busy, self.error = True, ""
         yield
         try:
-            async with github_mcp.connect(token.strip()) as gh:
-                me = await gh.me()
-            with session_scope() as db:
-                orders.do_save_github_connection(db, actor, str(me["login"]), token.strip())
+            login = await wizard.connect_github(actor, token)
         except DomainError as exc:
             yield self._fail(exc)
             return
-        self.github_login = self.owner = str(me["login"])
+        self.github_login = self.owner = login
         self.busy = False
-        yield toast_ok(f"GitHub connected as {self.github_login}.")
+        yield toast_ok(f"GitHub connected as {login}.")
 
     @rx.event
     async def connect_github_app(self):
@@ -207,35 +212,25 @@ class WizardState(rx.State):
 
     @rx.event
     async def search(self, form: dict):
-        """Search the chosen account's repositories (user or organization)."""
+        """Find repositories: an account's or organization's on GitHub, or local ones."""
+        actor = await current_actor(self)
         data = form if isinstance(form, dict) else {}
-        owner = str(data.get("owner", self.owner))[:39].strip()
-        text = str(data.get("text", ""))[:100]
-        self.busy = True
+        self.busy, self.error = True, ""
         yield
         try:
-            async with github_mcp.connect(await self._token()) as gh:
-                found = await gh.search_repositories(owner or self.github_login, text)
-                self.orgs = (
-                    await gh.search_orgs(owner)
-                    if owner and owner != self.github_login
-                    else self.orgs
-                )
+            found = await wizard.find_repositories(
+                actor, self.provider, data.get("owner", self.owner), data.get("text", "")
+            )
         except DomainError as exc:
             yield self._fail(exc)
             return
-        self.owner = owner
-        self.repos = [
-            {
-                "full_name": str(r.get("full_name", "")),
-                "description": str(r.get("description") or ""),
-                "branch": str(r.get("default_branch") or "main"),
-                "private": "private" if r.get("private") else "public",
-            }
-            for r in found[:30]
-        ]
+        if self.provider == "github":
+            self.owner, self.orgs = found["owner"], found["orgs"] or self.orgs
+        self.repos = found["repos"]
         self.busy = False
-        self.error = "" if self.repos else "No repositories found for that account and search."
+        if not self.repos:
+            where = "that account and search" if self.provider == "github" else "this search"
+            self.error = f"No repositories found for {where}."
 
     @rx.event
     def choose(self, full_name: str, branch: str):
@@ -246,9 +241,13 @@ class WizardState(rx.State):
 
     @rx.event
     async def save_repository(self, form: dict):
-        """Step 1: scan the chosen repository read-only, save it, go to step 2."""
+        """Step 1: scan the chosen repository read-only and save it (the draft is made now)."""
         actor = await current_actor(self)
-        data = {"repo_full_name": self.repo_choice, "base_branch": self.base_branch}
+        data = {
+            "provider": self.provider,
+            "repo_full_name": self.repo_choice,
+            "base_branch": self.base_branch,
+        }
         if isinstance(form, dict) and isinstance(form.get("base_branch"), str):
             data["base_branch"] = form["base_branch"].strip()
         if not self.repo_choice:
@@ -257,14 +256,18 @@ class WizardState(rx.State):
         self.busy = True
         yield
         try:
-            async with github_mcp.connect(await self._token()) as gh:
-                scan = await scan_repository(gh, self.repo_choice, data["base_branch"])
-            with session_scope() as db:
-                self._apply(orders.do_save_repository(db, actor, self.order_id, data, scan))
+            view = await wizard.save_repository(actor, self.order_id, data, self._solution)
         except DomainError as exc:
             yield self._fail(exc)
             return
+        created = not self.order_id
+        self._apply(view)
         self.busy, self.error, self.step = False, "", 2
+        if created:  # a reload (or another device) resumes this draft
+            query = json.dumps(f"?id={self.order_id}")
+            yield rx.call_script(
+                f"window.history.replaceState(null, '', window.location.pathname + {query})"
+            )
 
     @rx.event
     async def save_requirements(self, form: dict):
@@ -280,7 +283,8 @@ class WizardState(rx.State):
                 "notes": data.get("notes", ""),
             }
             with session_scope() as db:
-                self._apply(orders.do_save_requirements(db, actor, self.order_id, payload))
+                order = orders.do_save_requirements(db, actor, self.order_id, payload)
+                self._apply(wizard.wizard_view(order))
         except DomainError as exc:
             return self._fail(exc)
         self.error, self.step = "", 3
@@ -300,9 +304,8 @@ class WizardState(rx.State):
             }
             with session_scope() as db:
                 orders.do_save_configuration(db, actor, self.order_id, payload)
-                self._apply(
-                    orders.do_quote(db, actor, self.order_id, self.view.get("promo_code", ""))
-                )
+                order = orders.do_quote(db, actor, self.order_id, self.view.get("promo_code", ""))
+                self._apply(wizard.wizard_view(order))
         except DomainError as exc:
             return self._fail(exc)
         self.error, self.step = "", 4
@@ -315,7 +318,7 @@ class WizardState(rx.State):
         code = form.get("promo_code", "") if isinstance(form, dict) else ""
         try:
             with session_scope() as db:
-                self._apply(orders.do_quote(db, actor, self.order_id, code))
+                self._apply(wizard.wizard_view(orders.do_quote(db, actor, self.order_id, code)))
         except DomainError as exc:
             return self._fail(exc)
         self.error = ""
@@ -352,22 +355,10 @@ class WizardState(rx.State):
 
     @rx.event
     async def pay_card(self):
-        """Step 5: pay by card on Stripe's hosted Checkout page (paid once its webhook arrives)."""
+        """Step 5: pay by card on the processor's hosted page (paid once its webhook arrives)."""
         actor = await current_actor(self)
-        base = get_settings().base_url.rstrip("/")
-
-        def checkout(order_id: int, cents: int, currency: str) -> tuple[str, str]:
-            return stripe_checkout.create_checkout(
-                order_id,
-                cents,
-                currency,
-                f"{base}/orders/{order_id}",
-                f"{base}/order?id={order_id}",
-            )
-
         try:
-            with session_scope() as db:
-                url = do_start_card_payment(db, actor, self.order_id, self.approved, checkout)
+            url = wizard.start_card_payment(actor, self.order_id, self.approved)
         except DomainError as exc:
             return self._fail(exc)
         return rx.redirect(url, is_external=True)

@@ -1,9 +1,9 @@
-"""The read-only repository scan behind the feasibility report (through the MCP server).
+"""The read-only repository scan behind the feasibility report, the same for every provider.
 
-It walks the repository's directories breadth-first with ``get_file_contents`` (bounded:
-``MAX_DIRS`` directories, ``MAX_PATHS`` paths kept), reads a few key files, and reports
-languages (by bytes per file extension), size, file count, the framework detected and the
-root directory it was found in.
+It walks the repository's folders breadth-first through the provider's reader (bounded:
+``MAX_DIRS`` folders, ``MAX_PATHS`` paths kept), reads a few key files, and reports languages
+(by bytes per file extension), size, file count, the framework detected and the root folder
+it was found in.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import json
 from collections import Counter
 from typing import Any
 
-from aixplore.integrations.github_mcp import GitHubMCP
+from aixplore.core.errors import NotFound
+from aixplore.domain.orders.providers import RepositoryReader
 
 MAX_DIRS = 40
 MAX_PATHS = 3_000
@@ -57,13 +58,10 @@ def detect_framework(files: dict[str, str]) -> str:
     return "none"
 
 
-async def scan_repository(client: GitHubMCP, full_name: str, ref: str) -> dict[str, Any]:
+async def scan_repository(client: RepositoryReader, full_name: str, ref: str) -> dict[str, Any]:
     """Scan ``full_name`` at branch ``ref`` read-only; return the feasibility facts."""
-    owner, repo = full_name.split("/", 1)
-    branches = await client.branches(owner, repo)
+    branches = await client.branches(full_name)
     if ref not in branches:
-        from aixplore.core.errors import NotFound
-
         raise NotFound(f'The repository has no branch "{ref}".')
     queue, seen_dirs = [""], 0
     paths: list[str] = []
@@ -73,7 +71,7 @@ async def scan_repository(client: GitHubMCP, full_name: str, ref: str) -> dict[s
     while queue and seen_dirs < MAX_DIRS:
         directory = queue.pop(0)
         seen_dirs += 1
-        for item in await client.list_dir(owner, repo, directory, ref):
+        for item in await client.list_dir(full_name, directory, ref):
             path = str(item.get("path", ""))
             if item.get("type") == "dir":
                 if item.get("name") not in SKIP_DIRS:
@@ -90,7 +88,7 @@ async def scan_repository(client: GitHubMCP, full_name: str, ref: str) -> dict[s
             if name in KEY_FILES and name not in key_dirs:
                 key_dirs[name] = directory
     contents = {
-        name: await client.read_file(owner, repo, f"{d}/{name}".lstrip("/"), ref)
+        name: await client.read_file(full_name, f"{d}/{name}".lstrip("/"), ref)
         for name, d in key_dirs.items()
     }
     framework = detect_framework(contents)

@@ -1,0 +1,178 @@
+"""Step 1 of /order: where the repository lives (GitHub or local), connecting, choosing it."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from aixplore.web.orders.fields import GRAY, W
+from aixplore.web.orders.fields import input_field as _input
+from aixplore.web.orders.fields import label as _label
+
+
+def _provider_switch() -> rx.Component:
+    """Which provider step 1 uses, and how to switch (only where local repositories exist)."""
+    return rx.vstack(
+        rx.text(
+            "Repositories from: ",
+            rx.text.strong(rx.cond(W.is_local, "local Git repositories on this server", "GitHub")),
+            ". ",
+            rx.cond(
+                W.is_local,
+                "The app is delivered as a branch plus a review request here, which you "
+                "accept (merge) or reject.",
+                "The app is delivered as a branch plus a pull request on GitHub.",
+            ),
+            id="order-provider",
+        ),
+        rx.cond(
+            W.providers.length() > 1,  # type: ignore[attr-defined]
+            rx.el.nav(
+                rx.hstack(
+                    rx.text("Switch to:", size="2", color=GRAY),
+                    rx.foreach(
+                        W.providers,
+                        lambda p: rx.button(
+                            p["name"],
+                            type="button",
+                            size="2",
+                            variant=rx.cond(W.provider == p["key"], "solid", "outline"),
+                            aria_pressed=rx.cond(W.provider == p["key"], "true", "false"),
+                            on_click=W.use_provider(p["key"]),
+                        ),
+                    ),
+                    wrap="wrap",
+                    align="center",
+                    spacing="2",
+                ),
+                aria_label="Where the repository is",
+            ),
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _github_connect() -> rx.Component:
+    token_form = rx.form(
+        rx.vstack(
+            rx.text(
+                "Connect GitHub with a personal access token (stored encrypted; read-only "
+                "until you pay)."
+            ),
+            _label("GitHub token", "order-token"),
+            rx.input(
+                id="order-token",
+                name="token",
+                type="password",
+                width="100%",
+                auto_complete="off",
+                aria_describedby="order-token-hint",
+            ),
+            rx.text(
+                "A classic token needs the repo scope (and read:org for private organization "
+                "repositories); a fine-grained token needs Contents and Pull requests: read "
+                "and write. ",
+                rx.link("Create a token on GitHub", href=W.token_url, is_external=True),
+                ".",
+                id="order-token-hint",
+                size="2",
+                color=GRAY,
+            ),
+            rx.button("Connect GitHub", type="submit", loading=W.busy),
+            width="100%",
+        ),
+        on_submit=W.connect_github,
+        reset_on_submit=True,
+    )
+    sign_in = rx.vstack(
+        rx.text("Sign in with GitHub and allow AiXplore to read your repositories."),
+        rx.button("Connect with GitHub", type="button", on_click=W.connect_github_app, size="3"),
+        rx.separator(size="4"),
+        rx.text("Or, without signing in:", weight="medium"),
+        width="100%",
+    )
+    return rx.vstack(rx.cond(W.oauth_enabled, sign_in), token_form, width="100%", spacing="3")
+
+
+def _search() -> rx.Component:
+    owner = rx.cond(
+        W.is_local,
+        rx.fragment(),
+        rx.box(_input("Account or organization", "owner", W.owner), flex="1", min_width="160px"),
+    )
+    return rx.form(
+        rx.flex(
+            owner,
+            rx.box(_input("Name contains", "text", ""), flex="2", min_width="160px"),
+            rx.button("Search", type="submit", loading=W.busy, size="3"),
+            spacing="2",
+            wrap="wrap",
+            align="end",  # fields and button line up when a label wraps to two lines
+            width="100%",
+        ),
+        on_submit=W.search,
+    )
+
+
+def _results() -> rx.Component:
+    return rx.vstack(
+        rx.foreach(
+            W.repos,
+            lambda r: rx.card(
+                rx.flex(
+                    rx.vstack(
+                        rx.text(rx.text.strong(r["full_name"]), " ", rx.badge(r["private"])),
+                        rx.text(r["description"], size="2", color=GRAY),
+                        spacing="1",
+                    ),
+                    rx.button(
+                        rx.cond(W.repo_choice == r["full_name"], "Chosen", "Choose"),
+                        on_click=W.choose(r["full_name"], r["branch"]),
+                        variant=rx.cond(W.repo_choice == r["full_name"], "solid", "outline"),
+                        aria_label="Choose " + r["full_name"],
+                    ),
+                    justify="between",
+                    align="center",
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                width="100%",
+            ),
+        ),
+        rx.cond(W.orgs.length() > 0, rx.text("Organizations found: ", W.orgs.join(", "), size="2")),  # type: ignore[attr-defined]
+        width="100%",
+    )
+
+
+def _save_repository() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text(
+                "Repository: ",
+                rx.text.strong(rx.cond(W.repo_choice != "", W.repo_choice, "none chosen")),
+            ),
+            _input(
+                "Base branch", "base_branch", W.base_branch, "The new branch starts from this one."
+            ),
+            rx.button("Scan and continue", type="submit", loading=W.busy, size="3"),
+            width="100%",
+        ),
+        on_submit=W.save_repository,
+    )
+
+
+def repository_step() -> rx.Component:
+    choose = rx.vstack(_search(), _results(), _save_repository(), width="100%", spacing="3")
+    github = rx.vstack(
+        rx.cond(
+            W.github_login != "",
+            rx.text("GitHub connected as ", rx.text.strong(W.github_login), "."),
+            _github_connect(),
+        ),
+        rx.cond(W.github_login != "", choose),
+        width="100%",
+        spacing="4",
+    )
+    return rx.vstack(
+        _provider_switch(), rx.cond(W.is_local, choose, github), width="100%", spacing="4"
+    )
