@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from aixplore.web.components import link_button
+from aixplore.web.kit import link_button
 from aixplore.web.notifications.components import notification_bell, start_poll
 from aixplore.web.session import SessionState
 
@@ -18,7 +18,8 @@ NAV_LINKS: list[tuple[str, str]] = [
     ("Publish", "/publish"),
     ("About", "/about"),
 ]
-# The signed-in member's pages, in the account menu (desktop) and the drawer (phones).
+# The signed-in member's pages, in the account menu (desktop) and the drawer (phones). The
+# settings and admin pages have their own side navigation (web/kit/layouts.py): one entry each.
 ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("Profile", "/profile"),
     ("Notifications", "/notifications"),
@@ -27,17 +28,7 @@ ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("My orders", "/orders"),
     ("Saved", "/saved"),
     ("Organizations", "/orgs"),
-    ("Security and sessions", "/settings/security"),
-    ("API keys", "/settings/api-keys"),
-    ("Webhooks", "/settings/webhooks"),
-    ("Your data", "/settings/privacy"),
-]
-ADMIN_LINKS: list[tuple[str, str]] = [
-    ("Admin: users", "/admin"),
-    ("Admin: moderation", "/admin/moderation"),
-    ("Admin: orders", "/admin/orders"),
-    ("Admin: analytics", "/admin/analytics"),
-    ("Admin: audit log", "/admin/audit"),
+    ("Settings", "/settings/security"),
 ]
 
 
@@ -75,16 +66,7 @@ def _account_menu() -> rx.Component:
         rx.menu.content(
             *[rx.menu.item(label, on_click=rx.redirect(href)) for label, href in ACCOUNT_LINKS],
             rx.menu.item("My solutions", on_click=rx.redirect(SessionState.publisher_href)),
-            rx.cond(
-                SessionState.is_admin,
-                rx.fragment(
-                    rx.menu.separator(),
-                    *[
-                        rx.menu.item(label, on_click=rx.redirect(href))
-                        for label, href in ADMIN_LINKS
-                    ],
-                ),
-            ),
+            rx.cond(SessionState.is_admin, rx.menu.item("Admin", on_click=rx.redirect("/admin"))),
             rx.menu.separator(),
             rx.menu.item("Sign out", color="red", on_click=SessionState.sign_out),
         ),
@@ -148,16 +130,16 @@ def _drawer() -> rx.Component:
                                 rx.drawer.close(rx.link(label, href=href, underline="none"))
                                 for label, href in ACCOUNT_LINKS
                             ],
+                            rx.drawer.close(
+                                rx.link(
+                                    "My solutions",
+                                    href=SessionState.publisher_href,
+                                    underline="none",
+                                )
+                            ),
                             rx.cond(
                                 SessionState.is_admin,
-                                rx.vstack(
-                                    *[
-                                        rx.drawer.close(rx.link(label, href=href, underline="none"))
-                                        for label, href in ADMIN_LINKS
-                                    ],
-                                    spacing="3",
-                                    align="start",
-                                ),
+                                rx.drawer.close(rx.link("Admin", href="/admin", underline="none")),
                             ),
                             rx.drawer.close(
                                 rx.button(
