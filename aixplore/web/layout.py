@@ -1,11 +1,18 @@
-"""The app shell: top bar on desktop, drawer on phones, footer, color mode, skip link."""
+"""The app shell: top bar on desktop, drawer on phones, footer, color mode, skip link.
+
+Also the page templates for areas with a side navigation (settings, admin, an organization):
+decorators over a function that draws the page's body, as reflex-web's ``@webpage`` does.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
+from aixplore.web import kit
 from aixplore.web.kit import link_button
 from aixplore.web.notifications.components import notification_bell, start_poll
 from aixplore.web.session import SessionState
@@ -274,3 +281,41 @@ def page(title: str, *children: rx.Component, max_width: str = "1100px") -> rx.C
 
 
 PageFn = Callable[[], rx.Component]
+
+
+def _template(title: str, frame: Callable[[rx.Component], rx.Component]) -> Callable[..., Any]:
+    def wrap(body: PageFn) -> PageFn:
+        @functools.wraps(body)
+        def render() -> rx.Component:
+            return page(title, frame(body()))
+
+        return render
+
+    return wrap
+
+
+def settings_template(title: str, current: str, **layout: Any) -> Callable[[PageFn], PageFn]:
+    """A settings page: the shell, the settings navigation (``current`` marked) and the body.
+
+    ``layout`` goes to ``kit.settings_layout`` (``org_id`` for pages organizations share).
+    """
+    return _template(title, lambda body: kit.settings_layout(current, body, **layout))
+
+
+def admin_template(
+    title: str, current: str, allowed: Any, **layout: Any
+) -> Callable[[PageFn], PageFn]:
+    """A platform admin page: its body and navigation while ``allowed``, a refusal otherwise."""
+
+    def frame(body: rx.Component) -> rx.Component:
+        refusal = kit.refused(title, "This area is for platform admins.")
+        return kit.admin_layout(current, rx.cond(allowed, body, refusal), show=allowed, **layout)
+
+    return _template(title, frame)
+
+
+def org_template(
+    title: str, current: str, org_id: Any, **layout: Any
+) -> Callable[[PageFn], PageFn]:
+    """An organization's page (``current`` a path of ``kit.layouts.ORG_PAGES``)."""
+    return _template(title, lambda body: kit.org_layout(org_id, current, body, **layout))

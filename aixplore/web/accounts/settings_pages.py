@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from aixplore.web import kit
 from aixplore.web.accounts.state import ProfileState, SecurityState
-from aixplore.web.layout import page
+from aixplore.web.layout import settings_template
 from aixplore.web.orgs.links import identity_links_card
 from aixplore.web.wallet.pages import token_panel
 
@@ -71,21 +71,18 @@ def _profile_edit() -> rx.Component:
     )
 
 
+@settings_template("Profile", "/profile")
 def profile_page() -> rx.Component:
     """The signed-in user's profile."""
-    return page(
-        "Profile",
-        kit.settings_layout(
-            "/profile",
-            rx.card(rx.cond(P.editing, _profile_edit(), _profile_view()), size="3", width="100%"),
-            rx.card(
-                rx.heading("ECE token", size="4", as_="h2"),
-                token_panel(height="260px"),
-                rx.link("Open the token page", href="/token", size="2"),
-                size="3",
-                margin_top="1em",
-                width="100%",
-            ),
+    return rx.fragment(
+        rx.card(rx.cond(P.editing, _profile_edit(), _profile_view()), size="3", width="100%"),
+        rx.card(
+            rx.heading("ECE token", size="4", as_="h2"),
+            token_panel(height="260px"),
+            rx.link("Open the token page", href="/token", size="2"),
+            size="3",
+            margin_top="1em",
+            width="100%",
         ),
     )
 
@@ -114,36 +111,29 @@ def _session_row(item: ObjectVar[dict[str, Any]]) -> rx.Component:
     )
 
 
+@settings_template("Security", "/settings/security")
 def security_page() -> rx.Component:
     """Change password and manage sessions."""
-    return page(
-        "Security",
-        kit.settings_layout(
-            "/settings/security",
-            rx.vstack(
-                kit.page_header("Security and sessions"),
-                kit.section(
-                    "Change password",
-                    kit.form(
-                        kit.password_field("Current password", "current_password"),
-                        kit.password_field(
-                            "New password",
-                            "new_password",
-                            new=True,
-                            hint="At least 10 characters. Your other sessions will be signed out.",
-                        ),
-                        kit.password_field("Repeat the new password", "confirm", new=True),
-                        on_submit=SecurityState.change_password,
-                        submit="Change password",
-                        error=SecurityState.error,
-                    ),
+    return rx.vstack(
+        kit.page_header("Security and sessions"),
+        kit.section(
+            "Change password",
+            kit.form(
+                kit.password_field("Current password", "current_password"),
+                kit.password_field(
+                    "New password",
+                    "new_password",
+                    new=True,
+                    hint="At least 10 characters. Your other sessions will be signed out.",
                 ),
-                kit.section(
-                    "Where you are signed in", kit.item_list(SecurityState.sessions, _session_row)
-                ),
-                identity_links_card(),
-                spacing="5",
-                width="100%",
+                kit.password_field("Repeat the new password", "confirm", new=True),
+                on_submit=SecurityState.change_password,
+                submit="Change password",
+                error=SecurityState.error,
             ),
         ),
+        kit.section("Where you are signed in", kit.item_list(SecurityState.sessions, _session_row)),
+        identity_links_card(),
+        spacing="5",
+        width="100%",
     )

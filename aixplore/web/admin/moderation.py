@@ -12,7 +12,7 @@ from aixplore.core.errors import DomainError
 from aixplore.domain.reviews import services as reviews
 from aixplore.web import kit
 from aixplore.web.feedback import answer_error, toast_ok
-from aixplore.web.layout import page
+from aixplore.web.layout import admin_template
 from aixplore.web.session import current_actor
 
 GRAY = rx.color("gray", 11)
@@ -147,35 +147,25 @@ def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
     )
 
 
+@admin_template("Moderation", "/admin/moderation", ModerationState.allowed)
 def moderation_page() -> rx.Component:
     """The moderation queue."""
     m = ModerationState
-    return page(
-        "Moderation",
-        kit.admin_layout(
-            "/admin/moderation",
-            rx.cond(
-                m.allowed,
-                rx.vstack(
-                    kit.page_header("Reported reviews"),
-                    rx.segmented_control.root(
-                        rx.segmented_control.item("Open", value="open"),
-                        rx.segmented_control.item("Hidden", value="actioned"),
-                        rx.segmented_control.item("Dismissed", value="dismissed"),
-                        value=m.status,
-                        on_change=m.show,
-                        aria_label="Which reports",
-                    ),
-                    kit.when_any(
-                        m.reports,
-                        rx.vstack(rx.foreach(m.reports, _report), spacing="3", width="100%"),
-                        "Nothing here. Thank you for keeping the reviews honest.",
-                    ),
-                    spacing="4",
-                    width="100%",
-                ),
-                kit.refused("Moderation", "This area is for platform admins."),
-            ),
-            show=m.allowed,
+    return rx.vstack(
+        kit.page_header("Reported reviews"),
+        rx.segmented_control.root(
+            rx.segmented_control.item("Open", value="open"),
+            rx.segmented_control.item("Hidden", value="actioned"),
+            rx.segmented_control.item("Dismissed", value="dismissed"),
+            value=m.status,
+            on_change=m.show,
+            aria_label="Which reports",
         ),
+        kit.when_any(
+            m.reports,
+            rx.vstack(rx.foreach(m.reports, _report), spacing="3", width="100%"),
+            "Nothing here. Thank you for keeping the reviews honest.",
+        ),
+        spacing="4",
+        width="100%",
     )

@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from aixplore.web import kit
 from aixplore.web.admin.state import AdminUsersState as A
-from aixplore.web.layout import page
+from aixplore.web.layout import admin_template
 
 
 def _status(user: ObjectVar[dict[str, Any]]) -> rx.Component:
@@ -66,33 +66,21 @@ def _pager() -> rx.Component:
     )
 
 
+@admin_template("Admin", "/admin", A.allowed)
 def admin_page() -> rx.Component:
     """User administration for platform admins."""
-    return page(
-        "Admin",
-        kit.admin_layout(
-            "/admin",
-            rx.cond(
-                A.allowed,
-                rx.vstack(
-                    kit.page_header("Users"),
-                    kit.inline_form(
-                        kit.search_box(
-                            "Search users", "query", placeholder="Search by email or name"
-                        ),
-                        kit.submit_button("Search"),
-                        on_submit=A.search,
-                        max_width="560px",
-                        width="100%",
-                    ),
-                    rx.text(A.total, kit.counted(A.total, "user"), size="2", color_scheme="gray"),
-                    kit.data_table(A.users, USER_COLUMNS),
-                    _pager(),
-                    spacing="4",
-                    width="100%",
-                ),
-                kit.refused("Admin", "This area is for platform admins."),
-            ),
-            show=A.allowed,
+    return rx.vstack(
+        kit.page_header("Users"),
+        kit.inline_form(
+            kit.search_box("Search users", "query", placeholder="Search by email or name"),
+            kit.submit_button("Search"),
+            on_submit=A.search,
+            max_width="560px",
+            width="100%",
         ),
+        rx.text(A.total, kit.counted(A.total, "user"), size="2", color_scheme="gray"),
+        kit.data_table(A.users, USER_COLUMNS),
+        _pager(),
+        spacing="4",
+        width="100%",
     )

@@ -8,7 +8,7 @@ import reflex as rx
 
 from aixplore.web import kit
 from aixplore.web.analytics.state import PlatformAnalyticsState, SolutionAnalyticsState
-from aixplore.web.layout import page
+from aixplore.web.layout import admin_template, page
 
 # Visitors are dashed: on most days they are as many as the views, and a solid line would
 # hide the views' line under it.
@@ -129,42 +129,32 @@ def _table(title: str, rows: Any, columns: list[tuple[str, str]], export: str) -
     )
 
 
+@admin_template("Platform analytics", "/admin/analytics", PlatformAnalyticsState.allowed)
 def platform_analytics_page() -> rx.Component:
     """Platform-wide analytics for admins."""
     s = PlatformAnalyticsState
-    return page(
-        "Platform analytics",
-        kit.admin_layout(
-            "/admin/analytics",
-            rx.cond(
-                s.allowed,
-                rx.vstack(
-                    kit.page_header(
-                        "Platform analytics",
-                        kit.download_button("Daily CSV", s.export("series")),
-                    ),
-                    _stats(s.totals),
-                    _chart(s.series),
-                    kit.two_columns(
-                        _table(
-                            "Most viewed solutions",
-                            s.top,
-                            [("name", "Solution"), ("views", "Views")],
-                            "top",
-                        ),
-                        _table(
-                            "Searches with no results",
-                            s.misses,
-                            [("query", "Words"), ("searches", "Searches")],
-                            "misses",
-                        ),
-                        md=True,
-                    ),
-                    spacing="4",
-                    width="100%",
-                ),
-                rx.heading("This area is for platform admins", as_="h1", size="6"),
-            ),
-            show=s.allowed,
+    return rx.vstack(
+        kit.page_header(
+            "Platform analytics",
+            kit.download_button("Daily CSV", s.export("series")),
         ),
+        _stats(s.totals),
+        _chart(s.series),
+        kit.two_columns(
+            _table(
+                "Most viewed solutions",
+                s.top,
+                [("name", "Solution"), ("views", "Views")],
+                "top",
+            ),
+            _table(
+                "Searches with no results",
+                s.misses,
+                [("query", "Words"), ("searches", "Searches")],
+                "misses",
+            ),
+            md=True,
+        ),
+        spacing="4",
+        width="100%",
     )

@@ -12,7 +12,7 @@ from aixplore.domain.apikeys.policy import ORG_RESOURCES
 from aixplore.web import kit
 from aixplore.web.apikeys.state import ApiKeysState as K
 from aixplore.web.kit.forms import SELECT_STYLE
-from aixplore.web.layout import page
+from aixplore.web.layout import settings_template
 
 IN_ORG = K.org_id > 0
 SCOPE_CHOICES = [
@@ -145,50 +145,44 @@ def _new_key_card() -> rx.Component:
     )
 
 
+@settings_template("API keys", "/settings/api-keys", org_id=K.org_id)
 def api_keys_page() -> rx.Component:
     """Create, list and revoke API keys (yours, or an organization's)."""
-    return page(
-        "API keys",
-        kit.settings_layout(
-            "/settings/api-keys",
-            rx.cond(
-                K.refusal != "",
-                kit.refused("API keys", K.refusal),
-                rx.vstack(
-                    kit.owned_title("API keys", K.org_id, K.org_name),
-                    rx.text(
-                        rx.cond(
-                            IN_ORG,
-                            "Organization keys let its scripts use the AiXplore API. A key acts "
-                            "as the admin who created it, within the organization's policy, and "
-                            "stops working when that person is no longer an admin here. ",
-                            "Keys let scripts use the AiXplore API as you, limited to the scopes "
-                            "you pick. ",
-                        ),
-                        rx.link(
-                            "API documentation",
-                            href="/api/docs",
-                            is_external=True,
-                            underline="always",
-                        ),
-                        size="2",
-                    ),
-                    rx.cond(IN_ORG, _policy_card()),
-                    kit.shown_once(
-                        "Copy your new key now: it will not be shown again.",
-                        K.new_key,
-                        "new-api-key",
-                        K.dismiss_key,
-                    ),
-                    rx.cond(K.can_manage, _new_key_card()),
-                    kit.section(
-                        rx.cond(IN_ORG, "The organization's keys", "Your keys"),
-                        kit.when_any(K.keys, kit.item_list(K.keys, _key_row), "No keys yet."),
-                    ),
-                    spacing="5",
-                    width="100%",
+    return rx.cond(
+        K.refusal != "",
+        kit.refused("API keys", K.refusal),
+        rx.vstack(
+            kit.owned_title("API keys", K.org_id, K.org_name),
+            rx.text(
+                rx.cond(
+                    IN_ORG,
+                    "Organization keys let its scripts use the AiXplore API. A key acts "
+                    "as the admin who created it, within the organization's policy, and "
+                    "stops working when that person is no longer an admin here. ",
+                    "Keys let scripts use the AiXplore API as you, limited to the scopes "
+                    "you pick. ",
                 ),
+                rx.link(
+                    "API documentation",
+                    href="/api/docs",
+                    is_external=True,
+                    underline="always",
+                ),
+                size="2",
             ),
-            org_id=K.org_id,
+            rx.cond(IN_ORG, _policy_card()),
+            kit.shown_once(
+                "Copy your new key now: it will not be shown again.",
+                K.new_key,
+                "new-api-key",
+                K.dismiss_key,
+            ),
+            rx.cond(K.can_manage, _new_key_card()),
+            kit.section(
+                rx.cond(IN_ORG, "The organization's keys", "Your keys"),
+                kit.when_any(K.keys, kit.item_list(K.keys, _key_row), "No keys yet."),
+            ),
+            spacing="5",
+            width="100%",
         ),
     )

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import org_template, page
 from aixplore.web.orgs.state import InvitationState, OrgsState, OrgState
 
 
@@ -174,27 +174,20 @@ MEMBER_COLUMNS = [
 ]
 
 
+@org_template("Organization", "", OrgState.org["id"], show=OrgState.is_admin)
 def org_page() -> rx.Component:
     """One organization: members; for admins also invitations, settings and domains."""
     from aixplore.web.orgs.settings_pages import admin_sections
 
-    return page(
-        "Organization",
-        kit.org_layout(
-            OrgState.org["id"],
-            "",
-            rx.vstack(
-                kit.page_header(
-                    OrgState.org["name"].to(str),
-                    kit.link_button("All organizations", "/orgs", variant="ghost"),
-                ),
-                kit.form_error(OrgState.error),
-                rx.heading("Members", size="5", as_="h2"),
-                kit.data_table(OrgState.members, MEMBER_COLUMNS),
-                rx.cond(OrgState.is_admin, admin_sections()),
-                spacing="4",
-                width="100%",
-            ),
-            show=OrgState.is_admin,
+    return rx.vstack(
+        kit.page_header(
+            OrgState.org["name"].to(str),
+            kit.link_button("All organizations", "/orgs", variant="ghost"),
         ),
+        kit.form_error(OrgState.error),
+        rx.heading("Members", size="5", as_="h2"),
+        kit.data_table(OrgState.members, MEMBER_COLUMNS),
+        rx.cond(OrgState.is_admin, admin_sections()),
+        spacing="4",
+        width="100%",
     )

@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import org_template, page
 from aixplore.web.orgs.links import reauth_form
 from aixplore.web.orgs.sso_state import SsoAdminState, SsoSignInState
 
@@ -159,41 +159,34 @@ def _saml_section() -> rx.Component:
     )
 
 
+@org_template("Single sign-on", "/sso", S.org_id, show=S.org_id > 0)
 def sso_page() -> rx.Component:
     """OIDC and SAML settings, and the health panel."""
-    return page(
-        "Single sign-on",
-        kit.org_layout(
-            S.org_id,
-            "/sso",
-            rx.vstack(
-                kit.page_header("Single sign-on"),
-                rx.cond(
-                    S.test_result != "",
-                    rx.callout(
-                        S.test_result,
-                        icon="check",
-                        color_scheme="green",
-                        high_contrast=True,
-                        role="status",
-                        width="100%",
-                    ),
-                ),
-                reauth_form(S.reauthenticate, S.reauth_error, S.needs_reauth),
-                rx.heading("Health", size="5", as_="h2"),
-                rx.grid(
-                    rx.foreach(S.health, _health_card),
-                    columns=rx.breakpoints(initial="1", md="2"),
-                    spacing="3",
-                    width="100%",
-                ),
-                _oidc_section(),
-                _saml_section(),
-                spacing="4",
+    return rx.vstack(
+        kit.page_header("Single sign-on"),
+        rx.cond(
+            S.test_result != "",
+            rx.callout(
+                S.test_result,
+                icon="check",
+                color_scheme="green",
+                high_contrast=True,
+                role="status",
                 width="100%",
             ),
-            show=S.org_id > 0,
         ),
+        reauth_form(S.reauthenticate, S.reauth_error, S.needs_reauth),
+        rx.heading("Health", size="5", as_="h2"),
+        rx.grid(
+            rx.foreach(S.health, _health_card),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+        ),
+        _oidc_section(),
+        _saml_section(),
+        spacing="4",
+        width="100%",
     )
 
 

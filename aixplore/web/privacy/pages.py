@@ -10,7 +10,7 @@ from aixplore.domain.gdpr import erasure
 from aixplore.domain.gdpr import services as gdpr
 from aixplore.web import kit
 from aixplore.web.feedback import answer_error, toast_ok
-from aixplore.web.layout import page
+from aixplore.web.layout import settings_template
 from aixplore.web.session import current_actor
 
 
@@ -131,18 +131,13 @@ def _erasure_section() -> rx.Component:
     return kit.section("Erase my account", rx.cond(PrivacyState.erase_on != "", scheduled, request))
 
 
+@settings_template("Your data", "/settings/privacy")
 def privacy_page() -> rx.Component:
     """Personal data."""
-    return page(
-        "Your data",
-        kit.settings_layout(
-            "/settings/privacy",
-            rx.vstack(
-                kit.page_header("Your data"),
-                _export_section(),
-                _erasure_section(),
-                spacing="5",
-                width="100%",
-            ),
-        ),
+    return rx.vstack(
+        kit.page_header("Your data"),
+        _export_section(),
+        _erasure_section(),
+        spacing="5",
+        width="100%",
     )

@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from aixplore.domain.webhooks.models import EVENT_TYPES, ORG_EVENT_TYPES
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import settings_template
 from aixplore.web.webhooks.state import WebhooksState as W
 
 IN_ORG = W.org_id > 0
@@ -92,44 +92,38 @@ def _deliveries() -> rx.Component:
     )
 
 
+@settings_template("Webhooks", "/settings/webhooks", org_id=W.org_id)
 def webhooks_page() -> rx.Component:
     """Manage outbound webhooks (yours, or an organization's)."""
-    return page(
-        "Webhooks",
-        kit.settings_layout(
-            "/settings/webhooks",
-            rx.cond(
-                W.refusal != "",
-                kit.refused("Webhooks", W.refusal),
-                rx.vstack(
-                    kit.owned_title("Webhooks", W.org_id, W.org_name),
-                    rx.text(
-                        rx.cond(
-                            IN_ORG,
-                            "We POST signed JSON to the organization's endpoints when members "
-                            "join, leave or change role. ",
-                            "We POST signed JSON to your endpoints when things happen. ",
-                        ),
-                        "How to verify the signature: ",
-                        rx.link("API documentation", href="/api/docs#webhooks", underline="always"),
-                        size="2",
-                    ),
-                    kit.shown_once(
-                        "Signing secret (shown once):",
-                        W.new_secret,
-                        "webhook-secret",
-                        W.dismiss_secret,
-                    ),
-                    _new_endpoint(),
-                    kit.section(
-                        rx.cond(IN_ORG, "The organization's endpoints", "Your endpoints"),
-                        kit.item_list(W.endpoints, _endpoint),
-                    ),
-                    rx.cond(W.selected > 0, _deliveries()),
-                    spacing="5",
-                    width="100%",
+    return rx.cond(
+        W.refusal != "",
+        kit.refused("Webhooks", W.refusal),
+        rx.vstack(
+            kit.owned_title("Webhooks", W.org_id, W.org_name),
+            rx.text(
+                rx.cond(
+                    IN_ORG,
+                    "We POST signed JSON to the organization's endpoints when members "
+                    "join, leave or change role. ",
+                    "We POST signed JSON to your endpoints when things happen. ",
                 ),
+                "How to verify the signature: ",
+                rx.link("API documentation", href="/api/docs#webhooks", underline="always"),
+                size="2",
             ),
-            org_id=W.org_id,
+            kit.shown_once(
+                "Signing secret (shown once):",
+                W.new_secret,
+                "webhook-secret",
+                W.dismiss_secret,
+            ),
+            _new_endpoint(),
+            kit.section(
+                rx.cond(IN_ORG, "The organization's endpoints", "Your endpoints"),
+                kit.item_list(W.endpoints, _endpoint),
+            ),
+            rx.cond(W.selected > 0, _deliveries()),
+            spacing="5",
+            width="100%",
         ),
     )

@@ -243,3 +243,26 @@ def test_the_kit_writes_no_length_without_a_unit() -> None:
 def test_counted_picks_the_plural() -> None:
     rendered = _html(rx.text(KitState.org_id, kit.counted(KitState.org_id, "solution")))
     assert '" solution"' in rendered and '" solutions"' in rendered
+
+
+def test_area_templates_put_the_body_in_the_shell_beside_the_area_navigation() -> None:
+    from aixplore.web.layout import admin_template, settings_template
+
+    @admin_template("Things", "/admin/audit", KitState.on)
+    def things() -> rx.Component:
+        """A page body."""
+        return rx.text("the body")
+
+    @settings_template("Keys", "/settings/api-keys")
+    def keys() -> rx.Component:
+        """Another."""
+        return rx.text("the keys")
+
+    assert things.__name__ == "things"
+    admin = _html(things())
+    assert "the body" in admin and "This area is for platform admins." in admin
+    assert '"aria-label":"Admin"' in admin and _current(admin) == ["/admin/audit"]
+    assert 'id:"main"' in admin  # inside the app shell
+    settings = _html(keys())
+    assert "the keys" in settings and _current(settings) == ["/settings/api-keys"]
+    assert "platform admins" not in settings
