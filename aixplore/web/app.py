@@ -17,6 +17,7 @@ from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
 from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
 from aixplore.web import lost_state, reflex_fixes, socket_json
 from aixplore.web.accounts import pages as account_pages
+from aixplore.web.accounts import settings_pages as account_settings
 from aixplore.web.accounts.state import ProfileState, SecurityState, VerifyState
 from aixplore.web.admin.audit import AuditState, audit_page
 from aixplore.web.admin.moderation import ModerationState, moderation_page
@@ -47,7 +48,7 @@ from aixplore.web.orders.review_state import ReviewState
 from aixplore.web.orders.wizard_state import WizardState
 from aixplore.web.orgs.links import IdentityLinksState
 from aixplore.web.orgs.pages import invitation_page, org_page, orgs_page
-from aixplore.web.orgs.settings_pages import sso_page, sso_sign_in_page
+from aixplore.web.orgs.sso_pages import sso_page, sso_sign_in_page
 from aixplore.web.orgs.sso_state import SsoAdminState
 from aixplore.web.orgs.state import InvitationState, OrgsState, OrgState
 from aixplore.web.page_paths import PagePaths
@@ -172,7 +173,7 @@ ROUTES: list[Route] = [
     ),
     Route(
         "/profile",
-        account_pages.profile_page,
+        account_settings.profile_page,
         "Profile · AiXplore",
         [guard, ProfileState.load, TokenState.load],
     ),
@@ -201,7 +202,7 @@ ROUTES: list[Route] = [
     Route("/cards", cards_page, "Trading cards · AiXplore", [refresh, GalleryState.load]),
     Route(
         "/settings/security",
-        account_pages.security_page,
+        account_settings.security_page,
         "Security · AiXplore",
         [guard, SecurityState.load, IdentityLinksState.load],
     ),

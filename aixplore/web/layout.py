@@ -1,13 +1,20 @@
-"""The app shell: top bar on desktop, drawer on phones, footer, color mode, skip link."""
+"""The app shell: top bar on desktop, drawer on phones, footer, color mode, skip link.
+
+Also the page templates for areas with a side navigation (settings, admin, an organization):
+decorators over a function that draws the page's body, as reflex-web's ``@webpage`` does.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 from reflex_components_core.el.elements.inline import A
 
-from aixplore.web.components import link_button
+from aixplore.web import kit
+from aixplore.web.kit import link_button
 from aixplore.web.notifications.components import notification_bell, start_poll
 from aixplore.web.session import SessionState
 
@@ -19,7 +26,8 @@ NAV_LINKS: list[tuple[str, str]] = [
     ("Publish", "/publish"),
     ("About", "/about"),
 ]
-# The signed-in member's pages, in the account menu (desktop) and the drawer (phones).
+# The signed-in member's pages, in the account menu (desktop) and the drawer (phones). The
+# settings and admin pages have their own side navigation (web/kit/layouts.py): one entry each.
 ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("Profile", "/profile"),
     ("Notifications", "/notifications"),
@@ -28,17 +36,7 @@ ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("My orders", "/orders"),
     ("Saved", "/saved"),
     ("Organizations", "/orgs"),
-    ("Security and sessions", "/settings/security"),
-    ("API keys", "/settings/api-keys"),
-    ("Webhooks", "/settings/webhooks"),
-    ("Your data", "/settings/privacy"),
-]
-ADMIN_LINKS: list[tuple[str, str]] = [
-    ("Admin: users", "/admin"),
-    ("Admin: moderation", "/admin/moderation"),
-    ("Admin: orders", "/admin/orders"),
-    ("Admin: analytics", "/admin/analytics"),
-    ("Admin: audit log", "/admin/audit"),
+    ("Settings", "/settings/security"),
 ]
 
 
@@ -76,16 +74,7 @@ def _account_menu() -> rx.Component:
         rx.menu.content(
             *[rx.menu.item(label, on_click=rx.redirect(href)) for label, href in ACCOUNT_LINKS],
             rx.menu.item("My solutions", on_click=rx.redirect(SessionState.publisher_href)),
-            rx.cond(
-                SessionState.is_admin,
-                rx.fragment(
-                    rx.menu.separator(),
-                    *[
-                        rx.menu.item(label, on_click=rx.redirect(href))
-                        for label, href in ADMIN_LINKS
-                    ],
-                ),
-            ),
+            rx.cond(SessionState.is_admin, rx.menu.item("Admin", on_click=rx.redirect("/admin"))),
             rx.menu.separator(),
             rx.menu.item("Sign out", color="red", on_click=SessionState.sign_out),
         ),
@@ -149,16 +138,16 @@ def _drawer() -> rx.Component:
                                 rx.drawer.close(rx.link(label, href=href, underline="none"))
                                 for label, href in ACCOUNT_LINKS
                             ],
+                            rx.drawer.close(
+                                rx.link(
+                                    "My solutions",
+                                    href=SessionState.publisher_href,
+                                    underline="none",
+                                )
+                            ),
                             rx.cond(
                                 SessionState.is_admin,
-                                rx.vstack(
-                                    *[
-                                        rx.drawer.close(rx.link(label, href=href, underline="none"))
-                                        for label, href in ADMIN_LINKS
-                                    ],
-                                    spacing="3",
-                                    align="start",
-                                ),
+                                rx.drawer.close(rx.link("Admin", href="/admin", underline="none")),
                             ),
                             rx.drawer.close(
                                 rx.button(
@@ -298,3 +287,41 @@ def page(title: str, *children: rx.Component, max_width: str = "1100px") -> rx.C
 
 
 PageFn = Callable[[], rx.Component]
+
+
+def _template(title: str, frame: Callable[[rx.Component], rx.Component]) -> Callable[..., Any]:
+    def wrap(body: PageFn) -> PageFn:
+        @functools.wraps(body)
+        def render() -> rx.Component:
+            return page(title, frame(body()))
+
+        return render
+
+    return wrap
+
+
+def settings_template(title: str, current: str, **layout: Any) -> Callable[[PageFn], PageFn]:
+    """A settings page: the shell, the settings navigation (``current`` marked) and the body.
+
+    ``layout`` goes to ``kit.settings_layout`` (``org_id`` for pages organizations share).
+    """
+    return _template(title, lambda body: kit.settings_layout(current, body, **layout))
+
+
+def admin_template(
+    title: str, current: str, allowed: Any, **layout: Any
+) -> Callable[[PageFn], PageFn]:
+    """A platform admin page: its body and navigation while ``allowed``, a refusal otherwise."""
+
+    def frame(body: rx.Component) -> rx.Component:
+        refusal = kit.refused(title, "This area is for platform admins.")
+        return kit.admin_layout(current, rx.cond(allowed, body, refusal), show=allowed, **layout)
+
+    return _template(title, frame)
+
+
+def org_template(
+    title: str, current: str, org_id: Any, **layout: Any
+) -> Callable[[PageFn], PageFn]:
+    """An organization's page (``current`` a path of ``kit.layouts.ORG_PAGES``)."""
+    return _template(title, lambda body: kit.org_layout(org_id, current, body, **layout))

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from aixplore.core.errors import ValidationFailed
-from aixplore.domain.accounts.models import Actor
+from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import parse_input, require_actor, require_platform_admin
 from aixplore.domain.audit.models import AuditEntry
 from aixplore.domain.audit.services import ChainReport, record, verify_chain
@@ -117,6 +117,29 @@ def list_entries(
     more = len(rows) > limit
     rows = rows[:limit]
     return list(rows), (rows[-1].seq if more and rows else None)
+
+
+SYSTEM_ACTOR = "system"
+GONE_ACTOR = "deleted user"
+
+
+def list_named_entries(
+    session: Session, actor: Actor | None, filters: Any, *, limit: int = PAGE_SIZE
+) -> tuple[list[tuple[AuditEntry, str]], int | None]:
+    """``list_entries``, each entry with who acted by name (for people reading the log).
+
+    An entry without an actor was made by the system (a job, the command line); an actor whose
+    account was erased is a deleted user. One query for all the names of the page.
+    """
+    rows, cursor = list_entries(session, actor, filters, limit=limit)
+    ids = {r.actor_id for r in rows if r.actor_id is not None}
+    names: dict[int, str] = {}
+    if ids:
+        found = session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids)))
+        names = {uid: name for uid, name in found.all() if uid is not None}
+    return [
+        (r, SYSTEM_ACTOR if r.actor_id is None else names.get(r.actor_id, GONE_ACTOR)) for r in rows
+    ], cursor
 
 
 def export_entries(

@@ -9,6 +9,7 @@ import reflex as rx
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.accounts import services as accounts
+from aixplore.web.accounts.devices import describe_device
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import SessionState, current_actor
 
@@ -223,7 +224,7 @@ class SecurityState(rx.State):
                 "id": r.id,
                 "provider": r.provider,
                 "ip": r.ip or "unknown",
-                "device": (r.user_agent or "Unknown device")[:80],
+                "device": describe_device(r.user_agent),
                 "last_seen": r.last_seen_at.strftime("%Y-%m-%d %H:%M UTC"),
                 "current": r.current,
             }

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import reflex as rx
-from reflex.vars import ObjectVar
 
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
 from aixplore.domain.audit import reading
+from aixplore.web import kit
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.layout import page
 from aixplore.web.session import current_actor
@@ -46,14 +47,16 @@ class AuditState(rx.State):
         if more and self.cursor:
             filters["before_seq"] = self.cursor
         with read_scope() as db:
-            rows, cursor = reading.list_entries(db, actor, filters)
+            rows, cursor = reading.list_named_entries(db, actor, filters)
             items = [
                 {
                     **reading.entry_dict(r),
                     "when": r.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                    "actor": str(r.actor_id or "-"),
+                    "actor": name,
+                    "actor_number": "" if r.actor_id is None else f"#{r.actor_id}",
+                    "detail": readable_detail(r.detail),
                 }
-                for r in rows
+                for r, name in rows
             ]
         self.entries = [*self.entries, *items] if more else items
         self.cursor = cursor or 0
@@ -132,135 +135,120 @@ class AuditState(rx.State):
         return toast_ok("Chain verified.") if report.ok else None
 
 
-def _row(entry: ObjectVar[dict[str, Any]]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(entry["seq"], class_name="hide-narrow"),
-        rx.table.cell(entry["when"], white_space="nowrap"),
-        rx.table.cell(rx.code(entry["action"])),
-        rx.table.cell(entry["actor"]),
-        rx.table.cell(entry["target"]),
-        rx.table.cell(entry["ip"], class_name="hide-narrow"),
-        rx.table.cell(
-            rx.text(entry["detail"], size="1", class_name="break-all"), class_name="hide-narrow"
+def readable_detail(detail: str) -> str:
+    """An entry's JSON detail as "key: value" pairs, one a line ("" when there is none)."""
+    try:
+        data = json.loads(detail or "{}")
+    except ValueError:
+        return detail
+    if not isinstance(data, dict):
+        return detail
+    return "\n".join(
+        f"{key}: {value if isinstance(value, str) else json.dumps(value)}"
+        for key, value in data.items()
+    )
+
+
+def _with_number(main: Any, number: Any) -> rx.Component:
+    return rx.vstack(
+        rx.text(main),
+        rx.cond(number != "", rx.text(number, size="1", color=rx.color("gray", 11))),
+        spacing="0",
+    )
+
+
+COLUMNS = [
+    kit.column(
+        "Time (UTC)",
+        lambda e: _with_number(e["when"], "#" + e["seq"].to(str)),
+        label_on_phone=False,
+        nowrap=True,
+    ),
+    kit.column("Action", lambda e: rx.code(e["action"])),
+    kit.column("Actor", lambda e: _with_number(e["actor"], e["actor_number"])),
+    kit.column("Target", lambda e: rx.text(e["target"], overflow_wrap="anywhere")),
+    kit.column("IP", "ip", nowrap=True),
+    kit.column(
+        "Detail",
+        lambda e: rx.text(e["detail"], size="1", white_space="pre-wrap", overflow_wrap="anywhere"),
+        min_width="16em",
+    ),
+]
+
+
+def _verdict() -> rx.Component:
+    return rx.cond(
+        AuditState.verdict != "",
+        rx.box(
+            rx.text(AuditState.verdict, weight="medium"),
+            role="status",
+            padding="12px",
+            border_radius="8px",
+            border=rx.cond(
+                AuditState.verdict_ok, "2px solid var(--green-9)", "2px solid var(--red-9)"
+            ),
+            width="100%",
         ),
     )
 
 
 def audit_page() -> rx.Component:
-    """The audit log for platform admins."""
-    return page(
+    """The audit log: the whole log for platform admins, one organization's for its admins."""
+    in_org = AuditState.org_id > 0
+    log = rx.vstack(
+        kit.page_header(rx.cond(in_org, "Organization audit log", "Audit log")),
+        kit.note(
+            "Security-relevant actions, newest first. Each entry carries the hash of the "
+            "previous one, so editing, deleting or inserting entries is detected."
+        ),
+        kit.inline_form(
+            kit.search_box(
+                "Action starts with", "action", placeholder="Action, e.g. auth.", max_length=64
+            ),
+            kit.search_box(
+                "Actor (user number)", "actor_id", placeholder="User number", max_length=10
+            ),
+            kit.submit_button("Filter"),
+            on_submit=AuditState.search,
+            max_width="560px",
+        ),
+        kit.actions(
+            kit.action("Export CSV", AuditState.export("csv"), size="2"),
+            kit.action("Export JSON", AuditState.export("json"), size="2"),
+            rx.cond(
+                ~in_org,
+                kit.action(
+                    "Verify chain",
+                    AuditState.verify,
+                    size="2",
+                    variant="solid",
+                    color_scheme="violet",
+                ),
+            ),
+        ),
+        _verdict(),
+        kit.data_table(AuditState.entries, COLUMNS),
+        rx.cond(
+            AuditState.cursor > 0,
+            kit.action("Older entries", AuditState.load_more, size="2"),
+        ),
+        spacing="4",
+        width="100%",
+    )
+    refused = kit.refused(
         "Audit log",
         rx.cond(
-            AuditState.allowed,
-            rx.vstack(
-                rx.heading(
-                    rx.cond(AuditState.org_id > 0, "Organization audit log", "Audit log"),
-                    size="7",
-                    as_="h1",
-                ),
-                rx.text(
-                    "Security-relevant actions, newest first. Each entry carries the hash of "
-                    "the previous one, so editing, deleting or inserting entries is detected.",
-                    size="2",
-                    color_scheme="gray",
-                ),
-                rx.form(
-                    rx.flex(
-                        rx.el.label(
-                            "Action starts with", html_for="audit-action", class_name="sr-only"
-                        ),
-                        rx.input(
-                            id="audit-action",
-                            name="action",
-                            placeholder="Action, e.g. auth.",
-                            max_length=64,
-                        ),
-                        rx.el.label(
-                            "Actor (user number)", html_for="audit-actor", class_name="sr-only"
-                        ),
-                        rx.input(
-                            id="audit-actor",
-                            name="actor_id",
-                            placeholder="User number",
-                            max_length=10,
-                        ),
-                        rx.button("Filter", type="submit"),
-                        spacing="2",
-                        wrap="wrap",
-                    ),
-                    on_submit=AuditState.search,
-                    reset_on_submit=False,
-                ),
-                rx.flex(
-                    rx.button("Export CSV", variant="soft", on_click=AuditState.export("csv")),
-                    rx.button("Export JSON", variant="soft", on_click=AuditState.export("json")),
-                    rx.cond(
-                        AuditState.org_id == 0,
-                        rx.button(
-                            "Verify chain", color_scheme="violet", on_click=AuditState.verify
-                        ),
-                    ),
-                    spacing="2",
-                    wrap="wrap",
-                ),
-                rx.cond(
-                    AuditState.verdict != "",
-                    rx.box(
-                        rx.text(AuditState.verdict, weight="medium"),
-                        role="status",
-                        padding="12px",
-                        border_radius="8px",
-                        border=rx.cond(
-                            AuditState.verdict_ok,
-                            "2px solid var(--green-9)",
-                            "2px solid var(--red-9)",
-                        ),
-                        width="100%",
-                    ),
-                ),
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[
-                                    # On phones: time, action, actor and target (the export
-                                    # has every field).
-                                    rx.table.column_header_cell(h, class_name=narrow)
-                                    for h, narrow in (
-                                        ("#", "hide-narrow"),
-                                        ("Time (UTC)", ""),
-                                        ("Action", ""),
-                                        ("Actor", ""),
-                                        ("Target", ""),
-                                        ("IP", "hide-narrow"),
-                                        ("Detail", "hide-narrow"),
-                                    )
-                                ]
-                            )
-                        ),
-                        rx.table.body(rx.foreach(AuditState.entries, _row)),
-                        width="100%",
-                    ),
-                    overflow_x="auto",
-                    width="100%",
-                ),
-                rx.cond(
-                    AuditState.cursor > 0,
-                    rx.button("Older entries", variant="soft", on_click=AuditState.load_more),
-                ),
-                spacing="4",
-                width="100%",
-            ),
-            rx.vstack(
-                rx.heading("Audit log", size="7", as_="h1"),
-                rx.text(
-                    rx.cond(
-                        AuditState.org_id > 0,
-                        "This area is for the organization's admins.",
-                        "This area is for platform admins.",
-                    )
-                ),
-                spacing="3",
-            ),
+            in_org,
+            "This area is for the organization's admins.",
+            "This area is for platform admins.",
+        ),
+    )
+    return page(
+        "Audit log",
+        kit.admin_layout(
+            "/admin/audit",
+            rx.cond(AuditState.allowed, log, refused),
+            org_id=AuditState.org_id,
+            show=AuditState.allowed,
         ),
     )

@@ -10,9 +10,12 @@ from reflex.vars import ObjectVar
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.reviews import services as reviews
+from aixplore.web import kit
 from aixplore.web.feedback import answer_error, toast_ok
-from aixplore.web.layout import page
+from aixplore.web.layout import admin_template
 from aixplore.web.session import current_actor
+
+GRAY = rx.color("gray", 11)
 
 
 class ModerationState(rx.State):
@@ -82,9 +85,23 @@ class ModerationState(rx.State):
         )
 
 
+def _decision(rid: Any, hidden: Any) -> rx.Component:
+    def act(label: str, action: str, tone: Any) -> rx.Component:
+        return kit.action(
+            label, ModerationState.moderate(rid, action), tone=tone, size="2", type="button"
+        )
+
+    return kit.toggle(
+        hidden,
+        act("Restore review", "restore", "positive"),
+        kit.actions(
+            act("Hide review", "hide", "danger"), act("Dismiss report", "dismiss", "neutral")
+        ),
+    )
+
+
 def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
     rid = r["id"].to(int)
-
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -94,14 +111,7 @@ def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
                     rx.link(r["solution_name"], href="/solutions/" + r["solution_slug"].to(str)),
                     size="2",
                 ),
-                rx.text(
-                    "by ",
-                    r["reporter_name"],
-                    " · ",
-                    r["date"],
-                    size="1",
-                    color=rx.color("gray", 11),
-                ),
+                rx.text("by ", r["reporter_name"], " · ", r["date"], size="1", color=GRAY),
                 wrap="wrap",
                 align="center",
             ),
@@ -112,13 +122,13 @@ def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
             rx.box(
                 rx.text(r["review_rating"], "★ ", rx.text.strong(r["review_title"]), size="2"),
                 rx.text(r["review_body"], size="2", white_space="pre-wrap"),
-                rx.cond(r["review_hidden"], rx.badge("Hidden", color_scheme="gray")),
+                kit.flag_badge(r["review_hidden"], ("Hidden", "gray")),
                 padding="0.6em",
                 background=rx.color("gray", 2),
                 border_radius="8px",
                 width="100%",
             ),
-            rx.flex(
+            kit.actions(
                 rx.input(
                     placeholder="Note for the log (optional)",
                     max_length=500,
@@ -127,36 +137,7 @@ def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
                     min_width="200px",
                     on_blur=lambda v: ModerationState.set_note(rid, v),
                 ),  # type: ignore[call-arg]
-                rx.cond(
-                    r["review_hidden"],
-                    rx.button(
-                        "Restore review",
-                        type="button",
-                        size="2",
-                        variant="soft",
-                        color_scheme="green",
-                        on_click=ModerationState.moderate(rid, "restore"),
-                    ),  # type: ignore[call-arg]
-                    rx.hstack(
-                        rx.button(
-                            "Hide review",
-                            type="button",
-                            size="2",
-                            variant="soft",
-                            color_scheme="red",
-                            on_click=ModerationState.moderate(rid, "hide"),
-                        ),  # type: ignore[call-arg]
-                        rx.button(
-                            "Dismiss report",
-                            type="button",
-                            size="2",
-                            variant="soft",
-                            on_click=ModerationState.moderate(rid, "dismiss"),
-                        ),  # type: ignore[call-arg]
-                    ),
-                ),
-                spacing="2",
-                wrap="wrap",
+                _decision(rid, r["review_hidden"]),
                 width="100%",
             ),
             spacing="3",
@@ -166,35 +147,25 @@ def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
     )
 
 
+@admin_template("Moderation", "/admin/moderation", ModerationState.allowed)
 def moderation_page() -> rx.Component:
     """The moderation queue."""
-    return page(
-        "Moderation",
-        rx.cond(
-            ModerationState.allowed,
-            rx.vstack(
-                rx.heading("Reported reviews", as_="h1", size="7"),
-                rx.segmented_control.root(
-                    rx.segmented_control.item("Open", value="open"),
-                    rx.segmented_control.item("Hidden", value="actioned"),
-                    rx.segmented_control.item("Dismissed", value="dismissed"),
-                    value=ModerationState.status,
-                    on_change=ModerationState.show,
-                    aria_label="Which reports",
-                ),
-                rx.cond(
-                    ModerationState.reports.length() > 0,  # type: ignore[attr-defined]
-                    rx.vstack(
-                        rx.foreach(ModerationState.reports, _report), spacing="3", width="100%"
-                    ),
-                    rx.text("Nothing here. Thank you for keeping the reviews honest."),
-                ),
-                spacing="4",
-                width="100%",
-            ),
-            rx.vstack(
-                rx.heading("Moderation", as_="h1", size="7"),
-                rx.text("This area is for platform admins."),
-            ),
+    m = ModerationState
+    return rx.vstack(
+        kit.page_header("Reported reviews"),
+        rx.segmented_control.root(
+            rx.segmented_control.item("Open", value="open"),
+            rx.segmented_control.item("Hidden", value="actioned"),
+            rx.segmented_control.item("Dismissed", value="dismissed"),
+            value=m.status,
+            on_change=m.show,
+            aria_label="Which reports",
         ),
+        kit.when_any(
+            m.reports,
+            rx.vstack(rx.foreach(m.reports, _report), spacing="3", width="100%"),
+            "Nothing here. Thank you for keeping the reviews honest.",
+        ),
+        spacing="4",
+        width="100%",
     )

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from aixplore.core.db import session_scope
-from aixplore.core.errors import DomainError
+from aixplore.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.solutions import services as solutions
 from aixplore.web.feedback import answer_error, toast_ok
@@ -43,14 +43,20 @@ class AdminUsersState(rx.State):
                 "suspended": u.suspended,
                 "publisher": u.verified_publisher,
                 "joined": u.created_at.strftime("%Y-%m-%d"),
+                # The viewer's own row offers no demotion or suspension (the services refuse
+                # both anyway); for the page only, never as proof of who is asking.
+                "you": actor is not None and u.id == actor.user_id,
             }
             for u in rows
         ]
         self.allowed = True
 
     async def _answer(self, exc: DomainError) -> list:
-        self.allowed = False
-        self.users = []
+        # Only a caller who may not administer loses the page; a refused action (say, a
+        # self-suspension) is a toast over the list, which stays.
+        if isinstance(exc, NotAuthenticated | PermissionDenied):
+            self.allowed = False
+            self.users = []
         return answer_error(exc, next_path="/admin")
 
     @rx.event

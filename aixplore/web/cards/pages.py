@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from aixplore.web import kit
 from aixplore.web.cards.state import GalleryState
-from aixplore.web.components import counted
 from aixplore.web.layout import page
 from components3d import card_gallery
 
@@ -25,7 +25,7 @@ def _selected() -> rx.Component:
                     card["rating"].to(str),
                     " · ",
                     card["reviews"].to(str),
-                    counted(card["reviews"].to(int), "review"),
+                    kit.counted(card["reviews"].to(int), "review"),
                     size="2",
                 ),
                 rx.link("Open the solution", href="/solutions/" + card["slug"].to(str)),
@@ -43,12 +43,11 @@ def cards_page() -> rx.Component:
     return page(
         "Trading cards",
         rx.vstack(
-            rx.heading("Trading cards", size="7", as_="h1"),
-            rx.text(
-                "Each published solution has a card; its foil comes from its rating and "
-                "number of reviews: common, rare (reverse holo), ultra rare (rainbow), "
+            kit.page_header(
+                "Trading cards",
+                subtitle="Each published solution has a card; its foil comes from its rating "
+                "and number of reviews: common, rare (reverse holo), ultra rare (rainbow), "
                 "secret rare.",
-                color=rx.color("gray", 11),
             ),
             rx.text(S.label, size="2"),
             card_gallery(

@@ -7,9 +7,12 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from aixplore.web import kit
 from aixplore.web.discovery.state import CollectionState, SavedState
 from aixplore.web.layout import page
 from aixplore.web.solutions.components import card_grid
+
+GRAY = rx.color("gray", 11)
 
 
 def _collection_row(c: ObjectVar[dict[str, Any]]) -> rx.Component:
@@ -26,36 +29,19 @@ def _collection_row(c: ObjectVar[dict[str, Any]]) -> rx.Component:
                     " solutions · ",
                     rx.cond(c["is_public"], "public", "private"),
                     size="1",
-                    color=rx.color("gray", 11),
+                    color=GRAY,
                 ),
                 spacing="1",
                 align="start",
             ),
             rx.spacer(),
-            rx.hstack(
-                rx.cond(
+            kit.actions(
+                kit.toggle(
                     c["is_public"],
-                    rx.button(
-                        "Make private",
-                        size="1",
-                        variant="soft",
-                        on_click=SavedState.set_public(cid, False),
-                    ),
-                    rx.button(
-                        "Make public",
-                        size="1",
-                        variant="soft",
-                        on_click=SavedState.set_public(cid, True),
-                    ),
+                    kit.action("Make private", SavedState.set_public(cid, False)),
+                    kit.action("Make public", SavedState.set_public(cid, True)),
                 ),
-                rx.button(
-                    "Delete",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=SavedState.delete_collection(cid),
-                ),
-                spacing="2",
+                kit.action("Delete", SavedState.delete_collection(cid), tone="danger"),
             ),
             spacing="3",
             align="center",
@@ -71,17 +57,24 @@ def _search_row(s: ObjectVar[dict[str, Any]]) -> rx.Component:
         rx.icon("bell", size=16, aria_hidden="true"),
         rx.link(s["name"], href=s["href"]),
         rx.spacer(),
-        rx.button(
-            "Remove",
-            size="1",
-            variant="soft",
-            color_scheme="red",
-            on_click=SavedState.delete_search(s["id"].to(int)),
-        ),
+        kit.action("Remove", SavedState.delete_search(s["id"].to(int)), tone="danger"),
         width="100%",
         align="center",
         padding_y="0.4em",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def _tab(title: str, value: str, *children: Any) -> rx.Component:
+    return rx.tabs.content(
+        rx.vstack(
+            rx.heading(title, as_="h2", class_name="sr-only"),
+            *children,
+            spacing="3",
+            padding_top="1em",
+            width="100%",
+        ),
+        value=value,
     )
 
 
@@ -90,78 +83,53 @@ def saved_page() -> rx.Component:
     return page(
         "Saved",
         rx.vstack(
-            rx.heading("Saved", as_="h1", size="8"),
+            kit.page_header("Saved", size="8"),
             rx.tabs.root(
                 rx.tabs.list(
                     rx.tabs.trigger("Bookmarks", value="bookmarks"),
                     rx.tabs.trigger("Collections", value="collections"),
                     rx.tabs.trigger("Saved searches", value="searches"),
                 ),
-                rx.tabs.content(
-                    rx.box(
-                        rx.heading("Bookmarks", as_="h2", class_name="sr-only"),
-                        rx.cond(
-                            SavedState.bookmarks.length() > 0,  # type: ignore[attr-defined]
-                            card_grid(SavedState.bookmarks),
-                            rx.text("No bookmarks yet: use Bookmark on a solution's page."),
-                        ),
-                        padding_top="1em",
+                _tab(
+                    "Bookmarks",
+                    "bookmarks",
+                    kit.when_any(
+                        SavedState.bookmarks,
+                        card_grid(SavedState.bookmarks),
+                        "No bookmarks yet: use Bookmark on a solution's page.",
                     ),
-                    value="bookmarks",
                 ),
-                rx.tabs.content(
-                    rx.vstack(
-                        rx.heading("Collections", as_="h2", class_name="sr-only"),
-                        rx.form(
-                            rx.flex(
-                                rx.input(
-                                    name="name",
-                                    placeholder="Name of a new collection",
-                                    max_length=80,
-                                    required=True,
-                                    aria_label="Collection name",
-                                    flex="1",
-                                    min_width="200px",
-                                ),
-                                rx.checkbox("Public", name="is_public"),
-                                rx.button("Create", type="submit"),
-                                spacing="3",
-                                align="center",
-                                wrap="wrap",
-                                width="100%",
-                            ),
-                            on_submit=SavedState.create_collection,
-                            width="100%",
+                _tab(
+                    "Collections",
+                    "collections",
+                    kit.inline_form(
+                        rx.input(
+                            name="name",
+                            placeholder="Name of a new collection",
+                            max_length=80,
+                            required=True,
+                            aria_label="Collection name",
+                            flex="1",
+                            min_width="200px",
                         ),
-                        rx.foreach(SavedState.collections, _collection_row),
-                        spacing="3",
-                        padding_top="1em",
+                        rx.checkbox("Public", name="is_public"),
+                        kit.submit_button("Create"),
+                        on_submit=SavedState.create_collection,
                         width="100%",
                     ),
-                    value="collections",
+                    rx.foreach(SavedState.collections, _collection_row),
                 ),
-                rx.tabs.content(
-                    rx.vstack(
-                        rx.heading("Saved searches", as_="h2", class_name="sr-only"),
-                        rx.text(
-                            "We mail you when a new solution matches one of these searches.",
-                            size="2",
-                            color=rx.color("gray", 11),
+                _tab(
+                    "Saved searches",
+                    "searches",
+                    kit.note("We mail you when a new solution matches one of these searches."),
+                    kit.when_any(
+                        SavedState.searches,
+                        rx.vstack(
+                            rx.foreach(SavedState.searches, _search_row), spacing="0", width="100%"
                         ),
-                        rx.cond(
-                            SavedState.searches.length() > 0,  # type: ignore[attr-defined]
-                            rx.vstack(
-                                rx.foreach(SavedState.searches, _search_row),
-                                spacing="0",
-                                width="100%",
-                            ),
-                            rx.text("No saved searches yet: use Save search on the catalog."),
-                        ),
-                        spacing="3",
-                        padding_top="1em",
-                        width="100%",
+                        "No saved searches yet: use Save search on the catalog.",
                     ),
-                    value="searches",
                 ),
                 default_value="bookmarks",
                 width="100%",
@@ -180,16 +148,17 @@ def collection_page() -> rx.Component:
         rx.cond(
             CollectionState.found,
             rx.vstack(
-                rx.heading(info["name"], as_="h1", size="8"),
-                rx.text(
-                    "A collection by ", info["owner_name"], size="2", color=rx.color("gray", 11)
+                kit.page_header(
+                    info["name"],
+                    subtitle=rx.text("A collection by ", info["owner_name"], size="2", color=GRAY),
+                    size="8",
                 ),
                 rx.cond(info["description"] != "", rx.text(info["description"])),
                 rx.heading("Solutions", as_="h2", size="5"),
-                rx.cond(
-                    CollectionState.cards.length() > 0,  # type: ignore[attr-defined]
+                kit.when_any(
+                    CollectionState.cards,
                     card_grid(CollectionState.cards),
-                    rx.text("This collection is empty."),
+                    "This collection is empty.",
                 ),
                 spacing="3",
                 width="100%",

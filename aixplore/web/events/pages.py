@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ArrayVar
 
-from aixplore.web.components import link_button
+from aixplore.web import kit
 from aixplore.web.events.state import CARD
 from aixplore.web.events.state import EventPageState as S
 from aixplore.web.events.state import EventsListState as L
@@ -87,7 +87,7 @@ def _event_card(card: ArrayVar) -> rx.Component:
 
 
 def _tab(label: str, href: str, active: Any) -> rx.Component:
-    return link_button(
+    return kit.link_button(
         label,
         href,
         variant=rx.cond(active, "solid", "soft"),
@@ -100,22 +100,11 @@ def events_page() -> rx.Component:
     return page(
         "Events",
         rx.vstack(
-            rx.flex(
-                rx.vstack(
-                    rx.heading("Community events", as_="h1", size="8"),
-                    rx.text(
-                        "Meet the people who build and use AI solutions, online or in person.",
-                        color=GRAY,
-                    ),
-                    spacing="1",
-                    min_width="0",
-                ),
-                rx.spacer(),
-                link_button("Organize an event", "/events/new"),
-                direction=rx.breakpoints(initial="column", sm="row"),
-                spacing="3",
-                width="100%",
-                align=rx.breakpoints(initial="start", sm="center"),
+            kit.page_header(
+                "Community events",
+                kit.link_button("Organize an event", "/events/new"),
+                subtitle="Meet the people who build and use AI solutions, online or in person.",
+                size="8",
             ),
             rx.el.nav(
                 rx.hstack(
@@ -144,7 +133,7 @@ def events_page() -> rx.Component:
                         color=GRAY,
                     ),
                 ),
-                rx.center(rx.spinner(size="3"), padding="3em", width="100%"),
+                kit.loading(),
             ),
             rx.cond(
                 L.pages > 1,
@@ -152,12 +141,12 @@ def events_page() -> rx.Component:
                     rx.hstack(
                         rx.cond(
                             L.prev_href != "",
-                            link_button("Previous page", L.prev_href, variant="soft"),
+                            kit.link_button("Previous page", L.prev_href, variant="soft"),
                         ),
                         rx.text("Page ", L.page, " of ", L.pages, size="2"),
                         rx.cond(
                             L.next_href != "",
-                            link_button("Next page", L.next_href, variant="soft"),
+                            kit.link_button("Next page", L.next_href, variant="soft"),
                         ),
                         align="center",
                         spacing="3",
@@ -214,7 +203,7 @@ def _rsvp_box() -> rx.Component:
                 rx.cond(
                     S.signed_in,
                     rx.match(status, ("going", going), ("waitlisted", waiting), answer),
-                    link_button("Sign in to RSVP", S.login_href, size="3", width="100%"),
+                    kit.link_button("Sign in to RSVP", S.login_href, size="3", width="100%"),
                 ),
             ),
         ),
@@ -224,27 +213,13 @@ def _rsvp_box() -> rx.Component:
 
 
 def _cancel_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button("Cancel event", variant="soft", color_scheme="red", width="100%")
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Cancel this event?"),
-            rx.alert_dialog.description(
-                "Everyone going or waiting gets a mail. This cannot be undone.", size="2"
-            ),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Keep the event", variant="soft")),
-                rx.alert_dialog.action(
-                    rx.button("Cancel the event", color_scheme="red", on_click=S.cancel_event)
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="1em",
-                wrap="wrap",
-            ),
-            max_width="420px",
-        ),
+    return kit.confirm(
+        kit.action("Cancel event", tone="danger", size="2", width="100%"),
+        title="Cancel this event?",
+        description="Everyone going or waiting gets a mail. This cannot be undone.",
+        confirm_label="Cancel the event",
+        on_confirm=S.cancel_event,
+        cancel_label="Keep the event",
     )
 
 
@@ -301,7 +276,7 @@ def _side() -> rx.Component:
             rx.cond(
                 D["can_manage"].to(bool) & (D["status"] != "cancelled") & ~D["ended"].to(bool),
                 rx.vstack(
-                    link_button("Edit event", S.edit_href, variant="soft", width="100%"),
+                    kit.link_button("Edit event", S.edit_href, variant="soft", width="100%"),
                     _cancel_dialog(),
                     spacing="2",
                     width="100%",
@@ -355,28 +330,13 @@ def event_page() -> rx.Component:
             direction=rx.breakpoints(initial="column-reverse", md="row"),
             width="100%",
         ),
-        link_button("All events", "/events", variant="ghost"),
+        kit.link_button("All events", "/events", variant="ghost"),
         spacing="5",
         width="100%",
     )
-    missing = rx.center(
-        rx.vstack(
-            rx.heading("This event does not exist", as_="h1", size="6"),
-            rx.text("It may have been removed, or the link is wrong."),
-            link_button("See upcoming events", "/events"),
-            align="center",
-            spacing="3",
-        ),
-        padding_y="4em",
+    missing = kit.not_found(
+        "This event does not exist",
+        "It may have been removed, or the link is wrong.",
+        kit.link_button("See upcoming events", "/events"),
     )
-    return page(
-        "Event",
-        rx.cond(
-            S.found,
-            rx.cond(S.loading, rx.center(rx.spinner(size="3"), padding="4em"), body),
-            missing,
-        ),
-    )
-
-
-# ---- /events/new and /events/[event_id]/edit ----
+    return page("Event", rx.cond(S.found, rx.cond(S.loading, kit.loading(), body), missing))

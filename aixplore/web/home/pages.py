@@ -12,7 +12,7 @@ from aixplore.core.db import read_scope
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.search import SearchQuery, SortBy, search
-from aixplore.web.components import counted, link_button
+from aixplore.web import kit
 from aixplore.web.layout import page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.components import card_grid
@@ -156,13 +156,13 @@ def home_page() -> rx.Component:
         rx.cond(
             SessionState.signed_in,
             rx.hstack(
-                link_button("Browse solutions", "/solutions", size="3"),
-                link_button("Publish a solution", "/publish", size="3", variant="outline"),
+                kit.link_button("Browse solutions", "/solutions", size="3"),
+                kit.link_button("Publish a solution", "/publish", size="3", variant="outline"),
                 wrap="wrap",
             ),
             rx.hstack(
-                link_button("Browse solutions", "/solutions", size="3"),
-                link_button("Create a free account", "/signup", size="3", variant="outline"),
+                kit.link_button("Browse solutions", "/solutions", size="3"),
+                kit.link_button("Create a free account", "/signup", size="3", variant="outline"),
                 wrap="wrap",
             ),
         ),
@@ -170,7 +170,7 @@ def home_page() -> rx.Component:
             HomeState.members > 0,  # a brand-new site does not boast of nobody
             rx.text(
                 rx.text.strong(HomeState.members),
-                counted(HomeState.members, "member"),
+                kit.counted(HomeState.members, "member"),
                 " so far.",
                 size="2",
                 color=rx.color("gray", 11),
@@ -257,7 +257,7 @@ def not_found_page() -> rx.Component:
                 rx.heading("404", size="9", color=rx.color("violet", 9)),
                 rx.heading("This page does not exist", as_="h1", size="6"),
                 rx.text("The link may be old, or the page has moved.", color=rx.color("gray", 11)),
-                link_button("Go to the home page", "/"),
+                kit.link_button("Go to the home page", "/"),
                 spacing="3",
                 align="center",
             ),

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from aixplore.web import kit
 from aixplore.web.layout import page
 from aixplore.web.notifications.state import NotificationsState
 
@@ -64,18 +65,10 @@ def notifications_page() -> rx.Component:
     return page(
         "Notifications",
         rx.vstack(
-            rx.flex(
-                rx.heading("Notifications", as_="h1", size="8"),
-                rx.spacer(),
-                rx.button(
-                    "Mark all as read",
-                    variant="soft",
-                    on_click=NotificationsState.mark_all_read,
-                ),
-                align="center",
-                spacing="3",
-                wrap="wrap",
-                width="100%",
+            kit.page_header(
+                "Notifications",
+                kit.action("Mark all as read", NotificationsState.mark_all_read, size="2"),
+                size="8",
             ),
             rx.cond(
                 NotificationsState.rows.length() > 0,  # type: ignore[attr-defined]
@@ -88,7 +81,7 @@ def notifications_page() -> rx.Component:
                 ),
                 rx.cond(
                     NotificationsState.loaded,
-                    rx.text(
+                    kit.empty_state(
                         "Nothing yet. You hear here when your orders move, saved searches find "
                         "new solutions, someone reviews your listing or invites you to an "
                         "organization."
@@ -97,7 +90,7 @@ def notifications_page() -> rx.Component:
             ),
             rx.cond(
                 NotificationsState.more,
-                rx.button("Load more", variant="outline", on_click=NotificationsState.load_more),
+                kit.action("Load more", NotificationsState.load_more, size="2", variant="outline"),
             ),
             spacing="4",
             width="100%",

@@ -12,7 +12,7 @@ from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.accounts import reauth
 from aixplore.domain.orgs import sso_links
-from aixplore.web.components import field, form_error
+from aixplore.web import kit
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import SessionState, current_actor
 
@@ -69,78 +69,36 @@ class IdentityLinksState(rx.State):
 
 
 def _link_row(item: ObjectVar[dict[str, Any]]) -> rx.Component:
-    return rx.el.li(
-        rx.flex(
-            rx.vstack(
-                rx.hstack(
-                    rx.text(item["org"], " · ", item["protocol"], size="2", weight="medium"),
-                    rx.cond(
-                        item["current"],
-                        rx.fragment(),
-                        rx.badge("Needs linking again", color_scheme="orange"),
-                    ),
-                    wrap="wrap",
-                    align="center",
-                ),
-                rx.text(
-                    "Identity ",
-                    item["subject"],
-                    " · linked ",
-                    item["since"],
-                    size="1",
-                    color=rx.color("gray", 11),
-                    style={"overflow_wrap": "anywhere"},
-                ),
-                spacing="1",
-                align="start",
-                flex="1",
-                min_width="0",
+    return kit.list_item(
+        kit.item_text(
+            kit.badges(
+                rx.text(item["org"], " · ", item["protocol"], size="2", weight="medium"),
+                kit.flag_badge(~item["current"].to(bool), ("Needs linking again", "orange")),
             ),
-            rx.button(
-                "Remove link",
-                size="1",
-                variant="soft",
-                color_scheme="red",
-                on_click=IdentityLinksState.remove(item["id"].to(int)),
-                aria_label="Remove the link to " + item["org"].to(str),
-            ),
-            justify="between",
-            align="center",
-            spacing="3",
-            width="100%",
+            ("Identity ", item["subject"], " · linked ", item["since"]),
         ),
-        list_style="none",
-        padding_y="8px",
-        border_bottom="1px solid var(--gray-5)",
+        kit.action(
+            "Remove link",
+            IdentityLinksState.remove(item["id"].to(int)),
+            tone="danger",
+            aria_label="Remove the link to " + item["org"].to(str),
+        ),
     )
 
 
 def identity_links_card() -> rx.Component:
     """The "Linked sign-ins" section of the security page."""
-    return rx.card(
-        rx.vstack(
-            rx.heading("Linked sign-ins", size="4", as_="h2"),
-            rx.text(
-                "Organizations' identity providers that may sign you in because you linked "
-                "them with your password.",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.cond(
-                IdentityLinksState.links,
-                rx.el.ul(
-                    rx.foreach(IdentityLinksState.links, _link_row),
-                    padding="0",
-                    margin="0",
-                    width="100%",
-                ),
-                rx.text("None.", size="2"),
-            ),
-            spacing="3",
-            width="100%",
+    return kit.section(
+        "Linked sign-ins",
+        kit.note(
+            "Organizations' identity providers that may sign you in because you linked "
+            "them with your password."
         ),
-        size="3",
-        width="100%",
+        kit.when_any(
+            IdentityLinksState.links,
+            kit.item_list(IdentityLinksState.links, _link_row),
+            kit.empty_state("None."),
+        ),
     )
 
 
@@ -163,29 +121,20 @@ def reauth_form(handler: Any, error: rx.Var | str, needed: rx.Var | bool) -> rx.
     return rx.cond(
         needed,
         rx.callout(
-            rx.form(
-                rx.vstack(
-                    rx.text(
-                        f"Changing single sign-on or domains needs the owner, or your password "
-                        f"confirmed in the last {reauth.REAUTH_MINUTES} minutes. The owner is "
-                        "told of every change.",
-                        size="2",
-                    ),
-                    form_error(error),
-                    field(
-                        "Your password",
-                        "password",
-                        type_="password",
-                        autocomplete="current-password",
-                        max_length=256,
-                    ),
-                    rx.button("Confirm password", type="submit"),
-                    spacing="2",
-                    align="start",
-                    width="100%",
+            kit.form(
+                rx.text(
+                    f"Changing single sign-on or domains needs the owner, or your password "
+                    f"confirmed in the last {reauth.REAUTH_MINUTES} minutes. The owner is "
+                    "told of every change.",
+                    size="2",
                 ),
+                kit.form_error(error),
+                kit.password_field("Your password", "password"),
                 on_submit=handler,
-                reset_on_submit=True,
+                submit="Confirm password",
+                reset=True,
+                spacing="2",
+                max_width=None,
                 width="100%",
             ),
             icon="lock",

@@ -7,18 +7,9 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from aixplore.web.components import card_form, field, form_error, form_notice, link_button
-from aixplore.web.layout import page
+from aixplore.web import kit
+from aixplore.web.layout import org_template, page
 from aixplore.web.orgs.state import InvitationState, OrgsState, OrgState
-
-
-def _role_badge(role: rx.Var) -> Any:
-    return rx.match(
-        role,
-        ("owner", rx.badge("Owner", color_scheme="violet")),
-        ("admin", rx.badge("Admin", color_scheme="blue")),
-        rx.badge("Member", color_scheme="gray"),
-    )
 
 
 def _org_card(org: ObjectVar[dict[str, Any]]) -> rx.Component:
@@ -31,8 +22,30 @@ def _org_card(org: ObjectVar[dict[str, Any]]) -> rx.Component:
                 align="start",
             ),
             rx.spacer(),
-            _role_badge(org["role"]),
+            kit.role_badge(org["role"]),
             width="100%",
+            align="center",
+        ),
+        width="100%",
+    )
+
+
+def _answer_buttons(on_accept: Any, on_decline: Any) -> rx.Component:
+    return kit.actions(
+        kit.action("Accept", on_accept, size="2", variant="solid"),
+        kit.action("Decline", on_decline, size="2", color_scheme="gray"),
+    )
+
+
+def _invitation(inv: ObjectVar[dict[str, Any]]) -> rx.Component:
+    iid = inv["id"].to(int)
+    return rx.card(
+        rx.flex(
+            rx.text(f"{inv['org']} invites you as {inv['role']}."),
+            rx.spacer(),
+            _answer_buttons(OrgsState.answer(iid, True), OrgsState.answer(iid, False)),
+            spacing="2",
+            wrap="wrap",
             align="center",
         ),
         width="100%",
@@ -44,69 +57,41 @@ def orgs_page() -> rx.Component:
     return page(
         "Organizations",
         rx.vstack(
-            rx.heading("Organizations", size="7", as_="h1"),
-            rx.cond(
-                OrgsState.invitations.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]
+            kit.page_header("Organizations"),
+            kit.when_any(
+                OrgsState.invitations,
                 rx.vstack(
                     rx.heading("Invitations", size="5", as_="h2"),
-                    rx.foreach(
-                        OrgsState.invitations,
-                        lambda inv: rx.card(
-                            rx.flex(
-                                rx.text(f"{inv['org']} invites you as {inv['role']}."),
-                                rx.spacer(),
-                                rx.button(
-                                    "Accept",
-                                    size="2",
-                                    on_click=OrgsState.answer(inv["id"].to(int), True),
-                                ),
-                                rx.button(
-                                    "Decline",
-                                    size="2",
-                                    variant="soft",
-                                    color_scheme="gray",
-                                    on_click=OrgsState.answer(inv["id"].to(int), False),
-                                ),
-                                spacing="2",
-                                wrap="wrap",
-                                align="center",
-                            ),
-                            width="100%",
-                        ),
-                    ),
+                    rx.foreach(OrgsState.invitations, _invitation),
                     width="100%",
                 ),
+                rx.fragment(),
             ),
             rx.heading("Your organizations", size="5", as_="h2"),
-            rx.cond(
-                OrgsState.items.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]
+            kit.when_any(
+                OrgsState.items,
                 rx.grid(
                     rx.foreach(OrgsState.items, _org_card),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",
                 ),
-                rx.text("You do not belong to an organization yet.", color_scheme="gray"),
+                "You do not belong to an organization yet.",
             ),
             rx.card(
-                rx.form(
-                    rx.vstack(
-                        rx.heading("New organization", size="4", as_="h2"),
-                        form_error(OrgsState.error),
-                        field("Name", "name", max_length=80),
-                        field(
-                            "Short name",
-                            "slug",
-                            max_length=40,
-                            hint="Lowercase letters, digits and dashes; used in sign-in records.",
-                        ),
-                        rx.button("Create organization", type="submit"),
-                        spacing="3",
-                        width="100%",
-                        align="start",
+                kit.form(
+                    rx.heading("New organization", size="4", as_="h2"),
+                    kit.form_error(OrgsState.error),
+                    kit.field("Name", "name", max_length=80),
+                    kit.field(
+                        "Short name",
+                        "slug",
+                        max_length=40,
+                        hint="Lowercase letters, digits and dashes; used in sign-in records.",
                     ),
                     on_submit=OrgsState.create,
-                    reset_on_submit=False,
+                    submit="Create organization",
+                    max_width=None,
                     width="100%",
                 ),
                 width="100%",
@@ -122,181 +107,87 @@ def invitation_page() -> rx.Component:
     """Accept or decline a mailed invitation."""
     return page(
         "Invitation",
-        card_form(
+        kit.card_form(
             "Invitation",
             "Join an organization on AiXplore.",
-            form_error(InvitationState.error),
-            form_notice(InvitationState.done),
+            kit.form_error(InvitationState.error),
+            kit.form_notice(InvitationState.done),
             rx.cond(
                 (InvitationState.org_name != "") & (InvitationState.done == ""),
                 rx.vstack(
                     rx.text(
                         f"{InvitationState.org_name} invites you to join as {InvitationState.role}."
                     ),
-                    rx.hstack(
-                        rx.button("Accept", on_click=InvitationState.answer(True)),
-                        rx.button(
-                            "Decline",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=InvitationState.answer(False),
-                        ),
-                    ),
+                    _answer_buttons(InvitationState.answer(True), InvitationState.answer(False)),
                     width="100%",
                 ),
             ),
-            link_button("Your organizations", "/orgs", variant="ghost"),
+            kit.link_button("Your organizations", "/orgs", variant="ghost"),
         ),
     )
 
 
-def _member_row(m: ObjectVar[dict[str, Any]]) -> rx.Component:
+def _member_actions(m: ObjectVar[dict[str, Any]]) -> rx.Component:
     uid = m["id"].to(int)
-    return rx.table.row(
-        rx.table.cell(
-            rx.vstack(
-                rx.text(m["name"], weight="medium"),
-                rx.text(m["email"], size="1", color_scheme="gray"),
-                spacing="0",
-                align="start",
-            )
-        ),
-        rx.table.cell(
-            rx.hstack(
-                _role_badge(m["role"]),
-                rx.cond(m["source"] == "sso", rx.badge("SSO", color_scheme="green")),
-                rx.cond(m["suspended"], rx.badge("Suspended", color_scheme="red")),
-                spacing="1",
-            )
-        ),
-        rx.table.cell(
-            rx.flex(
-                rx.cond(
-                    OrgState.is_admin & (m["role"] != "owner"),
-                    rx.fragment(
-                        rx.cond(
-                            m["role"] == "admin",
-                            rx.button(
-                                "Make member",
-                                size="1",
-                                variant="soft",
-                                on_click=OrgState.set_role(uid, "member"),
-                            ),
-                            rx.button(
-                                "Make admin",
-                                size="1",
-                                variant="soft",
-                                on_click=OrgState.set_role(uid, "admin"),
-                            ),
-                        ),
-                        rx.button(
-                            "End sessions",
-                            size="1",
-                            variant="soft",
-                            on_click=OrgState.end_sessions(uid),
-                        ),
-                        rx.cond(
-                            m["suspended"],
-                            rx.button(
-                                "Reinstate",
-                                size="1",
-                                variant="soft",
-                                on_click=OrgState.suspend(uid, False),
-                            ),
-                            rx.button(
-                                "Suspend",
-                                size="1",
-                                variant="soft",
-                                color_scheme="red",
-                                on_click=OrgState.suspend(uid, True),
-                            ),
-                        ),
-                        rx.button(
-                            "Remove",
-                            size="1",
-                            variant="soft",
-                            color_scheme="red",
-                            on_click=OrgState.remove(uid),
-                        ),
-                    ),
+    not_owner = m["role"] != "owner"
+    return kit.actions(
+        rx.cond(
+            OrgState.is_admin & not_owner,
+            rx.fragment(
+                kit.toggle(
+                    m["role"] == "admin",
+                    kit.action("Make member", OrgState.set_role(uid, "member")),
+                    kit.action("Make admin", OrgState.set_role(uid, "admin")),
                 ),
-                rx.cond(
-                    OrgState.is_owner & (m["role"] != "owner"),
-                    rx.button(
-                        "Make owner", size="1", variant="outline", on_click=OrgState.transfer(uid)
-                    ),
+                kit.action("End sessions", OrgState.end_sessions(uid)),
+                kit.toggle(
+                    m["suspended"],
+                    kit.action("Reinstate", OrgState.suspend(uid, False)),
+                    kit.action("Suspend", OrgState.suspend(uid, True), tone="danger"),
                 ),
-                rx.cond(
-                    (uid == OrgState.viewer_id) & (m["role"] != "owner"),
-                    rx.button("Leave", size="1", variant="soft", on_click=OrgState.remove(uid)),
-                ),
-                spacing="1",
-                wrap="wrap",
-            )
+                kit.action("Remove", OrgState.remove(uid), tone="danger"),
+            ),
         ),
+        rx.cond(
+            OrgState.is_owner & not_owner,
+            kit.action("Make owner", OrgState.transfer(uid), variant="outline"),
+        ),
+        rx.cond(
+            (uid == OrgState.viewer_id) & not_owner,
+            kit.action("Leave", OrgState.remove(uid)),
+        ),
+        spacing="1",
     )
 
 
+MEMBER_COLUMNS = [
+    kit.column("Person", lambda m: kit.name_and_email(m["name"], m["email"]), label_on_phone=False),
+    kit.column(
+        "Role",
+        lambda m: kit.badges(
+            kit.role_badge(m["role"]),
+            kit.flag_badge(m["source"] == "sso", ("SSO", "green")),
+            kit.flag_badge(m["suspended"], ("Suspended", "red")),
+        ),
+    ),
+    kit.column("Actions", _member_actions),
+]
+
+
+@org_template("Organization", "", OrgState.org["id"], show=OrgState.is_admin)
 def org_page() -> rx.Component:
     """One organization: members; for admins also invitations, settings and domains."""
     from aixplore.web.orgs.settings_pages import admin_sections
 
-    return page(
-        "Organization",
-        rx.vstack(
-            rx.flex(
-                rx.heading(OrgState.org["name"].to(str), size="7", as_="h1"),
-                rx.spacer(),
-                rx.cond(
-                    OrgState.is_admin,
-                    rx.fragment(
-                        link_button(
-                            "Single sign-on",
-                            f"/orgs/{OrgState.org['id'].to(str)}/sso",
-                            variant="soft",
-                        ),
-                        link_button(
-                            "API keys",
-                            f"/orgs/{OrgState.org['id'].to(str)}/keys",
-                            variant="soft",
-                        ),
-                        link_button(
-                            "Webhooks",
-                            f"/orgs/{OrgState.org['id'].to(str)}/webhooks",
-                            variant="soft",
-                        ),
-                        link_button(
-                            "Audit log",
-                            f"/orgs/{OrgState.org['id'].to(str)}/audit",
-                            variant="soft",
-                        ),
-                    ),
-                ),
-                link_button("All organizations", "/orgs", variant="ghost"),
-                spacing="2",
-                wrap="wrap",
-                width="100%",
-                align="center",
-            ),
-            form_error(OrgState.error),
-            rx.heading("Members", size="5", as_="h2"),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Person"),
-                            rx.table.column_header_cell("Role"),
-                            rx.table.column_header_cell("Actions"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(OrgState.members, _member_row)),
-                    width="100%",
-                ),
-                width="100%",
-                overflow_x="auto",
-            ),
-            rx.cond(OrgState.is_admin, admin_sections()),
-            spacing="4",
-            width="100%",
+    return rx.vstack(
+        kit.page_header(
+            OrgState.org["name"].to(str),
+            kit.link_button("All organizations", "/orgs", variant="ghost"),
         ),
+        kit.form_error(OrgState.error),
+        rx.heading("Members", size="5", as_="h2"),
+        kit.data_table(OrgState.members, MEMBER_COLUMNS),
+        rx.cond(OrgState.is_admin, admin_sections()),
+        spacing="4",
+        width="100%",
     )

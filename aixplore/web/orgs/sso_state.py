@@ -67,6 +67,7 @@ class SsoAdminState(rx.State):
     test_result: str = ""
     needs_reauth: bool = False  # an admin who is not the owner and has not just confirmed
     reauth_error: str = ""
+    org_id: int = 0  # for the page's links only; handlers read the route
 
     def _org_id(self) -> int:
         return _int(self.router.page.params.get("org_id", ""))
@@ -81,6 +82,7 @@ class SsoAdminState(rx.State):
             urls = saml.sp_urls(s)
             who, _o, membership = require_org_role(db, actor, org_id, OrgRole.ADMIN, "sso")
             self.needs_reauth = needs_reauth(db, who, membership)
+        self.org_id = org_id
         self.oidc = {
             "id": o.id,
             "enabled": o.enabled,

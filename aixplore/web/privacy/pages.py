@@ -8,9 +8,9 @@ from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.gdpr import erasure
 from aixplore.domain.gdpr import services as gdpr
-from aixplore.web.components import field, form_error
+from aixplore.web import kit
 from aixplore.web.feedback import answer_error, toast_ok
-from aixplore.web.layout import page
+from aixplore.web.layout import settings_template
 from aixplore.web.session import current_actor
 
 
@@ -79,97 +79,65 @@ class PrivacyState(rx.State):
         return toast_ok("Export requested: we will mail you a download link.")
 
 
+def _export_section() -> rx.Component:
+    return kit.section(
+        "Download all my data",
+        rx.text(
+            "We put everything we hold about you (account, sessions, listings, reviews, events, "
+            "keys, webhooks, audit entries...) in a ZIP of JSON files and mail you a link that "
+            "works for 24 hours.",
+            size="2",
+        ),
+        rx.box(
+            rx.button(
+                "Request my data",
+                on_click=PrivacyState.request_export,
+                disabled=PrivacyState.requested,
+            )
+        ),
+        rx.cond(
+            PrivacyState.requested,
+            rx.text("Requested. Check your mailbox in a few minutes.", role="status"),
+        ),
+    )
+
+
+def _erasure_section() -> rx.Component:
+    scheduled = rx.vstack(
+        rx.text(
+            "Your account will be erased on ",
+            PrivacyState.erase_on,
+            ".",
+            role="status",
+            weight="medium",
+        ),
+        kit.action("Cancel the erasure", PrivacyState.cancel_erasure, size="2"),
+        spacing="2",
+        align="start",
+    )
+    request = kit.form(
+        rx.text(
+            "Your account and data are erased after a grace period (you can cancel until "
+            "then). Listings, keys, webhooks, bookmarks and RSVPs go; security records stay.",
+            size="2",
+        ),
+        kit.form_error(PrivacyState.error),
+        kit.password_field("Password", "password"),
+        kit.checkbox("Keep my reviews, shown as by a deleted user", "keep_reviews", size="3"),
+        on_submit=PrivacyState.request_erasure,
+        submit=rx.button("Erase my account", color_scheme="red", type="submit"),
+        reset=True,
+    )
+    return kit.section("Erase my account", rx.cond(PrivacyState.erase_on != "", scheduled, request))
+
+
+@settings_template("Your data", "/settings/privacy")
 def privacy_page() -> rx.Component:
     """Personal data."""
-    return page(
-        "Your data",
-        rx.vstack(
-            rx.heading("Your data", size="7", as_="h1"),
-            rx.card(
-                rx.vstack(
-                    rx.heading("Download all my data", size="4", as_="h2"),
-                    rx.text(
-                        "We put everything we hold about you (account, sessions, listings, "
-                        "reviews, events, keys, webhooks, audit entries...) in a ZIP of JSON "
-                        "files and mail you a link that works for 24 hours.",
-                        size="2",
-                    ),
-                    rx.button(
-                        "Request my data",
-                        on_click=PrivacyState.request_export,
-                        disabled=PrivacyState.requested,
-                    ),
-                    rx.cond(
-                        PrivacyState.requested,
-                        rx.text("Requested. Check your mailbox in a few minutes.", role="status"),
-                    ),
-                    spacing="3",
-                    align="start",
-                ),
-                size="3",
-                width="100%",
-            ),
-            rx.card(
-                rx.vstack(
-                    rx.heading("Erase my account", size="4", as_="h2"),
-                    rx.cond(
-                        PrivacyState.erase_on != "",
-                        rx.vstack(
-                            rx.text(
-                                "Your account will be erased on ",
-                                PrivacyState.erase_on,
-                                ".",
-                                role="status",
-                                weight="medium",
-                            ),
-                            rx.button(
-                                "Cancel the erasure",
-                                variant="soft",
-                                on_click=PrivacyState.cancel_erasure,
-                            ),
-                            spacing="2",
-                            align="start",
-                        ),
-                        rx.form(
-                            rx.vstack(
-                                rx.text(
-                                    "Your account and data are erased after a grace period "
-                                    "(you can cancel until then). Listings, keys, webhooks, "
-                                    "bookmarks and RSVPs go; security records stay.",
-                                    size="2",
-                                ),
-                                form_error(PrivacyState.error),
-                                field(
-                                    "Password",
-                                    "password",
-                                    type_="password",
-                                    autocomplete="current-password",
-                                    max_length=256,
-                                ),
-                                rx.el.label(
-                                    rx.el.input(type="checkbox", name="keep_reviews"),
-                                    " Keep my reviews, shown as by a deleted user",
-                                    style={"display": "flex", "gap": "6px", "alignItems": "center"},
-                                ),
-                                rx.button("Erase my account", color_scheme="red", type="submit"),
-                                spacing="3",
-                                align="start",
-                                width="100%",
-                                max_width="480px",
-                            ),
-                            on_submit=PrivacyState.request_erasure,
-                            reset_on_submit=True,
-                        ),
-                    ),
-                    spacing="3",
-                    align="start",
-                    width="100%",
-                ),
-                size="3",
-                width="100%",
-            ),
-            spacing="5",
-            width="100%",
-            max_width="760px",
-        ),
+    return rx.vstack(
+        kit.page_header("Your data"),
+        _export_section(),
+        _erasure_section(),
+        spacing="5",
+        width="100%",
     )

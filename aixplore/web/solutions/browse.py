@@ -10,7 +10,7 @@ from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.accounts.services import get_user
 from aixplore.domain.solutions import services as solutions
-from aixplore.web.components import counted
+from aixplore.web import kit
 from aixplore.web.layout import page
 from aixplore.web.session import current_actor
 from aixplore.web.solutions.components import card_grid
@@ -63,7 +63,7 @@ def categories_page() -> rx.Component:
     return page(
         "Categories",
         rx.vstack(
-            rx.heading("Categories", as_="h1", size="8"),
+            kit.page_header("Categories", size="8"),
             rx.grid(
                 rx.foreach(
                     CategoriesState.categories,
@@ -78,7 +78,7 @@ def categories_page() -> rx.Component:
                                 rx.text(c["description"], size="2", color=rx.color("gray", 11)),
                                 rx.text(
                                     c["count"],
-                                    counted(c["count"].to(int), "solution"),
+                                    kit.counted(c["count"].to(int), "solution"),
                                     size="1",
                                     weight="medium",
                                 ),
@@ -127,10 +127,10 @@ def publisher_page() -> rx.Component:
                     rx.text(PublisherState.bio, color=rx.color("gray", 11)),
                 ),
                 rx.heading("Solutions", as_="h2", size="5"),
-                rx.cond(
-                    PublisherState.cards.length() > 0,  # type: ignore[attr-defined]
+                kit.when_any(
+                    PublisherState.cards,
                     card_grid(PublisherState.cards),
-                    rx.text("No published solutions yet."),
+                    "No published solutions yet.",
                 ),
                 spacing="4",
                 width="100%",

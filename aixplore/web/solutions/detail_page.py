@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from aixplore.web import kit
 from aixplore.web.cards.components import solution_card
-from aixplore.web.components import link_button
 from aixplore.web.layout import page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.components import card_grid, logo, pricing_badge, stars
@@ -144,7 +144,7 @@ def _header() -> rx.Component:
             rx.vstack(
                 rx.cond(
                     D["published"],
-                    link_button(
+                    kit.link_button(
                         "Order a custom version",
                         "/order?solution=" + D["slug"].to(str),
                     ),
@@ -152,30 +152,30 @@ def _header() -> rx.Component:
                 _save_buttons(),
                 rx.cond(
                     SessionState.is_admin & D["published"].to(bool),
-                    rx.cond(
+                    kit.toggle(
                         D["featured"].to(bool),
-                        rx.button(
-                            rx.icon("star-off", size=16),
-                            "Unfeature",
-                            variant="soft",
+                        kit.action(
+                            rx.fragment(rx.icon("star-off", size=16), "Unfeature"),
+                            S.set_featured(False),
+                            size="2",
                             color_scheme="gray",
-                            on_click=S.set_featured(False),
                         ),
-                        rx.button(
-                            rx.icon("star", size=16),
-                            "Feature on home",
-                            variant="soft",
-                            on_click=S.set_featured(True),
+                        kit.action(
+                            rx.fragment(rx.icon("star", size=16), "Feature on home"),
+                            S.set_featured(True),
+                            size="2",
                         ),
                     ),
                 ),
                 rx.cond(
                     S.can_manage,
-                    rx.hstack(
-                        link_button(
+                    kit.actions(
+                        kit.link_button(
                             "Edit listing", "/publish/" + D["slug"].to(str), variant="soft"
                         ),
-                        link_button("Analytics", "/analytics/" + D["slug"].to(str), variant="soft"),
+                        kit.link_button(
+                            "Analytics", "/analytics/" + D["slug"].to(str), variant="soft"
+                        ),
                     ),
                 ),
                 align=rx.breakpoints(initial="start", sm="end"),
@@ -269,7 +269,7 @@ def solution_page() -> rx.Component:
                 ),
                 rx.cond(
                     S.can_manage,
-                    link_button(
+                    kit.link_button(
                         "Organize an event",
                         "/events/new?solution=" + D["slug"].to(str),
                         variant="soft",
@@ -296,22 +296,13 @@ def solution_page() -> rx.Component:
         spacing="6",
         width="100%",
     )
-    missing = rx.center(
-        rx.vstack(
-            rx.heading("This solution does not exist", as_="h1", size="6"),
-            rx.text("It may have been removed, or the link is wrong."),
-            link_button("Browse solutions", "/solutions"),
-            align="center",
-            spacing="3",
-        ),
-        padding_y="4em",
+    missing = kit.not_found(
+        "This solution does not exist",
+        "It may have been removed, or the link is wrong.",
+        kit.link_button("Browse solutions", "/solutions"),
     )
     return page(
         "Solution",
-        rx.cond(
-            S.found,
-            rx.cond(S.loading, rx.center(rx.spinner(size="3"), padding="4em"), body),
-            missing,
-        ),
+        rx.cond(S.found, rx.cond(S.loading, kit.loading(), body), missing),
         max_width="1180px",
     )

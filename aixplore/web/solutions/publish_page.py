@@ -6,120 +6,65 @@ from typing import Any
 
 import reflex as rx
 
-from aixplore.web.components import field, form_error, link_button
+from aixplore.web import kit
 from aixplore.web.layout import page
 from aixplore.web.solutions.gallery import screenshot_manager
 from aixplore.web.solutions.publish_state import PublishState as P
 
 
-def _select(label: str, name: str, options: Any, value: Any) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=f"field-{name}", class_name="field-label"),
-        rx.select.root(
-            rx.select.trigger(
-                id=f"field-{name}", width="100%", placeholder=f"Choose {label.lower()}"
-            ),
-            rx.select.content(rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0]))),
-            name=name,
-            default_value=value,
-            required=True,
-        ),
-        spacing="1",
-        width="100%",
-    )
+def _url(label: str, name: str, value: Any) -> rx.Component:
+    return kit.field(label, name, type_="url", required=False, max_length=300, default_value=value)
 
 
 def _form() -> rx.Component:
     f = P.form
-    return rx.form(
-        rx.vstack(
-            form_error(P.error),
-            field("Name", "name", max_length=80, default_value=f["name"]),
-            field(
-                "Tagline",
-                "tagline",
-                max_length=140,
-                default_value=f["tagline"],
-                hint="One line that says what it does.",
-            ),
-            rx.vstack(
-                rx.el.label(
-                    "Description (Markdown)", html_for="field-description", class_name="field-label"
-                ),
-                rx.text_area(
-                    id="field-description",
-                    name="description",
-                    default_value=f["description"],
-                    rows="10",
-                    max_length=20000,
-                    width="100%",
-                ),
-                rx.text(
-                    "Headings, lists, links, tables and code are kept; HTML is not.",
-                    size="1",
-                    color=rx.color("gray", 11),
-                ),
-                spacing="1",
-                width="100%",
-            ),
-            rx.grid(
-                _select("Category", "category", P.categories, f["category"]),
-                _select("Pricing", "pricing", P.pricing_options, f["pricing"]),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="4",
-                width="100%",
-            ),
-            field(
-                "Tags",
-                "tags",
+    return kit.form(
+        kit.form_error(P.error),
+        kit.field("Name", "name", max_length=80, default_value=f["name"]),
+        kit.field(
+            "Tagline",
+            "tagline",
+            max_length=140,
+            default_value=f["tagline"],
+            hint="One line that says what it does.",
+        ),
+        kit.text_area_field(
+            "Description (Markdown)",
+            "description",
+            rows=10,
+            max_length=20000,
+            default_value=f["description"],
+            hint="Headings, lists, links, tables and code are kept; HTML is not.",
+        ),
+        kit.two_columns(
+            kit.select_field("Category", "category", P.categories, value=f["category"]),
+            kit.select_field("Pricing", "pricing", P.pricing_options, value=f["pricing"]),
+        ),
+        kit.field(
+            "Tags",
+            "tags",
+            required=False,
+            max_length=300,
+            default_value=f["tags"],
+            hint="Up to 8, separated by commas.",
+        ),
+        kit.two_columns(
+            _url("Website", "website_url", f["website_url"]),
+            _url("Repository", "repository_url", f["repository_url"]),
+            _url("Demo", "demo_url", f["demo_url"]),
+            kit.field(
+                "Version",
+                "version",
                 required=False,
-                max_length=300,
-                default_value=f["tags"],
-                hint="Up to 8, separated by commas.",
+                max_length=40,
+                default_value=f["version"],
+                hint="A new version adds a changelog entry.",
             ),
-            rx.grid(
-                field(
-                    "Website",
-                    "website_url",
-                    type_="url",
-                    required=False,
-                    max_length=300,
-                    default_value=f["website_url"],
-                ),
-                field(
-                    "Repository",
-                    "repository_url",
-                    type_="url",
-                    required=False,
-                    max_length=300,
-                    default_value=f["repository_url"],
-                ),
-                field(
-                    "Demo",
-                    "demo_url",
-                    type_="url",
-                    required=False,
-                    max_length=300,
-                    default_value=f["demo_url"],
-                ),
-                field(
-                    "Version",
-                    "version",
-                    required=False,
-                    max_length=40,
-                    default_value=f["version"],
-                    hint="A new version adds a changelog entry.",
-                ),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="4",
-                width="100%",
-            ),
-            rx.button(rx.cond(P.editing, "Save changes", "Save draft"), type="submit", size="3"),
-            spacing="4",
-            width="100%",
         ),
         on_submit=P.save,
-        reset_on_submit=False,
+        submit=rx.button(rx.cond(P.editing, "Save changes", "Save draft"), type="submit", size="3"),
+        spacing="4",
+        max_width=None,
         key=P.slug,
         width="100%",
     )
@@ -154,7 +99,7 @@ def _side() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                link_button(
+                kit.link_button(
                     "View the page", "/solutions/" + P.slug, variant="outline", width="100%"
                 ),
                 spacing="2",
@@ -221,10 +166,10 @@ def publish_page() -> rx.Component:
     return page(
         "Publish",
         rx.vstack(
-            rx.heading(
-                rx.cond(P.editing, "Edit listing", "Publish a solution"), as_="h1", size="7"
+            kit.page_header(
+                rx.cond(P.editing, "Edit listing", "Publish a solution"),
+                subtitle="Listings start as drafts that only you can see.",
             ),
-            rx.text("Listings start as drafts that only you can see.", color=rx.color("gray", 11)),
             rx.cond(
                 P.ready,
                 rx.flex(
@@ -234,7 +179,7 @@ def publish_page() -> rx.Component:
                     direction=rx.breakpoints(initial="column", md="row"),
                     width="100%",
                 ),
-                rx.center(rx.spinner(size="3"), padding="3em"),
+                kit.loading(),
             ),
             spacing="4",
             width="100%",

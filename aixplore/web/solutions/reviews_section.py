@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from aixplore.web.components import counted
+from aixplore.web import kit
 from aixplore.web.solutions.detail_state import SolutionPageState as S
 
 D = S.detail
@@ -37,7 +37,7 @@ def rating_summary() -> rx.Component:
                 rx.text(
                     "out of 5 · ",
                     D["rating_count"],
-                    counted(D["rating_count"].to(int), "review"),
+                    kit.counted(D["rating_count"].to(int), "review"),
                     size="2",
                     color=rx.color("gray", 11),
                 ),
@@ -59,12 +59,7 @@ def _review_form() -> rx.Component:
                 rx.heading(
                     rx.cond(has_mine, "Edit your review", "Write a review"), size="4", as_="h3"
                 ),
-                rx.cond(
-                    S.review_error != "",
-                    rx.callout(
-                        S.review_error, icon="triangle_alert", color_scheme="red", role="alert"
-                    ),
-                ),
+                kit.form_error(S.review_error),
                 rx.el.fieldset(
                     rx.el.legend("Your rating", class_name="field-label"),
                     rx.radio_group.root(
@@ -299,7 +294,7 @@ def reviews_section() -> rx.Component:
         rx.cond(
             S.review_total > 0,
             rx.vstack(rx.foreach(S.reviews, _review), spacing="0", width="100%"),
-            rx.text("No reviews yet. Be the first.", color=rx.color("gray", 11)),
+            kit.empty_state("No reviews yet. Be the first."),
         ),
         rx.cond(
             S.has_more_reviews, rx.button("More reviews", variant="soft", on_click=S.more_reviews)

@@ -1,4 +1,4 @@
-"""The /settings/webhooks page."""
+"""The webhooks page: /settings/webhooks (yours) and /orgs/[org_id]/webhooks (an org's)."""
 
 from __future__ import annotations
 
@@ -8,244 +8,122 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.domain.webhooks.models import EVENT_TYPES, ORG_EVENT_TYPES
-from aixplore.web.components import (
-    field,
-    form_error,
-    owner_heading,
-    refused,
-    shown_once,
-)
-from aixplore.web.layout import page
-from aixplore.web.webhooks.state import WebhooksState
+from aixplore.web import kit
+from aixplore.web.layout import settings_template
+from aixplore.web.webhooks.state import WebhooksState as W
+
+IN_ORG = W.org_id > 0
+DELIVERY_STATES = {"succeeded": ("Succeeded", "green"), "failed": ("Failed", "red")}
 
 
 def _endpoint(endpoint: ObjectVar[dict[str, Any]]) -> rx.Component:
     eid = endpoint["id"].to(int)
     return rx.el.li(
         rx.vstack(
-            rx.hstack(
-                rx.text(endpoint["url"], weight="medium", class_name="break-all"),
-                rx.cond(
-                    endpoint["enabled"],
-                    rx.badge("On", color_scheme="green"),
-                    rx.badge("Off", color_scheme="red"),
+            kit.item_text(
+                kit.badges(
+                    rx.text(endpoint["url"], weight="medium", class_name="break-all"),
+                    kit.flag_badge(endpoint["enabled"], ("On", "green"), ("Off", "red")),
+                    kit.flag_badge(endpoint["rotating"], ("Secret rotating", "orange")),
                 ),
-                rx.cond(endpoint["rotating"], rx.badge("Secret rotating", color_scheme="orange")),
-                wrap="wrap",
-                align="center",
+                rx.text("Events: ", endpoint["events"], size="2"),
+                rx.cond(endpoint["reason"] != "", rx.text(endpoint["reason"], size="2")),
             ),
-            rx.text("Events: ", endpoint["events"], size="2"),
-            rx.cond(endpoint["reason"] != "", rx.text(endpoint["reason"], size="2")),
-            rx.hstack(
-                rx.button(
-                    "Deliveries", size="1", variant="soft", on_click=WebhooksState.select(eid)
-                ),
-                rx.button("Send test", size="1", variant="soft", on_click=WebhooksState.ping(eid)),
-                rx.button(
-                    "Rotate secret", size="1", variant="soft", on_click=WebhooksState.rotate(eid)
-                ),
-                rx.cond(
+            kit.actions(
+                kit.action("Deliveries", W.select(eid)),
+                kit.action("Send test", W.ping(eid)),
+                kit.action("Rotate secret", W.rotate(eid)),
+                kit.toggle(
                     endpoint["enabled"],
-                    rx.button(
-                        "Turn off",
-                        size="1",
-                        variant="soft",
-                        on_click=WebhooksState.set_enabled(eid, False),
-                    ),
-                    rx.button(
-                        "Turn on",
-                        size="1",
-                        variant="soft",
-                        color_scheme="green",
-                        on_click=WebhooksState.set_enabled(eid, True),
-                    ),
+                    kit.action("Turn off", W.set_enabled(eid, False)),
+                    kit.action("Turn on", W.set_enabled(eid, True), tone="positive"),
                 ),
-                rx.button(
-                    "Remove",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=WebhooksState.delete(eid),
-                ),
-                spacing="2",
-                wrap="wrap",
+                kit.action("Remove", W.delete(eid), tone="danger"),
             ),
             spacing="2",
-            align="start",
             width="100%",
         ),
-        list_style="none",
-        padding_y="10px",
-        border_bottom="1px solid var(--gray-5)",
+        class_name="item",
     )
 
 
-def _delivery(row: ObjectVar[dict[str, Any]]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(row["when"], white_space="nowrap"),
-        rx.table.cell(rx.code(row["event"])),
-        rx.table.cell(
-            rx.match(
-                row["status"],
-                ("succeeded", rx.badge("Succeeded", color_scheme="green")),
-                ("failed", rx.badge("Failed", color_scheme="red")),
-                rx.badge("Pending", color_scheme="orange"),
-            )
-        ),
-        rx.table.cell(row["code"]),
-        rx.table.cell(row["ms"], white_space="nowrap"),
-        rx.table.cell(row["attempts"]),
-        rx.table.cell(rx.text(row["error"], size="1")),
-        rx.table.cell(
-            rx.button(
-                "Replay",
-                size="1",
-                variant="soft",
-                on_click=WebhooksState.replay(row["id"].to(int)),
-            )
-        ),
-    )
+DELIVERY_COLUMNS = [
+    kit.column("Time (UTC)", "when", label_on_phone=False, nowrap=True),
+    kit.column("Event", lambda r: rx.code(r["event"])),
+    kit.column(
+        "Status", lambda r: kit.state_badge(r["status"], DELIVERY_STATES, ("Pending", "orange"))
+    ),
+    kit.column("Code", "code"),
+    kit.column("Took", "ms", nowrap=True),
+    kit.column("Tries", "attempts"),
+    kit.column("Error", lambda r: rx.text(r["error"], size="1", overflow_wrap="anywhere")),
+    kit.column("Action", lambda r: kit.action("Replay", W.replay(r["id"].to(int)))),
+]
 
 
-def _event_choice(event_type: str, in_org: Any) -> rx.Component:
-    choice = rx.el.label(
-        rx.el.input(
-            type="checkbox", name=f"event_{event_type}", default_checked=event_type == "ping"
-        ),
-        " ",
-        event_type,
-        style={"display": "flex", "gap": "6px", "alignItems": "center"},
-    )
+def _event_choice(event_type: str) -> rx.Component:
+    choice = kit.checkbox(event_type, f"event_{event_type}", checked=event_type == "ping")
     # An organization's endpoints receive only what happens in the organization.
-    return choice if event_type in ORG_EVENT_TYPES else rx.cond(~in_org, choice)
+    return choice if event_type in ORG_EVENT_TYPES else rx.cond(~IN_ORG, choice)
 
 
+def _new_endpoint() -> rx.Component:
+    return kit.section(
+        "Add an endpoint",
+        kit.form(
+            kit.field("URL", "url", type_="url", max_length=500),
+            kit.field("Description", "description", max_length=200, required=False),
+            kit.checkbox_group("Events", *[_event_choice(t) for t in EVENT_TYPES]),
+            on_submit=W.create,
+            submit="Add endpoint",
+            error=W.error,
+            reset=True,
+            max_width="560px",
+            width="100%",
+        ),
+    )
+
+
+def _deliveries() -> rx.Component:
+    return kit.section(
+        "Recent deliveries",
+        kit.data_table(W.deliveries, DELIVERY_COLUMNS),
+        actions=kit.action("Refresh", W.refresh),
+    )
+
+
+@settings_template("Webhooks", "/settings/webhooks", org_id=W.org_id)
 def webhooks_page() -> rx.Component:
     """Manage outbound webhooks (yours, or an organization's)."""
-    in_org = WebhooksState.org_id > 0
-    return page(
-        "Webhooks",
-        rx.cond(
-            WebhooksState.refusal != "",
-            refused("Webhooks", WebhooksState.refusal),
-            rx.vstack(
-                owner_heading("Webhooks", WebhooksState.org_id, WebhooksState.org_name),
-                rx.text(
-                    rx.cond(
-                        in_org,
-                        "We POST signed JSON to the organization's endpoints when members join, "
-                        "leave or change role. ",
-                        "We POST signed JSON to your endpoints when things happen. ",
-                    ),
-                    "How to verify the signature: ",
-                    rx.link("API documentation", href="/api/docs#webhooks", underline="always"),
-                    size="2",
-                ),
-                shown_once(
-                    "Signing secret (shown once):",
-                    WebhooksState.new_secret,
-                    "webhook-secret",
-                    WebhooksState.dismiss_secret,
-                ),
-                rx.card(
-                    rx.form(
-                        rx.vstack(
-                            rx.heading("Add an endpoint", size="4", as_="h2"),
-                            form_error(WebhooksState.error),
-                            field("URL", "url", type_="url", max_length=500),
-                            field("Description", "description", max_length=200, required=False),
-                            rx.el.fieldset(
-                                rx.el.legend(
-                                    "Events", style={"fontWeight": "500", "fontSize": "14px"}
-                                ),
-                                rx.flex(
-                                    *[_event_choice(t, in_org) for t in EVENT_TYPES],
-                                    spacing="3",
-                                    wrap="wrap",
-                                ),
-                                style={"border": "none", "padding": "0", "margin": "0"},
-                            ),
-                            rx.button("Add endpoint", type="submit"),
-                            spacing="3",
-                            width="100%",
-                            max_width="560px",
-                            align="start",
-                        ),
-                        on_submit=WebhooksState.create,
-                        reset_on_submit=True,
-                    ),
-                    size="3",
-                    width="100%",
-                ),
-                rx.card(
-                    rx.vstack(
-                        rx.heading(
-                            rx.cond(in_org, "The organization's endpoints", "Your endpoints"),
-                            size="4",
-                            as_="h2",
-                        ),
-                        rx.el.ul(
-                            rx.foreach(WebhooksState.endpoints, _endpoint),
-                            padding="0",
-                            margin="0",
-                            width="100%",
-                        ),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    size="3",
-                    width="100%",
-                ),
+    return rx.cond(
+        W.refusal != "",
+        kit.refused("Webhooks", W.refusal),
+        rx.vstack(
+            kit.owned_title("Webhooks", W.org_id, W.org_name),
+            rx.text(
                 rx.cond(
-                    WebhooksState.selected > 0,
-                    rx.card(
-                        rx.vstack(
-                            rx.hstack(
-                                rx.heading("Recent deliveries", size="4", as_="h2"),
-                                rx.button(
-                                    "Refresh",
-                                    size="1",
-                                    variant="soft",
-                                    on_click=WebhooksState.refresh,
-                                ),
-                                align="center",
-                                spacing="3",
-                            ),
-                            rx.box(
-                                rx.table.root(
-                                    rx.table.header(
-                                        rx.table.row(
-                                            *[
-                                                rx.table.column_header_cell(h)
-                                                for h in (
-                                                    "Time (UTC)",
-                                                    "Event",
-                                                    "Status",
-                                                    "Code",
-                                                    "Took",
-                                                    "Tries",
-                                                    "Error",
-                                                    "Action",
-                                                )
-                                            ]
-                                        )
-                                    ),
-                                    rx.table.body(rx.foreach(WebhooksState.deliveries, _delivery)),
-                                    width="100%",
-                                ),
-                                overflow_x="auto",
-                                width="100%",
-                            ),
-                            spacing="3",
-                            width="100%",
-                        ),
-                        size="3",
-                        width="100%",
-                    ),
+                    IN_ORG,
+                    "We POST signed JSON to the organization's endpoints when members "
+                    "join, leave or change role. ",
+                    "We POST signed JSON to your endpoints when things happen. ",
                 ),
-                spacing="5",
-                width="100%",
-                max_width="900px",
+                "How to verify the signature: ",
+                rx.link("API documentation", href="/api/docs#webhooks", underline="always"),
+                size="2",
             ),
+            kit.shown_once(
+                "Signing secret (shown once):",
+                W.new_secret,
+                "webhook-secret",
+                W.dismiss_secret,
+            ),
+            _new_endpoint(),
+            kit.section(
+                rx.cond(IN_ORG, "The organization's endpoints", "Your endpoints"),
+                kit.item_list(W.endpoints, _endpoint),
+            ),
+            rx.cond(W.selected > 0, _deliveries()),
+            spacing="5",
+            width="100%",
         ),
     )

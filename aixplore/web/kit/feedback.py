@@ -1,0 +1,109 @@
+"""What a page says back: errors and notices, empty lists, refusals, loading, a secret shown once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+
+def form_error(message: Any) -> rx.Component:
+    """An inline error callout, announced to screen readers; nothing while ``message`` is ""."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%"),
+    )
+
+
+def form_notice(message: Any) -> rx.Component:
+    """An inline success or information callout; nothing while ``message`` is ""."""
+    return rx.cond(
+        message != "",
+        rx.callout(
+            message,
+            icon="info",
+            color_scheme="green",
+            high_contrast=True,  # green-11 on green-3 falls just short of 4.5:1
+            role="status",
+            width="100%",
+        ),
+    )
+
+
+def done_callout(message: Any, *, icon: str = "circle_check") -> rx.Component:
+    """A green callout saying something worked (a mail sent, a password changed)."""
+    return rx.callout(message, icon=icon, color_scheme="green", role="status", width="100%")
+
+
+def empty_state(message: Any, *, action: rx.Component | None = None) -> rx.Component:
+    """What an empty list says instead, with what to do about it when there is something."""
+    text = rx.text(message, size="2", color=rx.color("gray", 11))
+    if action is None:
+        return text
+    return rx.vstack(text, action, spacing="2", align="start")
+
+
+def when_any(items: Any, content: rx.Component, empty: Any) -> rx.Component:
+    """``content`` while the list var ``items`` has entries, else the empty state ``empty``."""
+    fallback = empty if isinstance(empty, rx.Component) else empty_state(empty)
+    return rx.cond(items.length() > 0, content, fallback)
+
+
+def refused(title: Any, message: Any) -> rx.Component:
+    """What a page shows instead of its content when the viewer may not see it."""
+    return rx.vstack(
+        rx.heading(title, size="7", as_="h1"),
+        rx.callout(message, icon="lock", color_scheme="gray", width="100%"),
+        spacing="4",
+        width="100%",
+        max_width="760px",
+    )
+
+
+def not_found(title: str, message: str, action: rx.Component) -> rx.Component:
+    """A missing thing's page body: a heading, why, and where to go instead."""
+    return rx.center(
+        rx.vstack(
+            rx.heading(title, as_="h1", size="6"),
+            rx.text(message),
+            action,
+            align="center",
+            spacing="3",
+        ),
+        padding_y="4em",
+    )
+
+
+def loading() -> rx.Component:
+    """A spinner in the middle of the content while its data arrives."""
+    return rx.center(rx.spinner(size="3"), padding="3em", width="100%")
+
+
+def shown_once(message: str, value: Any, element_id: str, on_done: Any) -> rx.Component:
+    """A secret shown only now (a new key or signing secret), with Copy and Done."""
+    return rx.cond(
+        value != "",
+        rx.box(
+            rx.vstack(
+                rx.text(message, weight="bold"),
+                rx.code(value, id=element_id, class_name="break-all"),
+                rx.hstack(
+                    rx.button("Copy", size="1", on_click=rx.set_clipboard(value)),
+                    rx.button("Done", size="1", variant="soft", on_click=on_done),
+                ),
+                spacing="2",
+                align="start",
+            ),
+            role="status",
+            width="100%",
+            padding="12px",
+            border="1px solid var(--green-8)",
+            border_radius="8px",
+            background="var(--green-2)",
+        ),
+    )
+
+
+def counted(count: Any, noun: str) -> Any:
+    """ " solution" or " solutions" after ``count`` (a state var): "1 solution", "2 solutions"."""
+    return rx.cond(count == 1, f" {noun}", f" {noun}s")
