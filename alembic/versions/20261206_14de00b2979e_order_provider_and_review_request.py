@@ -1,7 +1,7 @@
 """orders name their repository's provider; local deliveries get a review request
 
 Revision ID: 14de00b2979e
-Revises: 5b15712aaef7
+Revises: 9e4f1a2b3c4d
 Create Date: 2026-12-06 17:54:07
 
 An order's repository is on GitHub (every order so far: the column's default) or in the
@@ -17,7 +17,7 @@ from alembic import op
 import aixplore.core.columns
 
 revision: str = "14de00b2979e"
-down_revision: str | None = "5b15712aaef7"
+down_revision: str | None = "9e4f1a2b3c4d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
