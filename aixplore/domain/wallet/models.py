@@ -150,3 +150,4 @@ class LedgerLine:
     kind: TransactionKind
     amount: int
     created_at: datetime
+    reference: str = ""  # says what the movement was for (``earning.describe``)
