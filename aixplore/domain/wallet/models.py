@@ -193,4 +193,4 @@ class LedgerLine:
     kind: TransactionKind
     amount: int
     created_at: datetime
-    reference: str = ""  # says what the movement was for (``earning.describe``)
+    reference: str = ""  # says what the movement was for (``progress.describe``)

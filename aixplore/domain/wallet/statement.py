@@ -43,8 +43,8 @@ from aixplore.core import cache, db
 from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor
-from aixplore.domain.wallet.earning import Earned, earned_by, review_to_write
 from aixplore.domain.wallet.models import LedgerLine, TransactionKind, WalletSummary
+from aixplore.domain.wallet.progress import Earned, earned_by, review_to_write
 from aixplore.domain.wallet.services import (
     WALLET_CHANGED,
     get_my_wallet,

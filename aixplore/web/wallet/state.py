@@ -10,7 +10,7 @@ from aixplore.core import ratelimit
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
 from aixplore.core.settings import get_settings
-from aixplore.domain.wallet import earning, purchases
+from aixplore.domain.wallet import earning, progress, purchases
 from aixplore.domain.wallet import statement as wallet_statement
 from aixplore.integrations import stripe_checkout
 from aixplore.web.feedback import answer_error, toast_ok
@@ -27,7 +27,7 @@ def flip_request(payload: Any) -> bool | None:
     return None
 
 
-def rule_rows(earned: earning.Earned) -> list[dict[str, str]]:
+def rule_rows(earned: progress.Earned) -> list[dict[str, str]]:
     """One row per earning rule: what it gives, its limit and the member's progress."""
     rows = []
     for rule in earning.EARN_RULES:
@@ -105,7 +105,7 @@ class TokenState(rx.State):
         self.statement = [
             {
                 "id": line.transaction_id,
-                "kind": earning.describe(line.reference, line.kind.value),
+                "kind": progress.describe(line.reference, line.kind.value),
                 "amount": f"{line.amount:+,}",
                 "when": line.created_at.strftime("%Y-%m-%d %H:%M UTC"),
             }
@@ -113,7 +113,7 @@ class TokenState(rx.State):
         ]
         self.buying = stripe_checkout.enabled()
         self.rules = rule_rows(statement.earned)
-        step = earning.next_step(
+        step = progress.next_step(
             statement.earned,
             statement.review,
             buying=self.buying,

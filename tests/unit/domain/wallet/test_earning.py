@@ -17,7 +17,7 @@ from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import Review, ReviewStatus
-from aixplore.domain.wallet import earning, statement
+from aixplore.domain.wallet import earning, progress, statement
 from aixplore.domain.wallet import services as wallet
 from aixplore.domain.wallet.models import TransactionKind, WalletTransaction
 from tests.factories import PASSWORD, actor_for, make_member, make_solution, outbox_link, sign_in
@@ -228,7 +228,7 @@ def test_the_statement_carries_earnings_and_the_next_step_follows_them() -> None
     actor = _actor(reader.email)
     with read_scope() as db:
         first = statement.my_statement(db, actor)
-    step = earning.next_step(first.earned, first.review, buying=False, to_next=1000, tier="silver")
+    step = progress.next_step(first.earned, first.review, buying=False, to_next=1000, tier="silver")
     assert step.action == "claim" and "100 ECE welcome grant" in step.text
     with session_scope() as db:
         earning.do_claim_welcome(db, actor)
@@ -236,14 +236,14 @@ def test_the_statement_carries_earnings_and_the_next_step_follows_them() -> None
     with read_scope() as db:
         after = statement.my_statement(db, actor)
     assert after.earned.welcomed and after.review is not None and after.review[0] == slug
-    step = earning.next_step(after.earned, after.review, buying=True, to_next=900, tier="silver")
+    step = progress.next_step(after.earned, after.review, buying=True, to_next=900, tier="silver")
     assert step.href == f"/solutions/{slug}" and "earns 20 ECE" in step.text
-    assert earning.describe(after.lines[0].reference, after.lines[0].kind.value) == "Welcome"
+    assert progress.describe(after.lines[0].reference, after.lines[0].kind.value) == "Welcome"
     _review(actor, slug)
     with read_scope() as db:
         done = statement.my_statement(db, actor)
     assert done.review is None and done.earned.count(earning.REVIEW) == 1
-    step = earning.next_step(done.earned, done.review, buying=True, to_next=880, tier="silver")
+    step = progress.next_step(done.earned, done.review, buying=True, to_next=880, tier="silver")
     assert step.href == "#buy-tokens" and "880 more tokens reach silver" in step.text
-    step = earning.next_step(done.earned, done.review, buying=False, to_next=880, tier="silver")
+    step = progress.next_step(done.earned, done.review, buying=False, to_next=880, tier="silver")
     assert step.href == "/solutions"
