@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from aixplore.demo.earnings import seed_demo_earnings
 from aixplore.demo.plan import DOMAIN
 from aixplore.domain.accounts.models import User
 from aixplore.domain.wallet import services as wallet
@@ -34,6 +35,7 @@ def seed_demo_wallets(session: Session) -> int:
             session, user_id, DEMO_GRANTS[index % len(DEMO_GRANTS)]
         )
         granted += int(result.created)
+    seed_demo_earnings(session)  # the earning rules at work for the demo member
     return granted
 
 

@@ -94,3 +94,42 @@ def refund(payment_intent: str, order_id: int) -> str:
     except stripe.StripeError as exc:
         raise ServiceUnavailable("The card refund failed; it will be retried.") from exc
     return str(made.id)
+
+
+def create_token_checkout(
+    purchase_id: int,
+    description: str,
+    amount_cents: int,
+    currency: str,
+    success_url: str,
+    cancel_url: str,
+) -> tuple[str, str]:
+    """A hosted Checkout session for one token pack purchase; returns its id and URL.
+
+    The metadata names the purchase (the webhook credits it from there); the idempotency key
+    is the purchase's, so a retried request never opens a second session for it.
+    """
+    try:
+        session = _client().v1.checkout.sessions.create(
+            params={
+                "mode": "payment",
+                "client_reference_id": f"token-purchase-{purchase_id}",
+                "metadata": {"token_purchase_id": str(purchase_id)},
+                "success_url": success_url,
+                "cancel_url": cancel_url,
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": currency.lower(),
+                            "unit_amount": amount_cents,
+                            "product_data": {"name": description},
+                        },
+                    }
+                ],
+            },
+            options={"idempotency_key": f"token-purchase-{purchase_id}-{amount_cents}"},
+        )
+    except stripe.StripeError as exc:
+        raise ServiceUnavailable("The card payment could not start; try again.") from exc
+    return str(session.id), str(session.url)

@@ -147,10 +147,78 @@ function ProceduralCoin({ material }) {
   );
 }
 
+const _axis = new THREE.Vector3();
+const _point = new THREE.Vector3();
+
+/** Where a face mesh's local axis points, in the camera's view space. */
+function viewAxis(camera, mesh, x, y, z) {
+  return _axis.set(x, y, z).transformDirection(mesh.matrixWorld).transformDirection(camera.matrixWorldInverse);
+}
+
+/**
+ * Which face looks at the camera and how its text reads there: "upright", "upside-down",
+ * "sideways" or "mirrored" (from the angle of the face's text direction on screen).
+ */
+function facing(camera, front, back) {
+  if (!front || !back) return {};
+  const towards = (mesh) => viewAxis(camera, mesh, 0, 0, 1).z;
+  const face = towards(front) >= towards(back) ? front : back;
+  const right = viewAxis(camera, face, 1, 0, 0).clone();
+  const up = viewAxis(camera, face, 0, 1, 0);
+  const turn = Math.atan2(right.y, right.x);
+  const mirrored = right.x * up.y - right.y * up.x < 0;
+  let reads = "upright";
+  if (mirrored) reads = "mirrored";
+  else if (Math.abs(turn) > (3 * Math.PI) / 4) reads = "upside-down";
+  else if (Math.abs(turn) > Math.PI / 4) reads = "sideways";
+  return { faceUp: face === front ? "front" : "back", faceReads: reads };
+}
+
+/** How far the rim reaches across the view: 1 is the canvas edge (more is cut off). */
+function rimExtent(camera, coin) {
+  if (!coin) return {};
+  let most = 0;
+  for (let i = 0; i < 32; i += 1) {
+    const a = (i / 32) * Math.PI * 2;
+    for (const z of [-0.1, 0.1]) {
+      _point.set(Math.cos(a), Math.sin(a), z).applyMatrix4(coin.matrixWorld).project(camera);
+      most = Math.max(most, Math.abs(_point.x), Math.abs(_point.y));
+    }
+  }
+  return { rimExtent: +most.toFixed(3) };
+}
+
+// The coin (radius 1, 0.2 thick) with a margin: the sphere it turns in must fit the view.
+const COIN_REACH = 1.06;
+const NEAREST = 3.1;
+
+/**
+ * Move the camera back until the turning coin fits the canvas in both directions: on a
+ * narrow (phone) canvas the horizontal field of view is the smaller one.
+ */
+function FitCamera() {
+  const camera = useThree((s) => s.camera);
+  const width = useThree((s) => s.size.width);
+  const height = useThree((s) => s.size.height);
+  const invalidate = useThree((s) => s.invalidate);
+  useEffect(() => {
+    if (!width || !height) return;
+    const half = THREE.MathUtils.degToRad(camera.fov / 2);
+    const across = Math.atan(Math.tan(half) * (width / height));
+    const distance = Math.max(NEAREST, COIN_REACH / Math.sin(Math.min(half, across)));
+    camera.position.set(0, 0, distance);
+    camera.updateMatrixWorld();
+    invalidate();
+  }, [camera, width, height, invalidate]);
+  return null;
+}
+
 function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId, onModelError }) {
   const style = TIERS[tier];
   const spin = useRef();
   const flip = useRef();
+  const frontFace = useRef();
+  const backFace = useRef();
   const invalidate = useThree((s) => s.invalidate);
   const levels = useCoinLevels(assetBase, level, sceneId, onModelError);
   const material = useMemo(
@@ -175,18 +243,30 @@ function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId, onMod
     report(sceneId, { balance, tier, flipped });
     invalidate();
   }, [sceneId, balance, tier, flipped, invalidate]);
+  // Dragging and the arrow keys change the pose outside React: they ask for a frame here.
+  useEffect(() => {
+    motion.current.invalidate = invalidate;
+  }, [motion, invalidate]);
 
-  useFrame((_state, delta) => {
+  useFrame((state, delta) => {
     const m = motion.current;
     const dt = Math.min(delta, 0.1);
     if (m.spinning && !m.dragging) m.yaw += dt * 0.7;
     spin.current.rotation.y = m.yaw;
+    // Flipping turns the coin over about the same (vertical) axis as dragging and the idle
+    // spin, so the back face reads the right way up whichever way it came into view.
     const target = flipped ? Math.PI : 0;
-    const x = flip.current.rotation.x;
-    const next = m.reduced || frozen() ? target : x + (target - x) * Math.min(1, dt * 8);
-    flip.current.rotation.x = Math.abs(target - next) < 0.001 ? target : next;
-    if (flip.current.rotation.x !== target) invalidate();
-    report(sceneId, { yaw: +m.yaw.toFixed(3), flipAngle: +flip.current.rotation.x.toFixed(3) });
+    const y = flip.current.rotation.y;
+    const next = m.reduced || frozen() ? target : y + (target - y) * Math.min(1, dt * 8);
+    flip.current.rotation.y = Math.abs(target - next) < 0.001 ? target : next;
+    if (flip.current.rotation.y !== target) invalidate();
+    spin.current.updateMatrixWorld(true);
+    report(sceneId, {
+      yaw: +m.yaw.toFixed(3),
+      flipAngle: +flip.current.rotation.y.toFixed(3),
+      ...facing(state.camera, frontFace.current, backFace.current),
+      ...rimExtent(state.camera, spin.current),
+    });
   });
 
   const faceMaterial = (map) => (
@@ -197,11 +277,12 @@ function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId, onMod
       <group ref={flip}>
         {/* Progressive: a procedural coin draws at once, the DRACO levels replace it as decoded. */}
         <CoinModel levels={levels} material={material} />
-        <mesh position={[0, 0, 0.0715]}>
+        <mesh ref={frontFace} position={[0, 0, 0.0715]}>
           <circleGeometry args={[0.775, 64]} />
           {faceMaterial(front)}
         </mesh>
-        <mesh position={[0, 0, -0.0715]} rotation={[Math.PI, 0, 0]}>
+        {/* Turned about the vertical axis, like the coin: text reads left to right from behind. */}
+        <mesh ref={backFace} position={[0, 0, -0.0715]} rotation={[0, Math.PI, 0]}>
           <circleGeometry args={[0.775, 64]} />
           {faceMaterial(back)}
         </mesh>
@@ -235,6 +316,7 @@ function TokenCanvas({ level, fail, ready, props }) {
     m.yaw += (event.clientX - m.lastX) * 0.012;
     m.moved += Math.abs(event.clientX - m.lastX);
     m.lastX = event.clientX;
+    m.invalidate?.();
     redraw((n) => n + 1);
   };
   const onPointerUp = () => {
@@ -250,6 +332,7 @@ function TokenCanvas({ level, fail, ready, props }) {
     } else if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
       event.preventDefault();
       m.yaw += event.key === "ArrowLeft" ? -0.3 : 0.3;
+      m.invalidate?.();
       redraw((n) => n + 1);
     }
   };
@@ -271,6 +354,7 @@ function TokenCanvas({ level, fail, ready, props }) {
           <ambientLight intensity={0.25} />
           <directionalLight position={[2, 3, 4]} intensity={1.2} />
           <StudioLights />
+          <FitCamera />
           <Suspense fallback={null}>
             <Coin
               balance={balance}
@@ -305,6 +389,10 @@ function CssCoin({ balance, tier, label, flipped, onFlip }) {
         <span className="holo-coin__ticker">ECE</span>
         <span className="holo-coin__balance">{problem ? "—" : formatTokens(balance)}</span>
         <span className="holo-coin__tier">{problem ? "" : tier}</span>
+      </span>
+      <span className="holo-coin__face holo-coin__face--back">
+        <span className="holo-coin__mark">{"\u00c6"}</span>
+        <span className="holo-coin__tier">AIXPLORE</span>
       </span>
     </button>
   );

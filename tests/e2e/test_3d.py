@@ -28,6 +28,15 @@ HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
 };
 """
 
+CSS_BACK_FACE_READS = """() => {
+  const coin = document.querySelector('[data-scene=token] .holo-coin');
+  const back = coin && coin.querySelector('.holo-coin__face--back');
+  if (!back || coin.getAnimations().length) return false;
+  const turn = (el) => new DOMMatrix(getComputedStyle(el).transform);
+  const m = turn(coin).multiply(turn(back));
+  return m.m11 > 0.99 && m.m22 > 0.99 && m.m33 > 0.99;
+}"""
+
 
 def _hook(page: Page, scene: str) -> dict:
     return page.evaluate(f"(window.__aixplore3d && window.__aixplore3d.scenes['{scene}']) || {{}}")
@@ -139,6 +148,9 @@ def test_without_webgl_the_css_card_shows_with_a_notice(page: Page, base_url: st
     coin.click()  # the CSS coin still reaches state
     _wait_hook(page, "token", "true")
     expect(coin).to_have_attribute("aria-pressed", "true")
+    # Flipped, its own back face turns to the viewer, the right way round (not the front's
+    # text mirrored): the coin's and the face's turns compose to no turn at all.
+    page.wait_for_function(CSS_BACK_FACE_READS)
     assert foreign == [] and errors == []
 
 

@@ -60,7 +60,11 @@ class FakeStripe:
                 "url": f"{self.url}/pay/{sid}",
                 "amount_total": amount,
                 "currency": form["line_items[0][price_data][currency]"],
-                "metadata": {"order_id": form["metadata[order_id]"]},
+                "metadata": {
+                    key[len("metadata[") : -1]: value
+                    for key, value in form.items()
+                    if key.startswith("metadata[")
+                },
                 "payment_status": "unpaid",
             }
             self.sessions[sid] = session

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, String
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -37,6 +37,7 @@ class TransactionKind(enum.StrEnum):
     TRANSFER = "transfer"
     PAYMENT = "payment"
     REFUND = "refund"
+    PURCHASE = "purchase"  # a token pack paid by card (``purchases.py``)
 
 
 class Tier(enum.StrEnum):
@@ -116,6 +117,48 @@ class WalletEntry(SQLModel, table=True):
     amount: int = SQLField(sa_column=Column(BigInteger, nullable=False))
 
 
+class PurchaseStatus(enum.StrEnum):
+    """Where a token pack purchase stands."""
+
+    PENDING = "pending"  # the member is on Stripe's page, or Stripe has not confirmed yet
+    PAID = "paid"  # Stripe's signed webhook said paid; the tokens are credited
+
+
+class TokenPurchase(SQLModel, table=True):
+    """A token pack bought by card through Stripe Checkout; credited once, when paid.
+
+    The pack's tokens and price are copied here when the checkout starts, so a later change
+    of the packs never changes what a started purchase credits or costs. The row stays when
+    its member is deleted (money moved: the record is kept, owner-less, like the ledger).
+    """
+
+    __tablename__ = "token_purchase"  # type: ignore[assignment]
+    __table_args__ = (
+        CheckConstraint("tokens > 0 AND amount_cents > 0", name="ck_token_purchase_amounts"),
+        Index("ix_token_purchase_user", "user_id", "id"),
+    )
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    user_id: int | None = SQLField(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    )
+    pack: str = SQLField(max_length=16)
+    tokens: int
+    amount_cents: int
+    currency: str = SQLField(max_length=3)
+    status: PurchaseStatus = SQLField(
+        default=PurchaseStatus.PENDING,
+        sa_column=enum_column(PurchaseStatus, "token_purchase_status"),
+    )
+    # Stripe's Checkout session id, set once the session exists.
+    checkout_id: str | None = SQLField(
+        default=None, sa_column=Column(String(120), unique=True, nullable=True)
+    )
+    payment_reference: str | None = SQLField(default=None, max_length=120)
+    created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    paid_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+
+
 # ---- Shapes handed to callers (plain values, never live rows) ----
 
 
@@ -150,3 +193,4 @@ class LedgerLine:
     kind: TransactionKind
     amount: int
     created_at: datetime
+    reference: str = ""  # says what the movement was for (``progress.describe``)

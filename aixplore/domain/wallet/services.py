@@ -133,7 +133,11 @@ def list_my_entries(session: Session, actor: Actor | None) -> list[LedgerLine]:
     ).all()
     return [
         LedgerLine(
-            transaction_id=tx.id or 0, kind=tx.kind, amount=entry.amount, created_at=tx.created_at
+            transaction_id=tx.id or 0,
+            kind=tx.kind,
+            amount=entry.amount,
+            created_at=tx.created_at,
+            reference=tx.reference,
         )
         for entry, tx in rows
     ]
@@ -160,7 +164,8 @@ def _check_reference(reference: Any) -> str:
     return reference.strip()
 
 
-def _lock_accounts(session: Session, ids: list[int]) -> dict[int, WalletAccount]:
+def lock_accounts(session: Session, ids: list[int]) -> dict[int, WalletAccount]:
+    """Lock these accounts' rows in id order (the order every transfer uses: no deadlock)."""
     rows = session.exec(
         select(WalletAccount)
         .where(col(WalletAccount.id).in_(ids))
@@ -205,7 +210,7 @@ def transfer(
     kind = TransactionKind(kind)
     if from_account_id == to_account_id:
         raise ValidationFailed("Tokens cannot be sent to the same account.")
-    accounts = _lock_accounts(session, [from_account_id, to_account_id])
+    accounts = lock_accounts(session, [from_account_id, to_account_id])
     if from_account_id not in accounts or to_account_id not in accounts:
         raise NotFound("No such wallet.")
     earlier = _existing(session, reference, kind, from_account_id, to_account_id, amount)

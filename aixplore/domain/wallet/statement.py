@@ -1,7 +1,8 @@
-"""A member's wallet statement (balance, tier, newest entries), remembered and shared by workers.
+"""A member's wallet statement (balance, tier, newest entries, earnings), remembered and shared.
 
 The /token page and the profile read the statement on every load, and the "Refresh balance"
-button does again: three database reads that cost more than the rest of the event. With Redis
+button does again: five small database reads (account, balance, newest entries, this month's
+earnings, a solution to review) that cost more than the rest of the event. With Redis
 the statement is cached per user for :data:`TTL` seconds, shared by every worker, job worker
 and command, and **buried** after any commit that can change it:
 
@@ -43,6 +44,7 @@ from aixplore.core.events import publish_after_commit, subscribe
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor
 from aixplore.domain.wallet.models import LedgerLine, TransactionKind, WalletSummary
+from aixplore.domain.wallet.progress import Earned, earned_by, review_to_write
 from aixplore.domain.wallet.services import (
     WALLET_CHANGED,
     get_my_wallet,
@@ -62,14 +64,22 @@ _PENDING = "aixplore_wallet_statement_pending"
 
 @dataclass(frozen=True)
 class Statement:
-    """What the token page shows of the signed-in member's wallet."""
+    """What the token page shows of the signed-in member's wallet.
+
+    ``earned`` (the welcome grant and this month's grants per rule) changes only with ledger
+    entries, like the balance. ``review`` (a solution the member used and has not reviewed,
+    for the page's next step) can also change without one (an order delivered, a review
+    deleted): it may lag by up to :data:`TTL` seconds, which a suggestion can afford.
+    """
 
     summary: WalletSummary
     lines: tuple[LedgerLine, ...]
+    earned: Earned
+    review: tuple[str, str] | None = None
 
 
 def _key(user_id: int) -> str:
-    return f"wallet:{user_id}"
+    return f"wallet:v2:{user_id}"  # v2: with earnings (entries of the old shape are never read)
 
 
 def cache_keys(user_id: int) -> list[str]:
@@ -93,7 +103,12 @@ def my_statement(session: Session, actor: Actor | None) -> Statement:
 
 
 def _read(session: Session, actor: Actor) -> Statement:
-    return Statement(get_my_wallet(session, actor), tuple(list_my_entries(session, actor)))
+    return Statement(
+        get_my_wallet(session, actor),
+        tuple(list_my_entries(session, actor)),
+        earned_by(session, actor.user_id),
+        review_to_write(session, actor.user_id),
+    )
 
 
 # ---- Without Redis: in-process entries, current while no ledger entry was written ----
@@ -139,19 +154,36 @@ def _encode(statement: Statement, joined: str) -> dict[str, Any]:
         "joined": joined,
         "balance": statement.summary.balance,
         "lines": [
-            [line.transaction_id, line.kind.value, line.amount, line.created_at.isoformat()]
+            [
+                line.transaction_id,
+                line.kind.value,
+                line.amount,
+                line.created_at.isoformat(),
+                line.reference,
+            ]
             for line in statement.lines
         ],
+        "welcomed": statement.earned.welcomed,
+        "month": [list(pair) for pair in statement.earned.this_month],
+        "review": list(statement.review) if statement.review else None,
     }
 
 
 def _decode(entry: dict[str, Any]) -> Statement:
+    review = entry.get("review")
     return Statement(
         summarize(int(entry["balance"])),
         tuple(
-            LedgerLine(int(tx), TransactionKind(kind), int(amount), datetime.fromisoformat(when))
-            for tx, kind, amount, when in entry["lines"]
+            LedgerLine(
+                int(tx), TransactionKind(kind), int(amount), datetime.fromisoformat(when), ref
+            )
+            for tx, kind, amount, when, ref in entry["lines"]
         ),
+        Earned(
+            welcomed=bool(entry["welcomed"]),
+            this_month=tuple((str(k), int(n)) for k, n in entry["month"]),
+        ),
+        (str(review[0]), str(review[1])) if review else None,
     )
 
 

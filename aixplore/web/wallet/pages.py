@@ -1,14 +1,19 @@
-"""/token: the ECE token in 3D with its balance, tier and statement."""
+"""/token: the ECE token in 3D, how to earn and buy more, the next step, and the statement."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
+from aixplore.domain.wallet.earning import EVENT_MIN_ATTENDEES
+from aixplore.domain.wallet.purchases import TOKEN_PACKS, TokenPack
 from aixplore.web.layout import page
 from aixplore.web.wallet.state import TokenState
 from components3d import token_scene
 
 S = TokenState
+MUTED = rx.color("gray", 11)
 
 
 def token_panel(*, height: str = "320px") -> rx.Component:
@@ -28,16 +33,135 @@ def token_panel(*, height: str = "320px") -> rx.Component:
             align="center",
             spacing="3",
         ),
-        rx.text(S.progress, size="2", color=rx.color("gray", 11)),
+        rx.text(S.progress, size="2", color=MUTED),
         spacing="2",
         width="100%",
         align="center",
     )
 
 
+def _next_step() -> rx.Component:
+    action = rx.cond(
+        S.step_claim,
+        rx.button(S.step_label, on_click=S.claim_welcome, size="3"),
+        rx.link(S.step_label, href=S.step_href, weight="medium", size="3"),
+    )
+    return rx.card(
+        rx.vstack(
+            rx.heading("Next step", size="4", as_="h2"),
+            rx.text(S.step_text),
+            action,
+            spacing="2",
+            align="start",
+        ),
+        width="100%",
+    )
+
+
+def _rule(rule: Any) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(rule["title"], size="3", as_="h3"),
+                rx.badge(rule["amount"], color_scheme="green", variant="soft"),
+                justify="between",
+                align="center",
+                width="100%",
+                wrap="wrap",
+            ),
+            rx.text(rule["how"], size="2"),
+            rx.hstack(
+                rx.text("Limit: ", rule["limit"], size="2", color=MUTED),
+                rx.badge(
+                    rule["progress"],
+                    color_scheme=rx.cond(rule["full"] == "yes", "gray", "blue"),
+                    variant="outline",
+                ),
+                justify="between",
+                align="center",
+                width="100%",
+                wrap="wrap",
+            ),
+            spacing="2",
+        ),
+        width="100%",
+    )
+
+
+def _earn() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Earn tokens", size="5", as_="h2"),
+        rx.grid(
+            rx.foreach(S.rules, _rule),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.text(
+            "Monthly limits count grants in the current calendar month (UTC); each review, "
+            "solution review and event earns once. Nobody checks people in at events: the "
+            f"attendees are the members other than the host (at least {EVENT_MIN_ATTENDEES}) "
+            "who answered “going” and had not cancelled when it ended.",
+            size="2",
+            color=MUTED,
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
+def _pack(pack: TokenPack) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(f"{pack.name} pack", size="3", as_="h3"),
+            rx.text(rx.text.strong(f"{pack.tokens:,} ECE"), f" for {pack.price}", size="3"),
+            rx.button(
+                f"Buy {pack.tokens:,} ECE",
+                on_click=S.buy(pack.key),
+                aria_label=f"Buy {pack.tokens:,} ECE for {pack.price}",
+            ),
+            spacing="2",
+            align="start",
+        ),
+        width="100%",
+    )
+
+
+def _buy() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Buy tokens", size="5", as_="h2", id="buy-tokens"),
+        rx.cond(
+            S.buying,
+            rx.vstack(
+                rx.grid(
+                    *[_pack(pack) for pack in TOKEN_PACKS],
+                    columns=rx.breakpoints(initial="1", sm="3"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.text(
+                    "You pay by card on Stripe's page; the tokens are added once Stripe "
+                    "confirms the payment.",
+                    size="2",
+                    color=MUTED,
+                ),
+                width="100%",
+            ),
+            rx.callout(
+                "Buying tokens by card is not available on this server. "
+                "You can still earn them as described above.",
+                icon="info",
+                width="100%",
+            ),
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
 def _statement() -> rx.Component:
     return rx.vstack(
-        rx.heading("Statement", size="4", as_="h2"),
+        rx.heading("Statement", size="5", as_="h2"),
         rx.cond(
             S.statement.length() > 0,  # type: ignore[attr-defined]
             rx.table.root(
@@ -60,7 +184,7 @@ def _statement() -> rx.Component:
                 ),
                 width="100%",
             ),
-            rx.text("No token movements yet.", color=rx.color("gray", 11)),
+            rx.text("No token movements yet.", color=MUTED),
         ),
         width="100%",
         spacing="2",
@@ -68,19 +192,33 @@ def _statement() -> rx.Component:
 
 
 def token_page() -> rx.Component:
-    """The signed-in user's ECE token."""
+    """The signed-in member's ECE tokens: the coin, the next step, earning, buying, statement."""
     return page(
         "Your ECE tokens",
         rx.vstack(
             rx.heading("Your ECE tokens", size="7", as_="h1"),
             rx.text(
                 "Drag the coin to turn it; click it, or press Enter, to flip it.",
-                color=rx.color("gray", 11),
+                color=MUTED,
             ),
             rx.card(token_panel(height="380px"), width="100%"),
+            rx.cond(
+                S.returned_from_checkout,
+                rx.callout(
+                    "Thank you. Your tokens are added as soon as Stripe confirms the payment, "
+                    "usually within seconds: refresh the balance to see them.",
+                    icon="circle_check",
+                    color_scheme="green",
+                    role="status",
+                    width="100%",
+                ),
+            ),
+            rx.cond(S.loaded, _next_step()),
             rx.button("Refresh balance", on_click=S.load, variant="soft"),
+            _earn(),
+            _buy(),
             _statement(),
-            spacing="4",
+            spacing="5",
             width="100%",
         ),
         max_width="760px",
