@@ -1,7 +1,7 @@
 """token packs bought by card: one row per purchase, credited once when Stripe says paid
 
 Revision ID: 0d1867432c26
-Revises: 5b15712aaef7
+Revises: 14de00b2979e
 Create Date: 2026-12-06 17:52:26
 
 The pack's tokens and price are copied into the row when the checkout starts. The ledger's
@@ -17,7 +17,7 @@ from alembic import op
 import aixplore.core.columns
 
 revision: str = "0d1867432c26"
-down_revision: str | None = "5b15712aaef7"
+down_revision: str | None = "14de00b2979e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
