@@ -24,7 +24,7 @@ from aixplore.domain.accounts.services import (
     parse_input,
     require_platform_admin,
 )
-from aixplore.domain.audit.services import record as audit
+from aixplore.domain.audit_log.services import record as audit
 
 ADMIN_PAGE_SIZE = 25
 

@@ -24,7 +24,7 @@ from aixplore.core.settings import get_settings
 from aixplore.core.time import as_utc, utcnow
 from aixplore.domain.accounts.models import PASSWORD_MAX, Actor, User, UserSession
 from aixplore.domain.accounts.services import THROTTLED_MESSAGE, get_user, require_actor
-from aixplore.domain.audit.services import record as audit
+from aixplore.domain.audit_log.services import record as audit
 
 log = logging.getLogger("aixplore.security")
 

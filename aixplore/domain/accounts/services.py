@@ -49,8 +49,9 @@ from aixplore.domain.accounts.models import (
     UserPublic,
     UserSession,
 )
-from aixplore.domain.audit.services import record as audit
+from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
+from aixplore.domain.membership.services import check_password_sign_in
 
 log = logging.getLogger("aixplore.security")
 
@@ -310,11 +311,9 @@ def do_sign_in(session: Session, data: Any, *, ip: str = "", user_agent: str = "
     ratelimit.check(
         settings.login_limit_per_account, "login-account", email, message=THROTTLED_MESSAGE
     )
-    # Before the password check, so the answer cannot tell a right password from a wrong one.
-    from aixplore.domain.orgs.domains import check_password_sign_in
-
-    check_password_sign_in(session, email)
     user = get_user_by_email(session, email)
+    # Before the password check, so the answer cannot tell a right password from a wrong one.
+    check_password_sign_in(session, email, user.id if user else None)
     if not verify_password(user.password_hash if user else None, form.password) or user is None:
         ratelimit.hit(
             settings.login_limit_per_account, "login-account", email, message=THROTTLED_MESSAGE
