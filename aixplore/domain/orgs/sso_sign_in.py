@@ -29,7 +29,8 @@ from aixplore.core.settings import get_settings
 from aixplore.core.time import as_utc, utcnow
 from aixplore.domain.accounts.models import User, UserSession
 from aixplore.domain.accounts.reauth import WRONG_PASSWORD, check_password_of
-from aixplore.domain.accounts.services import _open_session, get_user_by_email
+from aixplore.domain.accounts.sessions import open_session
+from aixplore.domain.accounts.users import get_user_by_email
 from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.orgs import sso_links, sso_policy
@@ -202,7 +203,7 @@ def open_sso_session(
         )
     conn.last_success_at = now
     session.add(conn)
-    raw = _open_session(
+    raw = open_session(
         session,
         user,
         ip=ip,
