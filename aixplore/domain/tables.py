@@ -3,39 +3,39 @@
 from aixplore.domain.accounts import models as accounts_models
 from aixplore.domain.analytics import models as analytics_models
 from aixplore.domain.apikeys import models as apikeys_models
-from aixplore.domain.audit import models as audit_models
+from aixplore.domain.audit_log import models as audit_log_models
 from aixplore.domain.discovery import models as discovery_models
 from aixplore.domain.events import models as events_models
 from aixplore.domain.gdpr import models as gdpr_models
 from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
+from aixplore.domain.membership import models as membership_models
 from aixplore.domain.notifications import models as notifications_models
 from aixplore.domain.orders import models as orders_models
-from aixplore.domain.orgs import models as orgs_models
 from aixplore.domain.orgs import sso_models
 from aixplore.domain.reviews import models as reviews_models
 from aixplore.domain.solutions import models as solutions_models
 from aixplore.domain.wallet import models as wallet_models
-from aixplore.domain.webhooks import models as webhooks_models
+from aixplore.domain.webhook_outbox import models as webhook_outbox_models
 
 __all__ = [
     "accounts_models",
     "analytics_models",
     "apikeys_models",
-    "audit_models",
+    "audit_log_models",
     "discovery_models",
     "events_models",
     "gdpr_models",
     "idempotency_models",
     "mail_models",
+    "membership_models",
     "notifications_models",
     "orders_models",
-    "orgs_models",
     "reviews_models",
     "solutions_models",
     "sso_models",
     "wallet_models",
-    "webhooks_models",
+    "webhook_outbox_models",
 ]
 
 # Objects the migrations create per engine that SQLModel does not model (full-text search):

@@ -14,17 +14,17 @@ from sqlmodel import Session, col, select
 from aixplore.core.errors import Conflict, ValidationFailed
 from aixplore.core.security import hash_password
 from aixplore.core.time import utcnow
+from aixplore.domain.accounts.forms import parse_input
 from aixplore.domain.accounts.models import Actor, PlatformRole, SignUpInput, User, UserPublic
-from aixplore.domain.accounts.services import (
-    _normalize_email,
-    _revoke_all,
-    _security,
+from aixplore.domain.accounts.sessions import revoke_all
+from aixplore.domain.accounts.users import (
     get_user,
     get_user_by_email,
-    parse_input,
+    normalize_email,
     require_platform_admin,
+    security_event,
 )
-from aixplore.domain.audit.services import record as audit
+from aixplore.domain.audit_log.services import record as audit
 
 ADMIN_PAGE_SIZE = 25
 
@@ -67,7 +67,7 @@ def do_change_role(session: Session, actor: Actor | None, user_id: Any, role: An
     old_role = user.role
     user.role = new_role
     session.add(user)
-    _security("role_changed", user_id=user_id, role=new_role.value, by=actor.user_id)
+    security_event("role_changed", user_id=user_id, role=new_role.value, by=actor.user_id)
     audit(
         session,
         actor.user_id,
@@ -90,11 +90,11 @@ def do_set_suspended(
     user = get_user(session, user_id)
     if suspended:
         user.suspended_at = user.suspended_at or utcnow()
-        _revoke_all(session, user_id)
+        revoke_all(session, user_id)
     else:
         user.suspended_at = None
     session.add(user)
-    _security("suspension_changed", user_id=user_id, suspended=suspended, by=actor.user_id)
+    security_event("suspension_changed", user_id=user_id, suspended=suspended, by=actor.user_id)
     audit(
         session,
         actor.user_id,
@@ -113,7 +113,7 @@ def do_create_admin(
     )
     user = get_user_by_email(session, str(form.email))
     if user is None:
-        user = User(email=_normalize_email(str(form.email)), display_name=form.display_name)
+        user = User(email=normalize_email(str(form.email)), display_name=form.display_name)
     user.password_hash = hash_password(form.password)
     user.password_changed_at = utcnow()
     user.role = PlatformRole.PLATFORM_ADMIN
@@ -135,7 +135,7 @@ def do_create_verified_member(
         SignUpInput, {"email": email, "display_name": display_name, "password": password}
     )
     user = User(
-        email=_normalize_email(str(form.email)),
+        email=normalize_email(str(form.email)),
         display_name=form.display_name,
         password_hash=hash_password(form.password),
         email_verified_at=utcnow(),

@@ -23,8 +23,9 @@ from aixplore.core.security import token_digest, verify_password
 from aixplore.core.settings import get_settings
 from aixplore.core.time import as_utc, utcnow
 from aixplore.domain.accounts.models import PASSWORD_MAX, Actor, User, UserSession
-from aixplore.domain.accounts.services import THROTTLED_MESSAGE, get_user, require_actor
-from aixplore.domain.audit.services import record as audit
+from aixplore.domain.accounts.passwords import THROTTLED_MESSAGE
+from aixplore.domain.accounts.users import get_user, require_actor
+from aixplore.domain.audit_log.services import record as audit
 
 log = logging.getLogger("aixplore.security")
 

@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 from aixplore.core.errors import ValidationFailed
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import parse_input, require_actor, require_platform_admin
-from aixplore.domain.audit.models import AuditEntry
-from aixplore.domain.audit.services import ChainReport, record, verify_chain
+from aixplore.domain.audit_log.models import AuditEntry
+from aixplore.domain.audit_log.services import ChainReport, record, verify_chain
 from aixplore.domain.orgs.models import OrgRole
 from aixplore.domain.orgs.services import require_org_role
 

@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import User
 from aixplore.domain.events.models import Event, EventDetail, EventRsvp, EventStatus, RsvpStatus
-from aixplore.domain.events.services import REMINDER_BATCH, event_url, format_when
+from aixplore.domain.events.reading import event_url, format_when
+from aixplore.domain.events.services import REMINDER_BATCH
 from aixplore.domain.mail.services import do_queue_mail
 
 # ---- Calendar file ----

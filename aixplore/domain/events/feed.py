@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from aixplore.core.time import utcnow
 from aixplore.domain.events.models import Event, EventPublic, EventStatus
-from aixplore.domain.events.services import _publics
+from aixplore.domain.events.reading import publics
 
 
 def list_upcoming_after(
@@ -34,4 +34,4 @@ def list_upcoming_after(
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if more and rows else None
-    return _publics(session, rows), (None if last is None else (last.starts_at, last.id or 0))
+    return publics(session, rows), (None if last is None else (last.starts_at, last.id or 0))

@@ -1,40 +1,37 @@
-"""Email domains: claim, verify by DNS TXT, home-realm discovery and the enforce-SSO policy.
+"""Email domains: claim, verify by DNS TXT, and home-realm discovery.
 
 An organization claims ``example.com`` and publishes ``_aixplore-verify.example.com TXT
 "aixplore-verify=<token>"``. Once verified, sign-in sends addresses of that domain to the
 organization's identity provider, its IdP may sign them in (just-in-time membership), and
-with "enforce SSO" their password sign-in is refused. The resolver is an interface: tests
-answer from a dict, production asks DNS through dnspython.
+with "enforce SSO" their password sign-in is refused (``membership.services``, which signing
+in asks). The resolver is an interface: tests answer from a dict, production asks DNS through
+dnspython.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Protocol
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from aixplore.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aixplore.core.errors import Conflict, NotFound, ValidationFailed
 from aixplore.core.security import new_token
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
-from aixplore.domain.accounts import actor_cache
-from aixplore.domain.accounts.models import Actor, User, UserSession
+from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input
+from aixplore.domain.membership.services import org_of_email
 from aixplore.domain.orgs.models import (
     DomainInput,
     DomainPublic,
     Organization,
     OrgDomain,
-    OrgMembership,
     OrgRole,
 )
 from aixplore.domain.orgs.services import org_audit, require_org_role
 from aixplore.domain.orgs.sso_changes import announce_sso_change, require_sso_change
 from aixplore.domain.orgs.sso_models import SsoConnection
 
-log = logging.getLogger("aixplore.security")
 MAX_DOMAINS_PER_ORG = 20
 
 
@@ -154,16 +151,7 @@ def do_remove_domain(session: Session, actor: Actor | None, org_id: Any, domain_
     session.delete(row)
 
 
-# ---- Routing and policy ----
-
-
-def org_of_email(session: Session, email: str) -> Organization | None:
-    """The organization that verified the domain of ``email``, if any."""
-    domain = email.strip().lower().rsplit("@", 1)[-1]
-    row = session.exec(
-        select(OrgDomain).where(OrgDomain.domain == domain, col(OrgDomain.verified_at).is_not(None))
-    ).first()
-    return session.get(Organization, row.org_id) if row else None
+# ---- Routing ----
 
 
 def home_realm(session: Session, email: Any) -> str | None:
@@ -181,96 +169,3 @@ def home_realm(session: Session, email: Any) -> str | None:
     if conn is None:
         return None
     return f"/api/sso/{conn.protocol.value}/{conn.id}/start"
-
-
-def sso_required_for(session: Session, email: str) -> Organization | None:
-    """The organization whose "enforce SSO" forbids ``email`` a password sign-in, if any.
-
-    Applies to addresses of an enforcing org's verified domains and to its members; the
-    owner is exempt, to keep a way in when the identity provider is down.
-    """
-    email = email.strip().lower()
-    user = session.exec(select(User).where(User.email == email)).first()
-    candidates: list[Organization] = []
-    by_domain = org_of_email(session, email)
-    if by_domain is not None:
-        candidates.append(by_domain)
-    if user is not None and user.id is not None:
-        candidates += session.exec(
-            select(Organization)
-            .join(OrgMembership, col(OrgMembership.org_id) == Organization.id)
-            .where(OrgMembership.user_id == user.id, OrgMembership.role != OrgRole.OWNER)
-        ).all()
-    for org in candidates:
-        if not org.enforce_sso:
-            continue
-        if user is not None and user.id is not None:
-            owner = session.exec(
-                select(OrgMembership).where(
-                    OrgMembership.org_id == org.id,
-                    OrgMembership.user_id == user.id,
-                    OrgMembership.role == OrgRole.OWNER,
-                )
-            ).first()
-            if owner is not None:
-                continue
-        return org
-    return None
-
-
-def check_password_sign_in(session: Session, email: str) -> None:
-    """Refuse a password sign-in that an organization's "enforce SSO" forbids."""
-    org = sso_required_for(session, email)
-    if org is not None:
-        log.warning(
-            "password_sign_in_refused_sso",
-            extra={"security_event": "password_sign_in_refused_sso", "org_id": org.id},
-        )
-        raise PermissionDenied(
-            f"{org.name} requires single sign-on for this account. Use 'Sign in with single "
-            "sign-on' instead of a password."
-        )
-
-
-def end_password_sessions(session: Session, org: Organization) -> None:
-    """When "enforce SSO" is switched on: end the password sessions of members and of
-    addresses in the org's verified domains (not the owner's)."""
-    members = set(
-        session.exec(
-            select(OrgMembership.user_id).where(
-                OrgMembership.org_id == org.id, OrgMembership.role != OrgRole.OWNER
-            )
-        ).all()
-    )
-    owners = set(
-        session.exec(
-            select(OrgMembership.user_id).where(
-                OrgMembership.org_id == org.id, OrgMembership.role == OrgRole.OWNER
-            )
-        ).all()
-    )
-    verified = session.exec(
-        select(OrgDomain.domain).where(
-            OrgDomain.org_id == org.id, col(OrgDomain.verified_at).is_not(None)
-        )
-    ).all()
-    for domain in verified:
-        members |= {
-            uid
-            for uid in session.exec(
-                select(User.id).where(col(User.email).endswith(f"@{domain}"))
-            ).all()
-            if uid is not None and uid not in owners
-        }
-    if not members:
-        return
-    session.execute(
-        update(UserSession)
-        .where(
-            col(UserSession.user_id).in_(members),
-            col(UserSession.provider) == "password",
-            col(UserSession.revoked_at).is_(None),
-        )
-        .values(revoked_at=utcnow())
-    )
-    actor_cache.forget_after_commit(session, user_ids=list(members))

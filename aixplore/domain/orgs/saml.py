@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +33,8 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input
 from aixplore.domain.orgs import sso
+from aixplore.domain.orgs.saml_certs import PEM
+from aixplore.domain.orgs.saml_certs import cert_expiry_days as cert_expiry_days
 from aixplore.domain.orgs.services import org_audit
 from aixplore.domain.orgs.sso_changes import announce_sso_change
 from aixplore.domain.orgs.sso_models import (
@@ -44,7 +45,6 @@ from aixplore.domain.orgs.sso_models import (
 )
 
 MAX_RESPONSE_BYTES = 256_000
-_PEM = re.compile(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.S)
 
 
 def sp_urls(conn: SsoConnection) -> dict[str, str]:
@@ -55,7 +55,7 @@ def sp_urls(conn: SsoConnection) -> dict[str, str]:
 
 def idp_certs(conn: SsoConnection) -> list[str]:
     """The IdP signing certificates (several during a rollover), as PEM."""
-    return _PEM.findall(conn.idp_certs)
+    return PEM.findall(conn.idp_certs)
 
 
 def saml_settings(conn: SsoConnection) -> OneLogin_Saml2_Settings:
@@ -128,18 +128,6 @@ def sp_metadata(conn: SsoConnection) -> str:
     """This connection's SP metadata XML."""
     meta: Any = saml_settings(conn).get_sp_metadata()
     return meta.decode() if isinstance(meta, bytes) else str(meta)
-
-
-def cert_expiry_days(pems: str) -> int | None:
-    """Days until the first of the IdP certificates expires (negative: expired)."""
-    days: list[int] = []
-    for pem in _PEM.findall(pems):
-        try:
-            cert = x509.load_pem_x509_certificate(pem.encode())
-        except ValueError:
-            continue
-        days.append((cert.not_valid_after_utc - utcnow()).days)
-    return min(days) if days else None
 
 
 # ---- Configuration ----
@@ -216,14 +204,14 @@ def do_add_certificate(session: Session, actor: Actor | None, org_id: Any, pem: 
     """Trust one more IdP certificate (for a rollover), next to the current ones."""
     org, conn = sso.admin_connection(session, actor, org_id, SsoProtocol.SAML, change=True)
     assert actor is not None
-    if not isinstance(pem, str) or len(pem) > 20_000 or not _PEM.search(pem):
+    if not isinstance(pem, str) or len(pem) > 20_000 or not PEM.search(pem):
         raise ValidationFailed("Paste a PEM certificate (BEGIN CERTIFICATE ... END CERTIFICATE).")
-    for found in _PEM.findall(pem):
+    for found in PEM.findall(pem):
         try:
             x509.load_pem_x509_certificate(found.encode())
         except ValueError as exc:
             raise ValidationFailed("That certificate could not be read.") from exc
-    conn.idp_certs = "\n".join(dict.fromkeys([*idp_certs(conn), *_PEM.findall(pem)]))
+    conn.idp_certs = "\n".join(dict.fromkeys([*idp_certs(conn), *PEM.findall(pem)]))
     session.add(conn)
     org_audit(
         session,

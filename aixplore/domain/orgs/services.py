@@ -20,7 +20,7 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts.models import Actor, User, UserSession
 from aixplore.domain.accounts.services import parse_input, require_actor
-from aixplore.domain.audit.services import record as audit
+from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.orgs import sso_policy
 from aixplore.domain.orgs.models import (
     MemberPublic,
@@ -31,6 +31,7 @@ from aixplore.domain.orgs.models import (
     OrgRole,
     OrgSettingsInput,
 )
+from aixplore.domain.webhook_outbox.services import emit
 
 log = logging.getLogger("aixplore.security")
 MAX_ORGS_PER_USER = 50
@@ -56,8 +57,6 @@ def org_audit(
 
 def member_event(session: Session, org_id: int, event_type: str, user_id: int, **data: Any) -> None:
     """Send a membership change to the organization's webhook endpoints (after commit)."""
-    from aixplore.domain.webhooks.services import emit  # it imports this module
-
     emit(session, event_type, {"org_id": org_id, "user_id": user_id, **data}, [], [org_id])
 
 
@@ -217,9 +216,7 @@ def do_update_org_settings(
     form: OrgSettingsInput = parse_input(OrgSettingsInput, data)
     org.name = " ".join(form.name.split())
     if form.enforce_sso and not org.enforce_sso:
-        from aixplore.domain.orgs.domains import end_password_sessions
-
-        end_password_sessions(session, org)
+        sso_policy.end_password_sessions(session, org)
     org.enforce_sso = form.enforce_sso
     org.reauth_hours = form.reauth_hours
     session.add(org)

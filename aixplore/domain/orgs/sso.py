@@ -3,14 +3,15 @@ and health.
 
 Whom an IdP may sign in is decided in ``sso_sign_in`` (verified domains and identities their
 owners linked; membership alone is not enough), who may change a connection in
-``sso_changes``, and what enforce SSO admits in ``sso_policy``.
+``sso_changes``, and what enforce SSO admits in ``sso_policy``. Refusals (``SsoRefused``,
+``refuse``, ``record_failure``) and ``safe_return_to`` live in ``sso_guards``, which the
+modules this one imports use too; they are importable from here.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,15 +20,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from aixplore.core import crypto
-from aixplore.core.db import session_scope
-from aixplore.core.errors import NotFound, PermissionDenied, ValidationFailed
-from aixplore.core.metrics import SECURITY_EVENTS
+from aixplore.core.errors import NotFound, PermissionDenied
 from aixplore.core.security import new_token, token_digest
 from aixplore.core.settings import get_settings
 from aixplore.core.time import as_utc, utcnow
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.orgs.models import Organization, OrgRole
-from aixplore.domain.orgs.services import require_org_role
+from aixplore.domain.orgs.saml_certs import cert_expiry_days
+from aixplore.domain.orgs.services import end_sessions, require_org_role
+from aixplore.domain.orgs.sso_changes import require_sso_change
+from aixplore.domain.orgs.sso_guards import SsoRefused as SsoRefused
+from aixplore.domain.orgs.sso_guards import record_failure as record_failure
+from aixplore.domain.orgs.sso_guards import refuse, safe_return_to
 from aixplore.domain.orgs.sso_models import (
     SsoConnection,
     SsoHealth,
@@ -35,52 +39,7 @@ from aixplore.domain.orgs.sso_models import (
     SsoProtocol,
     SsoReplay,
 )
-
-log = logging.getLogger("aixplore.security")
-
-
-class SsoRefused(ValidationFailed):
-    """A sign-in through an identity provider was refused; the message says why."""
-
-    code = "sso_refused"
-
-    def __init__(self, message: str, *, conn_id: int | None, reason: str) -> None:
-        super().__init__(message)
-        self.conn_id = conn_id
-        self.reason = reason
-        self.test_only = False  # set when a "test connection" round trip failed
-
-
-def refuse(conn_id: int | None, reason: str, **fields: Any) -> SsoRefused:
-    """Log a refused SSO sign-in and return the error to raise.
-
-    The caller's unit of work rolls back; it then calls :func:`record_failure` in a new one.
-    """
-    SECURITY_EVENTS.labels("sso_refused").inc()
-    log.warning(
-        "sso_refused",
-        extra={
-            "security_event": "sso_refused",
-            "reason": reason,
-            "connection_id": conn_id,
-            **fields,
-        },
-    )
-    return SsoRefused(f"Single sign-on failed: {reason}.", conn_id=conn_id, reason=reason)
-
-
-def record_failure(error: SsoRefused) -> None:
-    """Record a refusal on its connection's health (in a unit of work of its own)."""
-    if error.conn_id is None:
-        return
-    with session_scope() as db:
-        conn = db.get(SsoConnection, error.conn_id)
-        if conn is not None:
-            conn.last_failure_at = utcnow()
-            conn.last_failure_reason = error.reason[:300]
-            if error.test_only:
-                conn.last_test_at, conn.last_test_ok = conn.last_failure_at, False
-            db.add(conn)
+from aixplore.domain.orgs.sso_sign_in import Identity, sign_in_identity
 
 
 def secret_context(conn: SsoConnection) -> str:
@@ -123,8 +82,6 @@ def admin_connection(
 
     To ``change`` it, the admin must be the owner or have confirmed their password just now.
     """
-    from aixplore.domain.orgs.sso_changes import require_sso_change
-
     if change:
         _actor, org, _m = require_sso_change(session, actor, org_id, "sso_settings")
     else:
@@ -287,19 +244,6 @@ def remember_once(session: Session, key: str, until: datetime) -> bool:
     return True
 
 
-def safe_return_to(value: Any) -> str:
-    """A local path to go to after sign-in (never another site)."""
-    if (
-        not isinstance(value, str)
-        or not value.startswith("/")
-        or value.startswith("//")
-        or "\\" in value
-        or len(value) > 300
-    ):
-        return "/"
-    return value
-
-
 # ---- Completing a sign-in ----
 
 
@@ -321,8 +265,6 @@ def complete_sign_in(
     that needs its owner's confirmation is refused. The sign-in routes use
     ``sso_sign_in.sign_in_identity``.
     """
-    from aixplore.domain.orgs.sso_sign_in import Identity, sign_in_identity
-
     issuer = conn.idp_entity_id or conn.discovery_url or f"connection:{conn.id}"
     identity = Identity(
         issuer=issuer,
@@ -348,8 +290,6 @@ def record_skew(session: Session, conn: SsoConnection, issued_at: Any) -> None:
 
 def get_health(session: Session, actor: Actor | None, org_id: Any) -> list[SsoHealth]:
     """The SSO health panel of an organization (admins)."""
-    from aixplore.domain.orgs.saml import cert_expiry_days
-
     _actor, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "sso_health")
     rows = session.exec(select(SsoConnection).where(SsoConnection.org_id == org.id)).all()
     return [
@@ -383,8 +323,6 @@ def refuse_for_member(actor_org: Organization) -> PermissionDenied:
 
 def end_saml_sessions(session: Session, conn: SsoConnection, email: str) -> int:
     """End a user's sessions opened through this organization's SAML IdP (IdP logout)."""
-    from aixplore.domain.orgs.services import end_sessions
-
     org = session.get(Organization, conn.org_id)
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
     if org is None or user is None or user.id is None:

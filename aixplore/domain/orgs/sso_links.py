@@ -28,7 +28,7 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts.models import Actor, UserSession
 from aixplore.domain.accounts.services import require_actor
-from aixplore.domain.audit.services import record as audit
+from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.orgs.models import Organization
 from aixplore.domain.orgs.sso_models import (
     IdentityLinkPublic,

@@ -6,18 +6,22 @@ An organization with "enforce SSO" admits only those opened through one of its o
 connections; its owner's password session is the exception that keeps a way in when the
 identity provider is down. A session opened through another organization's identity provider
 is refused like a password session: otherwise any org whose IdP can sign a member in would
-open every other org that member belongs to.
+open every other org that member belongs to. Switching enforcement on ends the password
+sessions it no longer admits (:func:`end_password_sessions`).
 """
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from aixplore.core.errors import PermissionDenied
 from aixplore.core.metrics import SECURITY_EVENTS
-from aixplore.domain.accounts.models import User
+from aixplore.core.time import utcnow
+from aixplore.domain.accounts import actor_cache
+from aixplore.domain.accounts.models import User, UserSession
 from aixplore.domain.orgs.models import Organization, OrgDomain, OrgMembership, OrgRole
 from aixplore.domain.orgs.sso_models import SsoConnection
 
@@ -129,3 +133,47 @@ def personal_key_refusal(session: Session, user: User, sso_connection_id: int | 
         if not admits(org, role, sso_connection_id, conn_org):
             return key_message(org)
     return None
+
+
+def end_password_sessions(session: Session, org: Organization) -> None:
+    """When "enforce SSO" is switched on: end the password sessions of members and of
+    addresses in the org's verified domains (not the owner's)."""
+    members = set(
+        session.exec(
+            select(OrgMembership.user_id).where(
+                OrgMembership.org_id == org.id, OrgMembership.role != OrgRole.OWNER
+            )
+        ).all()
+    )
+    owners = set(
+        session.exec(
+            select(OrgMembership.user_id).where(
+                OrgMembership.org_id == org.id, OrgMembership.role == OrgRole.OWNER
+            )
+        ).all()
+    )
+    verified = session.exec(
+        select(OrgDomain.domain).where(
+            OrgDomain.org_id == org.id, col(OrgDomain.verified_at).is_not(None)
+        )
+    ).all()
+    for domain in verified:
+        members |= {
+            uid
+            for uid in session.exec(
+                select(User.id).where(col(User.email).endswith(f"@{domain}"))
+            ).all()
+            if uid is not None and uid not in owners
+        }
+    if not members:
+        return
+    session.execute(
+        update(UserSession)
+        .where(
+            col(UserSession.user_id).in_(members),
+            col(UserSession.provider) == "password",
+            col(UserSession.revoked_at).is_(None),
+        )
+        .values(revoked_at=utcnow())
+    )
+    actor_cache.forget_after_commit(session, user_ids=list(members))

@@ -29,12 +29,14 @@ from aixplore.core.settings import get_settings
 from aixplore.core.time import as_utc, utcnow
 from aixplore.domain.accounts.models import User, UserSession
 from aixplore.domain.accounts.reauth import WRONG_PASSWORD, check_password_of
-from aixplore.domain.accounts.services import _open_session, get_user_by_email
-from aixplore.domain.audit.services import record as audit
+from aixplore.domain.accounts.sessions import open_session
+from aixplore.domain.accounts.users import get_user_by_email
+from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
-from aixplore.domain.orgs import sso, sso_links, sso_policy
+from aixplore.domain.orgs import sso_links, sso_policy
 from aixplore.domain.orgs.models import Organization, OrgDomain, OrgMembership, OrgRole
 from aixplore.domain.orgs.services import get_membership, member_event, member_joined
+from aixplore.domain.orgs.sso_guards import refuse, safe_return_to
 from aixplore.domain.orgs.sso_models import SsoConnection
 
 log = logging.getLogger("aixplore.security")
@@ -76,7 +78,7 @@ def _role_for(conn: SsoConnection, groups: list[str]) -> OrgRole:
 
 def _email(conn: SsoConnection, value: Any) -> str:
     if not isinstance(value, str) or "@" not in value or len(value) > 254:
-        raise sso.refuse(conn.id, "the identity provider sent no email address")
+        raise refuse(conn.id, "the identity provider sent no email address")
     return value.strip().lower()
 
 
@@ -84,7 +86,7 @@ def _refuse_suspended(conn: SsoConnection, user: User | None, member: OrgMembers
     if (user is not None and user.suspended_at is not None) or (
         member is not None and member.suspended_at is not None
     ):
-        raise sso.refuse(conn.id, "this account is suspended")
+        raise refuse(conn.id, "this account is suspended")
 
 
 def sign_in_identity(
@@ -108,7 +110,7 @@ def sign_in_identity(
     email = _email(conn, identity.email)
     issuer, subject = identity.issuer, identity.subject
     if not isinstance(subject, str) or not subject or len(subject) > 500 or not issuer:
-        raise sso.refuse(conn.id, "the identity provider sent no subject identifier")
+        raise refuse(conn.id, "the identity provider sent no subject identifier")
     name = identity.name.strip()[:80] if isinstance(identity.name, str) else ""
     groups = (
         [g for g in identity.groups if isinstance(g, str)][:100]
@@ -123,7 +125,7 @@ def sign_in_identity(
         user = get_user_by_email(session, email)
     else:
         if test_only:
-            raise sso.refuse(
+            raise refuse(
                 conn.id,
                 f"this identity provider may not sign in addresses at {domain} unless their "
                 "owner links the identity with their password",
@@ -136,7 +138,7 @@ def sign_in_identity(
             email=email,
             name=name,
             groups=groups,
-            return_to=sso.safe_return_to(return_to),
+            return_to=safe_return_to(return_to),
         )
         log.info(
             "sso_link_pending",
@@ -201,7 +203,7 @@ def open_sso_session(
         )
     conn.last_success_at = now
     session.add(conn)
-    raw = _open_session(
+    raw = open_session(
         session,
         user,
         ip=ip,

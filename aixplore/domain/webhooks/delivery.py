@@ -29,7 +29,7 @@ from aixplore.core.crypto import decrypt
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import User
-from aixplore.domain.audit.services import record as audit
+from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.notifications.services import notify
 from aixplore.domain.webhooks.models import (

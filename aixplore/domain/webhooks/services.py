@@ -1,23 +1,20 @@
-"""Registering webhook endpoints, emitting events to them, and the delivery log.
+"""Registering webhook endpoints, the delivery log, replays and pings.
 
 An endpoint belongs to a person, or to an organization (``org_id``): every service takes
 ``org_id`` (None for the actor's own endpoints) and then acts only on that organization's
 endpoints, for its active admins; a personal call never reaches an organization's endpoint.
 
-``emit(session, event_type, data, user_ids, org_ids)`` is called by the domain services in the
-unit of work of the action itself (an outbox): a delivery row exists exactly when the action
-was committed, and the jobs layer sends it after the commit (a sweep catches any not sent).
+Events are queued by ``emit`` (:mod:`aixplore.domain.webhook_outbox.services`, importable from
+here too) in the unit of work of the action itself.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
-import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from aixplore.core.crypto import encrypt
@@ -27,9 +24,11 @@ from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input, require_actor
-from aixplore.domain.audit.services import record as audit
+from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.orgs.models import OrgRole
 from aixplore.domain.orgs.services import require_org_role
+from aixplore.domain.webhook_outbox.services import DELIVERY_QUEUED, queue_delivery
+from aixplore.domain.webhook_outbox.services import emit as emit  # for the features above orgs
 from aixplore.domain.webhooks.models import (
     EVENT_TYPES,
     ORG_EVENT_TYPES,
@@ -42,7 +41,6 @@ from aixplore.domain.webhooks.models import (
 )
 from aixplore.domain.webhooks.targets import check_url
 
-DELIVERY_QUEUED = "webhooks.delivery_queued"
 MAX_ENDPOINTS_PER_USER = 10
 LOG_SIZE = 50
 
@@ -296,26 +294,6 @@ def list_deliveries(
     return [_delivery_public(d) for d in rows]
 
 
-def _queue(
-    session: Session, endpoint: WebhookEndpoint, event_type: str, data: dict[str, Any]
-) -> WebhookDelivery:
-    body = {
-        "id": str(uuid.uuid4()),
-        "type": event_type,
-        "created_at": utcnow().isoformat(),
-        "data": data,
-    }
-    delivery = WebhookDelivery(
-        endpoint_id=endpoint.id or 0,
-        event_type=event_type,
-        payload=json.dumps(body, separators=(",", ":"), default=str),
-    )
-    session.add(delivery)
-    session.flush()
-    publish_after_commit(session, DELIVERY_QUEUED, delivery.id)
-    return delivery
-
-
 def do_replay(
     session: Session, actor: Actor | None, delivery_id: Any, *, org_id: Any = None
 ) -> DeliveryPublic:
@@ -341,7 +319,7 @@ def do_send_ping(
 ) -> DeliveryPublic:
     """Queue a test delivery to one of the actor's (or the organization's) endpoints."""
     _actor, endpoint = _owned(session, actor, org_id, endpoint_id, "ping")
-    return _delivery_public(_queue(session, endpoint, "ping", {"endpoint_id": endpoint.id}))
+    return _delivery_public(queue_delivery(session, endpoint, "ping", {"endpoint_id": endpoint.id}))
 
 
 def event_data(event: Any) -> dict[str, Any]:
@@ -353,33 +331,3 @@ def event_data(event: Any) -> dict[str, Any]:
         "ends_at": event.ends_at.isoformat(),
         "status": str(event.status),
     }
-
-
-def emit(
-    session: Session,
-    event_type: str,
-    data: dict[str, Any],
-    user_ids: list[int],
-    org_ids: list[int] | None = None,
-) -> int:
-    """Queue ``event_type`` for the enabled endpoints that subscribed to it: the personal
-    endpoints of ``user_ids`` and the endpoints of the organizations ``org_ids``."""
-    assert event_type in EVENT_TYPES, event_type
-    owners = []
-    if user_ids:
-        owners.append(
-            and_(col(WebhookEndpoint.user_id).in_(user_ids), col(WebhookEndpoint.org_id).is_(None))
-        )
-    if org_ids:
-        owners.append(col(WebhookEndpoint.org_id).in_(org_ids))
-    if not owners:
-        return 0
-    endpoints = session.exec(
-        select(WebhookEndpoint).where(or_(*owners), col(WebhookEndpoint.enabled).is_(True))
-    ).all()
-    count = 0
-    for endpoint in endpoints:
-        if event_type in endpoint.event_types.split():
-            _queue(session, endpoint, event_type, data)
-            count += 1
-    return count
