@@ -35,6 +35,7 @@ from aixplore.domain.reviews.models import Review, ReviewVote
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import Solution, SolutionRelease
 from aixplore.domain.solutions.search import bump_trending
+from aixplore.domain.wallet import rewarded
 
 
 @dataclass
@@ -151,7 +152,7 @@ def _create_solution(
     dated: list[tuple[int, datetime]] = []
     for review in plan.reviews:
         author = reviewers[review.reviewer]
-        written = reviews.do_write_review(
+        written = rewarded.do_write_review(
             session,
             demo_actor(author),
             slug,

@@ -15,7 +15,7 @@ from aixplore.demo.plan import DOMAIN
 from aixplore.domain.accounts.models import User
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.solutions.models import Solution, SolutionStatus
-from aixplore.domain.wallet import earning
+from aixplore.domain.wallet import earning, rewarded
 
 DEMO_MEMBER = f"member@{DOMAIN}"
 DEMO_REVIEW = {
@@ -51,4 +51,4 @@ def seed_demo_earnings(session: Session) -> None:
         )
     if used:
         # Written through the review service, so its grants are the real rule's.
-        reviews.do_write_review(session, demo_actor(member), used[0].slug, dict(DEMO_REVIEW))
+        rewarded.do_write_review(session, demo_actor(member), used[0].slug, dict(DEMO_REVIEW))

@@ -16,9 +16,10 @@ from huey import crontab
 
 from aixplore.core.db import session_scope
 from aixplore.core.events import subscribe
+from aixplore.domain.orders import usage
 from aixplore.domain.orders.lifecycle import STATUS_CHANGED
 from aixplore.domain.orders.models import OrderStatus
-from aixplore.domain.wallet import earning, usage
+from aixplore.domain.wallet import earning
 from aixplore.jobs.queue import huey
 
 log = logging.getLogger(__name__)

@@ -24,6 +24,7 @@ from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import ReviewInput
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import SolutionInput, SolutionStatus
+from aixplore.domain.wallet import rewarded
 
 
 async def _write(*args: Any, **kwargs: Any) -> Response:
@@ -138,7 +139,7 @@ async def write_review(request: Request, slug: Slug, who: ReviewsWriter) -> Resp
     body, data = await json_object(request)
 
     def action(db: Session) -> ReviewOut:
-        return ReviewOut.of(reviews.do_write_review(db, who.actor, slug, data))
+        return ReviewOut.of(rewarded.do_write_review(db, who.actor, slug, data))
 
     return await _write(request, who, body, action, status=201)
 

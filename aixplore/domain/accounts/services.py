@@ -148,9 +148,6 @@ def do_verify_email(session: Session, raw_token: Any) -> UserPublic:
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
         session.add(user)
-        from aixplore.domain.wallet.earning import grant_welcome  # wallet imports accounts
-
-        grant_welcome(session, user.id)
     return UserPublic.of(user)
 
 

@@ -36,7 +36,6 @@ from aixplore.domain.reviews.models import (
 )
 from aixplore.domain.solutions.models import Solution, SolutionStatus, rating_score
 from aixplore.domain.solutions.search import bump_trending
-from aixplore.domain.wallet import earning
 from aixplore.domain.webhooks import services as webhooks
 
 PAGE_SIZE = 10
@@ -178,7 +177,6 @@ def do_write_review(session: Session, actor: Actor | None, slug: Any, data: Any)
             f"{actor.display_name}: {form.title}",
             f"/solutions/{solution.slug}",
         )
-        earning.grant_for_review(session, review)  # with verified usage: tokens (wallet)
     else:
         if review.status == ReviewStatus.HIDDEN:
             raise PermissionDenied("Your review was hidden by a moderator and cannot be edited.")

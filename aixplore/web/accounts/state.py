@@ -9,6 +9,7 @@ import reflex as rx
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.accounts import services as accounts
+from aixplore.domain.wallet import rewarded
 from aixplore.web.accounts.devices import describe_device
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import SessionState, current_actor
@@ -90,7 +91,7 @@ class VerifyState(rx.State):
         token = self.router.url.query_parameters.get("token", "")
         try:
             with session_scope() as db:
-                accounts.do_verify_email(db, token)
+                rewarded.do_verify_email(db, token)
         except DomainError as exc:
             self.status, self.message = "failed", exc.message
             return

@@ -13,6 +13,7 @@ from aixplore.domain.events import services as event_services
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import REASON_LABELS
 from aixplore.domain.solutions import services as solutions
+from aixplore.domain.wallet import rewarded
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import current_actor
 from aixplore.web.tracking import track
@@ -249,7 +250,7 @@ class SolutionPageState(rx.State):
         actor = await current_actor(self)
         try:
             with session_scope() as db:
-                reviews.do_write_review(db, actor, self._slug(), data)
+                rewarded.do_write_review(db, actor, self._slug(), data)
             await self._refresh_detail()
             await self._load_reviews()
         except DomainError as exc:

@@ -17,7 +17,7 @@ from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import Review, ReviewStatus
-from aixplore.domain.wallet import earning, progress, statement
+from aixplore.domain.wallet import earning, progress, rewarded, statement
 from aixplore.domain.wallet import services as wallet
 from aixplore.domain.wallet.models import TransactionKind, WalletTransaction
 from tests.factories import PASSWORD, actor_for, make_member, make_solution, outbox_link, sign_in
@@ -52,7 +52,7 @@ def _use(user_id: int, solution_id: int) -> None:
 
 def _review(actor: Actor, slug: str) -> None:
     with session_scope() as db:
-        reviews.do_write_review(db, actor, slug, dict(GOOD))
+        rewarded.do_write_review(db, actor, slug, dict(GOOD))
 
 
 def _sign_up(email: str) -> None:
@@ -81,7 +81,7 @@ def test_confirming_the_email_grants_the_welcome_once() -> None:
     with session_scope() as db:
         token = outbox_link(db, "newbie@example.com", "/verify")
     with session_scope() as db:
-        accounts.do_verify_email(db, token)
+        rewarded.do_verify_email(db, token)
     assert _balance(uid) == earning.WELCOME.amount == 100
     actor = _actor("newbie@example.com")
     with session_scope() as db:  # a retry, a second worker, a claim: nothing more
@@ -133,7 +133,7 @@ def test_a_review_with_verified_usage_earns_its_author_and_the_publisher() -> No
     assert (_balance(reader.id), _balance(owner.id)) == (20, 10)
     # Editing, or deleting and writing it again, earns nothing more.
     with session_scope() as db:
-        reviews.do_write_review(db, actor, slug, {**GOOD, "rating": 4})
+        rewarded.do_write_review(db, actor, slug, {**GOOD, "rating": 4})
         mine = reviews.get_my_review(db, actor, slug)
         assert mine is not None
         reviews.do_delete_review(db, actor, mine.id)
@@ -149,7 +149,7 @@ def test_reviews_without_usage_or_of_your_own_solution_earn_nothing() -> None:
     _use(owner.id, solution_id)
     publisher = _actor(owner.email)
     with session_scope() as db, pytest.raises(PermissionDenied):
-        reviews.do_write_review(db, publisher, slug, dict(GOOD))
+        rewarded.do_write_review(db, publisher, slug, dict(GOOD))
     # Even a review that got past the service (imported, or written before the rule) with
     # usage on the author's own solution earns nothing, nor does a hidden one.
     with session_scope() as db:

@@ -15,11 +15,11 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.events import services as events
 from aixplore.domain.events.models import Event, EventRsvp, RsvpStatus
-from aixplore.domain.orders import lifecycle
+from aixplore.domain.orders import lifecycle, usage
 from aixplore.domain.orders.models import Order, OrderStatus
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import Review
-from aixplore.domain.wallet import earning, usage
+from aixplore.domain.wallet import earning, rewarded
 from aixplore.domain.wallet import services as wallet
 from aixplore.jobs import wallet as wallet_jobs
 from aixplore.jobs.queue import huey
@@ -163,7 +163,7 @@ def test_a_delivered_order_verifies_the_review_written_before_it_and_grants_it(
     made = make_solution(owner.email)
     actor = _actor(reader.email)
     with session_scope() as db:
-        reviews.do_write_review(
+        rewarded.do_write_review(
             db, actor, made.slug, {"rating": 4, "title": "Looks good", "body": "Before ordering."}
         )
     assert _balance(reader.id) == 0  # no verified usage yet
