@@ -249,6 +249,10 @@ class EventPublic(BaseModel):
     organizer_name: str
     solution_slug: str
     solution_name: str
+    faces: tuple[tuple[int, str], ...] = Field(
+        default=(),
+        description="Up to five people going, first answers first, as (user id, initials).",
+    )
 
 
 class EventDetail(EventPublic):

@@ -46,6 +46,40 @@ def _solution_badge(slug: Any, name: Any) -> rx.Component:
     )
 
 
+def _face(face: Any) -> rx.Component:
+    return rx.avatar(
+        fallback=face[0].to(str),
+        color_scheme=face[1].to(str),  # pyright: ignore[reportArgumentType]
+        size="1",
+        radius="full",
+        variant="soft",
+        class_name="event-face",
+    )
+
+
+def _people(faces: Any, going: Any, verb: Any) -> rx.Component:
+    """The faces of the first people going, and how many go (the faces are decoration)."""
+    return rx.hstack(
+        rx.el.div(
+            rx.foreach(faces.to(list[list[str]]), _face),
+            class_name="event-faces",
+            aria_hidden="true",
+        ),
+        rx.text(going, " ", verb, size="2"),
+        align="center",
+        spacing="2",
+    )
+
+
+def _host(name: Any, href: Any, prefix: str, size: str) -> rx.Component:
+    return rx.text(
+        prefix,
+        rx.link(name, href=href.to(str)),
+        size=size,  # pyright: ignore[reportArgumentType]
+        color=GRAY,
+    )
+
+
 # ---- /events ----
 
 
@@ -65,14 +99,11 @@ def _event_card(card: ArrayVar) -> rx.Component:
             _line("calendar", e("when_local")),
             rx.cond(~e("in_utc").to(bool), _line("globe", e("when_utc"), size="1", color=GRAY)),
             _line("map-pin", e("place")),
+            _host(e("organizer_name"), e("host_href"), "Hosted by ", "2"),
+            _people(e("faces"), e("going_count"), rx.cond(L.past, "went", "going")),
             rx.hstack(
-                rx.cond(
-                    L.past,
-                    rx.badge(e("going_count"), " went", color_scheme="gray"),
-                    _seats(e("seats_left"), e("capacity")),
-                ),
+                rx.cond(~L.past, _seats(e("seats_left"), e("capacity"))),
                 _solution_badge(e("solution_slug"), e("solution_name")),
-                rx.text("By ", e("organizer_name"), size="1", color=GRAY),
                 wrap="wrap",
                 align="center",
                 spacing="2",
@@ -246,6 +277,7 @@ def _side() -> rx.Component:
                 ),
             ),
             rx.heading("Seats", size="3", as_="h2"),
+            _people(D["faces"], D["going_count"], rx.cond(D["ended"].to(bool), "went", "going")),
             rx.hstack(
                 _seats(D["seats_left"], D["capacity"]),
                 rx.cond(
@@ -306,7 +338,7 @@ def event_page() -> rx.Component:
         rx.vstack(
             rx.heading(D["title"], as_="h1", size="8", overflow_wrap="anywhere"),
             rx.hstack(
-                rx.text("Organized by ", D["organizer_name"], size="2", color=GRAY),
+                _host(D["organizer_name"], D["host_href"], "Hosted by ", "2"),
                 _solution_badge(D["solution_slug"], D["solution_name"]),
                 wrap="wrap",
                 align="center",

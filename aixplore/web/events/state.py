@@ -75,12 +75,28 @@ def _in_utc(event: EventPublic) -> bool:
     )
 
 
+# The colours of the people's faces: Radix accent scales whose soft avatars keep 4.5:1.
+FACE_COLORS = ("tomato", "crimson", "plum", "violet", "indigo", "cyan", "teal", "grass", "brown")
+
+
+def _faces(event: EventPublic) -> tuple[tuple[str, str], ...]:
+    """The faces of the first people going, as (initials, colour); the colour follows the
+    person (their user id), so a face looks the same on every card."""
+    return tuple((text, FACE_COLORS[user_id % len(FACE_COLORS)]) for user_id, text in event.faces)
+
+
+def _host_href(event: EventPublic) -> str:
+    return f"/publishers/{event.organizer_id}"
+
+
 def _detail(event: EventPublic) -> dict[str, Any]:
     """Everything the event page shows."""
     data = event.model_dump(mode="json")
     data["href"] = f"{EVENTS}/{event.id}"
     data["place"] = _place(event)
     data["in_utc"] = _in_utc(event)
+    data["host_href"] = _host_href(event)
+    data["faces"] = _faces(event)
     return data
 
 
@@ -98,6 +114,8 @@ CARD_FIELDS = (
     "seats_left",
     "going_count",
     "organizer_name",
+    "host_href",
+    "faces",
     "solution_slug",
     "solution_name",
 )
@@ -118,6 +136,8 @@ def _card(event: EventPublic) -> Card:
         event.seats_left,
         event.going_count,
         event.organizer_name,
+        _host_href(event),
+        _faces(event),
         event.solution_slug,
         event.solution_name,
     )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from aixplore.domain.events.models import EventPage, EventPublic, EventStatus, zone
-from aixplore.web.events.state import CARD, CARD_FIELDS, _card, _cards, _detail
+from aixplore.web.events.state import CARD, CARD_FIELDS, FACE_COLORS, _card, _cards, _detail
 
 
 def _event(zone: str, starts: datetime, event_id: int = 7) -> EventPublic:
@@ -111,3 +111,14 @@ def test_a_card_holds_its_fields_in_the_named_order() -> None:
         event.solution_name,
     )
     assert card["in_utc"] is False and card["place"] == "Kyoto · Online"
+    assert card["host_href"] == "/publishers/1" and card["faces"] == ()
+
+
+def test_faces_keep_a_colour_per_person() -> None:
+    event = _event("UTC", datetime(2026, 12, 8, 10, tzinfo=UTC)).model_copy(
+        update={"faces": ((3, "AB"), (4, "C"), (3 + len(FACE_COLORS), "AB"))}
+    )
+    faces = dict(zip(CARD_FIELDS, _card(event), strict=True))["faces"]
+    assert [text for text, _ in faces] == ["AB", "C", "AB"]
+    assert faces[0][1] == faces[2][1] != faces[1][1]
+    assert _detail(event)["faces"] == faces and _detail(event)["host_href"] == "/publishers/1"

@@ -12,6 +12,8 @@ import icalendar
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from aixplore.api.routes.events import router as events_router
@@ -386,6 +388,38 @@ def test_cached_lists_follow_rsvps_edits_and_the_organizers_solution() -> None:
     with session_scope() as db:
         solutions.do_set_status(db, organizer, solution.slug, "archived")
     assert first() == ("Renamed meetup", 1, "")
+
+
+def test_listed_events_carry_the_first_five_faces_in_one_query_for_the_page() -> None:
+    organizer = _actor(make_member(name="Olga Host").email)
+    busy = _create(organizer, title="Busy meetup", capacity=10).id
+    quiet = _create(organizer, title="Quiet meetup", starts_at=f"{DAY}T21:00",
+                    ends_at=f"{DAY}T22:00").id  # fmt: skip
+    people = [make_member(name=f"Person {chr(65 + n)} Going") for n in range(6)]
+    for person in people:
+        _rsvp(_actor(person.email), busy)
+    with session_scope() as db:  # a cancelled answer is no face
+        events.do_cancel_rsvp(db, _actor(people[0].email), busy)
+    statements: list[str] = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    sa_event.listen(Engine, "before_cursor_execute", listen)
+    try:
+        with session_scope() as db:
+            listed = {e.id: e for e in events.list_upcoming(db).items}
+    finally:
+        sa_event.remove(Engine, "before_cursor_execute", listen)
+    assert listed[busy].going_count == 5 and listed[quiet].faces == ()
+    assert [f[1] for f in listed[busy].faces] == ["PB", "PC", "PD", "PE", "PF"]
+    assert [f[0] for f in listed[busy].faces] == [p.id for p in people[1:]]
+    assert listed[busy].organizer_name == "Olga Host"
+    assert sum("event_rsvp" in s for s in statements) == 2  # counts and faces, for all events
+    # An RSVP retires the cached page: the new face shows at once.
+    late = make_member(name="zoe")
+    _rsvp(_actor(late.email), quiet)
+    with session_scope() as db:
+        listed = {e.id: e for e in events.list_upcoming(db).items}
+    assert listed[quiet].faces == ((late.id, "Z"),)
+    assert _get(quiet).faces == ((late.id, "Z"),)
 
 
 # ---- Calendar file ----
