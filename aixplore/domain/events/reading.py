@@ -84,6 +84,24 @@ def format_when(starts_at: datetime, ends_at: datetime, zone_name: str) -> str:
     return text if here.key == "UTC" else f"{text} ({here.key})"
 
 
+def _day(value: datetime, year: int) -> str:
+    shown = f"{value:%a} {value.day} {value:%b}"
+    return shown if value.year == year else f"{shown} {value.year}"
+
+
+def format_for_viewer(starts_at: datetime, ends_at: datetime, zone_name: str) -> str:
+    """A time range in the viewer's zone: "Tue 8 Dec, 18:00 - 20:00 (your time)" (the year
+    only when it is not this one)."""
+    here = zone(zone_name)
+    start, end = starts_at.astimezone(here), ends_at.astimezone(here)
+    year = utcnow().astimezone(here).year
+    if start.date() == end.date():
+        text = f"{_day(start, year)}, {start:%H:%M} – {end:%H:%M}"
+    else:
+        text = f"{_day(start, year)}, {start:%H:%M} – {_day(end, year)}, {end:%H:%M}"
+    return f"{text} (your time)"
+
+
 # ---- Reading ----
 
 FACES = 5

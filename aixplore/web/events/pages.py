@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ArrayVar
 
 from aixplore.web import kit
-from aixplore.web.events.state import CARD
+from aixplore.web.events.cards import CARD
 from aixplore.web.events.state import EventPageState as S
 from aixplore.web.events.state import EventsListState as L
 from aixplore.web.layout import page
@@ -96,8 +96,7 @@ def _event_card(card: ArrayVar) -> rx.Component:
                 color=rx.color("gray", 12),
                 overflow_wrap="anywhere",
             ),
-            _line("calendar", e("when_local")),
-            rx.cond(~e("in_utc").to(bool), _line("globe", e("when_utc"), size="1", color=GRAY)),
+            _line("calendar", e("when")),
             _line("map-pin", e("place")),
             _host(e("organizer_name"), e("host_href"), "Hosted by ", "2"),
             _people(e("faces"), e("going_count"), rx.cond(L.past, "went", "going")),
@@ -258,9 +257,11 @@ def _side() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("When", size="3", as_="h2"),
-            _line("calendar", D["when_local"]),
-            rx.cond(~D["in_utc"].to(bool), _line("globe", D["when_utc"], color=GRAY)),
-            rx.cond(S.my_time != "", _line("clock", "Your time: ", S.my_time, color=GRAY)),
+            _line("calendar", D["when"]),
+            rx.cond(
+                D["event_when"] != "",
+                _line("globe", "In the event's zone: ", D["event_when"], color=GRAY),
+            ),
             rx.heading("Where", size="3", as_="h2"),
             rx.cond(D["location"] != "", _line("map-pin", D["location"])),
             rx.cond(
@@ -324,7 +325,7 @@ def _side() -> rx.Component:
 
 
 def event_page() -> rx.Component:
-    """One event: when (in its zone, in UTC and in the viewer's), where, seats, RSVP."""
+    """One event: when (in the viewer's zone, and in its own), where, seats, RSVP."""
     body = rx.vstack(
         rx.cond(
             D["status"] == "cancelled",

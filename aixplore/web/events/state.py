@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +14,6 @@ from aixplore.domain.events import services as events
 from aixplore.domain.events.models import (
     MAX_CAPACITY,
     EventDetail,
-    EventPage,
     EventPublic,
     RsvpStatus,
     is_known_timezone,
@@ -22,10 +21,10 @@ from aixplore.domain.events.models import (
 )
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import SolutionStatus
+from aixplore.web.events.cards import EVENTS, Card, cards, detail, viewer_zone, zone_fields
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import acting, current_actor
 
-EVENTS = "/events"
 BROWSER_TIMEZONE = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 NO_SOLUTION = "none"  # a select item cannot have an empty value
 FIELDS = (
@@ -60,110 +59,30 @@ def events_href(when: str, page: int = 1) -> str:
     return f"{EVENTS}?{urlencode(params)}" if params else EVENTS
 
 
-def _place(event: EventPublic) -> str:
-    parts = [event.location, "Online" if event.online else ""]
-    return " · ".join(p for p in parts if p)
-
-
-def _in_utc(event: EventPublic) -> bool:
-    """Whether the event's own times are UTC times (a UTC line would repeat them): its zone
-    is UTC, or at UTC's offset then (London in winter)."""
-    here = zone(event.timezone)
-    return all(
-        (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(here).utcoffset() == timedelta(0)
-        for t in (event.starts_at, event.ends_at)
-    )
-
-
-# The colours of the people's faces: Radix accent scales whose soft avatars keep 4.5:1.
-FACE_COLORS = ("tomato", "crimson", "plum", "violet", "indigo", "cyan", "teal", "grass", "brown")
-
-
-def _faces(event: EventPublic) -> tuple[tuple[str, str], ...]:
-    """The faces of the first people going, as (initials, colour); the colour follows the
-    person (their user id), so a face looks the same on every card."""
-    return tuple((text, FACE_COLORS[user_id % len(FACE_COLORS)]) for user_id, text in event.faces)
-
-
-def _host_href(event: EventPublic) -> str:
-    return f"/publishers/{event.organizer_id}"
-
-
-def _detail(event: EventPublic) -> dict[str, Any]:
-    """Everything the event page shows."""
-    data = event.model_dump(mode="json")
-    data["href"] = f"{EVENTS}/{event.id}"
-    data["place"] = _place(event)
-    data["in_utc"] = _in_utc(event)
-    data["host_href"] = _host_href(event)
-    data["faces"] = _faces(event)
-    return data
-
-
-# A card in the list travels as a tuple in this order: the field names, repeated on every card
-# of every load, were over a third of each update's bytes. ``CARD`` names the positions for
-# the page.
-CARD_FIELDS = (
-    "title",
-    "href",
-    "when_local",
-    "when_utc",
-    "in_utc",
-    "place",
-    "capacity",
-    "seats_left",
-    "going_count",
-    "organizer_name",
-    "host_href",
-    "faces",
-    "solution_slug",
-    "solution_name",
-)
-CARD = {name: i for i, name in enumerate(CARD_FIELDS)}
-Card = tuple[Any, ...]
-
-
-def _card(event: EventPublic) -> Card:
-    """What an event card in the list shows, and nothing else (each load sends these)."""
-    return (
-        event.title,
-        f"{EVENTS}/{event.id}",
-        event.when_local,
-        event.when_utc,
-        _in_utc(event),
-        _place(event),
-        event.capacity,
-        event.seats_left,
-        event.going_count,
-        event.organizer_name,
-        _host_href(event),
-        _faces(event),
-        event.solution_slug,
-        event.solution_name,
-    )
-
-
-# The cards of the listing pages read lately, by page object: cached listings are decoded once
-# per stored entry and shared (see ``cache.cached_current``), so every load of the same entry
-# brings the same frozen ``EventPage`` and its cards need building once.
-_CARDS: dict[int, tuple[EventPage, tuple[Card, ...]]] = {}
-_CARDS_MAX = 64
-
-
-def _cards(page: EventPage) -> list[Card]:
-    """The cards of ``page``: a new list each time (state owns it), the same card tuples."""
-    kept = _CARDS.get(id(page))
-    if kept is None or kept[0] is not page:
-        if len(_CARDS) >= _CARDS_MAX:
-            _CARDS.clear()
-        kept = (page, tuple(_card(e) for e in page.items))
-        _CARDS[id(page)] = kept
-    return list(kept[1])
-
-
 def _local_input(value: datetime, zone_name: str) -> str:
     """A time as a datetime-local field shows it, in the event's zone."""
     return value.astimezone(zone(zone_name)).strftime("%Y-%m-%dT%H:%M")
+
+
+class ViewerZoneState(rx.State):
+    """The viewer's time zone, asked of the browser once per tab."""
+
+    _zone: str = ""
+    _asked: bool = False
+
+
+async def _viewer(state: rx.State) -> tuple[str, bool]:
+    """The viewer's zone ("" while unknown), and whether the browser must still be asked."""
+    zones = await state.get_state(ViewerZoneState)
+    ask = not zones._asked
+    zones._asked = True
+    return zones._zone, ask
+
+
+async def _remember_zone(state: rx.State, value: Any) -> str:
+    zones = await state.get_state(ViewerZoneState)
+    zones._zone = viewer_zone(value)
+    return zones._zone
 
 
 class EventsListState(rx.State):
@@ -184,8 +103,21 @@ class EventsListState(rx.State):
         return self.when == "past"
 
     @rx.event
-    async def load(self) -> None:
-        """Read the list the URL asks for (bad parameters fall back to the first page)."""
+    async def load(self):
+        """Read the list the URL asks for (bad parameters fall back to the first page), in
+        the viewer's zone once the browser has told it."""
+        if await self._read():
+            return rx.call_script(BROWSER_TIMEZONE, callback=EventsListState.set_viewer_timezone)
+        return None
+
+    @rx.event
+    async def set_viewer_timezone(self, zone: Any) -> None:
+        """Show the times in the viewer's zone (the event's own when it is no real zone)."""
+        await _remember_zone(self, zone)
+        await self._read()  # the listing comes from the cache
+
+    async def _read(self) -> bool:
+        """Show the list the URL asks for; whether the browser must still be asked its zone."""
         params = self.router.url.query_parameters
         when = "past" if params.get("when") == "past" else "upcoming"
         raw = str(params.get("page", "1"))
@@ -200,10 +132,12 @@ class EventsListState(rx.State):
                     else (events.list_upcoming(db, page=page))
                 )
         self.when, self.page, self.pages, self.total = when, page, result.pages, result.total
-        self.items = _cards(result)
+        zone_name, ask = await _viewer(self)
+        self.items = cards(result, zone_name)
         self.prev_href = events_href(when, page - 1) if page > 1 else ""
         self.next_href = events_href(when, page + 1) if page < result.pages else ""
         self.loaded = True
+        return ask
 
 
 class EventPageState(rx.State):
@@ -213,8 +147,6 @@ class EventPageState(rx.State):
     loading: bool = True
     detail: dict[str, Any] = {}
     signed_in: bool = False
-    my_time: str = ""
-    _viewer_zone: str = ""
 
     def _event_id(self) -> int:
         raw = str(self.router.page.params.get("event_id", ""))
@@ -243,18 +175,11 @@ class EventPageState(rx.State):
         """Sign in, then come back here."""
         return f"/login?next={EVENTS}/{self.detail.get('id', 0)}"
 
-    def _show(self, detail: EventDetail) -> None:
-        self.detail = _detail(detail)
-        self._update_my_time()
-
-    def _update_my_time(self) -> None:
-        zone = self._viewer_zone
-        if not self.detail or zone in ("", "UTC", self.detail.get("timezone")):
-            self.my_time = ""
-            return
-        starts = datetime.fromisoformat(str(self.detail["starts_at"]))
-        ends = datetime.fromisoformat(str(self.detail["ends_at"]))
-        self.my_time = events.format_when(starts, ends, zone)
+    async def _show(self, event: EventDetail) -> bool:
+        """Show the event in the viewer's zone; whether the browser must still be asked."""
+        zone_name, ask = await _viewer(self)
+        self.detail = detail(event, zone_name)
+        return ask
 
     @rx.event
     async def load(self):
@@ -269,16 +194,22 @@ class EventPageState(rx.State):
             self.found, self.loading, self.detail = False, False, {}
             return None
         self.found = True
-        self._show(detail)
+        ask = await self._show(detail)
         self.loading = False
-        return rx.call_script(BROWSER_TIMEZONE, callback=EventPageState.set_viewer_timezone)
+        if ask:
+            return rx.call_script(BROWSER_TIMEZONE, callback=EventPageState.set_viewer_timezone)
+        return None
 
     @rx.event
-    def set_viewer_timezone(self, zone: Any) -> None:
-        """Also show the time in the viewer's own zone (when it is a real zone)."""
-        if is_known_timezone(zone):
-            self._viewer_zone = str(zone)
-            self._update_my_time()
+    async def set_viewer_timezone(self, zone: Any) -> None:
+        """Show the times in the viewer's zone (the event's own when it is no real zone)."""
+        zone_name = await _remember_zone(self, zone)
+        if self.detail:
+            shown = {name: self.detail[name] for name in EventPublic.model_fields}
+            self.detail = {
+                **self.detail,
+                **zone_fields(EventPublic.model_validate(shown), zone_name),
+            }
 
     @rx.event
     async def rsvp(self):
@@ -289,7 +220,7 @@ class EventPageState(rx.State):
                 detail = events.do_rsvp(db, actor, self._event_id())
         except DomainError as exc:
             return answer_error(exc, next_path=self._path())
-        self._show(detail)
+        await self._show(detail)
         if detail.my_status == RsvpStatus.GOING:
             return toast_ok("You are going. See you there!")
         return toast_ok(
@@ -307,7 +238,7 @@ class EventPageState(rx.State):
                 detail = events.do_cancel_rsvp(db, actor, self._event_id())
         except DomainError as exc:
             return answer_error(exc, next_path=self._path())
-        self._show(detail)
+        await self._show(detail)
         return toast_ok(
             "Your seat is free for someone else." if was_going else "You left the waitlist."
         )
@@ -321,7 +252,7 @@ class EventPageState(rx.State):
                 detail = events.do_cancel_event(db, actor, self._event_id())
         except DomainError as exc:
             return answer_error(exc, next_path=self._path())
-        self._show(detail)
+        await self._show(detail)
         return toast_ok("The event is cancelled; everyone who answered gets a mail.")
 
 

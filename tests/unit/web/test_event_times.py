@@ -1,4 +1,4 @@
-"""Event cards and pages show a UTC line only when the event's own times are not UTC times."""
+"""Event cards and pages: times in the viewer's zone (and the event's own), faces, the host."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from aixplore.domain.events.models import EventPage, EventPublic, EventStatus, zone
-from aixplore.web.events.state import CARD, CARD_FIELDS, FACE_COLORS, _card, _cards, _detail
+from aixplore.domain.events.reading import format_for_viewer
+from aixplore.web.events.cards import CARD, CARD_FIELDS, FACE_COLORS, viewer_zone
+from aixplore.web.events.cards import card as _card
+from aixplore.web.events.cards import cards as _cards
+from aixplore.web.events.cards import detail as _detail
 
 
 def _event(zone: str, starts: datetime, event_id: int = 7) -> EventPublic:
@@ -34,23 +38,58 @@ def _event(zone: str, starts: datetime, event_id: int = 7) -> EventPublic:
 
 
 @pytest.mark.parametrize(
-    ("zone", "starts", "in_utc"),
+    ("viewer", "starts", "shown"),
     [
-        ("UTC", datetime(2026, 7, 1, 10, tzinfo=UTC), True),
-        ("Europe/London", datetime(2026, 12, 8, 10, tzinfo=UTC), True),  # GMT in winter
-        ("Europe/London", datetime(2026, 7, 8, 10, tzinfo=UTC), False),  # BST in summer
-        ("Europe/Berlin", datetime(2026, 12, 8, 10, tzinfo=UTC), False),
-        ("Africa/Abidjan", datetime(2026, 7, 8, 10), True),  # a naive time is taken as UTC
-        # Ends after the clocks change: the end is not a UTC time.
-        ("Europe/London", datetime(2026, 3, 29, 0, 30, tzinfo=UTC), False),
+        ("Europe/Berlin", datetime(2027, 12, 8, 17, tzinfo=UTC), "Wed 8 Dec 2027, 18:00 – 20:00"),
+        ("Asia/Tokyo", datetime(2027, 12, 8, 14, tzinfo=UTC), "Wed 8 Dec 2027, 23:00 – Thu 9 Dec "
+         "2027, 01:00"),
+        ("America/New_York", datetime(2027, 7, 1, 22, 30, tzinfo=UTC), "Thu 1 Jul 2027, 18:30 – "
+         "20:30"),
+    ],
+)  # fmt: skip
+def test_times_are_written_in_the_viewers_zone(viewer: str, starts: datetime, shown: str) -> None:
+    assert format_for_viewer(starts, starts + timedelta(hours=2), viewer) == f"{shown} (your time)"
+    this_year = datetime.now(UTC).replace(month=6, day=2, hour=12, minute=0)
+    assert format_for_viewer(this_year, this_year + timedelta(hours=1), "UTC").startswith(
+        f"{this_year:%a} 2 Jun, 12:00 – 13:00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("zone", "viewer", "starts", "own_line"),
+    [
+        ("Europe/Berlin", "Europe/Berlin", datetime(2026, 12, 8, 10, tzinfo=UTC), False),
+        ("Europe/Berlin", "Europe/Paris", datetime(2026, 12, 8, 10, tzinfo=UTC), False),
+        ("Europe/Berlin", "Asia/Tokyo", datetime(2026, 12, 8, 10, tzinfo=UTC), True),
+        ("UTC", "Europe/London", datetime(2026, 12, 8, 10, tzinfo=UTC), False),  # GMT in winter
+        ("UTC", "Europe/London", datetime(2026, 7, 8, 10, tzinfo=UTC), True),  # BST in summer
+        # Ends after the clocks change: the clocks no longer read alike.
+        ("UTC", "Europe/London", datetime(2026, 3, 29, 0, 30, tzinfo=UTC), True),
+        ("Africa/Abidjan", "UTC", datetime(2026, 7, 8, 10), False),  # a naive time is UTC
     ],
 )
-def test_the_utc_line_is_left_out_only_when_it_would_repeat_the_times(
-    zone: str, starts: datetime, in_utc: bool
+def test_the_events_own_time_is_shown_only_when_the_viewers_clock_reads_otherwise(
+    zone: str, viewer: str, starts: datetime, own_line: bool
 ) -> None:
     event = _event(zone, starts)
-    assert _card(event)[CARD["in_utc"]] is in_utc
-    assert _detail(event)["in_utc"] is in_utc
+    shown = _detail(event, viewer)
+    assert shown["when"].endswith("(your time)")
+    assert shown["event_when"] == ("(local)" if own_line else "")
+    assert _card(event, viewer)[CARD["when"]] == shown["when"]
+    assert "when_utc" not in CARD and "in_utc" not in CARD
+
+
+@pytest.mark.parametrize(
+    "sent", ["", "Mars/Olympus_Mons", "../../etc/passwd", None, 3, ["UTC"], {"z": 1}, "x" * 10**5]
+)
+def test_a_zone_the_browser_sends_that_is_no_iana_zone_falls_back_to_the_events(
+    sent: object,
+) -> None:
+    assert viewer_zone(sent) == ""
+    event = _event("Europe/Berlin", datetime(2026, 12, 8, 10, tzinfo=UTC))
+    assert _detail(event, viewer_zone(sent))["when"] == "(local)"
+    assert _card(event, viewer_zone(sent))[CARD["when"]] == "(local)"
+    assert viewer_zone("America/Argentina/Buenos_Aires") == "America/Argentina/Buenos_Aires"
 
 
 def test_zones_stay_loaded_and_unknown_names_read_as_utc() -> None:
@@ -104,13 +143,13 @@ def test_a_card_holds_its_fields_in_the_named_order() -> None:
         event.seats_left,
         event.going_count,
     )
-    assert (card["when_local"], card["when_utc"]) == (event.when_local, event.when_utc)
+    assert card["when"] == event.when_local  # until the viewer's zone is known
     assert (card["organizer_name"], card["solution_slug"], card["solution_name"]) == (
         event.organizer_name,
         event.solution_slug,
         event.solution_name,
     )
-    assert card["in_utc"] is False and card["place"] == "Kyoto · Online"
+    assert card["place"] == "Kyoto · Online"
     assert card["host_href"] == "/publishers/1" and card["faces"] == ()
 
 
