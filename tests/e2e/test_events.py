@@ -13,8 +13,10 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from aixplore.core.db import session_scope
 from aixplore.domain.events import services as events
 from aixplore.domain.mail.services import list_outbox_for
-from tests.e2e.helpers import axe_violations, horizontal_overflow, sign_in_through_ui
+from aixplore.web.events.state import EventPageState
+from tests.e2e.helpers import axe_violations, horizontal_overflow, run_async, sign_in_through_ui
 from tests.factories import actor_for, make_member, sign_in
+from tests.support.reflex_client import CallResult, ReflexClient
 
 pytestmark = pytest.mark.e2e
 
@@ -22,20 +24,23 @@ DAY = (date.today() + timedelta(days=12)).isoformat()  # 18:30 is never in a DST
 PHONE: ViewportSize = {"width": 375, "height": 740}
 
 
-def _organize(page: Page, base_url: str, *, title: str, capacity: int) -> str:
+def _organize(page: Page, base_url: str, *, title: str, capacity: int, own: str = "") -> str:
     """Fill in /events/new; return the new event's URL."""
     page.goto(f"{base_url}/events/new")
     zone = page.get_by_label("Time zone")
     # The browser's own zone arrives first (a round trip after hydration: slower on the first
     # page a fresh server renders).
     expect(zone).not_to_have_value("", timeout=15000)
+    if own:  # the select starts at the organizer's zone and offers every IANA zone
+        expect(zone).to_have_value(own)
+        assert zone.locator("option").count() > 400
     page.get_by_label("Title").fill(title)
     page.get_by_label("Description (Markdown)").fill(
         "Bring a laptop. **Pizza** provided. <script>alert(1)</script>"
     )
     page.get_by_label("Starts").fill(f"{DAY}T18:30")
     page.get_by_label("Ends").fill(f"{DAY}T20:30")
-    zone.fill("Europe/Berlin")
+    zone.select_option("Europe/Berlin")
     page.get_by_label("Place").fill("Hall 2, Alexanderplatz 1, Berlin")
     page.get_by_label("Capacity").fill(str(capacity))
     page.get_by_role("button", name="Publish event").click()
@@ -49,16 +54,22 @@ def test_one_seat_waitlist_promotion_and_calendar_file(
 ) -> None:
     organizer = make_member(name="Olga Organizer")
     second = make_member(name="Sami Second")
-    org_context, second_context = browser.new_context(), browser.new_context()
+    org_context = browser.new_context(timezone_id="Asia/Tokyo")
+    second_context = browser.new_context()
     org, other = org_context.new_page(), second_context.new_page()
     try:
         sign_in_through_ui(org, base_url, organizer.email)
-        url = _organize(org, base_url, title="Local LLM night", capacity=1)
+        url = _organize(org, base_url, title="Local LLM night", capacity=1, own="Asia/Tokyo")
         event_id = int(url.rsplit("/", 1)[1])
+        # In the viewer's zone (Tokyo), and in the event's own.
+        expect(org.get_by_text(re.compile(r", 0[12]:30 – 0[34]:30 \(your time\)"))).to_be_visible()
         expect(
             org.get_by_text(re.compile(r"18:30 – 20:30 CES?T \(Europe/Berlin\)"))
         ).to_be_visible()
-        expect(org.get_by_text(re.compile(r"\d\d:30 – \d\d:30 UTC"))).to_be_visible()
+        expect(org.get_by_text(re.compile(r"\d\d:30 – \d\d:30 UTC"))).to_have_count(0)
+        host = org.get_by_role("link", name="Olga Organizer")
+        expect(host).to_have_attribute("href", f"/publishers/{organizer.id}")
+        expect(org.get_by_text("0 going")).to_be_visible()
         expect(org.locator("main script")).to_have_count(0)
         expect(org.get_by_text("1 of 1 seats left")).to_be_visible()
 
@@ -66,10 +77,17 @@ def test_one_seat_waitlist_promotion_and_calendar_file(
         org.get_by_role("button", name="RSVP: I'm going").click()
         expect(org.get_by_text("You are going.", exact=True)).to_be_visible()
         expect(org.get_by_text("Full: waitlist open")).to_be_visible()
+        expect(org.get_by_text("1 going")).to_be_visible()
+        expect(org.locator(".event-faces .event-face")).to_have_count(1)
 
         # A second member finds the event and joins the waitlist.
         sign_in_through_ui(other, base_url, second.email)
         other.goto(f"{base_url}/events")
+        card = other.locator(".rt-Card", has_text="Local LLM night")
+        expect(card.get_by_role("link", name="Olga Organizer")).to_be_visible()
+        expect(card.get_by_text("1 going")).to_be_visible()
+        expect(card.get_by_text("(your time)")).to_be_visible()
+        shoot(other, "events")
         other.get_by_role("link", name="Local LLM night").click()
         expect(other).to_have_url(url)
         other.get_by_role("button", name="Join the waitlist").click()
@@ -154,3 +172,34 @@ def test_event_pages_fit_a_phone_and_pass_axe(browser: Browser, base_url: str, s
             shoot(page, name)
     finally:
         context.close()
+
+
+def test_a_zone_the_browser_makes_up_falls_back_to_the_events_own(app_url: str) -> None:
+    organizer = make_member(name="Zed Zone")
+    with session_scope() as db:
+        event = events.do_create_event(
+            db,
+            actor_for(sign_in(organizer.email)),
+            {
+                "title": "Zoned meetup",
+                "starts_at": f"{DAY}T10:00",
+                "ends_at": f"{DAY}T11:00",
+                "timezone": "Europe/Berlin",
+                "location": "Berlin",
+                "capacity": 5,
+            },
+        )
+    forged = ["../../etc/passwd", "Mars/Olympus_Mons", {"zone": "UTC"}, ["UTC"], 7, "x" * 5000]
+
+    async def visit() -> tuple[list[CallResult], dict, dict]:
+        async with ReflexClient(app_url) as tab:
+            await tab.hydrate(f"/events/{event.id}", params={"event_id": str(event.id)})
+            results = [await tab.call(EventPageState.set_viewer_timezone, zone=z) for z in forged]
+            made_up = dict(tab.state(EventPageState)["detail"])
+            results.append(await tab.call(EventPageState.set_viewer_timezone, zone="Asia/Tokyo"))
+            return results, made_up, dict(tab.state(EventPageState)["detail"])
+
+    results, made_up, real = run_async(visit())
+    assert all(r.replied and not r.toasts for r in results), [r.updates for r in results]
+    assert made_up["when"] == event.when_local and made_up["event_when"] == ""
+    assert real["when"].endswith("(your time)") and real["event_when"] == event.when_local

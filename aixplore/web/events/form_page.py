@@ -9,11 +9,62 @@ from aixplore.web import kit
 from aixplore.web.events.state import EventFormState as F
 from aixplore.web.layout import page
 
+# The zones most organizers pick, offered before the full list.
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Warsaw",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Africa/Lagos",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
 
-def _timezones() -> rx.Component:
-    """The zones the time zone field suggests as one types."""
-    zones = sorted(z for z in known_timezones() if "/" in z or z == "UTC")
-    return rx.el.datalist(*[rx.el.option(value=z) for z in zones], id="timezones")
+
+def _timezone_field() -> rx.Component:
+    """The event's zone: a native select of every IANA zone, the common ones first (a native
+    select: its type-ahead finds a zone among six hundred, and phones show their own picker)."""
+    f = F.form
+    common = [z for z in COMMON_ZONES if z in known_timezones()]
+    return rx.vstack(
+        rx.el.label("Time zone", html_for="field-timezone", class_name="field-label"),
+        rx.el.select(
+            rx.cond(
+                f["timezone"] == "",
+                rx.el.option("Choose a time zone", value="", disabled=True),
+            ),
+            rx.el.optgroup(*[rx.el.option(z, value=z) for z in common], label="Common zones"),
+            rx.el.optgroup(
+                *[rx.el.option(z, value=z) for z in sorted(known_timezones())], label="All zones"
+            ),
+            id="field-timezone",
+            name="timezone",
+            required=True,
+            default_value=f["timezone"],
+            key=f["timezone"],  # shows the browser's zone once it is known
+            aria_describedby="field-timezone-hint",
+            class_name="event-zone-select",
+        ),
+        rx.text(
+            "The start and end are in this zone; it starts as yours.",
+            id="field-timezone-hint",
+            size="1",
+            color=rx.color("gray", 11),
+        ),
+        spacing="1",
+        width="100%",
+        align="start",
+    )
 
 
 def _form() -> rx.Component:
@@ -33,16 +84,7 @@ def _form() -> rx.Component:
             kit.field("Starts", "starts_at", type_="datetime-local", default_value=f["starts_at"]),
             kit.field("Ends", "ends_at", type_="datetime-local", default_value=f["ends_at"]),
         ),
-        kit.field(
-            "Time zone",
-            "timezone",
-            max_length=64,
-            default_value=f["timezone"],
-            key=f["timezone"],  # shows the browser's zone once it is known
-            list="timezones",
-            hint="The start and end are in this zone, such as Europe/Berlin or America/New_York.",
-        ),
-        _timezones(),
+        _timezone_field(),
         kit.two_columns(
             kit.field(
                 "Online link",

@@ -16,7 +16,6 @@ from aixplore.domain.events.models import (
     EventDetail,
     EventPublic,
     RsvpStatus,
-    is_known_timezone,
     zone,
 )
 from aixplore.domain.solutions import services as solutions
@@ -311,8 +310,15 @@ class EventFormState(rx.State):
             wanted = str(self.router.url.query_parameters.get("solution", ""))[:80]
             slugs = {slug for slug, _ in self.my_solutions}
             self.event_id = 0
-            self.form = {**EMPTY, "solution": wanted if wanted in slugs else NO_SOLUTION}
+            zone_name, _ = await _viewer(self)  # known already when the tab saw an event
+            self.form = {
+                **EMPTY,
+                "solution": wanted if wanted in slugs else NO_SOLUTION,
+                "timezone": zone_name,
+            }
             self.ready = True
+            if zone_name:
+                return None
             return rx.call_script(BROWSER_TIMEZONE, callback=EventFormState.set_browser_timezone)
         if not detail.can_manage:
             return [
@@ -337,10 +343,11 @@ class EventFormState(rx.State):
         return None
 
     @rx.event
-    def set_browser_timezone(self, zone: Any) -> None:
-        """Start a new event in the organizer's own time zone."""
-        if is_known_timezone(zone) and not self.form.get("timezone") and not self.editing:
-            self.form = {**self.form, "timezone": str(zone)}
+    async def set_browser_timezone(self, zone: Any) -> None:
+        """Start a new event in the organizer's own time zone (when the browser sent one)."""
+        zone_name = await _remember_zone(self, zone)
+        if zone_name and not self.form.get("timezone") and not self.editing:
+            self.form = {**self.form, "timezone": zone_name}
 
     @rx.event
     async def save(self, form_data: dict):
