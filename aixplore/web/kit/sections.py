@@ -49,9 +49,9 @@ def section(
     )
 
 
-def note(*children: Any) -> rx.Component:
-    """A short gray line of explanation."""
-    return rx.text(*children, size="2", color=GRAY)
+def note(*children: Any, **props: Any) -> rx.Component:
+    """A short gray line of explanation (``props``: an id for aria-describedby...)."""
+    return rx.text(*children, size="2", color=GRAY, **props)
 
 
 def item_list(items: Any, render: Any) -> rx.Component:

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
-from aixplore.web.components import link_button
-from aixplore.web.layout import page
+from aixplore.web import kit
+from aixplore.web.layout import admin_template, page
 from aixplore.web.orders.order_state import AdminOrdersState, MyOrdersState, OrderPageState
 
 GRAY = rx.color("gray", 11)
+
+
+def _my_order(r: Any) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.link("Order #", r["id"].to(str), href=r["href"]),
+            rx.badge(r["status"]),
+            rx.text(r["repo"], size="2"),
+            rx.text(r["price"], size="2"),
+            rx.cond(
+                r["pr_url"] != "",
+                rx.link("Pull request", href=r["pr_url"].to(str), is_external=True),
+            ),
+            rx.cond(
+                r["review_href"] != "",
+                rx.link("Review request", href=r["review_href"].to(str)),
+            ),
+            spacing="3",
+            wrap="wrap",
+            align="center",
+        ),
+        width="100%",
+    )
 
 
 def my_orders_page() -> rx.Component:
@@ -17,43 +42,11 @@ def my_orders_page() -> rx.Component:
     return page(
         "My orders",
         rx.vstack(
-            rx.hstack(
-                rx.heading("My orders", size="7", as_="h1"),
-                rx.spacer(),
-                link_button("New order", "/order"),
-                width="100%",
-            ),
-            rx.cond(
-                M.rows.length() > 0,  # type: ignore[attr-defined]
-                rx.vstack(
-                    rx.foreach(
-                        M.rows,
-                        lambda r: rx.card(
-                            rx.flex(
-                                rx.link("Order #", r["id"].to(str), href=r["href"]),
-                                rx.badge(r["status"]),
-                                rx.text(r["repo"], size="2"),
-                                rx.text(r["price"], size="2"),
-                                rx.cond(
-                                    r["pr_url"] != "",
-                                    rx.link(
-                                        "Pull request", href=r["pr_url"].to(str), is_external=True
-                                    ),
-                                ),
-                                rx.cond(
-                                    r["review_href"] != "",
-                                    rx.link("Review request", href=r["review_href"].to(str)),
-                                ),
-                                spacing="3",
-                                wrap="wrap",
-                                align="center",
-                            ),
-                            width="100%",
-                        ),
-                    ),
-                    width="100%",
-                ),
-                rx.text("No orders yet.", color=GRAY),
+            kit.page_header("My orders", kit.link_button("New order", "/order")),
+            kit.when_any(
+                M.rows,
+                rx.vstack(rx.foreach(M.rows, _my_order), width="100%"),
+                "No orders yet.",
             ),
             width="100%",
             spacing="4",
@@ -72,7 +65,7 @@ def order_page() -> rx.Component:
             O.missing,
             rx.text("This order does not exist or is not yours."),
             rx.vstack(
-                rx.heading("Order #", v["id"].to(str), size="7", as_="h1"),
+                kit.page_header(rx.fragment("Order #", v["id"].to(str))),
                 rx.text(
                     "Status: ",
                     rx.text.strong(O.status_label, id="order-status"),
@@ -103,17 +96,9 @@ def order_page() -> rx.Component:
                 ),
                 rx.cond(
                     O.review_href != "",
-                    link_button("Review the changes", O.review_href, id="order-review"),
+                    kit.link_button("Review the changes", O.review_href, id="order-review"),
                 ),
-                rx.cond(
-                    v["failure_reason"] != "",
-                    rx.callout(
-                        v["failure_reason"].to(str),
-                        icon="triangle_alert",
-                        color_scheme="red",
-                        role="alert",
-                    ),
-                ),
+                kit.form_error(v["failure_reason"].to(str)),
                 rx.heading("Receipt", size="4", as_="h2"),
                 rx.text(
                     v["repo_full_name"].to(str),
@@ -132,7 +117,7 @@ def order_page() -> rx.Component:
                         line["at"], " ", line["stage"], ": ", line["msg"], size="2"
                     ),
                 ),
-                link_button("My orders", "/orders", variant="soft"),
+                kit.link_button("My orders", "/orders", variant="soft"),
                 width="100%",
                 spacing="3",
             ),
@@ -141,61 +126,53 @@ def order_page() -> rx.Component:
     )
 
 
+def _admin_order(r: Any) -> rx.Component:
+    A = AdminOrdersState
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.link("Order #", r["id"].to(str), href="/orders/" + r["id"].to(str)),
+                rx.badge(r["status"]),
+                rx.text(r["repo"], size="2"),
+                rx.text(r["failure"], size="2", color=rx.color("red", 11)),
+                spacing="3",
+                wrap="wrap",
+            ),
+            rx.text(r["log"], size="1", color=GRAY, white_space="pre-wrap"),
+            rx.cond(
+                r["stuck"].to(bool),
+                kit.actions(
+                    kit.action("Run again", A.requeue(r["id"]), variant="solid"),
+                    kit.action("Refund", A.refund(r["id"]), tone="danger"),
+                ),
+            ),
+            spacing="2",
+        ),
+        width="100%",
+    )
+
+
+@admin_template("Orders (admin)", "/admin/orders", AdminOrdersState.allowed)
 def admin_orders_page() -> rx.Component:
     """Platform admins: every order, filtered by status, with retry, refund and stage logs."""
     A = AdminOrdersState
-    return page(
-        "Orders (admin)",
-        rx.vstack(
-            rx.heading("Orders", size="7", as_="h1"),
-            rx.form(
-                rx.hstack(
-                    rx.el.label("Status", html_for="admin-order-status", class_name="field-label"),
-                    rx.el.select(
-                        rx.el.option("Every status", value=""),
-                        rx.foreach(A.statuses, lambda s: rx.el.option(s, value=s)),
-                        id="admin-order-status",
-                        name="status",
-                        class_name="native-select",
-                    ),
-                    rx.button("Filter", type="submit", variant="soft"),
-                    align="center",
-                    wrap="wrap",
-                ),
-                on_submit=A.filter,
+    return rx.vstack(
+        kit.page_header("Orders"),
+        kit.inline_form(
+            rx.el.label("Status", html_for="admin-order-status", class_name="field-label"),
+            rx.el.select(
+                rx.el.option("Every status", value=""),
+                rx.foreach(A.statuses, lambda s: rx.el.option(s, value=s)),
+                id="admin-order-status",
+                name="status",
+                class_name="native-select",
             ),
-            rx.foreach(
-                A.rows,
-                lambda r: rx.card(
-                    rx.vstack(
-                        rx.flex(
-                            rx.link("Order #", r["id"].to(str), href="/orders/" + r["id"].to(str)),
-                            rx.badge(r["status"]),
-                            rx.text(r["repo"], size="2"),
-                            rx.text(r["failure"], size="2", color=rx.color("red", 11)),
-                            spacing="3",
-                            wrap="wrap",
-                        ),
-                        rx.text(r["log"], size="1", color=GRAY, white_space="pre-wrap"),
-                        rx.cond(
-                            r["stuck"].to(bool),
-                            rx.hstack(
-                                rx.button("Run again", size="1", on_click=A.requeue(r["id"])),
-                                rx.button(
-                                    "Refund",
-                                    size="1",
-                                    color_scheme="red",
-                                    variant="soft",
-                                    on_click=A.refund(r["id"]),
-                                ),
-                            ),
-                        ),
-                        spacing="2",
-                    ),
-                    width="100%",
-                ),
-            ),
-            width="100%",
-            spacing="3",
+            rx.button("Filter", type="submit", variant="soft"),
+            on_submit=A.filter,
         ),
+        kit.when_any(
+            A.rows, rx.vstack(rx.foreach(A.rows, _admin_order), width="100%"), "No orders."
+        ),
+        width="100%",
+        spacing="3",
     )

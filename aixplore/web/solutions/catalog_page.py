@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from aixplore.web.components import counted, link_button
+from aixplore.web import kit
 from aixplore.web.layout import page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.catalog_state import CATALOG, CatalogState
@@ -124,7 +124,7 @@ def _toolbar() -> rx.Component:
     return rx.flex(
         rx.text(
             rx.text.strong(CatalogState.total),
-            counted(CatalogState.total, "solution"),
+            kit.counted(CatalogState.total, "solution"),
             size="2",
             color=rx.color("gray", 11),
             role="status",
@@ -235,13 +235,13 @@ def _pager() -> rx.Component:
     return rx.hstack(
         rx.cond(
             CatalogState.prev_href != "",
-            link_button("Previous", CatalogState.prev_href, variant="soft"),
+            kit.link_button("Previous", CatalogState.prev_href, variant="soft"),
             rx.button("Previous", variant="soft", disabled=True),
         ),
         rx.text("Page ", CatalogState.page, " of ", CatalogState.pages, size="2"),
         rx.cond(
             CatalogState.next_href != "",
-            link_button("Next", CatalogState.next_href, variant="soft"),
+            kit.link_button("Next", CatalogState.next_href, variant="soft"),
             rx.button("Next", variant="soft", disabled=True),
         ),
         justify="center",
@@ -256,15 +256,10 @@ def catalog_page() -> rx.Component:
     return page(
         "Solutions",
         rx.vstack(
-            rx.heading("AI solutions", as_="h1", size="8"),
+            kit.page_header("AI solutions", size="8"),
             _search_bar(),
             _notes(),
-            rx.cond(
-                CatalogState.error != "",
-                rx.callout(
-                    CatalogState.error, icon="triangle_alert", color_scheme="red", role="alert"
-                ),
-            ),
+            kit.form_error(CatalogState.error),
             _chips(),
             rx.flex(
                 rx.desktop_only(
@@ -287,7 +282,7 @@ def catalog_page() -> rx.Component:
                                 icon="search-x",
                                 color_scheme="gray",
                             ),
-                            rx.center(rx.spinner(size="3"), width="100%", padding="3em"),
+                            kit.loading(),
                         ),
                     ),
                     _paging(),

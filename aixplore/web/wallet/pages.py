@@ -8,6 +8,7 @@ import reflex as rx
 
 from aixplore.domain.wallet.earning import EVENT_MIN_ATTENDEES
 from aixplore.domain.wallet.purchases import TOKEN_PACKS, TokenPack
+from aixplore.web import kit
 from aixplore.web.layout import page
 from aixplore.web.wallet.state import TokenState
 from components3d import token_scene
@@ -33,7 +34,7 @@ def token_panel(*, height: str = "320px") -> rx.Component:
             align="center",
             spacing="3",
         ),
-        rx.text(S.progress, size="2", color=MUTED),
+        kit.note(S.progress),
         spacing="2",
         width="100%",
         align="center",
@@ -91,19 +92,12 @@ def _rule(rule: Any) -> rx.Component:
 def _earn() -> rx.Component:
     return rx.vstack(
         rx.heading("Earn tokens", size="5", as_="h2"),
-        rx.grid(
-            rx.foreach(S.rules, _rule),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="3",
-            width="100%",
-        ),
-        rx.text(
+        kit.two_columns(rx.foreach(S.rules, _rule)),
+        kit.note(
             "Monthly limits count grants in the current calendar month (UTC); each review, "
             "solution review and event earns once. Nobody checks people in at events: the "
             f"attendees are the members other than the host (at least {EVENT_MIN_ATTENDEES}) "
-            "who answered “going” and had not cancelled when it ended.",
-            size="2",
-            color=MUTED,
+            "who answered “going” and had not cancelled when it ended."
         ),
         width="100%",
         spacing="3",
@@ -139,11 +133,9 @@ def _buy() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                rx.text(
+                kit.note(
                     "You pay by card on Stripe's page; the tokens are added once Stripe "
-                    "confirms the payment.",
-                    size="2",
-                    color=MUTED,
+                    "confirms the payment."
                 ),
                 width="100%",
             ),
@@ -159,32 +151,20 @@ def _buy() -> rx.Component:
     )
 
 
+STATEMENT_COLUMNS = [
+    kit.column("When", "when", label_on_phone=False, nowrap=True),
+    kit.column("What", "kind"),
+    kit.column("Amount", "amount", nowrap=True),
+]
+
+
 def _statement() -> rx.Component:
     return rx.vstack(
         rx.heading("Statement", size="5", as_="h2"),
-        rx.cond(
-            S.statement.length() > 0,  # type: ignore[attr-defined]
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("When"),
-                        rx.table.column_header_cell("What"),
-                        rx.table.column_header_cell("Amount"),
-                    )
-                ),
-                rx.table.body(
-                    rx.foreach(
-                        S.statement,
-                        lambda line: rx.table.row(
-                            rx.table.cell(line["when"]),
-                            rx.table.cell(line["kind"]),
-                            rx.table.cell(line["amount"]),
-                        ),
-                    )
-                ),
-                width="100%",
-            ),
-            rx.text("No token movements yet.", color=MUTED),
+        kit.when_any(
+            S.statement,
+            kit.data_table(S.statement, STATEMENT_COLUMNS),
+            "No token movements yet.",
         ),
         width="100%",
         spacing="2",
@@ -196,25 +176,20 @@ def token_page() -> rx.Component:
     return page(
         "Your ECE tokens",
         rx.vstack(
-            rx.heading("Your ECE tokens", size="7", as_="h1"),
-            rx.text(
-                "Drag the coin to turn it; click it, or press Enter, to flip it.",
-                color=MUTED,
+            kit.page_header(
+                "Your ECE tokens",
+                subtitle="Drag the coin to turn it; click it, or press Enter, to flip it.",
             ),
             rx.card(token_panel(height="380px"), width="100%"),
             rx.cond(
                 S.returned_from_checkout,
-                rx.callout(
+                kit.done_callout(
                     "Thank you. Your tokens are added as soon as Stripe confirms the payment, "
-                    "usually within seconds: refresh the balance to see them.",
-                    icon="circle_check",
-                    color_scheme="green",
-                    role="status",
-                    width="100%",
+                    "usually within seconds: refresh the balance to see them."
                 ),
             ),
             rx.cond(S.loaded, _next_step()),
-            rx.button("Refresh balance", on_click=S.load, variant="soft"),
+            kit.action("Refresh balance", S.load, size="2"),
             _earn(),
             _buy(),
             _statement(),
