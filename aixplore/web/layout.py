@@ -286,6 +286,29 @@ def page(title: str, *children: rx.Component, max_width: str = "1100px") -> rx.C
     )
 
 
+def stacked_page(
+    title: str,
+    *children: Any,
+    max_width: str = "1100px",
+    column_width: str | None = None,
+    **stack: Any,
+) -> rx.Component:
+    """A page whose content is blocks one under another.
+
+    Args:
+        title: The page's title.
+        *children: The blocks, top to bottom.
+        max_width: How wide the page's content may grow (centred).
+        column_width: How wide the blocks may grow, from the left (text pages).
+        **stack: Anything else rx.vstack takes (spacing, align...).
+    """
+    if column_width is not None:
+        stack["max_width"] = column_width
+    stack.setdefault("spacing", "4")
+    stack.setdefault("width", "100%")
+    return page(title, rx.vstack(*children, **stack), max_width=max_width)
+
+
 PageFn = Callable[[], rx.Component]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from aixplore.web import kit
-from aixplore.web.layout import admin_template, page
+from aixplore.web.layout import admin_template, page, stacked_page
 from aixplore.web.orders.order_state import AdminOrdersState, MyOrdersState, OrderPageState
 
 GRAY = rx.color("gray", 11)
@@ -39,17 +39,13 @@ def _my_order(r: Any) -> rx.Component:
 def my_orders_page() -> rx.Component:
     """The signed-in user's orders."""
     M = MyOrdersState
-    return page(
+    return stacked_page(
         "My orders",
-        rx.vstack(
-            kit.page_header("My orders", kit.link_button("New order", "/order")),
-            kit.when_any(
-                M.rows,
-                rx.vstack(rx.foreach(M.rows, _my_order), width="100%"),
-                "No orders yet.",
-            ),
-            width="100%",
-            spacing="4",
+        kit.page_header("My orders", kit.link_button("New order", "/order")),
+        kit.when_any(
+            M.rows,
+            rx.vstack(rx.foreach(M.rows, _my_order), width="100%"),
+            "No orders yet.",
         ),
         max_width="820px",
     )

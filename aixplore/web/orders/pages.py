@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import stacked_page
 from aixplore.web.orders.fields import GRAY, W
 from aixplore.web.orders.fields import input_field as _input
 from aixplore.web.orders.fields import textarea as _textarea
@@ -268,37 +268,33 @@ def _payment_step() -> rx.Component:
 
 def wizard_page() -> rx.Component:
     """The order wizard: one page, five steps, saved on every step."""
-    return page(
+    return stacked_page(
         "Order a custom app",
-        rx.vstack(
-            kit.page_header(
-                "Order a custom app",
-                subtitle=kit.note(
-                    rx.cond(
-                        W.order_id > 0,
-                        rx.fragment(
-                            "Draft #",
-                            W.order_id.to(str),  # pyright: ignore[reportAttributeAccessIssue]
-                            " is saved at every step; come back to it from any device.",
-                        ),
-                        "Your draft is saved once you finish step 1, then at every step.",
-                    )
-                ),
+        kit.page_header(
+            "Order a custom app",
+            subtitle=kit.note(
+                rx.cond(
+                    W.order_id > 0,
+                    rx.fragment(
+                        "Draft #",
+                        W.order_id.to(str),  # pyright: ignore[reportAttributeAccessIssue]
+                        " is saved at every step; come back to it from any device.",
+                    ),
+                    "Your draft is saved once you finish step 1, then at every step.",
+                )
             ),
-            _indicator(),
-            rx.heading(W.step_label, size="5", as_="h2"),
-            kit.form_error(W.error),
-            kit.form_notice(W.notice),
-            rx.match(
-                W.step,
-                (1, repository_step()),
-                (2, _requirements_step()),
-                (3, _configuration_step()),
-                (4, _review_step()),
-                _payment_step(),
-            ),
-            width="100%",
-            spacing="4",
+        ),
+        _indicator(),
+        rx.heading(W.step_label, size="5", as_="h2"),
+        kit.form_error(W.error),
+        kit.form_notice(W.notice),
+        rx.match(
+            W.step,
+            (1, repository_step()),
+            (2, _requirements_step()),
+            (3, _configuration_step()),
+            (4, _review_step()),
+            _payment_step(),
         ),
         max_width="820px",
     )

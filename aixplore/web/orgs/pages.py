@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
-from aixplore.web.layout import org_template, page
+from aixplore.web.layout import org_template, page, stacked_page
 from aixplore.web.orgs.state import InvitationState, OrgsState, OrgState
 
 
@@ -54,51 +54,47 @@ def _invitation(inv: ObjectVar[dict[str, Any]]) -> rx.Component:
 
 def orgs_page() -> rx.Component:
     """My organizations, pending invitations and a form for a new one."""
-    return page(
+    return stacked_page(
         "Organizations",
-        rx.vstack(
-            kit.page_header("Organizations"),
-            kit.when_any(
-                OrgsState.invitations,
-                rx.vstack(
-                    rx.heading("Invitations", size="5", as_="h2"),
-                    rx.foreach(OrgsState.invitations, _invitation),
-                    width="100%",
-                ),
-                rx.fragment(),
-            ),
-            rx.heading("Your organizations", size="5", as_="h2"),
-            kit.when_any(
-                OrgsState.items,
-                rx.grid(
-                    rx.foreach(OrgsState.items, _org_card),
-                    columns=rx.breakpoints(initial="1", sm="2"),
-                    spacing="3",
-                    width="100%",
-                ),
-                "You do not belong to an organization yet.",
-            ),
-            rx.card(
-                kit.form(
-                    rx.heading("New organization", size="4", as_="h2"),
-                    kit.form_error(OrgsState.error),
-                    kit.field("Name", "name", max_length=80),
-                    kit.field(
-                        "Short name",
-                        "slug",
-                        max_length=40,
-                        hint="Lowercase letters, digits and dashes; used in sign-in records.",
-                    ),
-                    on_submit=OrgsState.create,
-                    submit="Create organization",
-                    max_width=None,
-                    width="100%",
-                ),
+        kit.page_header("Organizations"),
+        kit.when_any(
+            OrgsState.invitations,
+            rx.vstack(
+                rx.heading("Invitations", size="5", as_="h2"),
+                rx.foreach(OrgsState.invitations, _invitation),
                 width="100%",
-                max_width="520px",
             ),
-            spacing="4",
+            rx.fragment(),
+        ),
+        rx.heading("Your organizations", size="5", as_="h2"),
+        kit.when_any(
+            OrgsState.items,
+            rx.grid(
+                rx.foreach(OrgsState.items, _org_card),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="3",
+                width="100%",
+            ),
+            "You do not belong to an organization yet.",
+        ),
+        rx.card(
+            kit.form(
+                rx.heading("New organization", size="4", as_="h2"),
+                kit.form_error(OrgsState.error),
+                kit.field("Name", "name", max_length=80),
+                kit.field(
+                    "Short name",
+                    "slug",
+                    max_length=40,
+                    hint="Lowercase letters, digits and dashes; used in sign-in records.",
+                ),
+                on_submit=OrgsState.create,
+                submit="Create organization",
+                max_width=None,
+                width="100%",
+            ),
             width="100%",
+            max_width="520px",
         ),
     )
 

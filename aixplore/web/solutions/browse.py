@@ -11,7 +11,7 @@ from aixplore.core.errors import DomainError
 from aixplore.domain.accounts.services import get_user
 from aixplore.domain.solutions import services as solutions
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import page, stacked_page
 from aixplore.web.session import current_actor
 from aixplore.web.solutions.components import card_grid
 
@@ -60,41 +60,37 @@ class PublisherState(rx.State):
 
 def categories_page() -> rx.Component:
     """All categories."""
-    return page(
+    return stacked_page(
         "Categories",
-        rx.vstack(
-            kit.page_header("Categories", size="8"),
-            rx.grid(
-                rx.foreach(
-                    CategoriesState.categories,
-                    lambda c: rx.link(
-                        rx.card(
-                            rx.vstack(
-                                rx.hstack(
-                                    rx.icon("layers", size=18, color=rx.color("violet", 10)),
-                                    rx.heading(c["name"], size="4", as_="h2"),
-                                    align="center",
-                                ),
-                                rx.text(c["description"], size="2", color=rx.color("gray", 11)),
-                                rx.text(
-                                    c["count"],
-                                    kit.counted(c["count"].to(int), "solution"),
-                                    size="1",
-                                    weight="medium",
-                                ),
-                                spacing="2",
+        kit.page_header("Categories", size="8"),
+        rx.grid(
+            rx.foreach(
+                CategoriesState.categories,
+                lambda c: rx.link(
+                    rx.card(
+                        rx.vstack(
+                            rx.hstack(
+                                rx.icon("layers", size=18, color=rx.color("violet", 10)),
+                                rx.heading(c["name"], size="4", as_="h2"),
+                                align="center",
                             ),
-                            height="100%",
+                            rx.text(c["description"], size="2", color=rx.color("gray", 11)),
+                            rx.text(
+                                c["count"],
+                                kit.counted(c["count"].to(int), "solution"),
+                                size="1",
+                                weight="medium",
+                            ),
+                            spacing="2",
                         ),
-                        href="/solutions?category=" + c["slug"].to(str),
-                        underline="none",
-                        color=rx.color("gray", 12),
+                        height="100%",
                     ),
+                    href="/solutions?category=" + c["slug"].to(str),
+                    underline="none",
+                    color=rx.color("gray", 12),
                 ),
-                columns=rx.breakpoints(initial="1", sm="2", lg="3"),
-                spacing="4",
-                width="100%",
             ),
+            columns=rx.breakpoints(initial="1", sm="2", lg="3"),
             spacing="4",
             width="100%",
         ),

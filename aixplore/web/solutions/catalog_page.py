@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import stacked_page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.catalog_state import CATALOG, CatalogState
 from aixplore.web.solutions.components import card_grid
@@ -253,47 +253,43 @@ def _pager() -> rx.Component:
 
 def catalog_page() -> rx.Component:
     """The searchable catalog."""
-    return page(
+    return stacked_page(
         "Solutions",
-        rx.vstack(
-            kit.page_header("AI solutions", size="8"),
-            _search_bar(),
-            _notes(),
-            kit.form_error(CatalogState.error),
-            _chips(),
-            rx.flex(
-                rx.desktop_only(
-                    rx.box(
-                        rx.el.aside(_facets(), aria_label="Filters"),
-                        width="240px",
-                        min_width="240px",
-                    )
-                ),
-                rx.vstack(
-                    rx.heading("Results", as_="h2", class_name="sr-only"),
-                    _toolbar(),
-                    rx.cond(
-                        CatalogState.total > 0,
-                        card_grid(CatalogState.items),
-                        rx.cond(
-                            CatalogState.loaded,
-                            rx.callout(
-                                "No solution matches. Try fewer words or remove a filter.",
-                                icon="search-x",
-                                color_scheme="gray",
-                            ),
-                            kit.loading(),
-                        ),
-                    ),
-                    _paging(),
-                    spacing="4",
-                    width="100%",
-                    min_width="0",
-                ),
-                spacing="6",
-                width="100%",
+        kit.page_header("AI solutions", size="8"),
+        _search_bar(),
+        _notes(),
+        kit.form_error(CatalogState.error),
+        _chips(),
+        rx.flex(
+            rx.desktop_only(
+                rx.box(
+                    rx.el.aside(_facets(), aria_label="Filters"),
+                    width="240px",
+                    min_width="240px",
+                )
             ),
-            spacing="4",
+            rx.vstack(
+                rx.heading("Results", as_="h2", class_name="sr-only"),
+                _toolbar(),
+                rx.cond(
+                    CatalogState.total > 0,
+                    card_grid(CatalogState.items),
+                    rx.cond(
+                        CatalogState.loaded,
+                        rx.callout(
+                            "No solution matches. Try fewer words or remove a filter.",
+                            icon="search-x",
+                            color_scheme="gray",
+                        ),
+                        kit.loading(),
+                    ),
+                ),
+                _paging(),
+                spacing="4",
+                width="100%",
+                min_width="0",
+            ),
+            spacing="6",
             width="100%",
         ),
         max_width="1280px",

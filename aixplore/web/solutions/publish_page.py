@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import stacked_page
 from aixplore.web.solutions.gallery import screenshot_manager
 from aixplore.web.solutions.publish_state import PublishState as P
 
@@ -163,25 +163,21 @@ def _side() -> rx.Component:
 
 def publish_page() -> rx.Component:
     """Create or edit a listing."""
-    return page(
+    return stacked_page(
         "Publish",
-        rx.vstack(
-            kit.page_header(
-                rx.cond(P.editing, "Edit listing", "Publish a solution"),
-                subtitle="Listings start as drafts that only you can see.",
+        kit.page_header(
+            rx.cond(P.editing, "Edit listing", "Publish a solution"),
+            subtitle="Listings start as drafts that only you can see.",
+        ),
+        rx.cond(
+            P.ready,
+            rx.flex(
+                rx.box(_form(), flex="1", min_width="0"),
+                rx.cond(P.editing, _side()),
+                spacing="6",
+                direction=rx.breakpoints(initial="column", md="row"),
+                width="100%",
             ),
-            rx.cond(
-                P.ready,
-                rx.flex(
-                    rx.box(_form(), flex="1", min_width="0"),
-                    rx.cond(P.editing, _side()),
-                    spacing="6",
-                    direction=rx.breakpoints(initial="column", md="row"),
-                    width="100%",
-                ),
-                kit.loading(),
-            ),
-            spacing="4",
-            width="100%",
+            kit.loading(),
         ),
     )

@@ -9,7 +9,7 @@ import reflex as rx
 from aixplore.domain.wallet.earning import EVENT_MIN_ATTENDEES
 from aixplore.domain.wallet.purchases import TOKEN_PACKS, TokenPack
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import stacked_page
 from aixplore.web.wallet.state import TokenState
 from components3d import token_scene
 
@@ -173,28 +173,25 @@ def _statement() -> rx.Component:
 
 def token_page() -> rx.Component:
     """The signed-in member's ECE tokens: the coin, the next step, earning, buying, statement."""
-    return page(
+    return stacked_page(
         "Your ECE tokens",
-        rx.vstack(
-            kit.page_header(
-                "Your ECE tokens",
-                subtitle="Drag the coin to turn it; click it, or press Enter, to flip it.",
-            ),
-            rx.card(token_panel(height="380px"), width="100%"),
-            rx.cond(
-                S.returned_from_checkout,
-                kit.done_callout(
-                    "Thank you. Your tokens are added as soon as Stripe confirms the payment, "
-                    "usually within seconds: refresh the balance to see them."
-                ),
-            ),
-            rx.cond(S.loaded, _next_step()),
-            kit.action("Refresh balance", S.load, size="2"),
-            _earn(),
-            _buy(),
-            _statement(),
-            spacing="5",
-            width="100%",
+        kit.page_header(
+            "Your ECE tokens",
+            subtitle="Drag the coin to turn it; click it, or press Enter, to flip it.",
         ),
+        rx.card(token_panel(height="380px"), width="100%"),
+        rx.cond(
+            S.returned_from_checkout,
+            kit.done_callout(
+                "Thank you. Your tokens are added as soon as Stripe confirms the payment, "
+                "usually within seconds: refresh the balance to see them."
+            ),
+        ),
+        rx.cond(S.loaded, _next_step()),
+        kit.action("Refresh balance", S.load, size="2"),
+        _earn(),
+        _buy(),
+        _statement(),
+        spacing="5",
         max_width="760px",
     )
