@@ -286,6 +286,11 @@ def page(title: str, *children: rx.Component, max_width: str = "1100px") -> rx.C
     )
 
 
+def card_page(title: str, subtitle: str, *children: Any) -> rx.Component:
+    """A page holding one narrow card with one form (sign-in, sign-up, an invitation)."""
+    return page(title, kit.card_form(title, subtitle, *children))
+
+
 def stacked_page(
     title: str,
     *children: Any,

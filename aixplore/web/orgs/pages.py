@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
-from aixplore.web.layout import org_template, page, stacked_page
+from aixplore.web.layout import card_page, org_template, stacked_page
 from aixplore.web.orgs.state import InvitationState, OrgsState, OrgState
 
 
@@ -101,25 +101,22 @@ def orgs_page() -> rx.Component:
 
 def invitation_page() -> rx.Component:
     """Accept or decline a mailed invitation."""
-    return page(
+    return card_page(
         "Invitation",
-        kit.card_form(
-            "Invitation",
-            "Join an organization on AiXplore.",
-            kit.form_error(InvitationState.error),
-            kit.form_notice(InvitationState.done),
-            rx.cond(
-                (InvitationState.org_name != "") & (InvitationState.done == ""),
-                rx.vstack(
-                    rx.text(
-                        f"{InvitationState.org_name} invites you to join as {InvitationState.role}."
-                    ),
-                    _answer_buttons(InvitationState.answer(True), InvitationState.answer(False)),
-                    width="100%",
+        "Join an organization on AiXplore.",
+        kit.form_error(InvitationState.error),
+        kit.form_notice(InvitationState.done),
+        rx.cond(
+            (InvitationState.org_name != "") & (InvitationState.done == ""),
+            rx.vstack(
+                rx.text(
+                    f"{InvitationState.org_name} invites you to join as {InvitationState.role}."
                 ),
+                _answer_buttons(InvitationState.answer(True), InvitationState.answer(False)),
+                width="100%",
             ),
-            kit.link_button("Your organizations", "/orgs", variant="ghost"),
         ),
+        kit.link_button("Your organizations", "/orgs", variant="ghost"),
     )
 
 
