@@ -107,82 +107,52 @@ def _drawer() -> rx.Component:
         rx.drawer.close(rx.link(label, href=href, size="4", underline="none"))
         for label, href in NAV_LINKS
     ]
-    return rx.drawer.root(
-        rx.drawer.trigger(
-            rx.icon_button(rx.icon("menu", size=20), variant="ghost", aria_label="Open menu")
+    return kit.drawer(
+        rx.icon_button(rx.icon("menu", size=20), variant="ghost", aria_label="Open menu"),
+        _brand(),
+        rx.el.nav(
+            rx.vstack(*links, spacing="4", align="start"),
+            aria_label="Main (mobile)",
         ),
-        rx.drawer.overlay(z_index="50"),
-        rx.drawer.portal(
-            rx.drawer.content(
-                rx.vstack(
-                    rx.hstack(
-                        _brand(),
-                        rx.spacer(),
-                        rx.drawer.close(
-                            rx.icon_button(
-                                rx.icon("x", size=20), variant="ghost", aria_label="Close menu"
-                            )
-                        ),
-                        width="100%",
-                    ),
-                    rx.el.nav(
-                        rx.vstack(*links, spacing="4", align="start"),
-                        aria_label="Main (mobile)",
-                    ),
-                    rx.divider(),
-                    rx.cond(
-                        SessionState.signed_in,
-                        rx.vstack(
-                            rx.text(SessionState.viewer_name, weight="bold"),
-                            *[
-                                rx.drawer.close(rx.link(label, href=href, underline="none"))
-                                for label, href in ACCOUNT_LINKS
-                            ],
-                            rx.drawer.close(
-                                rx.link(
-                                    "My solutions",
-                                    href=SessionState.publisher_href,
-                                    underline="none",
-                                )
-                            ),
-                            rx.cond(
-                                SessionState.is_admin,
-                                rx.drawer.close(rx.link("Admin", href="/admin", underline="none")),
-                            ),
-                            rx.drawer.close(
-                                rx.button(
-                                    "Sign out",
-                                    variant="soft",
-                                    color_scheme="red",
-                                    on_click=SessionState.sign_out,
-                                )
-                            ),
-                            spacing="3",
-                            align="start",
-                        ),
-                        rx.vstack(
-                            rx.drawer.close(
-                                link_button("Sign in", "/login", variant="soft", width="100%")
-                            ),
-                            rx.drawer.close(link_button("Sign up", "/signup", width="100%")),
-                            spacing="2",
-                            width="100%",
-                        ),
-                    ),
-                    spacing="5",
-                    width="100%",
+        rx.divider(),
+        rx.cond(
+            SessionState.signed_in,
+            rx.vstack(
+                rx.text(SessionState.viewer_name, weight="bold"),
+                *[
+                    rx.drawer.close(rx.link(label, href=href, underline="none"))
+                    for label, href in ACCOUNT_LINKS
+                ],
+                rx.drawer.close(
+                    rx.link(
+                        "My solutions",
+                        href=SessionState.publisher_href,
+                        underline="none",
+                    )
                 ),
-                padding="1.25em",
-                width="min(80vw, 320px)",
-                height="100%",
-                overflow_y="auto",
-                background_color=rx.color("gray", 1),
-                top="0",
-                left="0",
-                z_index="60",
-            )
+                rx.cond(
+                    SessionState.is_admin,
+                    rx.drawer.close(rx.link("Admin", href="/admin", underline="none")),
+                ),
+                rx.drawer.close(
+                    rx.button(
+                        "Sign out",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=SessionState.sign_out,
+                    )
+                ),
+                spacing="3",
+                align="start",
+            ),
+            rx.vstack(
+                rx.drawer.close(link_button("Sign in", "/login", variant="soft", width="100%")),
+                rx.drawer.close(link_button("Sign up", "/signup", width="100%")),
+                spacing="2",
+                width="100%",
+            ),
         ),
-        direction="left",
+        close_label="Close menu",
     )
 
 

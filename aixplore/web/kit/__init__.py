@@ -17,7 +17,7 @@ change of look is made once. Pages import from here::
 - badges: ``state_badge``, ``flag_badge``, ``role_badge``, ``badges``
 - sections: ``page_header``, ``owned_title``, ``section``, ``card_form``, ``note``,
   ``item_list``, ``list_item``, ``item_text``, ``two_columns``
-- dialogs: ``confirm``
+- dialogs: ``confirm``, ``drawer``
 - layouts: ``settings_layout``, ``admin_layout``, ``org_layout`` (side navigation)
 
 The app shell (top bar, footer) and the page wrappers built on these layouts are in
@@ -26,7 +26,7 @@ The app shell (top bar, footer) and the page wrappers built on these layouts are
 
 from aixplore.web.kit.actions import action, actions, download_button, link_button, toggle
 from aixplore.web.kit.badges import badges, flag_badge, role_badge, state_badge
-from aixplore.web.kit.dialogs import confirm
+from aixplore.web.kit.dialogs import confirm, drawer
 from aixplore.web.kit.feedback import (
     counted,
     done_callout,
@@ -82,6 +82,7 @@ __all__ = [
     "data_table",
     "done_callout",
     "download_button",
+    "drawer",
     "empty_state",
     "field",
     "flag_badge",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from aixplore.web import kit
@@ -37,9 +39,18 @@ def _back(step: int) -> rx.Component:
     return rx.button("Back", type="button", variant="soft", on_click=W.go(step), size="3")
 
 
+def _step_form(back_to: int, submit: str, on_submit: Any, *fields: Any) -> rx.Component:
+    """A step's form: its fields, then Back (to step ``back_to``) and ``submit``."""
+    buttons = rx.hstack(_back(back_to), rx.button(submit, type="submit", size="3"))
+    return kit.form(*fields, on_submit=on_submit, submit=buttons, max_width=None)
+
+
 def _requirements_step() -> rx.Component:
     req = W.view["requirements"].to(dict)
-    return kit.form(
+    return _step_form(
+        1,
+        "Save and continue",
+        W.save_requirements,
         rx.el.fieldset(
             rx.el.legend("Kind of app", class_name="field-label"),
             rx.radio_group.root(
@@ -80,16 +91,16 @@ def _requirements_step() -> rx.Component:
             "Anything else (up to 4,000 characters).",
             3,
         ),
-        rx.hstack(_back(1), rx.button("Save and continue", type="submit", size="3")),
-        on_submit=W.save_requirements,
-        max_width=None,
     )
 
 
 def _configuration_step() -> rx.Component:
     scan = W.view["scan"].to(dict)
     config = W.view["configuration"].to(dict)
-    return kit.form(
+    return _step_form(
+        2,
+        "Save and review",
+        W.save_configuration,
         rx.callout(
             rx.text(
                 "Detected: framework ",
@@ -142,9 +153,6 @@ def _configuration_step() -> rx.Component:
             "NAME=value per line; stored encrypted, never shown again or pushed.",
             2,
         ),
-        rx.hstack(_back(2), rx.button("Save and review", type="submit", size="3")),
-        on_submit=W.save_configuration,
-        max_width=None,
     )
 
 

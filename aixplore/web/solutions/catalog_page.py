@@ -87,39 +87,13 @@ def _search_bar() -> rx.Component:
 
 
 def _toolbar() -> rx.Component:
-    filters_drawer = rx.drawer.root(
-        rx.drawer.trigger(
-            rx.button(rx.icon("sliders-horizontal", size=16), "Filters", variant="soft")
-        ),
-        rx.drawer.overlay(z_index="50"),
-        rx.drawer.portal(
-            rx.drawer.content(
-                rx.vstack(
-                    rx.hstack(
-                        rx.heading("Filters", size="4"),
-                        rx.spacer(),
-                        rx.drawer.close(
-                            rx.icon_button(
-                                rx.icon("x", size=18), variant="ghost", aria_label="Close filters"
-                            )
-                        ),
-                        width="100%",
-                    ),
-                    _facets(),
-                    spacing="4",
-                    width="100%",
-                ),
-                padding="1.25em",
-                width="min(85vw, 340px)",
-                height="100%",
-                overflow_y="auto",
-                background_color=rx.color("gray", 1),
-                top="0",
-                left="0",
-                z_index="60",
-            )
-        ),
-        direction="left",
+    filters_drawer = kit.drawer(
+        rx.button(rx.icon("sliders-horizontal", size=16), "Filters", variant="soft"),
+        rx.heading("Filters", size="4"),
+        _facets(),
+        close_label="Close filters",
+        width="min(85vw, 340px)",
+        spacing="4",
     )
     return rx.flex(
         rx.text(

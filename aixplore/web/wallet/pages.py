@@ -59,29 +59,36 @@ def _next_step() -> rx.Component:
     )
 
 
+def _spread(start: rx.Component, end: rx.Component) -> rx.Component:
+    """Two things at the ends of a line (one under the other when it is too narrow)."""
+    return rx.hstack(start, end, justify="between", align="center", width="100%", wrap="wrap")
+
+
+def _part(title: str, *children: Any, spacing: str = "3", **heading: Any) -> rx.Component:
+    """One part of the page under its h2."""
+    return rx.vstack(
+        rx.heading(title, size="5", as_="h2", **heading),
+        *children,
+        width="100%",
+        spacing=spacing,  # pyright: ignore[reportArgumentType]
+    )
+
+
 def _rule(rule: Any) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(
+            _spread(
                 rx.heading(rule["title"], size="3", as_="h3"),
                 rx.badge(rule["amount"], color_scheme="green", variant="soft"),
-                justify="between",
-                align="center",
-                width="100%",
-                wrap="wrap",
             ),
             rx.text(rule["how"], size="2"),
-            rx.hstack(
+            _spread(
                 rx.text("Limit: ", rule["limit"], size="2", color=MUTED),
                 rx.badge(
                     rule["progress"],
                     color_scheme=rx.cond(rule["full"] == "yes", "gray", "blue"),
                     variant="outline",
                 ),
-                justify="between",
-                align="center",
-                width="100%",
-                wrap="wrap",
             ),
             spacing="2",
         ),
@@ -90,8 +97,8 @@ def _rule(rule: Any) -> rx.Component:
 
 
 def _earn() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Earn tokens", size="5", as_="h2"),
+    return _part(
+        "Earn tokens",
         kit.two_columns(rx.foreach(S.rules, _rule)),
         kit.note(
             "Monthly limits count grants in the current calendar month (UTC); each review, "
@@ -99,8 +106,6 @@ def _earn() -> rx.Component:
             f"attendees are the members other than the host (at least {EVENT_MIN_ATTENDEES}) "
             "who answered “going” and had not cancelled when it ended."
         ),
-        width="100%",
-        spacing="3",
     )
 
 
@@ -122,8 +127,8 @@ def _pack(pack: TokenPack) -> rx.Component:
 
 
 def _buy() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Buy tokens", size="5", as_="h2", id="buy-tokens"),
+    return _part(
+        "Buy tokens",
         rx.cond(
             S.buying,
             rx.vstack(
@@ -146,8 +151,7 @@ def _buy() -> rx.Component:
                 width="100%",
             ),
         ),
-        width="100%",
-        spacing="3",
+        id="buy-tokens",
     )
 
 
@@ -159,14 +163,13 @@ STATEMENT_COLUMNS = [
 
 
 def _statement() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Statement", size="5", as_="h2"),
+    return _part(
+        "Statement",
         kit.when_any(
             S.statement,
             kit.data_table(S.statement, STATEMENT_COLUMNS),
             "No token movements yet.",
         ),
-        width="100%",
         spacing="2",
     )
 
