@@ -284,6 +284,20 @@ def stacked_page(
     return page(title, rx.vstack(*children, **stack), max_width=max_width)
 
 
+def found_page(
+    title: str,
+    found: Any,
+    missing: Any,
+    *children: Any,
+    max_width: str = "1100px",
+    **stack: Any,
+) -> rx.Component:
+    """A page about one thing: its blocks while ``found`` (a bool var) holds, else ``missing``."""
+    stack.setdefault("spacing", "4")
+    stack.setdefault("width", "100%")
+    return page(title, rx.cond(found, rx.vstack(*children, **stack), missing), max_width=max_width)
+
+
 PageFn = Callable[[], rx.Component]
 
 

@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from aixplore.web import kit
 from aixplore.web.discovery.state import CollectionState, SavedState
-from aixplore.web.layout import page, stacked_page
+from aixplore.web.layout import found_page, stacked_page
 from aixplore.web.solutions.components import card_grid
 
 GRAY = rx.color("gray", 11)
@@ -139,26 +139,21 @@ def saved_page() -> rx.Component:
 def collection_page() -> rx.Component:
     """A collection."""
     info = CollectionState.info
-    return page(
+    return found_page(
         "Collection",
-        rx.cond(
-            CollectionState.found,
-            rx.vstack(
-                kit.page_header(
-                    info["name"],
-                    subtitle=rx.text("A collection by ", info["owner_name"], size="2", color=GRAY),
-                    size="8",
-                ),
-                rx.cond(info["description"] != "", rx.text(info["description"])),
-                rx.heading("Solutions", as_="h2", size="5"),
-                kit.when_any(
-                    CollectionState.cards,
-                    card_grid(CollectionState.cards),
-                    "This collection is empty.",
-                ),
-                spacing="3",
-                width="100%",
-            ),
-            rx.heading("This collection does not exist", as_="h1", size="6"),
+        CollectionState.found,
+        rx.heading("This collection does not exist", as_="h1", size="6"),
+        kit.page_header(
+            info["name"],
+            subtitle=rx.text("A collection by ", info["owner_name"], size="2", color=GRAY),
+            size="8",
         ),
+        rx.cond(info["description"] != "", rx.text(info["description"])),
+        rx.heading("Solutions", as_="h2", size="5"),
+        kit.when_any(
+            CollectionState.cards,
+            card_grid(CollectionState.cards),
+            "This collection is empty.",
+        ),
+        spacing="3",
     )

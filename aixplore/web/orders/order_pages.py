@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from aixplore.web import kit
-from aixplore.web.layout import admin_template, page, stacked_page
+from aixplore.web.layout import admin_template, found_page, stacked_page
 from aixplore.web.orders.order_state import AdminOrdersState, MyOrdersState, OrderPageState
 
 GRAY = rx.color("gray", 11)
@@ -55,69 +55,62 @@ def order_page() -> rx.Component:
     """One order's live status, pull request, receipt and stage log."""
     O = OrderPageState  # noqa: E741
     v = O.view
-    return page(
+    return found_page(
         "Order",
+        ~O.missing,
+        rx.text("This order does not exist or is not yours."),
+        kit.page_header(rx.fragment("Order #", v["id"].to(str))),
+        rx.text(
+            "Status: ",
+            rx.text.strong(O.status_label, id="order-status"),
+            role="status",
+            aria_live="polite",
+        ),
+        rx.el.ol(
+            rx.foreach(
+                O.progress,
+                lambda p: rx.el.li(
+                    rx.text(
+                        p["name"],
+                        weight=rx.cond(p["current"], "bold", "regular"),
+                        color=rx.cond(p["done"], rx.color("grass", 11), GRAY),
+                    ),
+                ),
+            ),
+            class_name="order-progress",
+        ),
         rx.cond(
-            O.missing,
-            rx.text("This order does not exist or is not yours."),
-            rx.vstack(
-                kit.page_header(rx.fragment("Order #", v["id"].to(str))),
-                rx.text(
-                    "Status: ",
-                    rx.text.strong(O.status_label, id="order-status"),
-                    role="status",
-                    aria_live="polite",
-                ),
-                rx.el.ol(
-                    rx.foreach(
-                        O.progress,
-                        lambda p: rx.el.li(
-                            rx.text(
-                                p["name"],
-                                weight=rx.cond(p["current"], "bold", "regular"),
-                                color=rx.cond(p["done"], rx.color("grass", 11), GRAY),
-                            ),
-                        ),
-                    ),
-                    class_name="order-progress",
-                ),
-                rx.cond(
-                    v["pr_url"] != "",
-                    rx.link(
-                        "Open the pull request",
-                        href=v["pr_url"].to(str),
-                        is_external=True,
-                        id="order-pr",
-                    ),
-                ),
-                rx.cond(
-                    O.review_href != "",
-                    kit.link_button("Review the changes", O.review_href, id="order-review"),
-                ),
-                kit.form_error(v["failure_reason"].to(str)),
-                rx.heading("Receipt", size="4", as_="h2"),
-                rx.text(
-                    v["repo_full_name"].to(str),
-                    rx.cond(v["provider"] == "local", " (local repository)", ""),
-                    " · ",
-                    v["price_tokens"].to(str),
-                    " ECE · created ",
-                    v["created_at"].to(str),
-                ),
-                rx.heading("History", size="4", as_="h2"),
-                rx.foreach(O.history, lambda h: rx.text(h["at"], " ", h["to"], size="2")),
-                rx.heading("Stage log", size="4", as_="h2"),
-                rx.foreach(
-                    O.log,
-                    lambda line: rx.text(
-                        line["at"], " ", line["stage"], ": ", line["msg"], size="2"
-                    ),
-                ),
-                kit.link_button("My orders", "/orders", variant="soft"),
-                width="100%",
-                spacing="3",
+            v["pr_url"] != "",
+            rx.link(
+                "Open the pull request",
+                href=v["pr_url"].to(str),
+                is_external=True,
+                id="order-pr",
             ),
         ),
+        rx.cond(
+            O.review_href != "",
+            kit.link_button("Review the changes", O.review_href, id="order-review"),
+        ),
+        kit.form_error(v["failure_reason"].to(str)),
+        rx.heading("Receipt", size="4", as_="h2"),
+        rx.text(
+            v["repo_full_name"].to(str),
+            rx.cond(v["provider"] == "local", " (local repository)", ""),
+            " · ",
+            v["price_tokens"].to(str),
+            " ECE · created ",
+            v["created_at"].to(str),
+        ),
+        rx.heading("History", size="4", as_="h2"),
+        rx.foreach(O.history, lambda h: rx.text(h["at"], " ", h["to"], size="2")),
+        rx.heading("Stage log", size="4", as_="h2"),
+        rx.foreach(
+            O.log,
+            lambda line: rx.text(line["at"], " ", line["stage"], ": ", line["msg"], size="2"),
+        ),
+        kit.link_button("My orders", "/orders", variant="soft"),
+        spacing="3",
         max_width="820px",
     )
 
@@ -155,13 +148,16 @@ def admin_orders_page() -> rx.Component:
     return rx.vstack(
         kit.page_header("Orders"),
         kit.inline_form(
-            rx.el.label("Status", html_for="admin-order-status", class_name="field-label"),
-            rx.el.select(
-                rx.el.option("Every status", value=""),
-                rx.foreach(A.statuses, lambda s: rx.el.option(s, value=s)),
-                id="admin-order-status",
-                name="status",
-                class_name="native-select",
+            rx.hstack(
+                rx.el.label("Status", html_for="admin-order-status", class_name="field-label"),
+                rx.el.select(
+                    rx.el.option("Every status", value=""),
+                    rx.foreach(A.statuses, lambda s: rx.el.option(s, value=s)),
+                    id="admin-order-status",
+                    name="status",
+                    class_name="native-select",
+                ),
+                align="center",
             ),
             rx.button("Filter", type="submit", variant="soft"),
             on_submit=A.filter,

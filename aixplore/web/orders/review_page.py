@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import found_page
 from aixplore.web.orders.review_state import ReviewState
 
 R = ReviewState
@@ -72,45 +72,38 @@ def _decide() -> rx.Component:
 def review_page() -> rx.Component:
     """A local delivery: what changed, then accept (merge) or reject it."""
     v = R.view
-    return page(
+    return found_page(
         "Review request",
-        rx.cond(
-            R.missing,
-            rx.text("This review request does not exist or is not yours."),
-            rx.vstack(
-                kit.page_header(rx.fragment("Review request for order #", v["order_id"].to(str))),
-                rx.text(
-                    "Branch ",
-                    rx.code(v["branch"].to(str)),
-                    " into ",
-                    rx.code(v["base"].to(str)),
-                    " of the local repository ",
-                    rx.text.strong(v["repo"].to(str)),
-                    ".",
-                ),
-                rx.text(
-                    "Status: ",
-                    rx.text.strong(v["outcome"].to(str), id="review-outcome"),
-                    role="status",
-                    aria_live="polite",
-                ),
-                rx.cond(
-                    v["note"] != "",
-                    rx.text("Last attempt: ", v["note"].to(str), color=rx.color("orange", 11)),
-                ),
-                kit.form_error(R.error),
-                _decide(),
-                rx.heading("Files", size="4", as_="h2"),
-                _files(),
-                rx.heading("Changes", size="4", as_="h2"),
-                kit.note(v["message"].to(str), white_space="pre-wrap"),
-                _patch(),
-                kit.link_button(
-                    "Back to the order", "/orders/" + v["order_id"].to(str), variant="soft"
-                ),
-                width="100%",
-                spacing="3",
-            ),
+        ~R.missing,
+        rx.text("This review request does not exist or is not yours."),
+        kit.page_header(rx.fragment("Review request for order #", v["order_id"].to(str))),
+        rx.text(
+            "Branch ",
+            rx.code(v["branch"].to(str)),
+            " into ",
+            rx.code(v["base"].to(str)),
+            " of the local repository ",
+            rx.text.strong(v["repo"].to(str)),
+            ".",
         ),
+        rx.text(
+            "Status: ",
+            rx.text.strong(v["outcome"].to(str), id="review-outcome"),
+            role="status",
+            aria_live="polite",
+        ),
+        rx.cond(
+            v["note"] != "",
+            rx.text("Last attempt: ", v["note"].to(str), color=rx.color("orange", 11)),
+        ),
+        kit.form_error(R.error),
+        _decide(),
+        rx.heading("Files", size="4", as_="h2"),
+        _files(),
+        rx.heading("Changes", size="4", as_="h2"),
+        kit.note(v["message"].to(str), white_space="pre-wrap"),
+        _patch(),
+        kit.link_button("Back to the order", "/orders/" + v["order_id"].to(str), variant="soft"),
+        spacing="3",
         max_width="980px",
     )

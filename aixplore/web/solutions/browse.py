@@ -11,7 +11,7 @@ from aixplore.core.errors import DomainError
 from aixplore.domain.accounts.services import get_user
 from aixplore.domain.solutions import services as solutions
 from aixplore.web import kit
-from aixplore.web.layout import page, stacked_page
+from aixplore.web.layout import found_page, stacked_page
 from aixplore.web.session import current_actor
 from aixplore.web.solutions.components import card_grid
 
@@ -99,38 +99,32 @@ def categories_page() -> rx.Component:
 
 def publisher_page() -> rx.Component:
     """A publisher's listings."""
-    return page(
+    return found_page(
         "Publisher",
-        rx.cond(
-            PublisherState.found,
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(PublisherState.name, as_="h1", size="8"),
-                    rx.cond(
-                        PublisherState.verified,
-                        rx.badge(
-                            rx.icon("badge-check", size=14),
-                            "Verified publisher",
-                            color_scheme="violet",
-                            size="2",
-                        ),
-                    ),
-                    align="center",
-                    wrap="wrap",
+        PublisherState.found,
+        rx.heading("This publisher does not exist", as_="h1", size="6"),
+        rx.hstack(
+            rx.heading(PublisherState.name, as_="h1", size="8"),
+            rx.cond(
+                PublisherState.verified,
+                rx.badge(
+                    rx.icon("badge-check", size=14),
+                    "Verified publisher",
+                    color_scheme="violet",
+                    size="2",
                 ),
-                rx.cond(
-                    PublisherState.bio != "",
-                    rx.text(PublisherState.bio, color=rx.color("gray", 11)),
-                ),
-                rx.heading("Solutions", as_="h2", size="5"),
-                kit.when_any(
-                    PublisherState.cards,
-                    card_grid(PublisherState.cards),
-                    "No published solutions yet.",
-                ),
-                spacing="4",
-                width="100%",
             ),
-            rx.heading("This publisher does not exist", as_="h1", size="6"),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            PublisherState.bio != "",
+            rx.text(PublisherState.bio, color=rx.color("gray", 11)),
+        ),
+        rx.heading("Solutions", as_="h2", size="5"),
+        kit.when_any(
+            PublisherState.cards,
+            card_grid(PublisherState.cards),
+            "No published solutions yet.",
         ),
     )
