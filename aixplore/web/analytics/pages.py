@@ -21,12 +21,10 @@ LINES = [
 
 
 def _stat(label: str, value: Any) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.text(label, size="1", color=rx.color("gray", 11)),
-            rx.text(value, size="6", weight="bold"),
-            spacing="0",
-        )
+    return kit.tile(
+        rx.text(label, size="1", color=rx.color("gray", 11)),
+        rx.text(value, size="6", weight="bold"),
+        spacing="0",
     )
 
 

@@ -123,16 +123,13 @@ def _section(title: str, cards: Any, href: str) -> rx.Component:
 
 
 def _pillar(icon: str, title: str, text: str) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.box(rx.icon(icon, size=22), color=rx.color("violet", 11)),
-            rx.heading(title, size="4", as_="h3"),
-            rx.text(text, size="2", color=rx.color("gray", 11)),
-            spacing="2",
-            align="start",
-        ),
-        size="2",
-        height="100%",
+    return kit.tile(
+        rx.box(rx.icon(icon, size=22), color=rx.color("violet", 11)),
+        rx.heading(title, size="4", as_="h3"),
+        rx.text(text, size="2", color=rx.color("gray", 11)),
+        spacing="2",
+        align="start",
+        card={"size": "2", "height": "100%"},
     )
 
 

@@ -16,7 +16,7 @@ change of look is made once. Pages import from here::
   ``when_any``, ``refused``, ``not_found``, ``loading``, ``shown_once``, ``counted``
 - badges: ``state_badge``, ``flag_badge``, ``role_badge``, ``badges``
 - sections: ``page_header``, ``owned_title``, ``section``, ``card_form``, ``note``,
-  ``item_list``, ``list_item``, ``item_text``, ``two_columns``
+  ``item_list``, ``list_item``, ``item_text``, ``two_columns``, ``tile``
 - dialogs: ``confirm``, ``drawer``
 - layouts: ``settings_layout``, ``admin_layout``, ``org_layout`` (side navigation)
 
@@ -63,6 +63,7 @@ from aixplore.web.kit.sections import (
     owned_title,
     page_header,
     section,
+    tile,
     two_columns,
 )
 from aixplore.web.kit.tables import Column, column, data_table, name_and_email
@@ -115,6 +116,7 @@ __all__ = [
     "state_badge",
     "submit_button",
     "text_area_field",
+    "tile",
     "toggle",
     "two_columns",
     "when_any",

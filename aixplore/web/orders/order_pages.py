@@ -117,27 +117,24 @@ def order_page() -> rx.Component:
 
 def _admin_order(r: Any) -> rx.Component:
     A = AdminOrdersState
-    return rx.card(
-        rx.vstack(
-            rx.flex(
-                rx.link("Order #", r["id"].to(str), href="/orders/" + r["id"].to(str)),
-                rx.badge(r["status"]),
-                rx.text(r["repo"], size="2"),
-                rx.text(r["failure"], size="2", color=rx.color("red", 11)),
-                spacing="3",
-                wrap="wrap",
-            ),
-            rx.text(r["log"], size="1", color=GRAY, white_space="pre-wrap"),
-            rx.cond(
-                r["stuck"].to(bool),
-                kit.actions(
-                    kit.action("Run again", A.requeue(r["id"]), variant="solid"),
-                    kit.action("Refund", A.refund(r["id"]), tone="danger"),
-                ),
-            ),
-            spacing="2",
+    return kit.tile(
+        rx.flex(
+            rx.link("Order #", r["id"].to(str), href="/orders/" + r["id"].to(str)),
+            rx.badge(r["status"]),
+            rx.text(r["repo"], size="2"),
+            rx.text(r["failure"], size="2", color=rx.color("red", 11)),
+            spacing="3",
+            wrap="wrap",
         ),
-        width="100%",
+        rx.text(r["log"], size="1", color=GRAY, white_space="pre-wrap"),
+        rx.cond(
+            r["stuck"].to(bool),
+            kit.actions(
+                kit.action("Run again", A.requeue(r["id"]), variant="solid"),
+                kit.action("Refund", A.refund(r["id"]), tone="danger"),
+            ),
+        ),
+        spacing="2",
     )
 
 

@@ -26,22 +26,18 @@ def _health_line(label: str, value: rx.Var, warn: rx.Var | bool = False) -> rx.C
 
 
 def _health_card(h: ObjectVar[dict[str, Any]]) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading(h["protocol"], size="3", as_="h3"),
-                kit.flag_badge(h["enabled"], ("On", "green"), ("Off", "gray")),
-            ),
-            _health_line("Certificate", h["cert"], h["cert_warn"].to(bool)),
-            _health_line("Last success", h["success"]),
-            _health_line("Last failure", h["failure"]),
-            _health_line("Failure reason", h["reason"]),
-            _health_line("Clock skew", h["skew"]),
-            _health_line("Connection test", h["test"]),
-            spacing="1",
-            width="100%",
+    return kit.tile(
+        rx.hstack(
+            rx.heading(h["protocol"], size="3", as_="h3"),
+            kit.flag_badge(h["enabled"], ("On", "green"), ("Off", "gray")),
         ),
-        width="100%",
+        _health_line("Certificate", h["cert"], h["cert_warn"].to(bool)),
+        _health_line("Last success", h["success"]),
+        _health_line("Last failure", h["failure"]),
+        _health_line("Failure reason", h["reason"]),
+        _health_line("Clock skew", h["skew"]),
+        _health_line("Connection test", h["test"]),
+        spacing="1",
     )
 
 

@@ -67,23 +67,21 @@ def categories_page() -> rx.Component:
             rx.foreach(
                 CategoriesState.categories,
                 lambda c: rx.link(
-                    rx.card(
-                        rx.vstack(
-                            rx.hstack(
-                                rx.icon("layers", size=18, color=rx.color("violet", 10)),
-                                rx.heading(c["name"], size="4", as_="h2"),
-                                align="center",
-                            ),
-                            rx.text(c["description"], size="2", color=rx.color("gray", 11)),
-                            rx.text(
-                                c["count"],
-                                kit.counted(c["count"].to(int), "solution"),
-                                size="1",
-                                weight="medium",
-                            ),
-                            spacing="2",
+                    kit.tile(
+                        rx.hstack(
+                            rx.icon("layers", size=18, color=rx.color("violet", 10)),
+                            rx.heading(c["name"], size="4", as_="h2"),
+                            align="center",
                         ),
-                        height="100%",
+                        rx.text(c["description"], size="2", color=rx.color("gray", 11)),
+                        rx.text(
+                            c["count"],
+                            kit.counted(c["count"].to(int), "solution"),
+                            size="1",
+                            weight="medium",
+                        ),
+                        spacing="2",
+                        card={"height": "100%"},
                     ),
                     href="/solutions?category=" + c["slug"].to(str),
                     underline="none",

@@ -246,25 +246,21 @@ def solution_page() -> rx.Component:
                 rx.cond(D["published"], solution_card(D)),
                 rx.cond(
                     S.events.length() > 0,  # type: ignore[attr-defined]
-                    rx.card(
-                        rx.vstack(
-                            rx.heading("Upcoming events", size="4", as_="h2"),
-                            rx.foreach(
-                                S.events,
-                                lambda e: rx.vstack(
-                                    rx.link(
-                                        e["title"],
-                                        href="/events/" + e["id"].to(str),
-                                        weight="medium",
-                                    ),
-                                    rx.text(e["when"], size="1", color=rx.color("gray", 11)),
-                                    spacing="0",
+                    kit.tile(
+                        rx.heading("Upcoming events", size="4", as_="h2"),
+                        rx.foreach(
+                            S.events,
+                            lambda e: rx.vstack(
+                                rx.link(
+                                    e["title"],
+                                    href="/events/" + e["id"].to(str),
+                                    weight="medium",
                                 ),
+                                rx.text(e["when"], size="1", color=rx.color("gray", 11)),
+                                spacing="0",
                             ),
-                            spacing="2",
-                            width="100%",
                         ),
-                        width="100%",
+                        spacing="2",
                     ),
                 ),
                 rx.cond(

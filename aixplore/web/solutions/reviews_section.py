@@ -29,25 +29,21 @@ def _distribution_row(row: ObjectVar[dict[str, Any]]) -> rx.Component:
 
 
 def rating_summary() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Ratings", size="4", as_="h2"),
-            rx.hstack(
-                rx.text(D["rating_avg"].to(float).to_string(), size="8", weight="bold"),
-                rx.text(
-                    "out of 5 · ",
-                    D["rating_count"],
-                    kit.counted(D["rating_count"].to(int), "review"),
-                    size="2",
-                    color=rx.color("gray", 11),
-                ),
-                align="baseline",
+    return kit.tile(
+        rx.heading("Ratings", size="4", as_="h2"),
+        rx.hstack(
+            rx.text(D["rating_avg"].to(float).to_string(), size="8", weight="bold"),
+            rx.text(
+                "out of 5 · ",
+                D["rating_count"],
+                kit.counted(D["rating_count"].to(int), "review"),
+                size="2",
+                color=rx.color("gray", 11),
             ),
-            rx.foreach(S.distribution, _distribution_row),
-            spacing="2",
-            width="100%",
+            align="baseline",
         ),
-        width="100%",
+        rx.foreach(S.distribution, _distribution_row),
+        spacing="2",
     )
 
 

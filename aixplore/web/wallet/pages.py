@@ -47,15 +47,12 @@ def _next_step() -> rx.Component:
         rx.button(S.step_label, on_click=S.claim_welcome, size="3"),
         rx.link(S.step_label, href=S.step_href, weight="medium", size="3"),
     )
-    return rx.card(
-        rx.vstack(
-            rx.heading("Next step", size="4", as_="h2"),
-            rx.text(S.step_text),
-            action,
-            spacing="2",
-            align="start",
-        ),
-        width="100%",
+    return kit.tile(
+        rx.heading("Next step", size="4", as_="h2"),
+        rx.text(S.step_text),
+        action,
+        spacing="2",
+        align="start",
     )
 
 
@@ -75,24 +72,21 @@ def _part(title: str, *children: Any, spacing: str = "3", **heading: Any) -> rx.
 
 
 def _rule(rule: Any) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            _spread(
-                rx.heading(rule["title"], size="3", as_="h3"),
-                rx.badge(rule["amount"], color_scheme="green", variant="soft"),
-            ),
-            rx.text(rule["how"], size="2"),
-            _spread(
-                rx.text("Limit: ", rule["limit"], size="2", color=MUTED),
-                rx.badge(
-                    rule["progress"],
-                    color_scheme=rx.cond(rule["full"] == "yes", "gray", "blue"),
-                    variant="outline",
-                ),
-            ),
-            spacing="2",
+    return kit.tile(
+        _spread(
+            rx.heading(rule["title"], size="3", as_="h3"),
+            rx.badge(rule["amount"], color_scheme="green", variant="soft"),
         ),
-        width="100%",
+        rx.text(rule["how"], size="2"),
+        _spread(
+            rx.text("Limit: ", rule["limit"], size="2", color=MUTED),
+            rx.badge(
+                rule["progress"],
+                color_scheme=rx.cond(rule["full"] == "yes", "gray", "blue"),
+                variant="outline",
+            ),
+        ),
+        spacing="2",
     )
 
 
@@ -110,19 +104,16 @@ def _earn() -> rx.Component:
 
 
 def _pack(pack: TokenPack) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(f"{pack.name} pack", size="3", as_="h3"),
-            rx.text(rx.text.strong(f"{pack.tokens:,} ECE"), f" for {pack.price}", size="3"),
-            rx.button(
-                f"Buy {pack.tokens:,} ECE",
-                on_click=S.buy(pack.key),
-                aria_label=f"Buy {pack.tokens:,} ECE for {pack.price}",
-            ),
-            spacing="2",
-            align="start",
+    return kit.tile(
+        rx.heading(f"{pack.name} pack", size="3", as_="h3"),
+        rx.text(rx.text.strong(f"{pack.tokens:,} ECE"), f" for {pack.price}", size="3"),
+        rx.button(
+            f"Buy {pack.tokens:,} ECE",
+            on_click=S.buy(pack.key),
+            aria_label=f"Buy {pack.tokens:,} ECE for {pack.price}",
         ),
-        width="100%",
+        spacing="2",
+        align="start",
     )
 
 
