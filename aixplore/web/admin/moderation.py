@@ -103,7 +103,7 @@ def _decision(rid: Any, hidden: Any) -> rx.Component:
 def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
     rid = r["id"].to(int)
     return kit.tile(
-        rx.hstack(
+        kit.actions(
             rx.badge(r["reason_label"], color_scheme="red"),
             rx.text(
                 "on ",
@@ -111,8 +111,7 @@ def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
                 size="2",
             ),
             rx.text("by ", r["reporter_name"], " · ", r["date"], size="1", color=GRAY),
-            wrap="wrap",
-            align="center",
+            spacing="3",
         ),
         rx.cond(
             r["note"] != "",

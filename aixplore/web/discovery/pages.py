@@ -18,7 +18,7 @@ GRAY = rx.color("gray", 11)
 def _collection_row(c: ObjectVar[dict[str, Any]]) -> rx.Component:
     cid = c["id"].to(int)
     return rx.card(
-        rx.flex(
+        kit.actions(
             rx.vstack(
                 rx.link(
                     rx.heading(c["name"], size="3", as_="h3"),
@@ -44,8 +44,6 @@ def _collection_row(c: ObjectVar[dict[str, Any]]) -> rx.Component:
                 kit.action("Delete", SavedState.delete_collection(cid), tone="danger"),
             ),
             spacing="3",
-            align="center",
-            wrap="wrap",
             width="100%",
         ),
         width="100%",

@@ -15,7 +15,7 @@ GRAY = rx.color("gray", 11)
 
 def _my_order(r: Any) -> rx.Component:
     return rx.card(
-        rx.flex(
+        kit.actions(
             rx.link("Order #", r["id"].to(str), href=r["href"]),
             rx.badge(r["status"]),
             rx.text(r["repo"], size="2"),
@@ -29,8 +29,6 @@ def _my_order(r: Any) -> rx.Component:
                 rx.link("Review request", href=r["review_href"].to(str)),
             ),
             spacing="3",
-            wrap="wrap",
-            align="center",
         ),
         width="100%",
     )

@@ -27,7 +27,7 @@ def _provider_switch() -> rx.Component:
         rx.cond(
             W.providers.length() > 1,  # type: ignore[attr-defined]
             rx.el.nav(
-                rx.hstack(
+                kit.actions(
                     rx.text("Switch to:", size="2", color=GRAY),
                     rx.foreach(
                         W.providers,
@@ -40,9 +40,6 @@ def _provider_switch() -> rx.Component:
                             on_click=W.use_provider(p["key"]),
                         ),
                     ),
-                    wrap="wrap",
-                    align="center",
-                    spacing="2",
                 ),
                 aria_label="Where the repository is",
             ),

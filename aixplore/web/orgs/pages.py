@@ -40,13 +40,10 @@ def _answer_buttons(on_accept: Any, on_decline: Any) -> rx.Component:
 def _invitation(inv: ObjectVar[dict[str, Any]]) -> rx.Component:
     iid = inv["id"].to(int)
     return rx.card(
-        rx.flex(
+        kit.actions(
             rx.text(f"{inv['org']} invites you as {inv['role']}."),
             rx.spacer(),
             _answer_buttons(OrgsState.answer(iid, True), OrgsState.answer(iid, False)),
-            spacing="2",
-            wrap="wrap",
-            align="center",
         ),
         width="100%",
     )

@@ -101,7 +101,7 @@ def publisher_page() -> rx.Component:
         "Publisher",
         PublisherState.found,
         rx.heading("This publisher does not exist", as_="h1", size="6"),
-        rx.hstack(
+        kit.actions(
             rx.heading(PublisherState.name, as_="h1", size="8"),
             rx.cond(
                 PublisherState.verified,
@@ -112,8 +112,7 @@ def publisher_page() -> rx.Component:
                     size="2",
                 ),
             ),
-            align="center",
-            wrap="wrap",
+            spacing="3",
         ),
         rx.cond(
             PublisherState.bio != "",

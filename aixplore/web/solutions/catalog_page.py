@@ -95,7 +95,7 @@ def _toolbar() -> rx.Component:
         width="min(85vw, 340px)",
         spacing="4",
     )
-    return rx.flex(
+    return kit.actions(
         rx.text(
             rx.text.strong(CatalogState.total),
             kit.counted(CatalogState.total, "solution"),
@@ -130,9 +130,7 @@ def _toolbar() -> rx.Component:
             align="center",
             spacing="2",
         ),
-        align="center",
         spacing="3",
-        wrap="wrap",
         width="100%",
     )
 
@@ -140,7 +138,7 @@ def _toolbar() -> rx.Component:
 def _chips() -> rx.Component:
     return rx.cond(
         CatalogState.active_filters.length() > 0,  # type: ignore[attr-defined]
-        rx.flex(
+        kit.actions(
             rx.foreach(
                 CatalogState.active_filters,
                 lambda chip: rx.link(
@@ -151,9 +149,6 @@ def _chips() -> rx.Component:
                 ),
             ),
             rx.link("Clear all", href=CATALOG, size="2"),
-            spacing="2",
-            wrap="wrap",
-            align="center",
         ),
     )
 

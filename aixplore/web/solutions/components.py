@@ -100,14 +100,13 @@ def solution_card(card: ObjectVar[dict[str, Any]]) -> rx.Component:
             width="100%",
         ),
         rx.text(card["tagline"], size="2", color=rx.color("gray", 11), class_name="clamp-2"),
-        rx.hstack(
+        kit.actions(
             rx.badge(card["category_name"], variant="outline", color_scheme="gray"),
             pricing_badge(card["pricing"]),
             rx.spacer(),
             stars(card["rating_avg"], card["rating_count"]),
-            wrap="wrap",
+            spacing="3",
             width="100%",
-            align="center",
         ),
         spacing="3",
         height="100%",

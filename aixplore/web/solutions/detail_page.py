@@ -106,7 +106,7 @@ def _header() -> rx.Component:
             rx.vstack(
                 rx.heading(D["name"], as_="h1", size="8"),
                 rx.text(D["tagline"], size="4", color=rx.color("gray", 11)),
-                rx.hstack(
+                kit.actions(
                     rx.link(
                         D["publisher_name"], href="/publishers/" + D["owner_id"].to(str), size="2"
                     ),
@@ -125,8 +125,6 @@ def _header() -> rx.Component:
                     ),
                     pricing_badge(D["pricing"]),
                     stars(D["rating_avg"], D["rating_count"]),
-                    wrap="wrap",
-                    align="center",
                     spacing="3",
                 ),
                 rx.hstack(

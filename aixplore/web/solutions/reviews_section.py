@@ -175,17 +175,16 @@ def _review(review: ObjectVar[dict[str, Any]]) -> rx.Component:
     rid = review["id"].to(int)
     return rx.el.article(
         rx.vstack(
-            rx.hstack(
+            kit.actions(
                 rx.text(
                     review["stars"],
                     color=rx.color("amber", 10),
                     aria_label=review["rating"].to(str) + " out of 5 stars",
                 ),
                 rx.heading(review["title"], size="3", as_="h3"),
-                wrap="wrap",
-                align="center",
+                spacing="3",
             ),
-            rx.hstack(
+            kit.actions(
                 rx.text(review["author_name"], size="1", weight="medium"),
                 rx.cond(
                     review["verified_usage"],
@@ -198,8 +197,7 @@ def _review(review: ObjectVar[dict[str, Any]]) -> rx.Component:
                 ),
                 rx.text(review["date"], size="1", color=rx.color("gray", 11)),
                 rx.cond(review["edited"], rx.text("edited", size="1", color=rx.color("gray", 11))),
-                wrap="wrap",
-                align="center",
+                spacing="3",
             ),
             rx.text(review["body"], size="2", white_space="pre-wrap", overflow_wrap="anywhere"),
             rx.cond(
@@ -256,7 +254,7 @@ def _review(review: ObjectVar[dict[str, Any]]) -> rx.Component:
 
 def reviews_section() -> rx.Component:
     return rx.vstack(
-        rx.flex(
+        kit.actions(
             rx.heading("Reviews", size="6", as_="h2"),
             rx.spacer(),
             rx.segmented_control.root(
@@ -267,9 +265,6 @@ def reviews_section() -> rx.Component:
                 aria_label="Sort reviews",
             ),
             width="100%",
-            align="center",
-            wrap="wrap",
-            spacing="2",
         ),
         rx.cond(
             S.signed_in,
