@@ -107,82 +107,52 @@ def _drawer() -> rx.Component:
         rx.drawer.close(rx.link(label, href=href, size="4", underline="none"))
         for label, href in NAV_LINKS
     ]
-    return rx.drawer.root(
-        rx.drawer.trigger(
-            rx.icon_button(rx.icon("menu", size=20), variant="ghost", aria_label="Open menu")
+    return kit.drawer(
+        rx.icon_button(rx.icon("menu", size=20), variant="ghost", aria_label="Open menu"),
+        _brand(),
+        rx.el.nav(
+            rx.vstack(*links, spacing="4", align="start"),
+            aria_label="Main (mobile)",
         ),
-        rx.drawer.overlay(z_index="50"),
-        rx.drawer.portal(
-            rx.drawer.content(
-                rx.vstack(
-                    rx.hstack(
-                        _brand(),
-                        rx.spacer(),
-                        rx.drawer.close(
-                            rx.icon_button(
-                                rx.icon("x", size=20), variant="ghost", aria_label="Close menu"
-                            )
-                        ),
-                        width="100%",
-                    ),
-                    rx.el.nav(
-                        rx.vstack(*links, spacing="4", align="start"),
-                        aria_label="Main (mobile)",
-                    ),
-                    rx.divider(),
-                    rx.cond(
-                        SessionState.signed_in,
-                        rx.vstack(
-                            rx.text(SessionState.viewer_name, weight="bold"),
-                            *[
-                                rx.drawer.close(rx.link(label, href=href, underline="none"))
-                                for label, href in ACCOUNT_LINKS
-                            ],
-                            rx.drawer.close(
-                                rx.link(
-                                    "My solutions",
-                                    href=SessionState.publisher_href,
-                                    underline="none",
-                                )
-                            ),
-                            rx.cond(
-                                SessionState.is_admin,
-                                rx.drawer.close(rx.link("Admin", href="/admin", underline="none")),
-                            ),
-                            rx.drawer.close(
-                                rx.button(
-                                    "Sign out",
-                                    variant="soft",
-                                    color_scheme="red",
-                                    on_click=SessionState.sign_out,
-                                )
-                            ),
-                            spacing="3",
-                            align="start",
-                        ),
-                        rx.vstack(
-                            rx.drawer.close(
-                                link_button("Sign in", "/login", variant="soft", width="100%")
-                            ),
-                            rx.drawer.close(link_button("Sign up", "/signup", width="100%")),
-                            spacing="2",
-                            width="100%",
-                        ),
-                    ),
-                    spacing="5",
-                    width="100%",
+        rx.divider(),
+        rx.cond(
+            SessionState.signed_in,
+            rx.vstack(
+                rx.text(SessionState.viewer_name, weight="bold"),
+                *[
+                    rx.drawer.close(rx.link(label, href=href, underline="none"))
+                    for label, href in ACCOUNT_LINKS
+                ],
+                rx.drawer.close(
+                    rx.link(
+                        "My solutions",
+                        href=SessionState.publisher_href,
+                        underline="none",
+                    )
                 ),
-                padding="1.25em",
-                width="min(80vw, 320px)",
-                height="100%",
-                overflow_y="auto",
-                background_color=rx.color("gray", 1),
-                top="0",
-                left="0",
-                z_index="60",
-            )
+                rx.cond(
+                    SessionState.is_admin,
+                    rx.drawer.close(rx.link("Admin", href="/admin", underline="none")),
+                ),
+                rx.drawer.close(
+                    rx.button(
+                        "Sign out",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=SessionState.sign_out,
+                    )
+                ),
+                spacing="3",
+                align="start",
+            ),
+            rx.vstack(
+                rx.drawer.close(link_button("Sign in", "/login", variant="soft", width="100%")),
+                rx.drawer.close(link_button("Sign up", "/signup", width="100%")),
+                spacing="2",
+                width="100%",
+            ),
         ),
-        direction="left",
+        close_label="Close menu",
     )
 
 
@@ -284,6 +254,48 @@ def page(title: str, *children: rx.Component, max_width: str = "1100px") -> rx.C
         width="100%",
         overflow_x="clip",
     )
+
+
+def card_page(title: str, subtitle: str, *children: Any) -> rx.Component:
+    """A page holding one narrow card with one form (sign-in, sign-up, an invitation)."""
+    return page(title, kit.card_form(title, subtitle, *children))
+
+
+def stacked_page(
+    title: str,
+    *children: Any,
+    max_width: str = "1100px",
+    column_width: str | None = None,
+    **stack: Any,
+) -> rx.Component:
+    """A page whose content is blocks one under another.
+
+    Args:
+        title: The page's title.
+        *children: The blocks, top to bottom.
+        max_width: How wide the page's content may grow (centred).
+        column_width: How wide the blocks may grow, from the left (text pages).
+        **stack: Anything else rx.vstack takes (spacing, align...).
+    """
+    if column_width is not None:
+        stack["max_width"] = column_width
+    stack.setdefault("spacing", "4")
+    stack.setdefault("width", "100%")
+    return page(title, rx.vstack(*children, **stack), max_width=max_width)
+
+
+def found_page(
+    title: str,
+    found: Any,
+    missing: Any,
+    *children: Any,
+    max_width: str = "1100px",
+    **stack: Any,
+) -> rx.Component:
+    """A page about one thing: its blocks while ``found`` (a bool var) holds, else ``missing``."""
+    stack.setdefault("spacing", "4")
+    stack.setdefault("width", "100%")
+    return page(title, rx.cond(found, rx.vstack(*children, **stack), missing), max_width=max_width)
 
 
 PageFn = Callable[[], rx.Component]

@@ -22,6 +22,9 @@ def test_member_sees_no_admin_page(page: Page, base_url: str, shoot) -> None:
     expect(page.get_by_text("This area is for platform admins.")).to_be_visible()
     expect(page.get_by_text("someone@example.com")).to_have_count(0)
     shoot(page, "admin-refused")
+    page.goto(f"{base_url}/admin/orders")
+    expect(page.get_by_text("This area is for platform admins.")).to_be_visible()
+    expect(page.get_by_role("button", name="Filter")).to_have_count(0)
 
 
 def test_admin_suspends_a_member_whose_session_ends_at_once(
@@ -60,6 +63,12 @@ def test_admin_pages_have_their_navigation_and_the_log_names_its_actors(
     for link in ("Users", "Orders", "Moderation", "Analytics", "Audit log"):
         expect(nav.get_by_role("link", name=link)).to_be_visible()
     expect(nav.get_by_role("link", name="Users")).to_have_attribute("aria-current", "page")
+    nav.get_by_role("link", name="Orders").click()
+    expect(page.get_by_role("heading", name="Orders", exact=True)).to_be_visible()
+    expect(nav.get_by_role("link", name="Orders")).to_have_attribute("aria-current", "page")
+    assert axe_violations(page) == []
+    shoot(page, "admin-orders")
+    page.goto(f"{base_url}/admin")
 
     # Your own row offers no suspension or demotion; another member's does.
     page.get_by_label("Search users").fill(admin.email)

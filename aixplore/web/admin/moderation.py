@@ -102,48 +102,43 @@ def _decision(rid: Any, hidden: Any) -> rx.Component:
 
 def _report(r: ObjectVar[dict[str, Any]]) -> rx.Component:
     rid = r["id"].to(int)
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.badge(r["reason_label"], color_scheme="red"),
-                rx.text(
-                    "on ",
-                    rx.link(r["solution_name"], href="/solutions/" + r["solution_slug"].to(str)),
-                    size="2",
-                ),
-                rx.text("by ", r["reporter_name"], " · ", r["date"], size="1", color=GRAY),
-                wrap="wrap",
-                align="center",
+    return kit.tile(
+        kit.actions(
+            rx.badge(r["reason_label"], color_scheme="red"),
+            rx.text(
+                "on ",
+                rx.link(r["solution_name"], href="/solutions/" + r["solution_slug"].to(str)),
+                size="2",
             ),
-            rx.cond(
-                r["note"] != "",
-                rx.text("“", r["note"], "”", size="2", style={"fontStyle": "italic"}),
-            ),
-            rx.box(
-                rx.text(r["review_rating"], "★ ", rx.text.strong(r["review_title"]), size="2"),
-                rx.text(r["review_body"], size="2", white_space="pre-wrap"),
-                kit.flag_badge(r["review_hidden"], ("Hidden", "gray")),
-                padding="0.6em",
-                background=rx.color("gray", 2),
-                border_radius="8px",
-                width="100%",
-            ),
-            kit.actions(
-                rx.input(
-                    placeholder="Note for the log (optional)",
-                    max_length=500,
-                    aria_label="Moderation note",
-                    flex="1",
-                    min_width="200px",
-                    on_blur=lambda v: ModerationState.set_note(rid, v),
-                ),  # type: ignore[call-arg]
-                _decision(rid, r["review_hidden"]),
-                width="100%",
-            ),
+            rx.text("by ", r["reporter_name"], " · ", r["date"], size="1", color=GRAY),
             spacing="3",
+        ),
+        rx.cond(
+            r["note"] != "",
+            rx.text("“", r["note"], "”", size="2", style={"fontStyle": "italic"}),
+        ),
+        rx.box(
+            rx.text(r["review_rating"], "★ ", rx.text.strong(r["review_title"]), size="2"),
+            rx.text(r["review_body"], size="2", white_space="pre-wrap"),
+            kit.flag_badge(r["review_hidden"], ("Hidden", "gray")),
+            padding="0.6em",
+            background=rx.color("gray", 2),
+            border_radius="8px",
             width="100%",
         ),
-        width="100%",
+        kit.actions(
+            rx.input(
+                placeholder="Note for the log (optional)",
+                max_length=500,
+                aria_label="Moderation note",
+                flex="1",
+                min_width="200px",
+                on_blur=lambda v: ModerationState.set_note(rid, v),
+            ),  # type: ignore[call-arg]
+            _decision(rid, r["review_hidden"]),
+            width="100%",
+        ),
+        spacing="3",
     )
 
 

@@ -8,7 +8,7 @@ import reflex as rx
 
 from aixplore.web import kit
 from aixplore.web.analytics.state import PlatformAnalyticsState, SolutionAnalyticsState
-from aixplore.web.layout import admin_template, page
+from aixplore.web.layout import admin_template, found_page
 
 # Visitors are dashed: on most days they are as many as the views, and a solid line would
 # hide the views' line under it.
@@ -21,12 +21,10 @@ LINES = [
 
 
 def _stat(label: str, value: Any) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.text(label, size="1", color=rx.color("gray", 11)),
-            rx.text(value, size="6", weight="bold"),
-            spacing="0",
-        )
+    return kit.tile(
+        rx.text(label, size="1", color=rx.color("gray", 11)),
+        rx.text(value, size="6", weight="bold"),
+        spacing="0",
     )
 
 
@@ -77,39 +75,33 @@ def _stats(totals: Any) -> rx.Component:
 def solution_analytics_page() -> rx.Component:
     """A publisher's view of one solution."""
     s = SolutionAnalyticsState
-    return page(
+    return found_page(
         "Analytics",
-        rx.cond(
-            s.allowed,
-            rx.vstack(
-                rx.heading("Analytics", as_="h1", size="7"),
-                rx.link("Back to the solution", href="/solutions/" + s.slug, size="2"),
-                rx.flex(
-                    rx.segmented_control.root(
-                        rx.segmented_control.item("7 days", value="7"),
-                        rx.segmented_control.item("30 days", value="30"),
-                        rx.segmented_control.item("90 days", value="90"),
-                        value=s.days_value,
-                        on_change=s.set_days,
-                        aria_label="Period",
-                    ),
-                    rx.spacer(),
-                    kit.download_button("Export CSV", s.export_csv),
-                    width="100%",
-                    spacing="2",
-                    wrap="wrap",
-                ),
-                _stats(s.totals),
-                _chart(s.series),
-                rx.text(
-                    "Visitors are counted per day from a keyed hash; we never store IP addresses, and browsers that send Do-Not-Track or Global Privacy Control are not counted.",
-                    size="1",
-                    color=rx.color("gray", 11),
-                ),
-                spacing="4",
-                width="100%",
+        s.allowed,
+        rx.heading("Analytics are for the publisher", as_="h1", size="6"),
+        rx.heading("Analytics", as_="h1", size="7"),
+        rx.link("Back to the solution", href="/solutions/" + s.slug, size="2"),
+        rx.flex(
+            rx.segmented_control.root(
+                rx.segmented_control.item("7 days", value="7"),
+                rx.segmented_control.item("30 days", value="30"),
+                rx.segmented_control.item("90 days", value="90"),
+                value=s.days_value,
+                on_change=s.set_days,
+                aria_label="Period",
             ),
-            rx.heading("Analytics are for the publisher", as_="h1", size="6"),
+            rx.spacer(),
+            kit.download_button("Export CSV", s.export_csv),
+            width="100%",
+            spacing="2",
+            wrap="wrap",
+        ),
+        _stats(s.totals),
+        _chart(s.series),
+        rx.text(
+            "Visitors are counted per day from a keyed hash; we never store IP addresses, and browsers that send Do-Not-Track or Global Privacy Control are not counted.",
+            size="1",
+            color=rx.color("gray", 11),
         ),
     )
 

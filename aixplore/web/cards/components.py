@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.domain.cards.services import RARITY_NAMES, RARITY_RULES, Foil
+from aixplore.web import kit
 from aixplore.web.cards.state import SolutionCardState
 from components3d import trading_card
 
@@ -32,24 +33,20 @@ def solution_card(detail: ObjectVar[dict[str, Any]] | Any) -> rx.Component:
     foil = foil_var(rating, reviews)
     rarity = rarity_name_var(foil)
     label = rx.Var.create("Trading card: ") + detail["name"].to(str) + ", " + rarity.to(str)
-    return rx.card(
-        rx.vstack(
-            rx.heading("Trading card", size="4", as_="h2"),
-            trading_card(
-                name=detail["name"].to(str),
-                subtitle=detail["tagline"].to(str),
-                foil=foil,
-                rating=rating,
-                review_count=reviews,
-                label=label,
-                flipped=SolutionCardState.flipped,
-                on_flip=SolutionCardState.flip,
-                height="380px",
-            ),
-            rx.text(rarity, " · from its rating and reviews", size="1", color=rx.color("gray", 11)),
-            rx.link("See all cards", href="/cards", size="2"),
-            spacing="2",
-            width="100%",
+    return kit.tile(
+        rx.heading("Trading card", size="4", as_="h2"),
+        trading_card(
+            name=detail["name"].to(str),
+            subtitle=detail["tagline"].to(str),
+            foil=foil,
+            rating=rating,
+            review_count=reviews,
+            label=label,
+            flipped=SolutionCardState.flipped,
+            on_flip=SolutionCardState.flip,
+            height="380px",
         ),
-        width="100%",
+        rx.text(rarity, " · from its rating and reviews", size="1", color=rx.color("gray", 11)),
+        rx.link("See all cards", href="/cards", size="2"),
+        spacing="2",
     )

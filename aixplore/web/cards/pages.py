@@ -6,7 +6,7 @@ import reflex as rx
 
 from aixplore.web import kit
 from aixplore.web.cards.state import GalleryState
-from aixplore.web.layout import page
+from aixplore.web.layout import stacked_page
 from components3d import card_gallery
 
 S = GalleryState
@@ -40,39 +40,35 @@ def _selected() -> rx.Component:
 
 def cards_page() -> rx.Component:
     """The card gallery."""
-    return page(
+    return stacked_page(
         "Trading cards",
-        rx.vstack(
-            kit.page_header(
-                "Trading cards",
-                subtitle="Each published solution has a card; its foil comes from its rating "
-                "and number of reviews: common, rare (reverse holo), ultra rare (rainbow), "
-                "secret rare.",
+        kit.page_header(
+            "Trading cards",
+            subtitle="Each published solution has a card; its foil comes from its rating "
+            "and number of reviews: common, rare (reverse holo), ultra rare (rainbow), "
+            "secret rare.",
+        ),
+        rx.text(S.label, size="2"),
+        card_gallery(
+            cards=S.cards,
+            selected_id=S.selected_id,
+            label=S.label,
+            on_select=S.select,
+            height="560px",
+        ),
+        _selected(),
+        rx.el.details(
+            rx.el.summary("All cards as a list"),
+            rx.el.ul(
+                rx.foreach(
+                    S.cards,
+                    lambda c: rx.el.li(
+                        rx.link(c["name"].to(str), href="/solutions/" + c["slug"].to(str)),
+                        " — ",
+                        c["rarity"].to(str),
+                    ),
+                )
             ),
-            rx.text(S.label, size="2"),
-            card_gallery(
-                cards=S.cards,
-                selected_id=S.selected_id,
-                label=S.label,
-                on_select=S.select,
-                height="560px",
-            ),
-            _selected(),
-            rx.el.details(
-                rx.el.summary("All cards as a list"),
-                rx.el.ul(
-                    rx.foreach(
-                        S.cards,
-                        lambda c: rx.el.li(
-                            rx.link(c["name"].to(str), href="/solutions/" + c["slug"].to(str)),
-                            " — ",
-                            c["rarity"].to(str),
-                        ),
-                    )
-                ),
-            ),
-            spacing="4",
-            width="100%",
         ),
         max_width="1180px",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from aixplore.core.settings import get_settings
-from aixplore.web.layout import page
+from aixplore.web.layout import stacked_page
 
 
 class ContactState(rx.State):
@@ -23,25 +23,23 @@ def _mail() -> rx.Component:
 
 
 def _document(title: str, lead: str, *sections: tuple[str, list[str]]) -> rx.Component:
-    return page(
+    return stacked_page(
         title,
-        rx.vstack(
-            rx.heading(title, as_="h1", size="8"),
-            rx.text(lead, size="3", color=rx.color("gray", 11)),
-            *[
-                rx.vstack(
-                    rx.heading(heading, as_="h2", size="5"),
-                    *[rx.text(paragraph) for paragraph in paragraphs],
-                    spacing="2",
-                    align="start",
-                )
-                for heading, paragraphs in sections
-            ],
-            rx.text("Questions: ", _mail(), "."),
-            spacing="5",
-            align="start",
-            max_width="760px",
-        ),
+        rx.heading(title, as_="h1", size="8"),
+        rx.text(lead, size="3", color=rx.color("gray", 11)),
+        *[
+            rx.vstack(
+                rx.heading(heading, as_="h2", size="5"),
+                *[rx.text(paragraph) for paragraph in paragraphs],
+                spacing="2",
+                align="start",
+            )
+            for heading, paragraphs in sections
+        ],
+        rx.text("Questions: ", _mail(), "."),
+        spacing="5",
+        align="start",
+        column_width="760px",
     )
 
 
@@ -140,28 +138,25 @@ def privacy_page() -> rx.Component:
 
 def contact_page() -> rx.Component:
     """How to reach the team."""
-    return page(
+    return stacked_page(
         "Contact",
-        rx.vstack(
-            rx.heading("Contact", as_="h1", size="8"),
-            rx.text("Write to us at ", _mail(), ". A person reads every message."),
-            rx.unordered_list(
-                rx.list_item(
-                    "Your data: export it or delete your account yourself in ",
-                    rx.link("Settings, Your data", href="/settings/privacy", underline="always"),
-                    ".",
-                ),
-                rx.list_item(
-                    "A review or listing that breaks the rules: use 'Report' on the review, or "
-                    "write to us with the link."
-                ),
-                rx.list_item(
-                    "Security: write to us with 'Security' in the subject; we answer within two "
-                    "working days."
-                ),
+        rx.heading("Contact", as_="h1", size="8"),
+        rx.text("Write to us at ", _mail(), ". A person reads every message."),
+        rx.unordered_list(
+            rx.list_item(
+                "Your data: export it or delete your account yourself in ",
+                rx.link("Settings, Your data", href="/settings/privacy", underline="always"),
+                ".",
             ),
-            spacing="4",
-            align="start",
-            max_width="760px",
+            rx.list_item(
+                "A review or listing that breaks the rules: use 'Report' on the review, or "
+                "write to us with the link."
+            ),
+            rx.list_item(
+                "Security: write to us with 'Security' in the subject; we answer within two "
+                "working days."
+            ),
         ),
+        align="start",
+        column_width="760px",
     )

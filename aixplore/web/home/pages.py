@@ -13,7 +13,7 @@ from aixplore.domain.accounts import services as accounts
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.search import SearchQuery, SortBy, search
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import page, stacked_page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.components import card_grid
 
@@ -123,16 +123,13 @@ def _section(title: str, cards: Any, href: str) -> rx.Component:
 
 
 def _pillar(icon: str, title: str, text: str) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.box(rx.icon(icon, size=22), color=rx.color("violet", 11)),
-            rx.heading(title, size="4", as_="h3"),
-            rx.text(text, size="2", color=rx.color("gray", 11)),
-            spacing="2",
-            align="start",
-        ),
-        size="2",
-        height="100%",
+    return kit.tile(
+        rx.box(rx.icon(icon, size=22), color=rx.color("violet", 11)),
+        rx.heading(title, size="4", as_="h3"),
+        rx.text(text, size="2", color=rx.color("gray", 11)),
+        spacing="2",
+        align="start",
+        card={"size": "2", "height": "100%"},
     )
 
 
@@ -200,51 +197,48 @@ def home_page() -> rx.Component:
 
 def about_page() -> rx.Component:
     """What AiXplore does for the people who use it."""
-    return page(
+    return stacked_page(
         "About",
-        rx.vstack(
-            rx.heading("About AiXplore", as_="h1", size="8"),
-            rx.text(
-                "AiXplore is where people find AI solutions that work, and get them built into "
-                "their own software.",
-                size="4",
-            ),
-            rx.heading("Find what works", as_="h2", size="5"),
-            rx.text(
-                "Search the catalog by what you need, compare pricing and ratings, and read "
-                "reviews from members who used the solution: those carry a 'Verified usage' "
-                "badge. Save solutions to collections and share them."
-            ),
-            rx.heading("Get a custom version", as_="h2", size="5"),
-            rx.text(
-                "Order an app built from a solution: pick your repository, describe what you "
-                "need, review the plan and pay. The generated code arrives as a branch in your "
-                "repository for you to review, with its tests."
-            ),
-            rx.heading("Publish and meet", as_="h2", size="5"),
-            rx.text(
-                "Publishers list their solutions, answer reviews, see how their pages are "
-                "found, and host events for the people who use them."
-            ),
-            rx.heading("For teams", as_="h2", size="5"),
-            rx.text(
-                "Organizations sign in through their own SAML or OpenID Connect provider, manage "
-                "members and roles, and connect their systems with API keys and webhooks, with "
-                "an audit log of every change."
-            ),
-            rx.text(
-                "Read the ",
-                rx.link("terms", href="/terms", underline="always"),
-                " and the ",
-                rx.link("privacy policy", href="/privacy", underline="always"),
-                ", or ",
-                rx.link("contact us", href="/contact", underline="always"),
-                ".",
-            ),
-            spacing="4",
-            align="start",
-            max_width="760px",
+        rx.heading("About AiXplore", as_="h1", size="8"),
+        rx.text(
+            "AiXplore is where people find AI solutions that work, and get them built into "
+            "their own software.",
+            size="4",
         ),
+        rx.heading("Find what works", as_="h2", size="5"),
+        rx.text(
+            "Search the catalog by what you need, compare pricing and ratings, and read "
+            "reviews from members who used the solution: those carry a 'Verified usage' "
+            "badge. Save solutions to collections and share them."
+        ),
+        rx.heading("Get a custom version", as_="h2", size="5"),
+        rx.text(
+            "Order an app built from a solution: pick your repository, describe what you "
+            "need, review the plan and pay. The generated code arrives as a branch in your "
+            "repository for you to review, with its tests."
+        ),
+        rx.heading("Publish and meet", as_="h2", size="5"),
+        rx.text(
+            "Publishers list their solutions, answer reviews, see how their pages are "
+            "found, and host events for the people who use them."
+        ),
+        rx.heading("For teams", as_="h2", size="5"),
+        rx.text(
+            "Organizations sign in through their own SAML or OpenID Connect provider, manage "
+            "members and roles, and connect their systems with API keys and webhooks, with "
+            "an audit log of every change."
+        ),
+        rx.text(
+            "Read the ",
+            rx.link("terms", href="/terms", underline="always"),
+            " and the ",
+            rx.link("privacy policy", href="/privacy", underline="always"),
+            ", or ",
+            rx.link("contact us", href="/contact", underline="always"),
+            ".",
+        ),
+        align="start",
+        column_width="760px",
     )
 
 

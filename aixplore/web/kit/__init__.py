@@ -16,8 +16,8 @@ change of look is made once. Pages import from here::
   ``when_any``, ``refused``, ``not_found``, ``loading``, ``shown_once``, ``counted``
 - badges: ``state_badge``, ``flag_badge``, ``role_badge``, ``badges``
 - sections: ``page_header``, ``owned_title``, ``section``, ``card_form``, ``note``,
-  ``item_list``, ``list_item``, ``item_text``, ``two_columns``
-- dialogs: ``confirm``
+  ``item_list``, ``list_item``, ``item_text``, ``two_columns``, ``tile``
+- dialogs: ``confirm``, ``drawer``
 - layouts: ``settings_layout``, ``admin_layout``, ``org_layout`` (side navigation)
 
 The app shell (top bar, footer) and the page wrappers built on these layouts are in
@@ -26,7 +26,7 @@ The app shell (top bar, footer) and the page wrappers built on these layouts are
 
 from aixplore.web.kit.actions import action, actions, download_button, link_button, toggle
 from aixplore.web.kit.badges import badges, flag_badge, role_badge, state_badge
-from aixplore.web.kit.dialogs import confirm
+from aixplore.web.kit.dialogs import confirm, drawer
 from aixplore.web.kit.feedback import (
     counted,
     done_callout,
@@ -63,6 +63,7 @@ from aixplore.web.kit.sections import (
     owned_title,
     page_header,
     section,
+    tile,
     two_columns,
 )
 from aixplore.web.kit.tables import Column, column, data_table, name_and_email
@@ -82,6 +83,7 @@ __all__ = [
     "data_table",
     "done_callout",
     "download_button",
+    "drawer",
     "empty_state",
     "field",
     "flag_badge",
@@ -114,6 +116,7 @@ __all__ = [
     "state_badge",
     "submit_button",
     "text_area_field",
+    "tile",
     "toggle",
     "two_columns",
     "when_any",

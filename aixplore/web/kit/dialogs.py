@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import reflex as rx
 
@@ -43,4 +43,44 @@ def confirm(
             ),
             max_width="420px",
         ),
+    )
+
+
+def drawer(
+    trigger: rx.Component,
+    header: rx.Component,
+    *children: Any,
+    close_label: str,
+    width: str = "min(80vw, 320px)",
+    spacing: Literal["4", "5"] = "5",
+) -> rx.Component:
+    """A panel that slides in from the left (the phone menu, the catalog's filters).
+
+    ``header`` stands on its first line beside the close button labelled ``close_label``.
+    """
+    close = rx.drawer.close(
+        rx.icon_button(rx.icon("x", size=20), variant="ghost", aria_label=close_label)
+    )
+    return rx.drawer.root(
+        rx.drawer.trigger(trigger),
+        rx.drawer.overlay(z_index="50"),
+        rx.drawer.portal(
+            rx.drawer.content(
+                rx.vstack(
+                    rx.hstack(header, rx.spacer(), close, width="100%"),
+                    *children,
+                    spacing=spacing,
+                    width="100%",
+                ),
+                padding="1.25em",
+                width=width,
+                height="100%",
+                overflow_y="auto",
+                background_color=rx.color("gray", 1),
+                top="0",
+                left="0",
+                z_index="60",
+            )
+        ),
+        direction="left",
     )

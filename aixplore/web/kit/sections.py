@@ -49,9 +49,19 @@ def section(
     )
 
 
-def note(*children: Any) -> rx.Component:
-    """A short gray line of explanation."""
-    return rx.text(*children, size="2", color=GRAY)
+def tile(*children: Any, card: dict[str, Any] | None = None, **stack: Any) -> rx.Component:
+    """A card of things one under another (a rule, a pack, an order, a stat).
+
+    ``stack`` goes to the inner rx.vstack (spacing, align...), ``card`` to rx.card (size,
+    height...); both fill the width they are given.
+    """
+    stack.setdefault("width", "100%")
+    return rx.card(rx.vstack(*children, **stack), **{"width": "100%", **(card or {})})
+
+
+def note(*children: Any, **props: Any) -> rx.Component:
+    """A short gray line of explanation (``props``: an id for aria-describedby...)."""
+    return rx.text(*children, size="2", color=GRAY, **props)
 
 
 def item_list(items: Any, render: Any) -> rx.Component:

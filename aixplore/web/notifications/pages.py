@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import stacked_page
 from aixplore.web.notifications.state import NotificationsState
 
 
@@ -62,38 +62,34 @@ def _row(n: ObjectVar[dict[str, Any]]) -> rx.Component:
 
 def notifications_page() -> rx.Component:
     """My notifications, newest first."""
-    return page(
+    return stacked_page(
         "Notifications",
-        rx.vstack(
-            kit.page_header(
-                "Notifications",
-                kit.action("Mark all as read", NotificationsState.mark_all_read, size="2"),
-                size="8",
+        kit.page_header(
+            "Notifications",
+            kit.action("Mark all as read", NotificationsState.mark_all_read, size="2"),
+            size="8",
+        ),
+        rx.cond(
+            NotificationsState.rows.length() > 0,  # type: ignore[attr-defined]
+            rx.el.ul(
+                rx.foreach(NotificationsState.rows, _row),
+                list_style="none",
+                padding="0",
+                margin="0",
+                width="100%",
             ),
             rx.cond(
-                NotificationsState.rows.length() > 0,  # type: ignore[attr-defined]
-                rx.el.ul(
-                    rx.foreach(NotificationsState.rows, _row),
-                    list_style="none",
-                    padding="0",
-                    margin="0",
-                    width="100%",
-                ),
-                rx.cond(
-                    NotificationsState.loaded,
-                    kit.empty_state(
-                        "Nothing yet. You hear here when your orders move, saved searches find "
-                        "new solutions, someone reviews your listing or invites you to an "
-                        "organization."
-                    ),
+                NotificationsState.loaded,
+                kit.empty_state(
+                    "Nothing yet. You hear here when your orders move, saved searches find "
+                    "new solutions, someone reviews your listing or invites you to an "
+                    "organization."
                 ),
             ),
-            rx.cond(
-                NotificationsState.more,
-                kit.action("Load more", NotificationsState.load_more, size="2", variant="outline"),
-            ),
-            spacing="4",
-            width="100%",
+        ),
+        rx.cond(
+            NotificationsState.more,
+            kit.action("Load more", NotificationsState.load_more, size="2", variant="outline"),
         ),
         max_width="760px",
     )

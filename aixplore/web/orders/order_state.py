@@ -151,6 +151,7 @@ class OrderPageState(rx.State):
 class AdminOrdersState(rx.State):
     """Every order for platform admins; the services refuse anyone else."""
 
+    allowed: bool = False  # the page shows its controls only once the service let us in
     rows: list[dict[str, Any]] = []
     status: str = ""
     statuses: list[str] = [s.value for s in OrderStatus]
@@ -158,6 +159,7 @@ class AdminOrdersState(rx.State):
     def _load(self, actor: Any) -> None:
         with read_scope() as db:
             found = order_admin_list(db, actor, self.status or None)
+        self.allowed = True
         self.rows = [
             {
                 **_row(view),
@@ -175,6 +177,7 @@ class AdminOrdersState(rx.State):
         try:
             self._load(await current_actor(self))
         except DomainError as exc:
+            self.allowed, self.rows = False, []
             return answer_error(exc, next_path="/admin/orders")
         return None
 

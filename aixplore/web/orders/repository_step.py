@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from aixplore.web import kit
 from aixplore.web.orders.fields import GRAY, W
 from aixplore.web.orders.fields import input_field as _input
-from aixplore.web.orders.fields import label as _label
 
 
 def _provider_switch() -> rx.Component:
@@ -27,7 +27,7 @@ def _provider_switch() -> rx.Component:
         rx.cond(
             W.providers.length() > 1,  # type: ignore[attr-defined]
             rx.el.nav(
-                rx.hstack(
+                kit.actions(
                     rx.text("Switch to:", size="2", color=GRAY),
                     rx.foreach(
                         W.providers,
@@ -40,9 +40,6 @@ def _provider_switch() -> rx.Component:
                             on_click=W.use_provider(p["key"]),
                         ),
                     ),
-                    wrap="wrap",
-                    align="center",
-                    spacing="2",
                 ),
                 aria_label="Where the repository is",
             ),
@@ -53,36 +50,32 @@ def _provider_switch() -> rx.Component:
 
 
 def _github_connect() -> rx.Component:
-    token_form = rx.form(
-        rx.vstack(
-            rx.text(
-                "Connect GitHub with a personal access token (stored encrypted; read-only "
-                "until you pay)."
-            ),
-            _label("GitHub token", "order-token"),
-            rx.input(
-                id="order-token",
-                name="token",
-                type="password",
-                width="100%",
-                auto_complete="off",
-                aria_describedby="order-token-hint",
-            ),
-            rx.text(
-                "A classic token needs the repo scope (and read:org for private organization "
-                "repositories); a fine-grained token needs Contents and Pull requests: read "
-                "and write. ",
-                rx.link("Create a token on GitHub", href=W.token_url, is_external=True),
-                ".",
-                id="order-token-hint",
-                size="2",
-                color=GRAY,
-            ),
-            rx.button("Connect GitHub", type="submit", loading=W.busy),
-            width="100%",
+    token_form = kit.form(
+        rx.text(
+            "Connect GitHub with a personal access token (stored encrypted; read-only "
+            "until you pay)."
+        ),
+        kit.field(
+            "GitHub token",
+            "token",
+            type_="password",
+            max_length=255,
+            required=False,
+            aria_describedby="order-token-hint",
+        ),
+        kit.note(
+            "A classic token needs the repo scope (and read:org for private organization "
+            "repositories); a fine-grained token needs Contents and Pull requests: read "
+            "and write. ",
+            rx.link("Create a token on GitHub", href=W.token_url, is_external=True),
+            ".",
+            id="order-token-hint",
         ),
         on_submit=W.connect_github,
-        reset_on_submit=True,
+        submit=kit.submit_button("Connect GitHub", W.busy),
+        reset=True,
+        max_width=None,
+        spacing="2",
     )
     sign_in = rx.vstack(
         rx.text("Sign in with GitHub and allow AiXplore to read your repositories."),
@@ -100,16 +93,10 @@ def _search() -> rx.Component:
         rx.fragment(),
         rx.box(_input("Account or organization", "owner", W.owner), flex="1", min_width="160px"),
     )
-    return rx.form(
-        rx.flex(
-            owner,
-            rx.box(_input("Name contains", "text", ""), flex="2", min_width="160px"),
-            rx.button("Search", type="submit", loading=W.busy, size="3"),
-            spacing="2",
-            wrap="wrap",
-            align="end",  # fields and button line up when a label wraps to two lines
-            width="100%",
-        ),
+    return kit.inline_form(
+        owner,
+        rx.box(_input("Name contains", "text", ""), flex="2", min_width="160px"),
+        rx.button("Search", type="submit", loading=W.busy, size="3"),
         on_submit=W.search,
     )
 
@@ -145,19 +132,16 @@ def _results() -> rx.Component:
 
 
 def _save_repository() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.text(
-                "Repository: ",
-                rx.text.strong(rx.cond(W.repo_choice != "", W.repo_choice, "none chosen")),
-            ),
-            _input(
-                "Base branch", "base_branch", W.base_branch, "The new branch starts from this one."
-            ),
-            rx.button("Scan and continue", type="submit", loading=W.busy, size="3"),
-            width="100%",
+    return kit.form(
+        rx.text(
+            "Repository: ",
+            rx.text.strong(rx.cond(W.repo_choice != "", W.repo_choice, "none chosen")),
         ),
+        _input("Base branch", "base_branch", W.base_branch, "The new branch starts from this one."),
+        rx.button("Scan and continue", type="submit", loading=W.busy, size="3"),
         on_submit=W.save_repository,
+        max_width=None,
+        spacing="2",
     )
 
 

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
-from aixplore.web.layout import org_template, page
+from aixplore.web.layout import card_page, org_template, stacked_page
 from aixplore.web.orgs.state import InvitationState, OrgsState, OrgState
 
 
@@ -40,13 +40,10 @@ def _answer_buttons(on_accept: Any, on_decline: Any) -> rx.Component:
 def _invitation(inv: ObjectVar[dict[str, Any]]) -> rx.Component:
     iid = inv["id"].to(int)
     return rx.card(
-        rx.flex(
+        kit.actions(
             rx.text(f"{inv['org']} invites you as {inv['role']}."),
             rx.spacer(),
             _answer_buttons(OrgsState.answer(iid, True), OrgsState.answer(iid, False)),
-            spacing="2",
-            wrap="wrap",
-            align="center",
         ),
         width="100%",
     )
@@ -54,76 +51,69 @@ def _invitation(inv: ObjectVar[dict[str, Any]]) -> rx.Component:
 
 def orgs_page() -> rx.Component:
     """My organizations, pending invitations and a form for a new one."""
-    return page(
+    return stacked_page(
         "Organizations",
-        rx.vstack(
-            kit.page_header("Organizations"),
-            kit.when_any(
-                OrgsState.invitations,
-                rx.vstack(
-                    rx.heading("Invitations", size="5", as_="h2"),
-                    rx.foreach(OrgsState.invitations, _invitation),
-                    width="100%",
-                ),
-                rx.fragment(),
-            ),
-            rx.heading("Your organizations", size="5", as_="h2"),
-            kit.when_any(
-                OrgsState.items,
-                rx.grid(
-                    rx.foreach(OrgsState.items, _org_card),
-                    columns=rx.breakpoints(initial="1", sm="2"),
-                    spacing="3",
-                    width="100%",
-                ),
-                "You do not belong to an organization yet.",
-            ),
-            rx.card(
-                kit.form(
-                    rx.heading("New organization", size="4", as_="h2"),
-                    kit.form_error(OrgsState.error),
-                    kit.field("Name", "name", max_length=80),
-                    kit.field(
-                        "Short name",
-                        "slug",
-                        max_length=40,
-                        hint="Lowercase letters, digits and dashes; used in sign-in records.",
-                    ),
-                    on_submit=OrgsState.create,
-                    submit="Create organization",
-                    max_width=None,
-                    width="100%",
-                ),
+        kit.page_header("Organizations"),
+        kit.when_any(
+            OrgsState.invitations,
+            rx.vstack(
+                rx.heading("Invitations", size="5", as_="h2"),
+                rx.foreach(OrgsState.invitations, _invitation),
                 width="100%",
-                max_width="520px",
             ),
-            spacing="4",
+            rx.fragment(),
+        ),
+        rx.heading("Your organizations", size="5", as_="h2"),
+        kit.when_any(
+            OrgsState.items,
+            rx.grid(
+                rx.foreach(OrgsState.items, _org_card),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="3",
+                width="100%",
+            ),
+            "You do not belong to an organization yet.",
+        ),
+        rx.card(
+            kit.form(
+                rx.heading("New organization", size="4", as_="h2"),
+                kit.form_error(OrgsState.error),
+                kit.field("Name", "name", max_length=80),
+                kit.field(
+                    "Short name",
+                    "slug",
+                    max_length=40,
+                    hint="Lowercase letters, digits and dashes; used in sign-in records.",
+                ),
+                on_submit=OrgsState.create,
+                submit="Create organization",
+                max_width=None,
+                width="100%",
+            ),
             width="100%",
+            max_width="520px",
         ),
     )
 
 
 def invitation_page() -> rx.Component:
     """Accept or decline a mailed invitation."""
-    return page(
+    return card_page(
         "Invitation",
-        kit.card_form(
-            "Invitation",
-            "Join an organization on AiXplore.",
-            kit.form_error(InvitationState.error),
-            kit.form_notice(InvitationState.done),
-            rx.cond(
-                (InvitationState.org_name != "") & (InvitationState.done == ""),
-                rx.vstack(
-                    rx.text(
-                        f"{InvitationState.org_name} invites you to join as {InvitationState.role}."
-                    ),
-                    _answer_buttons(InvitationState.answer(True), InvitationState.answer(False)),
-                    width="100%",
+        "Join an organization on AiXplore.",
+        kit.form_error(InvitationState.error),
+        kit.form_notice(InvitationState.done),
+        rx.cond(
+            (InvitationState.org_name != "") & (InvitationState.done == ""),
+            rx.vstack(
+                rx.text(
+                    f"{InvitationState.org_name} invites you to join as {InvitationState.role}."
                 ),
+                _answer_buttons(InvitationState.answer(True), InvitationState.answer(False)),
+                width="100%",
             ),
-            kit.link_button("Your organizations", "/orgs", variant="ghost"),
         ),
+        kit.link_button("Your organizations", "/orgs", variant="ghost"),
     )
 
 

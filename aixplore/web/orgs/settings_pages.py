@@ -15,7 +15,7 @@ from aixplore.web.orgs.state import OrgState
 def _domain_row(d: ObjectVar[dict[str, Any]]) -> rx.Component:
     did = d["id"].to(int)
     return rx.vstack(
-        rx.flex(
+        kit.actions(
             rx.text(d["domain"], weight="medium"),
             kit.flag_badge(d["verified"], ("Verified", "green"), ("Not verified", "orange")),
             rx.spacer(),
@@ -27,9 +27,6 @@ def _domain_row(d: ObjectVar[dict[str, Any]]) -> rx.Component:
                 ),
                 kit.action("Remove", OrgState.unclaim(did), tone="danger"),
             ),
-            spacing="2",
-            align="center",
-            wrap="wrap",
             width="100%",
         ),
         rx.cond(

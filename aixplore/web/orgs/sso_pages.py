@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
-from aixplore.web.layout import org_template, page
+from aixplore.web.layout import card_page, org_template
 from aixplore.web.orgs.links import reauth_form
 from aixplore.web.orgs.sso_state import SsoAdminState, SsoSignInState
 
@@ -26,22 +26,18 @@ def _health_line(label: str, value: rx.Var, warn: rx.Var | bool = False) -> rx.C
 
 
 def _health_card(h: ObjectVar[dict[str, Any]]) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading(h["protocol"], size="3", as_="h3"),
-                kit.flag_badge(h["enabled"], ("On", "green"), ("Off", "gray")),
-            ),
-            _health_line("Certificate", h["cert"], h["cert_warn"].to(bool)),
-            _health_line("Last success", h["success"]),
-            _health_line("Last failure", h["failure"]),
-            _health_line("Failure reason", h["reason"]),
-            _health_line("Clock skew", h["skew"]),
-            _health_line("Connection test", h["test"]),
-            spacing="1",
-            width="100%",
+    return kit.tile(
+        rx.hstack(
+            rx.heading(h["protocol"], size="3", as_="h3"),
+            kit.flag_badge(h["enabled"], ("On", "green"), ("Off", "gray")),
         ),
-        width="100%",
+        _health_line("Certificate", h["cert"], h["cert_warn"].to(bool)),
+        _health_line("Last success", h["success"]),
+        _health_line("Last failure", h["failure"]),
+        _health_line("Failure reason", h["reason"]),
+        _health_line("Clock skew", h["skew"]),
+        _health_line("Connection test", h["test"]),
+        spacing="1",
     )
 
 
@@ -192,19 +188,16 @@ def sso_page() -> rx.Component:
 
 def sso_sign_in_page() -> rx.Component:
     """Email first: addresses of a verified domain go to their organization's IdP."""
-    return page(
-        "Single sign-on",
-        kit.card_form(
-            "Sign in with single sign-on",
-            "Enter your work email; we send you to your organization's sign-in.",
-            kit.form(
-                kit.field("Work email", "email", type_="email", autocomplete="username"),
-                on_submit=SsoSignInState.submit,
-                submit=kit.submit_button("Continue", full_width=True),
-                error=SsoSignInState.error,
-                max_width=None,
-                width="100%",
-            ),
-            kit.link_button("Sign in with a password", "/login", variant="ghost"),
+    return card_page(
+        "Sign in with single sign-on",
+        "Enter your work email; we send you to your organization's sign-in.",
+        kit.form(
+            kit.field("Work email", "email", type_="email", autocomplete="username"),
+            on_submit=SsoSignInState.submit,
+            submit=kit.submit_button("Continue", full_width=True),
+            error=SsoSignInState.error,
+            max_width=None,
+            width="100%",
         ),
+        kit.link_button("Sign in with a password", "/login", variant="ghost"),
     )

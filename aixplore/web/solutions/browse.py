@@ -11,7 +11,7 @@ from aixplore.core.errors import DomainError
 from aixplore.domain.accounts.services import get_user
 from aixplore.domain.solutions import services as solutions
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import found_page, stacked_page
 from aixplore.web.session import current_actor
 from aixplore.web.solutions.components import card_grid
 
@@ -60,41 +60,35 @@ class PublisherState(rx.State):
 
 def categories_page() -> rx.Component:
     """All categories."""
-    return page(
+    return stacked_page(
         "Categories",
-        rx.vstack(
-            kit.page_header("Categories", size="8"),
-            rx.grid(
-                rx.foreach(
-                    CategoriesState.categories,
-                    lambda c: rx.link(
-                        rx.card(
-                            rx.vstack(
-                                rx.hstack(
-                                    rx.icon("layers", size=18, color=rx.color("violet", 10)),
-                                    rx.heading(c["name"], size="4", as_="h2"),
-                                    align="center",
-                                ),
-                                rx.text(c["description"], size="2", color=rx.color("gray", 11)),
-                                rx.text(
-                                    c["count"],
-                                    kit.counted(c["count"].to(int), "solution"),
-                                    size="1",
-                                    weight="medium",
-                                ),
-                                spacing="2",
-                            ),
-                            height="100%",
+        kit.page_header("Categories", size="8"),
+        rx.grid(
+            rx.foreach(
+                CategoriesState.categories,
+                lambda c: rx.link(
+                    kit.tile(
+                        rx.hstack(
+                            rx.icon("layers", size=18, color=rx.color("violet", 10)),
+                            rx.heading(c["name"], size="4", as_="h2"),
+                            align="center",
                         ),
-                        href="/solutions?category=" + c["slug"].to(str),
-                        underline="none",
-                        color=rx.color("gray", 12),
+                        rx.text(c["description"], size="2", color=rx.color("gray", 11)),
+                        rx.text(
+                            c["count"],
+                            kit.counted(c["count"].to(int), "solution"),
+                            size="1",
+                            weight="medium",
+                        ),
+                        spacing="2",
+                        card={"height": "100%"},
                     ),
+                    href="/solutions?category=" + c["slug"].to(str),
+                    underline="none",
+                    color=rx.color("gray", 12),
                 ),
-                columns=rx.breakpoints(initial="1", sm="2", lg="3"),
-                spacing="4",
-                width="100%",
             ),
+            columns=rx.breakpoints(initial="1", sm="2", lg="3"),
             spacing="4",
             width="100%",
         ),
@@ -103,38 +97,31 @@ def categories_page() -> rx.Component:
 
 def publisher_page() -> rx.Component:
     """A publisher's listings."""
-    return page(
+    return found_page(
         "Publisher",
-        rx.cond(
-            PublisherState.found,
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(PublisherState.name, as_="h1", size="8"),
-                    rx.cond(
-                        PublisherState.verified,
-                        rx.badge(
-                            rx.icon("badge-check", size=14),
-                            "Verified publisher",
-                            color_scheme="violet",
-                            size="2",
-                        ),
-                    ),
-                    align="center",
-                    wrap="wrap",
+        PublisherState.found,
+        rx.heading("This publisher does not exist", as_="h1", size="6"),
+        kit.actions(
+            rx.heading(PublisherState.name, as_="h1", size="8"),
+            rx.cond(
+                PublisherState.verified,
+                rx.badge(
+                    rx.icon("badge-check", size=14),
+                    "Verified publisher",
+                    color_scheme="violet",
+                    size="2",
                 ),
-                rx.cond(
-                    PublisherState.bio != "",
-                    rx.text(PublisherState.bio, color=rx.color("gray", 11)),
-                ),
-                rx.heading("Solutions", as_="h2", size="5"),
-                kit.when_any(
-                    PublisherState.cards,
-                    card_grid(PublisherState.cards),
-                    "No published solutions yet.",
-                ),
-                spacing="4",
-                width="100%",
             ),
-            rx.heading("This publisher does not exist", as_="h1", size="6"),
+            spacing="3",
+        ),
+        rx.cond(
+            PublisherState.bio != "",
+            rx.text(PublisherState.bio, color=rx.color("gray", 11)),
+        ),
+        rx.heading("Solutions", as_="h2", size="5"),
+        kit.when_any(
+            PublisherState.cards,
+            card_grid(PublisherState.cards),
+            "No published solutions yet.",
         ),
     )

@@ -7,8 +7,8 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from aixplore.web.components import counted, link_button
-from aixplore.web.layout import page
+from aixplore.web import kit
+from aixplore.web.layout import stacked_page
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.catalog_state import CATALOG, CatalogState
 from aixplore.web.solutions.components import card_grid
@@ -87,44 +87,18 @@ def _search_bar() -> rx.Component:
 
 
 def _toolbar() -> rx.Component:
-    filters_drawer = rx.drawer.root(
-        rx.drawer.trigger(
-            rx.button(rx.icon("sliders-horizontal", size=16), "Filters", variant="soft")
-        ),
-        rx.drawer.overlay(z_index="50"),
-        rx.drawer.portal(
-            rx.drawer.content(
-                rx.vstack(
-                    rx.hstack(
-                        rx.heading("Filters", size="4"),
-                        rx.spacer(),
-                        rx.drawer.close(
-                            rx.icon_button(
-                                rx.icon("x", size=18), variant="ghost", aria_label="Close filters"
-                            )
-                        ),
-                        width="100%",
-                    ),
-                    _facets(),
-                    spacing="4",
-                    width="100%",
-                ),
-                padding="1.25em",
-                width="min(85vw, 340px)",
-                height="100%",
-                overflow_y="auto",
-                background_color=rx.color("gray", 1),
-                top="0",
-                left="0",
-                z_index="60",
-            )
-        ),
-        direction="left",
+    filters_drawer = kit.drawer(
+        rx.button(rx.icon("sliders-horizontal", size=16), "Filters", variant="soft"),
+        rx.heading("Filters", size="4"),
+        _facets(),
+        close_label="Close filters",
+        width="min(85vw, 340px)",
+        spacing="4",
     )
-    return rx.flex(
+    return kit.actions(
         rx.text(
             rx.text.strong(CatalogState.total),
-            counted(CatalogState.total, "solution"),
+            kit.counted(CatalogState.total, "solution"),
             size="2",
             color=rx.color("gray", 11),
             role="status",
@@ -156,9 +130,7 @@ def _toolbar() -> rx.Component:
             align="center",
             spacing="2",
         ),
-        align="center",
         spacing="3",
-        wrap="wrap",
         width="100%",
     )
 
@@ -166,7 +138,7 @@ def _toolbar() -> rx.Component:
 def _chips() -> rx.Component:
     return rx.cond(
         CatalogState.active_filters.length() > 0,  # type: ignore[attr-defined]
-        rx.flex(
+        kit.actions(
             rx.foreach(
                 CatalogState.active_filters,
                 lambda chip: rx.link(
@@ -177,9 +149,6 @@ def _chips() -> rx.Component:
                 ),
             ),
             rx.link("Clear all", href=CATALOG, size="2"),
-            spacing="2",
-            wrap="wrap",
-            align="center",
         ),
     )
 
@@ -235,13 +204,13 @@ def _pager() -> rx.Component:
     return rx.hstack(
         rx.cond(
             CatalogState.prev_href != "",
-            link_button("Previous", CatalogState.prev_href, variant="soft"),
+            kit.link_button("Previous", CatalogState.prev_href, variant="soft"),
             rx.button("Previous", variant="soft", disabled=True),
         ),
         rx.text("Page ", CatalogState.page, " of ", CatalogState.pages, size="2"),
         rx.cond(
             CatalogState.next_href != "",
-            link_button("Next", CatalogState.next_href, variant="soft"),
+            kit.link_button("Next", CatalogState.next_href, variant="soft"),
             rx.button("Next", variant="soft", disabled=True),
         ),
         justify="center",
@@ -253,52 +222,43 @@ def _pager() -> rx.Component:
 
 def catalog_page() -> rx.Component:
     """The searchable catalog."""
-    return page(
+    return stacked_page(
         "Solutions",
-        rx.vstack(
-            rx.heading("AI solutions", as_="h1", size="8"),
-            _search_bar(),
-            _notes(),
-            rx.cond(
-                CatalogState.error != "",
-                rx.callout(
-                    CatalogState.error, icon="triangle_alert", color_scheme="red", role="alert"
-                ),
+        kit.page_header("AI solutions", size="8"),
+        _search_bar(),
+        _notes(),
+        kit.form_error(CatalogState.error),
+        _chips(),
+        rx.flex(
+            rx.desktop_only(
+                rx.box(
+                    rx.el.aside(_facets(), aria_label="Filters"),
+                    width="240px",
+                    min_width="240px",
+                )
             ),
-            _chips(),
-            rx.flex(
-                rx.desktop_only(
-                    rx.box(
-                        rx.el.aside(_facets(), aria_label="Filters"),
-                        width="240px",
-                        min_width="240px",
-                    )
-                ),
-                rx.vstack(
-                    rx.heading("Results", as_="h2", class_name="sr-only"),
-                    _toolbar(),
+            rx.vstack(
+                rx.heading("Results", as_="h2", class_name="sr-only"),
+                _toolbar(),
+                rx.cond(
+                    CatalogState.total > 0,
+                    card_grid(CatalogState.items),
                     rx.cond(
-                        CatalogState.total > 0,
-                        card_grid(CatalogState.items),
-                        rx.cond(
-                            CatalogState.loaded,
-                            rx.callout(
-                                "No solution matches. Try fewer words or remove a filter.",
-                                icon="search-x",
-                                color_scheme="gray",
-                            ),
-                            rx.center(rx.spinner(size="3"), width="100%", padding="3em"),
+                        CatalogState.loaded,
+                        rx.callout(
+                            "No solution matches. Try fewer words or remove a filter.",
+                            icon="search-x",
+                            color_scheme="gray",
                         ),
+                        kit.loading(),
                     ),
-                    _paging(),
-                    spacing="4",
-                    width="100%",
-                    min_width="0",
                 ),
-                spacing="6",
+                _paging(),
+                spacing="4",
                 width="100%",
+                min_width="0",
             ),
-            spacing="4",
+            spacing="6",
             width="100%",
         ),
         max_width="1280px",

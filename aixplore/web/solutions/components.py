@@ -7,6 +7,8 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from aixplore.web import kit
+
 PRICING_COLORS = {"free": "green", "freemium": "cyan", "paid": "amber", "enterprise": "purple"}
 
 
@@ -62,57 +64,53 @@ def logo(name: rx.Var, url: rx.Var, size: str = "48px") -> rx.Component:
 
 def solution_card(card: ObjectVar[dict[str, Any]]) -> rx.Component:
     """A solution in a grid of results."""
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                logo(card["name"], card["logo_url"]),
-                rx.vstack(
-                    rx.link(
-                        rx.heading(card["name"], size="4", as_="h3"),
-                        href="/solutions/" + card["slug"].to(str),
-                        underline="hover",
-                        color=rx.color("gray", 12),
-                    ),
-                    rx.hstack(
-                        rx.text(card["publisher_name"], size="1", color=rx.color("gray", 11)),
-                        rx.cond(
-                            card["publisher_verified"],
-                            rx.tooltip(
-                                rx.icon(
-                                    "badge-check",
-                                    size=14,
-                                    color=rx.color("violet", 10),
-                                    aria_label="Verified publisher",
-                                ),
-                                content="Verified publisher",
-                            ),
-                        ),
-                        spacing="1",
-                        align="center",
-                    ),
-                    spacing="0",
-                    align="start",
-                    min_width="0",
+    return kit.tile(
+        rx.hstack(
+            logo(card["name"], card["logo_url"]),
+            rx.vstack(
+                rx.link(
+                    rx.heading(card["name"], size="4", as_="h3"),
+                    href="/solutions/" + card["slug"].to(str),
+                    underline="hover",
+                    color=rx.color("gray", 12),
                 ),
-                spacing="3",
-                align="center",
-                width="100%",
-            ),
-            rx.text(card["tagline"], size="2", color=rx.color("gray", 11), class_name="clamp-2"),
-            rx.hstack(
-                rx.badge(card["category_name"], variant="outline", color_scheme="gray"),
-                pricing_badge(card["pricing"]),
-                rx.spacer(),
-                stars(card["rating_avg"], card["rating_count"]),
-                wrap="wrap",
-                width="100%",
-                align="center",
+                rx.hstack(
+                    rx.text(card["publisher_name"], size="1", color=rx.color("gray", 11)),
+                    rx.cond(
+                        card["publisher_verified"],
+                        rx.tooltip(
+                            rx.icon(
+                                "badge-check",
+                                size=14,
+                                color=rx.color("violet", 10),
+                                aria_label="Verified publisher",
+                            ),
+                            content="Verified publisher",
+                        ),
+                    ),
+                    spacing="1",
+                    align="center",
+                ),
+                spacing="0",
+                align="start",
+                min_width="0",
             ),
             spacing="3",
-            height="100%",
+            align="center",
+            width="100%",
         ),
-        size="2",
+        rx.text(card["tagline"], size="2", color=rx.color("gray", 11), class_name="clamp-2"),
+        kit.actions(
+            rx.badge(card["category_name"], variant="outline", color_scheme="gray"),
+            pricing_badge(card["pricing"]),
+            rx.spacer(),
+            stars(card["rating_avg"], card["rating_count"]),
+            spacing="3",
+            width="100%",
+        ),
+        spacing="3",
         height="100%",
+        card={"size": "2", "height": "100%"},
     )
 
 

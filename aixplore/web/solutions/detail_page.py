@@ -106,7 +106,7 @@ def _header() -> rx.Component:
             rx.vstack(
                 rx.heading(D["name"], as_="h1", size="8"),
                 rx.text(D["tagline"], size="4", color=rx.color("gray", 11)),
-                rx.hstack(
+                kit.actions(
                     rx.link(
                         D["publisher_name"], href="/publishers/" + D["owner_id"].to(str), size="2"
                     ),
@@ -125,8 +125,6 @@ def _header() -> rx.Component:
                     ),
                     pricing_badge(D["pricing"]),
                     stars(D["rating_avg"], D["rating_count"]),
-                    wrap="wrap",
-                    align="center",
                     spacing="3",
                 ),
                 rx.hstack(
@@ -246,25 +244,21 @@ def solution_page() -> rx.Component:
                 rx.cond(D["published"], solution_card(D)),
                 rx.cond(
                     S.events.length() > 0,  # type: ignore[attr-defined]
-                    rx.card(
-                        rx.vstack(
-                            rx.heading("Upcoming events", size="4", as_="h2"),
-                            rx.foreach(
-                                S.events,
-                                lambda e: rx.vstack(
-                                    rx.link(
-                                        e["title"],
-                                        href="/events/" + e["id"].to(str),
-                                        weight="medium",
-                                    ),
-                                    rx.text(e["when"], size="1", color=rx.color("gray", 11)),
-                                    spacing="0",
+                    kit.tile(
+                        rx.heading("Upcoming events", size="4", as_="h2"),
+                        rx.foreach(
+                            S.events,
+                            lambda e: rx.vstack(
+                                rx.link(
+                                    e["title"],
+                                    href="/events/" + e["id"].to(str),
+                                    weight="medium",
                                 ),
+                                rx.text(e["when"], size="1", color=rx.color("gray", 11)),
+                                spacing="0",
                             ),
-                            spacing="2",
-                            width="100%",
                         ),
-                        width="100%",
+                        spacing="2",
                     ),
                 ),
                 rx.cond(

@@ -6,6 +6,8 @@ from typing import Any
 
 import reflex as rx
 
+from aixplore.web import kit
+
 
 def screenshot_strip(shots: Any, name: Any) -> rx.Component:
     """A scroll-snapping strip of thumbnails; each opens the full image. Sized up front (no
@@ -53,85 +55,81 @@ def screenshot_strip(shots: Any, name: Any) -> rx.Component:
 
 def screenshot_manager(state: Any) -> rx.Component:
     """Upload, caption, reorder and remove a listing's screenshots (publisher's side panel)."""
-    return rx.card(
-        rx.vstack(
-            rx.heading("Screenshots", size="3", as_="h2"),
-            rx.text(
-                "Up to 8 PNG, JPEG or WebP images, 5 MB each. Captions are read aloud to "
-                "people using screen readers.",
-                size="1",
-                color=rx.color("gray", 11),
-            ),
-            rx.foreach(
-                state.screenshots,
-                lambda shot, i: rx.hstack(
-                    rx.image(
-                        src=shot["thumb_url"],
-                        alt="",
-                        width="64px",
-                        height="40px",
-                        object_fit="cover",
-                        border_radius="6px",
-                    ),
-                    rx.input(
-                        default_value=shot["caption"],
-                        placeholder="Caption",
-                        max_length=140,
-                        aria_label="Caption of screenshot " + (i + 1).to_string(),
-                        on_blur=lambda value: state.set_caption(shot["id"].to(int), value),
-                        size="1",
-                        flex="1",
-                        min_width="0",
-                    ),
-                    rx.icon_button(
-                        rx.icon("arrow-up", size=14),
-                        size="1",
-                        variant="ghost",
-                        aria_label="Move screenshot " + (i + 1).to_string() + " earlier",
-                        on_click=state.move_screenshot(shot["id"].to(int), -1),
-                        disabled=i == 0,
-                    ),
-                    rx.icon_button(
-                        rx.icon("trash-2", size=14),
-                        size="1",
-                        variant="ghost",
-                        color_scheme="red",
-                        aria_label="Remove screenshot " + (i + 1).to_string(),
-                        on_click=state.remove_screenshot(shot["id"].to(int)),
-                    ),
-                    align="center",
-                    width="100%",
-                    spacing="2",
+    return kit.tile(
+        rx.heading("Screenshots", size="3", as_="h2"),
+        rx.text(
+            "Up to 8 PNG, JPEG or WebP images, 5 MB each. Captions are read aloud to "
+            "people using screen readers.",
+            size="1",
+            color=rx.color("gray", 11),
+        ),
+        rx.foreach(
+            state.screenshots,
+            lambda shot, i: rx.hstack(
+                rx.image(
+                    src=shot["thumb_url"],
+                    alt="",
+                    width="64px",
+                    height="40px",
+                    object_fit="cover",
+                    border_radius="6px",
                 ),
-            ),
-            rx.upload.root(
-                rx.vstack(
-                    rx.icon("images", size=20),
-                    rx.text("Drop screenshots or click", size="1", text_align="center"),
-                    align="center",
-                    spacing="1",
+                rx.input(
+                    default_value=shot["caption"],
+                    placeholder="Caption",
+                    max_length=140,
+                    aria_label="Caption of screenshot " + (i + 1).to_string(),
+                    on_blur=lambda value: state.set_caption(shot["id"].to(int), value),
+                    size="1",
+                    flex="1",
+                    min_width="0",
                 ),
-                id="screenshots",
-                max_files=8,
-                multiple=True,
-                accept={
-                    "image/png": [".png"],
-                    "image/jpeg": [".jpg", ".jpeg"],
-                    "image/webp": [".webp"],
-                },
-                border=f"1px dashed {rx.color('gray', 7)}",
-                border_radius="10px",
-                padding="1em",
+                rx.icon_button(
+                    rx.icon("arrow-up", size=14),
+                    size="1",
+                    variant="ghost",
+                    aria_label="Move screenshot " + (i + 1).to_string() + " earlier",
+                    on_click=state.move_screenshot(shot["id"].to(int), -1),
+                    disabled=i == 0,
+                ),
+                rx.icon_button(
+                    rx.icon("trash-2", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="red",
+                    aria_label="Remove screenshot " + (i + 1).to_string(),
+                    on_click=state.remove_screenshot(shot["id"].to(int)),
+                ),
+                align="center",
                 width="100%",
+                spacing="2",
             ),
-            rx.button(
-                "Upload screenshots",
-                variant="soft",
-                width="100%",
-                on_click=state.upload_screenshots(rx.upload_files(upload_id="screenshots")),
-            ),  # type: ignore[call-arg]
-            spacing="2",
+        ),
+        rx.upload.root(
+            rx.vstack(
+                rx.icon("images", size=20),
+                rx.text("Drop screenshots or click", size="1", text_align="center"),
+                align="center",
+                spacing="1",
+            ),
+            id="screenshots",
+            max_files=8,
+            multiple=True,
+            accept={
+                "image/png": [".png"],
+                "image/jpeg": [".jpg", ".jpeg"],
+                "image/webp": [".webp"],
+            },
+            border=f"1px dashed {rx.color('gray', 7)}",
+            border_radius="10px",
+            padding="1em",
             width="100%",
         ),
-        width="100%",
+        rx.button(
+            "Upload screenshots",
+            variant="soft",
+            width="100%",
+            on_click=state.upload_screenshots(rx.upload_files(upload_id="screenshots")),
+        ),
+        spacing="2",
     )

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from aixplore.web import kit
-from aixplore.web.layout import page
+from aixplore.web.layout import stacked_page
 from aixplore.web.solutions.gallery import screenshot_manager
 from aixplore.web.solutions.publish_state import PublishState as P
 
@@ -72,87 +72,79 @@ def _form() -> rx.Component:
 
 def _side() -> rx.Component:
     return rx.vstack(
-        rx.card(
-            rx.vstack(
-                rx.heading("Status", size="3", as_="h2"),
-                rx.badge(P.status, size="2"),
-                rx.cond(
-                    P.status != "published",
-                    rx.button("Publish", on_click=P.set_status("published"), width="100%"),
-                ),
-                rx.cond(
-                    P.status == "published",
-                    rx.button(
-                        "Archive",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=P.set_status("archived"),
-                        width="100%",
-                    ),
-                ),
-                rx.cond(
-                    P.status != "draft",
-                    rx.button(
-                        "Back to draft",
-                        variant="soft",
-                        on_click=P.set_status("draft"),
-                        width="100%",
-                    ),
-                ),
-                kit.link_button(
-                    "View the page", "/solutions/" + P.slug, variant="outline", width="100%"
-                ),
-                spacing="2",
-                width="100%",
+        kit.tile(
+            rx.heading("Status", size="3", as_="h2"),
+            rx.badge(P.status, size="2"),
+            rx.cond(
+                P.status != "published",
+                rx.button("Publish", on_click=P.set_status("published"), width="100%"),
             ),
-            width="100%",
-        ),
-        rx.card(
-            rx.vstack(
-                rx.heading("Logo", size="3", as_="h2"),
-                rx.cond(
-                    P.logo_url != "",
-                    rx.image(
-                        src=P.logo_url,
-                        alt="Current logo",
-                        width="96px",
-                        height="96px",
-                        border_radius="12px",
-                    ),
-                ),
-                rx.upload.root(
-                    rx.vstack(
-                        rx.icon("image-up", size=20),
-                        rx.text(
-                            "Drop a PNG, JPEG or WebP (1 MB max) or click",
-                            size="1",
-                            text_align="center",
-                        ),
-                        align="center",
-                        spacing="1",
-                    ),
-                    id="logo",
-                    max_files=1,
-                    accept={
-                        "image/png": [".png"],
-                        "image/jpeg": [".jpg", ".jpeg"],
-                        "image/webp": [".webp"],
-                    },
-                    border=f"1px dashed {rx.color('gray', 7)}",
-                    border_radius="10px",
-                    padding="1em",
-                    width="100%",
-                ),
+            rx.cond(
+                P.status == "published",
                 rx.button(
-                    "Upload logo",
+                    "Archive",
                     variant="soft",
+                    color_scheme="gray",
+                    on_click=P.set_status("archived"),
                     width="100%",
-                    on_click=P.upload_logo(rx.upload_files(upload_id="logo")),
-                ),  # type: ignore[call-arg]
-                spacing="2",
+                ),
+            ),
+            rx.cond(
+                P.status != "draft",
+                rx.button(
+                    "Back to draft",
+                    variant="soft",
+                    on_click=P.set_status("draft"),
+                    width="100%",
+                ),
+            ),
+            kit.link_button(
+                "View the page", "/solutions/" + P.slug, variant="outline", width="100%"
+            ),
+            spacing="2",
+        ),
+        kit.tile(
+            rx.heading("Logo", size="3", as_="h2"),
+            rx.cond(
+                P.logo_url != "",
+                rx.image(
+                    src=P.logo_url,
+                    alt="Current logo",
+                    width="96px",
+                    height="96px",
+                    border_radius="12px",
+                ),
+            ),
+            rx.upload.root(
+                rx.vstack(
+                    rx.icon("image-up", size=20),
+                    rx.text(
+                        "Drop a PNG, JPEG or WebP (1 MB max) or click",
+                        size="1",
+                        text_align="center",
+                    ),
+                    align="center",
+                    spacing="1",
+                ),
+                id="logo",
+                max_files=1,
+                accept={
+                    "image/png": [".png"],
+                    "image/jpeg": [".jpg", ".jpeg"],
+                    "image/webp": [".webp"],
+                },
+                border=f"1px dashed {rx.color('gray', 7)}",
+                border_radius="10px",
+                padding="1em",
                 width="100%",
             ),
-            width="100%",
+            rx.button(
+                "Upload logo",
+                variant="soft",
+                width="100%",
+                on_click=P.upload_logo(rx.upload_files(upload_id="logo")),
+            ),
+            spacing="2",
         ),
         screenshot_manager(P),
         width=rx.breakpoints(initial="100%", md="280px"),
@@ -163,25 +155,21 @@ def _side() -> rx.Component:
 
 def publish_page() -> rx.Component:
     """Create or edit a listing."""
-    return page(
+    return stacked_page(
         "Publish",
-        rx.vstack(
-            kit.page_header(
-                rx.cond(P.editing, "Edit listing", "Publish a solution"),
-                subtitle="Listings start as drafts that only you can see.",
+        kit.page_header(
+            rx.cond(P.editing, "Edit listing", "Publish a solution"),
+            subtitle="Listings start as drafts that only you can see.",
+        ),
+        rx.cond(
+            P.ready,
+            rx.flex(
+                rx.box(_form(), flex="1", min_width="0"),
+                rx.cond(P.editing, _side()),
+                spacing="6",
+                direction=rx.breakpoints(initial="column", md="row"),
+                width="100%",
             ),
-            rx.cond(
-                P.ready,
-                rx.flex(
-                    rx.box(_form(), flex="1", min_width="0"),
-                    rx.cond(P.editing, _side()),
-                    spacing="6",
-                    direction=rx.breakpoints(initial="column", md="row"),
-                    width="100%",
-                ),
-                kit.loading(),
-            ),
-            spacing="4",
-            width="100%",
+            kit.loading(),
         ),
     )

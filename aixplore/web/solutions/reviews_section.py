@@ -29,25 +29,21 @@ def _distribution_row(row: ObjectVar[dict[str, Any]]) -> rx.Component:
 
 
 def rating_summary() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Ratings", size="4", as_="h2"),
-            rx.hstack(
-                rx.text(D["rating_avg"].to(float).to_string(), size="8", weight="bold"),
-                rx.text(
-                    "out of 5 · ",
-                    D["rating_count"],
-                    kit.counted(D["rating_count"].to(int), "review"),
-                    size="2",
-                    color=rx.color("gray", 11),
-                ),
-                align="baseline",
+    return kit.tile(
+        rx.heading("Ratings", size="4", as_="h2"),
+        rx.hstack(
+            rx.text(D["rating_avg"].to(float).to_string(), size="8", weight="bold"),
+            rx.text(
+                "out of 5 · ",
+                D["rating_count"],
+                kit.counted(D["rating_count"].to(int), "review"),
+                size="2",
+                color=rx.color("gray", 11),
             ),
-            rx.foreach(S.distribution, _distribution_row),
-            spacing="2",
-            width="100%",
+            align="baseline",
         ),
-        width="100%",
+        rx.foreach(S.distribution, _distribution_row),
+        spacing="2",
     )
 
 
@@ -179,17 +175,16 @@ def _review(review: ObjectVar[dict[str, Any]]) -> rx.Component:
     rid = review["id"].to(int)
     return rx.el.article(
         rx.vstack(
-            rx.hstack(
+            kit.actions(
                 rx.text(
                     review["stars"],
                     color=rx.color("amber", 10),
                     aria_label=review["rating"].to(str) + " out of 5 stars",
                 ),
                 rx.heading(review["title"], size="3", as_="h3"),
-                wrap="wrap",
-                align="center",
+                spacing="3",
             ),
-            rx.hstack(
+            kit.actions(
                 rx.text(review["author_name"], size="1", weight="medium"),
                 rx.cond(
                     review["verified_usage"],
@@ -202,8 +197,7 @@ def _review(review: ObjectVar[dict[str, Any]]) -> rx.Component:
                 ),
                 rx.text(review["date"], size="1", color=rx.color("gray", 11)),
                 rx.cond(review["edited"], rx.text("edited", size="1", color=rx.color("gray", 11))),
-                wrap="wrap",
-                align="center",
+                spacing="3",
             ),
             rx.text(review["body"], size="2", white_space="pre-wrap", overflow_wrap="anywhere"),
             rx.cond(
@@ -260,7 +254,7 @@ def _review(review: ObjectVar[dict[str, Any]]) -> rx.Component:
 
 def reviews_section() -> rx.Component:
     return rx.vstack(
-        rx.flex(
+        kit.actions(
             rx.heading("Reviews", size="6", as_="h2"),
             rx.spacer(),
             rx.segmented_control.root(
@@ -271,9 +265,6 @@ def reviews_section() -> rx.Component:
                 aria_label="Sort reviews",
             ),
             width="100%",
-            align="center",
-            wrap="wrap",
-            spacing="2",
         ),
         rx.cond(
             S.signed_in,

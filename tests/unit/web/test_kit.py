@@ -266,3 +266,41 @@ def test_area_templates_put_the_body_in_the_shell_beside_the_area_navigation() -
     settings = _html(keys())
     assert "the keys" in settings and _current(settings) == ["/settings/api-keys"]
     assert "platform admins" not in settings
+
+
+def test_a_drawer_has_its_trigger_a_labelled_close_button_and_its_content() -> None:
+    rendered = _html(
+        kit.drawer(
+            kit.action("Filters"),
+            rx.heading("Filters"),
+            rx.text("the facets"),
+            close_label="Close filters",
+        )
+    )
+    trigger, content = rendered.split("Drawer.Content", 1)
+    assert '"Filters"' in trigger and "the facets" not in trigger
+    assert '"aria-label":"Close filters"' in content and "the facets" in content
+    assert content.index('"Close filters"') < content.index("the facets")
+
+
+def test_a_tile_is_one_full_width_card_around_its_stack() -> None:
+    tile = kit.tile(rx.text("one"), rx.text("two"), spacing="2", card={"size": "2"}).render()
+    assert tile["name"] == "RadixThemesCard" and 'size:"2"' in tile["props"]
+    assert '"100%"' in str(tile["props"])  # the card fills its column
+    (stack,) = tile["children"]
+    assert "Flex" in stack["name"] and '"100%"' in str(stack["props"])
+    rendered = str(tile)
+    assert rendered.index('"one"') < rendered.index('"two"')
+
+
+def test_page_shapes_stack_their_blocks_or_say_what_is_missing() -> None:
+    from aixplore.web.layout import card_page, found_page, stacked_page
+
+    stacked = _html(stacked_page("Tokens", rx.text("first"), rx.text("second"), max_width="760px"))
+    assert stacked.index("first") < stacked.index("second") and 'id:"main"' in stacked
+    assert '"760px"' in stacked
+    found = _html(found_page("Order", KitState.on, rx.text("no such order"), rx.text("order 7")))
+    assert "no such order" in found and "order 7" in found and "kit_state.on" in found
+    assert found.index("kit_state.on") < found.index("order 7") < found.index("no such order")
+    card = _html(card_page("Sign in", "Welcome back.", rx.text("the form")))
+    assert '"Sign in"' in card and '"Welcome back."' in card and "the form" in card
