@@ -67,7 +67,10 @@ def _github_connect() -> rx.Component:
             "A classic token needs the repo scope (and read:org for private organization "
             "repositories); a fine-grained token needs Contents and Pull requests: read "
             "and write. ",
-            rx.link("Create a token on GitHub", href=W.token_url, is_external=True),
+            # Underlined: inside a sentence, colour alone does not mark a link (axe).
+            rx.link(
+                "Create a token on GitHub", href=W.token_url, is_external=True, underline="always"
+            ),
             ".",
             id="order-token-hint",
         ),
