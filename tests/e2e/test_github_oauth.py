@@ -55,7 +55,9 @@ def test_connect_with_github_then_pick_a_repository(
             page.locator("[data-sonner-toast]").filter(has_text="GitHub connected as octo.")
         ).to_be_visible(timeout=20000)
         expect(page.get_by_text("Connected to GitHub as")).to_have_count(0)  # said once
-        expect(page).to_have_url(re.compile(r"/order/?\?id=\d+$"))  # the outcome shown once
+        # The outcome is shown once (no OAuth parameters left in the address); no draft exists
+        # until step 1 is saved, so the address may be the bare /order.
+        expect(page).to_have_url(re.compile(r"/order/?(\?id=\d+)?$"))
         _repository_step(page)
         expect(page.locator("#main").get_by_text("GitHub connected as")).to_be_visible()
         with read_scope() as db:
