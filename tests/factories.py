@@ -7,6 +7,7 @@ import itertools
 from sqlmodel import Session
 
 from aixplore.core.db import session_scope
+from aixplore.domain import tables  # noqa: F401 - every table, so foreign keys resolve
 from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor, UserPublic
