@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from aixplore.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
-from aixplore.domain.accounts.models import Actor
+from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor, require_platform_admin
 from aixplore.domain.analytics.models import AnalyticsEvent, AnalyticsKind
 from aixplore.domain.solutions.models import Solution
@@ -61,6 +61,8 @@ def do_record(
     solution = session.get(Solution, solution_id) if solution_id is not None else None
     if solution_id is not None and solution is None:
         return  # the solution was deleted meanwhile
+    if user_id is not None and session.get(User, user_id) is None:
+        return  # the account was erased meanwhile: keep nothing of its activity
     if solution is not None and kind in TRENDING_WEIGHTS:
         bump_trending(solution, clock.time() / 86400, weight=TRENDING_WEIGHTS[kind])
         session.add(solution)

@@ -76,3 +76,17 @@ def test_activity_moves_a_solution_up_the_trending_order() -> None:
     with session_scope() as db:
         order = [c.slug for c in search(db, SearchQuery(sort="trending")).items]
     assert order.index(busy.slug) < order.index(quiet.slug)
+
+
+def test_an_event_of_an_account_erased_before_the_queue_ran_is_dropped() -> None:
+    from sqlmodel import func, select
+
+    owner, viewer = make_member(), make_member()
+    created = make_solution(owner.email)
+    with session_scope() as db:
+        analytics.do_record(db, kind="view", solution_id=created.id, user_id=viewer.id)
+        analytics.do_record(db, kind="view", solution_id=created.id, user_id=10**9)
+    with session_scope() as db:
+        users = db.exec(select(AnalyticsEvent.user_id)).all()
+        assert users == [viewer.id]
+        assert db.exec(select(func.count()).select_from(AnalyticsEvent)).one() == 1
