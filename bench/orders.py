@@ -39,7 +39,7 @@ import anyio  # noqa: E402
 from aixplore.cli import migrate  # noqa: E402
 from aixplore.core.db import session_scope  # noqa: E402
 from aixplore.core.settings import get_settings  # noqa: E402
-from aixplore.domain.orders import services as orders  # noqa: E402
+from aixplore.domain.orders import github_account, payment  # noqa: E402
 from aixplore.domain.orders.generate import render_project  # noqa: E402
 from aixplore.domain.wallet.services import do_grant_demo_tokens  # noqa: E402
 from aixplore.integrations import github_mcp  # noqa: E402
@@ -54,7 +54,7 @@ from tests.support.orders import REQUIREMENTS, quoted_order  # noqa: E402
 def _paid(actor, branch: str) -> int:
     oid = quoted_order(actor, repo="octo/library", grant=0, branch=branch)
     with session_scope() as db:
-        orders.do_pay_with_wallet(db, actor, oid, True)
+        payment.do_pay_with_wallet(db, actor, oid, True)
     return oid
 
 
@@ -92,7 +92,7 @@ def main() -> None:
     actor = actor_for(sign_in(make_member().email))
     assert actor is not None
     with session_scope() as db:
-        orders.do_save_github_connection(db, actor, "octo", TOKEN)
+        github_account.do_save_github_connection(db, actor, "octo", TOKEN)
         do_grant_demo_tokens(db, actor.user_id, 100_000)
     single = [_timed(run_pipeline, _paid(actor, f"bench/single-{i}")) for i in range(args.repeat)]
     batch = [_paid(actor, f"bench/batch-{i}") for i in range(args.concurrent)]

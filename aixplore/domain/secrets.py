@@ -19,9 +19,10 @@ from sqlmodel import Session, SQLModel, col, select
 
 from aixplore.core.crypto import DecryptionError, current_key_id, decrypt, encrypt, key_id_of
 from aixplore.domain.idempotency.models import IdempotencyRecord
+from aixplore.domain.orders.github_account import token_context
 from aixplore.domain.orders.github_oauth import VERIFIER_CONTEXT
 from aixplore.domain.orders.models import GithubConnection, GithubLoginState, Order
-from aixplore.domain.orders.services import env_context, token_context
+from aixplore.domain.orders.services import env_context
 from aixplore.domain.orgs.sso import secret_context
 from aixplore.domain.orgs.sso_models import SsoConnection, SsoLoginState
 from aixplore.domain.webhooks.models import WebhookEndpoint

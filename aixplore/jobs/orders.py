@@ -42,11 +42,12 @@ from aixplore.domain.orders import github_oauth, lifecycle, providers, review
 from aixplore.domain.orders.card import CardGateway, register_card_gateway
 from aixplore.domain.orders.drafts import purge_empty_drafts
 from aixplore.domain.orders.generate import digest, render_project
+from aixplore.domain.orders.github_account import github_token_for
 from aixplore.domain.orders.models import PIPELINE, Order, OrderStatus
 from aixplore.domain.orders.providers import Provider, ProviderAdapter
 from aixplore.domain.orders.scan import scan_repository
-from aixplore.domain.orders.services import github_token_for
 from aixplore.domain.orders.spec import TEMPLATES
+from aixplore.domain.wallet.purchases import PackCheckout, register_pack_checkout
 from aixplore.integrations import github_mcp, local_git, stripe_checkout
 from aixplore.integrations.sandbox import validate_project
 from aixplore.jobs import order_delivery as deliver
@@ -409,5 +410,7 @@ providers.register(
     )
 )
 register_card_gateway(CardGateway(stripe_checkout.enabled, stripe_checkout.create_checkout))
+# Token packs are paid on the same processor (the wallet domain defines its own interface).
+register_pack_checkout(PackCheckout(stripe_checkout.enabled, stripe_checkout.create_token_checkout))
 subscribe(lifecycle.ORDER_QUEUED, lambda order_id: run_order(order_id))
 subscribe(lifecycle.CARD_REFUND, lambda p: refund_card(p["order_id"], p["payment_intent"]))

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
 from aixplore.core.db import read_scope
-from aixplore.domain.orders import services as orders
+from aixplore.domain.orders import github_account
 from aixplore.domain.orders.models import GithubLoginState
 from aixplore.web.orders.wizard_state import WizardState
 from tests.e2e.helpers import axe_violations, horizontal_overflow, run_async, sign_in_through_ui
@@ -61,7 +61,7 @@ def test_connect_with_github_then_pick_a_repository(
         _repository_step(page)
         expect(page.locator("#main").get_by_text("GitHub connected as")).to_be_visible()
         with read_scope() as db:
-            token = orders.github_token_for(db, member.id)
+            token = github_account.github_token_for(db, member.id)
         assert token is not None and token in e2e_github.oauth_issued
         shoot(page, "order-1-github-connected")
         assert axe_violations(page) == []
@@ -96,7 +96,7 @@ def test_cancel_on_github_says_so(browser: Browser, base_url: str, shoot) -> Non
         )
         expect(page.get_by_role("button", name="Connect with GitHub")).to_be_visible()
         with read_scope() as db:
-            assert orders.github_token_for(db, member.id) is None
+            assert github_account.github_token_for(db, member.id) is None
         assert horizontal_overflow(page) == 0
         shoot(page, "order-1-github-cancelled")
         assert axe_violations(page) == []

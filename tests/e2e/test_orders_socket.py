@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from aixplore.core.db import session_scope
+from aixplore.domain.orders import payment
 from aixplore.domain.orders.models import Order, OrderEvent, OrderStatus
 from aixplore.web.orders.order_state import AdminOrdersState, OrderPageState
 from aixplore.web.orders.wizard_state import WizardState
@@ -58,9 +59,7 @@ def test_order_page_refresh_follows_the_status(app_url: str) -> None:
     assert actor is not None
     order_id = quoted_order(actor, grant=2_000)
     with session_scope() as db:
-        from aixplore.domain.orders import services as orders
-
-        orders.do_pay_with_wallet(db, actor, order_id, True)  # queued (no GitHub: it fails)
+        payment.do_pay_with_wallet(db, actor, order_id, True)  # queued (no GitHub: it fails)
     from aixplore.jobs.orders import run_order
 
     run_order(order_id)  # into the queue the app's worker consumes
@@ -89,9 +88,7 @@ def test_members_cannot_use_the_admin_order_controls(app_url: str) -> None:
     assert owner is not None
     order_id = quoted_order(owner, grant=2_000)
     with session_scope() as db:
-        from aixplore.domain.orders import services as orders
-
-        orders.do_pay_with_wallet(db, owner, order_id, True)
+        payment.do_pay_with_wallet(db, owner, order_id, True)
     token = sign_in(make_member().email)
 
     async def attack() -> list:

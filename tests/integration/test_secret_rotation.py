@@ -9,6 +9,7 @@ from aixplore.core import crypto
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.settings import get_settings
 from aixplore.domain import secrets
+from aixplore.domain.orders import github_account
 from aixplore.domain.orders import services as orders
 from aixplore.domain.orders.models import GithubConnection, Order
 from aixplore.domain.webhooks import services as webhooks
@@ -39,7 +40,7 @@ def test_rotation_keeps_every_secret_readable_and_moves_it_to_the_new_key(
         endpoint, secret = webhooks.do_create_endpoint(
             db, actor, {"url": "http://127.0.0.1:9/hook", "event_types": ["ping"]}
         )
-        orders.do_save_github_connection(db, actor, "octo", "ghp_rotation_token_0001")
+        github_account.do_save_github_connection(db, actor, "octo", "ghp_rotation_token_0001")
     oid = quoted_order(actor)
     old_id = crypto.current_key_id()
     assert _stored_key_ids() == {old_id}
@@ -55,7 +56,7 @@ def test_rotation_keeps_every_secret_readable_and_moves_it_to_the_new_key(
         with read_scope() as db:
             row = db.get(WebhookEndpoint, endpoint.id)
             assert row is not None and crypto.decrypt(row.secret_enc) == secret
-            assert orders.github_token_for(db, actor.user_id) == "ghp_rotation_token_0001"
+            assert github_account.github_token_for(db, actor.user_id) == "ghp_rotation_token_0001"
             order = db.get(Order, oid)
             assert order is not None and orders.secret_value(order, "API_KEY") == "s3cr3t-value"
 
@@ -76,10 +77,12 @@ def test_values_under_an_unknown_key_are_reported_and_left_alone(
     actor = actor_for(sign_in(make_member().email))
     assert actor is not None
     with session_scope() as db:
-        orders.do_save_github_connection(db, actor, "octo", "ghp_lost_key_token_0001")
+        github_account.do_save_github_connection(db, actor, "octo", "ghp_lost_key_token_0001")
     monkeypatch.setattr(settings, "encryption_key", crypto.new_key())  # the old key is lost
     report = secrets.rotate_all(session_scope)
     assert report.rotated == 0 and len(report.unreadable) == 1
     assert "github_connection.token_encrypted" in report.unreadable[0]
     with read_scope() as db:
-        assert orders.github_token_for(db, actor.user_id) is None  # asks to reconnect, no 500
+        assert (
+            github_account.github_token_for(db, actor.user_id) is None
+        )  # asks to reconnect, no 500

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
+import aixplore.jobs.orders  # noqa: F401 - the composition root registers Stripe for token packs
 from aixplore.api.app import build_api
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import NotAuthenticated, ValidationFailed
@@ -26,7 +27,6 @@ from aixplore.domain.wallet.models import (
     TransactionKind,
     WalletTransaction,
 )
-from aixplore.integrations import stripe_checkout
 from tests.factories import actor_for, make_member, sign_in
 from tests.support.fake_stripe import FakeStripe
 
@@ -44,23 +44,12 @@ def fake_stripe(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStripe]:
     server.stop()
 
 
-def _checkout(purchase_id: int, pack: purchases.TokenPack) -> tuple[str, str]:
-    return stripe_checkout.create_token_checkout(
-        purchase_id,
-        f"{pack.tokens} ECE",
-        pack.amount_cents,
-        pack.currency,
-        "http://app/token?purchase=paid",
-        "http://app/token",
-    )
-
-
 def _started(pack: str = "builder") -> tuple[int, int, str]:
     """A member who started buying ``pack``: (user id, purchase id, Checkout session id)."""
     member = make_member()
     actor = actor_for(sign_in(member.email))
     with session_scope() as db:
-        url = purchases.do_start_token_purchase(db, actor, pack, _checkout)
+        url = purchases.do_buy_pack(db, actor, pack)
     assert url.startswith(f"{get_settings().stripe_api_base}/pay/cs_test_")
     with read_scope() as db:
         purchase = db.exec(select(TokenPurchase).where(TokenPurchase.user_id == member.id)).one()
@@ -173,9 +162,21 @@ def test_unknown_packs_and_anonymous_buyers_are_refused(fake_stripe: FakeStripe)
     actor = actor_for(sign_in(make_member().email))
     for bad in ("platinum", "", None, 5, ["builder"], {"pack": "builder"}):
         with session_scope() as db, pytest.raises(ValidationFailed, match="token packs"):
-            purchases.do_start_token_purchase(db, actor, bad, _checkout)
+            purchases.do_buy_pack(db, actor, bad)
     with session_scope() as db, pytest.raises(NotAuthenticated):
-        purchases.do_start_token_purchase(db, None, "starter", _checkout)
+        purchases.do_buy_pack(db, None, "starter")
     assert fake_stripe.requests == []
+    with read_scope() as db:
+        assert db.exec(select(TokenPurchase)).all() == []
+
+
+def test_buying_is_refused_where_no_card_processor_is_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(get_settings(), "stripe_secret_key", "")
+    actor = actor_for(sign_in(make_member().email))
+    assert not purchases.buying_enabled()
+    with session_scope() as db, pytest.raises(ValidationFailed, match="not available"):
+        purchases.do_buy_pack(db, actor, "starter")
     with read_scope() as db:
         assert db.exec(select(TokenPurchase)).all() == []

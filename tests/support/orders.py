@@ -6,6 +6,7 @@ from typing import Any
 
 from aixplore.core.db import session_scope
 from aixplore.domain.accounts.models import Actor
+from aixplore.domain.orders import github_account, payment
 from aixplore.domain.orders import services as orders
 from aixplore.domain.wallet.services import do_grant_demo_tokens
 
@@ -65,10 +66,10 @@ def paid_order(
     (``aixplore.jobs.registry`` imported).
     """
     with session_scope() as db:
-        orders.do_save_github_connection(db, actor, "octo", token)
+        github_account.do_save_github_connection(db, actor, "octo", token)
     oid = quoted_order(actor, repo=repo, grant=grant, branch=branch)
     with session_scope() as db:
-        orders.do_pay_with_wallet(db, actor, oid, True)
+        payment.do_pay_with_wallet(db, actor, oid, True)
     return oid
 
 
@@ -78,7 +79,7 @@ def paid_local_order(
     """A wallet-paid order of ``actor`` into the local repository ``repo``; its id."""
     oid = quoted_order(actor, repo=repo, grant=grant, branch=branch, provider="local")
     with session_scope() as db:
-        orders.do_pay_with_wallet(db, actor, oid, True)
+        payment.do_pay_with_wallet(db, actor, oid, True)
     return oid
 
 
@@ -107,6 +108,6 @@ def quoted_order(
         )
         orders.do_save_requirements(db, actor, oid, requirements or REQUIREMENTS)
         orders.do_save_configuration(db, actor, oid, configuration(branch))
-        orders.do_quote(db, actor, oid)
+        payment.do_quote(db, actor, oid)
     assert oid is not None
     return oid

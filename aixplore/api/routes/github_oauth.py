@@ -20,8 +20,8 @@ from aixplore.core.errors import DomainError, ServiceUnavailable
 from aixplore.core.settings import get_settings
 from aixplore.domain.accounts.actor_cache import authenticate
 from aixplore.domain.accounts.models import Actor
+from aixplore.domain.orders import github_account
 from aixplore.domain.orders import github_oauth as logins
-from aixplore.domain.orders import services as orders
 from aixplore.integrations import github_mcp
 from aixplore.integrations import github_oauth as oauth
 
@@ -87,7 +87,7 @@ def _consume(actor: Actor | None, state: str, browser: str) -> logins.GithubLogi
 
 def _store(actor: Actor | None, login: str, token: str, ip: str) -> None:
     with session_scope() as db:
-        orders.do_save_github_connection(db, actor, login, token, method="oauth", ip=ip)
+        github_account.do_save_github_connection(db, actor, login, token, method="oauth", ip=ip)
 
 
 @router.get("/callback", include_in_schema=False)

@@ -20,7 +20,8 @@ from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import require_actor
 from aixplore.domain.orders.lifecycle import ORDER_QUEUED, lock_order, transition
 from aixplore.domain.orders.models import OrderStatus
-from aixplore.domain.orders.services import QUOTE_VALID, get_order
+from aixplore.domain.orders.payment import QUOTE_VALID
+from aixplore.domain.orders.services import get_order
 
 CARD = "stripe"
 Checkout = Callable[[int, int, str], tuple[str, str]]  # (order id, cents, currency) -> (id, url)

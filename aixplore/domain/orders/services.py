@@ -1,4 +1,4 @@
-"""Order wizard services: drafts saved step by step, quote, promo codes, wallet payment.
+"""Order wizard services: reading orders and drafts saved step by step (steps 1 to 3).
 
 Every function takes the acting user and authorizes them: only an order's owner sees or
 changes it (platform admins see every order). Another user's order reads as "not found".
@@ -7,43 +7,31 @@ changes it (platform admins see every order). Another user's order reads as "not
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from aixplore.core.crypto import DecryptionError, decrypt, encrypt
+from aixplore.core.crypto import decrypt, encrypt
 from aixplore.core.errors import Conflict, NotFound, ValidationFailed
-from aixplore.core.events import publish_after_commit
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input, require_actor, require_platform_admin
-from aixplore.domain.audit.services import record as audit
-from aixplore.domain.orders.lifecycle import ORDER_QUEUED, lock_order, transition
+from aixplore.domain.orders.lifecycle import lock_order, transition
 from aixplore.domain.orders.models import (
     EDITABLE,
-    GithubConnection,
     Order,
     OrderEvent,
     OrderStatus,
-    PaymentMethod,
-    PromoCode,
 )
 from aixplore.domain.orders.spec import (
     TEMPLATES,
     Configuration,
     RepositoryChoice,
     Requirements,
-    quote_for,
 )
-from aixplore.domain.wallet.models import SystemAccount, TransactionKind
-from aixplore.domain.wallet.services import system_account, transfer, user_account
 
 log = logging.getLogger(__name__)
 
-QUOTE_VALID = timedelta(hours=1)
 MAX_DRAFTS = 20
 SECRET_MASK = "********"  # noqa: S105 - a mask shown instead of secrets
 
@@ -62,7 +50,7 @@ def get_order(session: Session, actor: Actor | None, order_id: Any) -> Order:
     return order
 
 
-def _own_editable(session: Session, actor: Actor | None, order_id: Any) -> Order:
+def own_editable(session: Session, actor: Actor | None, order_id: Any) -> Order:
     actor = require_actor(actor)
     order = get_order(session, actor, order_id)
     if order.user_id != actor.user_id:
@@ -216,7 +204,7 @@ def do_save_repository(
     session: Session, actor: Actor | None, order_id: Any, data: Any, scan: dict[str, Any] | None
 ) -> Order:
     """Step 1: the provider, repository and base branch (``scan``: the read-only scan)."""
-    order = _own_editable(session, actor, order_id)
+    order = own_editable(session, actor, order_id)
     choice: RepositoryChoice = parse_input(RepositoryChoice, data)
     order.provider = choice.provider
     order.repo_full_name = choice.repo_full_name
@@ -228,7 +216,7 @@ def do_save_repository(
 
 def do_save_requirements(session: Session, actor: Actor | None, order_id: Any, data: Any) -> Order:
     """Step 2: what to generate."""
-    order = _own_editable(session, actor, order_id)
+    order = own_editable(session, actor, order_id)
     req: Requirements = parse_input(Requirements, data)
     order.requirements = req.model_dump()
     order.template = req.template
@@ -241,7 +229,7 @@ def do_save_configuration(session: Session, actor: Actor | None, order_id: Any, 
 
     A secret sent back blank keeps its stored value (pages never receive it to echo back).
     """
-    order = _own_editable(session, actor, order_id)
+    order = own_editable(session, actor, order_id)
     config: Configuration = parse_input(Configuration, data)
     old = {v["name"]: v for v in order.env_vars or []}
     env: list[dict[str, Any]] = []
@@ -266,199 +254,12 @@ def env_context(order_id: int | None, name: str) -> str:
     return f"order.env_vars:{order_id}:{name}"
 
 
-def token_context(user_id: int) -> str:
-    return f"github_connection.token:{user_id}"
-
-
 def secret_value(order: Order, name: str) -> str:
     """Decrypt one secret env value (the pipeline's use only; pages never get it)."""
     for var in order.env_vars or []:
         if var["name"] == name and var["secret"]:
             return decrypt(var["value_encrypted"], context=env_context(order.id, name))
     raise NotFound("No such secret.")
-
-
-# ---- Quote, promo codes, payment ----
-
-
-def _promo(session: Session, code: str) -> PromoCode:
-    promo = session.exec(select(PromoCode).where(PromoCode.code == code.strip().upper())).first()
-    now = utcnow()
-    if (
-        promo is None
-        or not promo.active
-        or (promo.expires_at is not None and promo.expires_at < now)
-        or (promo.max_uses is not None and promo.uses >= promo.max_uses)
-    ):
-        raise ValidationFailed("That promo code is not valid.", field="promo_code")
-    return promo
-
-
-def do_quote(session: Session, actor: Actor | None, order_id: Any, promo_code: Any = "") -> Order:
-    """Step 4: price the complete draft (draft or quoted -> quoted)."""
-    order = _own_editable(session, actor, order_id)
-    if not order.repo_full_name:
-        raise ValidationFailed("Pick a repository first (step 1).")
-    if not order.requirements:
-        raise ValidationFailed("Describe the app first (step 2).")
-    if not order.configuration:
-        raise ValidationFailed("Configure the branch first (step 3).")
-    code = promo_code.strip().upper() if isinstance(promo_code, str) else ""
-    percent = _promo(session, code).percent_off if code else 0
-    order.promo_code = code or None
-    order.quote = quote_for(order.requirements, order.scan, percent)
-    order.price_tokens = order.quote["tokens"]
-    order.quoted_at = utcnow()
-    order.step = 5
-    transition(session, order, OrderStatus.QUOTED, actor_user_id=require_actor(actor).user_id)
-    return order
-
-
-def do_pay_with_wallet(
-    session: Session, actor: Actor | None, order_id: Any, approve_write: Any
-) -> Order:
-    """Step 5: pay the quote from the wallet and queue the order.
-
-    A repeated submit finds the order already paid and charges nothing more (the payment's
-    reference is unique per order, and the row is locked while paying).
-    """
-    actor = require_actor(actor)
-    order = get_order(session, actor, order_id)
-    if order.user_id != actor.user_id:
-        raise NotFound("No such order.")
-    order = lock_order(session, order.id or 0)
-    if order.status not in EDITABLE:
-        return order  # already paid: a double submit changes nothing
-    if order.status != OrderStatus.QUOTED or not order.quote or not order.quoted_at:
-        raise Conflict("Review the quote before paying.")
-    if approve_write is not True:
-        raise ValidationFailed(
-            "Approve write access to the repository so the pull request can be opened.",
-            field="approve_write",
-        )
-    if utcnow() - order.quoted_at > QUOTE_VALID:
-        raise Conflict("The quote has expired; review it again.")
-    if order.promo_code:
-        _claim_promo(session, order.promo_code)
-    price = int(order.quote["tokens"])
-    payer = user_account(session, actor.user_id)
-    orders = system_account(session, SystemAccount.ORDERS)
-    assert payer.id is not None and orders.id is not None
-    paid = transfer(
-        session, payer.id, orders.id, price, TransactionKind.PAYMENT, f"order:{order.id}:payment"
-    )
-    order.price_tokens = price
-    order.payment_method = PaymentMethod.WALLET.value
-    order.payment_reference = paid.reference
-    order.write_approved = True
-    transition(session, order, OrderStatus.PAID, actor_user_id=actor.user_id, note="Wallet.")
-    transition(session, order, OrderStatus.QUEUED)
-    publish_after_commit(session, ORDER_QUEUED, order.id)
-    return order
-
-
-def _claim_promo(session: Session, code: str) -> None:
-    promo = _promo(session, code)
-    result = session.execute(
-        update(PromoCode)
-        .where(col(PromoCode.id) == promo.id)
-        .where(
-            (col(PromoCode.max_uses).is_(None)) | (col(PromoCode.uses) < col(PromoCode.max_uses))
-        )
-        .values(uses=col(PromoCode.uses) + 1)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That promo code has just been used up; review the quote again.")
-
-
-class PromoInput(BaseModel):
-    """An admin's new promo code."""
-
-    code: str
-    percent_off: int
-    max_uses: int | None = None
-    expires_at: datetime | None = None
-
-
-def do_create_promo(session: Session, actor: Actor | None, data: Any) -> PromoCode:
-    """Create a promo code (platform admins)."""
-    require_platform_admin(actor, "create_promo")
-    promo: PromoInput = parse_input(PromoInput, data)
-    code = promo.code.strip().upper()
-    if not 3 <= len(code) <= 40 or not code.replace("-", "").isalnum():
-        raise ValidationFailed("A promo code has 3 to 40 letters, digits or dashes.")
-    if not 1 <= promo.percent_off <= 100:
-        raise ValidationFailed("The discount must be 1 to 100 percent.")
-    if session.exec(select(PromoCode).where(PromoCode.code == code)).first():
-        raise Conflict("That promo code exists already.")
-    row = PromoCode(
-        code=code,
-        percent_off=promo.percent_off,
-        max_uses=promo.max_uses,
-        expires_at=promo.expires_at,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-# ---- GitHub connection ----
-
-
-def do_save_github_connection(
-    session: Session,
-    actor: Actor | None,
-    login: str,
-    token: str,
-    *,
-    method: str = "token",
-    ip: str = "",
-) -> None:
-    """Store the actor's GitHub token encrypted (``login`` verified by the caller via MCP).
-
-    ``method`` says how it was obtained ("token": pasted; "oauth": the OAuth app sign-in).
-    """
-    actor = require_actor(actor)
-    if not isinstance(token, str) or not 1 <= len(token) <= 500:
-        raise ValidationFailed("Paste a GitHub token.", field="token")
-    row = session.exec(
-        select(GithubConnection).where(GithubConnection.user_id == actor.user_id)
-    ).first()
-    row = row or GithubConnection(user_id=actor.user_id, login=login, token_encrypted="")
-    row.login = login[:100]
-    row.token_encrypted = encrypt(token, context=token_context(actor.user_id))
-    session.add(row)
-    session.flush()
-    audit(
-        session,
-        actor.user_id,
-        "github.connected",
-        f"github:{row.login}",
-        ip=ip,
-        detail={"method": method},
-    )
-
-
-def github_login(session: Session, actor: Actor | None) -> str:
-    """The GitHub login the actor connected ("" when none)."""
-    actor = require_actor(actor)
-    row = session.exec(
-        select(GithubConnection).where(GithubConnection.user_id == actor.user_id)
-    ).first()
-    return row.login if row else ""
-
-
-def github_token_for(session: Session, user_id: int) -> str | None:
-    """The decrypted token of ``user_id`` (server-side callers only)."""
-    row = session.exec(select(GithubConnection).where(GithubConnection.user_id == user_id)).first()
-    if row is None:
-        return None
-    try:
-        return decrypt(row.token_encrypted, context=token_context(user_id))
-    except DecryptionError:
-        # Stored under a key this deployment no longer has: the user connects GitHub again.
-        log.warning("github token of user %s cannot be decrypted; asking to reconnect", user_id)
-        return None
 
 
 def template_catalog() -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from aixplore.core.errors import Conflict, NotFound, ServiceUnavailable, Validat
 from aixplore.core.settings import get_settings
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input, require_actor
-from aixplore.domain.orders import providers
+from aixplore.domain.orders import github_account, providers
 from aixplore.domain.orders import services as orders
 from aixplore.domain.orders.card import card_gateway, card_payments_enabled, do_start_card_payment
 from aixplore.domain.orders.generate import render_project
@@ -51,7 +51,7 @@ def open_draft(session: Session, actor: Actor | None, wanted: Any, solution: Any
 def wizard_facts(session: Session, actor: Actor | None) -> dict[str, Any]:
     """What the wizard shows around the steps: GitHub login, providers, payment means."""
     actor = require_actor(actor)
-    login = orders.github_login(session, actor)
+    login = github_account.github_login(session, actor)
     offered = providers.available_providers()
     return {
         "github_login": login,
@@ -87,7 +87,7 @@ def _credential(actor: Actor, provider: Provider) -> str | None:
     if provider is not Provider.GITHUB:
         return None
     with read_scope() as db:
-        token = orders.github_token_for(db, actor.user_id)
+        token = github_account.github_token_for(db, actor.user_id)
     if not token:
         raise ValidationFailed("Connect GitHub first.")
     return token
@@ -115,7 +115,7 @@ async def connect_github(actor: Actor | None, token: Any) -> str:
     except ServiceUnavailable as exc:
         raise _with_next_step(exc) from exc
     with session_scope() as db:
-        orders.do_save_github_connection(db, actor, login, token)
+        github_account.do_save_github_connection(db, actor, login, token)
     return login
 
 
@@ -131,7 +131,7 @@ async def find_repositories(
     mine = ""
     if chosen is Provider.GITHUB:
         with read_scope() as db:
-            mine = orders.github_login(db, actor)
+            mine = github_account.github_login(db, actor)
         owner = owner or mine
     orgs: list[str] = []
     try:

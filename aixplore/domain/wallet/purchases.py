@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from aixplore.core.errors import Conflict, NotFound, ValidationFailed
+from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor
@@ -61,6 +62,28 @@ METADATA_KEY = "token_purchase_id"
 Checkout = Callable[[int, TokenPack], tuple[str, str]]
 
 
+@dataclass(frozen=True)
+class PackCheckout:
+    """The card processor's adapter for token packs, registered by the composition root."""
+
+    enabled: Callable[[], bool]
+    # (purchase id, description, cents, currency, success URL, cancel URL) -> (session id, URL)
+    create: Callable[[int, str, int, str, str, str], tuple[str, str]]
+
+
+_pack_checkout: list[PackCheckout] = []
+
+
+def register_pack_checkout(adapter: PackCheckout) -> None:
+    """Make ``adapter`` the way token packs are paid for."""
+    _pack_checkout[:] = [adapter]
+
+
+def buying_enabled() -> bool:
+    """Whether members can buy tokens here (a card processor is registered and configured)."""
+    return bool(_pack_checkout) and _pack_checkout[0].enabled()
+
+
 def pack_named(value: Any) -> TokenPack:
     """The pack called ``value``; ValidationFailed for anything else."""
     if not isinstance(value, str) or value not in PACKS:
@@ -92,6 +115,23 @@ def do_start_token_purchase(
     session.add(purchase)
     session.flush()
     return url
+
+
+def do_buy_pack(session: Session, actor: Actor | None, pack_key: Any) -> str:
+    """Start buying a pack on the registered processor's page; the URL to send the browser to."""
+    if not buying_enabled():
+        raise ValidationFailed("Buying tokens is not available on this server.")
+    adapter = _pack_checkout[0]
+    base = get_settings().base_url.rstrip("/")
+
+    def checkout(purchase_id: int, pack: TokenPack) -> tuple[str, str]:
+        description = f"{pack.tokens:,} ECE tokens ({pack.name} pack)"
+        success, cancel = f"{base}/token?purchase=paid", f"{base}/token"
+        return adapter.create(
+            purchase_id, description, pack.amount_cents, pack.currency, success, cancel
+        )
+
+    return do_start_token_purchase(session, actor, pack_key, checkout)
 
 
 def is_token_purchase(event: dict[str, Any]) -> bool:

@@ -16,7 +16,7 @@ import reflex as rx
 
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
-from aixplore.domain.orders import github_oauth, wizard
+from aixplore.domain.orders import github_oauth, payment, wizard
 from aixplore.domain.orders import services as orders
 from aixplore.domain.orders.spec import FRAMEWORKS
 from aixplore.web.feedback import answer_error, toast_ok
@@ -304,7 +304,7 @@ class WizardState(rx.State):
             }
             with session_scope() as db:
                 orders.do_save_configuration(db, actor, self.order_id, payload)
-                order = orders.do_quote(db, actor, self.order_id, self.view.get("promo_code", ""))
+                order = payment.do_quote(db, actor, self.order_id, self.view.get("promo_code", ""))
                 self._apply(wizard.wizard_view(order))
         except DomainError as exc:
             return self._fail(exc)
@@ -318,7 +318,7 @@ class WizardState(rx.State):
         code = form.get("promo_code", "") if isinstance(form, dict) else ""
         try:
             with session_scope() as db:
-                self._apply(wizard.wizard_view(orders.do_quote(db, actor, self.order_id, code)))
+                self._apply(wizard.wizard_view(payment.do_quote(db, actor, self.order_id, code)))
         except DomainError as exc:
             return self._fail(exc)
         self.error = ""
@@ -341,7 +341,7 @@ class WizardState(rx.State):
         yield
         try:
             with session_scope() as db:
-                order = orders.do_pay_with_wallet(db, actor, self.order_id, approve)
+                order = payment.do_pay_with_wallet(db, actor, self.order_id, approve)
         except DomainError as exc:
             yield self._fail(exc)
             return

@@ -9,10 +9,8 @@ import reflex as rx
 from aixplore.core import ratelimit
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
-from aixplore.core.settings import get_settings
 from aixplore.domain.wallet import earning, progress, purchases
 from aixplore.domain.wallet import statement as wallet_statement
-from aixplore.integrations import stripe_checkout
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import acting
 
@@ -111,7 +109,7 @@ class TokenState(rx.State):
             }
             for line in statement.lines
         ]
-        self.buying = stripe_checkout.enabled()
+        self.buying = purchases.buying_enabled()
         self.rules = rule_rows(statement.earned)
         step = progress.next_step(
             statement.earned,
@@ -146,21 +144,9 @@ class TokenState(rx.State):
     @rx.event
     async def buy(self, pack: Any):
         """Open Stripe Checkout for a token pack (credited once Stripe confirms the payment)."""
-        base = get_settings().base_url.rstrip("/")
-
-        def checkout(purchase_id: int, chosen: purchases.TokenPack) -> tuple[str, str]:
-            return stripe_checkout.create_token_checkout(
-                purchase_id,
-                f"{chosen.tokens:,} ECE tokens ({chosen.name} pack)",
-                chosen.amount_cents,
-                chosen.currency,
-                f"{base}/token?purchase=paid",
-                f"{base}/token",
-            )
-
         async with acting(self) as actor:
             try:
-                if not stripe_checkout.enabled():
+                if not purchases.buying_enabled():
                     raise ValidationFailed("Buying tokens is not available on this server.")
                 purchases.pack_named(pack)
                 if actor is not None:
@@ -171,7 +157,7 @@ class TokenState(rx.State):
                         message="Too many purchases started; try again later.",
                     )
                 with session_scope() as db:
-                    url = purchases.do_start_token_purchase(db, actor, pack, checkout)
+                    url = purchases.do_buy_pack(db, actor, pack)
             except DomainError as exc:
                 return answer_error(exc, next_path="/token")
         return rx.redirect(url, is_external=True)

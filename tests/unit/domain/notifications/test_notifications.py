@@ -15,8 +15,7 @@ from aixplore.domain.gdpr import erasure
 from aixplore.domain.gdpr import services as gdpr
 from aixplore.domain.notifications import services as notifications
 from aixplore.domain.notifications.models import Notification
-from aixplore.domain.orders import lifecycle
-from aixplore.domain.orders import services as orders
+from aixplore.domain.orders import lifecycle, payment
 from aixplore.domain.orders.models import OrderStatus
 from aixplore.domain.orgs import invitations
 from aixplore.domain.orgs import services as orgs
@@ -138,7 +137,7 @@ def test_order_transitions_notify_the_owner_only_not_for_their_own_steps() -> No
     owner, bystander = _member(), _member()
     oid = quoted_order(owner, grant=1_000)
     with session_scope() as db:
-        orders.do_pay_with_wallet(db, owner, oid, True)  # quoted and paid: the owner's acts
+        payment.do_pay_with_wallet(db, owner, oid, True)  # quoted and paid: the owner's acts
     assert _titles(owner.user_id) == [f"Your order #{oid} is now Queued"]  # the system's
     with session_scope() as db:
         assert lifecycle.advance(db, oid, OrderStatus.QUEUED, OrderStatus.ANALYZING)

@@ -11,7 +11,7 @@ from sqlmodel import select
 from aixplore.core.db import session_scope
 from aixplore.core.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from aixplore.domain.orders import admin as order_admin
-from aixplore.domain.orders import lifecycle
+from aixplore.domain.orders import lifecycle, payment
 from aixplore.domain.orders import services as orders
 from aixplore.domain.orders.models import Order, OrderEvent, OrderStatus
 from aixplore.domain.orders.spec import quote_for
@@ -64,13 +64,13 @@ def test_only_the_owner_sees_or_changes_an_order_and_admins_see_all() -> None:
         with pytest.raises(NotFound):
             orders.do_save_requirements(db, stranger, oid, REQUIREMENTS)
         with pytest.raises(NotFound):
-            orders.do_pay_with_wallet(db, stranger, oid, True)
+            payment.do_pay_with_wallet(db, stranger, oid, True)
         with pytest.raises(NotAuthenticated):
             orders.get_order(db, None, oid)
         assert orders.get_order(db, admin, oid).id == oid
         # An admin can look but cannot pay for or edit someone's order.
         with pytest.raises(NotFound):
-            orders.do_pay_with_wallet(db, admin, oid, True)
+            payment.do_pay_with_wallet(db, admin, oid, True)
         assert [o.id for o in orders.list_all_orders(db, admin)] == [oid]
         assert orders.list_my_orders(db, stranger) == []
         with pytest.raises(Exception, match="Only platform admins"):
@@ -175,31 +175,31 @@ def test_quote_follows_the_documented_rules() -> None:
 def test_promo_codes_discount_and_run_out() -> None:
     admin, owner = _actor(admin=True), _actor()
     with session_scope() as db:
-        orders.do_create_promo(db, admin, {"code": "launch-20", "percent_off": 20, "max_uses": 1})
+        payment.do_create_promo(db, admin, {"code": "launch-20", "percent_off": 20, "max_uses": 1})
         with pytest.raises(Exception, match="Only platform admins"):
-            orders.do_create_promo(db, owner, {"code": "FREE", "percent_off": 100})
+            payment.do_create_promo(db, owner, {"code": "FREE", "percent_off": 100})
     oid = quoted_order(owner)
     with session_scope() as db, pytest.raises(ValidationFailed, match="not valid"):
-        orders.do_quote(db, owner, oid, "NOPE")
+        payment.do_quote(db, owner, oid, "NOPE")
     with session_scope() as db:
-        order = orders.do_quote(db, owner, oid, "launch-20")
+        order = payment.do_quote(db, owner, oid, "launch-20")
         assert order.price_tokens == 714 - 142
-        orders.do_pay_with_wallet(db, owner, oid, True)
+        payment.do_pay_with_wallet(db, owner, oid, True)
     second = quoted_order(owner, grant=0)
     with session_scope() as db, pytest.raises(ValidationFailed, match="not valid"):
-        orders.do_quote(db, owner, second, "LAUNCH-20")
+        payment.do_quote(db, owner, second, "LAUNCH-20")
 
 
 def test_paying_charges_once_queues_and_records_each_transition() -> None:
     owner = _actor()
     oid = quoted_order(owner, grant=1_000)
     with session_scope() as db, pytest.raises(ValidationFailed, match="Approve write access"):
-        orders.do_pay_with_wallet(db, owner, oid, False)
+        payment.do_pay_with_wallet(db, owner, oid, False)
     with session_scope() as db:
-        order = orders.do_pay_with_wallet(db, owner, oid, True)
+        order = payment.do_pay_with_wallet(db, owner, oid, True)
         assert order.status == OrderStatus.QUEUED and order.write_approved
     with session_scope() as db:  # double submit
-        orders.do_pay_with_wallet(db, owner, oid, True)
+        payment.do_pay_with_wallet(db, owner, oid, True)
         history = [(e.from_status, e.to_status) for e in orders.order_history(db, owner, oid)]
         payments = db.exec(
             select(WalletTransaction).where(WalletTransaction.reference == f"order:{oid}:payment")
@@ -221,7 +221,7 @@ def test_concurrent_double_submit_charges_once() -> None:
     def pay() -> str:
         try:
             with session_scope() as db:
-                return orders.do_pay_with_wallet(db, owner, oid, True).status.value
+                return payment.do_pay_with_wallet(db, owner, oid, True).status.value
         except Conflict as exc:
             return exc.message
 
@@ -235,7 +235,7 @@ def test_not_enough_tokens_is_refused_and_the_order_stays_quoted() -> None:
     owner = _actor()
     oid = quoted_order(owner, grant=100)
     with session_scope() as db, pytest.raises(Conflict, match="Not enough tokens"):
-        orders.do_pay_with_wallet(db, owner, oid, True)
+        payment.do_pay_with_wallet(db, owner, oid, True)
     with session_scope() as db:
         assert orders.get_order(db, owner, oid).status == OrderStatus.QUOTED
 
@@ -248,7 +248,7 @@ def test_state_machine_refuses_invalid_moves_and_failure_refunds() -> None:
         assert order is not None
         with pytest.raises(Conflict, match="cannot become delivered"):
             lifecycle.transition(db, order, OrderStatus.DELIVERED)
-        orders.do_pay_with_wallet(db, owner, oid, True)
+        payment.do_pay_with_wallet(db, owner, oid, True)
     with session_scope() as db:
         assert lifecycle.advance(db, oid, OrderStatus.QUEUED, OrderStatus.ANALYZING)
         assert not lifecycle.advance(db, oid, OrderStatus.QUEUED, OrderStatus.ANALYZING)
@@ -286,7 +286,7 @@ def test_admins_requeue_and_refund_paid_orders_members_cannot() -> None:
     with session_scope() as db:
         with pytest.raises(Conflict, match="in the pipeline"):
             order_admin.do_admin_requeue(db, admin, oid)
-        orders.do_pay_with_wallet(db, owner, oid, True)
+        payment.do_pay_with_wallet(db, owner, oid, True)
     with session_scope() as db:
         with pytest.raises(Exception, match="Only platform admins"):
             order_admin.do_admin_refund(db, owner, oid, "mine")
