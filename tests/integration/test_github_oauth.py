@@ -202,9 +202,8 @@ def test_github_timing_out_or_failing_is_a_clear_message(
     github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     member = Member()
-    monkeypatch.setattr(
-        oauth, "HTTP_TIMEOUT", 1.0
-    )  # a loaded CI machine still answers a healthy call within it
+    # One second: a loaded CI machine still answers a healthy call within it.
+    monkeypatch.setattr(oauth, "HTTP_TIMEOUT", 1.0)
     github.oauth_stall = 3.0
     back = consent(member.to_github(member.start()))
     assert callback(member, back)[1]["github"] == "unavailable"
