@@ -10,6 +10,8 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from aixplore.core.db import session_scope
+from aixplore.domain.reviews import moderation
+from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews import services as reviews
 from tests.e2e.helpers import axe_violations, horizontal_overflow, sign_in_through_ui
 from tests.factories import actor_for, make_admin, make_member, make_solution, sign_in
@@ -130,7 +132,7 @@ def test_the_publisher_replies_and_a_member_reports_from_the_page(
     other.get_by_role("button", name="Send report").click()
     expect(other.get_by_text("A moderator will look at this review")).to_be_visible()
     with session_scope() as db:
-        queue = reviews.list_reports(db, actor_for(sign_in(make_admin().email)))
+        queue = moderation.list_reports(db, actor_for(sign_in(make_admin().email)))
     assert [r.reporter_name for r in queue if r.review_id == review.id] == [reporter.display_name]
     other.close()
 
@@ -215,7 +217,7 @@ def test_admin_hides_a_reported_review(
 
 def _reviews(slug: str):
     with session_scope() as db:
-        return reviews.list_reviews(db, None, slug)
+        return review_reading.list_reviews(db, None, slug)
 
 
 def test_marketplace_pages_fit_a_phone_and_pass_axe(

@@ -45,7 +45,7 @@ from aixplore.api.schemas import (
 )
 from aixplore.core.db import read_scope
 from aixplore.core.errors import DomainError, NotFound
-from aixplore.domain.reviews import services as reviews
+from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import SolutionStatus
 from aixplore.domain.solutions.search import MAX_PAGE, SearchQuery, SortBy, search
@@ -279,12 +279,12 @@ async def list_solution_reviews(
 
     def build() -> ReviewPage:
         with read_scope() as db:
-            items, total = reviews.list_reviews(db, None, slug, sort=sort, page=page)
+            items, total = review_reading.list_reviews(db, None, slug, sort=sort, page=page)
         return ReviewPage(
             items=[ReviewOut.of(r) for r in items],
             total=total,
             page=page,
-            pages=max(1, -(-total // reviews.PAGE_SIZE)),
+            pages=max(1, -(-total // review_reading.PAGE_SIZE)),
             sort=sort,
         )
 

@@ -1,4 +1,4 @@
-"""Reviews and their moderation.
+"""Writing reviews: a review, its edits, helpful votes, replies and reports.
 
 Aggregates (average, count, 1-5 distribution) on the solution are recomputed from the visible
 reviews in the same transaction as every change, after locking the solution row on PostgreSQL
@@ -16,14 +16,11 @@ from sqlmodel import Session, col, select
 
 from aixplore.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aixplore.core.time import utcnow
-from aixplore.domain.accounts.models import Actor, User
-from aixplore.domain.accounts.services import parse_input, require_actor, require_platform_admin
+from aixplore.domain.accounts.models import Actor
+from aixplore.domain.accounts.services import parse_input, require_actor
 from aixplore.domain.notifications.services import notify
 from aixplore.domain.reviews.models import (
-    REASON_LABELS,
     ReportInput,
-    ReportPublic,
-    ReportStatus,
     Review,
     ReviewInput,
     ReviewPublic,
@@ -34,21 +31,14 @@ from aixplore.domain.reviews.models import (
     ReviewVote,
     SolutionUsage,
 )
-from aixplore.domain.solutions.models import Solution, SolutionStatus, rating_score
+from aixplore.domain.reviews.reading import parse_id, public_reviews, published_solution
+from aixplore.domain.solutions.models import Solution, rating_score
 from aixplore.domain.solutions.search import bump_trending
 from aixplore.domain.webhooks import services as webhooks
 
-PAGE_SIZE = 10
-REVIEW_SORTS = ("helpful", "newest")
 
-
-def _id(value: Any, what: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValidationFailed(f"Unknown {what}.")
-    return value
-
-
-def _lock_solution(session: Session, solution_id: int) -> Solution:
+def lock_solution(session: Session, solution_id: int) -> Solution:
+    """The solution row, locked for this transaction and read afresh."""
     solution = session.exec(
         select(Solution)
         .where(Solution.id == solution_id)
@@ -57,15 +47,6 @@ def _lock_solution(session: Session, solution_id: int) -> Solution:
         # would then write only the columns that differ from the stale copy.
         .execution_options(populate_existing=True)
     ).one()
-    return solution
-
-
-def _published(session: Session, slug: Any) -> Solution:
-    if not isinstance(slug, str) or not 1 <= len(slug) <= 80:
-        raise NotFound("No such solution.")
-    solution = session.exec(select(Solution).where(Solution.slug == slug)).first()
-    if solution is None or solution.status != SolutionStatus.PUBLISHED:
-        raise NotFound("No such solution.")
     return solution
 
 
@@ -136,11 +117,11 @@ def do_write_review(session: Session, actor: Actor | None, slug: Any, data: Any)
     """Create the actor's review of a solution, or edit it (the old text is kept)."""
     actor = require_actor(actor)
     form: ReviewInput = parse_input(ReviewInput, data)
-    solution = _published(session, slug)
+    solution = published_solution(session, slug)
     assert solution.id is not None
     if solution.owner_id == actor.user_id:
         raise PermissionDenied("Publishers cannot review their own solutions.")
-    solution = _lock_solution(session, solution.id)
+    solution = lock_solution(session, solution.id)
     solution_id = solution.id or 0
     now = utcnow()
     review = session.exec(
@@ -195,16 +176,16 @@ def do_write_review(session: Session, actor: Actor | None, slug: Any, data: Any)
             session.add(review)
     session.flush()
     recompute_aggregates(session, solution)
-    return _public(session, [review], actor)[0]
+    return public_reviews(session, [review], actor)[0]
 
 
 def do_delete_review(session: Session, actor: Actor | None, review_id: Any) -> None:
     """Delete the actor's own review (history goes with it)."""
     actor = require_actor(actor)
-    review = session.get(Review, _id(review_id, "review"))
+    review = session.get(Review, parse_id(review_id, "review"))
     if review is None or review.author_id != actor.user_id:
         raise NotFound("No such review.")
-    solution = _lock_solution(session, review.solution_id)
+    solution = lock_solution(session, review.solution_id)
     session.delete(review)
     session.flush()
     recompute_aggregates(session, solution)
@@ -213,7 +194,7 @@ def do_delete_review(session: Session, actor: Actor | None, review_id: Any) -> N
 def do_toggle_helpful(session: Session, actor: Actor | None, review_id: Any) -> bool:
     """Vote a review helpful, or take the vote back; returns whether the vote stands."""
     actor = require_actor(actor)
-    review = session.get(Review, _id(review_id, "review"))
+    review = session.get(Review, parse_id(review_id, "review"))
     if review is None or review.status != ReviewStatus.VISIBLE:
         raise NotFound("No such review.")
     if review.author_id == actor.user_id:
@@ -241,7 +222,7 @@ def do_toggle_helpful(session: Session, actor: Actor | None, review_id: Any) -> 
 def do_reply(session: Session, actor: Actor | None, review_id: Any, body: Any) -> None:
     """The publisher answers a review publicly (one reply, editable)."""
     actor = require_actor(actor)
-    review = session.get(Review, _id(review_id, "review"))
+    review = session.get(Review, parse_id(review_id, "review"))
     if review is None:
         raise NotFound("No such review.")
     solution = session.get(Solution, review.solution_id)
@@ -262,7 +243,7 @@ def do_report(session: Session, actor: Actor | None, review_id: Any, data: Any) 
     """Report a review to the moderators (once per person per review)."""
     actor = require_actor(actor)
     form: ReportInput = parse_input(ReportInput, data)
-    review = session.get(Review, _id(review_id, "review"))
+    review = session.get(Review, parse_id(review_id, "review"))
     if review is None or review.status != ReviewStatus.VISIBLE:
         raise NotFound("No such review.")
     if review.author_id == actor.user_id:
@@ -281,203 +262,3 @@ def do_report(session: Session, actor: Actor | None, review_id: Any, data: Any) 
         raise Conflict(
             "You have already reported this review; the moderators will look at it."
         ) from exc
-
-
-# ---- Reading ----
-
-
-def _public(session: Session, reviews: list[Review], actor: Actor | None) -> list[ReviewPublic]:
-    ids = [r.id for r in reviews if r.id is not None]
-    authors = {
-        u.id: u.display_name
-        for u in session.exec(
-            select(User).where(col(User.id).in_({r.author_id for r in reviews if r.author_id}))
-        ).all()
-    }
-    replies = {
-        r.review_id: r
-        for r in session.exec(select(ReviewReply).where(col(ReviewReply.review_id).in_(ids))).all()
-    }
-    edited = set(
-        session.exec(
-            select(ReviewRevision.review_id).where(col(ReviewRevision.review_id).in_(ids))
-        ).all()
-    )
-    voted: set[int] = set()
-    if actor is not None and ids:
-        voted = set(
-            session.exec(
-                select(ReviewVote.review_id).where(
-                    col(ReviewVote.review_id).in_(ids), ReviewVote.user_id == actor.user_id
-                )
-            ).all()
-        )
-    out = []
-    for r in reviews:
-        reply = replies.get(r.id or 0)
-        out.append(
-            ReviewPublic(
-                id=r.id or 0,
-                rating=r.rating,
-                title=r.title,
-                body=r.body,
-                author_name=authors.get(r.author_id, "Deleted user")
-                if r.author_id
-                else "Deleted user",
-                author_id=r.author_id,
-                verified_usage=r.verified_usage,
-                helpful_count=r.helpful_count,
-                voted=(r.id in voted),
-                edited=(r.id in edited),
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-                reply_body=reply.body if reply else "",
-                reply_at=reply.updated_at if reply else None,
-                hidden=r.status == ReviewStatus.HIDDEN,
-            )
-        )
-    return out
-
-
-def list_reviews(
-    session: Session, actor: Actor | None, slug: Any, *, sort: Any = "helpful", page: Any = 1
-) -> tuple[list[ReviewPublic], int]:
-    """Visible reviews of a published solution, helpful-first or newest, a page at a time."""
-    solution = _published(session, slug)
-    if sort not in REVIEW_SORTS:
-        raise ValidationFailed("Sort reviews by helpful or newest.")
-    if not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= 10_000:
-        raise ValidationFailed("Invalid page.")
-    where = (Review.solution_id == solution.id, Review.status == ReviewStatus.VISIBLE)
-    total = int(session.exec(select(func.count()).select_from(Review).where(*where)).one())
-    order = (
-        [col(Review.helpful_count).desc(), col(Review.created_at).desc()]
-        if sort == "helpful"
-        else [col(Review.created_at).desc()]
-    )
-    rows = session.exec(
-        select(Review)
-        .where(*where)
-        .order_by(*order, col(Review.id).desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return _public(session, list(rows), actor), total
-
-
-def get_my_review(session: Session, actor: Actor | None, slug: Any) -> ReviewPublic | None:
-    """The actor's own review of a solution, hidden or not."""
-    if actor is None:
-        return None
-    solution = _published(session, slug)
-    review = session.exec(
-        select(Review).where(Review.solution_id == solution.id, Review.author_id == actor.user_id)
-    ).first()
-    return _public(session, [review], actor)[0] if review else None
-
-
-# ---- Moderation (platform admins) ----
-
-
-def list_reports(
-    session: Session, actor: Actor | None, *, status: Any = "open"
-) -> list[ReportPublic]:
-    """The moderation queue."""
-    require_platform_admin(actor, "list_reports")
-    try:
-        wanted = ReportStatus(status)
-    except ValueError as exc:
-        raise ValidationFailed("Unknown report status.") from exc
-    rows = session.exec(
-        select(ReviewReport, Review, Solution)
-        .join(Review, col(Review.id) == ReviewReport.review_id)
-        .join(Solution, col(Solution.id) == Review.solution_id)
-        .where(ReviewReport.status == wanted)
-        .order_by(col(ReviewReport.created_at))
-        .limit(200)
-    ).all()
-    reporters = {
-        u.id: u.display_name
-        for u in session.exec(
-            select(User).where(col(User.id).in_({rep.reporter_id for rep, _, _ in rows}))
-        ).all()
-    }
-    return [
-        ReportPublic(
-            id=rep.id or 0,
-            review_id=rev.id or 0,
-            solution_slug=sol.slug,
-            solution_name=sol.name,
-            review_title=rev.title,
-            review_body=rev.body,
-            review_rating=rev.rating,
-            review_hidden=rev.status == ReviewStatus.HIDDEN,
-            reason=rep.reason,
-            reason_label=REASON_LABELS[rep.reason],
-            note=rep.note,
-            reporter_name=reporters.get(rep.reporter_id, "Deleted user"),
-            status=rep.status,
-            created_at=rep.created_at,
-        )
-        for rep, rev, sol in rows
-    ]
-
-
-def do_moderate(
-    session: Session, actor: Actor | None, report_id: Any, action: Any, note: Any = ""
-) -> None:
-    """Resolve a report: "hide" the review, "dismiss" the report, or "restore" a hidden review."""
-    actor = require_platform_admin(actor, "moderate")
-    if action not in {"hide", "dismiss", "restore"}:
-        raise ValidationFailed("Unknown moderation action.")
-    if not isinstance(note, str) or len(note) > 500:
-        raise ValidationFailed("Keep the note under 500 characters.")
-    report = session.get(ReviewReport, _id(report_id, "report"))
-    if report is None:
-        raise NotFound("No such report.")
-    review = session.get(Review, report.review_id)
-    assert review is not None
-    solution = _lock_solution(session, review.solution_id)
-    now = utcnow()
-    if action == "hide":
-        review.status = ReviewStatus.HIDDEN
-        new_status = ReportStatus.ACTIONED
-    elif action == "restore":
-        review.status = ReviewStatus.VISIBLE
-        new_status = ReportStatus.DISMISSED
-    else:
-        new_status = ReportStatus.DISMISSED
-    session.add(review)
-    # Resolve every open report of the same review at once.
-    session.execute(
-        update(ReviewReport)
-        .where(
-            col(ReviewReport.review_id) == review.id, col(ReviewReport.status) == ReportStatus.OPEN
-        )
-        .values(
-            status=new_status,
-            resolved_by=actor.user_id,
-            resolution_note=note.strip(),
-            resolved_at=now,
-        )
-    )
-    report.status, report.resolved_by, report.resolution_note, report.resolved_at = (
-        new_status,
-        actor.user_id,
-        note.strip(),
-        now,
-    )
-    session.add(report)
-    session.flush()
-    recompute_aggregates(session, solution)
-
-
-def count_open_reports(session: Session) -> int:
-    """How many reports wait for a moderator."""
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(ReviewReport)
-            .where(ReviewReport.status == ReportStatus.OPEN)
-        ).one()
-    )

@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
-from aixplore.domain.reviews import services as reviews
+from aixplore.domain.reviews import moderation
 from aixplore.web import kit
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.layout import admin_template
@@ -29,7 +29,7 @@ class ModerationState(rx.State):
     async def _reload(self) -> None:
         actor = await current_actor(self)
         with session_scope() as db:
-            rows = reviews.list_reports(db, actor, status=self.status)
+            rows = moderation.list_reports(db, actor, status=self.status)
         self.reports = [
             {**r.model_dump(mode="json"), "date": r.created_at.strftime("%d %b %Y %H:%M")}
             for r in rows
@@ -72,7 +72,7 @@ class ModerationState(rx.State):
         actor = await current_actor(self)
         try:
             with session_scope() as db:
-                reviews.do_moderate(db, actor, report_id, action, note)
+                moderation.do_moderate(db, actor, report_id, action, note)
             await self._reload()
         except DomainError as exc:
             return answer_error(exc, next_path="/admin/moderation")

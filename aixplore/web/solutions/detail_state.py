@@ -10,6 +10,7 @@ from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.discovery import services as discovery
 from aixplore.domain.events import services as event_services
+from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import REASON_LABELS
 from aixplore.domain.solutions import services as solutions
@@ -67,19 +68,19 @@ class SolutionPageState(rx.State):
     @rx.var
     def has_more_reviews(self) -> bool:
         """Whether another page of reviews exists."""
-        return self.review_page * reviews.PAGE_SIZE < self.review_total
+        return self.review_page * review_reading.PAGE_SIZE < self.review_total
 
     async def _load_reviews(self) -> None:
         actor = await current_actor(self)
         with session_scope() as db:
-            rows, total = reviews.list_reviews(
+            rows, total = review_reading.list_reviews(
                 db, actor, self._slug(), sort=self.review_sort, page=1
             )
-            mine = reviews.get_my_review(db, actor, self._slug())
+            mine = review_reading.get_my_review(db, actor, self._slug())
         extra: list[Any] = []
         for page in range(2, self.review_page + 1):
             with session_scope() as db:
-                extra += reviews.list_reviews(
+                extra += review_reading.list_reviews(
                     db, actor, self._slug(), sort=self.review_sort, page=page
                 )[0]
         self.reviews = [_review_row(r) for r in [*rows, *extra]]
@@ -206,7 +207,7 @@ class SolutionPageState(rx.State):
     @rx.event
     async def set_review_sort(self, sort: str | list[str]):
         """Helpful first or newest first."""
-        if not isinstance(sort, str) or sort not in reviews.REVIEW_SORTS:
+        if not isinstance(sort, str) or sort not in review_reading.REVIEW_SORTS:
             return answer_error(DomainError("Unknown sort."))
         self.review_sort, self.review_page = sort, 1
         await self._load_reviews()

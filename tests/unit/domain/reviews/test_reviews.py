@@ -8,6 +8,8 @@ import pytest
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from aixplore.domain.reviews import moderation
+from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import ReviewRevision
 from aixplore.domain.solutions import services as solutions
@@ -41,7 +43,7 @@ def test_one_review_per_person_edit_keeps_history_and_aggregates_follow() -> Non
         [0, 1, 0, 0, 0],
     )
     with session_scope() as db:
-        [mine], total = reviews.list_reviews(db, None, slug)
+        [mine], total = review_reading.list_reviews(db, None, slug)
         assert total == 1 and mine.edited and mine.rating == 2
         assert len(db.exec(__import__("sqlmodel").select(ReviewRevision)).all()) == 1
 
@@ -95,13 +97,13 @@ def test_helpful_votes_toggle_and_order_reviews() -> None:
     _review(a.email, slug, title="First review")
     _review(b.email, slug, title="Second review")
     with session_scope() as db:
-        newest, _ = reviews.list_reviews(db, None, slug, sort="newest")
+        newest, _ = review_reading.list_reviews(db, None, slug, sort="newest")
     target = newest[-1].id  # the older one
     as_voter, as_a = actor_for(sign_in(voter.email)), actor_for(sign_in(a.email))
     with session_scope() as db:
         assert reviews.do_toggle_helpful(db, as_voter, target) is True
     with session_scope() as db:
-        helpful, _ = reviews.list_reviews(db, as_voter, slug, sort="helpful")
+        helpful, _ = review_reading.list_reviews(db, as_voter, slug, sort="helpful")
         assert helpful[0].id == target and helpful[0].helpful_count == 1 and helpful[0].voted
         with pytest.raises(PermissionDenied):
             reviews.do_toggle_helpful(db, as_a, target)  # own review
@@ -114,14 +116,14 @@ def test_only_the_publisher_replies() -> None:
     slug = make_solution(owner.email).slug
     _review(reader.email, slug)
     with session_scope() as db:
-        [review], _ = reviews.list_reviews(db, None, slug)
+        [review], _ = review_reading.list_reviews(db, None, slug)
     as_reader, as_owner = actor_for(sign_in(reader.email)), actor_for(sign_in(owner.email))
     with session_scope() as db, pytest.raises(PermissionDenied):
         reviews.do_reply(db, as_reader, review.id, "I agree with myself")
     with session_scope() as db:
         reviews.do_reply(db, as_owner, review.id, "Thanks, citations are fixed in 1.2.")
     with session_scope() as db:
-        [review], _ = reviews.list_reviews(db, None, slug)
+        [review], _ = review_reading.list_reviews(db, None, slug)
     assert review.reply_body == "Thanks, citations are fixed in 1.2."
 
 
@@ -136,7 +138,7 @@ def test_report_then_hide_then_restore_moves_the_aggregate() -> None:
         body="Buy cheap tokens at example dot com",
     )
     with session_scope() as db:
-        [review], _ = reviews.list_reviews(db, None, slug)
+        [review], _ = review_reading.list_reviews(db, None, slug)
     as_reporter, as_admin = actor_for(sign_in(reporter.email)), actor_for(sign_in(admin.email))
     with session_scope() as db:
         reviews.do_report(db, as_reporter, review.id, {"reason": "spam", "note": "advert"})
@@ -146,16 +148,16 @@ def test_report_then_hide_then_restore_moves_the_aggregate() -> None:
         reviews.do_report(db, as_reporter, review.id, {"reason": "i-dislike-it"})
     with session_scope() as db:
         with pytest.raises(PermissionDenied):
-            reviews.list_reports(db, as_reporter)
-        [report] = reviews.list_reports(db, as_admin)
+            moderation.list_reports(db, as_reporter)
+        [report] = moderation.list_reports(db, as_admin)
         assert report.reason_label == "Spam or advertising"
-        reviews.do_moderate(db, as_admin, report.id, "hide", "advertising")
+        moderation.do_moderate(db, as_admin, report.id, "hide", "advertising")
     assert _solution(slug).rating_count == 0
     with session_scope() as db:
-        assert reviews.list_reviews(db, None, slug)[1] == 0
-        assert reviews.list_reports(db, as_admin) == []
-        [done] = reviews.list_reports(db, as_admin, status="actioned")
-        reviews.do_moderate(db, as_admin, done.id, "restore", "on appeal")
+        assert review_reading.list_reviews(db, None, slug)[1] == 0
+        assert moderation.list_reports(db, as_admin) == []
+        [done] = moderation.list_reports(db, as_admin, status="actioned")
+        moderation.do_moderate(db, as_admin, done.id, "restore", "on appeal")
     assert _solution(slug).rating_count == 1
 
 
@@ -168,5 +170,5 @@ def test_recorded_usage_marks_reviews_verified() -> None:
             db, user_id=reader.id, solution_id=created.id, source="order", reference="order-1"
         )
     with session_scope() as db:
-        [review], _ = reviews.list_reviews(db, None, created.slug)
+        [review], _ = review_reading.list_reviews(db, None, created.slug)
     assert review.verified_usage

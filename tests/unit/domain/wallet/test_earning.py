@@ -15,6 +15,7 @@ from aixplore.core.errors import Conflict, NotAuthenticated, PermissionDenied
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import Actor, User
+from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import Review, ReviewStatus
 from aixplore.domain.wallet import earning, progress, rewarded, statement
@@ -134,7 +135,7 @@ def test_a_review_with_verified_usage_earns_its_author_and_the_publisher() -> No
     # Editing, or deleting and writing it again, earns nothing more.
     with session_scope() as db:
         rewarded.do_write_review(db, actor, slug, {**GOOD, "rating": 4})
-        mine = reviews.get_my_review(db, actor, slug)
+        mine = review_reading.get_my_review(db, actor, slug)
         assert mine is not None
         reviews.do_delete_review(db, actor, mine.id)
     _review(actor, slug)
