@@ -21,6 +21,7 @@ from aixplore.demo import (
     seed_demo_wallets,
     seed_large_catalog,
 )
+from aixplore.domain import tables  # noqa: F401 - the whole schema, for every command
 from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.audit.services import verify_chain
