@@ -7,4 +7,15 @@ job's own imports may never name (a session's SSO connection, say).
 from aixplore.domain import tables
 from aixplore.jobs import analytics, api, audit, events, gdpr, mail, orders, wallet, webhooks
 
-__all__ = ["tables", "analytics", "api", "audit", "events", "gdpr", "mail", "orders", "wallet", "webhooks"]
+__all__ = [
+    "analytics",
+    "api",
+    "audit",
+    "events",
+    "gdpr",
+    "mail",
+    "orders",
+    "tables",
+    "wallet",
+    "webhooks",
+]

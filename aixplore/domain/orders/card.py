@@ -13,15 +13,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from aixplore.core.errors import Conflict, NotFound, ValidationFailed
+from aixplore.core.errors import Conflict, ValidationFailed
 from aixplore.core.events import publish_after_commit
-from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import require_actor
 from aixplore.domain.orders.lifecycle import ORDER_QUEUED, lock_order, transition
 from aixplore.domain.orders.models import OrderStatus
-from aixplore.domain.orders.payment import QUOTE_VALID
-from aixplore.domain.orders.services import get_order
+from aixplore.domain.orders.payment import check_payable, lock_own_order
 
 CARD = "stripe"
 Checkout = Callable[[int, int, str], tuple[str, str]]  # (order id, cents, currency) -> (id, url)
@@ -59,20 +57,9 @@ def do_start_card_payment(
     session: Session, actor: Actor | None, order_id: Any, approve_write: Any, checkout: Checkout
 ) -> str:
     """Open a Checkout session for the quoted order; return the URL to send the browser to."""
-    actor = require_actor(actor)
-    order = get_order(session, actor, order_id)
-    if order.user_id != actor.user_id:
-        raise NotFound("No such order.")
-    order = lock_order(session, order.id or 0)
-    if order.status != OrderStatus.QUOTED or not order.quote or not order.quoted_at:
-        raise Conflict("Review the quote before paying.")
-    if approve_write is not True:
-        raise ValidationFailed(
-            "Approve write access to the repository so the pull request can be opened.",
-            field="approve_write",
-        )
-    if utcnow() - order.quoted_at > QUOTE_VALID:
-        raise Conflict("The quote has expired; review it again.")
+    order = lock_own_order(session, require_actor(actor), order_id)
+    check_payable(order, approve_write)
+    assert order.quote is not None
     session_id, url = checkout(
         order.id or 0, int(order.quote["money_cents"]), order.quote["currency"]
     )

@@ -60,21 +60,16 @@ def do_quote(session: Session, actor: Actor | None, order_id: Any, promo_code: A
     return order
 
 
-def do_pay_with_wallet(
-    session: Session, actor: Actor | None, order_id: Any, approve_write: Any
-) -> Order:
-    """Step 5: pay the quote from the wallet and queue the order.
-
-    A repeated submit finds the order already paid and charges nothing more (the payment's
-    reference is unique per order, and the row is locked while paying).
-    """
-    actor = require_actor(actor)
+def lock_own_order(session: Session, actor: Actor, order_id: Any) -> Order:
+    """The actor's own order, locked for paying (an admin sees every order but pays none)."""
     order = get_order(session, actor, order_id)
     if order.user_id != actor.user_id:
         raise NotFound("No such order.")
-    order = lock_order(session, order.id or 0)
-    if order.status not in EDITABLE:
-        return order  # already paid: a double submit changes nothing
+    return lock_order(session, order.id or 0)
+
+
+def check_payable(order: Order, approve_write: Any) -> None:
+    """Refuse to take payment without a fresh quote and approved write access."""
     if order.status != OrderStatus.QUOTED or not order.quote or not order.quoted_at:
         raise Conflict("Review the quote before paying.")
     if approve_write is not True:
@@ -84,6 +79,22 @@ def do_pay_with_wallet(
         )
     if utcnow() - order.quoted_at > QUOTE_VALID:
         raise Conflict("The quote has expired; review it again.")
+
+
+def do_pay_with_wallet(
+    session: Session, actor: Actor | None, order_id: Any, approve_write: Any
+) -> Order:
+    """Step 5: pay the quote from the wallet and queue the order.
+
+    A repeated submit finds the order already paid and charges nothing more (the payment's
+    reference is unique per order, and the row is locked while paying).
+    """
+    actor = require_actor(actor)
+    order = lock_own_order(session, actor, order_id)
+    if order.status not in EDITABLE:
+        return order  # already paid: a double submit changes nothing
+    check_payable(order, approve_write)
+    assert order.quote is not None
     if order.promo_code:
         _claim_promo(session, order.promo_code)
     price = int(order.quote["tokens"])
