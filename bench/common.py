@@ -30,7 +30,13 @@ PORTS = range(3100, 3200)
 # bench/results, and caches and databases anywhere.
 TOP_LEVEL_SKIP = {".web", ".venv", ".tools", ".git", "data", "artifacts", "node_modules"}
 ANYWHERE_SKIP = shutil.ignore_patterns(
-    "__pycache__", ".pytest_cache", ".ruff_cache", ".import_linter_cache", "*.db", "*.db-*"
+    "__pycache__",
+    "node_modules",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".import_linter_cache",
+    "*.db",
+    "*.db-*",
 )
 BLANK_COUNTER = '''
 

@@ -38,6 +38,7 @@ from aixplore.web.events.state import EventFormState, EventPageState, EventsList
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home import legal
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
+from aixplore.web.link_preview import LinkPreview, absolute_url
 from aixplore.web.notifications.pages import notifications_page
 from aixplore.web.notifications.state import NotificationsState
 from aixplore.web.orders.order_pages import admin_orders_page, my_orders_page, order_page
@@ -98,8 +99,9 @@ async def _background_work() -> AsyncIterator[None]:
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    # The REST API in front of Reflex's backend; pages served at their own address.
-    api_transformer=[build_api(), PagePaths],
+    # The REST API in front of Reflex's backend; pages served at their own address; a
+    # solution's page with its own title and link preview tags (web/link_preview.py).
+    api_transformer=[build_api(), PagePaths, LinkPreview],
     backend_exception_handler=backend_exception_handler,
     html_lang="en",
     head_components=[rx.el.meta(name="theme-color", content="#6e56cf")],
@@ -110,6 +112,8 @@ app.register_lifespan_task(expire_idle_states)
 
 refresh = SessionState.refresh
 guard = SessionState.require_signed_in
+NOINDEX = {"name": "robots", "content": "noindex"}
+SITE_IMAGE = "/components3d/posters/card-rainbow.png"
 DESCRIPTION = "Discover AI solutions, order custom apps built from them, and meet their community."
 
 
@@ -132,7 +136,13 @@ ROUTES: list[Route] = [
         [refresh, HomeState.load],
         description=DESCRIPTION,
     ),
-    Route("/about", about_page, "About · AiXplore", [refresh]),
+    Route(
+        "/about",
+        about_page,
+        "About · AiXplore",
+        [refresh],
+        description="What AiXplore is: a catalog of AI solutions, custom apps built from them, and the community around them.",
+    ),
     Route(
         "/terms",
         legal.terms_page,
@@ -154,22 +164,40 @@ ROUTES: list[Route] = [
         [refresh],
         description="How to reach the AiXplore team.",
     ),
-    Route("/signup", account_pages.signup_page, "Sign up · AiXplore", [refresh]),
-    Route("/login", account_pages.login_page, "Sign in · AiXplore", [refresh]),
+    Route(
+        "/signup",
+        account_pages.signup_page,
+        "Sign up · AiXplore",
+        [refresh],
+        description="Create a free AiXplore account to review solutions, order custom apps and earn ECE tokens.",
+    ),
+    Route(
+        "/login",
+        account_pages.login_page,
+        "Sign in · AiXplore",
+        [refresh],
+        description="Sign in to AiXplore with your email and password or your organization's single sign-on.",
+    ),
     Route(
         "/verify",
         account_pages.verify_page,
         "Confirm email · AiXplore",
         [refresh, VerifyState.verify],
+        description="Confirm the email address of your AiXplore account.",
     ),
     Route(
         "/forgot-password",
         account_pages.forgot_password_page,
         "Forgot password · AiXplore",
         [refresh],
+        description="Get a link to choose a new password for your AiXplore account.",
     ),
     Route(
-        "/reset-password", account_pages.reset_password_page, "New password · AiXplore", [refresh]
+        "/reset-password",
+        account_pages.reset_password_page,
+        "New password · AiXplore",
+        [refresh],
+        description="Choose a new password for your AiXplore account.",
     ),
     Route(
         "/profile",
@@ -199,7 +227,13 @@ ROUTES: list[Route] = [
         [guard, NotificationsState.load],
     ),
     Route("/token", token_page, "Your ECE tokens · AiXplore", [guard, TokenState.load]),
-    Route("/cards", cards_page, "Trading cards · AiXplore", [refresh, GalleryState.load]),
+    Route(
+        "/cards",
+        cards_page,
+        "Trading cards · AiXplore",
+        [refresh, GalleryState.load],
+        description="Every published AI solution as a trading card, rarer as its rating and reviews grow.",
+    ),
     Route(
         "/settings/security",
         account_settings.security_page,
@@ -219,22 +253,48 @@ ROUTES: list[Route] = [
         description=DESCRIPTION,
     ),
     Route(
-        "/solutions/[slug]", solution_page, "Solution · AiXplore", [refresh, SolutionPageState.load]
+        "/solutions/[slug]",
+        solution_page,
+        "Solution · AiXplore",
+        [refresh, SolutionPageState.load],
+        description="An AI solution on AiXplore: what it does, its reviews and rating, and its trading card.",
     ),
-    Route("/categories", categories_page, "Categories · AiXplore", [CategoriesState.load]),
     Route(
-        "/publishers/[publisher_id]", publisher_page, "Publisher · AiXplore", [PublisherState.load]
+        "/categories",
+        categories_page,
+        "Categories · AiXplore",
+        [CategoriesState.load],
+        description="AI solutions on AiXplore by category.",
+    ),
+    Route(
+        "/publishers/[publisher_id]",
+        publisher_page,
+        "Publisher · AiXplore",
+        [PublisherState.load],
+        description="A publisher on AiXplore and the AI solutions they publish.",
     ),
     Route("/publish", publish_page, "Publish a solution · AiXplore", [guard, PublishState.load]),
     Route("/publish/[slug]", publish_page, "Edit listing · AiXplore", [guard, PublishState.load]),
     Route(
         "/admin/moderation", moderation_page, "Moderation · AiXplore", [guard, ModerationState.load]
     ),
-    Route("/events", events_page, "Community events · AiXplore", [EventsListState.load]),
+    Route(
+        "/events",
+        events_page,
+        "Community events · AiXplore",
+        [EventsListState.load],
+        description="Community events around AI solutions: online and in person, with their hosts and times in your time zone.",
+    ),
     Route(
         "/events/new", event_form_page, "Organize an event · AiXplore", [guard, EventFormState.load]
     ),
-    Route("/events/[event_id]", event_page, "Event · AiXplore", [refresh, EventPageState.load]),
+    Route(
+        "/events/[event_id]",
+        event_page,
+        "Event · AiXplore",
+        [refresh, EventPageState.load],
+        description="A community event on AiXplore: when, where, who hosts it, and how to join.",
+    ),
     Route(
         "/events/[event_id]/edit",
         event_form_page,
@@ -247,6 +307,7 @@ ROUTES: list[Route] = [
         collection_page,
         "Collection · AiXplore",
         [CollectionState.load],
+        description="A collection of AI solutions put together on AiXplore.",
     ),
     Route(
         "/analytics/[slug]",
@@ -271,8 +332,20 @@ ROUTES: list[Route] = [
     Route(
         "/orgs/[org_id]/webhooks", webhooks_page, "Webhooks · AiXplore", [guard, WebhooksState.load]
     ),
-    Route("/sso", sso_sign_in_page, "Single sign-on · AiXplore", [refresh]),
-    Route("404", not_found_page, "Page not found · AiXplore", [refresh]),
+    Route(
+        "/sso",
+        sso_sign_in_page,
+        "Single sign-on · AiXplore",
+        [refresh],
+        description="Sign in to AiXplore with your organization's single sign-on.",
+    ),
+    Route(
+        "404",
+        not_found_page,
+        "Page not found · AiXplore",
+        [refresh],
+        description="This page does not exist on AiXplore.",
+    ),
 ]
 
 for route in ROUTES:
@@ -280,6 +353,10 @@ for route in ROUTES:
         route.component,
         route=route.path,
         title=route.title,
-        description=route.description,
+        description=route.description or DESCRIPTION,
+        # Pages behind sign-in are nobody's search result.
+        meta=[NOINDEX] if any(handler is guard for handler in route.on_load) else [],
+        # A link preview needs an absolute image URL (Reflex's default is "favicon.ico").
+        image=absolute_url(get_settings().base_url, SITE_IMAGE),
         on_load=route.on_load,
     )

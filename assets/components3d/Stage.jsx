@@ -1,6 +1,6 @@
 // The frame every 3D scene lives in: poster first, the fallback chain, the quality switch,
 // the notice when something fails, and an error boundary so a scene never leaves a blank box.
-import React, { Component, useCallback, useEffect, useState } from "react";
+import React, { Component, useCallback, useEffect, useRef, useState } from "react";
 import "./scene3d.css";
 import {
   LEVELS,
@@ -38,6 +38,78 @@ const REASONS = {
   props: "the data for this scene is not valid",
 };
 
+// "Idle" means an idle callback after QUIET_MS with no long task (> 50 ms) on the main thread:
+// a page that is still starting up (hydration, data arriving) keeps its poster until it settles.
+// Past GIVE_UP_MS the scene starts at the next idle callback anyway.
+const QUIET_MS = 1000;
+const GIVE_UP_MS = 10000;
+
+/** Call ``fn`` once the main thread has been free of long tasks for QUIET_MS; returns a cancel. */
+function whenMainThreadQuiet(fn) {
+  let lastBusy = 0;
+  let observer = null;
+  try {
+    observer = new PerformanceObserver((list) => {
+      for (const task of list.getEntries()) lastBusy = Math.max(lastBusy, task.startTime + task.duration);
+    });
+    observer.observe({ type: "longtask", buffered: true });
+  } catch (_error) {
+    observer = null; // no Long Tasks API: an idle callback is the only signal
+  }
+  const begun = performance.now();
+  const idle = window.requestIdleCallback
+    ? (cb) => window.requestIdleCallback(cb, { timeout: 2000 })
+    : (cb) => window.setTimeout(() => cb({ timeRemaining: () => 50 }), 200);
+  const cancelIdle = window.cancelIdleCallback || window.clearTimeout;
+  let handle = null;
+  let wait = null;
+  const check = (deadline) => {
+    handle = null;
+    const now = performance.now();
+    const quietFor = now - lastBusy;
+    if ((quietFor >= QUIET_MS && deadline.timeRemaining() > 0) || now - begun > GIVE_UP_MS) {
+      if (observer) observer.disconnect();
+      fn();
+      return;
+    }
+    wait = window.setTimeout(() => {
+      wait = null;
+      handle = idle(check);
+    }, Math.max(50, QUIET_MS - quietFor));
+  };
+  handle = idle(check);
+  return () => {
+    if (observer) observer.disconnect();
+    if (handle !== null) cancelIdle(handle);
+    if (wait !== null) window.clearTimeout(wait);
+  };
+}
+
+/**
+ * Whether the scene may start: true once its frame has been on screen and the main thread is
+ * idle (IntersectionObserver, then whenMainThreadQuiet). Until then the poster stays and
+ * nothing of WebGL or three.js runs: a page never waits for its 3D.
+ */
+function useStartWhenSeenAndIdle(ref) {
+  const [start, setStart] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || start) return undefined;
+    let cancel = null;
+    const seen = new IntersectionObserver((entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      seen.disconnect();
+      cancel = whenMainThreadQuiet(() => setStart(true));
+    });
+    seen.observe(el);
+    return () => {
+      seen.disconnect();
+      if (cancel) cancel();
+    };
+  }, [ref, start]);
+  return start;
+}
+
 /** The level to show: the user's choice when it can run, else the automatic one. */
 function resolveLevel(choice, xrSupported) {
   const gl = webglInfo();
@@ -56,7 +128,11 @@ export function QualitySwitch({ choice, xrSupported, onChange, level }) {
       <select value={choice} onChange={(e) => onChange(e.target.value)}>
         {options.map((value) => (
           <option key={value} value={value}>
-            {value === "auto" ? `${LEVEL_NAMES.auto} (${LEVEL_NAMES[level]})` : LEVEL_NAMES[value]}
+            {value !== "auto"
+              ? LEVEL_NAMES[value]
+              : LEVEL_NAMES[level]
+                ? `${LEVEL_NAMES.auto} (${LEVEL_NAMES[level]})`
+                : LEVEL_NAMES.auto}
           </option>
         ))}
       </select>
@@ -73,6 +149,8 @@ export function Stage({ sceneId, label, poster, invalid, render, renderCss, rend
   const [xrSupported, setXrSupported] = useState(false);
   const [failure, setFailure] = useState(null); // {level, reason}
   const [ready, setReady] = useState(false);
+  const root = useRef(null);
+  const started = useStartWhenSeenAndIdle(root);
 
   useEffect(() => {
     setChoice(readChoice());
@@ -88,9 +166,12 @@ export function Stage({ sceneId, label, poster, invalid, render, renderCss, rend
     return () => window.removeEventListener("aixplore:quality", onQuality);
   }, []);
 
-  let level = resolveLevel(choice, xrSupported);
+  // Before the start, the level is unknown: checking WebGL creates a context, which is work.
+  let level = started ? resolveLevel(choice, xrSupported) : "pending";
   let reason = failure ? failure.reason : null;
-  if (!webglInfo().ok && uses3d(choice === "auto" ? "full" : choice)) reason = reason || "webgl";
+  if (started && !webglInfo().ok && uses3d(choice === "auto" ? "full" : choice)) {
+    reason = reason || "webgl";
+  }
   if (invalid) {
     level = "static";
     reason = "props";
@@ -114,6 +195,7 @@ export function Stage({ sceneId, label, poster, invalid, render, renderCss, rend
   useEffect(() => {
     report(sceneId, { level, choice, reason: reason || "", ready: ready && uses3d(level) });
   }, [sceneId, level, choice, reason, ready]);
+  const posterOnly = poster ? <img className="scene3d-poster" src={poster} alt="" aria-hidden="true" /> : null;
 
   const onChoice = (value) => {
     setFailure(null);
@@ -121,10 +203,12 @@ export function Stage({ sceneId, label, poster, invalid, render, renderCss, rend
   };
 
   let body;
-  if (uses3d(level)) {
+  if (level === "pending") {
+    body = <div className="scene3d-canvas">{posterOnly}</div>;
+  } else if (uses3d(level)) {
     body = (
       <div className="scene3d-canvas">
-        {poster && !ready ? <img className="scene3d-poster" src={poster} alt="" aria-hidden="true" /> : null}
+        {ready ? null : posterOnly}
         <SceneBoundary key={level} onError={() => fail("error", level)}>
           {render(level, (why) => fail(why, level), markReady)}
         </SceneBoundary>
@@ -136,7 +220,7 @@ export function Stage({ sceneId, label, poster, invalid, render, renderCss, rend
     body = renderStatic();
   }
   return (
-    <div className={`scene3d ${className || ""}`} data-scene={sceneId} data-level={level}>
+    <div ref={root} className={`scene3d ${className || ""}`} data-scene={sceneId} data-level={level}>
       <div className="scene3d-body">
         {body}
       </div>

@@ -2,14 +2,9 @@
 // Foils: 0 regular (glare only), 1 reverse holo (foil everywhere but the art),
 // 2 rainbow (the whole card), 3 secret rare (gold glitter over rainbow).
 import * as THREE from "three";
+import { FOILS, RARITY_LABELS } from "./rarity.js";
 
-export const FOILS = ["regular", "reverse", "rainbow", "secret"];
-export const RARITY_LABELS = {
-  regular: "Common",
-  reverse: "Rare (reverse holo)",
-  rainbow: "Ultra rare (rainbow)",
-  secret: "Secret rare",
-};
+export { FOILS, RARITY_LABELS };
 
 const common = /* glsl */ `
   float hash(vec2 p) { return fract(sin(dot(p, vec2(127.1, 311.7))) * 43758.5453); }

@@ -274,3 +274,28 @@ def test_a_corrupt_model_falls_back_with_a_notice(page: Page, base_url: str) -> 
         page.get_by_role("button", name="ECE token: 1,000 tokens, silver tier. Press to flip")
     ).to_be_visible()
     assert errors == []  # caught by the scene's boundary, not an uncaught page error
+
+
+IDLE_TWICE = """() => new Promise((done) =>
+  requestIdleCallback(() => requestIdleCallback(() => done(true))))"""
+
+
+def test_the_solution_card_starts_3d_only_once_it_is_on_screen(page: Page, base_url: str) -> None:
+    owner = make_member(name="Lena Lazy")
+    made = make_solution(owner.email, name="Lazy Card")
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    page.add_init_script(FREEZE)
+    # On a phone the card is below the description and the reviews: off screen at first.
+    page.set_viewport_size({"width": 375, "height": 640})
+    page.goto(f"{base_url}/solutions/{made.slug}")
+    expect(page.get_by_role("heading", name="Lazy Card", level=1)).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    page.evaluate(IDLE_TWICE)
+    assert _hook(page, "card").get("level") in (None, "pending")
+    # three.js sits in the scene-kit chunk, which only the 3D card's own chunk imports.
+    assert not [url for url in scripts if "scene-kit" in url or "CardCanvas" in url]
+    expect(page.locator("[data-scene=card] img.scene3d-poster")).to_have_count(1)
+    page.locator("[data-scene=card]").scroll_into_view_if_needed()
+    _wait_hook(page, "card", "s.ready && s.name === 'Lazy Card'")
+    assert [url for url in scripts if "CardCanvas" in url]

@@ -250,3 +250,21 @@ def test_a_stranger_cannot_open_someone_elses_draft(page: Page, base_url: str) -
     expect(page.get_by_role("heading", name="This solution does not exist")).to_be_visible()
     page.goto(f"{base_url}/publish/{draft.slug}")
     expect(page).to_have_url(re.compile(rf"/solutions/{draft.slug}"))
+
+
+def test_a_shared_solution_link_shows_its_title_and_card_image(
+    page: Page, base_url: str, catalog: dict[str, str]
+) -> None:
+    url = f"{base_url}/solutions/{catalog['ocr']}"
+    # What a link preview's crawler reads: the HTML as served, no JavaScript run.
+    served = page.request.get(url).text()
+    head = served[: served.index("</head>")]
+    assert '<meta property="og:title" content="Receipt Reader · AiXplore"/>' in head
+    assert '<meta name="description" content="OCR for receipts and invoices"/>' in head
+    assert '<meta name="twitter:card" content="summary_large_image"/>' in head
+    image = re.search(r'<meta property="og:image" content="([^"]+)"/>', head)
+    assert image is not None and image.group(1).startswith(("http://", "https://"))
+    assert page.request.get(image.group(1)).headers["content-type"] == "image/png"
+    # The page still starts cleanly in a browser with those tags in its head (page_errors).
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Receipt Reader", level=1)).to_be_visible()

@@ -163,7 +163,10 @@ def events_page() -> rx.Component:
                         color=GRAY,
                     ),
                 ),
-                kit.loading(),
+                # Event cards' size: the page keeps its height as they arrive.
+                kit.placeholder_cards(
+                    6, height="230px", columns=rx.breakpoints(initial="1", md="2")
+                ),
             ),
             rx.cond(
                 L.pages > 1,

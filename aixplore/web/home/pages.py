@@ -61,6 +61,8 @@ class HomeState(rx.State):
     """Figures and discovery sections shown on the home page."""
 
     members: int = 0
+    # False until the first load: the sections show placeholders of their size meanwhile.
+    loaded: bool = False
     featured: list[dict[str, Any]] = []
     trending: list[dict[str, Any]] = []
     newest: list[dict[str, Any]] = []
@@ -78,6 +80,7 @@ class HomeState(rx.State):
         if sections["stamp"] == self._stamp:
             return
         self._stamp = sections["stamp"]
+        self.loaded = True
         self.members = sections["members"]
         self.featured, self.trending = sections["featured"], sections["trending"]
         self.newest, self.top_rated = sections["newest"], sections["top_rated"]
@@ -104,9 +107,10 @@ def _home_sections() -> dict[str, Any]:
 
 
 def _section(title: str, cards: Any, href: str) -> rx.Component:
-    return rx.cond(
-        cards.length() > 0,  # type: ignore[attr-defined]
-        rx.vstack(
+    """A titled grid of cards; placeholders of its size until the page's data arrives."""
+
+    def framed(grid: rx.Component) -> rx.Component:
+        return rx.vstack(
             rx.flex(
                 rx.heading(title, size="6", as_="h2"),
                 rx.spacer(),
@@ -114,11 +118,16 @@ def _section(title: str, cards: Any, href: str) -> rx.Component:
                 width="100%",
                 align="center",
             ),
-            card_grid(cards),
+            grid,
             spacing="3",
             width="100%",
             margin_bottom="2.5em",
-        ),
+        )
+
+    return rx.cond(
+        HomeState.loaded,
+        rx.cond(cards.length() > 0, framed(card_grid(cards))),  # type: ignore[attr-defined]
+        framed(kit.placeholder_cards(6)),
     )
 
 
@@ -163,15 +172,19 @@ def home_page() -> rx.Component:
                 wrap="wrap",
             ),
         ),
-        rx.cond(
-            HomeState.members > 0,  # a brand-new site does not boast of nobody
-            rx.text(
-                rx.text.strong(HomeState.members),
-                kit.counted(HomeState.members, "member"),
-                " so far.",
-                size="2",
-                color=rx.color("gray", 11),
+        # The line keeps its height while the count loads (no layout shift).
+        rx.box(
+            rx.cond(
+                HomeState.members > 0,  # a brand-new site does not boast of nobody
+                rx.text(
+                    rx.text.strong(HomeState.members),
+                    kit.counted(HomeState.members, "member"),
+                    " so far.",
+                    size="2",
+                    color=rx.color("gray", 11),
+                ),
             ),
+            min_height="var(--line-height-2)",
         ),
         spacing="5",
         align="start",

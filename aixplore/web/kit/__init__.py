@@ -13,7 +13,7 @@ change of look is made once. Pages import from here::
 - forms: ``form``, ``inline_form``, ``field``, ``text_area_field``, ``select_field``,
   ``password_field``, ``native_select``, ``checkbox``, ``checkbox_group``, ``search_box``, ``submit_button``
 - feedback: ``form_error``, ``form_notice``, ``done_callout``, ``empty_state``,
-  ``when_any``, ``refused``, ``not_found``, ``loading``, ``shown_once``, ``counted``
+  ``when_any``, ``refused``, ``not_found``, ``loading``, ``placeholder_cards``, ``shown_once``, ``counted``
 - badges: ``state_badge``, ``flag_badge``, ``role_badge``, ``badges``
 - sections: ``page_header``, ``owned_title``, ``section``, ``card_form``, ``note``,
   ``item_list``, ``list_item``, ``item_text``, ``two_columns``, ``tile``
@@ -35,6 +35,7 @@ from aixplore.web.kit.feedback import (
     form_notice,
     loading,
     not_found,
+    placeholder_cards,
     refused,
     shown_once,
     when_any,
@@ -105,6 +106,7 @@ __all__ = [
     "owned_title",
     "page_header",
     "password_field",
+    "placeholder_cards",
     "refused",
     "role_badge",
     "search_box",

@@ -79,6 +79,28 @@ def loading() -> rx.Component:
     return rx.center(rx.spinner(size="3"), padding="3em", width="100%")
 
 
+# The height of a solution card (solutions/components.py: a 48 px logo row, a two-line tagline
+# and the badge row in a size-2 card), so a placeholder grid is as tall as the cards it stands for.
+CARD_HEIGHT = "166px"
+
+
+def placeholder_cards(
+    count: int, *, height: str = CARD_HEIGHT, columns: Any = None
+) -> rx.Component:
+    """Grey tiles the size of the cards they stand for, in the same grid, while those load.
+
+    The page keeps its height when the cards arrive: nothing below them jumps (layout shift).
+    ``columns`` defaults to the solution grid's (one, two, then three).
+    """
+    return rx.grid(
+        *[rx.box(class_name="card-placeholder", height=height) for _ in range(count)],
+        columns=columns or rx.breakpoints(initial="1", sm="2", lg="3"),
+        spacing="4",
+        width="100%",
+        aria_hidden="true",
+    )
+
+
 def shown_once(message: str, value: Any, element_id: str, on_done: Any) -> rx.Component:
     """A secret shown only now (a new key or signing secret), with Copy and Done."""
     return rx.cond(

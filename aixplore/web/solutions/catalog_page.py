@@ -250,7 +250,8 @@ def catalog_page() -> rx.Component:
                             icon="search-x",
                             color_scheme="gray",
                         ),
-                        kit.loading(),
+                        # Taller than a screen: the footer stays below it as the cards arrive.
+                        kit.placeholder_cards(12),
                     ),
                 ),
                 _paging(),

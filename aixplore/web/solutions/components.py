@@ -99,7 +99,9 @@ def solution_card(card: ObjectVar[dict[str, Any]]) -> rx.Component:
             align="center",
             width="100%",
         ),
-        rx.text(card["tagline"], size="2", color=rx.color("gray", 11), class_name="clamp-2"),
+        rx.text(
+            card["tagline"], size="2", color=rx.color("gray", 11), class_name="clamp-2 lines-2"
+        ),
         kit.actions(
             rx.badge(card["category_name"], variant="outline", color_scheme="gray"),
             pricing_badge(card["pricing"]),
