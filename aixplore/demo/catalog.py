@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from aixplore.core.security import hash_password
 from aixplore.core.time import utcnow
+from aixplore.demo.artwork import add_demo_artwork
 from aixplore.demo.content import PUBLISHERS
 from aixplore.demo.plan import (
     DEMO_PASSWORD,
@@ -48,11 +49,13 @@ class SeedReport:
     reviews: int = 0
     votes: int = 0
     replies: int = 0
+    artwork: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.solutions} solutions, {self.reviews} reviews, {self.votes} helpful votes, "
-            f"{self.replies} replies, {self.publishers} publishers, {self.reviewers} reviewers"
+            f"{self.replies} replies, {self.publishers} publishers, {self.reviewers} reviewers, "
+            f"artwork for {self.artwork} listings"
         )
 
 
@@ -225,7 +228,8 @@ def seed_demo_catalog(session: Session) -> SeedReport:
     """Load the demo catalog into ``session``'s transaction; rows already there are kept.
 
     Adds about 25 publishers, 120 reviewers and 228 solutions (most published, a few drafts and
-    archived listings) with reviews, helpful votes and publisher replies. Safe to run again.
+    archived listings) with reviews, helpful votes, publisher replies, and generated logos and
+    screenshots. Safe to run again.
     """
     now = utcnow()
     report = SeedReport()
@@ -243,4 +247,5 @@ def seed_demo_catalog(session: Session) -> SeedReport:
             continue
         _create_solution(session, plan, owner, reviewers, now, report)
     session.flush()
+    report.artwork = add_demo_artwork(session, owner_ids)
     return report

@@ -32,6 +32,13 @@ def test_sign_up_verify_sign_in_profile_sign_out(page: Page, base_url: str, shoo
     sign_in_through_ui(page, base_url, "erin@example.com")
     expect(page.get_by_role("heading", name="Erin Example")).to_be_visible()
     shoot(page, "profile")
+    # The about text, edited here, is what the publisher page shows.
+    page.get_by_role("button", name="Edit profile").click()
+    expect(page.get_by_text("Shown on your publisher page")).to_be_visible()
+    page.get_by_label("About you").fill("I build OCR tools for small offices.")
+    shoot(page, "profile-edit")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("I build OCR tools for small offices.")).to_be_visible()
     cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "aixplore_session")
     assert actor_for(cookie) is not None
 

@@ -14,8 +14,9 @@ from aixplore.core.db import session_scope
 from aixplore.domain.events import services as events
 from aixplore.domain.mail.services import list_outbox_for
 from aixplore.web.events.state import EventPageState
+from aixplore.web.solutions.detail_state import SolutionPageState
 from tests.e2e.helpers import axe_violations, horizontal_overflow, run_async, sign_in_through_ui
-from tests.factories import actor_for, make_member, sign_in
+from tests.factories import actor_for, make_member, make_solution, sign_in
 from tests.support.reflex_client import CallResult, ReflexClient
 
 pytestmark = pytest.mark.e2e
@@ -176,6 +177,7 @@ def test_event_pages_fit_a_phone_and_pass_axe(browser: Browser, base_url: str, s
 
 def test_a_zone_the_browser_makes_up_falls_back_to_the_events_own(app_url: str) -> None:
     organizer = make_member(name="Zed Zone")
+    tool = make_solution(organizer.email, name="Zoned Tool")
     with session_scope() as db:
         event = events.do_create_event(
             db,
@@ -187,6 +189,7 @@ def test_a_zone_the_browser_makes_up_falls_back_to_the_events_own(app_url: str) 
                 "timezone": "Europe/Berlin",
                 "location": "Berlin",
                 "capacity": 5,
+                "solution": tool.slug,
             },
         )
     forged = ["../../etc/passwd", "Mars/Olympus_Mons", {"zone": "UTC"}, ["UTC"], 7, "x" * 5000]
@@ -199,7 +202,22 @@ def test_a_zone_the_browser_makes_up_falls_back_to_the_events_own(app_url: str) 
             results.append(await tab.call(EventPageState.set_viewer_timezone, zone="Asia/Tokyo"))
             return results, made_up, dict(tab.state(EventPageState)["detail"])
 
+    async def visit_solution() -> tuple[list[CallResult], list, list]:
+        # The solution page's "Upcoming events" box shows the same times as the event page.
+        async with ReflexClient(app_url) as tab:
+            await tab.hydrate(f"/solutions/{tool.slug}", params={"slug": tool.slug})
+            before = list(tab.state(SolutionPageState)["events"])
+            results = [
+                await tab.call(SolutionPageState.set_viewer_timezone, zone=z) for z in forged
+            ]
+            results.append(await tab.call(SolutionPageState.set_viewer_timezone, zone="Asia/Tokyo"))
+            return results, before, list(tab.state(SolutionPageState)["events"])
+
     results, made_up, real = run_async(visit())
     assert all(r.replied and not r.toasts for r in results), [r.updates for r in results]
     assert made_up["when"] == event.when_local and made_up["event_when"] == ""
     assert real["when"].endswith("(your time)") and real["event_when"] == event.when_local
+    results, before, after = run_async(visit_solution())
+    assert all(r.replied and not r.toasts for r in results), [r.updates for r in results]
+    assert [e["when"] for e in before] == [event.when_local]
+    assert [e["when"] for e in after] == [real["when"]]

@@ -7,9 +7,11 @@ import re
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from aixplore.core.db import session_scope
+from aixplore.demo.artwork import add_demo_artwork
+from aixplore.domain.accounts import services as accounts
 from aixplore.domain.reviews import moderation
 from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews import services as reviews
@@ -28,7 +30,7 @@ def _png(size: tuple[int, int]) -> bytes:
 @pytest.fixture
 def catalog() -> dict[str, str]:
     publisher = make_member(name="Pat Publisher")
-    return {
+    slugs = {
         "ocr": make_solution(
             publisher.email,
             name="Receipt Reader",
@@ -56,6 +58,9 @@ def catalog() -> dict[str, str]:
             tags=["transcription", "summarization"],
         ).slug,
     }
+    with session_scope() as db:  # logos and screenshots as `seed-demo` draws them
+        add_demo_artwork(db, [publisher.id])
+    return {**slugs, "publisher": str(publisher.id), "publisher_email": publisher.email}
 
 
 def test_search_filter_open_review_and_see_the_aggregate_change(
@@ -220,20 +225,69 @@ def _reviews(slug: str):
         return review_reading.list_reviews(db, None, slug)
 
 
+def _loaded(image: Locator) -> bool:
+    """Whether the image arrived and decoded (a broken or missing file has no width)."""
+    image.scroll_into_view_if_needed()
+    expect(image).to_be_visible()
+    return image.evaluate("i => i.complete && i.naturalWidth > 0")
+
+
 def test_marketplace_pages_fit_a_phone_and_pass_axe(
     browser: Browser, base_url: str, catalog: dict[str, str], shoot
 ) -> None:
-    for viewport in ({"width": 375, "height": 740}, {"width": 1280, "height": 800}):
+    owner, reader = (
+        actor_for(sign_in(catalog["publisher_email"])),
+        actor_for(sign_in(make_member().email)),
+    )
+    with session_scope() as db:
+        accounts.do_update_profile(
+            db,
+            owner,
+            {"display_name": "Pat Publisher", "bio": "Small tools for paperwork and meetings."},
+        )
+        reviews.do_write_review(
+            db,
+            reader,
+            catalog["ocr"],
+            {"rating": 4, "title": "Reads my receipts", "body": "Totals are right nearly always."},
+        )
+    publisher = f"/publishers/{catalog['publisher']}"
+    viewports: tuple[ViewportSize, ...] = (
+        {"width": 375, "height": 740},
+        {"width": 1280, "height": 800},
+    )
+    for viewport in viewports:
         page = browser.new_page(viewport=viewport)
         for path, name in [
             ("/solutions", "catalog"),
             (f"/solutions/{catalog['ocr']}", "solution"),
             ("/categories", "categories"),
             ("/solutions/no-such-thing", "solution-missing"),
+            (publisher, "publisher"),
         ]:
             page.goto(f"{base_url}{path}")
             page.wait_for_load_state("networkidle")
             expect(page.get_by_role("heading", level=1)).to_be_visible()
+            if name == "catalog":  # every card shows its own generated logo
+                logos = page.locator("main img[src$='.svg']")
+                expect(logos).to_have_count(3)
+                assert _loaded(logos.first)
+            if name == "solution":
+                shot = page.get_by_role("img", name="Review queue in Receipt Reader")
+                assert _loaded(shot)
+                assert shot.get_attribute("loading") == "eager"
+                later = page.get_by_role("img", name="Models in Receipt Reader")
+                assert later.get_attribute("loading") == "lazy"
+            if name == "publisher":
+                figures = page.get_by_label("Publisher figures")
+                for label, value in [("Solutions published", "3"), ("Reviews", "1")]:
+                    figure = figures.locator("div", has_text=label)
+                    expect(figure.locator("dd")).to_have_text(value)
+                expect(
+                    figures.locator("div", has_text="Average rating").locator("dd")
+                ).to_have_text("4.00 ★")
+                expect(figures).to_contain_text("Member since")
+                expect(page.get_by_text("Small tools for paperwork and meetings.")).to_be_visible()
             assert horizontal_overflow(page) <= 0, (
                 f"{path} scrolls sideways at {viewport['width']} px"
             )

@@ -11,10 +11,11 @@ import pytest
 from aixplore.core.db import session_scope
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.accounts.models import PlatformRole
+from aixplore.web.accounts.state import ProfileState
 from aixplore.web.admin.state import AdminUsersState
 from aixplore.web.session import SessionState
 from tests.e2e.helpers import run_async
-from tests.factories import make_admin, make_member, sign_in
+from tests.factories import actor_for, make_admin, make_member, sign_in
 from tests.support.reflex_client import ReflexClient
 
 pytestmark = pytest.mark.e2e
@@ -122,3 +123,49 @@ def test_a_cookie_replayed_after_sign_out_gets_nothing(app_url: str) -> None:
     assert viewer_id == 0
     assert any(path.startswith("/login") for path in result.redirects)
     assert _role_and_suspension(member.id) == (PlatformRole.MEMBER, False)
+
+
+def _bio(user_id: int) -> str:
+    with session_scope() as db:
+        return accounts.get_user(db, user_id).bio
+
+
+def test_a_member_can_edit_only_their_own_about_text(app_url: str) -> None:
+    """The about text a publisher's page shows is saved from the caller's session alone."""
+    publisher = make_member(name="Pia Publisher")
+    other = make_member(name="Oscar Other")
+    owner = actor_for(sign_in(publisher.email))
+    with session_scope() as db:
+        accounts.do_update_profile(
+            db,
+            owner,
+            {"display_name": "Pia Publisher", "bio": "We publish tools."},
+        )
+    forged = {"display_name": "Oscar Other", "bio": "Hijacked about text."}
+    targets = {"user_id": publisher.id, "id": publisher.id, "email": publisher.email}
+
+    async def attack() -> list:
+        async with ReflexClient(app_url, cookies={"aixplore_session": sign_in(other.email)}) as tab:
+            await tab.hydrate("/profile")
+            return [
+                await tab.call(ProfileState.save, form_data={**forged, **targets}),
+                await tab.call(ProfileState.save, form_data={**forged, "bio": "x" * 501}),
+                await tab.call(ProfileState.save, form_data="bio=hijacked"),
+            ]
+
+    async def signed_out():
+        async with ReflexClient(app_url) as tab:
+            await tab.hydrate("/")
+            return await tab.call(ProfileState.save, form_data=forged)
+
+    saved, too_long, not_a_form = run_async(attack())
+    # The forged ids are ignored: the call changed the caller's own profile, nobody else's.
+    assert [t.level for t in saved.toasts] == ["success"]
+    assert _bio(publisher.id) == "We publish tools."
+    assert _bio(other.id) == "Hijacked about text."
+    for refused in (too_long, not_a_form):
+        assert [t.level for t in refused.toasts] == ["error"], refused.updates
+        assert all("went wrong on our side" not in t.message for t in refused.toasts)
+    assert _bio(other.id) == "Hijacked about text."
+    assert any(path.startswith("/login") for path in run_async(signed_out()).redirects)
+    assert _bio(publisher.id) == "We publish tools."

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from aixplore import cli
 from aixplore.core.db import session_scope
+from aixplore.core.settings import get_settings
 from aixplore.demo import seed_demo_catalog, seed_demo_events, seed_large_catalog
 from aixplore.demo.content import PUBLISHERS
 from aixplore.demo.events import PLAN as DEMO_EVENTS
@@ -59,6 +60,7 @@ def test_demo_catalog_loads_once_and_is_consistent() -> None:
     assert first_report.solutions == len(plan_catalog()) and first_report.reviews > 500
     assert (second_report.solutions, second_report.reviews, second_report.votes) == (0, 0, 0)
     assert (second_report.publishers, second_report.reviewers) == (0, 0)
+    assert (first_report.artwork, second_report.artwork) == (len(plan_catalog()), 0)
 
     with session_scope() as db:
         rows = db.exec(select(Solution)).all()
@@ -88,6 +90,7 @@ def test_demo_catalog_loads_once_and_is_consistent() -> None:
             assert s.published_at is None or s.published_at <= s.updated_at
 
         _assert_aggregates_match_reviews(db, rows)
+        _assert_artwork_is_stored(db, rows)
 
         # The catalog is searchable the way visitors will search it.
         found = search(db, SearchQuery.from_params({"q": "transcription"}))
@@ -102,6 +105,18 @@ def test_demo_catalog_loads_once_and_is_consistent() -> None:
             select(User).where(col(User.email).like("%@demo.aixplore.dev")).limit(1)
         ).one()
     assert sign_in(reviewer.email, "demo-member-password")
+
+
+def _assert_artwork_is_stored(db: Session, rows: Sequence[Solution]) -> None:
+    """Every demo listing has its own logo and three screenshots, stored like uploads."""
+    media = get_settings().media_root
+    assert len({s.logo_path for s in rows}) == len(rows)
+    for s in rows:
+        assert s.logo_path.startswith("logos/") and (media / s.logo_path).is_file(), s.slug
+        shots = solutions.screenshots_of(db, s.id or 0)
+        assert len(shots) == 3 and all(shot.caption.endswith(s.name) for shot in shots)
+        for shot in shots:
+            assert (media / shot.url.removeprefix("/media/")).is_file()
 
 
 def _assert_aggregates_match_reviews(db: Session, rows: Sequence[Solution]) -> None:

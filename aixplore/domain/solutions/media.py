@@ -60,8 +60,15 @@ def _save(image: Image.Image, folder: str, fmt: str) -> str:
         image.save(out, format="PNG", optimize=True)
     else:
         image.save(out, format="WEBP", quality=82, method=4)
-    encoded = out.getvalue()
-    name = f"{folder}/{hashlib.sha256(encoded).hexdigest()[:32]}.{fmt.lower()}"
+    return store_encoded(out.getvalue(), folder, fmt.lower())
+
+
+def store_encoded(encoded: bytes, folder: str, extension: str) -> str:
+    """Store bytes the platform made itself (e.g. demo artwork) under their content hash.
+
+    Not for uploads: those are decoded and re-encoded first. Returns the path under /media.
+    """
+    name = f"{folder}/{hashlib.sha256(encoded).hexdigest()[:32]}.{extension}"
     target = get_settings().media_root / name
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():

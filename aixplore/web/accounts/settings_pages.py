@@ -59,7 +59,13 @@ def _profile_edit() -> rx.Component:
         rx.heading("Edit profile", size="6", as_="h1"),
         kit.form_error(P.error),
         kit.field("Display name", "display_name", max_length=80, default_value=P.display_name),
-        kit.text_area_field("About you", "bio", max_length=500, default_value=P.bio),
+        kit.text_area_field(
+            "About you",
+            "bio",
+            max_length=500,
+            hint="Shown on your publisher page, if you publish. 500 characters at most.",
+            default_value=P.bio,
+        ),
         on_submit=P.save,
         submit=kit.actions(
             kit.submit_button("Save"),

@@ -70,7 +70,7 @@ class ViewerZoneState(rx.State):
     _asked: bool = False
 
 
-async def _viewer(state: rx.State) -> tuple[str, bool]:
+async def known_viewer_zone(state: rx.State) -> tuple[str, bool]:
     """The viewer's zone ("" while unknown), and whether the browser must still be asked."""
     zones = await state.get_state(ViewerZoneState)
     ask = not zones._asked
@@ -78,7 +78,8 @@ async def _viewer(state: rx.State) -> tuple[str, bool]:
     return zones._zone, ask
 
 
-async def _remember_zone(state: rx.State, value: Any) -> str:
+async def remember_viewer_zone(state: rx.State, value: Any) -> str:
+    """Keep the zone the browser named (its own when it is no real zone); return it."""
     zones = await state.get_state(ViewerZoneState)
     zones._zone = viewer_zone(value)
     return zones._zone
@@ -112,7 +113,7 @@ class EventsListState(rx.State):
     @rx.event
     async def set_viewer_timezone(self, zone: Any) -> None:
         """Show the times in the viewer's zone (the event's own when it is no real zone)."""
-        await _remember_zone(self, zone)
+        await remember_viewer_zone(self, zone)
         await self._read()  # the listing comes from the cache
 
     async def _read(self) -> bool:
@@ -131,7 +132,7 @@ class EventsListState(rx.State):
                     else (events.list_upcoming(db, page=page))
                 )
         self.when, self.page, self.pages, self.total = when, page, result.pages, result.total
-        zone_name, ask = await _viewer(self)
+        zone_name, ask = await known_viewer_zone(self)
         self.items = cards(result, zone_name)
         self.prev_href = events_href(when, page - 1) if page > 1 else ""
         self.next_href = events_href(when, page + 1) if page < result.pages else ""
@@ -176,7 +177,7 @@ class EventPageState(rx.State):
 
     async def _show(self, event: EventDetail) -> bool:
         """Show the event in the viewer's zone; whether the browser must still be asked."""
-        zone_name, ask = await _viewer(self)
+        zone_name, ask = await known_viewer_zone(self)
         self.detail = detail(event, zone_name)
         return ask
 
@@ -202,7 +203,7 @@ class EventPageState(rx.State):
     @rx.event
     async def set_viewer_timezone(self, zone: Any) -> None:
         """Show the times in the viewer's zone (the event's own when it is no real zone)."""
-        zone_name = await _remember_zone(self, zone)
+        zone_name = await remember_viewer_zone(self, zone)
         if self.detail:
             shown = {name: self.detail[name] for name in EventPublic.model_fields}
             self.detail = {
@@ -310,7 +311,7 @@ class EventFormState(rx.State):
             wanted = str(self.router.url.query_parameters.get("solution", ""))[:80]
             slugs = {slug for slug, _ in self.my_solutions}
             self.event_id = 0
-            zone_name, _ = await _viewer(self)  # known already when the tab saw an event
+            zone_name, _ = await known_viewer_zone(self)  # known already when the tab saw an event
             self.form = {
                 **EMPTY,
                 "solution": wanted if wanted in slugs else NO_SOLUTION,
@@ -345,7 +346,7 @@ class EventFormState(rx.State):
     @rx.event
     async def set_browser_timezone(self, zone: Any) -> None:
         """Start a new event in the organizer's own time zone (when the browser sent one)."""
-        zone_name = await _remember_zone(self, zone)
+        zone_name = await remember_viewer_zone(self, zone)
         if zone_name and not self.form.get("timezone") and not self.editing:
             self.form = {**self.form, "timezone": zone_name}
 

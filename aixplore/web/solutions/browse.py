@@ -8,9 +8,11 @@ import reflex as rx
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
-from aixplore.domain.accounts.services import get_user
+from aixplore.domain.events.reading import initials
 from aixplore.domain.solutions import services as solutions
+from aixplore.domain.solutions.publishers import get_publisher_profile
 from aixplore.web import kit
+from aixplore.web.events.cards import FACE_COLORS
 from aixplore.web.layout import found_page, stacked_page
 from aixplore.web.session import current_actor
 from aixplore.web.solutions.components import card_grid
@@ -30,12 +32,18 @@ class CategoriesState(rx.State):
 
 
 class PublisherState(rx.State):
-    """A publisher and their listings."""
+    """A publisher, their figures and their listings."""
 
     found: bool = True
     name: str = ""
     bio: str = ""
     verified: bool = False
+    initials: str = ""
+    face: str = "violet"
+    member_since: str = ""
+    published: int = 0
+    reviews: int = 0
+    rating: str = ""
     cards: list[dict[str, Any]] = []
 
     @rx.event
@@ -48,13 +56,21 @@ class PublisherState(rx.State):
             return
         try:
             with session_scope() as db:
-                user = get_user(db, int(raw))
+                profile = get_publisher_profile(db, int(raw))
                 cards = solutions.list_publisher_solutions(db, actor, int(raw))
         except DomainError:
             self.found = False
             return
-        self.found, self.name, self.bio = True, user.display_name, user.bio
-        self.verified = user.verified_publisher_at is not None
+        self.found, self.name, self.bio = True, profile.name, profile.about
+        self.verified = profile.verified
+        # The face follows the person, as on the event cards: the same colour everywhere.
+        self.initials, self.face = (
+            initials(profile.name),
+            FACE_COLORS[profile.id % len(FACE_COLORS)],
+        )
+        self.member_since = profile.member_since.strftime("%B %Y")
+        self.published, self.reviews = profile.published, profile.reviews
+        self.rating = f"{profile.rating_avg:.2f}" if profile.reviews else ""
         self.cards = [c.model_dump(mode="json") for c in cards]
 
 
@@ -95,33 +111,78 @@ def categories_page() -> rx.Component:
     )
 
 
+def _figure(label: str, value: Any, icon: str) -> rx.Component:
+    return rx.el.div(
+        rx.el.dt(
+            rx.icon(icon, size=14, aria_hidden="true"),
+            label,
+            class_name="publisher-figure-label",
+        ),
+        rx.el.dd(value, class_name="publisher-figure-value"),
+        class_name="publisher-figure",
+    )
+
+
+def _figures() -> rx.Component:
+    """Solutions published, average rating, reviews and member since, as a description list."""
+    P = PublisherState
+    return rx.el.dl(
+        _figure("Solutions published", P.published, "package"),
+        _figure(
+            "Average rating", rx.cond(P.rating != "", P.rating + " ★", "No ratings yet"), "star"
+        ),
+        _figure("Reviews", P.reviews, "message-square"),
+        _figure("Member since", P.member_since, "calendar"),
+        class_name="publisher-figures",
+        aria_label="Publisher figures",
+    )
+
+
 def publisher_page() -> rx.Component:
-    """A publisher's listings."""
+    """A publisher's profile, figures and listings."""
+    P = PublisherState
     return found_page(
         "Publisher",
-        PublisherState.found,
+        P.found,
         rx.heading("This publisher does not exist", as_="h1", size="6"),
-        kit.actions(
-            rx.heading(PublisherState.name, as_="h1", size="8"),
-            rx.cond(
-                PublisherState.verified,
-                rx.badge(
-                    rx.icon("badge-check", size=14),
-                    "Verified publisher",
-                    color_scheme="violet",
-                    size="2",
-                ),
+        rx.hstack(
+            rx.avatar(
+                fallback=P.initials,
+                color_scheme=P.face,  # pyright: ignore[reportArgumentType]
+                size="6",
+                radius="full",
+                variant="soft",
+                aria_hidden="true",
             ),
-            spacing="3",
+            kit.actions(
+                rx.heading(P.name, as_="h1", size="8"),
+                rx.cond(
+                    P.verified,
+                    rx.badge(
+                        rx.icon("badge-check", size=14),
+                        "Verified publisher",
+                        color_scheme="violet",
+                        size="2",
+                    ),
+                ),
+                spacing="3",
+            ),
+            align="center",
+            spacing="4",
         ),
+        _figures(),
         rx.cond(
-            PublisherState.bio != "",
-            rx.text(PublisherState.bio, color=rx.color("gray", 11)),
+            P.bio != "",
+            rx.el.section(
+                rx.heading("About", as_="h2", size="4", margin_bottom="0.25em"),
+                rx.text(P.bio, color=rx.color("gray", 11), white_space="pre-line"),
+                aria_label="About",
+            ),
         ),
         rx.heading("Solutions", as_="h2", size="5"),
         kit.when_any(
-            PublisherState.cards,
-            card_grid(PublisherState.cards),
+            P.cards,
+            card_grid(P.cards),
             "No published solutions yet.",
         ),
     )

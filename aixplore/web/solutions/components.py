@@ -48,7 +48,14 @@ def logo(name: rx.Var, url: rx.Var, size: str = "48px") -> rx.Component:
     return rx.cond(
         url != "",
         rx.image(
-            src=url, alt="", width=size, height=size, border_radius="10px", object_fit="cover"
+            src=url,
+            alt="",
+            width=size,
+            height=size,
+            border_radius="10px",
+            object_fit="cover",
+            loading="lazy",
+            decoding="async",
         ),
         rx.center(
             rx.text(name.to(str)[:1].upper(), weight="bold", color="white", size="4"),

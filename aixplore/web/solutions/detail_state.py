@@ -10,11 +10,14 @@ from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.discovery import services as discovery
 from aixplore.domain.events import services as event_services
+from aixplore.domain.events.models import EventPublic
 from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import REASON_LABELS
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.wallet import rewarded
+from aixplore.web.events.cards import zone_fields
+from aixplore.web.events.state import BROWSER_TIMEZONE, known_viewer_zone, remember_viewer_zone
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import current_actor
 from aixplore.web.tracking import track
@@ -37,6 +40,13 @@ def _review_id(form_data: Any) -> int | None:
     if isinstance(raw, str) and raw.isdigit() and len(raw) < 19:
         return int(raw)
     return None
+
+
+def _event_rows(upcoming: list[EventPublic], zone_name: str) -> list[dict[str, Any]]:
+    """The upcoming events box: times in the viewer's zone once the browser has told it."""
+    return [
+        {"id": e.id, "title": e.title, "when": zone_fields(e, zone_name)["when"]} for e in upcoming
+    ]
 
 
 class SolutionPageState(rx.State):
@@ -124,7 +134,10 @@ class SolutionPageState(rx.State):
             for v, notes, at in detail.releases
         ]
         self.similar = [c.model_dump(mode="json") for c in similar]
-        self.events = [{"id": e.id, "title": e.title, "when": e.when_local} for e in upcoming]
+        # Ask the browser its zone only when there are times to show: the events pages ask
+        # once per tab, and a page without events must not use up that question.
+        zone_name, ask = await known_viewer_zone(self) if upcoming else ("", False)
+        self.events = _event_rows(upcoming, zone_name)
         if detail.status == "published":
             await self._load_reviews()
             await self._load_lists()
@@ -132,6 +145,22 @@ class SolutionPageState(rx.State):
         else:
             self.reviews, self.review_total, self.my_review = [], 0, {}
         self.loading = False
+        if ask:
+            return rx.call_script(BROWSER_TIMEZONE, callback=SolutionPageState.set_viewer_timezone)
+        return None
+
+    @rx.event
+    async def set_viewer_timezone(self, zone: Any) -> None:
+        """Show the upcoming events in the viewer's zone (the event's own when it is no real
+        zone)."""
+        zone_name = await remember_viewer_zone(self, zone)
+        try:
+            with session_scope() as db:
+                upcoming = event_services.list_for_solution(db, self._slug(), limit=3)
+        except DomainError:
+            self.events = []
+            return
+        self.events = _event_rows(upcoming, zone_name)
 
     async def _load_lists(self) -> None:
         actor = await current_actor(self)
