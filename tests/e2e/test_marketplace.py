@@ -296,7 +296,7 @@ def test_marketplace_pages_fit_a_phone_and_pass_axe(
         page.close()
 
 
-def test_a_stranger_cannot_open_someone_elses_draft(page: Page, base_url: str) -> None:
+def test_only_the_owner_can_open_a_draft(page: Page, browser: Browser, base_url: str) -> None:
     owner, stranger = make_member(), make_member()
     draft = make_solution(owner.email, name="Secret Plan", publish=False)
     sign_in_through_ui(page, base_url, stranger.email)
@@ -304,6 +304,12 @@ def test_a_stranger_cannot_open_someone_elses_draft(page: Page, base_url: str) -
     expect(page.get_by_role("heading", name="This solution does not exist")).to_be_visible()
     page.goto(f"{base_url}/publish/{draft.slug}")
     expect(page).to_have_url(re.compile(rf"/solutions/{draft.slug}"))
+    # The owner previews it (a draft has no events: looking them up must not hide the page).
+    own = browser.new_page()
+    sign_in_through_ui(own, base_url, owner.email)
+    own.goto(f"{base_url}/solutions/{draft.slug}")
+    expect(own.get_by_role("heading", name="Secret Plan", level=1)).to_be_visible()
+    own.close()
 
 
 def test_a_shared_solution_link_shows_its_title_and_card_image(

@@ -108,7 +108,12 @@ class SolutionPageState(rx.State):
             with session_scope() as db:
                 detail = solutions.get_solution(db, actor, self._slug())
                 similar = solutions.list_similar(db, self._slug())
-                upcoming = event_services.list_for_solution(db, self._slug(), limit=3)
+                # Events belong to published listings; an owner's draft preview has none.
+                upcoming = (
+                    event_services.list_for_solution(db, self._slug(), limit=3)
+                    if detail.status == "published"
+                    else []
+                )
         except DomainError:
             self.found, self.loading, self.detail = False, False, {}
             self.screenshots = []
