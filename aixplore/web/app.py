@@ -27,8 +27,8 @@ from aixplore.web.analytics.pages import platform_analytics_page, solution_analy
 from aixplore.web.analytics.state import PlatformAnalyticsState, SolutionAnalyticsState
 from aixplore.web.apikeys.pages import api_keys_page
 from aixplore.web.apikeys.state import ApiKeysState
-from aixplore.web.cards.pages import cards_page
-from aixplore.web.cards.state import GalleryState
+from aixplore.web.cards.pages import card_page, cards_page
+from aixplore.web.cards.state import CardPageState, ShowroomState
 from aixplore.web.discovery.pages import collection_page, saved_page
 from aixplore.web.discovery.state import CollectionState, SavedState
 from aixplore.web.errors import error_boundary
@@ -97,7 +97,7 @@ async def _background_work() -> AsyncIterator[None]:
 
 
 app = rx.App(
-    stylesheets=["/styles.css"],
+    stylesheets=["/styles.css", "/showroom.css"],
     # The REST API in front of Reflex's backend; pages served at their own address.
     api_transformer=[build_api(), PagePaths],
     backend_exception_handler=backend_exception_handler,
@@ -199,7 +199,14 @@ ROUTES: list[Route] = [
         [guard, NotificationsState.load],
     ),
     Route("/token", token_page, "Your ECE tokens · AiXplore", [guard, TokenState.load]),
-    Route("/cards", cards_page, "Trading cards · AiXplore", [refresh, GalleryState.load]),
+    Route(
+        "/cards",
+        cards_page,
+        "Trading cards · AiXplore",
+        [refresh, ShowroomState.load],
+        description="Every AI solution's trading card, rarer the better it is rated.",
+    ),
+    Route("/cards/[slug]", card_page, "Trading card · AiXplore", [refresh, CardPageState.load]),
     Route(
         "/settings/security",
         account_settings.security_page,

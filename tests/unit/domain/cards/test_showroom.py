@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
 
-from aixplore.core.db import session_scope
 from aixplore.domain.cards.services import Foil, rarity_for
 from aixplore.domain.cards.showroom import (
     CardSort,
@@ -15,14 +13,7 @@ from aixplore.domain.cards.showroom import (
     published_card,
     showroom,
 )
-from aixplore.domain.solutions.models import Solution
-from tests.factories import make_member, make_solution
-
-
-def _set(slug: str, **values) -> None:
-    # Ratings come from reviews; here the aggregate is set directly to reach each rarity.
-    with session_scope() as db:
-        db.exec(update(Solution).where(Solution.slug == slug).values(**values))  # type: ignore[call-overload, arg-type]
+from tests.factories import make_member, make_solution, set_solution_rating
 
 
 def _deck() -> dict[str, str]:
@@ -38,12 +29,7 @@ def _deck() -> dict[str, str]:
     now = datetime.now(UTC)
     for foil, name, category, rating, count, days_ago in specs:
         slug = make_solution(owner.email, name=name, category=category).slug
-        _set(
-            slug,
-            rating_avg=rating,
-            rating_count=count,
-            published_at=now - timedelta(days=days_ago),
-        )
+        set_solution_rating(slug, rating, count, published_at=now - timedelta(days=days_ago))
         made[foil] = slug
     return made
 
@@ -94,7 +80,7 @@ def test_a_rarity_shows_only_its_cards_and_every_rarity_is_counted(db) -> None:
 )
 def test_the_sql_rarity_agrees_with_the_rules_at_their_edges(db, rating, count) -> None:
     slug = make_solution(make_member().email, name="Edge Card").slug
-    _set(slug, rating_avg=rating, rating_count=count)
+    set_solution_rating(slug, rating, count)
     expected = rarity_for(rating, count)
     found = showroom(db, ShowroomQuery(rarity=expected))
     assert [c.slug for c in found.cards] == [slug]
