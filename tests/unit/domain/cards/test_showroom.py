@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aixplore.domain.cards.services import Foil, rarity_for
+from aixplore.domain.cards.services import Foil, list_gallery_cards, rarity_for
 from aixplore.domain.cards.showroom import (
     CardSort,
     ShowroomQuery,
@@ -135,3 +135,13 @@ def test_a_card_page_finds_published_cards_only(db) -> None:
     assert published_card(db, draft) is None
     assert published_card(db, "") is None
     assert published_card(db, "x" * 500) is None
+
+
+def test_a_solution_page_card_and_the_showroom_agree_on_a_rounded_rating(db) -> None:
+    # 4.7996 shows as 4.8 but is under the secret rule's 4.8: both places say ultra rare.
+    slug = make_solution(make_member().email, name="Almost Secret").slug
+    set_solution_rating(slug, 4.7996, 40)
+    (face,) = list_gallery_cards(db)
+    (card,) = showroom(db, ShowroomQuery()).cards
+    assert face.foil == card.foil == Foil.RAINBOW
+    assert face.rating == card.rating == 4.8
