@@ -206,7 +206,13 @@ ROUTES: list[Route] = [
         [refresh, ShowroomState.load],
         description="Every AI solution's trading card, rarer the better it is rated.",
     ),
-    Route("/cards/[slug]", card_page, "Trading card · AiXplore", [refresh, CardPageState.load]),
+    Route(
+        "/cards/[slug]",
+        card_page,
+        "Trading card · AiXplore",
+        [refresh, CardPageState.load],
+        description="A solution's trading card: its rarity follows its rating and reviews.",
+    ),
     Route(
         "/settings/security",
         account_settings.security_page,

@@ -47,7 +47,11 @@ def solution_card(detail: ObjectVar[dict[str, Any]] | Any) -> rx.Component:
             height="380px",
         ),
         rx.text(rarity, " · from its rating and reviews", size="1", color=rx.color("gray", 11)),
-        rx.link("See all cards", href="/cards", size="2"),
+        rx.hstack(
+            rx.link("Tilt this card", href="/cards/" + detail["slug"].to(str), size="2"),
+            rx.link("See all cards", href="/cards", size="2"),
+            spacing="4",
+        ),
         spacing="2",
     )
 
