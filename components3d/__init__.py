@@ -8,14 +8,17 @@ scene, copy ``token.py``, point ``library`` at the new JSX file and list its pro
 from components3d.base import Scene3D, scene_frame
 from components3d.card import TradingCard, trading_card
 from components3d.gallery import CardGallery, card_gallery
+from components3d.holo import HoloTilt, holo_tilt
 from components3d.token import TokenScene, token_scene
 
 __all__ = [
     "CardGallery",
+    "HoloTilt",
     "Scene3D",
     "TokenScene",
     "TradingCard",
     "card_gallery",
+    "holo_tilt",
     "scene_frame",
     "token_scene",
     "trading_card",

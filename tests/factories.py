@@ -94,6 +94,23 @@ def make_solution(
     return created
 
 
+def set_solution_rating(slug: str, rating: float, count: int, **values) -> None:
+    """Set a solution's rating aggregate (and any other column) directly.
+
+    Ratings come from reviews; tests set the aggregate to reach each card rarity.
+    """
+    from sqlalchemy import update
+
+    from aixplore.domain.solutions.models import Solution
+
+    with session_scope() as db:
+        db.exec(  # type: ignore[call-overload]
+            update(Solution)
+            .where(Solution.slug == slug)  # type: ignore[arg-type]
+            .values(rating_avg=rating, rating_count=count, **values)
+        )
+
+
 def make_small_catalog(publisher_name: str = "Ocelot Labs") -> dict[str, str]:
     """Three published solutions and one draft with overlapping words, by slug key."""
     owner = make_member(name=publisher_name)

@@ -27,8 +27,8 @@ from aixplore.web.analytics.pages import platform_analytics_page, solution_analy
 from aixplore.web.analytics.state import PlatformAnalyticsState, SolutionAnalyticsState
 from aixplore.web.apikeys.pages import api_keys_page
 from aixplore.web.apikeys.state import ApiKeysState
-from aixplore.web.cards.pages import cards_page
-from aixplore.web.cards.state import GalleryState
+from aixplore.web.cards.pages import card_page, cards_page
+from aixplore.web.cards.state import CardPageState, ShowroomState
 from aixplore.web.discovery.pages import collection_page, saved_page
 from aixplore.web.discovery.state import CollectionState, SavedState
 from aixplore.web.errors import error_boundary
@@ -98,7 +98,7 @@ async def _background_work() -> AsyncIterator[None]:
 
 
 app = rx.App(
-    stylesheets=["/styles.css"],
+    stylesheets=["/styles.css", "/showroom.css"],
     # The REST API in front of Reflex's backend; pages served at their own address; a
     # solution's page with its own title and link preview tags (web/link_preview.py).
     api_transformer=[build_api(), PagePaths, LinkPreview],
@@ -231,8 +231,15 @@ ROUTES: list[Route] = [
         "/cards",
         cards_page,
         "Trading cards · AiXplore",
-        [refresh, GalleryState.load],
-        description="Every published AI solution as a trading card, rarer as its rating and reviews grow.",
+        [refresh, ShowroomState.load],
+        description="Every AI solution's trading card, rarer the better it is rated.",
+    ),
+    Route(
+        "/cards/[slug]",
+        card_page,
+        "Trading card · AiXplore",
+        [refresh, CardPageState.load],
+        description="A solution's trading card: its rarity follows its rating and reviews.",
     ),
     Route(
         "/settings/security",

@@ -67,13 +67,14 @@ class CardFace:
 
 def card_for(solution: Solution) -> CardFace:
     """A solution's card."""
-    rating = round(float(solution.rating_avg or 0.0), 2)
+    # Rarity from the stored average, as the showroom's SQL filter computes it.
+    rating = float(solution.rating_avg or 0.0)
     return CardFace(
         id=solution.id or 0,
         slug=solution.slug,
         name=solution.name,
         subtitle=solution.tagline,
-        rating=rating,
+        rating=round(rating, 2),
         review_count=solution.rating_count,
         foil=rarity_for(rating, solution.rating_count),
     )

@@ -47,6 +47,52 @@ def solution_card(detail: ObjectVar[dict[str, Any]] | Any) -> rx.Component:
             height="380px",
         ),
         rx.text(rarity, " · from its rating and reviews", size="1", color=rx.color("gray", 11)),
-        rx.link("See all cards", href="/cards", size="2"),
+        rx.hstack(
+            rx.link("Tilt this card", href="/cards/" + detail["slug"].to(str), size="2"),
+            rx.link("See all cards", href="/cards", size="2"),
+            spacing="4",
+        ),
         spacing="2",
+    )
+
+
+def card_face(card: ObjectVar[dict[str, Any]] | Any) -> rx.Component:
+    """A card drawn with HTML and CSS (``assets/showroom.css``): art, name, category, rarity.
+
+    Its box is reserved by an aspect ratio, so nothing shifts while logos load.
+    """
+    art = rx.cond(
+        card["logo_url"].to(str) != "",
+        # Sized by the CSS inside the art's reserved box: a late logo shifts nothing.
+        rx.el.img(
+            src=card["logo_url"].to(str),
+            alt="",
+            loading="lazy",
+            decoding="async",
+            class_name="showcard__logo",
+        ),
+        rx.el.span(card["name"].to(str)[:1].upper(), class_name="showcard__initial"),
+    )
+    return rx.el.div(
+        rx.el.div(
+            rx.el.div(
+                rx.el.span(card["name"].to(str), class_name="showcard__name"),
+                rx.el.span("★ ", card["rating"].to(str), class_name="showcard__rating"),
+                class_name="showcard__top",
+            ),
+            rx.el.div(art, class_name="showcard__art", aria_hidden="true"),
+            rx.el.div(card["category"].to(str), class_name="showcard__type"),
+            rx.el.p(card["tagline"].to(str), class_name="showcard__text"),
+            rx.el.div(
+                rx.el.span(class_name="showcard__symbol", aria_hidden="true"),
+                rx.el.span(card["rarity"].to(str)),
+                class_name="showcard__foot",
+            ),
+            class_name="showcard__frame",
+        ),
+        rx.el.div(class_name="showcard__shine", aria_hidden="true"),
+        rx.el.div(class_name="showcard__glare", aria_hidden="true"),
+        class_name="showcard showcard--" + card["foil"].to(str),
+        data_foil=card["foil"].to(str),
+        style={"--hue": card["hue"].to(str)},
     )

@@ -1,68 +1,141 @@
-"""State of the card gallery and of a solution page's card."""
+"""State of the card showroom, of a card's page and of a solution page's card."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import reflex as rx
 
 from aixplore.core.db import read_scope
-from aixplore.domain.cards import services as cards
+from aixplore.domain.cards.services import RARITY_NAMES, Foil
+from aixplore.domain.cards.showroom import (
+    SORT_LABELS,
+    CardSort,
+    ShowroomQuery,
+    category_choices,
+    published_card,
+    showroom,
+)
 from aixplore.web.wallet.state import flip_request
 
+SHOWROOM = "/cards"
+ALL = "all"  # the selects' "no filter" value (a Radix select item cannot be empty)
 
-class GalleryState(rx.State):
-    """/cards: the published solutions' cards."""
+
+def showroom_href(params: dict[str, str]) -> str:
+    """The showroom URL for a set of canonical parameters."""
+    return f"{SHOWROOM}?{urlencode(params)}" if params else SHOWROOM
+
+
+class ShowroomState(rx.State):
+    """/cards: one page of cards, the filters and the links the URL describes.
+
+    The whole view lives in the URL: every filter is a link or a redirect to the next URL, and
+    the page loads what its URL says, so a filtered view can be shared and reloaded.
+    """
 
     cards: list[dict[str, Any]] = []
-    selected_id: int = 0
-    counts: dict[str, int] = {}
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    rarity: str = ALL
+    category: str = ALL
+    sort: str = CardSort.RARITY.value
+    rarity_links: list[dict[str, Any]] = []
+    categories: list[list[str]] = []
+    prev_href: str = ""
+    next_href: str = ""
+    notes: list[str] = []
+    error: str = ""
+    loaded: bool = False
+    _query: dict[str, Any] = {}
 
     @rx.var
-    def selected(self) -> dict[str, Any]:
-        """The picked card's details ({} when none)."""
-        for card in self.cards:
-            if card["id"] == self.selected_id:
-                return card
-        return {}
-
-    @rx.var
-    def label(self) -> str:
-        """The gallery's text equivalent."""
-        parts = [f"{n} {name.lower()}" for name, n in self.counts.items() if n]
-        return f"Gallery of {len(self.cards)} trading cards: " + ", ".join(parts)
+    def sort_options(self) -> list[list[str]]:
+        """Sort choices as (value, label)."""
+        return [[s.value, label] for s, label in SORT_LABELS.items()]
 
     @rx.event
-    def load(self):
-        """Read the cards (public data: no sign-in needed)."""
+    def load(self) -> None:
+        """Read the page of cards the URL asks for (public data: no sign-in needed)."""
+        query, notes = ShowroomQuery.from_params(dict(self.router.url.query_parameters))
         with read_scope() as db:
-            faces = cards.list_gallery_cards(db)
-        self.cards = [
+            result = showroom(db, query)
+            choices = category_choices(db)
+        query = result.query
+        # The view without its page: what the filters change.
+        self._query = query.to_params(page=1)
+        self.cards = [card.as_dict() for card in result.cards]
+        self.total, self.page, self.pages = result.total, result.page, result.pages
+        self.rarity = query.rarity.value if query.rarity else ALL
+        self.category = query.category or ALL
+        self.sort = query.sort.value
+        self.categories = [[ALL, "All categories"], *[[slug, name] for slug, name in choices]]
+        self.rarity_links = [
             {
-                "id": f.id,
-                "name": f.name,
-                "foil": f.foil.value,
-                "slug": f.slug,
-                "rating": f.rating,
-                "reviews": f.review_count,
-                "rarity": f.rarity,
-            }
-            for f in faces
+                "label": "All rarities",
+                "count": sum(result.rarity_counts.values()),
+                "href": showroom_href(query.to_params(rarity=None, page=1)),
+                "current": query.rarity is None,
+            },
+            *[
+                {
+                    "label": RARITY_NAMES[foil],
+                    "foil": foil.value,
+                    "count": result.rarity_counts[foil],
+                    "href": showroom_href(query.to_params(rarity=foil, page=1)),
+                    "current": query.rarity == foil,
+                }
+                for foil in reversed(list(Foil))
+            ],
         ]
-        self.counts = {
-            name: sum(1 for f in faces if f.foil == foil)
-            for foil, name in cards.RARITY_NAMES.items()
-        }
-        if self.selected_id and not self.selected:
-            self.selected_id = 0
+        self.prev_href = (
+            showroom_href(query.to_params(page=query.page - 1)) if query.page > 1 else ""
+        )
+        self.next_href = (
+            showroom_href(query.to_params(page=query.page + 1)) if query.page < result.pages else ""
+        )
+        self.notes = [*notes, *result.notes]
+        self.error, self.loaded = "", True
+
+    def _current(self) -> ShowroomQuery:
+        return ShowroomQuery.from_params(self._query or {})[0]
 
     @rx.event
-    def select(self, payload: dict):
-        """The gallery reports a picked card (``{"id": int}``); unknown ids are ignored."""
-        card_id = payload.get("id") if isinstance(payload, dict) else None
-        known = any(c["id"] == card_id for c in self.cards)
-        if isinstance(card_id, int) and not isinstance(card_id, bool) and known:
-            self.selected_id = card_id
+    def set_sort(self, value: Any):
+        """Change the order, back to the first page; an unknown order is refused."""
+        if not isinstance(value, str) or value not in CardSort._value2member_map_:
+            self.error = "Choose one of the listed orders."
+            return None
+        return rx.redirect(showroom_href(self._current().to_params(sort=CardSort(value), page=1)))
+
+    @rx.event
+    def set_category(self, value: Any):
+        """Show one category (or all), back to the first page; an unknown one is refused."""
+        known = {slug for slug, _ in self.categories}
+        if not isinstance(value, str) or value not in known:
+            self.error = "Choose one of the listed categories."
+            return None
+        category = "" if value == ALL else value
+        return rx.redirect(showroom_href(self._current().to_params(category=category, page=1)))
+
+
+class CardPageState(rx.State):
+    """/cards/<slug>: one published solution's card, large, tilting."""
+
+    card: dict[str, Any] = {}
+    found: bool = False
+    loaded: bool = False
+
+    @rx.event
+    def load(self) -> None:
+        """Read the card the URL names; an unknown or unpublished one shows "not found"."""
+        slug = self.router.page.params.get("slug", "")
+        with read_scope() as db:
+            card = published_card(db, slug if isinstance(slug, str) else "")
+        self.card = card.as_dict() if card else {}
+        self.found, self.loaded = card is not None, True
 
 
 class SolutionCardState(rx.State):

@@ -24,7 +24,14 @@ The app shell (top bar, footer) and the page wrappers built on these layouts are
 ``aixplore/web/layout.py``.
 """
 
-from aixplore.web.kit.actions import action, actions, download_button, link_button, toggle
+from aixplore.web.kit.actions import (
+    action,
+    actions,
+    download_button,
+    link_button,
+    pager,
+    toggle,
+)
 from aixplore.web.kit.badges import badges, flag_badge, role_badge, state_badge
 from aixplore.web.kit.dialogs import confirm, drawer
 from aixplore.web.kit.feedback import (
@@ -105,6 +112,7 @@ __all__ = [
     "org_layout",
     "owned_title",
     "page_header",
+    "pager",
     "password_field",
     "placeholder_cards",
     "refused",

@@ -67,3 +67,31 @@ def download_button(label: str, on_click: Any, *, size: Size = "2") -> rx.Compon
         variant="soft",
         on_click=on_click,
     )
+
+
+def pager(page: Any, pages: Any, prev_href: Any, next_href: Any) -> rx.Component:
+    """Previous and next links around "Page n of m", only when there is more than one page."""
+    return rx.cond(
+        pages > 1,
+        rx.el.nav(
+            rx.hstack(
+                rx.cond(
+                    prev_href != "",
+                    link_button("Previous", prev_href, variant="soft"),
+                    rx.button("Previous", variant="soft", disabled=True),
+                ),
+                rx.text("Page ", page, " of ", pages, size="2"),
+                rx.cond(
+                    next_href != "",
+                    link_button("Next", next_href, variant="soft"),
+                    rx.button("Next", variant="soft", disabled=True),
+                ),
+                justify="center",
+                align="center",
+                width="100%",
+            ),
+            aria_label="Pages",
+            width="100%",
+            padding_top="1em",
+        ),
+    )

@@ -195,31 +195,6 @@ def _notes() -> rx.Component:
     )
 
 
-def _paging() -> rx.Component:
-    """Previous and next, only when there is more than one page."""
-    return rx.cond(CatalogState.pages > 1, _pager())
-
-
-def _pager() -> rx.Component:
-    return rx.hstack(
-        rx.cond(
-            CatalogState.prev_href != "",
-            kit.link_button("Previous", CatalogState.prev_href, variant="soft"),
-            rx.button("Previous", variant="soft", disabled=True),
-        ),
-        rx.text("Page ", CatalogState.page, " of ", CatalogState.pages, size="2"),
-        rx.cond(
-            CatalogState.next_href != "",
-            kit.link_button("Next", CatalogState.next_href, variant="soft"),
-            rx.button("Next", variant="soft", disabled=True),
-        ),
-        justify="center",
-        align="center",
-        width="100%",
-        padding_top="1em",
-    )
-
-
 def catalog_page() -> rx.Component:
     """The searchable catalog."""
     return stacked_page(
@@ -254,7 +229,12 @@ def catalog_page() -> rx.Component:
                         kit.placeholder_cards(12),
                     ),
                 ),
-                _paging(),
+                kit.pager(
+                    CatalogState.page,
+                    CatalogState.pages,
+                    CatalogState.prev_href,
+                    CatalogState.next_href,
+                ),
                 spacing="4",
                 width="100%",
                 min_width="0",
