@@ -56,7 +56,7 @@ function cardTexture({ name, subtitle, foil, rating, reviews, hue }) {
   wrap(ctx, subtitle || "", 44, 490, w - 88, 30, 3);
   ctx.font = "bold 28px sans-serif";
   ctx.fillStyle = frame;
-  ctx.fillText(`\u2605 ${rating.toFixed(1)}  \u00b7  ${reviews} reviews`, 44, 620);
+  ctx.fillText(`\u2605 ${rating.toFixed(1)}  \u00b7  ${reviews} ${reviews === 1 ? "review" : "reviews"}`, 44, 620);
   ctx.font = "bold 22px sans-serif";
   ctx.fillText(RARITY_LABELS[foil].toUpperCase(), 44, 660);
   const texture = new THREE.CanvasTexture(canvas);
