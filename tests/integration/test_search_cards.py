@@ -15,8 +15,9 @@ from sqlalchemy import text
 from sqlmodel import select, update
 
 from aixplore.core import cache
-from aixplore.core.db import get_engine, session_scope
+from aixplore.core.db import get_engine, read_scope, session_scope
 from aixplore.domain.accounts.models import User
+from aixplore.domain.solutions import search_cards
 from aixplore.domain.solutions.models import Category, Solution, SolutionCard
 from aixplore.domain.solutions.search import CATALOG, SearchQuery, search
 from tests.factories import make_small_catalog
@@ -90,3 +91,17 @@ def test_held_cards_are_not_handed_out_to_be_changed(catalog: dict[str, str]) ->
     first.name = "Changed by a caller"
     again = _card(catalog["ocr"])
     assert again is not None and again.name == "Receipt Reader"
+
+
+def test_a_search_reading_an_older_snapshot_does_not_hold_its_cards_as_current(
+    catalog: dict[str, str],
+) -> None:
+    with session_scope() as db:
+        ocr = db.exec(select(Solution.id).where(Solution.slug == catalog["ocr"])).one()
+    assert ocr is not None
+    with read_scope() as older:
+        older.exec(select(Solution.id)).first()  # its snapshot starts here (SQLite)
+        _by_another_worker("UPDATE solution SET name = 'Receipt Reader 3' WHERE id = :i", i=ocr)
+        search_cards.cards(older, [ocr])  # reads (and may keep) what its snapshot sees
+    card = _card(catalog["ocr"])
+    assert card is not None and card.name == "Receipt Reader 3"

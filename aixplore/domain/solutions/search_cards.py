@@ -4,8 +4,9 @@ A page of results needs 24 cards: each solution's own columns, its category's an
 publisher's names and its tags. Read for every new search, that was an ORM load of whole rows
 (descriptions included) and three more queries, about a third of a new search's time on the
 demo catalog. Each worker keeps the cards it has read, labelled with the catalog version
-(``facet_columns.version``: on SQLite the trigger-kept counter that every process's commits
-raise, else the generation every worker shares through Redis) read *before* the rows, and uses
+(``facet_columns.version_seen``: on SQLite the trigger-kept counter that every process's
+commits raise, read in the search's own snapshot; else the generation every worker shares
+through Redis, read *before* the rows), and uses
 them only while that version is still current: a solution added or edited by any worker (its
 card columns, its tags, its publisher's name or mark, its category's name) changes the version,
 so the next search of every worker reads the cards again.
@@ -83,7 +84,8 @@ def _current(engine: Engine, version: int) -> _Held:
 def cards(session: Session, ids: list[int]) -> list[SolutionCard]:
     """The cards of the published solutions among ``ids``, in that order (a row unpublished
     since ``ids`` were listed is skipped)."""
-    version = facet_columns.version(session)  # before the rows: a later change shows next time
+    # Read before the rows, in the same snapshot on SQLite: a later change shows next time.
+    version = facet_columns.version_seen(session)
     held = _current(_engine(session), version) if version is not None else _Held(0)
     missing = [i for i in ids if i not in held.cards]
     if missing:
