@@ -14,7 +14,7 @@
      captured from the app beforehand: the ceiling of the server and the load generator;
    - ``distinct``: the real API as deployed, every request a search not asked before in the
      run (two words of :data:`DISTINCT_WORDS` and a sort: 7,800 of them), so no cache helps;
-3. drives each for ``--seconds`` (after a 1 s warm-up) with ``--connections`` concurrent
+3. drives each for ``--seconds`` (after ``--warmup`` seconds, 1 by default) with ``--connections`` concurrent
    keep-alive clients cycling through a mix of search URLs, using ``wrk`` when it is installed
    (``apt-get install wrk``) or an asyncio httpx client otherwise, and prints requests/s,
    p50/p95/p99, errors, ratios app/bare and 2 workers/1 worker, against the targets
@@ -405,15 +405,21 @@ async def _httpx_load(
 
 
 def load(
-    url: str, seconds: float, connections: int, workdir: Path, mix: list[str], group: int
+    url: str,
+    seconds: float,
+    connections: int,
+    workdir: Path,
+    mix: list[str],
+    group: int,
+    warmup: float = 1.0,
 ) -> dict[str, float]:
-    """Warm up for a second on the usual mix, then measure ``mix`` for ``seconds``, with the
-    server's CPU milliseconds per request."""
+    """Warm up for ``warmup`` seconds on the usual mix, then measure ``mix`` for ``seconds``,
+    with the server's CPU milliseconds per request."""
     wrk = shutil.which("wrk")
     if wrk:
-        run_wrk(url, 1, connections, workdir, paths())
+        run_wrk(url, warmup, connections, workdir, paths())
     else:
-        asyncio.run(_httpx_load(url, 1, connections, paths()))
+        asyncio.run(_httpx_load(url, warmup, connections, paths()))
     cpu = group_cpu_seconds(group)
     if wrk:
         found = run_wrk(url, seconds, connections, workdir, mix)
@@ -464,6 +470,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--count", type=int, default=0, help="generated solutions to add")
     parser.add_argument("--servers", nargs="+", choices=SERVERS, default=list(SERVERS))
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=1.0,
+        help="seconds of the usual mix first (a large catalog's per-worker columns and words "
+        "take several seconds to build in the background)",
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
@@ -496,7 +509,9 @@ def main() -> None:
                     group,
                 ):
                     print(f"  {key}: {args.connections} connections, {args.seconds:g} s ...")
-                    results[key] = load(url, args.seconds, args.connections, workdir, mix, group)
+                    results[key] = load(
+                        url, args.seconds, args.connections, workdir, mix, group, args.warmup
+                    )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
