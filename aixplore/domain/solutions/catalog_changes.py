@@ -3,7 +3,8 @@
 Search caches its summaries (totals, facets), ordered id lists and per-worker facet columns
 under the :data:`CATALOG` cache generation. These hooks bump that generation after a commit
 that changes anything search counts -- solutions (but their trending key), their tags, a
-publisher's verified mark, a deleted publisher (whose solutions go by the database's cascade)
+publisher's verified mark or display name, a deleted publisher (whose solutions go by the
+database's cascade), a category
 -- whether written through the ORM's unit of work or as bulk ``update()``/``delete()``
 statements. Importing :mod:`aixplore.domain.solutions.search` installs them.
 """
@@ -41,8 +42,11 @@ def _watch_catalog(db: Session, _context: Any, _instances: Any) -> None:
         ):
             break
         if isinstance(obj, User) and (
-            # A deleted publisher's solutions go with it by the database's own cascade.
-            obj in db.deleted or inspect(obj).attrs.verified_publisher_at.history.has_changes()
+            # A deleted publisher's solutions go with it by the database's own cascade; the
+            # display name is on the cards (search_cards).
+            obj in db.deleted
+            or inspect(obj).attrs.verified_publisher_at.history.has_changes()
+            or inspect(obj).attrs.display_name.history.has_changes()
         ):
             break
     else:
@@ -61,8 +65,9 @@ def _watch_bulk_catalog(state: ORMExecuteState) -> None:
             cache.bump_after_commit(cast(Session, state.session), CATALOG)
 
 
-# Tags only ever change what search counts: every write retires, bulk deletes included.
-cache.retire_on_change(CATALOG, "solution_tag")
+# Tags only ever change what search counts, and categories what its cards and facets show:
+# every write retires, bulk deletes included.
+cache.retire_on_change(CATALOG, "solution_tag", "category")
 
 
 def _counted(solution: Solution) -> bool:

@@ -306,6 +306,15 @@ def version(session: Session) -> int | None:
         return None
 
 
+def version_seen(session: Session) -> int | None:
+    """The catalog version ``session``'s own reads see. On SQLite the counter read in its own
+    transaction: its snapshot may be older than what :func:`version` reads, and rows labelled
+    with a newer version than they were read at would pass for current."""
+    if session.get_bind().dialect.name == "sqlite":
+        return int(session.connection().exec_driver_sql(_VERSION).scalar_one())
+    return version(session)
+
+
 def current(session: Session) -> Columns | None:
     """The columns of ``session``'s database if they are current; else None, after starting a
     rebuild in the background when none runs and the throttle allows."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from datetime import datetime
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Column, Index, Text, UniqueConstraint
@@ -257,6 +258,33 @@ class CategoryPublic(BaseModel):
     description: str
     icon: str
     count: int = 0
+
+
+class CardSource(Protocol):
+    """What a card is made of: a solution row, or a narrow select of these columns."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def tagline(self) -> str: ...
+    @property
+    def category_id(self) -> int: ...
+    @property
+    def owner_id(self) -> int: ...
+    @property
+    def pricing(self) -> Pricing: ...
+    @property
+    def rating_avg(self) -> float: ...
+    @property
+    def rating_count(self) -> int: ...
+    @property
+    def logo_path(self) -> str: ...
+    @property
+    def status(self) -> SolutionStatus: ...
 
 
 class SolutionCard(BaseModel):

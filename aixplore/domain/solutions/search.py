@@ -25,9 +25,9 @@ from typing import Any
 from sqlmodel import Session, and_, col, select
 
 from aixplore.core import cache
-from aixplore.domain.solutions import search_text
+from aixplore.domain.solutions import search_cards, search_text
 from aixplore.domain.solutions.catalog_changes import CATALOG
-from aixplore.domain.solutions.models import Solution, SolutionStatus
+from aixplore.domain.solutions.models import Solution
 from aixplore.domain.solutions.search_facets import FACET_CACHE_SECONDS, filters
 from aixplore.domain.solutions.search_order import order, ordered_ids
 from aixplore.domain.solutions.search_query import (
@@ -105,20 +105,14 @@ def search(
     if published_after is None and offset + query.per_page <= RESULT_WINDOW:
         window = FIRST_WINDOW if offset + query.per_page <= FIRST_WINDOW else RESULT_WINDOW
         ids = ordered_ids(session, stmt, query, summary, window, scored)
-        wanted = ids[offset : offset + query.per_page]
-        by_id = {
-            s.id: s for s in session.exec(select(Solution).where(col(Solution.id).in_(wanted)))
-        }
         # A row unpublished since the list was cached is skipped (the catalog change also
         # retired the list, so the next request sees a fresh one).
-        rows = [
-            by_id[i] for i in wanted if i in by_id and by_id[i].status == SolutionStatus.PUBLISHED
-        ]
+        items = search_cards.cards(session, ids[offset : offset + query.per_page])
     else:
-        rows = list(session.exec(stmt.offset(offset).limit(query.per_page)).all())
+        items = cards_for(session, session.exec(stmt.offset(offset).limit(query.per_page)).all())
     return SearchPage(
         query=query,
-        items=cards_for(session, rows),
+        items=items,
         total=summary["total"],
         pages=pages,
         facets={

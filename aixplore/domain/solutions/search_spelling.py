@@ -46,6 +46,9 @@ class Vocabulary:
     words: frozenset[str]
     alphabet: str
     by_length: dict[int, tuple[str, ...]] = field(repr=False)
+    # word -> its closest word (None: none near): words people type repeat, and measuring
+    # the two-edit candidates of one costs about a millisecond (pure Python).
+    closest: dict[str, str | None] = field(default_factory=dict, repr=False)
 
 
 def _vocabulary(words: set[str], version: int | None) -> Vocabulary:
@@ -146,8 +149,20 @@ def _preference(word: str, candidate: str, edits: int) -> tuple[int, int, int, s
     return (edits, candidate[0] != word[0], abs(len(candidate) - len(word)), candidate)
 
 
+MAX_REMEMBERED = 50_000  # closest words a vocabulary remembers (a few MB at most)
+
+
 def closest(vocabulary: Vocabulary, word: str) -> str | None:
     """The closest other word of ``vocabulary`` within :func:`allowed_edits` of ``word``."""
+    if word in vocabulary.closest:
+        return vocabulary.closest[word]
+    found = _closest(vocabulary, word)
+    if len(vocabulary.closest) < MAX_REMEMBERED:
+        vocabulary.closest[word] = found
+    return found
+
+
+def _closest(vocabulary: Vocabulary, word: str) -> str | None:
     limit = allowed_edits(word)
     if not limit:
         return None

@@ -99,8 +99,12 @@ def sqlite_partial_matches(terms: list[str]) -> Any:
         f"SELECT rowid AS id FROM solution_fts WHERE solution_fts MATCH :t{i}"  # noqa: S608
         for i in range(len(terms))
     )
+    # any_term is MATERIALIZED: flattened into the join, SQLite ran its OR match again for
+    # every hit (a rowid lookup cannot use the match's doclist), 29 s instead of 0.1 s for
+    # "chat marketing" over 100,000 solutions (16,000 hits).
     statement = (
-        f"WITH any_term AS (SELECT rowid AS id, {_BM25} AS s FROM solution_fts "  # noqa: S608
+        f"WITH any_term AS MATERIALIZED (SELECT rowid AS id, {_BM25} AS s "  # noqa: S608
+        "FROM solution_fts "
         "WHERE solution_fts MATCH :anyt), "
         f"hits AS (SELECT id, count(*) AS k FROM ({hits}) GROUP BY id), "
         "best AS (SELECT max(k) AS top FROM hits) "

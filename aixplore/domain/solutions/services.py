@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, or_
@@ -19,6 +20,7 @@ from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import parse_input, require_actor, require_platform_admin
 from aixplore.domain.solutions.markdown import render_markdown
 from aixplore.domain.solutions.models import (
+    CardSource,
     Category,
     CategoryPublic,
     Pricing,
@@ -263,8 +265,9 @@ def logo_url(path: str) -> str:
     return f"/media/{path}" if path else ""
 
 
-def cards_for(session: Session, solutions: list[Solution]) -> list[SolutionCard]:
-    """Cards for rows, with categories, publishers and tags fetched in bulk."""
+def cards_for(session: Session, solutions: Sequence[CardSource]) -> list[SolutionCard]:
+    """Cards for rows (or narrow selects of their card columns), with categories, publishers
+    and tags fetched in bulk."""
     if not solutions:
         return []
     ids = [s.id for s in solutions if s.id is not None]
