@@ -42,6 +42,15 @@ def _review_id(form_data: Any) -> int | None:
     return None
 
 
+def _distribution(count: int, per_star: list[int]) -> list[dict[str, Any]]:
+    """The ratings box's bars, 5 stars first, each with its share of the reviews."""
+    total = max(1, count)
+    return [
+        {"stars": n, "count": per_star[n - 1], "percent": round(100 * per_star[n - 1] / total)}
+        for n in range(5, 0, -1)
+    ]
+
+
 def _event_rows(upcoming: list[EventPublic], zone_name: str) -> list[dict[str, Any]]:
     """The upcoming events box: times in the viewer's zone once the browser has told it."""
     return [
@@ -125,15 +134,7 @@ class SolutionPageState(rx.State):
         self.can_manage = actor is not None and (
             actor.user_id == detail.owner_id or actor.is_platform_admin
         )
-        total = max(1, detail.rating_count)
-        self.distribution = [
-            {
-                "stars": n,
-                "count": detail.rating_distribution[n - 1],
-                "percent": round(100 * detail.rating_distribution[n - 1] / total),
-            }
-            for n in range(5, 0, -1)
-        ]
+        self.distribution = _distribution(detail.rating_count, detail.rating_distribution)
         self.releases = [
             {"version": v, "notes": notes, "date": at.strftime("%d %b %Y")}
             for v, notes, at in detail.releases
@@ -261,15 +262,7 @@ class SolutionPageState(rx.State):
             **detail.model_dump(mode="json", exclude={"screenshots"}),
             "published": detail.status == "published",
         }
-        total = max(1, detail.rating_count)
-        self.distribution = [
-            {
-                "stars": n,
-                "count": detail.rating_distribution[n - 1],
-                "percent": round(100 * detail.rating_distribution[n - 1] / total),
-            }
-            for n in range(5, 0, -1)
-        ]
+        self.distribution = _distribution(detail.rating_count, detail.rating_distribution)
 
     @rx.event
     async def write_review(self, form_data: dict):
