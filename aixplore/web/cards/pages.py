@@ -51,13 +51,7 @@ def _filters() -> rx.Component:
             class_name="showroom-chips",
         ),
         kit.actions(
-            rx.text(
-                rx.text.strong(S.total),
-                kit.counted(S.total, "card"),
-                size="2",
-                color=rx.color("gray", 11),
-                role="status",
-            ),
+            kit.result_count(S.total, "card"),
             rx.spacer(),
             _select("Category", "cards-category", S.category, S.categories, S.set_category),
             _select("Sort by", "cards-sort", S.sort, S.sort_options, S.set_sort),

@@ -13,7 +13,8 @@ change of look is made once. Pages import from here::
 - forms: ``form``, ``inline_form``, ``field``, ``text_area_field``, ``select_field``,
   ``password_field``, ``native_select``, ``checkbox``, ``checkbox_group``, ``search_box``, ``submit_button``
 - feedback: ``form_error``, ``form_notice``, ``done_callout``, ``empty_state``,
-  ``when_any``, ``refused``, ``not_found``, ``loading``, ``placeholder_cards``, ``shown_once``, ``counted``
+  ``when_any``, ``refused``, ``not_found``, ``loading``, ``placeholder_cards``, ``shown_once``, ``counted``,
+  ``result_count``
 - badges: ``state_badge``, ``flag_badge``, ``role_badge``, ``badges``
 - sections: ``page_header``, ``owned_title``, ``section``, ``card_form``, ``note``,
   ``item_list``, ``list_item``, ``item_text``, ``two_columns``, ``tile``
@@ -44,6 +45,7 @@ from aixplore.web.kit.feedback import (
     not_found,
     placeholder_cards,
     refused,
+    result_count,
     shown_once,
     when_any,
 )
@@ -116,6 +118,7 @@ __all__ = [
     "password_field",
     "placeholder_cards",
     "refused",
+    "result_count",
     "role_badge",
     "search_box",
     "section",

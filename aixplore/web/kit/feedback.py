@@ -129,3 +129,14 @@ def shown_once(message: str, value: Any, element_id: str, on_done: Any) -> rx.Co
 def counted(count: Any, noun: str) -> Any:
     """ " solution" or " solutions" after ``count`` (a state var): "1 solution", "2 solutions"."""
     return rx.cond(count == 1, f" {noun}", f" {noun}s")
+
+
+def result_count(count: Any, noun: str) -> rx.Component:
+    """ "**12** solutions" above a list, announced to screen readers when it changes."""
+    return rx.text(
+        rx.text.strong(count),
+        counted(count, noun),
+        size="2",
+        color=rx.color("gray", 11),
+        role="status",
+    )

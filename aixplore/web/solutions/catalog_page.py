@@ -96,13 +96,7 @@ def _toolbar() -> rx.Component:
         spacing="4",
     )
     return kit.actions(
-        rx.text(
-            rx.text.strong(CatalogState.total),
-            kit.counted(CatalogState.total, "solution"),
-            size="2",
-            color=rx.color("gray", 11),
-            role="status",
-        ),
+        kit.result_count(CatalogState.total, "solution"),
         rx.spacer(),
         rx.cond(
             SessionState.signed_in,
