@@ -34,11 +34,10 @@ class BackupReport:
 
     def summary(self) -> str:
         """One line for the operator."""
-        counts = ", ".join(f"{n} {t}" for t, n in self.manifest.row_counts.items())
         return (
             f"backup written: {self.path} ({self.size / 1e6:.2f} MB, {len(self.manifest.files)} "
             f"files, {self.seconds:.1f} s); verified: restored into a scratch database, "
-            f"revision {self.manifest.alembic_revision}, rows match ({counts})"
+            f"revision {self.manifest.alembic_revision}, rows match ({self.manifest.counts_text()})"
         )
 
 
@@ -53,11 +52,10 @@ class RestoreReport:
 
     def summary(self) -> str:
         """Lines for the operator."""
-        counts = ", ".join(f"{n} {t}" for t, n in self.manifest.row_counts.items())
         repos = "restored" if self.repos_restored else "not in the archive, left as they were"
         return (
             f"restored the {self.manifest.engine} database from {self.manifest.created_at} "
-            f"(revision {self.manifest.alembic_revision}; {counts}), {self.media_files} uploaded "
+            f"(revision {self.manifest.alembic_revision}; {self.manifest.counts_text()}), {self.media_files} uploaded "
             f"files; local Git repositories {repos} ({self.seconds:.1f} s)"
         )
 

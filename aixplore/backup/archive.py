@@ -39,6 +39,10 @@ class Manifest:
         "keep them apart; without them stored secrets and sessions cannot be read."
     )
 
+    def counts_text(self) -> str:
+        """The key tables' row counts, e.g. ``3 user, 5 solution``."""
+        return ", ".join(f"{n} {t}" for t, n in self.row_counts.items())
+
     def to_json(self) -> bytes:
         """The manifest as pretty JSON."""
         body = {

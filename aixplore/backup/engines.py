@@ -8,7 +8,8 @@ import secrets
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,16 @@ def _connect(url: str, database: str | None = None, **kwargs: Any) -> psycopg.Co
         raise BackupError(f"cannot reach the database at {where}: {first}") from None
 
 
+@contextmanager
+def _pg_errors(what: str) -> Iterator[None]:
+    """Turn a database error (no privilege, a missing table) into a message for the operator."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BackupError(f"{what} failed: {first}") from None
+
+
 def _run(args: list[str], env: dict[str, str], what: str) -> None:
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
@@ -194,7 +205,7 @@ def pg_dump(url: str, target: Path) -> tuple[dict[str, int], str | None]:
     dump exactly while the app writes.
     """
     tool = pg_tool("pg_dump")
-    with _connect(url) as conn:
+    with _connect(url) as conn, _pg_errors("reading the database"):
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         row = conn.execute("SELECT pg_export_snapshot()").fetchone()
         snapshot = _snapshot(lambda sql: conn.execute(sql).fetchone())  # type: ignore[arg-type]
@@ -208,7 +219,7 @@ def pg_verify(url: str, dump: Path) -> tuple[dict[str, int], str | None]:
     """Restore ``dump`` into a scratch database, read its counts, and drop it."""
     tool = pg_tool("pg_restore")
     scratch = f"aixplore_verify_{secrets.token_hex(6)}"
-    with _connect(url, autocommit=True) as admin:
+    with _connect(url, autocommit=True) as admin, _pg_errors("the scratch restore"):
         admin.execute(f'CREATE DATABASE "{scratch}"')  # type: ignore[arg-type]
         try:
             args = [tool, "--no-owner", "--exit-on-error", f"--dbname={scratch}", str(dump)]
@@ -229,7 +240,7 @@ def pg_restore(dump: Path, url: str) -> None:
 
 def pg_has_data(url: str) -> bool:
     """Whether the configured PostgreSQL database holds members or solutions."""
-    with _connect(url, autocommit=True) as conn:
+    with _connect(url, autocommit=True) as conn, _pg_errors("reading the database"):
         for table in ("user", "solution"):
             if conn.execute("SELECT to_regclass(%s)", (f'public."{table}"',)).fetchone() == (None,):
                 continue
