@@ -60,9 +60,9 @@ class RestoreReport:
         )
 
 
-def _skip(settings: Settings) -> set[Path]:
-    """Files never put in an archive: the secret key, and the SQLite database itself."""
-    skip = {(settings.data_dir / SECRET_KEY_FILE).resolve()}
+def _skip(settings: Settings, out_dir: Path) -> set[Path]:
+    """Never in an archive: the secret key, the SQLite database, the backups themselves."""
+    skip = {(settings.data_dir / SECRET_KEY_FILE).resolve(), out_dir.resolve()}
     if engines.engine_of(settings.database_url) == "sqlite":
         db = engines.sqlite_path(settings.database_url).resolve()
         skip |= {db, Path(f"{db}-wal"), Path(f"{db}-shm")}
@@ -90,7 +90,7 @@ def create_backup(settings: Settings, out_dir: Path | None = None) -> BackupRepo
         writer = ArchiveWriter(partial, manifest)
         try:
             writer.add_file(dump, engines.DUMP_NAMES[engine])
-            skip = _skip(settings)
+            skip = _skip(settings, out_dir)
             writer.add_tree(settings.media_root, "media", skip)
             if settings.local_repos_root is not None:
                 writer.add_tree(settings.local_repos_root, "repos", skip)
@@ -141,6 +141,7 @@ def restore_backup(settings: Settings, archive: Path) -> RestoreReport:
     """Check ``archive`` whole, then replace the database and the files with its contents."""
     started = time.perf_counter()
     engine = engines.engine_of(settings.database_url)
+    _refuse_shared_folders(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # Unpacked beside the data so the folders move into place by rename.
     with tempfile.TemporaryDirectory(prefix=".restore-", dir=settings.data_dir) as work:
@@ -162,6 +163,17 @@ def restore_backup(settings: Settings, archive: Path) -> RestoreReport:
             _swap(root / "repos", settings.local_repos_root)
     media_files = sum(1 for name in manifest.files if name.startswith("media/"))
     return RestoreReport(manifest, media_files, repos_restored, time.perf_counter() - started)
+
+
+def _refuse_shared_folders(settings: Settings) -> None:
+    """A restore replaces the upload and repository folders whole: never the data folder."""
+    data = settings.data_dir.resolve()
+    for folder in (settings.media_root, settings.local_repos_root):
+        if folder is not None and data.is_relative_to(folder.resolve()):
+            raise BackupError(
+                f"{folder} holds the data folder {data} (the secret key, the SQLite database): "
+                "a restore cannot replace it; give uploads and repositories folders of their own"
+            )
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -114,17 +114,19 @@ class ArchiveWriter:
         self.manifest.files[name] = {"size": info.size, "sha256": reader.digest.hexdigest()}
 
     def add_tree(self, root: Path, prefix: str, skip: set[Path]) -> None:
-        """Add every file and folder under ``root`` (links and ``skip`` left out)."""
+        """Add every file and folder under ``root`` (links, and files or folders in ``skip``, left out)."""
         if not root.is_dir():
             return
         self._add_dir(prefix)
         for folder, dirs, files in os.walk(root):
-            dirs.sort()
             here = Path(folder)
+            # os.walk descends only into the folders left in ``dirs``.
+            dirs[:] = sorted(
+                d for d in dirs if not (here / d).is_symlink() and (here / d).resolve() not in skip
+            )
             rel = here.relative_to(root)
             for name in dirs:
-                if not (here / name).is_symlink():
-                    self._add_dir(f"{prefix}/{(rel / name).as_posix()}")
+                self._add_dir(f"{prefix}/{(rel / name).as_posix()}")
             for name in sorted(files):
                 path = here / name
                 if path.is_symlink() or not path.is_file() or path.resolve() in skip:

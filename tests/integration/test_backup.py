@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from aixplore import cli
-from aixplore.backup import create_backup
+from aixplore.backup import BackupError, create_backup, restore_backup
 from aixplore.core.db import session_scope
 from aixplore.core.settings import SECRET_KEY_FILE, get_settings
 from aixplore.domain.accounts import services as accounts
@@ -160,3 +160,6 @@ def test_the_secret_key_stays_out_even_when_uploads_share_its_folder(tmp_path: P
         key_file.unlink()
     with tarfile.open(report.path) as tar:
         assert "media/" + SECRET_KEY_FILE not in tar.getnames()
+    # Restoring would move the whole data folder aside: refused before anything changes.
+    with pytest.raises(BackupError, match="cannot replace it"):
+        restore_backup(shared, report.path)
