@@ -1,4 +1,4 @@
-"""Operator commands: ``python -m aixplore.cli {migrate,seed-demo,seed-large,create-admin,verify-audit}``."""
+"""Operator commands: ``python -m aixplore.cli {migrate,seed-demo,backup,restore,...}``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import getpass
 import os
 import sys
 import time
+from pathlib import Path
 
 from alembic.config import Config
 
@@ -115,6 +116,52 @@ def verify_audit() -> int:
     return 0 if report.ok else 1
 
 
+def backup(out: str | None) -> int:
+    """Write a verified backup archive; exit 2 with a clear message when it cannot."""
+    from aixplore.backup import BackupError, create_backup
+
+    try:
+        report = create_backup(get_settings(), Path(out) if out else None)
+    except BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
+def restore(archive: str, yes: bool) -> int:
+    """Restore an archive over the configured database and files (``--yes`` when not empty)."""
+    from aixplore.backup import BackupError, describe_target, restore_backup, target_has_data
+    from aixplore.core import cache
+    from aixplore.core.db import dispose_engines
+
+    settings = get_settings()
+    print(describe_target(settings))
+    try:
+        if target_has_data(settings) and not yes:
+            print(
+                "restore refused: the database holds data; run again with --yes to overwrite it",
+                file=sys.stderr,
+            )
+            return 2
+        report = restore_backup(settings, Path(archive))
+    except BackupError as exc:
+        print(f"restore failed: {exc}", file=sys.stderr)
+        return 2
+    # Pooled connections and cached values describe the database as it was before.
+    dispose_engines()
+    cache.invalidate()
+    print(report.summary())
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if report.manifest.alembic_revision != head:
+        print(
+            "the backup's schema is older than this release: run `python -m aixplore.cli migrate`"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m aixplore.cli")
@@ -130,7 +177,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("verify-audit", help="verify the audit log's hash chain")
     sub.add_parser("encryption-key", help="print a fresh encryption key and the current one")
     sub.add_parser("rotate-secrets", help="re-encrypt stored secrets under the current key")
+    back = sub.add_parser("backup", help="write a verified backup archive")
+    back.add_argument("--out", help="folder for the archive (default <data_dir>/backups)")
+    rest = sub.add_parser("restore", help="restore a backup archive over the database and files")
+    rest.add_argument("archive")
+    rest.add_argument("--yes", action="store_true", help="overwrite a database that holds data")
     args = parser.parse_args(argv)
+    if args.cmd == "backup":
+        return backup(args.out)
+    if args.cmd == "restore":
+        return restore(args.archive, args.yes)
     if args.cmd == "verify-audit":
         return verify_audit()
     if args.cmd == "encryption-key":
