@@ -31,6 +31,7 @@ SITE_NAME = "AiXplore"
 # The SPA fallback Reflex writes (constants.ReactRouter.SPA_FALLBACK), then its copy.
 FALLBACK_PAGES = ("__spa-fallback.html", "404.html")
 DESCRIPTION_LIMIT = 200
+RASTER_IMAGES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,7 +68,10 @@ def solution_tags(
     """
     title = f"{name} · {SITE_NAME}"
     description = shorten(tagline or f"{name} on {SITE_NAME}.")
-    image = absolute_url(base_url, logo_url or f"/components3d/posters/card-{foil}.png")
+    # Link previews (Facebook, X, LinkedIn, Slack) show raster images only: an SVG logo, as
+    # the demo's generated ones are, gives way to the card's poster.
+    raster = logo_url.lower().endswith(RASTER_IMAGES)
+    image = absolute_url(base_url, logo_url if raster else f"/components3d/posters/card-{foil}.png")
     url = absolute_url(base_url, f"/solutions/{slug}")
     pairs = [
         ("name", "description", description),

@@ -81,6 +81,20 @@ def test_a_logo_is_the_preview_image_with_an_absolute_url() -> None:
     assert _meta(tags, "name", "description") == ["Deck on AiXplore."]
 
 
+def test_an_svg_logo_gives_way_to_the_card_poster() -> None:
+    _title, tags = solution_tags(
+        name="Deck",
+        tagline="",
+        slug="deck",
+        logo_url="/media/logos/deck.SVG",
+        foil="secret",
+        base_url="https://aixplore.example",
+    )
+    assert _meta(tags, "property", "og:image") == [
+        "https://aixplore.example/components3d/posters/card-secret.png"
+    ]
+
+
 def test_a_long_tagline_is_cut_at_a_word() -> None:
     text = shorten("word " * 100, 30)
     assert text.endswith("…") and len(text) <= 30 and "wor…" not in text
