@@ -99,6 +99,9 @@ def select_field(
 ) -> rx.Component:
     """A labelled Radix select over ``options``, a var of ``[value, text]`` pairs."""
     select_id = f"field-{name}"
+    # Options read from the server arrive after the page: until then the select stays shut
+    # (opened empty, it would show nothing and not fill in when they come).
+    empty = options.to(list).length() == 0 if isinstance(options, rx.Var) else not options
     control = rx.select.root(
         # The placeholder is drawn in gray-11 (assets/styles.css): Radix's gray-10 misses 4.5:1.
         rx.select.trigger(id=select_id, width="100%", placeholder=f"Choose {label.lower()}"),
@@ -106,6 +109,7 @@ def select_field(
         name=name,
         default_value=value,
         required=required,
+        disabled=empty,
     )
     return _labelled(label, select_id, control, hint)
 
