@@ -10,6 +10,8 @@ shared generation).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from sqlalchemy import text
 from sqlmodel import select, update
@@ -21,6 +23,20 @@ from aixplore.domain.solutions import search_cards
 from aixplore.domain.solutions.models import Category, Solution, SolutionCard
 from aixplore.domain.solutions.search import CATALOG, SearchQuery, search
 from tests.factories import make_small_catalog
+
+
+@pytest.fixture(autouse=True)
+def _category_names_kept() -> Iterator[None]:
+    """Categories are reference data that the suite's reset keeps (and the end-to-end pass
+    that follows on the same database picks by name): put back any name a test changed."""
+    with session_scope() as db:
+        names = {c.slug: c.name for c in db.exec(select(Category)).all()}
+    yield
+    with session_scope() as db:
+        for category in db.exec(select(Category)).all():
+            if names.get(category.slug, category.name) != category.name:
+                category.name = names[category.slug]
+                db.add(category)
 
 
 @pytest.fixture
