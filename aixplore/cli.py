@@ -11,6 +11,7 @@ from pathlib import Path
 
 from alembic.config import Config
 
+from aixplore.backup import pitr_cli
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import PROJECT_ROOT, get_settings
@@ -182,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     rest = sub.add_parser("restore", help="restore a backup archive over the database and files")
     rest.add_argument("archive")
     rest.add_argument("--yes", action="store_true", help="overwrite a database that holds data")
+    pitr_cli.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.cmd == "pitr":
+        return pitr_cli.run(args)
     if args.cmd == "backup":
         return backup(args.out)
     if args.cmd == "restore":
