@@ -5,6 +5,7 @@ one GitHub account per AiXplore account, and unlinking while another way in rema
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -29,13 +30,20 @@ from tests.integration.social_helpers import (
 )
 from tests.integration.sso_helpers import org_with_admin, session_provider
 from tests.support.fake_github import FakeGitHub
+from tests.support.github_fixture import OTHER_TOKEN, TOKEN
 
 
 @pytest.fixture
-def github(fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    configure_github(monkeypatch, fake_github)
-    fake_github.set_email("octo", "octo@users.example", verified=True)
-    yield fake_github
+def github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    """The fake GitHub with users only (no repositories: sign-in reads no code)."""
+    gh = FakeGitHub(tmp_path)
+    gh.add_user("octo", TOKEN)
+    gh.add_user("mallory", OTHER_TOKEN)
+    gh.start()
+    configure_github(monkeypatch, gh)
+    gh.set_email("octo", "octo@users.example", verified=True)
+    yield gh
+    gh.stop()
 
 
 def _round_trip(browser=None, decision: str = "authorize", **params: str):

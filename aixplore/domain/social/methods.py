@@ -60,7 +60,9 @@ def list_methods(session: Session, actor: Actor | None) -> list[SignInMethod]:
             key="password",
             label="Password",
             linked=user.password_hash is not None,
-            detail="Set" if user.password_hash is not None else "Not set",
+            detail="Set"
+            if user.password_hash is not None
+            else "Not set: choose one with 'Forgot password?' on the sign-in page",
             offered=True,
         )
     ]

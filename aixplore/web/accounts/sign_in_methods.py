@@ -9,6 +9,7 @@ messages are shown for them. Every handler re-checks the viewer in the service i
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -51,8 +52,17 @@ class SocialButtonsState(rx.State):
 
 
 def _provider_button(label: str, href: Any) -> rx.Component:
+    # A document navigation, not the client-side router's (Reflex renders every <a> as React
+    # Router's Link): the start route sets an HttpOnly cookie and redirects to the provider.
     return rx.cond(
-        href != "", kit.link_button(label, href, size="3", variant="outline", width="100%")
+        href != "",
+        rx.button(
+            rx.el.a(label, href=href, reload_document=True),
+            as_child=True,
+            size="3",
+            variant="outline",
+            width="100%",
+        ),
     )
 
 
@@ -65,7 +75,13 @@ def social_buttons() -> rx.Component:
         _provider_button("Continue with GitHub", s.github_href),
         rx.cond(
             (s.google_href != "") | (s.github_href != ""),
-            rx.text("or with your email", size="2", color=rx.color("gray", 11), align="center"),
+            rx.text(
+                "or with your email",
+                size="2",
+                color=rx.color("gray", 11),
+                align="center",
+                width="100%",
+            ),
         ),
         spacing="3",
         width="100%",
@@ -148,7 +164,9 @@ class SignInMethodsState(rx.State):
             self.error = exc.message
             return answer_error(exc, next_path=PAGE)
         self.linking, self.error = "", ""
-        return rx.redirect(f"/api/auth/{provider}/start?{urlencode({'state': state})}")
+        # A full navigation: the start route sets the browser cookie and goes to the provider.
+        target = f"/api/auth/{provider}/start?{urlencode({'state': state})}"
+        return rx.call_script(f"window.location.assign({json.dumps(target)})")
 
     @rx.event
     async def unlink(self, provider: str):
