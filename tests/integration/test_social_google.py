@@ -139,6 +139,7 @@ def test_an_org_that_enforces_sso_wins_over_google(google) -> None:
 
     _browser, answer = _round_trip("bob")  # bob@acme.com, no account yet
     refused_with(answer, "sso_required", "google")
+    assert [a["detail"]["reason"] for a in audited("auth.social_refused")] == ["sso_required"]
     with read_scope() as db:
         assert db.exec(select(User).where(User.email == "bob@acme.com")).first() is None
 
@@ -162,6 +163,7 @@ def test_a_callback_is_used_once_and_only_in_the_browser_that_started_it(google)
 
     stranger = app_client()  # the callback URL sent to someone else (login CSRF)
     refused_with(follow(stranger, callback), "elsewhere", "google")
+    assert [a["detail"]["reason"] for a in audited("auth.social_refused")] == ["elsewhere"]
     assert follow(browser, callback).status_code == 303  # its own browser may still finish
     refused_with(follow(browser, callback), "expired", "google")  # replayed
 

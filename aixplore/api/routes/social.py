@@ -135,6 +135,11 @@ def _identity(login: flows.UsedLogin, code: str) -> ProviderIdentity:
     )
 
 
+def _record_refusal(failure: flows.SocialSignInFailed, ip: str, ua: str) -> None:
+    with session_scope() as db:
+        flows.record_refusal(db, failure, ip=ip, user_agent=ua)
+
+
 def _consume(provider: SocialProvider, state: str, browser: str) -> flows.UsedLogin:
     with session_scope() as db:
         return flows.consume(db, provider, state, browser)
@@ -166,6 +171,7 @@ async def callback(request: Request, provider: str) -> Response:
     try:
         login = await run_in_threadpool(_consume, found, state, browser)
     except flows.SocialSignInFailed as exc:
+        await run_in_threadpool(_record_refusal, exc, ip, ua)
         return back("cancelled" if error == "access_denied" else exc.reason, found)
     except DomainError:
         return back("unavailable", found)
@@ -180,6 +186,7 @@ async def callback(request: Request, provider: str) -> Response:
         outcome = await run_in_threadpool(_finish, actor, login, identity, ip, ua)
     except flows.SocialSignInFailed as exc:
         log.info("%s sign-in refused: %s", found.value, exc.reason)
+        await run_in_threadpool(_record_refusal, exc, ip, ua)
         return back(exc.reason, found, to=to)
     except DomainError as exc:
         log.info("%s sign-in refused: %s", found.value, exc.message)

@@ -25,6 +25,7 @@ from aixplore.core.security import new_token, token_digest
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
+from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.orgs.sso_guards import safe_return_to
 from aixplore.domain.social.models import SocialLogin, SocialProvider, SocialPurpose
 
@@ -72,6 +73,35 @@ class SocialSignInFailed(DomainError):
         super().__init__(OUTCOMES[reason].format(provider=provider.label))
         self.reason = reason
         self.provider = provider
+
+
+# Refusals worth an audit entry: someone got past the provider and was still turned away.
+AUDITED_REFUSALS = {
+    "elsewhere",
+    "refused",
+    "unverified",
+    "sso_required",
+    "suspended",
+    "taken",
+    "other_linked",
+}
+
+
+def record_refusal(
+    session: Session, failure: SocialSignInFailed, *, ip: str = "", user_agent: str = ""
+) -> None:
+    """Append a refused round trip to the audit log (its own unit of work: the caller's rolled
+    back); nothing for a cancel or an expired state."""
+    if failure.reason in AUDITED_REFUSALS:
+        audit(
+            session,
+            None,
+            "auth.social_refused",
+            f"provider:{failure.provider.value}",
+            ip=ip,
+            user_agent=user_agent,
+            detail={"provider": failure.provider.value, "reason": failure.reason},
+        )
 
 
 def outcome_message(reason: Any, provider: Any) -> str:
