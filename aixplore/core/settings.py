@@ -105,6 +105,16 @@ class Settings(BaseSettings):
     github_oauth_client_id: str | None = None
     github_oauth_client_secret: str | None = None
     github_web_url: str = "https://github.com"  # /login/oauth/authorize and /access_token
+    # Members' "Continue with GitHub" and "Continue with Google" (domain/social): each button
+    # shows only when its app is configured. GitHub's sign-in app is a separate OAuth app (it
+    # asks only for the profile and addresses); its callback is
+    # <base_url>/api/auth/github/callback, Google's <base_url>/api/auth/google/callback.
+    github_signin_client_id: str | None = None
+    github_signin_client_secret: str | None = None
+    github_api_url: str = "https://api.github.com"  # GitHub Enterprise: https://HOST/api/v3
+    google_client_id: str | None = None
+    google_client_secret: str | None = None
+    google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
     order_validate_seconds: int = Field(default=120, ge=5, le=1800)
     # Orders into local Git repositories (integrations/local_git.py): bare repositories in this
     # folder, reached through the MCP Git server (mcp-server-git). Default <data_dir>/repos,
@@ -159,6 +169,10 @@ class Settings(BaseSettings):
         "github_proxy",
         "github_oauth_client_id",
         "github_oauth_client_secret",
+        "github_signin_client_id",
+        "github_signin_client_secret",
+        "google_client_id",
+        "google_client_secret",
         "stripe_secret_key",
         "stripe_webhook_secret",
         "stripe_api_base",
@@ -191,14 +205,15 @@ class Settings(BaseSettings):
                 "print(secrets.token_urlsafe(48))')"
             )
             raise ValueError(msg)
-        secret = self.github_oauth_client_secret
-        if (
-            self.env != "development"
-            and secret is not None
-            and (secret.strip().lower() in _PLACEHOLDER_SECRETS or len(secret) < 16)
-        ):
-            msg = "AIXPLORE_GITHUB_OAUTH_CLIENT_SECRET must be the OAuth app's real client secret"
-            raise ValueError(msg)
+        for name in ("github_oauth", "github_signin", "google"):
+            secret = getattr(self, f"{name}_client_secret")
+            if (
+                self.env != "development"
+                and secret is not None
+                and (secret.strip().lower() in _PLACEHOLDER_SECRETS or len(secret) < 16)
+            ):
+                msg = f"AIXPLORE_{name.upper()}_CLIENT_SECRET must be the app's real client secret"
+                raise ValueError(msg)
         return self
 
     @property
@@ -225,6 +240,16 @@ class Settings(BaseSettings):
     def github_oauth_enabled(self) -> bool:
         """Whether the wizard offers "Connect with GitHub" (an OAuth app is configured)."""
         return bool(self.github_oauth_client_id and self.github_oauth_client_secret)
+
+    @property
+    def social_providers(self) -> list[str]:
+        """The providers members may sign in with ("google", "github"): those configured."""
+        found = []
+        if self.google_client_id and self.google_client_secret:
+            found.append("google")
+        if self.github_signin_client_id and self.github_signin_client_secret:
+            found.append("github")
+        return found
 
     @property
     def local_repos_root(self) -> Path | None:

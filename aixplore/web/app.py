@@ -18,6 +18,7 @@ from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
 from aixplore.web import lost_state, reflex_fixes, socket_json
 from aixplore.web.accounts import pages as account_pages
 from aixplore.web.accounts import settings_pages as account_settings
+from aixplore.web.accounts.sign_in_methods import SignInMethodsState, SocialButtonsState
 from aixplore.web.accounts.state import ProfileState, SecurityState, VerifyState
 from aixplore.web.admin.audit import AuditState, audit_page
 from aixplore.web.admin.moderation import ModerationState, moderation_page
@@ -168,14 +169,14 @@ ROUTES: list[Route] = [
         "/signup",
         account_pages.signup_page,
         "Sign up · AiXplore",
-        [refresh],
+        [refresh, SocialButtonsState.load],
         description="Create a free AiXplore account to review solutions, order custom apps and earn ECE tokens.",
     ),
     Route(
         "/login",
         account_pages.login_page,
         "Sign in · AiXplore",
-        [refresh],
+        [refresh, SocialButtonsState.load],
         description="Sign in to AiXplore with your email and password or your organization's single sign-on.",
     ),
     Route(
@@ -246,6 +247,12 @@ ROUTES: list[Route] = [
         account_settings.security_page,
         "Security · AiXplore",
         [guard, SecurityState.load, IdentityLinksState.load],
+    ),
+    Route(
+        "/settings/sign-in",
+        account_settings.sign_in_methods_page,
+        "Sign-in methods · AiXplore",
+        [guard, SignInMethodsState.load],
     ),
     Route("/settings/api-keys", api_keys_page, "API keys · AiXplore", [guard, ApiKeysState.load]),
     Route("/settings/webhooks", webhooks_page, "Webhooks · AiXplore", [guard, WebhooksState.load]),

@@ -126,12 +126,34 @@ def page_errors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.fixture(scope="session")
-def app_env(e2e_github) -> dict[str, str]:
+def app_origin() -> str:
+    """Where the suite's app will listen (the test OpenID Provider must know it first)."""
+    return f"http://localhost:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+def e2e_google(app_origin: str) -> Iterator:
+    """The real OpenID Provider playing Google for "Continue with Google"."""
+    from tests.support.idp.servers import oidc_provider
+
+    with oidc_provider([f"{app_origin}/api/auth/google/callback"]) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def app_env(e2e_github, e2e_google, app_origin: str) -> dict[str, str]:
     """The environment of the suite's app: this run's settings and a free port."""
     from tests.support.fake_github import HOST
-    from tests.support.github_fixture import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET
+    from tests.support.github_fixture import (
+        OAUTH_CLIENT_ID,
+        OAUTH_CLIENT_SECRET,
+        SIGNIN_CLIENT_ID,
+        SIGNIN_CLIENT_SECRET,
+    )
+    from tests.support.idp.servers import OIDC_CLIENT_ID, OIDC_CLIENT_SECRET
 
-    url = f"http://localhost:{free_port()}"
+    url = app_origin
+    e2e_github.add_oauth_app(SIGNIN_CLIENT_ID, SIGNIN_CLIENT_SECRET, "octo")
     return {
         **os.environ,
         "AIXPLORE_PORT": url.rpartition(":")[2],
@@ -147,6 +169,14 @@ def app_env(e2e_github) -> dict[str, str]:
         "AIXPLORE_GITHUB_OAUTH_CLIENT_ID": OAUTH_CLIENT_ID,
         "AIXPLORE_GITHUB_OAUTH_CLIENT_SECRET": OAUTH_CLIENT_SECRET,
         "AIXPLORE_GITHUB_WEB_URL": e2e_github.proxy_url,
+        # "Continue with GitHub" (another app of the fake GitHub) and "Continue with Google"
+        # (the test OpenID Provider).
+        "AIXPLORE_GITHUB_SIGNIN_CLIENT_ID": SIGNIN_CLIENT_ID,
+        "AIXPLORE_GITHUB_SIGNIN_CLIENT_SECRET": SIGNIN_CLIENT_SECRET,
+        "AIXPLORE_GITHUB_API_URL": f"{e2e_github.proxy_url}/api/v3",
+        "AIXPLORE_GOOGLE_CLIENT_ID": OIDC_CLIENT_ID,
+        "AIXPLORE_GOOGLE_CLIENT_SECRET": OIDC_CLIENT_SECRET,
+        "AIXPLORE_GOOGLE_DISCOVERY_URL": f"{e2e_google.url}/.well-known/openid-configuration",
     }
 
 

@@ -111,6 +111,8 @@ class FakeGitHub:
         self.oauth_codes: dict[str, dict[str, str]] = {}
         self.oauth_issued: list[str] = []
         self.oauth_stall = 0.0  # seconds the token endpoint waits before answering
+        # GET /user/emails: login -> addresses ({"email", "primary", "verified"}).
+        self.emails: dict[str, list[dict[str, Any]]] = {}
 
     # ---- setup ----
 
@@ -121,6 +123,10 @@ class FakeGitHub:
         """An OAuth app; ``web_login`` is who the browser is signed in to GitHub as."""
         self.oauth_apps[client_id] = secret
         self.web_login = web_login
+
+    def set_email(self, login: str, email: str, *, verified: bool = True) -> None:
+        """The user's primary address, and whether GitHub verified it."""
+        self.emails[login] = [{"email": email, "primary": True, "verified": verified}]
 
     def add_org(self, org: str, members: list[str]) -> None:
         self.orgs[org] = set(members)

@@ -210,6 +210,8 @@ def dispatch(
     """Answer one REST call as the user ``login``."""
     if path == "/user":
         return 200, {**_user(login), "name": login.title(), "public_repos": 1}
+    if path == "/user/emails":
+        return 200, gh.emails.get(login, [])
     if path == "/user/orgs":
         return 200, [_user(o, org=True) for o, members in gh.orgs.items() if login in members]
     if path == "/search/repositories":

@@ -16,6 +16,9 @@ OTHER_TOKEN = "ghp_test_mallory_token_012345"
 # The OAuth app the fake GitHub knows; its browser user is octo (the owner of TOKEN).
 OAUTH_CLIENT_ID = "Iv1.aixplore0test0001"
 OAUTH_CLIENT_SECRET = "fake-oauth-app-secret-0123456789abcdef"
+# The sign-in app ("Continue with GitHub"), a second OAuth app of the fake GitHub.
+SIGNIN_CLIENT_ID = "Iv1.aixplore0signin01"
+SIGNIN_CLIENT_SECRET = "fake-signin-app-secret-0123456789abcdef"
 
 LIBRARY_FILES = {
     "README.md": "# Library\n",

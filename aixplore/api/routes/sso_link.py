@@ -11,10 +11,13 @@ confirm a link in a visitor's browser, and the Origin header is checked too.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from aixplore.api.routes.sso import LINK_COOKIE, error_page, signed_in
 from aixplore.core.db import read_scope, session_scope
@@ -30,31 +33,48 @@ router = APIRouter(prefix="/api/sso", tags=["sso"])
 EXPIRED = "This link request expired or was already used. Sign in through your organization again."
 
 
-def _page(org_name: str, email: str, error: str = "", status: int = 200) -> HTMLResponse:
-    org, address = html.escape(org_name), html.escape(email)
+def password_page(
+    heading: str, intro: str, action: str, button: str, error: str = "", status: int = 200
+) -> HTMLResponse:
+    """A page asking for the account's password to confirm a link (``intro`` is escaped HTML)."""
     alert = f"<p role='alert' style='color:#b00020'>{html.escape(error)}</p>" if error else ""
     body = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<title>Link your account · AiXplore</title></head><body style='font-family:sans-serif;"
         "max-width:36rem;margin:4rem auto;padding:0 1rem'><main>"
-        "<h1>Sign in with your AiXplore password to link this identity</h1>"
-        f"<p>{org}'s identity provider says you are <strong>{address}</strong>. {org} may "
-        "sign in only the addresses of its verified domains by itself, so this AiXplore "
-        f"account is linked to {org}'s sign-in only if you confirm it with the account's "
-        f"password. From then on, {org}'s sign-in opens this account.</p>{alert}"
-        "<form method='post' action='/api/sso/link'>"
+        f"<h1>{html.escape(heading)}</h1>{intro}{alert}"
+        f"<form method='post' action='{html.escape(action)}'>"
         "<p><label for='password'>AiXplore password</label><br>"
         "<input id='password' name='password' type='password' autocomplete='current-password'"
-        " required maxlength='256'></p>"
-        "<p><button type='submit'>Link and sign in</button></p></form>"
-        f"<p>If this is not your account, or you did not expect {org}'s sign-in here, do not "
-        "enter a password. <a href='/login'>Back to sign-in</a></p></main></body></html>"
+        f" required maxlength='256'></p><p><button type='submit'>{html.escape(button)}</button>"
+        "</p></form></main></body></html>"
     )
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-def _same_origin(request: Request) -> bool:
+def _page(org_name: str, email: str, error: str = "", status: int = 200) -> HTMLResponse:
+    org, address = html.escape(org_name), html.escape(email)
+    intro = (
+        f"<p>{org}'s identity provider says you are <strong>{address}</strong>. {org} may "
+        "sign in only the addresses of its verified domains by itself, so this AiXplore "
+        f"account is linked to {org}'s sign-in only if you confirm it with the account's "
+        f"password. From then on, {org}'s sign-in opens this account.</p>"
+        f"<p>If this is not your account, or you did not expect {org}'s sign-in here, do not "
+        "enter a password. <a href='/login'>Back to sign-in</a></p>"
+    )
+    return password_page(
+        "Sign in with your AiXplore password to link this identity",
+        intro,
+        "/api/sso/link",
+        "Link and sign in",
+        error,
+        status,
+    )
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a form post comes from this site (no Origin header: an older browser)."""
     origin = request.headers.get("origin")
     if origin is None or origin == "null":
         return origin is None
@@ -82,31 +102,53 @@ def link_page(request: Request) -> Response:
     return _page(*view)
 
 
-@router.post("/link", include_in_schema=False)
-async def confirm_link(request: Request) -> Response:
-    """Check the password; link the identity and sign in."""
-    if not _same_origin(request):
+@dataclass(frozen=True)
+class PendingLinkForm:
+    """What a link confirmation page is made of: its cookie, how to read the pending link
+    for the page (None: expired), how to draw the page, and the service that confirms."""
+
+    cookie: str
+    cookie_path: str
+    expired: str
+    view: Callable[[str], tuple[str, str] | None]
+    page: Callable[..., HTMLResponse | Response]
+    confirm: Callable[..., tuple[str, str]]
+
+
+async def confirm_with_password(request: Request, form_of: PendingLinkForm) -> Response:
+    """The confirmation form's POST: same origin, the pending link still there, the account's
+    password checked by the service; then a session and into the app."""
+    if not same_origin(request):
         return error_page("This form must be sent from AiXplore itself.", 403)
-    secret = request.cookies.get(LINK_COOKIE, "")
+    secret = request.cookies.get(form_of.cookie, "")
     form = await request.form()
     password = form.get("password")
     ip = request.client.host if request.client else ""
-    user_agent = request.headers.get("user-agent", "")
-    from starlette.concurrency import run_in_threadpool
-
-    view = await run_in_threadpool(_pending_view, secret)
+    user_agent = request.headers.get("user-agent", "")[:300]
+    view = await run_in_threadpool(form_of.view, secret)
     if view is None:
-        return error_page(EXPIRED)
+        return error_page(form_of.expired)
 
     def work() -> tuple[str, str]:
         with session_scope() as db:
-            return do_confirm_link(db, secret, password, ip=ip, user_agent=user_agent)
+            return form_of.confirm(db, secret, password, ip=ip, user_agent=user_agent)
 
     try:
         raw, return_to = await run_in_threadpool(work)
     except DomainError as exc:
         status = 429 if exc.code == "throttled" else 400
-        return _page(*view, error=exc.message, status=status)
+        return form_of.page(*view, error=exc.message, status=status)
     response = signed_in(raw, return_to, None)
-    response.delete_cookie(LINK_COOKIE, path="/api/sso")
+    response.delete_cookie(form_of.cookie, path=form_of.cookie_path)
     return response
+
+
+SSO_LINK_FORM = PendingLinkForm(
+    LINK_COOKIE, "/api/sso", EXPIRED, _pending_view, _page, do_confirm_link
+)
+
+
+@router.post("/link", include_in_schema=False)
+async def confirm_link(request: Request) -> Response:
+    """Check the password; link the identity and sign in."""
+    return await confirm_with_password(request, SSO_LINK_FORM)

@@ -108,6 +108,22 @@ def revoke_all(session: Session, user_id: int, *, except_session_id: int | None 
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def end_sessions_opened_by(
+    session: Session, user_id: int, *, provider: str = "", sso_connection_id: int | None = None
+) -> None:
+    """End a user's active sessions opened through one SSO connection or one provider (a way
+    to sign in that was just removed)."""
+    stmt = update(UserSession).where(
+        col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None)
+    )
+    if sso_connection_id is not None:
+        stmt = stmt.where(col(UserSession.sso_connection_id) == sso_connection_id)
+    else:
+        stmt = stmt.where(col(UserSession.provider) == provider)
+    session.execute(stmt.values(revoked_at=utcnow()))
+    actor_cache.forget_after_commit(session, user_ids=[user_id])
+
+
 def list_my_sessions(session: Session, actor: Actor | None) -> list[SessionPublic]:
     """The actor's active sessions, current first."""
     actor = require_actor(actor)

@@ -98,11 +98,18 @@ def start(
         return_to=return_to,
         test_only=test_only,
     )
+    return authorize_url(conn, meta, redirect_uri(conn), state, nonce, verifier), state
+
+
+def authorize_url(
+    conn: SsoConnection, meta: dict[str, Any], callback: str, state: str, nonce: str, verifier: str
+) -> str:
+    """The provider's authorization URL: code flow, this state and nonce, an S256 challenge."""
     query = urlencode(
         {
             "response_type": "code",
             "client_id": conn.client_id,
-            "redirect_uri": redirect_uri(conn),
+            "redirect_uri": callback,
             "scope": conn.scopes,
             "state": state,
             "nonce": nonce,
@@ -110,7 +117,7 @@ def start(
             "code_challenge_method": "S256",
         }
     )
-    return f"{meta['authorization_endpoint']}?{query}", state
+    return f"{meta['authorization_endpoint']}?{query}"
 
 
 def _keys(conn: SsoConnection, meta: dict[str, Any], *, fresh: bool) -> KeySet:
@@ -220,10 +227,10 @@ def _finish(
     if not code or len(code) > 2000:
         raise sso.refuse(conn.id, "the provider sent no authorization code")
     meta = metadata(conn)
-    tokens = _exchange(conn, meta, code, sso.code_verifier_of(login))
+    tokens = exchange_code(conn, meta, code, sso.code_verifier_of(login))
     claims = validate_id_token(conn, meta, tokens.get("id_token"), login.nonce)
     sso.record_skew(session, conn, claims.get("iat"))
-    info = _userinfo(conn, meta, tokens.get("access_token"), claims)
+    info = read_userinfo(conn, meta, tokens.get("access_token"), claims)
     # Only a JSON ``true`` counts: a missing claim or the string "false" is not a verified
     # address (unless the org's admin chose the documented, audited exception).
     if info.get("email_verified") is not True and not conn.allow_unverified_email:
@@ -252,10 +259,21 @@ def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
-def _exchange(
-    conn: SsoConnection, meta: dict[str, Any], code: str, verifier: str
+def exchange_code(
+    conn: SsoConnection,
+    meta: dict[str, Any],
+    code: str,
+    verifier: str,
+    *,
+    client_secret: str | None = None,
+    callback: str | None = None,
 ) -> dict[str, Any]:
-    secret = (
+    """Trade an authorization code (and the PKCE verifier) at the token endpoint.
+
+    ``client_secret`` and ``callback`` are for a client not stored as an organization's
+    connection (members' "Continue with Google"); by default the connection's own are used.
+    """
+    secret = client_secret or (
         crypto.decrypt(conn.client_secret_enc, context=sso.secret_context(conn))
         if conn.client_secret_enc
         else None
@@ -271,7 +289,7 @@ def _exchange(
             meta["token_endpoint"],
             grant_type="authorization_code",
             code=code,
-            redirect_uri=redirect_uri(conn),
+            redirect_uri=callback or redirect_uri(conn),
             code_verifier=verifier,
         )
     except Exception as exc:  # authlib raises OAuthError or httpx errors
@@ -282,9 +300,10 @@ def _exchange(
     return dict(token)
 
 
-def _userinfo(
+def read_userinfo(
     conn: SsoConnection, meta: dict[str, Any], access_token: Any, claims: dict[str, Any]
 ) -> dict[str, Any]:
+    """The ID token's claims completed by the userinfo endpoint (for the same subject)."""
     info = dict(claims)
     endpoint = meta.get("userinfo_endpoint")
     if isinstance(endpoint, str) and isinstance(access_token, str):

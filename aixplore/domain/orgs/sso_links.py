@@ -25,9 +25,9 @@ from aixplore.core.errors import NotFound, ValidationFailed
 from aixplore.core.security import new_token, token_digest
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
-from aixplore.domain.accounts import actor_cache
-from aixplore.domain.accounts.models import Actor, UserSession
+from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import require_actor
+from aixplore.domain.accounts.sessions import end_sessions_opened_by
 from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.orgs.models import Organization
 from aixplore.domain.orgs.sso_models import (
@@ -218,16 +218,7 @@ def do_remove_link(
         raise NotFound("Unknown link.")
     conn = session.get(SsoConnection, link.connection_id)
     session.delete(link)
-    session.execute(
-        update(UserSession)
-        .where(
-            col(UserSession.user_id) == actor.user_id,
-            col(UserSession.sso_connection_id) == link.connection_id,
-            col(UserSession.revoked_at).is_(None),
-        )
-        .values(revoked_at=utcnow())
-    )
-    actor_cache.forget_after_commit(session, user_ids=[actor.user_id])
+    end_sessions_opened_by(session, actor.user_id, sso_connection_id=link.connection_id)
     audit(
         session,
         actor.user_id,

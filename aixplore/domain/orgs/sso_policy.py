@@ -171,7 +171,8 @@ def end_password_sessions(session: Session, org: Organization) -> None:
         update(UserSession)
         .where(
             col(UserSession.user_id).in_(members),
-            col(UserSession.provider) == "password",
+            # Password and social ("Continue with Google/GitHub") sessions: no connection.
+            col(UserSession.sso_connection_id).is_(None),
             col(UserSession.revoked_at).is_(None),
         )
         .values(revoked_at=utcnow())

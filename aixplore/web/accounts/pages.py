@@ -8,6 +8,7 @@ from __future__ import annotations
 import reflex as rx
 
 from aixplore.web import kit
+from aixplore.web.accounts.sign_in_methods import social_buttons
 from aixplore.web.accounts.state import (
     ForgotPasswordState,
     LoginState,
@@ -27,6 +28,7 @@ def signup_page() -> rx.Component:
     return card_page(
         "Create your account",
         "Discover AI solutions, review them and order custom apps.",
+        rx.cond(~SignUpState.done, social_buttons()),
         rx.cond(
             SignUpState.done,
             kit.done_callout(
@@ -61,6 +63,7 @@ def login_page() -> rx.Component:
     return card_page(
         "Sign in",
         "Welcome back to AiXplore.",
+        social_buttons(),
         kit.form(
             _email("username"),
             kit.password_field("Password", "password"),

@@ -1,4 +1,5 @@
-"""The signed-in member's own pages in the settings layout: /profile and /settings/security."""
+"""The signed-in member's own pages in the settings layout: /profile, /settings/security and
+/settings/sign-in."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
+from aixplore.web.accounts.sign_in_methods import sign_in_methods_section
 from aixplore.web.accounts.state import ProfileState, SecurityState
 from aixplore.web.layout import settings_template
 from aixplore.web.orgs.links import identity_links_card
@@ -142,4 +144,12 @@ def security_page() -> rx.Component:
         identity_links_card(),
         spacing="5",
         width="100%",
+    )
+
+
+@settings_template("Sign-in methods", "/settings/sign-in")
+def sign_in_methods_page() -> rx.Component:
+    """The password and the providers that sign the member in."""
+    return rx.vstack(
+        kit.page_header("Sign-in methods"), sign_in_methods_section(), spacing="5", width="100%"
     )

@@ -18,6 +18,7 @@ NavLink = tuple[str, Any]  # the link's text and its href (a string or a string 
 SETTINGS_LINKS: list[NavLink] = [
     ("Profile", "/profile"),
     ("Security", "/settings/security"),
+    ("Sign-in methods", "/settings/sign-in"),
     ("API keys", "/settings/api-keys"),
     ("Webhooks", "/settings/webhooks"),
     ("Your data", "/settings/privacy"),

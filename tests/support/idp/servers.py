@@ -34,6 +34,8 @@ ACCOUNTS = {
     "dave": {"email": "dave@beta-corp.com", "name": "Dave Beta", "groups": []},
     "carol": {"email": "carol@acme.com", "name": "Carol", "groups": [], "email_verified": None},
     "erin": {"email": "erin@acme.com", "name": "Erin", "groups": [], "email_verified": "false"},
+    # Members' "Continue with Google" (the provider plays Google): an address no org verified.
+    "gwen": {"email": "gwen@gmail.test", "name": "Gwen Google", "groups": []},
 }
 
 

@@ -1,0 +1,1 @@
+"""Members' social sign-in: "Continue with Google" (OIDC) and "Continue with GitHub"."""
