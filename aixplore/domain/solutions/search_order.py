@@ -11,7 +11,13 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from aixplore.core import cache
-from aixplore.domain.solutions import facet_cells, facet_columns, search_terms, search_text
+from aixplore.domain.solutions import (
+    facet_cells,
+    facet_columns,
+    match_arrays,
+    search_terms,
+    search_text,
+)
 from aixplore.domain.solutions.catalog_changes import CATALOG
 from aixplore.domain.solutions.models import Solution
 from aixplore.domain.solutions.search_facets import FACET_CACHE_SECONDS, ids
@@ -135,10 +141,10 @@ def read_matches(
             .execute(search_text.pg_packed(found, with_scores=with_scores))
             .one()
         )
-        matched = facet_columns.unpacked(packed[0], "i")
-        return columns, matched, facet_columns.unpacked(packed[1], "d") if with_scores else None
+        matched = match_arrays.unpacked(packed[0], "i")
+        return columns, matched, match_arrays.unpacked(packed[1], "d") if with_scores else None
     if not with_scores:
         return columns, facet_columns.reading(ids(session, sa_select(found.c.solution_id))), None
     stmt = sa_select(found.c.solution_id, found.c.score)
     rows = facet_columns.raw_rows(session.connection().execute(stmt))
-    return (columns, *facet_columns.scored(rows))
+    return (columns, *match_arrays.scored(rows))

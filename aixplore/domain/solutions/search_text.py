@@ -157,7 +157,7 @@ def pg_partial_matches(terms: list[str]) -> Any:
 def pg_packed(found: Any, *, with_scores: bool) -> Any:
     """One row holding ``found``'s ids (and scores) as binary arrays (``array_send``): 15,000
     matches as rows cost the driver and Python 12 ms more than as two arrays
-    (:func:`facet_columns.unpacked` reads them)."""
+    (:func:`match_arrays.unpacked` reads them)."""
     columns = [func.array_send(func.array_agg(found.c.solution_id))]
     if with_scores:
         # As double precision whatever the score's own type (ts_rank gives real): the order
