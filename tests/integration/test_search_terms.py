@@ -24,6 +24,7 @@ from aixplore.core import cache
 from aixplore.core.db import get_engine, session_scope
 from aixplore.demo import seed_large_catalog
 from aixplore.domain.solutions import facet_columns, search_order, search_terms
+from aixplore.domain.solutions import search as search_module
 from aixplore.domain.solutions.models import Solution
 from aixplore.domain.solutions.search import CATALOG, SearchPage, SearchQuery, search
 
@@ -105,10 +106,16 @@ def _pages(*, columns: bool, index: bool) -> list[tuple]:
     return shown
 
 
+@pytest.mark.parametrize("windows", [(240, 4800), (6, 12)])
 def test_pages_from_the_term_index_equal_pages_from_the_database(
-    catalog: list[str], monkeypatch: pytest.MonkeyPatch
+    catalog: list[str], monkeypatch: pytest.MonkeyPatch, windows: tuple[int, int]
 ) -> None:
+    """Small windows (the ids a search lists in order at once) make the columns pick the
+    first few of many matches: the rows tied on the first key at the cut must be ordered as
+    SQL orders them."""
     monkeypatch.setattr(facet_columns, "_rebuild_soon", lambda *_: None)
+    monkeypatch.setattr(search_module, "FIRST_WINDOW", windows[0])
+    monkeypatch.setattr(search_module, "RESULT_WINDOW", windows[1])
     by_sql = _pages(columns=False, index=False)
     by_fts = _pages(columns=True, index=False)
     asked: list[str] = []

@@ -143,6 +143,11 @@ class Columns:
             keys = (newest_first, -self.published_us[ids])
         else:
             raise ValueError(f"no order for {query.sort}")
+        if limit < len(ids):
+            # Only rows whose first key ties or beats the limit-th smallest can be among the
+            # first ``limit``: sort those (a few hundred of 15,000 matches, say), not all.
+            head = keys[-1] <= np.partition(keys[-1], limit - 1)[limit - 1]
+            ids, keys = ids[head], tuple(k[head] for k in keys)
         return ids[np.lexsort(keys)[:limit]].tolist()
 
     def top_tags(

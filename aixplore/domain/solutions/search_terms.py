@@ -116,9 +116,14 @@ def every_word(session: Session, terms: list[str]) -> tuple[IntArray, FloatArray
     """The solutions holding every one of ``terms``, ascending, with their bm25 scores (as
     ``search_text.sqlite_matches`` scores them)."""
     lists = postings(session, terms)
+    # Membership over the id space (a flag per id): linear, where intersecting sorted
+    # arrays sorts them again (a millisecond for two common words over 100,000 solutions).
+    size = 1 + max((int(p.ids[-1]) for p in lists if len(p.ids)), default=-1)
     ids = lists[0].ids
     for p in lists[1:]:
-        ids = np.intersect1d(ids, p.ids, assume_unique=True)
+        inside = np.zeros(size, dtype=bool)
+        inside[p.ids] = True
+        ids = ids[inside[ids]]
     scores = np.zeros(len(ids), dtype=np.float64)
     for p in lists:
         scores = scores + p.shares[np.searchsorted(p.ids, ids)]
@@ -130,18 +135,17 @@ def best_partial(session: Session, terms: list[str]) -> tuple[IntArray, FloatArr
     ``search_text.sqlite_partial_matches`` scores them: how many of the words a solution holds
     plus its relevance squashed into [0, 1)."""
     lists = postings(session, terms)
-    ids = np.unique(np.concatenate([p.ids for p in lists]))
-    held = np.zeros(len(ids), dtype=np.int64)
-    relevance = np.zeros(len(ids), dtype=np.float64)
-    for p in lists:
-        where = np.searchsorted(ids, p.ids)
-        held[where] += 1
-        relevance[where] = relevance[where] + p.shares
+    size = 1 + max((int(p.ids[-1]) for p in lists if len(p.ids)), default=-1)
+    held = np.zeros(size, dtype=np.int64)
+    relevance = np.zeros(size, dtype=np.float64)
+    for p in lists:  # one word at a time: each id's shares added in the words' order
+        held[p.ids] += 1
+        relevance[p.ids] = relevance[p.ids] + p.shares
     top = int(held.max(initial=0))
     need = max(1, top - 1 if top == len(terms) else top)
-    keep = held >= need
-    ids, held, relevance = ids[keep], held[keep], relevance[keep]
-    return ids, held + relevance / (relevance + 1.0)
+    ids = np.flatnonzero(held >= need).astype(np.int64)
+    found = relevance[ids]
+    return ids, held[ids] + found / (found + 1.0)
 
 
 def forget() -> None:
