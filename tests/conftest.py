@@ -69,10 +69,11 @@ def _clean_state() -> Iterator[None]:
         cache.invalidate()
     # A worker re-reads its copy of the words for typo correction in the background, a
     # moment after the catalog changed; a test's catalog is new at once.
-    from aixplore.domain.solutions import search_cards, search_spelling
+    from aixplore.domain.solutions import search_cards, search_spelling, search_terms
 
     search_spelling.forget()
     search_cards.forget()
+    search_terms.forget()
     yield
 
 

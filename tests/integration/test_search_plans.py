@@ -29,7 +29,7 @@ from sqlmodel import select
 
 from aixplore.core import cache
 from aixplore.core.db import get_engine, session_scope
-from aixplore.domain.solutions import facet_columns, search
+from aixplore.domain.solutions import facet_columns, search, search_terms
 from aixplore.domain.solutions.models import (
     Category,
     Pricing,
@@ -220,6 +220,7 @@ def test_the_words_are_bound_and_parsed_once_per_statement(catalog: str) -> None
     for columns in (True, False):
         cache.invalidate()
         facet_columns.forget()
+        search_terms.forget()
         if columns:
             facet_columns.install(facet_columns.build(get_engine()))
         with _statements() as seen, session_scope() as db:
@@ -231,7 +232,10 @@ def test_the_words_are_bound_and_parsed_once_per_statement(catalog: str) -> None
     facet_columns.forget()
     for statement, params in seen_statements:
         assert "lantern" not in statement
-        assert all(word in str(params) for word in words.split())
+        # SQLite's term index reads one word per statement; the others carry them all.
+        assert any(word in str(params) for word in words.split())
+    for word in words.split():
+        assert any(word in str(params) for _, params in seen_statements)
     if get_engine().dialect.name == "sqlite":
         return
     for statement, params in seen_statements:

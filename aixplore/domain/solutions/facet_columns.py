@@ -21,12 +21,11 @@ about a tenth of one core, and a quiet one answers every word search from the co
 from __future__ import annotations
 
 import logging
-import struct
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -144,6 +143,11 @@ class Columns:
             keys = (newest_first, -self.published_us[ids])
         else:
             raise ValueError(f"no order for {query.sort}")
+        if limit < len(ids):
+            # Only rows whose first key ties or beats the limit-th smallest can be among the
+            # first ``limit``: sort those (a few hundred of 15,000 matches, say), not all.
+            head = keys[-1] <= np.partition(keys[-1], limit - 1)[limit - 1]
+            ids, keys = ids[head], tuple(k[head] for k in keys)
         return ids[np.lexsort(keys)[:limit]].tolist()
 
     def top_tags(
@@ -205,6 +209,7 @@ def _published_order(values: tuple[Any, ...], dialect: str) -> NDArray[np.int64]
 
 
 _VERSION = "SELECT n FROM search_catalog_version"  # SQLite (migration 8d2e3f4a5b6c)
+_SEEN = "aixplore_version_seen"  # session.info: (transaction, version_seen)
 
 
 def build(engine: Engine) -> Columns:
@@ -310,9 +315,20 @@ def version_seen(session: Session) -> int | None:
     """The catalog version ``session``'s own reads see. On SQLite the counter read in its own
     transaction: its snapshot may be older than what :func:`version` reads, and rows labelled
     with a newer version than they were read at would pass for current."""
+    # Read once per transaction: every worker copy a search consults (cards, words) asks,
+    # and the answer cannot change within one snapshot (elsewhere an earlier read of the
+    # generation only labels copies as older than they are: they are read again sooner).
+    transaction = session.get_transaction()
+    memo = session.info.get(_SEEN)
+    if memo is not None and transaction is not None and memo[0] is transaction:
+        return memo[1]
     if session.get_bind().dialect.name == "sqlite":
-        return int(session.connection().exec_driver_sql(_VERSION).scalar_one())
-    return version(session)
+        seen: int | None = int(session.connection().exec_driver_sql(_VERSION).scalar_one())
+    else:
+        seen = version(session)
+    if transaction is not None:
+        session.info[_SEEN] = (transaction, seen)
+    return seen
 
 
 def current(session: Session) -> Columns | None:
@@ -375,37 +391,3 @@ def forget() -> None:
 def reading(ids: list[int]) -> IntArray:
     """Matched solution ids as the array the columns count."""
     return np.array(ids, dtype=np.int64)
-
-
-# PostgreSQL's binary array format (array_send) for one dimension: number of dimensions,
-# has-nulls flag, element type, length, lower bound; then per element its byte length and
-# its big-endian value.
-_ARRAY_HEADER = struct.Struct(">iiiii")
-
-
-def unpacked(packed: bytes | None, kind: Literal["i", "f", "d"]) -> NDArray[Any]:
-    """A one-dimensional ``int4`` (``kind`` "i"), ``float4`` ("f") or ``float8`` ("d") array
-    without nulls, as ``array_send`` wrote it, as int64 or float64 (None, from aggregating no
-    rows: empty)."""
-    wide = np.int64 if kind == "i" else np.float64
-    if packed is None or len(packed) < _ARRAY_HEADER.size:
-        return np.zeros(0, dtype=wide)
-    dimensions, has_nulls, _type, length, _lower = _ARRAY_HEADER.unpack_from(packed)
-    if dimensions != 1 or has_nulls:
-        raise ValueError("expected one dimension without nulls")
-    size = 8 if kind == "d" else 4
-    element = f">{'f' if kind == 'd' else kind}{size}"
-    cells = np.frombuffer(
-        packed, dtype=np.dtype([("size", ">i4"), ("value", element)]), offset=_ARRAY_HEADER.size
-    )
-    if len(cells) != length or not (cells["size"] == size).all():
-        raise ValueError(f"expected {size}-byte elements")
-    return cells["value"].astype(wide)
-
-
-def scored(rows: list[tuple[Any, ...]]) -> tuple[IntArray, NDArray[np.float64]]:
-    """(solution id, score) rows as the arrays :meth:`Columns.rank` orders."""
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    ids, scores = zip(*rows, strict=True)
-    return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)

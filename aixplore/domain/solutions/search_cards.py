@@ -28,9 +28,16 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from aixplore.core import cache
+from aixplore.domain.accounts.models import User
 from aixplore.domain.solutions import facet_columns
-from aixplore.domain.solutions.models import CardSource, Solution, SolutionCard, SolutionStatus
-from aixplore.domain.solutions.services import cards_for
+from aixplore.domain.solutions.models import (
+    CardSource,
+    Category,
+    Solution,
+    SolutionCard,
+    SolutionStatus,
+)
+from aixplore.domain.solutions.services import card_of, tags_for
 
 # About 1 KB each: a worker holds at most this many (some 20 MB), then starts again.
 MAX_CARDS = 20_000
@@ -48,6 +55,19 @@ _CARD_COLUMNS = (
     col(Solution.rating_count),
     col(Solution.logo_path),
     col(Solution.status),
+)
+
+
+_CARD_ROWS = (
+    sa_select(
+        *_CARD_COLUMNS,
+        col(Category.slug).label("category_slug"),
+        col(Category.name).label("category_name"),
+        col(User.display_name).label("publisher_name"),
+        col(User.verified_publisher_at).label("publisher_verified_at"),
+    )
+    .join(Category, col(Category.id) == col(Solution.category_id))
+    .join(User, col(User.id) == col(Solution.owner_id))
 )
 
 
@@ -89,10 +109,20 @@ def cards(session: Session, ids: list[int]) -> list[SolutionCard]:
     held = _current(_engine(session), version) if version is not None else _Held(0)
     missing = [i for i in ids if i not in held.cards]
     if missing:
-        stmt = sa_select(*_CARD_COLUMNS).where(col(Solution.id).in_(missing))
-        # A row gives its columns as attributes, as a solution does.
-        rows = cast("list[CardSource]", session.connection().execute(stmt).all())
-        read = {card.id: card for card in cards_for(session, rows)}
+        # One statement for the card columns and the category's and publisher's: three
+        # queries (cards_for's) cost a search over 100,000 solutions a millisecond more.
+        stmt = _CARD_ROWS.where(col(Solution.id).in_(missing))
+        rows = session.connection().execute(stmt).all()
+        tags = tags_for(session, [r.id for r in rows])
+        read = {
+            r.id: card_of(
+                cast("CardSource", r),  # a row gives its columns as attributes
+                (r.category_slug, r.category_name),
+                (r.publisher_name, r.publisher_verified_at is not None),
+                tags.get(r.id, []),
+            )
+            for r in rows
+        }
         with _lock:
             held.cards.update(read)
     found = (held.cards.get(i) for i in ids)

@@ -175,14 +175,29 @@ def tag_counts(
     return [(str(t), int(n)) for t, n in counted]
 
 
+def _categories(session: Session) -> tuple[tuple[int | None, str, str], ...]:
+    """Every category's id, slug and name in display order, cached while the catalog is
+    current (a category's change retires it): read for every new search, they cost a tenth
+    of its time."""
+
+    def read() -> list[list[Any]]:
+        # Only the columns shown: whole rows (descriptions too) cost half a millisecond.
+        stmt = select(Category.id, Category.slug, Category.name).order_by(col(Category.position))
+        return [list(row) for row in session.exec(stmt).all()]
+
+    def frozen(rows: list[list[Any]]) -> tuple[tuple[int | None, str, str], ...]:
+        return tuple((i, str(slug), str(name)) for i, slug, name in rows)
+
+    return cache.cached_current(
+        "search:categories", (CATALOG,), FACET_CACHE_SECONDS, read, decode=frozen
+    )
+
+
 def facet_lists(
     session: Session, query: SearchQuery, counts: FacetCounts
 ) -> dict[str, list[FacetCount]]:
     """The facet lists the search page shows, from ``counts``."""
-    # Only the columns shown: whole rows (descriptions too) cost a new search half a millisecond.
-    categories = session.exec(
-        select(Category.id, Category.slug, Category.name).order_by(col(Category.position))
-    ).all()
+    categories = _categories(session)
     counted_tags = dict(counts.tags)
     for tag in query.tags:
         counted_tags.setdefault(tag, 0)

@@ -62,8 +62,7 @@ def summarize(
     columns = facet_columns.current(session) if published_after is None and terms else None
 
     def source(described: dict[str, Any]) -> Any:
-        found = search_text.matches_for(described)
-        if found is None:
+        if described["mode"] == "all":
             return None
         if columns is not None:
             # Read once for the counts and the page's order (with the scores it needs).
@@ -73,6 +72,7 @@ def summarize(
             if scored is not None:
                 scored[search_text.words_key(described)] = read
             return Counted(columns, read[1])
+        found = search_text.matches_for(described)
         return search_facets.matched_ids(session, found) if engine != "sqlite" else found
 
     def tally(found: Any) -> tuple[int, FacetCounts | None]:

@@ -61,7 +61,7 @@ def fts5_expression(terms: list[str]) -> str:
 
 
 # bm25 weights per column: name, tagline, description, tags.
-_BM25 = "-bm25(solution_fts, 10.0, 4.0, 1.0, 8.0)"
+BM25 = "-bm25(solution_fts, 10.0, 4.0, 1.0, 8.0)"
 
 
 def _scored(statement: str, **params: Any) -> Any:
@@ -81,7 +81,7 @@ def _scored(statement: str, **params: Any) -> Any:
 def sqlite_matches(terms: list[str]) -> Any:
     """A (solution_id, score) subquery of solutions holding every term; higher is better."""
     return _scored(
-        f"SELECT rowid AS solution_id, {_BM25} AS score FROM solution_fts "  # noqa: S608
+        f"SELECT rowid AS solution_id, {BM25} AS score FROM solution_fts "  # noqa: S608
         "WHERE solution_fts MATCH :fts",
         fts=fts5_expression(terms),
     )
@@ -103,7 +103,7 @@ def sqlite_partial_matches(terms: list[str]) -> Any:
     # every hit (a rowid lookup cannot use the match's doclist), 29 s instead of 0.1 s for
     # "chat marketing" over 100,000 solutions (16,000 hits).
     statement = (
-        f"WITH any_term AS MATERIALIZED (SELECT rowid AS id, {_BM25} AS s "  # noqa: S608
+        f"WITH any_term AS MATERIALIZED (SELECT rowid AS id, {BM25} AS s "  # noqa: S608
         "FROM solution_fts "
         "WHERE solution_fts MATCH :anyt), "
         f"hits AS (SELECT id, count(*) AS k FROM ({hits}) GROUP BY id), "
@@ -157,7 +157,7 @@ def pg_partial_matches(terms: list[str]) -> Any:
 def pg_packed(found: Any, *, with_scores: bool) -> Any:
     """One row holding ``found``'s ids (and scores) as binary arrays (``array_send``): 15,000
     matches as rows cost the driver and Python 12 ms more than as two arrays
-    (:func:`facet_columns.unpacked` reads them)."""
+    (:func:`match_arrays.unpacked` reads them)."""
     columns = [func.array_send(func.array_agg(found.c.solution_id))]
     if with_scores:
         # As double precision whatever the score's own type (ts_rank gives real): the order

@@ -289,31 +289,33 @@ def cards_for(session: Session, solutions: Sequence[CardSource]) -> list[Solutio
         ).all()
     }
     tags = tags_for(session, ids)
-    cards = []
-    for s in solutions:
-        (category_slug, category_name), (publisher, verified) = (
-            categories[s.category_id],
-            owners[s.owner_id],
-        )
-        cards.append(
-            SolutionCard(
-                id=s.id or 0,
-                slug=s.slug,
-                name=s.name,
-                tagline=s.tagline,
-                category_slug=category_slug,
-                category_name=category_name,
-                pricing=s.pricing,
-                rating_avg=round(s.rating_avg, 2),
-                rating_count=s.rating_count,
-                publisher_name=publisher,
-                publisher_verified=verified,
-                logo_url=logo_url(s.logo_path),
-                tags=sorted(tags.get(s.id or 0, [])),
-                status=s.status,
-            )
-        )
-    return cards
+    return [
+        card_of(s, categories[s.category_id], owners[s.owner_id], tags.get(s.id or 0, []))
+        for s in solutions
+    ]
+
+
+def card_of(
+    s: CardSource, category: tuple[str, str], publisher: tuple[str, bool], tags: list[str]
+) -> SolutionCard:
+    """One card: a solution's card columns, its category's slug and name, its publisher's
+    name and verified mark, and its tags."""
+    return SolutionCard(
+        id=s.id or 0,
+        slug=s.slug,
+        name=s.name,
+        tagline=s.tagline,
+        category_slug=category[0],
+        category_name=category[1],
+        pricing=s.pricing,
+        rating_avg=round(s.rating_avg, 2),
+        rating_count=s.rating_count,
+        publisher_name=publisher[0],
+        publisher_verified=publisher[1],
+        logo_url=logo_url(s.logo_path),
+        tags=sorted(tags),
+        status=s.status,
+    )
 
 
 def get_solution(session: Session, actor: Actor | None, slug: Any) -> SolutionDetail:

@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from aixplore.domain.solutions.facet_columns import unpacked
+from aixplore.domain.solutions.match_arrays import unpacked
 
 INT4, FLOAT4 = 23, 700  # PostgreSQL's type oids
 
