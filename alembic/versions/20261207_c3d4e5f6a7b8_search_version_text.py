@@ -1,7 +1,7 @@
 """SQLite: the catalog version also counts changes to a solution's searched text
 
 Revision ID: c3d4e5f6a7b8
-Revises: b7e2c4a9d1f3
+Revises: 9f125656b6db
 Create Date: 2026-12-07 02:00:00
 
 Each worker now keeps every search word's matches and bm25 shares (``domain/solutions/
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c3d4e5f6a7b8"
-down_revision: str | None = "b7e2c4a9d1f3"
+down_revision: str | None = "9f125656b6db"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
