@@ -23,7 +23,7 @@ from aixplore.api.routes import (
     github_oauth,
     health,
     orders,
-    social,
+    social_login,
     solutions,
     sso,
     sso_link,
@@ -154,7 +154,7 @@ def build_api() -> FastAPI:
     api.include_router(sso_link.router, dependencies=[Depends(rate_limit("sso"))])
     # Browser sign-in redirects like SSO's: counted per network address in the same budget.
     api.include_router(github_oauth.router, dependencies=[Depends(rate_limit("sso"))])
-    api.include_router(social.router, dependencies=[Depends(rate_limit("sso"))])
+    api.include_router(social_login.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(stripe_webhook.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)

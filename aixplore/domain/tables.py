@@ -14,7 +14,7 @@ from aixplore.domain.notifications import models as notifications_models
 from aixplore.domain.orders import models as orders_models
 from aixplore.domain.orgs import sso_models
 from aixplore.domain.reviews import models as reviews_models
-from aixplore.domain.social import models as social_models
+from aixplore.domain.social_login import models as social_models
 from aixplore.domain.solutions import models as solutions_models
 from aixplore.domain.wallet import models as wallet_models
 from aixplore.domain.webhook_outbox import models as webhook_outbox_models

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
 from aixplore.core.db import read_scope, session_scope
-from aixplore.domain.social.models import SocialIdentity, SocialLogin
+from aixplore.domain.social_login.models import SocialIdentity, SocialLogin
 from aixplore.web.accounts.sign_in_methods import SignInMethodsState
 from tests.e2e.helpers import axe_violations, horizontal_overflow, run_async
 from tests.factories import actor_for, make_member, sign_in

@@ -14,7 +14,7 @@ from sqlmodel import select
 from aixplore.core.db import read_scope
 from aixplore.core.settings import get_settings
 from aixplore.domain.audit.models import AuditEntry
-from aixplore.domain.social.models import SocialIdentity
+from aixplore.domain.social_login.models import SocialIdentity
 from tests.integration.sso_helpers import APP, app_client
 from tests.support.fake_github import FakeGitHub
 from tests.support.github_fixture import SIGNIN_CLIENT_ID, SIGNIN_CLIENT_SECRET

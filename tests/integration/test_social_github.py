@@ -14,9 +14,9 @@ from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import Conflict, NotAuthenticated, ValidationFailed
 from aixplore.domain.accounts.models import User
 from aixplore.domain.orgs.models import Organization, OrgMembership, OrgRole
-from aixplore.domain.social import methods
-from aixplore.domain.social.flows import SocialSignInFailed, do_bind_browser
-from aixplore.domain.social.models import SocialProvider
+from aixplore.domain.social_login import methods
+from aixplore.domain.social_login.flows import SocialSignInFailed, do_bind_browser
+from aixplore.domain.social_login.models import SocialProvider
 from tests.factories import PASSWORD, actor_for, make_member, sign_in
 from tests.integration.social_helpers import (
     app_client,

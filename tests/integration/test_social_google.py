@@ -19,7 +19,7 @@ from aixplore.domain.mail.services import list_outbox_for
 from aixplore.domain.orgs import oidc
 from aixplore.domain.orgs.models import Organization
 from aixplore.domain.orgs.sso_policy import end_password_sessions
-from aixplore.domain.social.models import SocialLogin
+from aixplore.domain.social_login.models import SocialLogin
 from tests.factories import PASSWORD, actor_for, make_member
 from tests.integration.social_helpers import (
     GOOGLE_CALLBACK,
@@ -197,7 +197,7 @@ def test_nonce_pkce_and_issuer_are_checked(google, tamper, monkeypatch) -> None:
             row.nonce = "another-nonce-0123456789"
         elif tamper == "verifier":
             from aixplore.core import crypto
-            from aixplore.domain.social.flows import VERIFIER_CONTEXT
+            from aixplore.domain.social_login.flows import VERIFIER_CONTEXT
 
             row.verifier_enc = crypto.encrypt("x" * 64, context=VERIFIER_CONTEXT)
         db.add(row)
@@ -215,7 +215,7 @@ def test_nonce_pkce_and_issuer_are_checked(google, tamper, monkeypatch) -> None:
 
 
 def oidc_conn(op):
-    from aixplore.domain.social import google
+    from aixplore.domain.social_login import google
 
     return google._client()
 

@@ -19,7 +19,7 @@ from reflex.vars import ObjectVar
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import get_settings
-from aixplore.domain.social import flows, methods
+from aixplore.domain.social_login import flows, methods
 from aixplore.web import kit
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import SessionState, current_actor

@@ -3,8 +3,8 @@ URL carried (a page that echoed ``auth_error`` would let any link put words in o
 
 from __future__ import annotations
 
-from aixplore.domain.social.flows import OUTCOMES, outcome_message, parse_provider
-from aixplore.domain.social.models import SocialProvider
+from aixplore.domain.social_login.flows import OUTCOMES, outcome_message, parse_provider
+from aixplore.domain.social_login.models import SocialProvider
 
 
 def test_known_codes_give_their_fixed_text_with_the_providers_name() -> None:

@@ -38,8 +38,8 @@ from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.membership.services import sso_required_for
 from aixplore.domain.orgs.sso_guards import safe_return_to
-from aixplore.domain.social.flows import SocialSignInFailed
-from aixplore.domain.social.models import (
+from aixplore.domain.social_login.flows import SocialSignInFailed
+from aixplore.domain.social_login.models import (
     ProviderIdentity,
     SocialIdentity,
     SocialPendingLink,

@@ -19,19 +19,19 @@ from aixplore.domain.accounts.reauth import check_password_of
 from aixplore.domain.accounts.sessions import end_sessions_opened_by
 from aixplore.domain.accounts.users import get_user, require_actor
 from aixplore.domain.audit_log.services import record as audit
-from aixplore.domain.social.flows import (
+from aixplore.domain.social_login.flows import (
     SocialSignInFailed,
     UsedLogin,
     parse_provider,
     start_link_state,
 )
-from aixplore.domain.social.models import (
+from aixplore.domain.social_login.models import (
     ProviderIdentity,
     SignInMethod,
     SocialIdentity,
     SocialProvider,
 )
-from aixplore.domain.social.sign_in import refuse_if_sso_required, save_identity
+from aixplore.domain.social_login.sign_in import refuse_if_sso_required, save_identity
 
 LAST_METHOD = (
     "This is your only way to sign in, so it cannot be removed. Link another provider or set "

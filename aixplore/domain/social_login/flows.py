@@ -27,7 +27,7 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.orgs.sso_guards import safe_return_to
-from aixplore.domain.social.models import SocialLogin, SocialProvider, SocialPurpose
+from aixplore.domain.social_login.models import SocialLogin, SocialProvider, SocialPurpose
 
 VERIFIER_CONTEXT = "social_login.verifier"
 MAX_OPEN_LINKS_PER_USER = 5

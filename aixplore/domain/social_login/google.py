@@ -13,8 +13,8 @@ from aixplore.core.settings import get_settings
 from aixplore.domain.orgs import oidc
 from aixplore.domain.orgs.sso_guards import SsoRefused
 from aixplore.domain.orgs.sso_models import SsoConnection, SsoProtocol
-from aixplore.domain.social.flows import SocialSignInFailed, StartedLogin, UsedLogin
-from aixplore.domain.social.models import ProviderIdentity, SocialProvider
+from aixplore.domain.social_login.flows import SocialSignInFailed, StartedLogin, UsedLogin
+from aixplore.domain.social_login.models import ProviderIdentity, SocialProvider
 
 CALLBACK_PATH = "/api/auth/google/callback"
 SCOPES = "openid email profile"

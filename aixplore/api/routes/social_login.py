@@ -25,8 +25,8 @@ from aixplore.core.errors import DomainError, ServiceUnavailable
 from aixplore.core.settings import get_settings
 from aixplore.domain.accounts.actor_cache import authenticate
 from aixplore.domain.accounts.models import Actor
-from aixplore.domain.social import flows, google, methods, sign_in
-from aixplore.domain.social.models import ProviderIdentity, SocialProvider, SocialPurpose
+from aixplore.domain.social_login import flows, google, methods, sign_in
+from aixplore.domain.social_login.models import ProviderIdentity, SocialProvider, SocialPurpose
 from aixplore.integrations import github_oauth as github
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
