@@ -6,6 +6,7 @@ Every field's label is tied to its control (``html_for``), so screen readers and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import reflex as rx
@@ -19,7 +20,7 @@ SELECT_STYLE = {"padding": "4px 8px", "border": "1px solid var(--gray-7)", "bord
 
 # What image uploads accept (the media module checks again by decoding: this only filters the
 # file picker).
-IMAGE_ACCEPT = {
+IMAGE_ACCEPT: dict[str, Sequence[str]] = {
     "image/png": [".png"],
     "image/jpeg": [".jpg", ".jpeg"],
     "image/webp": [".webp"],
