@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from aixplore.domain.activity.models import FeedItem, FeedKind
@@ -23,47 +24,54 @@ Shown = dict[int, tuple[str, str, str, str]]
 
 
 def _solutions(session: Session, ids: list[int]) -> Shown:
+    # Only the columns shown: whole rows carry long texts a feed never reads.
     rows = session.exec(
-        select(Solution).where(
+        select(Solution.id, Solution.name, Solution.tagline, Solution.slug).where(
             col(Solution.id).in_(ids), Solution.status == SolutionStatus.PUBLISHED
         )
     ).all()
-    return {s.id or 0: ("published", s.name, s.tagline, f"/solutions/{s.slug}") for s in rows}
+    return {
+        sid or 0: ("published", name, tagline, f"/solutions/{slug}")
+        for sid, name, tagline, slug in rows
+    }
 
 
 def _reviews(session: Session, ids: list[int]) -> Shown:
-    rows = session.exec(
-        select(Review, Solution)
+    rows = session.execute(
+        select_columns(
+            col(Review.id),
+            col(Review.rating),
+            col(Review.title),
+            col(Solution.name),
+            col(Solution.slug),
+        )
         .join(Solution, col(Solution.id) == col(Review.solution_id))
         .where(
             col(Review.id).in_(ids),
-            Review.status == ReviewStatus.VISIBLE,
-            Solution.status == SolutionStatus.PUBLISHED,
+            col(Review.status) == ReviewStatus.VISIBLE,
+            col(Solution.status) == SolutionStatus.PUBLISHED,
         )
     ).all()
     return {
-        r.id or 0: (
+        rid or 0: (
             "reviewed",
-            s.name,
-            f"{'★' * r.rating}{'☆' * (5 - r.rating)} {r.title}",
-            f"/solutions/{s.slug}#review-{r.id}",
+            name,
+            f"{'★' * rating}{'☆' * (5 - rating)} {title}",
+            f"/solutions/{slug}#review-{rid}",
         )
-        for r, s in rows
+        for rid, rating, title, name, slug in rows
     }
 
 
 def _events(session: Session, ids: list[int]) -> Shown:
     rows = session.exec(
-        select(Event).where(col(Event.id).in_(ids), Event.status == EventStatus.SCHEDULED)
+        select(Event.id, Event.title, Event.starts_at).where(
+            col(Event.id).in_(ids), Event.status == EventStatus.SCHEDULED
+        )
     ).all()
     return {
-        e.id or 0: (
-            "is hosting",
-            e.title,
-            e.starts_at.strftime("%d %b %Y, %H:%M UTC"),
-            f"/events/{e.id}",
-        )
-        for e in rows
+        eid or 0: ("is hosting", title, starts.strftime("%d %b %Y, %H:%M UTC"), f"/events/{eid}")
+        for eid, title, starts in rows
     }
 
 
@@ -83,7 +91,15 @@ def entries_for(
         return {}
     items = [
         i
-        for i in session.exec(select(FeedItem).where(col(FeedItem.id).in_(ids))).all()
+        for i in session.execute(
+            select_columns(
+                col(FeedItem.id),
+                col(FeedItem.actor_id),
+                col(FeedItem.kind),
+                col(FeedItem.subject_id),
+                col(FeedItem.created_at),
+            ).where(col(FeedItem.id).in_(ids))
+        ).all()
         if not skip_actors or i.actor_id not in skip_actors
     ]
     shown: dict[FeedKind, Shown] = {}

@@ -31,14 +31,22 @@ def _avatar_box() -> rx.Component:
         rx.hstack(
             _avatar("6", "Your avatar"),
             rx.vstack(
-                rx.upload.root(
-                    rx.text("Drop a PNG, JPEG or WebP (1 MB max) or click", size="1"),
-                    id="avatar",
-                    max_files=1,
-                    accept=kit.IMAGE_ACCEPT,
-                    border=f"1px dashed {rx.color('gray', 7)}",
-                    border_radius="10px",
-                    padding="0.75em",
+                # A label around the drop zone names its file input (axe); the zone takes no
+                # clicks itself, so a click opens one file dialog, the label's.
+                rx.el.label(
+                    rx.upload.root(
+                        rx.text(
+                            "Drop a PNG, JPEG or WebP (1 MB max) or click", size="1", as_="span"
+                        ),
+                        id="avatar",
+                        max_files=1,
+                        no_click=True,
+                        accept=kit.IMAGE_ACCEPT,
+                        border=f"1px dashed {rx.color('gray', 7)}",
+                        border_radius="10px",
+                        padding="0.75em",
+                        cursor="pointer",
+                    ),
                 ),
                 kit.actions(
                     rx.button(
@@ -144,6 +152,7 @@ def _preview() -> rx.Component:
         ),
         aria_label="Profile preview",
         width="100%",
+        align_self="start",
     )
 
 

@@ -120,14 +120,14 @@ def _header() -> rx.Component:
 def _about() -> rx.Component:
     return rx.fragment(
         rx.cond(
-            P.profile["bio_html"] != "",
-            rx.box(rx.html(P.profile["bio_html"]), class_name="prose", width="100%"),
+            P.bio_html != "",
+            rx.box(rx.html(P.bio_html), class_name="prose", width="100%"),
         ),
         rx.cond(
-            P.profile["links"].to(list).length() > 0,
+            P.links.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]
             rx.el.ul(
                 rx.foreach(
-                    P.profile["links"].to(list[dict[str, str]]),
+                    P.links,
                     lambda link: rx.el.li(
                         rx.icon("link", size=14, aria_hidden="true"),
                         rx.el.a(

@@ -56,6 +56,9 @@ class ProfilePageState(rx.State):
     refusal: str = ""
     handle: str = ""
     profile: dict[str, Any] = {}
+    # Apart from ``profile``: a list inside an empty dict is undefined in the browser.
+    links: list[dict[str, str]] = []
+    bio_html: str = ""
     relation: dict[str, bool] = {}
     activity: list[dict[str, Any]] = []
     tab: str = "activity"
@@ -66,9 +69,7 @@ class ProfilePageState(rx.State):
         self.handle = shown.person.handle
         self.profile = {
             **person_row(shown.person),
-            "bio_html": shown.bio_html,
             "location": shown.location,
-            "links": [link.model_dump() for link in shown.links],
             "visibility": VISIBILITY_LABELS[shown.visibility.value],
             "joined": shown.joined_at.strftime("%B %Y"),
             "followers": shown.followers,
@@ -77,6 +78,7 @@ class ProfilePageState(rx.State):
             "reviews": shown.reviews,
             "events_hosted": shown.events_hosted,
         }
+        self.links, self.bio_html = [link.model_dump() for link in shown.links], shown.bio_html
         self._relate(shown.relationship)
         self.activity = [entry_row(e) for e in feed.activity_of(db, shown.person.id)]
 
@@ -98,8 +100,10 @@ class ProfilePageState(rx.State):
                     return rx.redirect(f"/u/{shown.person.handle}")
                 self._show(shown, db, actor)
         except DomainError as exc:
-            self.found, self.profile, self.activity = False, {}, []
-            self.refusal = exc.message
+            # The handle stays as asked: the buttons' services refuse with their own reason.
+            self.found, self.profile, self.activity, self.links = False, {}, [], []
+            self.bio_html = ""
+            self.handle, self.refusal = wanted[:40], exc.message
             return None
         self.found = True
         return None
@@ -109,12 +113,17 @@ class ProfilePageState(rx.State):
         try:
             with session_scope() as db:
                 self._relate(change(db, actor, self.handle, *args))
-                shown, _old = profiles.get_profile(db, actor, self.handle)
-                self._show(shown, db, actor)
         except NotAuthenticated as exc:
             return answer_error(exc, next_path=f"/u/{self.handle}")
         except DomainError as exc:
             return answer_error(exc)
+        try:  # the figures moved; a followers-only profile may be closed to them now
+            with session_scope() as db:
+                shown, _old = profiles.get_profile(db, actor, self.handle)
+                self._show(shown, db, actor)
+        except DomainError as exc:
+            self.found, self.profile, self.activity = False, {}, []
+            self.links, self.bio_html, self.refusal = [], "", exc.message
         return toast_ok(done)
 
     @rx.event
