@@ -23,6 +23,7 @@ from aixplore.api.routes import (
     github_oauth,
     health,
     orders,
+    profiles,
     social_login,
     solutions,
     sso,
@@ -143,6 +144,7 @@ def build_api() -> FastAPI:
     reads = [Depends(rate_limit("read"))]
     api.include_router(solutions.router, dependencies=reads)
     api.include_router(events.router, dependencies=reads)
+    api.include_router(profiles.router, dependencies=reads)
     api.include_router(writes.router)
     api.include_router(event_writes.router)
     api.include_router(orders.router)

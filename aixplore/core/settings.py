@@ -76,6 +76,9 @@ class Settings(BaseSettings):
 
     # Events: reminder mails go out this many minutes before an event starts.
     event_reminder_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    # Home feed: authors with more followers than this are not fanned out into timelines;
+    # their followers' feeds read their items at read time (domain/social/feed.py).
+    feed_fan_in_followers: int = Field(default=10_000, ge=0, le=10_000_000)
 
     # Audit log: entries older than this many days are removed daily (0 keeps them forever).
     audit_retention_days: int = Field(default=0, ge=0, le=36500)

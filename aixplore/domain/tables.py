@@ -1,6 +1,7 @@
 """Import every table module so SQLModel.metadata knows the whole schema (alembic, tests)."""
 
 from aixplore.domain.accounts import models as accounts_models
+from aixplore.domain.activity import models as activity_models
 from aixplore.domain.analytics import models as analytics_models
 from aixplore.domain.apikeys import models as apikeys_models
 from aixplore.domain.audit_log import models as audit_log_models
@@ -13,14 +14,17 @@ from aixplore.domain.membership import models as membership_models
 from aixplore.domain.notifications import models as notifications_models
 from aixplore.domain.orders import models as orders_models
 from aixplore.domain.orgs import sso_models
+from aixplore.domain.relations import models as relations_models
 from aixplore.domain.reviews import models as reviews_models
-from aixplore.domain.social_login import models as social_models
+from aixplore.domain.social import models as social_models
+from aixplore.domain.social_login import models as social_login_models
 from aixplore.domain.solutions import models as solutions_models
 from aixplore.domain.wallet import models as wallet_models
 from aixplore.domain.webhook_outbox import models as webhook_outbox_models
 
 __all__ = [
     "accounts_models",
+    "activity_models",
     "analytics_models",
     "apikeys_models",
     "audit_log_models",
@@ -32,7 +36,9 @@ __all__ = [
     "membership_models",
     "notifications_models",
     "orders_models",
+    "relations_models",
     "reviews_models",
+    "social_login_models",
     "social_models",
     "solutions_models",
     "sso_models",

@@ -5,7 +5,18 @@ job's own imports may never name (a session's SSO connection, say).
 """
 
 from aixplore.domain import tables
-from aixplore.jobs import analytics, api, audit, events, gdpr, mail, orders, wallet, webhooks
+from aixplore.jobs import (
+    analytics,
+    api,
+    audit,
+    events,
+    gdpr,
+    mail,
+    orders,
+    social,
+    wallet,
+    webhooks,
+)
 
 __all__ = [
     "analytics",
@@ -15,6 +26,7 @@ __all__ = [
     "gdpr",
     "mail",
     "orders",
+    "social",
     "tables",
     "wallet",
     "webhooks",

@@ -56,6 +56,12 @@ from aixplore.web.orgs.state import InvitationState, OrgsState, OrgState
 from aixplore.web.page_paths import PagePaths
 from aixplore.web.privacy.pages import PrivacyState, privacy_page
 from aixplore.web.session import SessionState
+from aixplore.web.social.editor_page import profile_editor_page
+from aixplore.web.social.editor_state import ProfileEditorState
+from aixplore.web.social.feed_page import feed_page
+from aixplore.web.social.feed_state import FeedState
+from aixplore.web.social.profile_page import profile_page
+from aixplore.web.social.profile_state import ProfilePageState
 from aixplore.web.solutions.browse import (
     CategoriesState,
     PublisherState,
@@ -205,6 +211,20 @@ ROUTES: list[Route] = [
         account_settings.profile_page,
         "Profile · AiXplore",
         [guard, ProfileState.load, TokenState.load],
+    ),
+    Route(
+        "/settings/profile",
+        profile_editor_page,
+        "Public profile · AiXplore",
+        [guard, ProfileEditorState.load],
+    ),
+    Route("/feed", feed_page, "Your feed · AiXplore", [guard, FeedState.load]),
+    Route(
+        "/u/[handle]",
+        profile_page,
+        "Profile · AiXplore",
+        [ProfilePageState.load],
+        description="A member of AiXplore: what they publish, review and host.",
     ),
     Route("/order", wizard_page, "Order a custom app · AiXplore", [guard, WizardState.load]),
     Route("/orders", my_orders_page, "My orders · AiXplore", [guard, MyOrdersState.load]),

@@ -29,6 +29,8 @@ NAV_LINKS: list[tuple[str, str]] = [
 # The signed-in member's pages, in the account menu (desktop) and the drawer (phones). The
 # settings and admin pages have their own side navigation (web/kit/layouts.py): one entry each.
 ACCOUNT_LINKS: list[tuple[str, str]] = [
+    ("Feed", "/feed"),
+    ("Public profile", "/u/me"),
     ("Profile", "/profile"),
     ("Notifications", "/notifications"),
     ("ECE tokens", "/token"),

@@ -23,6 +23,8 @@ from aixplore.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import parse_input, require_actor
+from aixplore.domain.activity.models import FeedKind
+from aixplore.domain.activity.services import record_activity
 from aixplore.domain.events.models import (
     Event,
     EventDetail,
@@ -187,6 +189,7 @@ def do_create_event(session: Session, actor: Actor | None, data: Any) -> EventDe
     session.add(event)
     session.flush()
     webhooks.emit(session, "event.created", webhooks.event_data(event), [actor.user_id])
+    record_activity(session, actor.user_id, FeedKind.EVENT_HOSTED, event.id or 0)
     return get_event(session, actor, event.id)
 
 

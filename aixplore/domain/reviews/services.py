@@ -18,7 +18,10 @@ from aixplore.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input, require_actor
+from aixplore.domain.activity.models import FeedKind
+from aixplore.domain.activity.services import record_activity
 from aixplore.domain.notifications.services import notify
+from aixplore.domain.relations.services import check_may_reply
 from aixplore.domain.reviews.models import (
     ReportInput,
     Review,
@@ -150,6 +153,7 @@ def do_write_review(session: Session, actor: Actor | None, slug: Any, data: Any)
             {"review_id": review.id, "solution": solution.slug, "rating": review.rating},
             [solution.owner_id],
         )
+        record_activity(session, actor.user_id, FeedKind.REVIEW_WRITTEN, review.id or 0)
         notify(
             session,
             solution.owner_id,
@@ -229,6 +233,7 @@ def do_reply(session: Session, actor: Actor | None, review_id: Any, body: Any) -
     assert solution is not None
     if solution.owner_id != actor.user_id:
         raise PermissionDenied("Only the publisher can reply to reviews.")
+    check_may_reply(session, actor, review.author_id)
     if not isinstance(body, str) or not 2 <= len(body.strip()) <= 2000:
         raise ValidationFailed("Write a reply of 2 to 2000 characters.")
     reply = session.exec(select(ReviewReply).where(ReviewReply.review_id == review.id)).first()

@@ -85,6 +85,17 @@ def store_logo(data: bytes) -> str:
     return _save(rgba, "logos", "PNG")
 
 
+def store_avatar(data: object) -> str:
+    """Validate an uploaded avatar and store it as a 256 px square PNG (centre crop)."""
+    Image.MAX_IMAGE_PIXELS = MAX_SIDE * MAX_SIDE
+    with _decode(data, what="avatar", max_bytes=MAX_BYTES, max_side=MAX_SIDE) as image:
+        rgba = image.convert("RGBA")
+    side = min(rgba.size)
+    left, top = (rgba.width - side) // 2, (rgba.height - side) // 2
+    square = rgba.crop((left, top, left + side, top + side)).resize((LOGO_SIZE, LOGO_SIZE))
+    return _save(square, "avatars", "PNG")
+
+
 def store_screenshot(data: bytes) -> StoredScreenshot:
     """Validate a screenshot; store it (at most 1600 px wide) and a 480 px thumbnail as WebP."""
     Image.MAX_IMAGE_PIXELS = SHOT_MAX_SIDE * SHOT_MAX_SIDE

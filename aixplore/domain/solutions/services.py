@@ -18,6 +18,8 @@ from aixplore.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import parse_input, require_actor, require_platform_admin
+from aixplore.domain.activity.models import FeedKind
+from aixplore.domain.activity.services import record_activity
 from aixplore.domain.solutions.markdown import render_markdown
 from aixplore.domain.solutions.models import (
     CardSource,
@@ -181,6 +183,10 @@ def do_set_status(session: Session, actor: Actor | None, slug: Any, status: Any)
                 "solution.published",
                 {"slug": solution.slug, "name": solution.name},
                 [solution.owner_id],
+            )
+        if solution.published_at is None:
+            record_activity(
+                session, solution.owner_id, FeedKind.SOLUTION_PUBLISHED, solution.id or 0
             )
         solution.published_at = solution.published_at or utcnow()
     solution.status = new_status

@@ -50,6 +50,7 @@ from aixplore.web.kit.feedback import (
     when_any,
 )
 from aixplore.web.kit.forms import (
+    IMAGE_ACCEPT,
     checkbox,
     checkbox_group,
     field,
@@ -79,6 +80,7 @@ from aixplore.web.kit.sections import (
 from aixplore.web.kit.tables import Column, column, data_table, name_and_email
 
 __all__ = [
+    "IMAGE_ACCEPT",
     "Column",
     "action",
     "actions",

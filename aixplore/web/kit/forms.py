@@ -6,6 +6,7 @@ Every field's label is tied to its control (``html_for``), so screen readers and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import reflex as rx
@@ -15,6 +16,15 @@ from aixplore.web.kit.feedback import form_error
 GRAY = rx.color("gray", 11)
 # A native <select>, drawn like the Radix inputs next to it.
 SELECT_STYLE = {"padding": "4px 8px", "border": "1px solid var(--gray-7)", "borderRadius": "6px"}
+
+
+# What image uploads accept (the media module checks again by decoding: this only filters the
+# file picker).
+IMAGE_ACCEPT: dict[str, Sequence[str]] = {
+    "image/png": [".png"],
+    "image/jpeg": [".jpg", ".jpeg"],
+    "image/webp": [".webp"],
+}
 
 
 def _labelled(label: Any, control_id: str, control: rx.Component, hint: Any) -> rx.Component:
@@ -78,10 +88,12 @@ def text_area_field(
     required: bool = False,
     hint: str = "",
     default_value: Any = None,
+    **props: Any,
 ) -> rx.Component:
-    """A labelled multi-line text box."""
+    """A labelled multi-line text box (``props`` go to the box: an ``on_change`` say)."""
     area_id = f"field-{name}"
-    props: dict[str, Any] = {} if default_value is None else {"default_value": default_value}
+    if default_value is not None:
+        props["default_value"] = default_value
     control = rx.text_area(
         id=area_id,
         name=name,

@@ -17,6 +17,7 @@ NavLink = tuple[str, Any]  # the link's text and its href (a string or a string 
 
 SETTINGS_LINKS: list[NavLink] = [
     ("Profile", "/profile"),
+    ("Public profile", "/settings/profile"),
     ("Security", "/settings/security"),
     ("Sign-in methods", "/settings/sign-in"),
     ("API keys", "/settings/api-keys"),

@@ -20,6 +20,7 @@ def _icon(kind: rx.Var) -> rx.Component:
         ("webhook", rx.icon("webhook", size=18, aria_hidden="true")),
         ("org_invitation", rx.icon("users", size=18, aria_hidden="true")),
         ("review", rx.icon("star", size=18, aria_hidden="true")),
+        ("follow", rx.icon("user-plus", size=18, aria_hidden="true")),
         rx.icon("bell", size=18, aria_hidden="true"),
     )
 

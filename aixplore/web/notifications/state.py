@@ -13,6 +13,7 @@ from aixplore.domain.notifications import services as notifications
 from aixplore.domain.notifications.models import NotificationPublic
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
+from aixplore.web.social.feed_state import FeedState
 
 POLL_SECONDS = 20
 PAGE = "/notifications"
@@ -84,6 +85,9 @@ class NotificationBellState(rx.State):
             self._show(0)
             return None
         self._recount(actor)
+        if (self.router.url.path or "").rstrip("/") == "/feed":
+            # The feed is open: count what arrived above it, without moving what is shown.
+            (await self.get_state(FeedState))._count_new(actor)
         if (self.router.url.path or "").rstrip("/") == PAGE:
             # The list is open: what arrived since shows at its top, without a reload.
             listing = await self.get_state(NotificationsState)

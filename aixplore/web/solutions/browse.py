@@ -9,6 +9,7 @@ import reflex as rx
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.events.reading import initials
+from aixplore.domain.social.handles import ensure_profile
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.publishers import get_publisher_profile
 from aixplore.web import kit
@@ -44,6 +45,7 @@ class PublisherState(rx.State):
     published: int = 0
     reviews: int = 0
     rating: str = ""
+    handle: str = ""
     cards: list[dict[str, Any]] = []
 
     @rx.event
@@ -58,6 +60,7 @@ class PublisherState(rx.State):
             with session_scope() as db:
                 profile = get_publisher_profile(db, int(raw))
                 cards = solutions.list_publisher_solutions(db, actor, int(raw))
+                self.handle = ensure_profile(db, profile.id).handle
         except DomainError:
             self.found = False
             return
@@ -171,6 +174,13 @@ def publisher_page() -> rx.Component:
             spacing="4",
         ),
         _figures(),
+        rx.link(
+            rx.icon("user", size=14, aria_hidden="true"),
+            "Profile and activity of ",
+            P.name,
+            href="/u/" + P.handle,
+            size="2",
+        ),
         rx.cond(
             P.bio != "",
             rx.el.section(

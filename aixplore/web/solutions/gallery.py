@@ -115,11 +115,7 @@ def screenshot_manager(state: Any) -> rx.Component:
             id="screenshots",
             max_files=8,
             multiple=True,
-            accept={
-                "image/png": [".png"],
-                "image/jpeg": [".jpg", ".jpeg"],
-                "image/webp": [".webp"],
-            },
+            accept=kit.IMAGE_ACCEPT,
             border=f"1px dashed {rx.color('gray', 7)}",
             border_radius="10px",
             padding="1em",

@@ -128,11 +128,7 @@ def _side() -> rx.Component:
                 ),
                 id="logo",
                 max_files=1,
-                accept={
-                    "image/png": [".png"],
-                    "image/jpeg": [".jpg", ".jpeg"],
-                    "image/webp": [".webp"],
-                },
+                accept=kit.IMAGE_ACCEPT,
                 border=f"1px dashed {rx.color('gray', 7)}",
                 border_radius="10px",
                 padding="1em",

@@ -1,0 +1,25 @@
+"""Checks other features make before one person reaches another."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from aixplore.core.errors import PermissionDenied
+from aixplore.domain.accounts.models import Actor
+from aixplore.domain.relations.models import Block, Follow
+
+
+def has_blocked(session: Session, blocker_id: int, blocked_id: int) -> bool:
+    """Whether ``blocker_id`` blocked ``blocked_id``."""
+    return session.get(Block, (blocker_id, blocked_id)) is not None
+
+
+def follows(session: Session, follower_id: int, followee_id: int) -> bool:
+    """Whether ``follower_id`` follows ``followee_id``."""
+    return session.get(Follow, (follower_id, followee_id)) is not None
+
+
+def check_may_reply(session: Session, actor: Actor, to_user_id: int | None) -> None:
+    """Refuse a reply to someone who blocked the actor (reviews now; forum posts later)."""
+    if to_user_id is not None and has_blocked(session, to_user_id, actor.user_id):
+        raise PermissionDenied("You cannot reply to this person: they have blocked you.")
