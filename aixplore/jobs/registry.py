@@ -5,7 +5,18 @@ job's own imports may never name (a session's SSO connection, say).
 """
 
 from aixplore.domain import tables
-from aixplore.jobs import analytics, api, audit, events, gdpr, mail, orders, wallet, webhooks
+from aixplore.jobs import (
+    analytics,
+    api,
+    audit,
+    events,
+    gdpr,
+    mail,
+    operations,
+    orders,
+    wallet,
+    webhooks,
+)
 
 __all__ = [
     "analytics",
@@ -14,6 +25,7 @@ __all__ = [
     "events",
     "gdpr",
     "mail",
+    "operations",
     "orders",
     "tables",
     "wallet",
