@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from aixplore.core import near_cache
 from aixplore.core.events import publish_after_commit, subscribe
+from aixplore.core.metrics import CACHE_READS, cache_name
 from aixplore.core.redis import get_async_redis, get_redis
 
 _local: dict[str, tuple[float, str]] = {}
@@ -37,8 +38,32 @@ def shared() -> bool:
     return get_redis() is not None
 
 
+class _Counted:
+    """``compute`` that remembers whether it ran: a read that had to compute was a miss."""
+
+    __slots__ = ("compute", "ran")
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self.compute, self.ran = compute, False
+
+    def __call__(self) -> Any:
+        self.ran = True
+        return self.compute()
+
+    def count(self, key: str) -> None:
+        CACHE_READS.labels(cache_name(key), "miss" if self.ran else "hit").inc()
+
+
 def cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
     """Return the cached JSON value of ``key``, computing and storing it when missing."""
+    counted = _Counted(compute)
+    try:
+        return _cached(key, ttl, counted)
+    finally:
+        counted.count(key)
+
+
+def _cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
     client = get_redis()
     if client is not None:
         try:
@@ -89,6 +114,20 @@ def cached_current(
     same decoded object back instead of parsing and decoding again: it is shared, so
     ``decode`` must build something immutable (a frozen model with tuples).
     """
+    counted = _Counted(compute)
+    try:
+        return _cached_current(key, names, ttl, counted, decode)
+    finally:
+        counted.count(key)
+
+
+def _cached_current(
+    key: str,
+    names: tuple[str, ...],
+    ttl: float,
+    compute: Callable[[], Any],
+    decode: Callable[[Any], Any] | None,
+) -> Any:
     client = get_redis()
     if client is None:
         with _lock:
@@ -99,7 +138,7 @@ def cached_current(
                 memo = _memo.get(local_key)
                 if memo is not None and memo[0] is hit[1]:
                     return memo[1]
-        value = cached(local_key, ttl, compute)
+        value = _cached(local_key, ttl, compute)
         if decode is None:
             return value
         decoded = decode(value)
@@ -226,6 +265,14 @@ def peek(key: str) -> Any:
 
     A Redis failure reads as absent, so callers fall back to the database.
     """
+    value = _peek(key)
+    # A tombstone sends the caller to the database as an absent entry does.
+    hit = value is not None and value != GONE
+    CACHE_READS.labels(cache_name(key), "hit" if hit else "miss").inc()
+    return value
+
+
+def _peek(key: str) -> Any:
     client = get_redis()
     if client is not None:
         ahead = _prefetched.get()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -14,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from aixplore.core.metrics import DB_CONNECTIONS_IN_USE, DB_POOL_CAPACITY
 from aixplore.core.settings import get_settings
 
 _engines: dict[str, Engine] = {}
@@ -79,7 +81,32 @@ def get_engine(url: str | None = None) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             engine = _engines[url] = build_engine(url)
+            _count_pool_use(engine)
         return engine
+
+
+def _capacity(engine: Engine) -> int:
+    """Connections ``engine``'s pool may open (pool size plus overflow; 0 when unbounded)."""
+    pool: Any = engine.pool
+    if not hasattr(pool, "size"):
+        return 0
+    return int(pool.size()) + max(0, int(getattr(pool, "_max_overflow", 0)))
+
+
+def _count_pool_use(engine: Engine) -> None:
+    """Keep /metrics' pool gauges (connections in use, capacity) current for ``engine``."""
+    DB_POOL_CAPACITY.inc(_capacity(engine))
+    event.listen(engine, "checkout", lambda *_: DB_CONNECTIONS_IN_USE.inc())
+    event.listen(engine, "checkin", lambda *_: DB_CONNECTIONS_IN_USE.dec())
+
+
+def _count_inherited_pools() -> None:
+    """A forked worker's gauges start at zero: count the pools it inherited."""
+    for engine in list(_engines.values()):
+        DB_POOL_CAPACITY.inc(_capacity(engine))
+
+
+os.register_at_fork(after_in_child=_count_inherited_pools)
 
 
 def dispose_engines() -> None:
@@ -87,6 +114,7 @@ def dispose_engines() -> None:
     with _lock:
         for engine in _engines.values():
             engine.dispose()
+            DB_POOL_CAPACITY.dec(_capacity(engine))
         _engines.clear()
         _readers.clear()
         for probe_lock, connection in _probes.values():

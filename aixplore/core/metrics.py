@@ -30,3 +30,55 @@ TAB_STATES = Gauge(
 TAB_STATES_EXPIRED = Counter(
     "aixplore_tab_states_expired_total", "Idle tabs' states dropped from this worker's memory"
 )
+
+# ---- Event-socket traffic (aixplore/web/event_metrics.py) ----
+# Handlers are labelled by their state class and method ("CatalogState.load"): a fixed set
+# the code defines. An event naming no registered handler counts once under UNKNOWN_HANDLER,
+# whatever name a browser made up, so the label set stays bounded.
+UNKNOWN_HANDLER = "unknown"
+EVENT_LATENCY = Histogram(
+    "aixplore_event_seconds",
+    "Event-socket events by handler: time from the start of processing to the end",
+    ["handler"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+EVENTS = Counter(
+    "aixplore_events_total",
+    "Event-socket events by handler and outcome (ok, error, cancelled, unknown_handler)",
+    ["handler", "outcome"],
+)
+SOCKETS = Gauge(
+    "aixplore_event_sockets",
+    "Browser tabs connected to this worker's event socket",
+    multiprocess_mode="livesum",
+)
+STATE_BYTES = Histogram(
+    "aixplore_state_bytes",
+    "Size of each browser-tab state written to Redis (pickled, per state class written)",
+    buckets=(256, 1024, 4096, 16384, 65536, 262144, 1048576),
+)
+
+# ---- Cache (aixplore/core/cache.py) ----
+# Named by the first part of the key; parts not in CACHE_NAMES count as "other".
+CACHE_NAMES = frozenset({"actor", "events", "home", "search", "wallet"})
+CACHE_READS = Counter(
+    "aixplore_cache_reads_total", "Cache reads by cache and result (hit, miss)", ["cache", "result"]
+)
+
+# ---- Database pool (aixplore/core/db.py) ----
+DB_CONNECTIONS_IN_USE = Gauge(
+    "aixplore_db_connections_in_use",
+    "Database connections checked out of the pools",
+    multiprocess_mode="livesum",
+)
+DB_POOL_CAPACITY = Gauge(
+    "aixplore_db_pool_capacity",
+    "Connections the pools may open (pool size plus overflow)",
+    multiprocess_mode="livesum",
+)
+
+
+def cache_name(key: str) -> str:
+    """The bounded ``cache`` label of a cache key."""
+    name = key.partition(":")[0]
+    return name if name in CACHE_NAMES else "other"

@@ -158,6 +158,13 @@ class Settings(BaseSettings):
     sso_limit_per_ip: str = "60/5 minutes"  # SSO start, callbacks and discovery
     domain_txt_prefix: str = "_aixplore-verify"
 
+    # Scheduled backups (aixplore/jobs/operations.py): with a folder set, a job worker writes a
+    # verified backup there whenever the last successful one is older than the interval, and
+    # keeps the newest backup_keep archives. Unset: no scheduled backups.
+    backup_dir: Path | None = None
+    backup_interval_minutes: int = Field(default=24 * 60, ge=1, le=31 * 24 * 60)
+    backup_keep: int = Field(default=7, ge=1, le=1000)
+
     @field_validator(
         "redis_url",
         "encryption_key",
@@ -168,6 +175,7 @@ class Settings(BaseSettings):
         "github_mcp_command",
         "git_mcp_command",
         "local_repos_dir",
+        "backup_dir",
         "github_host",
         "github_proxy",
         "github_oauth_client_id",

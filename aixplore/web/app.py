@@ -15,7 +15,7 @@ from aixplore.core.logging import configure_logging
 from aixplore.core.settings import get_settings
 from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
 from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
-from aixplore.web import lost_state, reflex_fixes, socket_json
+from aixplore.web import event_metrics, lost_state, reflex_fixes, socket_json
 from aixplore.web.accounts import pages as account_pages
 from aixplore.web.accounts import settings_pages as account_settings
 from aixplore.web.accounts.sign_in_methods import SignInMethodsState, SocialButtonsState
@@ -88,6 +88,8 @@ get_settings().check_listen_address(rx.config.get_config().backend_host)
 reflex_fixes.apply(SessionState)
 # A tab whose state vanished (say, Redis restarted) loads its page again before its event.
 lost_state.apply()
+# Event-socket traffic in /metrics (web/event_metrics.py).
+event_metrics.apply()
 # State deltas leave through orjson (web/socket_json.py); before rx.App makes its socket server.
 socket_json.install()
 

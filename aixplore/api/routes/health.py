@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from sqlalchemy import text
 
+from aixplore.api.operations_gauges import OperationsCollector
 from aixplore.core.db import get_engine
 from aixplore.core.redis import redis_ping
 from aixplore.jobs.queue import queue_health
@@ -52,11 +53,19 @@ async def health() -> JSONResponse:
 
 @router.get("/metrics", include_in_schema=False)
 def metrics() -> Response:
-    """Prometheus metrics (merged across worker processes when multiprocess mode is on)."""
+    """Prometheus metrics: this app's as a whole, whichever worker answers.
+
+    With ``PROMETHEUS_MULTIPROC_DIR`` set (several workers) every worker writes its counts
+    to files there and this sums them, so one scrape covers all of the instance's workers.
+    The app-wide gauges (queue, orders, outbox, certificates, backups, health) are read now,
+    by the worker that answers (``api/operations_gauges.py``).
+    """
+    app_wide = CollectorRegistry()
+    app_wide.register(OperationsCollector())
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-        data = generate_latest(registry)
+        workers = CollectorRegistry()
+        multiprocess.MultiProcessCollector(workers)
+        data = generate_latest(workers)
     else:
         data = generate_latest()
-    return Response(data, media_type=CONTENT_TYPE_LATEST)
+    return Response(data + generate_latest(app_wide), media_type=CONTENT_TYPE_LATEST)
