@@ -89,20 +89,9 @@ def _header() -> rx.Component:
             rx.hstack(
                 rx.cond(
                     P.profile["location"] != "",
-                    rx.text(
-                        rx.icon("map-pin", size=14, aria_hidden="true"),
-                        P.profile["location"],
-                        size="2",
-                        color=GRAY,
-                    ),
+                    _fact("map-pin", rx.text(P.profile["location"], size="2")),
                 ),
-                rx.text(
-                    rx.icon("calendar", size=14, aria_hidden="true"),
-                    "Joined ",
-                    P.profile["joined"],
-                    size="2",
-                    color=GRAY,
-                ),
+                _fact("calendar", rx.text("Joined ", P.profile["joined"], size="2")),
                 rx.cond(P.relation["me"], rx.badge(P.profile["visibility"], color_scheme="violet")),
                 spacing="4",
                 wrap="wrap",
@@ -112,8 +101,15 @@ def _header() -> rx.Component:
             align="start",
         ),
         spacing="5",
-        align="center",
+        align=rx.breakpoints(initial="start", sm="center"),
         direction=rx.breakpoints(initial="column", sm="row"),
+    )
+
+
+def _fact(icon: str, text: rx.Component) -> rx.Component:
+    """An icon on the same line as its fact (an icon inside a paragraph breaks the line)."""
+    return rx.hstack(
+        rx.icon(icon, size=14, aria_hidden="true"), text, spacing="1", align="center", color=GRAY
     )
 
 
