@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import col, select
 
 from aixplore.core.db import read_scope
 from aixplore.core.settings import get_settings
@@ -97,7 +97,9 @@ def identities() -> list[tuple[int, str, str]]:
 def audited(action: str) -> list[dict]:
     """The audit entries of one action: their actor and detail."""
     with read_scope() as db:
-        rows = db.exec(select(AuditEntry).where(AuditEntry.action == action)).all()
+        rows = db.exec(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(col(AuditEntry.seq))
+        ).all()
         return [{"actor": r.actor_id, "detail": json.loads(r.detail)} for r in rows]
 
 
