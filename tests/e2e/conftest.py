@@ -127,8 +127,12 @@ def page_errors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.fixture(scope="session")
 def app_origin() -> str:
-    """Where the suite's app will listen (the test OpenID Provider must know it first)."""
-    return f"http://localhost:{free_port()}"
+    """Where the suite's app will listen (the test OpenID Provider must know it first).
+
+    ``AIXPLORE_E2E_PORT`` fixes the port: the build bakes the app's address into the front
+    end, so two passes on one port can share one build (see ``built_app``).
+    """
+    return f"http://localhost:{os.environ.get('AIXPLORE_E2E_PORT') or free_port()}"
 
 
 @pytest.fixture(scope="session")
@@ -182,8 +186,19 @@ def app_env(e2e_github, e2e_google, app_origin: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def built_app(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The checkout with its front end built once per run (``python -m aixplore.serve build``)."""
-    build_frontend(ROOT, app_env, tmp_path_factory.mktemp("build") / "build.log")
+    """The checkout with its front end built once per run (``python -m aixplore.serve build``).
+
+    With ``AIXPLORE_E2E_REUSE_BUILD`` set, a build an earlier pass made for this same address
+    (its stamp says which) is served as it is: the test command's second pass differs from the
+    first only in its database and Redis, which the front end never sees.
+    """
+    stamp = ROOT / ".web" / "build" / "e2e-origin"
+    origin = app_env["AIXPLORE_BASE_URL"]
+    reusable = stamp.exists() and stamp.read_text() == origin
+    if not (os.environ.get("AIXPLORE_E2E_REUSE_BUILD") and reusable):
+        stamp.unlink(missing_ok=True)
+        build_frontend(ROOT, app_env, tmp_path_factory.mktemp("build") / "build.log")
+        stamp.write_text(origin)
     return ROOT
 
 
