@@ -16,7 +16,8 @@ from pathlib import Path
 def main() -> None:
     """Seed the demo catalog once into a scratch folder and print the figures."""
     folder = Path(tempfile.mkdtemp(prefix="aixplore-seed-"))
-    os.environ.setdefault("AIXPLORE_ENV", "test")
+    # The first run of scripts/run: development settings, so passwords get their full hash.
+    os.environ.setdefault("AIXPLORE_ENV", "development")
     os.environ.setdefault("AIXPLORE_SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijkl")
     os.environ["AIXPLORE_DATA_DIR"] = str(folder)
     os.environ["AIXPLORE_DATABASE_URL"] = f"sqlite:///{folder}/bench.db"

@@ -46,10 +46,15 @@ REFERENCE_TABLES = {"category"}
 
 def wipe_database() -> None:
     """Delete every row of every table but the reference data (children first)."""
+    wiped = [t for t in reversed(SQLModel.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with get_engine().begin() as conn:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            if table.name not in REFERENCE_TABLES:
-                conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            # One round trip for all of them: before every test, on a busy CI machine, the
+            # sixty round trips of one DELETE each cost about half a minute per run.
+            conn.exec_driver_sql("; ".join(f'DELETE FROM "{t.name}"' for t in wiped))
+            return
+        for table in wiped:
+            conn.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)

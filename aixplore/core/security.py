@@ -6,12 +6,26 @@ import hashlib
 import hmac
 import secrets
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from aixplore.core.settings import get_settings
 
-_hasher = PasswordHasher()
+
+def hasher_for(env: str) -> PasswordHasher:
+    """Argon2id as RFC 9106 recommends for low memory (64 MiB, 3 passes), outside the tests.
+
+    The test environment hashes with argon2's cheapest parameters: a strong hash costs a
+    tenth of a second of a core by design, and the suites hash and verify thousands of
+    passwords (Django's test runner does the same with its fast hasher). A hash made either
+    way verifies either way: the parameters travel in the hash.
+    """
+    if env == "test":
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+
+
+_hasher = hasher_for(get_settings().env)
 # A real hash verified when the account does not exist, so timing does not reveal it.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 

@@ -155,12 +155,13 @@ def _create_solution(
     dated: list[tuple[int, datetime]] = []
     for review in plan.reviews:
         author = reviewers[review.reviewer]
-        written = rewarded.do_write_review(
+        written = rewarded.write_review(
             session,
             demo_actor(author),
             slug,
             {"rating": review.rating, "title": review.title, "body": review.body},
         )
+        assert written.id is not None
         dated.append((written.id, now - timedelta(days=review.days_ago)))
         report.reviews += 1
         _add_votes(session, written.id, [reviewers[v] for v in review.voters], now)

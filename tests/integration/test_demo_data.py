@@ -48,7 +48,8 @@ def _counts(db: Session) -> dict[str, int]:
     }
 
 
-def test_demo_catalog_loads_once_and_is_consistent() -> None:
+def test_demo_catalog_and_events_load_once_and_are_consistent() -> None:
+    # One test for both: on PostgreSQL each catalog load is a minute of a CI run.
     with session_scope() as db:
         first_report = seed_demo_catalog(db)
     with session_scope() as db:
@@ -105,6 +106,7 @@ def test_demo_catalog_loads_once_and_is_consistent() -> None:
             select(User).where(col(User.email).like("%@demo.aixplore.dev")).limit(1)
         ).one()
     assert sign_in(reviewer.email, "demo-member-password")
+    _assert_events_load_once_with_rsvps_a_waitlist_and_an_archive()
 
 
 def _assert_artwork_is_stored(db: Session, rows: Sequence[Solution]) -> None:
@@ -221,9 +223,8 @@ def test_cli_seed_large_adds_solutions_and_refuses_production(
         assert _counts(db)["solutions"] == 30
 
 
-def test_demo_events_load_once_with_rsvps_a_waitlist_and_an_archive() -> None:
-    with session_scope() as db:
-        seed_demo_catalog(db)
+def _assert_events_load_once_with_rsvps_a_waitlist_and_an_archive() -> None:
+    """The demo events, loaded on the demo catalog: once, with RSVPs, a waitlist and a past."""
     with session_scope() as db:
         added = seed_demo_events(db)
     with session_scope() as db:

@@ -119,6 +119,12 @@ def do_record_usage(
 def do_write_review(session: Session, actor: Actor | None, slug: Any, data: Any) -> ReviewPublic:
     """Create the actor's review of a solution, or edit it (the old text is kept)."""
     actor = require_actor(actor)
+    return public_reviews(session, [write_review(session, actor, slug, data)], actor)[0]
+
+
+def write_review(session: Session, actor: Actor | None, slug: Any, data: Any) -> Review:
+    """Create or edit the actor's review as ``do_write_review`` does; return the stored row."""
+    actor = require_actor(actor)
     form: ReviewInput = parse_input(ReviewInput, data)
     solution = published_solution(session, slug)
     assert solution.id is not None
@@ -180,7 +186,7 @@ def do_write_review(session: Session, actor: Actor | None, slug: Any, data: Any)
             session.add(review)
     session.flush()
     recompute_aggregates(session, solution)
-    return public_reviews(session, [review], actor)[0]
+    return review
 
 
 def do_delete_review(session: Session, actor: Actor | None, review_id: Any) -> None:

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from aixplore.core.columns import UTCDateTime
-from aixplore.core.security import hash_password, token_digest, verify_password
+from aixplore.core.security import hash_password, hasher_for, token_digest, verify_password
 from aixplore.core.settings import DEV_SECRET_KEY, Settings
 
 
@@ -38,6 +38,16 @@ def test_passwords_are_argon2_hashed_and_verified() -> None:
     assert not verify_password(digest, "wrong")
     assert not verify_password(None, "anything")
     assert not verify_password("not-a-hash", "anything")
+
+
+def test_outside_the_tests_passwords_get_rfc_9106_strength() -> None:
+    strong = hasher_for("production").hash("correct horse battery staple")
+    assert strong.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert hasher_for("development").hash("x").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    # A hash made with the tests' cheap parameters still verifies, and asks to be redone.
+    cheap = hasher_for("test").hash("x")
+    assert hasher_for("production").verify(cheap, "x")
+    assert hasher_for("production").check_needs_rehash(cheap)
 
 
 def test_token_digest_is_keyed_and_stable() -> None:
