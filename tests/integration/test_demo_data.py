@@ -241,12 +241,13 @@ def _assert_events_load_once_with_rsvps_a_waitlist_and_an_archive() -> None:
     assert {e.timezone for e in rows} == zones
     assert all(e.solution_id is not None for e in rows)
     by_event = Counter((r.event_id, r.status) for r in rsvps)
+    assert all(e.id is not None for e in rows)
     for event in rows:
-        going = by_event[event.id, RsvpStatus.GOING]
+        going = by_event[event.id or 0, RsvpStatus.GOING]
         assert 1 <= going <= event.capacity
     # The small workshop is full and people wait for a seat.
-    full = [e for e in rows if by_event[e.id, RsvpStatus.WAITLISTED]]
-    assert len(full) == 1 and by_event[full[0].id, RsvpStatus.GOING] == full[0].capacity
+    full = [e for e in rows if by_event[e.id or 0, RsvpStatus.WAITLISTED]]
+    assert len(full) == 1 and by_event[full[0].id or 0, RsvpStatus.GOING] == full[0].capacity
     # Upcoming events show in the visitor's list with their solution and organizer.
     first = upcoming.items[0]
     assert first.solution_slug and first.organizer_name and first.going_count >= 1

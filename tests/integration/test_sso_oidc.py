@@ -264,7 +264,9 @@ def test_an_email_not_verified_as_a_boolean_true_is_refused(op, login: str) -> N
 
     with session_scope() as db:
         entries = db.exec(
-            select(AuditEntry).where(AuditEntry.action == "sso.oidc_configured")
+            select(AuditEntry)
+            .where(AuditEntry.action == "sso.oidc_configured")
+            .order_by(col(AuditEntry.seq))
         ).all()
         flags = [json.loads(e.detail)["allow_unverified_email"] for e in entries]
     assert flags == [False, True]
