@@ -240,6 +240,8 @@ class SignalPublic(BaseModel):
     stop_loss: str
     take_profit: str
     size_percent: str
+    # Entry, stop-loss and take-profit in micro-units (a chart draws them).
+    levels: list[int]
     rationale_html: str
     rationale: str
     committed_at: datetime

@@ -232,6 +232,7 @@ def signal_public(
         stop_loss=price_text(signal.instrument, signal.stop_loss),
         take_profit=price_text(signal.instrument, signal.take_profit),
         size_percent=plain(signal.size_bp, 100),
+        levels=[signal.entry, signal.stop_loss, signal.take_profit],
         rationale_html=render_markdown(signal.rationale),
         rationale=signal.rationale,
         committed_at=signal.committed_at,
