@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from aixplore.web import kit
-from aixplore.web.layout import stacked_page
+from aixplore.web.layout import found_page, stacked_page
 from aixplore.web.trading.market_pages import GRAY, header, price_label, svg_chart
 from aixplore.web.trading.state import (
     INSTRUMENT_OPTIONS,
@@ -93,9 +93,9 @@ def _fact(label: str, value: Any) -> rx.Component:
     )
 
 
-def _signal() -> rx.Component:
+def _signal() -> list[rx.Component]:
     s = S.signal
-    return rx.vstack(
+    return [
         header(
             s["instrument"].to(str) + " " + s["direction"].to(str),
             rx.hstack(
@@ -169,24 +169,18 @@ def _signal() -> rx.Component:
                 ),
             ),
         ),
-        spacing="4",
-        width="100%",
-    )
+    ]
 
 
 def signal_page() -> rx.Component:
     """One signal, public."""
-    return stacked_page(
+    return found_page(
         "Signal",
-        rx.cond(
-            S.missing,
-            kit.not_found(
-                "No such signal",
-                "This signal does not exist.",
-                kit.link_button("Trading", "/trading"),
-            ),
-            _signal(),
+        ~S.missing,
+        kit.not_found(
+            "No such signal", "This signal does not exist.", kit.link_button("Trading", "/trading")
         ),
+        *_signal(),
     )
 
 
@@ -262,56 +256,47 @@ def _entry(e: Any) -> rx.Component:
 
 def chain_page() -> rx.Component:
     """A trader's signals as a hash chain anyone can re-compute."""
-    return stacked_page(
+    return found_page(
         "Signal chain",
+        ~C.missing,
+        kit.not_found(
+            "No such trader", "Nobody has this handle.", kit.link_button("Trading", "/trading")
+        ),
+        header(
+            "Signal chain of " + C.name,
+            "Each signal's SHA-256 over its canonical JSON (RFC 8785) includes the previous signal's hash, so no signal can be changed, removed or back-dated without breaking the chain.",
+            rx.button("Re-compute in this browser", on_click=C.check_in_browser, variant="soft"),
+        ),
         rx.cond(
-            C.missing,
-            kit.not_found(
-                "No such trader", "Nobody has this handle.", kit.link_button("Trading", "/trading")
+            C.intact,
+            rx.callout(
+                "Chain verified: every hash matches and links to the one before it.",
+                icon="shield_check",
+                color_scheme="grass",
+                role="status",
+                width="100%",
             ),
-            rx.vstack(
-                header(
-                    "Signal chain of " + C.name,
-                    "Each signal's SHA-256 over its canonical JSON (RFC 8785) includes the previous signal's hash, so no signal can be changed, removed or back-dated without breaking the chain.",
-                    rx.button(
-                        "Re-compute in this browser", on_click=C.check_in_browser, variant="soft"
-                    ),
-                ),
-                rx.cond(
-                    C.intact,
-                    rx.callout(
-                        "Chain verified: every hash matches and links to the one before it.",
-                        icon="shield_check",
-                        color_scheme="grass",
-                        role="status",
-                        width="100%",
-                    ),
-                    rx.callout(
-                        "Chain broken: a signal was changed, removed or back-dated after publishing.",
-                        icon="shield_alert",
-                        color_scheme="red",
-                        role="alert",
-                        width="100%",
-                    ),
-                ),
-                rx.foreach(
-                    C.problems,
-                    lambda p: rx.callout(
-                        p, icon="triangle_alert", color_scheme="red", width="100%"
-                    ),
-                ),
-                rx.cond(
-                    C.browser_result != "",
-                    rx.callout(C.browser_result, icon="cpu", role="status", width="100%"),
-                ),
-                kit.when_any(
-                    C.entries,
-                    rx.vstack(rx.foreach(C.entries, _entry), spacing="3", width="100%"),
-                    "No signals yet.",
-                ),
-                spacing="4",
+            rx.callout(
+                "Chain broken: a signal was changed, removed or back-dated after publishing.",
+                icon="shield_alert",
+                color_scheme="red",
+                role="alert",
                 width="100%",
             ),
         ),
-        column_width="900px",
+        rx.foreach(
+            C.problems,
+            lambda p: rx.callout(p, icon="triangle_alert", color_scheme="red", width="100%"),
+        ),
+        rx.cond(
+            C.browser_result != "",
+            rx.callout(C.browser_result, icon="cpu", role="status", width="100%"),
+        ),
+        kit.when_any(
+            C.entries,
+            rx.vstack(rx.foreach(C.entries, _entry), spacing="3", width="100%"),
+            "No signals yet.",
+        ),
+        # The column width of a text page (stacked_page's column_width).
+        style={"maxWidth": "900px"},
     )
