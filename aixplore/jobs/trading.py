@@ -6,9 +6,12 @@ from huey import crontab
 
 from aixplore.core.db import session_scope
 from aixplore.core.events import subscribe
+from aixplore.core.settings import get_settings
+from aixplore.domain.trading.feed import set_feed
 from aixplore.domain.trading.outcomes import decide_outcomes, do_notify_followers, list_unnotified
 from aixplore.domain.trading.portfolio import fill_limit_orders, record_equity
 from aixplore.domain.trading.signals import SIGNAL_PUBLISHED
+from aixplore.integrations.price_feed import BinanceFeed
 from aixplore.jobs.queue import huey
 
 
@@ -45,3 +48,13 @@ def _on_signal(signal_id: int) -> None:
 
 
 subscribe(SIGNAL_PUBLISHED, _on_signal)
+
+
+def install_price_feed() -> None:
+    """Use the feed the settings name in this process (the web app and each job worker)."""
+    settings = get_settings()
+    if settings.price_feed == "binance":
+        set_feed(BinanceFeed(settings.price_feed_url))
+
+
+install_price_feed()
