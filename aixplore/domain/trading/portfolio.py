@@ -288,8 +288,13 @@ def fill_limit_orders(
             not buy and quote.price < order.limit_price
         ):
             continue
-        portfolio = session.get(PaperPortfolio, order.portfolio_id, with_for_update=True)
-        if portfolio is None:
+        # Every change to a portfolio's orders holds its row (placing and cancelling too):
+        # locked, read the order again, so that two fill runs never fill it twice.
+        portfolio = session.get(
+            PaperPortfolio, order.portfolio_id, with_for_update=True, populate_existing=True
+        )
+        session.refresh(order)
+        if portfolio is None or order.status != OrderStatus.OPEN:
             continue
         price = min(order.limit_price, quote.price) if buy else max(order.limit_price, quote.price)
         try:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from aixplore.core.db import session_scope
+from aixplore.core.db import get_engine, session_scope
 from aixplore.core.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from aixplore.domain.trading import portfolio as paper
 from aixplore.domain.trading.models import EquityPoint, PaperOrder, PaperPortfolio
@@ -145,3 +145,29 @@ def test_bad_orders_get_clear_messages(data, message):
     me = person()
     with pytest.raises(ValidationFailed, match=message):
         _place(me, data, feed_at({"BTC/USD": 60000}))
+
+
+def test_two_fill_runs_at_once_fill_a_limit_order_once():
+    if get_engine().dialect.name == "sqlite":
+        pytest.skip("SQLite begins every transaction IMMEDIATE: two fill runs cannot interleave")
+    me = person()
+    feed = feed_at({"ETH/USD": 2800})
+    _place(me, {**LIMIT_BUY, "quantity": "1"}, feed)
+
+    class RacingFeed(type(feed)):
+        """Another run fills the order while this one reads the price (after it read the order)."""
+
+        raced = False
+
+        def last_price(self, symbol, at=None):
+            if not self.raced:
+                self.raced = True
+                with session_scope() as other:
+                    assert paper.fill_limit_orders(other, feed=feed, now=NOW) == 1
+            return feed.last_price(symbol, at)
+
+    with session_scope() as db:
+        assert paper.fill_limit_orders(db, feed=RacingFeed(), now=NOW) == 0
+    shown = _mine(me, feed)
+    assert [o.status for o in shown.orders] == ["filled"]
+    assert shown.cash == "$97,197.20"  # 100,000 - 2,800 - 2.80 fee, once
