@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     # their followers' feeds read their items at read time (domain/social/feed.py).
     feed_fan_in_followers: int = Field(default=10_000, ge=0, le=10_000_000)
 
+    # Trading prices: the seeded simulation (offline, labelled "Simulated prices") or Binance's
+    # public market data (aixplore/integrations/price_feed.py) at ``price_feed_url``.
+    price_feed: Literal["simulated", "binance"] = "simulated"
+    price_feed_url: str = "https://api.binance.com"
+
     # Audit log: entries older than this many days are removed daily (0 keeps them forever).
     audit_retention_days: int = Field(default=0, ge=0, le=36500)
 

@@ -15,6 +15,7 @@ from aixplore.jobs import (
     operations,
     orders,
     social,
+    trading,
     wallet,
     webhooks,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "orders",
     "social",
     "tables",
+    "trading",
     "wallet",
     "webhooks",
 ]

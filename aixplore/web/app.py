@@ -75,6 +75,15 @@ from aixplore.web.solutions.detail_state import SolutionPageState
 from aixplore.web.solutions.publish_page import publish_page
 from aixplore.web.solutions.publish_state import PublishState
 from aixplore.web.state_expiry import expire_idle_states
+from aixplore.web.trading.market_pages import portfolio_page, trading_page
+from aixplore.web.trading.signal_pages import chain_page, signal_form_page, signal_page
+from aixplore.web.trading.state import (
+    ChainState,
+    MarketState,
+    PortfolioState,
+    SignalFormState,
+    SignalPageState,
+)
 from aixplore.web.wallet.pages import token_page
 from aixplore.web.wallet.state import TokenState
 from aixplore.web.webhooks.pages import webhooks_page
@@ -227,6 +236,39 @@ ROUTES: list[Route] = [
         "Profile · AiXplore",
         [ProfilePageState.load],
         description="A member of AiXplore: what they publish, review and host.",
+    ),
+    Route(
+        "/trading",
+        trading_page,
+        "Trading · AiXplore",
+        [refresh, MarketState.load],
+        description="Paper trading on simulated prices: instruments, charts and traders' signals.",
+    ),
+    Route(
+        "/trading/portfolio",
+        portfolio_page,
+        "Paper portfolio · AiXplore",
+        [guard, PortfolioState.load],
+    ),
+    Route(
+        "/trading/signals/new",
+        signal_form_page,
+        "Publish a signal · AiXplore",
+        [guard, SignalFormState.load],
+    ),
+    Route(
+        "/trading/signals/[signal_id]",
+        signal_page,
+        "Signal · AiXplore",
+        [refresh, SignalPageState.load],
+        description="A trading signal, hashed and chained when published; its outcome comes from the price feed.",
+    ),
+    Route(
+        "/traders/[handle]/chain",
+        chain_page,
+        "Signal chain · AiXplore",
+        [refresh, ChainState.load],
+        description="A trader's signals as a hash chain anyone can re-compute.",
     ),
     Route("/order", wizard_page, "Order a custom app · AiXplore", [guard, WizardState.load]),
     Route("/orders", my_orders_page, "My orders · AiXplore", [guard, MyOrdersState.load]),

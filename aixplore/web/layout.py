@@ -23,6 +23,7 @@ NAV_LINKS: list[tuple[str, str]] = [
     ("Categories", "/categories"),
     ("Events", "/events"),
     ("Cards", "/cards"),
+    ("Trading", "/trading"),
     ("Publish", "/publish"),
     ("About", "/about"),
 ]
@@ -31,6 +32,7 @@ NAV_LINKS: list[tuple[str, str]] = [
 ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("Feed", "/feed"),
     ("Public profile", "/u/me"),
+    ("Paper portfolio", "/trading/portfolio"),
     ("Profile", "/profile"),
     ("Notifications", "/notifications"),
     ("ECE tokens", "/token"),

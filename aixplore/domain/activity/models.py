@@ -24,6 +24,7 @@ class FeedKind(enum.StrEnum):
     SOLUTION_PUBLISHED = "solution_published"
     REVIEW_WRITTEN = "review_written"
     EVENT_HOSTED = "event_hosted"
+    SIGNAL_PUBLISHED = "signal_published"
 
 
 class FeedItem(SQLModel, table=True):

@@ -18,6 +18,8 @@ from aixplore.domain.reviews.models import Review, ReviewStatus
 from aixplore.domain.social.models import FeedEntry, PersonCard
 from aixplore.domain.social.people import person_cards
 from aixplore.domain.solutions.models import Solution, SolutionStatus
+from aixplore.domain.trading.instruments import price_text
+from aixplore.domain.trading.models import TradingSignal
 
 # (verb, title, detail, link) of each shown subject id.
 Shown = dict[int, tuple[str, str, str, str]]
@@ -75,10 +77,25 @@ def _events(session: Session, ids: list[int]) -> Shown:
     }
 
 
+def _signals(session: Session, ids: list[int]) -> Shown:
+    rows = session.exec(select(TradingSignal).where(col(TradingSignal.id).in_(ids))).all()
+    return {
+        s.id or 0: (
+            "published a signal",
+            f"{s.instrument} {s.direction}",
+            f"entry {price_text(s.instrument, s.entry)}, stop {price_text(s.instrument, s.stop_loss)}, "
+            f"target {price_text(s.instrument, s.take_profit)} · #{s.seq} {s.hash[:12]}",
+            f"/trading/signals/{s.id}",
+        )
+        for s in rows
+    }
+
+
 _LOADERS: dict[FeedKind, Callable[[Session, list[int]], Shown]] = {
     FeedKind.SOLUTION_PUBLISHED: _solutions,
     FeedKind.REVIEW_WRITTEN: _reviews,
     FeedKind.EVENT_HOSTED: _events,
+    FeedKind.SIGNAL_PUBLISHED: _signals,
 }
 
 
