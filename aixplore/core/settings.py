@@ -169,9 +169,14 @@ class Settings(BaseSettings):
     backup_dir: Path | None = None
     backup_interval_minutes: int = Field(default=24 * 60, ge=1, le=31 * 24 * 60)
     backup_keep: int = Field(default=7, ge=1, le=1000)
+    # /metrics (api/routes/health.py): with a token set, scrapes must send it as a Bearer
+    # token. Unset: open in development and tests, off (404) in production, where handler
+    # names, queue depths and error counts are not for everyone to read.
+    metrics_token: str | None = None
 
     @field_validator(
         "redis_url",
+        "metrics_token",
         "encryption_key",
         "previous_encryption_keys",
         "smtp_host",

@@ -26,12 +26,10 @@ DASHBOARDS = sorted((ROOT / "deploy" / "grafana").glob("*.json"))
 METRIC = re.compile(r"\baixplore_[a-z0-9_]+")
 
 
-def _promtool(*args: str) -> str:
+def _promtool(*args: str, cwd: Path = PROMETHEUS) -> str:
     promtool = shutil.which("promtool")
     assert promtool, "promtool is missing: run ./scripts/test, which installs Debian's prometheus"
-    done = subprocess.run(
-        [promtool, *args], cwd=PROMETHEUS, capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([promtool, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -44,8 +42,14 @@ def test_the_alert_rules_are_valid_and_their_unit_tests_pass() -> None:
     assert out.count("SUCCESS") == len(tests)
 
 
-def test_the_example_scrape_config_is_valid() -> None:
-    assert "is valid prometheus config" in _promtool("check", "config", "prometheus.yml")
+def test_the_example_scrape_config_is_valid(tmp_path: Path) -> None:
+    # As deployed: the folder as it is, plus the metrics token file the scrape reads.
+    deployed = shutil.copytree(PROMETHEUS, tmp_path / "prometheus")
+    (deployed / "aixplore-metrics-token").write_text("scrape-token-0123456789abcdef\n")
+    out = _promtool("check", "config", "prometheus.yml", cwd=deployed)
+    assert "is valid prometheus config" in out
+    scrape = yaml.safe_load((PROMETHEUS / "prometheus.yml").read_text())["scrape_configs"][0]
+    assert scrape["authorization"]["type"] == "Bearer"
 
 
 def _exported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> set[str]:

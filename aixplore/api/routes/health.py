@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import os
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from sqlalchemy import text
@@ -13,6 +14,7 @@ from sqlalchemy import text
 from aixplore.api.operations_gauges import OperationsCollector
 from aixplore.core.db import get_engine
 from aixplore.core.redis import redis_ping
+from aixplore.core.settings import get_settings
 from aixplore.jobs.queue import queue_health
 
 router = APIRouter()
@@ -51,15 +53,39 @@ async def health() -> JSONResponse:
     return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
 
+def _metrics_refusal(authorization: str | None) -> Response | None:
+    """Why this scrape may not read /metrics, as the answer to give; None when it may."""
+    settings = get_settings()
+    token = settings.metrics_token
+    if token is None:
+        if settings.env != "production":
+            return None
+        return JSONResponse(
+            {"detail": "Metrics are off: set AIXPLORE_METRICS_TOKEN to scrape them."}, 404
+        )
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+        return None
+    return JSONResponse(
+        {"detail": "Send the metrics token as 'Authorization: Bearer <token>'."},
+        401,
+        headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+    )
+
+
 @router.get("/metrics", include_in_schema=False)
-def metrics() -> Response:
+def metrics(authorization: str | None = Header(default=None)) -> Response:
     """Prometheus metrics: this app's as a whole, whichever worker answers.
 
     With ``PROMETHEUS_MULTIPROC_DIR`` set (several workers) every worker writes its counts
     to files there and this sums them, so one scrape covers all of the instance's workers.
     The app-wide gauges (queue, orders, outbox, certificates, backups, health) are read now,
-    by the worker that answers (``api/operations_gauges.py``).
+    by the worker that answers (``api/operations_gauges.py``). With ``metrics_token`` set the
+    scrape must bring it; in production without one the endpoint is off.
     """
+    refusal = _metrics_refusal(authorization)
+    if refusal is not None:
+        return refusal
     app_wide = CollectorRegistry()
     app_wide.register(OperationsCollector())
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
