@@ -39,9 +39,13 @@ ARG AIXPLORE_PORT=3000
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TELEMETRY_ENABLED=false \
     PATH=/opt/venv/bin:$PATH AIXPLORE_ENV=production AIXPLORE_PORT=${AIXPLORE_PORT} \
     PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
+# postgresql-client: pg_dump and pg_restore for `cli backup`/`restore` and the scheduled
+# backups (Debian bookworm's 15, matching the compose file's server).
 RUN apt-get update && apt-get install -y --no-install-recommends libxmlsec1-openssl \
+    postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --create-home --uid 10001 aixplore
+    && useradd --create-home --uid 10001 aixplore \
+    && install -d -o aixplore -g aixplore /app /app/backups
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build --chown=aixplore:aixplore /app /app

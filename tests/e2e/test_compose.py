@@ -15,6 +15,7 @@ import re
 import secrets
 import shlex
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ import yaml
 from sqlalchemy import make_url
 
 from aixplore.core.settings import get_settings
+from tests.factories import make_member
 from tests.support.app_server import ROOT, free_port
 
 pytestmark = pytest.mark.e2e
@@ -78,6 +80,8 @@ def _service_env(service: str, data_dir: Path, database_url: str, redis_url: str
         "PROMETHEUS_MULTIPROC_DIR": str(data_dir / "prometheus"),
         "AIXPLORE_LOG_JSON": "false",
     }
+    if "AIXPLORE_BACKUP_DIR" in env:  # the container's backups volume
+        env["AIXPLORE_BACKUP_DIR"] = str(data_dir / "backups")
     return {**BASE_ENV, **env}
 
 
@@ -205,3 +209,23 @@ def test_the_postgres_health_check_against_a_postgresql_server() -> None:
     env = {**BASE_ENV, "PGHOST": url.host or "127.0.0.1", "PGPORT": str(url.port or 5432)}
     assert _run(check, env).returncode == 0
     assert _run(check, {**env, "PGPORT": str(free_port())}).returncode != 0
+
+
+def test_the_worker_s_scheduled_backup_lands_in_its_volume(tmp_path: Path) -> None:
+    settings = get_settings()
+    env = _service_env("worker", tmp_path / "data", settings.database_url, "redis://unused/0")
+    env.pop("AIXPLORE_REDIS_URL")  # a backup reads the database only
+    volume, target = SERVICES["worker"]["volumes"][0].split(":")
+    assert (
+        volume in COMPOSE["volumes"]
+        and target == SERVICES["worker"]["environment"]["AIXPLORE_BACKUP_DIR"]
+    ), "the backups need a named volume where the worker writes them"
+    make_member(name="Backed Up")
+    # The job the worker runs each minute, in the worker's environment.
+    job = "from aixplore.jobs.operations import scheduled_backup as b; print(b.call_local())"
+    done = _run([sys.executable, "-c", job], env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    archives = list((tmp_path / "data" / "backups").glob("aixplore-backup-*"))
+    assert len(archives) == 1 and archives[0].name in done.stdout
+    # The image installs the client tools a PostgreSQL backup needs (this machine has them).
+    assert "postgresql-client" in (ROOT / "Dockerfile").read_text().split("FROM ")[-1]
