@@ -211,15 +211,21 @@ def test_the_postgres_health_check_against_a_postgresql_server() -> None:
     assert _run(check, {**env, "PGPORT": str(free_port())}).returncode != 0
 
 
+def _mounts(service: str) -> dict[str, str]:
+    """A service's named volumes by the path they are mounted at."""
+    pairs = (str(v).split(":") for v in SERVICES[service]["volumes"])
+    return {target: volume for volume, target in pairs}
+
+
 def test_the_worker_s_scheduled_backup_lands_in_its_volume(tmp_path: Path) -> None:
     settings = get_settings()
     env = _service_env("worker", tmp_path / "data", settings.database_url, "redis://unused/0")
     env.pop("AIXPLORE_REDIS_URL")  # a backup reads the database only
-    volume, target = SERVICES["worker"]["volumes"][0].split(":")
-    assert (
-        volume in COMPOSE["volumes"]
-        and target == SERVICES["worker"]["environment"]["AIXPLORE_BACKUP_DIR"]
-    ), "the backups need a named volume where the worker writes them"
+    mounts = _mounts("worker")
+    backups = SERVICES["worker"]["environment"]["AIXPLORE_BACKUP_DIR"]
+    assert mounts.get(backups) in COMPOSE["volumes"], "the backups need a named volume"
+    # The uploads a backup takes are the app's: the worker mounts the app's data volume.
+    assert mounts.get("/app/data") == _mounts("app")["/app/data"]
     make_member(name="Backed Up")
     # The job the worker runs each minute, in the worker's environment.
     job = "from aixplore.jobs.operations import scheduled_backup as b; print(b.call_local())"
