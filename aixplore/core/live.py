@@ -176,7 +176,8 @@ class RedisRelay:
                     message = conn.read_response()
                     if isinstance(message, list) and message[:1] == [b"pmessage"]:
                         self._hand_on(message[2], message[3])
-            except (redis.RedisError, OSError) as exc:
+            except (redis.RedisError, OSError, AttributeError) as exc:
+                # AttributeError: close() dropped the socket under the reading thread.
                 if not failed and not self._stop.is_set():
                     log.warning("live relay: no live notices until Redis answers (%s)", exc)
                 failed = True
