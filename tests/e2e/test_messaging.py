@@ -28,10 +28,12 @@ def test_a_message_and_a_notification_arrive_without_a_reload(
     page: Page, browser: Browser, base_url: str, shoot
 ) -> None:
     ada, bob = make_member(name="Ada Sender"), make_member(name="Bob Reader")
+    # Signed in first: SQLite allows one writer, and the block below writes.
+    ada_actor, bob_actor = actor_for(sign_in(ada.email)), actor_for(sign_in(bob.email))
     with session_scope() as db:
         handles = {u: p.handle for u, p in ensure_profiles(db, [ada.id, bob.id]).items()}
-        graph.do_follow(db, actor_for(sign_in(bob.email)), handles[ada.id])
-        talk = conversations.do_start_direct(db, actor_for(sign_in(ada.email)), handles[bob.id])
+        graph.do_follow(db, bob_actor, handles[ada.id])  # Ada's first notification
+        talk = conversations.do_start_direct(db, ada_actor, handles[bob.id])
     sign_in_through_ui(page, base_url, ada.email)
     page.goto(f"{base_url}/messages/{talk}")
     expect(page.get_by_role("heading", name="Bob Reader", level=2)).to_be_visible()
@@ -43,7 +45,7 @@ def test_a_message_and_a_notification_arrive_without_a_reload(
         expect(bob_page.get_by_role("heading", name="Ada Sender", level=2)).to_be_visible()
         # Ada writes; Bob's page shows it by itself and announces it to screen readers.
         page.get_by_label("Write a message").fill("Hello Bob, is the demo ready?")
-        page.get_by_role("button", name="Send").click()
+        page.get_by_role("button", name="Send", exact=True).click()
         expect(page.get_by_label("Write a message")).to_have_value("")
         bob_list = bob_page.get_by_role("list", name="Messages")
         expect(bob_list.get_by_text("Hello Bob, is the demo ready?")).to_be_visible()
@@ -54,7 +56,7 @@ def test_a_message_and_a_notification_arrive_without_a_reload(
         expect(page.get_by_text("Seen by Bob Reader")).to_be_visible()
         bob_list.get_by_role("button", name="Reply").click()
         bob_page.get_by_label("Reply to: Hello Bob, is the demo ready?").fill("Yes, at three.")
-        bob_page.get_by_role("button", name="Send").click()
+        bob_page.get_by_role("button", name="Send", exact=True).click()
         ada_list = page.get_by_role("list", name="Messages")
         expect(ada_list.get_by_text("Yes, at three.")).to_be_visible()
         expect(ada_list.get_by_text("Replying to: Hello Bob, is the demo ready?")).to_be_visible()
@@ -64,8 +66,8 @@ def test_a_message_and_a_notification_arrive_without_a_reload(
         # A notification reaches Ada's bell and her tab's title without a reload.
         cy = make_member(name="Cy Follower")
         follow_through_the_app(base_url, cy.email, handles[ada.id])
-        expect(page.get_by_role("link", name="Notifications, 1 unread").first).to_be_visible()
-        expect(page).to_have_title("(1) Messages · AiXplore")
+        expect(page.get_by_role("link", name="Notifications, 2 unread").first).to_be_visible()
+        expect(page).to_have_title("(2) Messages · AiXplore")
         assert axe_violations(page) == []
         shoot(page, "messages")
         page.goto(f"{base_url}/messages")
