@@ -31,7 +31,7 @@ import redis
 from sqlmodel import Session
 
 from aixplore.core import events
-from aixplore.core.redis import get_redis
+from aixplore.core.redis import get_redis, listening_pool
 from aixplore.core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -151,13 +151,7 @@ class RedisRelay:
         failed = False
         pattern = (PREFIX + "*").encode()
         while not self._stop.is_set():
-            pool = redis.ConnectionPool.from_url(
-                self.url,
-                socket_connect_timeout=1.0,
-                socket_timeout=HEARTBEAT,
-                socket_keepalive=True,
-                client_name="aixplore-live",
-            )
+            pool = listening_pool(self.url, "aixplore-live", HEARTBEAT)
             conn = self._conn = pool.make_connection()
             try:
                 conn.connect()

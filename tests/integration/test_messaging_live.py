@@ -33,14 +33,6 @@ from tests.unit.domain.social.support import person
 
 
 @pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture(scope="module")
 def workers(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     logs = tmp_path_factory.mktemp("backends")
     with (
