@@ -30,6 +30,7 @@ from typing import Any, cast
 import redis
 import redis.asyncio as aioredis
 
+from aixplore.core.redis import listening_pool
 from aixplore.core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -135,13 +136,7 @@ class NearCache:
         delay = 0.05
         failed = False
         while not self._stop.is_set():
-            pool = redis.ConnectionPool.from_url(
-                self.url,
-                socket_connect_timeout=1.0,
-                socket_timeout=HEARTBEAT,
-                socket_keepalive=True,
-                client_name="aixplore-near-cache",
-            )
+            pool = listening_pool(self.url, "aixplore-near-cache", HEARTBEAT)
             conn = self._conn = pool.make_connection()
             try:
                 conn.connect()

@@ -20,6 +20,21 @@ def _client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, **_OPTIONS)
 
 
+def listening_pool(url: str, client_name: str, heartbeat: int) -> redis.ConnectionPool:
+    """A pool for a thread that holds one connection open to listen (pub/sub, tracking).
+
+    Its reads time out after ``heartbeat`` seconds of silence, when the thread pings: a dead
+    connection then fails instead of hanging.
+    """
+    return redis.ConnectionPool.from_url(
+        url,
+        socket_connect_timeout=1.0,
+        socket_timeout=heartbeat,
+        socket_keepalive=True,
+        client_name=client_name,
+    )
+
+
 def get_redis() -> redis.Redis | None:
     """Return the shared Redis client, or None when Redis is not configured."""
     url = get_settings().redis_url

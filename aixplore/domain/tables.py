@@ -11,6 +11,7 @@ from aixplore.domain.gdpr import models as gdpr_models
 from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.membership import models as membership_models
+from aixplore.domain.messaging import models as messaging_models
 from aixplore.domain.notifications import models as notifications_models
 from aixplore.domain.orders import models as orders_models
 from aixplore.domain.orgs import sso_models
@@ -35,6 +36,7 @@ __all__ = [
     "idempotency_models",
     "mail_models",
     "membership_models",
+    "messaging_models",
     "notifications_models",
     "orders_models",
     "relations_models",

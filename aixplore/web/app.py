@@ -40,6 +40,9 @@ from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.home import legal
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
 from aixplore.web.link_preview import LinkPreview, absolute_url
+from aixplore.web.live import LiveState
+from aixplore.web.messaging.pages import messages_page
+from aixplore.web.messaging.state import MessagesState
 from aixplore.web.notifications.pages import notifications_page
 from aixplore.web.notifications.state import NotificationsState
 from aixplore.web.orders.order_pages import admin_orders_page, my_orders_page, order_page
@@ -230,6 +233,13 @@ ROUTES: list[Route] = [
         [guard, ProfileEditorState.load],
     ),
     Route("/feed", feed_page, "Your feed · AiXplore", [guard, FeedState.load]),
+    Route("/messages", messages_page, "Messages · AiXplore", [guard, MessagesState.load]),
+    Route(
+        "/messages/[conversation_id]",
+        messages_page,
+        "Messages · AiXplore",
+        [guard, MessagesState.load],
+    ),
     Route(
         "/u/[handle]",
         profile_page,
@@ -436,5 +446,6 @@ for route in ROUTES:
         meta=[NOINDEX] if any(handler is guard for handler in route.on_load) else [],
         # A link preview needs an absolute image URL (Reflex's default is "favicon.ico").
         image=absolute_url(get_settings().base_url, SITE_IMAGE),
-        on_load=route.on_load,
+        # Last: the tab's live listener (web/live.py), started again on every reconnect.
+        on_load=[*route.on_load, LiveState.start],
     )

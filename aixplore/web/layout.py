@@ -15,7 +15,7 @@ from reflex_components_core.el.elements.inline import A
 
 from aixplore.web import kit
 from aixplore.web.kit import link_button
-from aixplore.web.notifications.components import notification_bell, start_poll
+from aixplore.web.notifications.components import notification_bell
 from aixplore.web.session import SessionState
 
 NAV_LINKS: list[tuple[str, str]] = [
@@ -31,6 +31,7 @@ NAV_LINKS: list[tuple[str, str]] = [
 # settings and admin pages have their own side navigation (web/kit/layouts.py): one entry each.
 ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("Feed", "/feed"),
+    ("Messages", "/messages"),
     ("Public profile", "/u/me"),
     ("Paper portfolio", "/trading/portfolio"),
     ("Profile", "/profile"),
@@ -198,7 +199,6 @@ def navbar() -> rx.Component:
     return rx.el.header(
         rx.desktop_only(desktop),
         rx.mobile_and_tablet(mobile),
-        on_mount=start_poll,
         position="sticky",
         top="0",
         z_index="40",

@@ -79,3 +79,19 @@ def run_async(coroutine):
     context = contextvars.copy_context()  # Reflex keeps its registry in a context variable
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(context.run, asyncio.run, coroutine).result()
+
+
+def follow_through_the_app(app_url: str, email: str, handle: str) -> None:
+    """``email`` follows ``handle`` from a tab of their own: the app itself notifies, and the
+    followed person's open pages hear of it live (a notification made by the test process
+    would reach them only through Redis, which the SQLite pass has not)."""
+    from aixplore.web.social.profile_state import ProfilePageState
+    from tests.factories import sign_in
+    from tests.support.reflex_client import ReflexClient
+
+    async def follow() -> None:
+        async with ReflexClient(app_url, cookies={"aixplore_session": sign_in(email)}) as tab:
+            await tab.hydrate(f"/u/{handle}", params={"handle": handle})
+            await tab.call(ProfilePageState.follow)
+
+    run_async(follow())

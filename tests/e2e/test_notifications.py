@@ -9,9 +9,17 @@ from sqlmodel import col, select
 from aixplore.core.db import read_scope, session_scope
 from aixplore.domain.notifications import services as notifications
 from aixplore.domain.notifications.models import Notification
-from aixplore.web.notifications.state import NotificationBellState, NotificationsState
+from aixplore.domain.social.handles import ensure_profile
+from aixplore.web.live import LiveState
+from aixplore.web.notifications.state import NotificationsState
 from aixplore.web.session import SessionState
-from tests.e2e.helpers import axe_violations, horizontal_overflow, run_async, sign_in_through_ui
+from tests.e2e.helpers import (
+    axe_violations,
+    follow_through_the_app,
+    horizontal_overflow,
+    run_async,
+    sign_in_through_ui,
+)
 from tests.factories import make_member, sign_in
 from tests.support.reflex_client import ReflexClient
 
@@ -39,11 +47,14 @@ def test_the_bell_counts_and_the_page_lists_opens_and_marks_read(
     member = make_member(name="Nora Notified")
     _notify(member.id, "Your order #7 is now Generating", "/orders", "Still going.")
     _notify(member.id, "2 new solutions for “ocr”", "/saved", "OCR One, OCR Two")
+    with session_scope() as db:
+        handle = ensure_profile(db, member.id).handle
     sign_in_through_ui(page, base_url, member.email)
     bell = page.get_by_role("link", name="Notifications, 2 unread")
     expect(bell).to_be_visible()
-    # A notice that arrives while the page is open shows up without a reload (the poll).
-    _notify(member.id, "A webhook endpoint was turned off", "/settings/webhooks")
+    # A notice that arrives while the page is open shows up without a reload: the app
+    # announces it to the open tab the moment it is stored (web/live.py).
+    follow_through_the_app(base_url, make_member(name="Wes Webhook").email, handle)
     expect(page.get_by_role("link", name="Notifications, 3 unread")).to_be_visible(timeout=30000)
     page.get_by_role("link", name="Notifications, 3 unread").click()
     expect(page).to_have_url(f"{base_url}/notifications")
@@ -57,7 +68,7 @@ def test_the_bell_counts_and_the_page_lists_opens_and_marks_read(
     expect(page).to_have_url(f"{base_url}/saved")
     expect(page.get_by_role("link", name="Notifications, 2 unread")).to_be_visible()
     assert _unread(member.id) == [
-        "A webhook endpoint was turned off",
+        "Wes Webhook (@wes_webhook) followed you",
         "Your order #7 is now Generating",
     ]
     page.go_back()
@@ -67,10 +78,10 @@ def test_the_bell_counts_and_the_page_lists_opens_and_marks_read(
     expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     expect(main.get_by_text("Unread", exact=True)).to_have_count(0)
     assert _unread(member.id) == []
-    # One that arrives while the list is open shows at its top without a reload (the poll).
-    _notify(member.id, "Your order #7 is now Validating", "/orders")
-    expect(main.get_by_role("listitem")).to_have_count(4, timeout=30000)
-    expect(main.get_by_role("listitem").first).to_contain_text("is now Validating")
+    # One that arrives while the list is open shows at its top without a reload.
+    follow_through_the_app(base_url, make_member(name="Val Validating").email, handle)
+    expect(main.get_by_role("listitem")).to_have_count(4)
+    expect(main.get_by_role("listitem").first).to_contain_text("Val Validating")
     expect(page.get_by_role("link", name="Notifications, 1 unread")).to_be_visible()
     # On a phone: the bell sits in the top bar and the drawer lists the page.
     page.set_viewport_size({"width": 390, "height": 844})
@@ -114,7 +125,7 @@ def test_marking_another_users_notification_over_the_socket_is_refused(app_url: 
                 await tab.call(NotificationsState.open, notification_id="1 OR 1=1"),
                 await tab.call(NotificationsState.open, notification_id={"$gt": 0}),
                 await tab.call(NotificationsState.mark_all_read),
-                await tab.call(NotificationBellState.tick, loop=None),
+                await tab.call(LiveState.listen, generation="1 OR 1=1"),
             ]
             assert tab.state(SessionState)["viewer_id"] == mallory.id  # really signed in
             assert tab.state(NotificationsState).get("rows", []) == []

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from aixplore.core.settings import get_settings
+from tests.support.backend import RedisServer
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +43,12 @@ def redis_url() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
+    """A Redis of the module's own (never the suite's), which its tests may kill and restart."""
+    server = RedisServer()
+    server.start()
+    yield server
+    server.kill()

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
+from aixplore.core import live
 from aixplore.core.errors import NotFound, ValidationFailed
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
@@ -61,6 +62,9 @@ def notify(
     session.add(notification)
     session.flush()
     _prune(session, user_id)
+    # The bell of each open tab of the user counts again once this is committed.
+    item = {"kind": "notification", "id": notification.id}
+    live.publish_after_commit(session, live.user_channel(user_id), item)
     return notification
 
 

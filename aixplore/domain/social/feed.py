@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from aixplore.core import live
 from aixplore.core.errors import ValidationFailed
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
@@ -50,6 +51,12 @@ def do_fan_out(session: Session, item_id: int, *, fan_in_above: int | None = Non
     added = 0
     if author is None or author.follower_count <= limit:
         added = timeline.fan_out(session, item)
+        # Open feeds count "N new" again once the rows are committed (core/live.py).
+        followers = session.exec(
+            select(Follow.follower_id).where(Follow.followee_id == item.actor_id)
+        ).all()
+        for follower in followers:
+            live.publish_after_commit(session, live.user_channel(follower), {"kind": "feed"})
     item.fanned_out_at = utcnow()
     session.add(item)
     session.flush()

@@ -8,7 +8,7 @@ from aixplore.web.notifications.state import NotificationBellState
 
 
 def notification_bell() -> rx.Component:
-    """The bell (the top bar starts the poll that keeps its count current: ``start_poll``)."""
+    """The bell (each page's live listener keeps its count current: ``web/live.py``)."""
     return rx.link(
         rx.icon("bell", size=20, aria_hidden="true"),
         rx.cond(
@@ -34,7 +34,3 @@ def notification_bell() -> rx.Component:
         padding="6px",
         color=rx.color("gray", 12),
     )
-
-
-# Mounted once per page by the top bar (which holds a bell for desktop and one for phones).
-start_poll = NotificationBellState.start

@@ -1,7 +1,9 @@
-"""The bell's unread count (polled while signed in) and the /notifications page."""
+"""The bell's unread count (kept current by the tab's live listener, ``web/live.py``) and the
+/notifications page."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import reflex as rx
@@ -13,22 +15,22 @@ from aixplore.domain.notifications import services as notifications
 from aixplore.domain.notifications.models import NotificationPublic
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
-from aixplore.web.social.feed_state import FeedState
 
-POLL_SECONDS = 20
 PAGE = "/notifications"
 
 
-def _loop_number(value: Any) -> bool:
-    """Whether ``value`` can be a poll loop's number."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+def title_script(unread: int) -> rx.event.EventSpec:
+    """Put the unread count in front of the browser tab's title (or take it away)."""
+    prefix = json.dumps(f"({unread if unread < 100 else '99+'}) " if unread else "")
+    return rx.call_script(
+        f"document.title = {prefix} + document.title.replace(/^\\(\\d+\\+?\\) /, '')"
+    )
 
 
 class NotificationBellState(rx.State):
     """The unread count behind the bell; every tab re-reads it from the database."""
 
     unread: int = 0
-    _loop: int = 0
 
     @rx.var
     def badge(self) -> str:
@@ -52,47 +54,6 @@ class NotificationBellState(rx.State):
         """
         with read_scope() as db:
             self._show(notifications.unread_count(db, actor))
-
-    @rx.event
-    async def start(self):
-        """A page's top bar appeared: count, then poll; a newer loop ends older ones."""
-        self._loop += 1
-        actor = await current_actor(self)
-        if actor is None:
-            self._show(0)
-            return None
-        self._recount(actor)
-        return self._next_poll()
-
-    def _next_poll(self) -> Any:
-        # The browser waits (longer while the tab is hidden), then calls tick with the loop's
-        # number; only the newest loop carries on.
-        wait = (
-            "new Promise((resolve) => { const wait = () => setTimeout(() => document.hidden ? "
-            f"wait() : resolve({self._loop}), {POLL_SECONDS * 1000}); wait(); }})"
-        )
-        return rx.call_script(wait, callback=NotificationBellState.tick)
-
-    @rx.event
-    async def tick(self, loop: Any = None):
-        """The poll's callback: recount while signed in; stops on sign-out or a newer loop."""
-        if self._loop == 0 and _loop_number(loop):
-            self._loop = loop  # the tab's state was lost (web/lost_state.py): carry its loop on
-        if loop != self._loop:
-            return None
-        actor = await current_actor(self)
-        if actor is None:
-            self._show(0)
-            return None
-        self._recount(actor)
-        if (self.router.url.path or "").rstrip("/") == "/feed":
-            # The feed is open: count what arrived above it, without moving what is shown.
-            (await self.get_state(FeedState))._count_new(actor)
-        if (self.router.url.path or "").rstrip("/") == PAGE:
-            # The list is open: what arrived since shows at its top, without a reload.
-            listing = await self.get_state(NotificationsState)
-            listing._take_newest(actor)
-        return self._next_poll()
 
 
 def _row(n: NotificationPublic) -> dict[str, Any]:
@@ -132,10 +93,13 @@ class NotificationsState(rx.State):
         if fresh:
             self.rows = [*fresh, *self.rows]
 
-    async def _recount_bell(self, actor: Actor | None) -> None:
-        if actor is not None:
-            bell = await self.get_state(NotificationBellState)
-            bell._recount(actor)
+    async def _recount_bell(self, actor: Actor | None) -> rx.event.EventSpec | None:
+        """Count the bell again; the tab title's new count."""
+        if actor is None:
+            return None
+        bell = await self.get_state(NotificationBellState)
+        bell._recount(actor)
+        return title_script(bell.unread)
 
     @rx.event
     async def load(self):
@@ -164,11 +128,11 @@ class NotificationsState(rx.State):
         try:
             with session_scope() as db:
                 opened = notifications.do_mark_read(db, actor, notification_id)
-            await self._recount_bell(actor)
+            title = await self._recount_bell(actor)
         except DomainError as exc:
             return answer_error(exc, next_path=PAGE)
         self.rows = [{**r, "read": True} if r["id"] == opened.id else r for r in self.rows]
-        return None
+        return title
 
     @rx.event
     async def mark_all_read(self):
@@ -177,8 +141,8 @@ class NotificationsState(rx.State):
         try:
             with session_scope() as db:
                 notifications.do_mark_all_read(db, actor)
-            await self._recount_bell(actor)
+            title = await self._recount_bell(actor)
         except DomainError as exc:
             return answer_error(exc, next_path=PAGE)
         self.rows = [{**r, "read": True} for r in self.rows]
-        return toast_ok("All notifications are marked as read.")
+        return [toast_ok("All notifications are marked as read."), title]

@@ -69,7 +69,7 @@ class FeedState(rx.State):
         return None
 
     def _count_new(self, actor: Actor) -> None:
-        """Count what arrived above the newest item shown (called by the top bar's poll).
+        """Count what arrived above the newest item shown (called by the tab's live listener).
 
         Private: a public method would be a handler any browser could call with an actor.
         """
@@ -82,7 +82,7 @@ class FeedState(rx.State):
 
     @rx.event
     async def check_new(self):
-        """Count new items now (the poll does this every 20 seconds while the feed is open)."""
+        """Count new items now (the live listener does this as items arrive)."""
         actor = await current_actor(self)
         if actor is not None and self.loaded:
             self._count_new(actor)

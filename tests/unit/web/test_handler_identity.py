@@ -102,7 +102,7 @@ def test_no_handler_of_the_app_takes_an_identity() -> None:
     handlers = {f"{s.__name__}.{n}" for s in states for n in s.event_handlers}
     # The walk sees the whole app (a broken import would make this pass on nothing).
     assert len(states) > 40 and len(handlers) > 150, (len(states), len(handlers))
-    assert {"NotificationBellState.tick", "SessionState.sign_out", "OrgState.set_role"} <= handlers
+    assert {"LiveState.listen", "SessionState.sign_out", "OrgState.set_role"} <= handlers
     problems = [
         p
         for s in states

@@ -1,0 +1,1 @@
+"""Messaging: one-to-one and group conversations, delivered live (``core/live.py``)."""

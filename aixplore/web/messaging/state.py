@@ -1,0 +1,341 @@
+"""/messages and /messages/[conversation_id]: the list, the open conversation, the composer.
+
+What the page shows comes from the database: on load, then after each live notice
+(:meth:`MessagesState._live`, called by ``web/live.py``) it reads what changed after the last
+change it saw. The composer is not bound to state: what was typed stays in the browser while
+the socket is down, and is cleared only once the server stored the message.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import reflex as rx
+
+from aixplore.core.db import read_scope, session_scope
+from aixplore.core.errors import DomainError
+from aixplore.domain.accounts.models import Actor
+from aixplore.domain.messaging import messages
+from aixplore.domain.messaging import services as conversations
+from aixplore.domain.messaging.models import ConversationSummary, MessagePublic
+from aixplore.web.feedback import answer_error, toast_ok
+from aixplore.web.session import current_actor
+
+PAGE = "/messages"
+COMPOSER = "message-body"
+TYPING_SECONDS = 6
+EXCERPT = 80
+
+
+def _summary(c: ConversationSummary) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "title": c.title,
+        "kind": c.kind,
+        "unread": c.unread,
+        "muted": c.muted,
+        "members": c.members,
+        "href": f"{PAGE}/{c.id}",
+    }
+
+
+def _row(m: MessagePublic, me: int) -> dict[str, Any]:
+    return {
+        "seq": m.seq,
+        "sender": m.sender_name,
+        "mine": m.sender_id == me,
+        "body": "This message was deleted." if m.deleted else m.body,
+        "deleted": m.deleted,
+        "edited": m.edited,
+        "reply_to": m.reply_to_seq or 0,
+        "reply_excerpt": "",
+        "when": m.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+
+
+def _number(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62:
+        return value
+    return None
+
+
+class MessagesState(rx.State):
+    """The signed-in member's conversations and the one open."""
+
+    conversations: list[dict[str, Any]] = []
+    requests: list[dict[str, Any]] = []
+    open_id: int = 0
+    title: str = ""
+    status: str = ""
+    muted: bool = False
+    rows: list[dict[str, Any]] = []
+    older: bool = False
+    typing: str = ""
+    seen: str = ""
+    announcement: str = ""
+    reply_to: int = 0
+    reply_excerpt: str = ""
+    editing: int = 0
+    receipts_on: bool = True
+    missing: bool = False
+    _cursor: int = 0
+    _typing_until: float = 0.0
+
+    @rx.var
+    def composer_label(self) -> str:
+        """The composer's label: what pressing Send will do."""
+        if self.editing:
+            return "Edit your message"
+        return f"Reply to: {self.reply_excerpt}" if self.reply_to else "Write a message"
+
+    def _read_list(self, actor: Actor) -> None:
+        with read_scope() as db:
+            mine = conversations.list_conversations(db, actor)
+            asked = conversations.list_conversations(db, actor, requests=True)
+            self.receipts_on = conversations.read_receipts_on(db, actor.user_id)
+        self.conversations = [_summary(c) for c in mine]
+        self.requests = [_summary(c) for c in asked]
+
+    def _open(self, actor: Actor, value: Any) -> None:
+        with session_scope() as db:
+            summary = conversations.get_summary(db, actor, value)
+            batch = messages.read_history(db, actor, summary.id)
+            messages.do_mark_read(db, actor, summary.id, batch.cursor)
+        self.open_id, self.title, self.status = summary.id, summary.title, summary.status
+        self.muted, self.older, self._cursor = summary.muted, batch.more, batch.cursor
+        self.rows = self._with_excerpts([_row(m, actor.user_id) for m in batch.items])
+        self.typing, self.reply_to, self.editing, self.missing = "", 0, 0, False
+        self._read_seen(actor)
+
+    def _read_seen(self, actor: Actor) -> None:
+        """ "Seen by ..." under the last of my messages, from those who share receipts."""
+        last_mine = max((r["seq"] for r in self.rows if r["mine"]), default=0)
+        if not last_mine:
+            self.seen = ""
+            return
+        with read_scope() as db:
+            found = messages.receipts(db, actor, self.open_id)
+        names = [r.name for r in found if r.last_read_seq >= last_mine]
+        self.seen = "Seen by " + ", ".join(names[:3]) + (" and others" if len(names) > 3 else "")
+        if not names:
+            self.seen = ""
+
+    def _with_excerpts(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        bodies = {r["seq"]: r["body"] for r in rows}
+        for r in rows:
+            if r["reply_to"]:
+                r["reply_excerpt"] = _excerpt(bodies.get(r["reply_to"], "an earlier message"))
+        return rows
+
+    @rx.event
+    async def load(self):
+        """Open the page: the list, and the conversation the address names."""
+        actor = await current_actor(self)
+        if actor is None:
+            return None
+        self.announcement = ""
+        try:
+            self._read_list(actor)
+            wanted = self.router.page.params.get("conversation_id")
+            if wanted:
+                self._open(actor, wanted)
+                self._read_list(actor)  # its unread count is read now
+            else:
+                self.open_id, self.rows = 0, []
+        except DomainError as exc:
+            self.open_id, self.rows, self.missing = 0, [], True
+            return answer_error(exc, next_path=PAGE)
+        return None
+
+    def _live(self, actor: Actor, item: dict[str, Any]) -> None:
+        """Apply a live notice (``web/live.py``): read what changed since the last change seen.
+
+        Private: Reflex makes every public method a handler any browser may call.
+        """
+        kind, about = item.get("kind"), item.get("conversation")
+        if kind == "typing":
+            if about == self.open_id and item.get("user") != actor.user_id:
+                self.typing = f"{str(item.get('name', 'Someone'))[:60]} is typing…"
+                self._typing_until = time.monotonic() + TYPING_SECONDS
+            return
+        if self.open_id and (kind == "resync" or about == self.open_id):
+            if kind == "read":
+                self._read_seen(actor)
+                return
+            self._catch_up(actor)
+        if kind in ("message", "resync"):
+            self._read_list(actor)
+
+    def _catch_up(self, actor: Actor) -> None:
+        with session_scope() as db:
+            batch = messages.read_changes(db, actor, self.open_id, after=self._cursor)
+            if batch.items:
+                messages.do_mark_read(db, actor, self.open_id, batch.cursor)
+        self._cursor = batch.cursor
+        if not batch.items:
+            return
+        by_seq = {r["seq"]: r for r in self.rows}
+        arrived = [m for m in batch.items if m.seq not in by_seq and m.sender_id != actor.user_id]
+        for m in batch.items:
+            by_seq[m.seq] = _row(m, actor.user_id)
+        self.rows = self._with_excerpts([by_seq[s] for s in sorted(by_seq)])
+        if arrived:
+            last = arrived[-1]
+            self.announcement = f"New message from {last.sender_name}: {_excerpt(last.body)}"
+            self.typing = ""
+        self._read_seen(actor)
+
+    def _typing_expired(self) -> bool:
+        """Clear "is typing" once it is stale; whether it was cleared."""
+        if self.typing and time.monotonic() > self._typing_until:
+            self.typing = ""
+            return True
+        return False
+
+    @rx.event
+    async def load_older(self):
+        """Put the previous page of messages above the first one shown."""
+        actor = await current_actor(self)
+        first = self.rows[0]["seq"] if self.rows else None
+        try:
+            with read_scope() as db:
+                batch = messages.read_history(db, actor, self.open_id, before=first)
+        except DomainError as exc:
+            return answer_error(exc, next_path=PAGE)
+        me = actor.user_id if actor else 0
+        self.rows = self._with_excerpts([*[_row(m, me) for m in batch.items], *self.rows])
+        self.older = batch.more
+        return None
+
+    @rx.event
+    async def send(self, form: dict[str, Any]):
+        """Send (or save the edit of) the composer's text; cleared once stored."""
+        actor = await current_actor(self)
+        body = form.get("body") if isinstance(form, dict) else None
+        try:
+            with session_scope() as db:
+                if self.editing:
+                    messages.do_edit(db, actor, self.open_id, self.editing, body)
+                else:
+                    messages.do_send(db, actor, self.open_id, body, self.reply_to or None)
+        except DomainError as exc:
+            return answer_error(exc, next_path=PAGE)
+        self.reply_to, self.editing, self.status = 0, 0, "active"
+        if actor is not None:
+            self._catch_up(actor)
+        return rx.set_value(COMPOSER, "")
+
+    @rx.event
+    async def typed(self, _value: Any = None):
+        """The composer changed (throttled by the page): tell the others."""
+        actor = await current_actor(self)
+        if actor is None or not self.open_id:
+            return None
+        try:
+            with read_scope() as db:
+                messages.do_typing(db, actor, self.open_id)
+        except DomainError:
+            return None  # typing is a courtesy: a refusal is not worth a toast
+        return None
+
+    @rx.event
+    def reply(self, seq: Any):
+        """Answer one message (shown above the composer)."""
+        found = next((r for r in self.rows if r["seq"] == _number(seq)), None)
+        if found is None:
+            return None
+        self.reply_to, self.editing = found["seq"], 0
+        self.reply_excerpt = _excerpt(found["body"])
+        return rx.set_focus(COMPOSER)
+
+    @rx.event
+    def edit(self, seq: Any):
+        """Put one of my messages into the composer to change it."""
+        found = next((r for r in self.rows if r["seq"] == _number(seq) and r["mine"]), None)
+        if found is None or found["deleted"]:
+            return None
+        self.editing, self.reply_to = found["seq"], 0
+        return [rx.set_value(COMPOSER, found["body"]), rx.set_focus(COMPOSER)]
+
+    @rx.event
+    def cancel(self):
+        """Stop replying or editing."""
+        self.reply_to, self.editing = 0, 0
+        return rx.set_value(COMPOSER, "")
+
+    @rx.event
+    async def delete(self, seq: Any):
+        """Delete one of my messages for everyone."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                messages.do_delete(db, actor, self.open_id, seq)
+        except DomainError as exc:
+            return answer_error(exc, next_path=PAGE)
+        if actor is not None:
+            self._catch_up(actor)
+        return toast_ok("Message deleted for everyone.")
+
+    @rx.event
+    async def accept(self):
+        """Accept the open message request."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                conversations.do_accept(db, actor, self.open_id)
+        except DomainError as exc:
+            return answer_error(exc, next_path=PAGE)
+        self.status = "active"
+        if actor is not None:
+            self._read_list(actor)
+        return None
+
+    @rx.event
+    async def toggle_mute(self):
+        """Mute or unmute the open conversation."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                conversations.do_set_muted(db, actor, self.open_id, not self.muted)
+        except DomainError as exc:
+            return answer_error(exc, next_path=PAGE)
+        self.muted = not self.muted
+        if actor is not None:
+            self._read_list(actor)
+        return toast_ok("Conversation muted." if self.muted else "Conversation unmuted.")
+
+    @rx.event
+    async def set_receipts(self, on: Any):
+        """Send read receipts, or stop."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                conversations.do_set_read_receipts(db, actor, on)
+        except DomainError as exc:
+            return answer_error(exc, next_path=PAGE)
+        self.receipts_on = bool(on)
+        if actor is not None and self.open_id:
+            self._read_seen(actor)
+        return None
+
+    @rx.event
+    async def start(self, form: dict[str, Any]):
+        """Start a conversation with one person, or a named group with several."""
+        actor = await current_actor(self)
+        people = form.get("people") if isinstance(form, dict) else None
+        name = form.get("title", "") if isinstance(form, dict) else ""
+        handles = [h for h in str(people or "").replace(",", " ").split() if h]
+        try:
+            with session_scope() as db:
+                if len(handles) == 1 and not str(name).strip():
+                    made = conversations.do_start_direct(db, actor, handles[0])
+                else:
+                    made = conversations.do_start_group(db, actor, name, handles)
+        except DomainError as exc:
+            return answer_error(exc, next_path=PAGE)
+        return rx.redirect(f"{PAGE}/{made}")

@@ -1,0 +1,166 @@
+"""Messages and notifications arrive in open tabs by themselves, across backend workers.
+
+Two backends (``tests/support/backend.py``) share the run's database and a Redis of their own:
+tab A talks to the first, tab B to the second, as two workers behind one address. The tabs are
+``tests/support/reflex_client.py`` sockets; nothing is reloaded or polled: what B shows
+arrives as pushed state. The handlers are also called as the wrong person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import redis
+
+from aixplore.core import live
+from aixplore.core.db import session_scope
+from aixplore.domain.messaging import messages
+from aixplore.domain.messaging import services as conversations
+from aixplore.domain.notifications import services as notifications
+from aixplore.domain.social import graph
+from aixplore.web.live import LiveState
+from aixplore.web.messaging.state import MessagesState
+from aixplore.web.notifications.state import NotificationBellState
+from tests.factories import make_member, sign_in
+from tests.support.backend import RedisServer, backend
+from tests.support.reflex_client import ReflexClient
+from tests.unit.domain.messaging.support import handle, run
+from tests.unit.domain.social.support import person
+
+
+@pytest.fixture(scope="module")
+def workers(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    logs = tmp_path_factory.mktemp("backends")
+    with (
+        backend(logs, AIXPLORE_REDIS_URL=redis_server.url) as first,
+        backend(logs, AIXPLORE_REDIS_URL=redis_server.url) as second,
+    ):
+        yield first, second, logs
+
+
+async def _until(check: Callable[[], Any], seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        await asyncio.sleep(0.05)
+
+
+def _tab(url: str, email: str) -> ReflexClient:
+    return ReflexClient(url, cookies={"aixplore_session": sign_in(email)})
+
+
+def _bodies(tab: ReflexClient) -> list[str]:
+    return [r["body"] for r in tab.state(MessagesState).get("rows", [])]
+
+
+def test_a_message_sent_on_one_worker_appears_live_on_the_other(workers) -> None:
+    first, second, _logs = workers
+    ada, bob = person("Ada"), person("Bob")
+    run(graph.do_follow, bob, handle(ada))
+    talk = run(conversations.do_start_direct, ada, handle(bob))
+    path, params = f"/messages/{talk}", {"conversation_id": str(talk)}
+
+    async def visit() -> None:
+        a, b = _tab(first, ada.email), _tab(second, bob.email)
+        await a.hydrate(path, params=params)
+        await b.hydrate(path, params=params)
+        sent = await a.call(MessagesState.send, form={"body": "Hello from worker one"})
+        assert any(e["name"] == "_set_value" for e in sent.events), sent.updates  # cleared
+        await _until(lambda: _bodies(b) == ["Hello from worker one"])
+        assert "Hello from worker one" in b.state(MessagesState)["announcement"]
+        # B's page read it: A sees the receipt, pushed too.
+        await _until(lambda: a.state(MessagesState).get("seen") == "Seen by Bob")
+        await a.call(MessagesState.typed, _value="H")
+        await _until(lambda: b.state(MessagesState).get("typing") == "Ada is typing…")
+        await a.call(MessagesState.edit, seq=1)
+        await a.call(MessagesState.send, form={"body": "Hello, edited"})
+        await _until(lambda: _bodies(b) == ["Hello, edited"])
+        assert b.state(MessagesState)["rows"][0]["edited"] is True
+        await b.close()
+        for n in range(3):  # B is away: nothing reaches B's tab
+            await a.call(MessagesState.send, form={"body": f"while away {n}"})
+        back = _tab(second, bob.email)
+        await back.hydrate(path, params=params)
+        await a.call(MessagesState.send, form={"body": "after"})
+        await _until(lambda: len(_bodies(back)) == 5)
+        assert _bodies(back) == [
+            "Hello, edited",
+            "while away 0",
+            "while away 1",
+            "while away 2",
+            "after",
+        ]
+        await a.close()
+        await back.close()
+
+    asyncio.run(visit())
+
+
+def test_a_notification_reaches_the_bell_without_a_reload(
+    workers, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _first, second, _logs = workers
+    member = make_member(name="Bell Owner")
+    # This process stands for a job worker: its notices go through the backends' Redis.
+    client = redis.Redis.from_url(redis_server.url)
+    monkeypatch.setattr(live, "get_redis", lambda: client)
+
+    async def visit() -> None:
+        tab = _tab(second, member.email)
+        await tab.hydrate("/")
+        assert tab.state(NotificationBellState)["unread"] == 0
+        with session_scope() as db:
+            notifications.notify(db, member.id, "order", "Your app is ready", link="/orders")
+        await _until(lambda: tab.state(NotificationBellState)["unread"] == 1)
+
+        # The tab's title counts it too (a script pushed with the count).
+        def titled() -> bool:
+            tab._drain()  # what arrived unasked, into tab.unsolicited
+            return any("(1) " in str(u.get("events")) for u in tab.unsolicited)
+
+        await _until(titled)
+        await tab.close()
+
+    asyncio.run(visit())
+    client.close()
+
+
+def test_the_handlers_refuse_someone_outside_the_conversation(workers) -> None:
+    first, _second, _logs = workers
+    ada, bob, eve = person("Ada"), person("Bob"), person("Eve")
+    run(graph.do_follow, bob, handle(ada))
+    talk = run(conversations.do_start_direct, ada, handle(bob))
+    run(messages.do_send, ada, talk, "private")
+
+    async def visit() -> list:
+        tab = _tab(first, eve.email)
+        opened = await tab.hydrate(f"/messages/{talk}", params={"conversation_id": str(talk)})
+        answers = [opened]
+        calls: tuple[tuple[Any, dict[str, Any]], ...] = (
+            (MessagesState.send, {"form": {"body": "let me in"}}),
+            (MessagesState.load_older, {}),
+            (MessagesState.delete, {"seq": 1}),
+            (MessagesState.accept, {}),
+            (MessagesState.toggle_mute, {}),
+            (MessagesState.reply, {"seq": 1}),
+            (MessagesState.edit, {"seq": 1}),
+            (MessagesState.typed, {"_value": "x"}),
+            (MessagesState.set_receipts, {"on": "yes"}),
+            (MessagesState.start, {"form": {"people": ["not", "a", "string"]}}),
+            (LiveState.listen, {"generation": 1}),
+            (LiveState.listen, {"generation": "1; drop"}),
+        )
+        for handler, payload in calls:
+            answers.append(await tab.call(handler, **payload))
+        assert _bodies(tab) == []
+        assert tab.state(MessagesState).get("open_id", 0) == 0
+        await tab.close()
+        return answers
+
+    answers = asyncio.run(visit())
+    assert ("error", "No such conversation.") in answers[0].toasts
+    assert all("private" not in str(a.updates) for a in answers)
