@@ -5,7 +5,7 @@ New tables only. A message's ``seq`` is unique in its conversation; catch-up rea
 groups feature has its table.
 
 Revision ID: dd934db6a772
-Revises: c4d8e2f1a6b3
+Revises: d5e1a7c3b9f2
 Create Date: 2026-12-07 04:45:03.297584
 """
 
@@ -18,7 +18,7 @@ import aixplore.core.columns
 from alembic import op
 
 revision: str = "dd934db6a772"
-down_revision: str | None = "c4d8e2f1a6b3"
+down_revision: str | None = "d5e1a7c3b9f2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
