@@ -28,6 +28,8 @@ from aixplore.domain.groups.models import CommunityGroup, GroupVisibility
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Addresses under /forums that are not categories; "g-" starts groups' own categories.
+RESERVED = frozenset({"t", "discuss", "search", "new"})
 
 
 def public(category: ForumCategory) -> CategoryPublic:
@@ -122,6 +124,8 @@ def do_create_category(
     clean, about, shade = _fields(name, description, color)
     if not isinstance(slug, str) or not _SLUG.match(slug) or len(slug) > SLUG_MAX:
         raise ValidationFailed("Use lower-case letters, digits and dashes for the slug.")
+    if slug in RESERVED or slug.startswith("g-"):
+        raise ValidationFailed("That slug is reserved; choose another.")
     if session.exec(select(ForumCategory.id).where(ForumCategory.slug == slug)).first():
         raise Conflict("That slug is taken.")
     category = ForumCategory(name=clean, slug=slug, description=about, color=shade)

@@ -27,6 +27,7 @@ from aixplore.domain.solutions.search_text import fts5_expression, terms
 
 QUERY_MAX = 200
 RESULTS = 20
+POOL = 500
 _TAGS = re.compile(r"<[^>]+>")
 
 # The readable-thread condition both engines share (``:mine``: the searcher's groups).
@@ -39,20 +40,26 @@ _JOINS = (
     "JOIN forum_category c ON c.id = t.category_id "
     "LEFT JOIN community_group g ON g.id = c.group_id "
 )
+# The engine ranks its matches and keeps the best ``:pool`` before any join: a common word
+# matches a large share of all posts, and joining each of them to its thread, category and
+# group cost more than the ranking itself. Readability filters the pool afterwards, so a
+# searcher shut out of many top posts may see fewer than ``RESULTS`` threads.
+# Both statements splice only constants; the words are always bound parameters.
 _SQLITE = (
-    "SELECT p.id, p.thread_id, p.body_html FROM forum_post_fts f "  # noqa: S608 - constants only
-    "JOIN forum_post p ON p.id = f.rowid "
-    + _JOINS
-    + "WHERE forum_post_fts MATCH :fts AND "
-    + _READABLE
-    + " ORDER BY bm25(forum_post_fts, 5.0, 1.0) LIMIT :n"
+    "WITH hits AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608
+    "bm25(forum_post_fts, 5.0, 1.0) AS score "
+    "FROM forum_post_fts WHERE forum_post_fts MATCH :fts ORDER BY score LIMIT :pool) "
+    "SELECT p.id, p.thread_id, p.body_html FROM hits h "
+    "JOIN forum_post p ON p.id = h.id " + _JOINS + "WHERE " + _READABLE + " ORDER BY h.score"
 )
 _PG = (
-    "SELECT p.id, p.thread_id, p.body_html FROM forum_post p "  # noqa: S608 - constants only
-    + _JOINS
-    + ", websearch_to_tsquery('english', :q) AS q(tsq) "
-    "WHERE p.search_vector @@ q.tsq AND " + _READABLE + " "
-    "ORDER BY ts_rank(p.search_vector, q.tsq) DESC, p.id DESC LIMIT :n"
+    "WITH hits AS MATERIALIZED (SELECT p.id, "  # noqa: S608
+    "ts_rank(p.search_vector, q.tsq) AS score "
+    "FROM forum_post p, websearch_to_tsquery('english', :q) AS q(tsq) "
+    "WHERE p.search_vector @@ q.tsq ORDER BY score DESC LIMIT :pool) "
+    "SELECT p.id, p.thread_id, p.body_html FROM hits h "
+    "JOIN forum_post p ON p.id = h.id " + _JOINS + "WHERE " + _READABLE + " "
+    "ORDER BY h.score DESC, p.id DESC"
 )
 
 
@@ -71,7 +78,7 @@ def search_forums(session: Session, viewer: Actor | None, q: Any) -> list[Thread
     mine = member_group_ids(session, viewer.user_id) if viewer is not None else []
     if viewer is not None and viewer.is_platform_admin:
         mine = [g for g in session.exec(select(CommunityGroup.id)) if g is not None]
-    params: dict[str, Any] = {"mine": mine or [-1], "n": RESULTS * 5}
+    params: dict[str, Any] = {"mine": mine or [-1], "pool": POOL}
     if session.get_bind().dialect.name == "postgresql":
         statement, params["q"] = _PG, " ".join(words)
     else:

@@ -38,9 +38,9 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from aixplore.core import ratelimit
-from aixplore.core.errors import PermissionDenied, ValidationFailed
+from aixplore.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aixplore.core.time import utcnow
-from aixplore.domain.accounts.models import Actor
+from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor
 from aixplore.domain.forums.models import ForumStanding
 
@@ -175,6 +175,8 @@ def do_set_trust_level(session: Session, actor: Actor | None, user_id: Any, leve
         raise ValidationFailed(f"Choose a level from 0 to {LEADER}.")
     if not isinstance(user_id, int) or isinstance(user_id, bool):
         raise ValidationFailed("Say whose level.")
+    if session.get(User, user_id) is None:
+        raise NotFound("No such person.")
     row = standing(session, user_id)
     row.trust_level = level
     session.add(row)

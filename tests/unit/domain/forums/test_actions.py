@@ -156,3 +156,6 @@ def test_only_admins_manage_categories() -> None:
     boss = admin()
     with session_scope() as db, pytest.raises(ValidationFailed, match="#rrggbb"):
         categories.do_create_category(db, boss, "Mine", "mine", "", "red;}")
+    for taken in ("t", "discuss", "g-sneaky"):
+        with session_scope() as db, pytest.raises(ValidationFailed, match="reserved"):
+            categories.do_create_category(db, boss, "Mine", taken, "", "#000000")
