@@ -243,6 +243,7 @@ class PostPublic(BaseModel):
     author_handle: str
     author_name: str
     author_initials: str
+    author_avatar_url: str
     body_html: str
     body_md: str
     created_at: datetime

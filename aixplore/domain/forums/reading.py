@@ -206,6 +206,7 @@ def read_thread(
                 author_handle=card.handle if card else "",
                 author_name=card.name if card else "",
                 author_initials=card.initials if card else "",
+                author_avatar_url=card.avatar_url if card else "",
                 body_html="" if concealed else p.body_html,
                 body_md="" if concealed else p.body_md,
                 created_at=p.created_at,

@@ -35,7 +35,14 @@ def thread_line(t: ObjectVar[dict[str, Any]]) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.text("by @", t["author_handle"], " · ", t["replies"], " replies · ", t["when"]),
+            rx.text(
+                "by @",
+                t["author_handle"],
+                " · ",
+                t["replies"],
+                rx.cond(t["replies"] == 1, " reply · ", " replies · "),
+                t["when"],
+            ),
             rx.cond(t["excerpt"] != "", rx.text(t["excerpt"], size="2", color=GRAY)),
         ),
     )
@@ -53,7 +60,12 @@ def _category_card(c: ObjectVar[dict[str, Any]]) -> rx.Component:
                         c["name"], href="/forums/" + c["slug"].to(str), weight="bold", size="4"
                     ),
                     rx.text(c["description"], size="2", color=GRAY),
-                    rx.text(c["thread_count"], " threads", size="1", color=GRAY),
+                    rx.text(
+                        c["thread_count"],
+                        kit.counted(c["thread_count"], "thread"),
+                        size="1",
+                        color=GRAY,
+                    ),
                     spacing="1",
                     align="start",
                     min_width="0",

@@ -136,6 +136,8 @@ def _post_row(post: Any, thread_id: int) -> dict[str, Any]:
     return {
         **post.model_dump(mode="json"),
         "face": face(post.author_id),
+        "initials": post.author_initials,
+        "avatar_url": post.author_avatar_url,
         "href": f"/u/{post.author_handle}",
         "anchor": f"post-{post.number}",
         "when": post.created_at.strftime("%d %b %Y, %H:%M"),

@@ -140,7 +140,8 @@ def group_page() -> rx.Component:
         rx.cond(
             S.found,
             rx.vstack(
-                kit.page_header(g["name"].to(str), _membership(), subtitle=g["about"].to(str)),
+                kit.page_header(g["name"].to(str), subtitle=g["about"].to(str)),
+                _membership(),
                 rx.cond(g["description"].to(str) != "", rx.text(g["description"].to(str))),
                 rx.cond(
                     S.readable,
