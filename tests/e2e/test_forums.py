@@ -43,6 +43,8 @@ def test_start_a_thread_mention_someone_a_new_users_link_refused_join_by_request
     sign_in_through_ui(page, base_url, ada.email)
     page.goto(f"{base_url}/forums")
     page.get_by_role("link", name="General").click()
+    expect(page.get_by_role("heading", name="Start a thread")).to_be_visible()
+    _at_both_widths(page, shoot, "forum-category")
     page.get_by_label("Title").fill("Which summarizer for legal text?")
     page.get_by_label("Text").fill(f"Asking @{bob_handle}: see https://docs.example.com first.")
     page.get_by_role("button", name="Start thread").click()
@@ -78,6 +80,7 @@ def test_start_a_thread_mention_someone_a_new_users_link_refused_join_by_request
     page.goto(f"{base_url}/groups/{slug}")
     expect(page.get_by_role("button", name="Leave group")).to_be_visible()
     expect(page.get_by_role("heading", name="Threads")).to_be_visible()
+    _at_both_widths(page, shoot, "group-member")
     page.goto(f"{base_url}/forums")
     _at_both_widths(page, shoot, "forums")
 
