@@ -156,3 +156,35 @@ def test_only_the_owner_names_moderators_and_owners_cannot_leave() -> None:
         assert [m.role for m in groups.list_members(db, None, slug)] == ["owner", "moderator"]
         with pytest.raises(Exception, match="cannot leave"):
             groups.do_leave(db, owner, slug)
+
+
+def test_every_forum_service_refuses_an_outsider_of_a_secret_group() -> None:
+    owner, outsider = person("Owner"), person("Outsider")
+    slug = _group(owner, "Vault", "secret")
+    where = _category(slug)
+    thread_id = start(owner, where, "Vault notes", "Kept inside.")
+    from aixplore.domain.forums import actions, levels, posting
+
+    with session_scope() as db:
+        post_id = reading.read_thread(db, owner, thread_id).posts[0].id
+    calls = [
+        lambda db: posting.do_reply(db, outsider, thread_id, "Hello"),
+        lambda db: posting.do_edit_post(db, outsider, post_id, "Changed"),
+        lambda db: actions.do_toggle_reaction(db, outsider, post_id, "like"),
+        lambda db: actions.do_set_bookmark(db, outsider, thread_id, True),
+        lambda db: actions.do_accept_answer(db, outsider, post_id),
+        lambda db: actions.hide_post(db, outsider, post_id, "Because"),
+        lambda db: levels.do_set_thread_level(db, outsider, thread_id, "watching"),
+        lambda db: levels.do_set_category_level(db, outsider, where, "watching"),
+        lambda db: reading.list_revisions(db, outsider, post_id),
+        lambda db: reading.list_threads(db, outsider, where),
+        lambda db: groups.do_leave(db, outsider, slug),
+        lambda db: groups.do_decline_invitation(db, outsider, slug),
+        lambda db: groups.list_members(db, outsider, slug),
+    ]
+    for call in calls:
+        with session_scope() as db, pytest.raises(NotFound):
+            call(db)
+    with session_scope() as db:
+        assert search.search_forums(db, outsider, "vault") == []
+        assert reading.read_thread(db, owner, thread_id).posts[0].reactions == []
