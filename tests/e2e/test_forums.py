@@ -50,6 +50,13 @@ def test_start_a_thread_mention_someone_a_new_users_link_refused_join_by_request
     page.get_by_role("button", name="Start thread").click()
     expect(page.get_by_role("heading", name="Which summarizer for legal text?")).to_be_visible()
     _at_both_widths(page, shoot, "forum-thread")
+    # Ada edits her post; readers see the earlier version behind "Edited".
+    page.get_by_role("button", name="Edit", exact=True).click()
+    page.get_by_label("Your reply").fill(f"Asking again, @{bob_handle}: which summarizer?")
+    page.get_by_role("button", name="Save post").click()
+    expect(page.get_by_text("Asking again")).to_be_visible()
+    page.get_by_role("button", name="Edited").click()
+    expect(page.get_by_text("see https://docs.example.com first")).to_be_visible()
     # Bob, a new member, is told of the mention; his reply with a link is refused.
     page.context.clear_cookies()
     sign_in_through_ui(page, base_url, bob.email)

@@ -259,6 +259,12 @@ def _post(p: ObjectVar[dict[str, Any]]) -> rx.Component:
                     *[_reaction(p, key, emoji) for key, emoji in REACTIONS.items()],
                     rx.button("Quote", on_click=S.quote(p["number"]), variant="ghost", size="1"),
                     rx.cond(
+                        p["mine"].to(bool) & (p["body_md"] != ""),
+                        rx.button(
+                            "Edit", on_click=S.start_edit(p["id"]), variant="ghost", size="1"
+                        ),
+                    ),
+                    rx.cond(
                         S.thread["can_accept"].to(bool) & (p["number"].to(int) > 1),
                         rx.button(
                             "Accept answer", on_click=S.accept(p["id"]), variant="ghost", size="1"
@@ -348,7 +354,13 @@ def thread_page() -> rx.Component:
                 rx.cond(
                     S.thread["can_reply"].to(bool),
                     kit.section(
-                        "Reply",
+                        rx.cond(S.editing > 0, "Edit your post", "Reply"),
+                        rx.cond(
+                            S.editing > 0,
+                            rx.button(
+                                "Cancel editing", on_click=S.cancel_edit, variant="soft", size="1"
+                            ),
+                        ),
                         kit.form(
                             kit.text_area_field(
                                 "Your reply",
@@ -361,7 +373,9 @@ def thread_page() -> rx.Component:
                                 on_change=S.set_draft,
                             ),
                             on_submit=S.reply,
-                            submit="Post reply",
+                            submit=kit.submit_button(
+                                rx.cond(S.editing > 0, "Save post", "Post reply")
+                            ),
                             error=S.error,
                             max_width=None,
                         ),

@@ -161,6 +161,7 @@ class ThreadState(rx.State):
     pages: int = 1
     draft: str = ""
     reply_to: int = 0
+    editing: int = 0
     error: str = ""
     revisions: list[dict[str, Any]] = []
     revisions_of: int = 0
@@ -189,6 +190,7 @@ class ThreadState(rx.State):
         self.thread_id = int(raw) if raw.isdigit() and len(raw) < 18 else 0
         wanted = str(self.router.page.params.get("page", "1"))
         self.draft, self.reply_to, self.error, self.revisions_of = "", 0, "", 0
+        self.editing = 0
         return await self._read(int(wanted) if wanted.isdigit() and len(wanted) < 7 else 1)
 
     @rx.event
@@ -216,19 +218,37 @@ class ThreadState(rx.State):
         return rx.set_focus("field-body")
 
     @rx.event
+    def start_edit(self, post_id: Any):
+        """Put one of the viewer's posts on this page into the box to edit it."""
+        post = next((p for p in self.posts if p["id"] == post_id and p["mine"]), None)
+        if post is None or not post["body_md"]:
+            return None
+        self.editing, self.draft, self.reply_to = int(post["id"]), post["body_md"], 0
+        return rx.set_focus("field-body")
+
+    @rx.event
+    def cancel_edit(self):
+        """Leave the post as it was."""
+        self.editing, self.draft = 0, ""
+
+    @rx.event
     async def reply(self, form_data: Any):
-        """Post the reply box's text."""
+        """Post the reply box's text (or save the post being edited)."""
         actor = await current_actor(self)
         body = _text(form_data, "body")
         try:
             with session_scope() as db:
-                posting.do_reply(db, actor, self.thread_id, body, self.reply_to or None)
+                if self.editing:
+                    posting.do_edit_post(db, actor, self.editing, body)
+                else:
+                    posting.do_reply(db, actor, self.thread_id, body, self.reply_to or None)
         except DomainError as exc:
             self.error = exc.message
             return answer_error(exc, next_path=f"/forums/t/{self.thread_id}")
-        self.draft, self.reply_to, self.error = "", 0, ""
-        await self._read(100_000)
-        return toast_ok("Your reply is posted.")
+        edited = bool(self.editing)
+        self.draft, self.reply_to, self.error, self.editing = "", 0, "", 0
+        await self._read(self.page if edited else 100_000)
+        return toast_ok("Your post is saved." if edited else "Your reply is posted.")
 
     async def _act(self, change: Any, done: str, *args: Any):
         actor = await current_actor(self)
