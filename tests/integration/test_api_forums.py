@@ -70,3 +70,22 @@ def test_a_private_groups_thread_is_refused_through_the_api() -> None:
     assert posted.status_code == 403
     member = make_key(owner_user.email, ["forums:read"])
     assert api.get(f"/api/v1/forums/threads/{thread_id}", headers=bearer(member)).status_code == 200
+
+
+def test_replies_posted_at_once_each_get_their_own_number() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    boss_user = make_admin()
+    boss = _actor(boss_user.email, "192.0.2.34")
+    people = [_actor(make_member(name=f"Writer {n}").email, f"192.0.2.{40 + n}") for n in range(4)]
+    with session_scope() as db:
+        categories.do_create_category(db, boss, "General", "general", "", "#123456")
+        thread_id = posting.do_start_thread(db, boss, "general", "Busy thread", "Go.")
+
+    def write(n: int) -> int:
+        with session_scope() as db:
+            return posting.do_reply(db, people[n % 4], thread_id, f"Reply {n}").number
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        numbers = sorted(pool.map(write, range(8)))
+    assert numbers == list(range(2, 10))

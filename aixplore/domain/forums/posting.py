@@ -115,6 +115,9 @@ def _add_post(
     title: str = "",
     reply_to: int | None = None,
 ) -> ForumPost:
+    # Two replies at once must not take the same number: hold the thread row (PostgreSQL;
+    # SQLite's write transaction already runs one writer at a time).
+    session.execute(select(ForumThread.id).where(ForumThread.id == thread.id).with_for_update())
     number = (
         session.exec(
             select(func.max(ForumPost.number)).where(ForumPost.thread_id == thread.id)

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from aixplore.core import ratelimit
@@ -83,9 +85,14 @@ def standing(session: Session, user_id: int) -> ForumStanding:
     """The person's standing row (made on first need)."""
     row = session.get(ForumStanding, user_id)
     if row is None:
-        row = ForumStanding(user_id=user_id)
-        session.add(row)
-        session.flush()
+        # Two first posts at once must not both insert: the second insert does nothing.
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(ForumStanding)
+            .values(user_id=user_id)
+            .on_conflict_do_nothing(index_elements=["user_id"])
+        )
+        row = session.get_one(ForumStanding, user_id)
     return row
 
 
