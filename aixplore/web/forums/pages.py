@@ -137,10 +137,10 @@ def category_page() -> rx.Component:
             S.found,
             rx.vstack(
                 kit.page_header(
-                    S.category["name"].to(str),
-                    _level_select(S.level, S.set_level, "Notifications for this category"),
-                    subtitle=S.category["description"].to(str),
+                    S.category["name"].to(str), subtitle=S.category["description"].to(str)
                 ),
+                # Under the title, not beside it: beside it, it covered the title at 375 px.
+                _level_select(S.level, S.set_level, "Notifications for this category"),
                 kit.when_any(
                     S.threads,
                     kit.item_list(S.threads, thread_line),
