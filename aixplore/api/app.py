@@ -19,6 +19,7 @@ from aixplore.api.routes import (
     docs,
     event_writes,
     events,
+    forums,
     gdpr,
     github_oauth,
     health,
@@ -147,6 +148,7 @@ def build_api() -> FastAPI:
     api.include_router(events.router, dependencies=reads)
     api.include_router(profiles.router, dependencies=reads)
     api.include_router(messages.router, dependencies=reads)
+    api.include_router(forums.router, dependencies=reads)
     api.include_router(writes.router)
     api.include_router(event_writes.router)
     api.include_router(orders.router)

@@ -7,7 +7,9 @@ from aixplore.domain.apikeys import models as apikeys_models
 from aixplore.domain.audit_log import models as audit_log_models
 from aixplore.domain.discovery import models as discovery_models
 from aixplore.domain.events import models as events_models
+from aixplore.domain.forums import models as forums_models
 from aixplore.domain.gdpr import models as gdpr_models
+from aixplore.domain.groups import models as groups_models
 from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.membership import models as membership_models
@@ -32,7 +34,9 @@ __all__ = [
     "audit_log_models",
     "discovery_models",
     "events_models",
+    "forums_models",
     "gdpr_models",
+    "groups_models",
     "idempotency_models",
     "mail_models",
     "membership_models",
@@ -56,6 +60,8 @@ __all__ = [
 # trigger-kept facet count tables (left out of the metadata so that no test wipe or ORM
 # write touches them except through their triggers).
 SEARCH_OBJECTS = (
+    "forum_post_fts",
+    "ix_forum_post_search",
     "solution_fts",
     "search_vector",
     "ix_solution_search",

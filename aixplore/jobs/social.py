@@ -7,6 +7,7 @@ from huey import crontab
 from aixplore.core.db import session_scope
 from aixplore.core.events import subscribe
 from aixplore.domain.activity.services import FEED_ITEM_ADDED
+from aixplore.domain.groups import services as _groups  # noqa: F401 - group members read group items
 from aixplore.domain.social.feed import do_fan_out, list_unfanned
 from aixplore.jobs.queue import huey
 

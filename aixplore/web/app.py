@@ -37,6 +37,10 @@ from aixplore.web.events.form_page import event_form_page
 from aixplore.web.events.pages import event_page, events_page
 from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.feedback import backend_exception_handler
+from aixplore.web.forums import pages as forum_pages
+from aixplore.web.forums.state import CategoryState, DiscussState, ForumIndexState, ThreadState
+from aixplore.web.groups.pages import group_page, groups_page
+from aixplore.web.groups.state import GroupPageState, GroupsState
 from aixplore.web.home import legal
 from aixplore.web.home.pages import HomeState, about_page, home_page, not_found_page
 from aixplore.web.link_preview import LinkPreview, absolute_url
@@ -279,6 +283,47 @@ ROUTES: list[Route] = [
         "Signal chain · AiXplore",
         [refresh, ChainState.load],
         description="A trader's signals as a hash chain anyone can re-compute.",
+    ),
+    Route(
+        "/forums",
+        forum_pages.forums_page,
+        "Forums · AiXplore",
+        [refresh, ForumIndexState.load],
+        description="The AiXplore forums: ask, answer and talk about AI solutions and events.",
+    ),
+    Route(
+        "/forums/[category]",
+        forum_pages.category_page,
+        "Forum · AiXplore",
+        [refresh, CategoryState.load],
+        description="A forum category on AiXplore and its threads.",
+    ),
+    Route(
+        "/forums/t/[thread_id]",
+        forum_pages.thread_page,
+        "Thread · AiXplore",
+        [refresh, ThreadState.load],
+        description="A forum thread on AiXplore.",
+    ),
+    Route(
+        "/forums/discuss/[kind]/[subject_id]",
+        forum_pages.discuss_page,
+        "Discuss · AiXplore",
+        [refresh, DiscussState.load],
+    ),
+    Route(
+        "/groups",
+        groups_page,
+        "Groups · AiXplore",
+        [refresh, GroupsState.load],
+        description="Groups on AiXplore: communities and trading groups with their own forums.",
+    ),
+    Route(
+        "/groups/[slug]",
+        group_page,
+        "Group · AiXplore",
+        [refresh, GroupPageState.load],
+        description="A group on AiXplore.",
     ),
     Route("/order", wizard_page, "Order a custom app · AiXplore", [guard, WizardState.load]),
     Route("/orders", my_orders_page, "My orders · AiXplore", [guard, MyOrdersState.load]),

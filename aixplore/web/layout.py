@@ -22,6 +22,8 @@ NAV_LINKS: list[tuple[str, str]] = [
     ("Solutions", "/solutions"),
     ("Categories", "/categories"),
     ("Events", "/events"),
+    ("Forums", "/forums"),
+    ("Groups", "/groups"),
     ("Cards", "/cards"),
     ("Trading", "/trading"),
     ("Publish", "/publish"),

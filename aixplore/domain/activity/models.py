@@ -25,6 +25,7 @@ class FeedKind(enum.StrEnum):
     REVIEW_WRITTEN = "review_written"
     EVENT_HOSTED = "event_hosted"
     SIGNAL_PUBLISHED = "signal_published"
+    THREAD_STARTED = "thread_started"
 
 
 class FeedItem(SQLModel, table=True):
@@ -42,5 +43,9 @@ class FeedItem(SQLModel, table=True):
     kind: FeedKind = Field(sa_column=enum_column(FeedKind, "feed_kind"))
     subject_id: int
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    # A group's activity: its members' feeds get it too; a members-only item (a private or
+    # secret group's) reaches only them, never followers, fan-in readers or profiles.
+    group_id: int | None = Field(default=None, foreign_key="community_group.id", ondelete="CASCADE")
+    members_only: bool = Field(default=False)
     # Set by the fan-out job; a sweep re-queues items still unset after a while.
     fanned_out_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))

@@ -14,7 +14,16 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 
 # What a key may touch, and how much: ``write`` includes ``read``, ``admin`` includes both.
-RESOURCES = ("solutions", "reviews", "events", "orders", "webhooks", "audit", "messages")
+RESOURCES = (
+    "solutions",
+    "reviews",
+    "events",
+    "orders",
+    "webhooks",
+    "audit",
+    "messages",
+    "forums",
+)
 LEVELS = ("read", "write", "admin")
 ALL_SCOPES = tuple(f"{r}:{lv}" for r in RESOURCES for lv in LEVELS)
 KEY_PREFIX = "axp_"

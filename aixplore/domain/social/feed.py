@@ -100,7 +100,9 @@ def _candidates(
     more = len(ids) == size
     big = _fan_in_authors(session, user_id, limit)
     if big:
-        query = select(FeedItem.id).where(col(FeedItem.actor_id).in_(big))
+        query = select(FeedItem.id).where(
+            col(FeedItem.actor_id).in_(big), col(FeedItem.members_only).is_(False)
+        )
         if before is not None:
             query = query.where(col(FeedItem.id) < before)
         pulled = [
@@ -172,7 +174,7 @@ def activity_of(session: Session, user_id: int, limit: int = 10) -> list[FeedEnt
         int(i)
         for i in session.exec(
             select(FeedItem.id)
-            .where(FeedItem.actor_id == user_id)
+            .where(FeedItem.actor_id == user_id, col(FeedItem.members_only).is_(False))
             .order_by(col(FeedItem.id).desc())
             .limit(3 * limit)
         ).all()

@@ -2,7 +2,8 @@
 
 Each kind names its subject's table; an item whose subject is gone, unpublished, hidden by a
 moderator or cancelled is left out (so a feed never shows what its page would refuse). A new
-kind (a forum post, a signal) adds one loader here.
+kind (a signal) adds one loader here; a kind whose feature imports this package (forum
+threads) registers its loader with :func:`register_loader` instead.
 """
 
 from __future__ import annotations
@@ -99,6 +100,11 @@ _LOADERS: dict[FeedKind, Callable[[Session, list[int]], Shown]] = {
 }
 
 
+def register_loader(kind: FeedKind, load: Callable[[Session, list[int]], Shown]) -> None:
+    """Add the loader of a kind whose feature sits above this one (forum threads)."""
+    _LOADERS[kind] = load
+
+
 def entries_for(
     session: Session, item_ids: Iterable[int], *, skip_actors: set[int] | None = None
 ) -> dict[int, FeedEntry]:
@@ -126,7 +132,7 @@ def entries_for(
     authors: dict[int, PersonCard] = person_cards(session, {i.actor_id for i in items})
     entries: dict[int, FeedEntry] = {}
     for item in items:
-        found = shown[item.kind].get(item.subject_id)
+        found = shown.get(item.kind, {}).get(item.subject_id)
         author = authors.get(item.actor_id)
         if found is None or author is None or item.id is None:
             continue

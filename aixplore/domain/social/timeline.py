@@ -12,6 +12,7 @@ the table answers: the feed never depends on Redis being up.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import delete, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -26,6 +27,18 @@ from aixplore.domain.relations.models import Follow
 from aixplore.domain.social.models import TimelineEntry
 
 log = logging.getLogger(__name__)
+
+# Readers besides followers who get an item (a group's members, registered by domain/groups):
+# each returns a (user_id, item_id) select, or None when the item is not theirs.
+Audience = Callable[[FeedItem], "Select | None"]
+_AUDIENCES: list[Audience] = []
+
+
+def register_audience(audience: Audience) -> None:
+    """Add readers to fan-out (once per process; features register when imported)."""
+    if audience not in _AUDIENCES:
+        _AUDIENCES.append(audience)
+
 
 REDIS_KEEP = 800
 BACKFILL = 20  # a new follow brings the person's last items into the follower's timeline
@@ -67,21 +80,29 @@ def _insert_ignore(session: Session, rows: Select) -> int:
     return len(session.execute(statement).all())
 
 
-def fan_out(session: Session, item: FeedItem) -> int:
-    """Put ``item`` in the timeline of each follower of its author (again: no change)."""
+def _readers(item: FeedItem) -> list[Select]:
     followers = select(col(Follow.follower_id), literal(item.id)).where(
         col(Follow.followee_id) == item.actor_id
     )
-    added = _insert_ignore(session, followers)
+    found = [] if item.members_only else [followers]
+    for audience in _AUDIENCES:
+        rows = audience(item)
+        if rows is not None:
+            found.append(rows)
+    return found
+
+
+def fan_out(session: Session, item: FeedItem) -> int:
+    """Put ``item`` in the timeline of each follower of its author and of each other reader
+    an audience adds (a group's members); again: no change. Members-only items skip
+    followers."""
+    added, ids = 0, set()
+    for rows in _readers(item):
+        added += _insert_ignore(session, rows)
+        ids |= {int(u) for u in session.execute(rows).scalars().all()}
     client = get_redis()
     if client is not None:
-        ids = (
-            session.execute(
-                select(col(Follow.follower_id)).where(col(Follow.followee_id) == item.actor_id)
-            )
-            .scalars()
-            .all()
-        )
+        ids = sorted(ids)
         try:
             script = client.register_script(_ADD)
             for start in range(0, len(ids), 1000):
@@ -99,7 +120,7 @@ def backfill(session: Session, user_id: int, author_id: int) -> None:
     """Bring ``author_id``'s last items into ``user_id``'s timeline (on a new follow)."""
     recent = (
         select(literal(user_id), col(FeedItem.id))
-        .where(col(FeedItem.actor_id) == author_id)
+        .where(col(FeedItem.actor_id) == author_id, col(FeedItem.members_only).is_(False))
         .order_by(col(FeedItem.id).desc())
         .limit(BACKFILL)
     )
@@ -110,6 +131,19 @@ def backfill(session: Session, user_id: int, author_id: int) -> None:
 def remove_author(session: Session, user_id: int, author_id: int) -> None:
     """Take ``author_id``'s items out of ``user_id``'s timeline (unfollow, block)."""
     theirs = select(col(FeedItem.id)).where(col(FeedItem.actor_id) == author_id)
+    session.execute(
+        delete(TimelineEntry).where(
+            col(TimelineEntry.user_id) == user_id, col(TimelineEntry.item_id).in_(theirs)
+        )
+    )
+    forget_after_commit(session, [user_id])
+
+
+def remove_group(session: Session, user_id: int, group_id: int) -> None:
+    """Take a group's members-only items out of ``user_id``'s timeline (they left it)."""
+    theirs = select(col(FeedItem.id)).where(
+        col(FeedItem.group_id) == group_id, col(FeedItem.members_only).is_(True)
+    )
     session.execute(
         delete(TimelineEntry).where(
             col(TimelineEntry.user_id) == user_id, col(TimelineEntry.item_id).in_(theirs)

@@ -366,7 +366,11 @@ def event_page() -> rx.Component:
             direction=rx.breakpoints(initial="column-reverse", md="row"),
             width="100%",
         ),
-        kit.link_button("All events", "/events", variant="ghost"),
+        rx.hstack(
+            kit.link_button("Discuss this event", "/forums/discuss/event/" + D["id"].to(str)),
+            kit.link_button("All events", "/events", variant="ghost"),
+            wrap="wrap",
+        ),
         spacing="5",
         width="100%",
     )

@@ -22,6 +22,12 @@ def _icon(kind: rx.Var) -> rx.Component:
         ("review", rx.icon("star", size=18, aria_hidden="true")),
         ("follow", rx.icon("user-plus", size=18, aria_hidden="true")),
         ("signal", rx.icon("trending-up", size=18, aria_hidden="true")),
+        ("mention", rx.icon("at-sign", size=18, aria_hidden="true")),
+        ("reply", rx.icon("reply", size=18, aria_hidden="true")),
+        ("quote", rx.icon("quote", size=18, aria_hidden="true")),
+        ("reaction", rx.icon("smile", size=18, aria_hidden="true")),
+        ("forum_post", rx.icon("messages-square", size=18, aria_hidden="true")),
+        ("group", rx.icon("users-round", size=18, aria_hidden="true")),
         rx.icon("bell", size=18, aria_hidden="true"),
     )
 

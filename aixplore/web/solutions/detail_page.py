@@ -243,6 +243,12 @@ def solution_page() -> rx.Component:
                 rx.cond(D["published"], rating_summary()),
                 rx.cond(D["published"], solution_card(D)),
                 rx.cond(
+                    D["published"],
+                    kit.link_button(
+                        "Discuss this solution", "/forums/discuss/solution/" + D["id"].to(str)
+                    ),
+                ),
+                rx.cond(
                     S.events.length() > 0,  # type: ignore[attr-defined]
                     kit.tile(
                         rx.heading("Upcoming events", size="4", as_="h2"),

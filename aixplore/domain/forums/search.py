@@ -1,0 +1,96 @@
+"""Forum search on the database's own full-text engine, over posts the searcher may read.
+
+SQLite: the FTS5 table ``forum_post_fts`` (porter stemming, bm25 with the title weighted
+five times the body); PostgreSQL: the generated ``search_vector`` (``english``, title A and
+body B) through its GIN index, ranked by ts_rank. Words are parsed as the solution search
+parses them (``solutions.search_text``: stop words dropped, prefix matching on SQLite, the
+words always bound parameters). Hidden and deleted posts, and the threads of groups the
+searcher may not read, never match. Results are threads, best first, each with the excerpt
+of its best post.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlmodel import Session, col, select
+
+from aixplore.core.errors import ValidationFailed
+from aixplore.domain.accounts.models import Actor
+from aixplore.domain.forums.models import ForumThread, ThreadSummary
+from aixplore.domain.forums.reading import summaries
+from aixplore.domain.groups.models import CommunityGroup
+from aixplore.domain.groups.services import member_group_ids
+from aixplore.domain.solutions.search_text import fts5_expression, terms
+
+QUERY_MAX = 200
+RESULTS = 20
+POOL = 500
+_TAGS = re.compile(r"<[^>]+>")
+
+# The readable-thread condition both engines share (``:mine``: the searcher's groups).
+_READABLE = (
+    "p.hidden_at IS NULL AND p.deleted_at IS NULL AND "
+    "(c.group_id IS NULL OR g.visibility = 'public' OR c.group_id IN :mine)"
+)
+_JOINS = (
+    "JOIN forum_thread t ON t.id = p.thread_id "
+    "JOIN forum_category c ON c.id = t.category_id "
+    "LEFT JOIN community_group g ON g.id = c.group_id "
+)
+# The engine ranks its matches and keeps the best ``:pool`` before any join: a common word
+# matches a large share of all posts, and joining each of them to its thread, category and
+# group cost more than the ranking itself. Readability filters the pool afterwards, so a
+# searcher shut out of many top posts may see fewer than ``RESULTS`` threads.
+# Both statements splice only constants; the words are always bound parameters.
+_SQLITE = (
+    "WITH hits AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608
+    "bm25(forum_post_fts, 5.0, 1.0) AS score "
+    "FROM forum_post_fts WHERE forum_post_fts MATCH :fts ORDER BY score LIMIT :pool) "
+    "SELECT p.id, p.thread_id, p.body_html FROM hits h "
+    "JOIN forum_post p ON p.id = h.id " + _JOINS + "WHERE " + _READABLE + " ORDER BY h.score"
+)
+_PG = (
+    "WITH hits AS MATERIALIZED (SELECT p.id, "  # noqa: S608
+    "ts_rank(p.search_vector, q.tsq) AS score "
+    "FROM forum_post p, websearch_to_tsquery('english', :q) AS q(tsq) "
+    "WHERE p.search_vector @@ q.tsq ORDER BY score DESC LIMIT :pool) "
+    "SELECT p.id, p.thread_id, p.body_html FROM hits h "
+    "JOIN forum_post p ON p.id = h.id " + _JOINS + "WHERE " + _READABLE + " "
+    "ORDER BY h.score DESC, p.id DESC"
+)
+
+
+def _excerpt(html: str) -> str:
+    plain = " ".join(_TAGS.sub(" ", html).split())
+    return plain if len(plain) <= 200 else plain[:199] + "…"
+
+
+def search_forums(session: Session, viewer: Actor | None, q: Any) -> list[ThreadSummary]:
+    """Threads whose posts match ``q``, best first (at most ``RESULTS``)."""
+    if not isinstance(q, str) or len(q) > QUERY_MAX:
+        raise ValidationFailed(f"Search with at most {QUERY_MAX} characters.")
+    words = terms(q)
+    if not words:
+        return []
+    mine = member_group_ids(session, viewer.user_id) if viewer is not None else []
+    if viewer is not None and viewer.is_platform_admin:
+        mine = [g for g in session.exec(select(CommunityGroup.id)) if g is not None]
+    params: dict[str, Any] = {"mine": mine or [-1], "pool": POOL}
+    if session.get_bind().dialect.name == "postgresql":
+        statement, params["q"] = _PG, " ".join(words)
+    else:
+        statement, params["fts"] = _SQLITE, fts5_expression(words)
+    query = text(statement).bindparams(bindparam("mine", expanding=True))
+    rows = session.execute(query, params).all()
+    best: dict[int, str] = {}
+    for _post_id, thread_id, html in rows:
+        if thread_id not in best and len(best) < RESULTS:
+            best[thread_id] = _excerpt(html)
+    threads = {
+        t.id: t for t in session.exec(select(ForumThread).where(col(ForumThread.id).in_(best)))
+    }
+    found = summaries(session, viewer, [threads[i] for i in best if i in threads])
+    return [s.model_copy(update={"excerpt": best[s.id]}) for s in found]

@@ -1,0 +1,424 @@
+"""Forum pages: /forums, /forums/<category>, /forums/t/<id> and /forums/discuss/<kind>/<id>."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from aixplore.domain.forums.models import BODY_MAX, TITLE_MAX
+from aixplore.domain.forums.reading import REACTIONS
+from aixplore.web import kit
+from aixplore.web.forums.state import CategoryState, DiscussState, ForumIndexState, ThreadState
+from aixplore.web.kit.forms import SELECT_STYLE
+from aixplore.web.layout import stacked_page
+from aixplore.web.social.components import GRAY, avatar
+
+LEVELS = ["watching", "tracking", "normal", "muted"]
+BODY_HINT = "Markdown. @handle mentions someone. New members may not post links or images."
+
+
+def thread_line(t: ObjectVar[dict[str, Any]]) -> rx.Component:
+    """A thread in a list: title with its badges, who started it, replies and last activity."""
+    return kit.list_item(
+        kit.item_text(
+            rx.hstack(
+                rx.cond(t["pinned"], rx.badge("Pinned", color_scheme="amber")),
+                rx.link(t["title"], href=t["href"], weight="medium"),
+                rx.cond(t["answered"], rx.badge("Answered", color_scheme="green")),
+                rx.cond(t["closed"], rx.badge("Closed", color_scheme="gray")),
+                rx.cond(
+                    t["unread"].to(int) > 0, rx.badge(t["unread"], " new", color_scheme="blue")
+                ),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.text(
+                "by @",
+                t["author_handle"],
+                " · ",
+                t["replies"],
+                rx.cond(t["replies"] == 1, " reply · ", " replies · "),
+                t["when"],
+            ),
+            rx.cond(t["excerpt"] != "", rx.text(t["excerpt"], size="2", color=GRAY)),
+        ),
+    )
+
+
+def _category_card(c: ObjectVar[dict[str, Any]]) -> rx.Component:
+    return rx.el.li(
+        rx.card(
+            rx.hstack(
+                rx.box(
+                    width="6px", align_self="stretch", background=c["color"], border_radius="3px"
+                ),
+                rx.vstack(
+                    rx.link(
+                        c["name"], href="/forums/" + c["slug"].to(str), weight="bold", size="4"
+                    ),
+                    rx.text(c["description"], size="2", color=GRAY),
+                    rx.text(
+                        c["thread_count"],
+                        kit.counted(c["thread_count"], "thread"),
+                        size="1",
+                        color=GRAY,
+                    ),
+                    spacing="1",
+                    align="start",
+                    min_width="0",
+                ),
+                spacing="3",
+            ),
+            width="100%",
+        )
+    )
+
+
+def forums_page() -> rx.Component:
+    """/forums: every category, and forum search."""
+    S = ForumIndexState
+    return stacked_page(
+        "Forums",
+        kit.page_header("Forums", subtitle="Ask, answer and talk about AI solutions."),
+        kit.inline_form(
+            kit.search_box(
+                "Search the forums", "q", placeholder="Search the forums", max_length=200
+            ),
+            rx.button("Search", type="submit"),
+            on_submit=S.search,
+        ),
+        rx.cond(
+            S.searched,
+            kit.section(
+                "Results",
+                kit.when_any(
+                    S.results, kit.item_list(S.results, thread_line), "No thread matches."
+                ),
+            ),
+        ),
+        kit.when_any(
+            S.categories,
+            rx.el.ul(
+                rx.foreach(S.categories, _category_card),
+                class_name="item-list",
+                style={"display": "grid", "gap": "0.75em"},
+            ),
+            "No categories yet.",
+        ),
+        max_width="900px",
+    )
+
+
+def _level_select(value: Any, on_change: Any, label: str) -> rx.Component:
+    return rx.flex(
+        rx.el.label("Notifications", html_for="level-select", title=label),
+        rx.el.select(
+            *[rx.el.option(level.capitalize(), value=level) for level in LEVELS],
+            id="level-select",
+            value=value,
+            on_change=on_change,
+            aria_label=label,
+            style=SELECT_STYLE,
+        ),
+        spacing="2",
+        align="center",
+    )
+
+
+def category_page() -> rx.Component:
+    """/forums/<category>: its threads and the form to start one."""
+    S = CategoryState
+    return stacked_page(
+        "Forum",
+        rx.cond(
+            S.found,
+            rx.vstack(
+                kit.page_header(
+                    S.category["name"].to(str), subtitle=S.category["description"].to(str)
+                ),
+                # Under the title, not beside it: beside it, it covered the title at 375 px.
+                _level_select(S.level, S.set_level, "Notifications for this category"),
+                kit.when_any(
+                    S.threads,
+                    kit.item_list(S.threads, thread_line),
+                    "No threads yet: start the first.",
+                ),
+                rx.cond(S.more, rx.button("Older threads", on_click=S.next_page, variant="soft")),
+                kit.section(
+                    "Start a thread",
+                    kit.form(
+                        kit.field("Title", "title", max_length=TITLE_MAX),
+                        kit.text_area_field(
+                            "Text",
+                            "body",
+                            rows=6,
+                            max_length=BODY_MAX,
+                            required=True,
+                            hint=BODY_HINT,
+                        ),
+                        on_submit=S.start_thread,
+                        submit="Start thread",
+                        error=S.error,
+                        max_width=None,
+                    ),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            kit.refused("This forum is not available", S.refusal),
+        ),
+        max_width="900px",
+    )
+
+
+def _reaction(post: ObjectVar[dict[str, Any]], key: str, emoji: str) -> rx.Component:
+    return rx.button(
+        emoji,
+        on_click=ThreadState.react(post["id"], key),
+        variant="ghost",
+        size="1",
+        aria_label=f"React {key}",
+    )
+
+
+def _post(p: ObjectVar[dict[str, Any]]) -> rx.Component:
+    S = ThreadState
+    shown = ~p["hidden"].to(bool) | (p["body_html"] != "")
+    return rx.el.li(
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    avatar(p, "2"),
+                    rx.vstack(
+                        rx.link(p["author_name"], href=p["href"], weight="bold", size="2"),
+                        rx.text(
+                            "@",
+                            p["author_handle"],
+                            " · #",
+                            p["number"],
+                            " · ",
+                            p["when"],
+                            size="1",
+                            color=GRAY,
+                        ),
+                        spacing="0",
+                        align="start",
+                    ),
+                    rx.spacer(),
+                    rx.cond(p["accepted"], rx.badge("Answer", color_scheme="green")),
+                    rx.cond(
+                        p["edited"],
+                        rx.button(
+                            "Edited", on_click=S.show_revisions(p["id"]), variant="ghost", size="1"
+                        ),
+                    ),
+                    width="100%",
+                    align="center",
+                ),
+                rx.cond(
+                    p["reply_to_href"] != "",
+                    rx.link(
+                        "In reply to #", p["reply_to_number"], href=p["reply_to_href"], size="1"
+                    ),
+                ),
+                rx.cond(
+                    p["deleted"],
+                    rx.text("This post was deleted.", color=GRAY, size="2"),
+                    rx.cond(
+                        shown & (p["body_html"] != ""),
+                        rx.box(rx.html(p["body_html"]), class_name="prose", width="100%"),
+                        rx.text("This post is hidden pending review.", color=GRAY, size="2"),
+                    ),
+                ),
+                rx.cond(
+                    S.revisions_of == p["id"],
+                    rx.vstack(
+                        rx.foreach(
+                            S.revisions,
+                            lambda r: rx.box(
+                                rx.text("Before ", r["when"], size="1", color=GRAY),
+                                rx.html(r["body_html"]),
+                                class_name="prose",
+                                width="100%",
+                            ),
+                        ),
+                        width="100%",
+                    ),
+                ),
+                rx.hstack(
+                    rx.foreach(
+                        p["reactions"].to(list[dict[str, Any]]),
+                        lambda r: rx.badge(
+                            r["emoji"], " ", r["count"], variant=rx.cond(r["mine"], "solid", "soft")
+                        ),
+                    ),
+                    rx.spacer(),
+                    *[_reaction(p, key, emoji) for key, emoji in REACTIONS.items()],
+                    rx.button("Quote", on_click=S.quote(p["number"]), variant="ghost", size="1"),
+                    rx.cond(
+                        p["mine"].to(bool) & (p["body_md"] != ""),
+                        rx.button(
+                            "Edit", on_click=S.start_edit(p["id"]), variant="ghost", size="1"
+                        ),
+                    ),
+                    rx.cond(
+                        S.thread["can_accept"].to(bool) & (p["number"].to(int) > 1),
+                        rx.button(
+                            "Accept answer", on_click=S.accept(p["id"]), variant="ghost", size="1"
+                        ),
+                    ),
+                    wrap="wrap",
+                    width="100%",
+                    spacing="1",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        id=p["anchor"],
+    )
+
+
+def _pager() -> rx.Component:
+    S = ThreadState
+    return rx.hstack(
+        rx.button("Previous", on_click=S.go_to(S.page - 1), disabled=S.page <= 1, variant="soft"),
+        rx.text("Page ", S.page, " of ", S.pages, size="2"),
+        rx.button("Next", on_click=S.go_to(S.page + 1), disabled=S.page >= S.pages, variant="soft"),
+        align="center",
+    )
+
+
+def thread_page() -> rx.Component:
+    """/forums/t/<id>: the thread, a page of posts at a time, and the reply form."""
+    S = ThreadState
+    moderator = S.thread["can_moderate"].to(bool)
+    return stacked_page(
+        "Thread",
+        rx.cond(
+            S.found,
+            rx.vstack(
+                rx.link(
+                    "← ",
+                    S.category["name"].to(str),
+                    href="/forums/" + S.category["slug"].to(str),
+                    size="2",
+                ),
+                kit.page_header(
+                    S.thread["title"].to(str),
+                    _level_select(
+                        S.thread["level"].to(str), S.set_level, "Notifications for this thread"
+                    ),
+                    rx.cond(
+                        S.thread["bookmarked"].to(bool),
+                        rx.button("Bookmarked", on_click=S.set_bookmark(False), variant="soft"),
+                        rx.button("Bookmark", on_click=S.set_bookmark(True), variant="outline"),
+                    ),
+                    rx.cond(
+                        moderator,
+                        rx.hstack(
+                            rx.button(
+                                rx.cond(S.thread["pinned"].to(bool), "Unpin", "Pin"),
+                                on_click=S.set_pinned(~S.thread["pinned"].to(bool)),
+                                variant="outline",
+                            ),
+                            rx.button(
+                                rx.cond(S.thread["closed"].to(bool), "Reopen", "Close"),
+                                on_click=S.set_closed(~S.thread["closed"].to(bool)),
+                                variant="outline",
+                            ),
+                        ),
+                    ),
+                    size="6",
+                ),
+                rx.cond(
+                    S.thread["closed"].to(bool),
+                    kit.note("This thread is closed: it takes no more replies."),
+                ),
+                rx.cond(S.pages > 1, _pager()),
+                rx.el.ol(
+                    rx.foreach(S.posts, _post),
+                    class_name="item-list",
+                    style={
+                        "display": "flex",
+                        "flexDirection": "column",
+                        "gap": "0.75em",
+                        "width": "100%",
+                    },
+                ),
+                rx.cond(S.pages > 1, _pager()),
+                rx.cond(
+                    S.thread["can_reply"].to(bool),
+                    kit.section(
+                        rx.cond(S.editing > 0, "Edit your post", "Reply"),
+                        rx.cond(
+                            S.editing > 0,
+                            rx.button(
+                                "Cancel editing", on_click=S.cancel_edit, variant="soft", size="1"
+                            ),
+                        ),
+                        kit.form(
+                            kit.text_area_field(
+                                "Your reply",
+                                "body",
+                                rows=5,
+                                max_length=BODY_MAX,
+                                required=True,
+                                hint=BODY_HINT,
+                                value=S.draft,
+                                on_change=S.set_draft,
+                            ),
+                            on_submit=S.reply,
+                            submit=kit.submit_button(
+                                rx.cond(S.editing > 0, "Save post", "Post reply")
+                            ),
+                            error=S.error,
+                            max_width=None,
+                        ),
+                    ),
+                    kit.note("Sign in (and, in a group's forum, join the group) to reply."),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            kit.refused("This thread is not available", S.refusal),
+        ),
+        max_width="900px",
+    )
+
+
+def discuss_page() -> rx.Component:
+    """/forums/discuss/<kind>/<id>: start the discussion of a solution or an event."""
+    S = DiscussState
+    return stacked_page(
+        "Discuss",
+        rx.cond(
+            S.found,
+            rx.vstack(
+                kit.page_header(
+                    "Start the discussion", subtitle="Nobody has posted about this yet."
+                ),
+                kit.form(
+                    kit.text_area_field(
+                        "Your post",
+                        "body",
+                        rows=6,
+                        max_length=BODY_MAX,
+                        required=True,
+                        hint=BODY_HINT,
+                    ),
+                    on_submit=S.start,
+                    submit="Post",
+                    error=S.error,
+                    max_width=None,
+                ),
+                width="100%",
+            ),
+            kit.refused("Nothing to discuss here", S.refusal),
+        ),
+        max_width="900px",
+    )
