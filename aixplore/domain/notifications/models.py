@@ -12,7 +12,16 @@ from aixplore.core.columns import utc_column
 from aixplore.core.time import utcnow
 
 # What a notification is about (the page shows an icon per kind).
-KINDS = ("order", "saved_search", "webhook", "org_invitation", "review", "follow")
+KINDS = (
+    "order",
+    "saved_search",
+    "webhook",
+    "org_invitation",
+    "review",
+    "follow",
+    "connection",
+    "moderation",
+)
 TITLE_MAX = 200
 BODY_MAX = 1000
 LINK_MAX = 700  # a saved search's link carries its query string (600 at most)

@@ -21,6 +21,8 @@ def _icon(kind: rx.Var) -> rx.Component:
         ("org_invitation", rx.icon("users", size=18, aria_hidden="true")),
         ("review", rx.icon("star", size=18, aria_hidden="true")),
         ("follow", rx.icon("user-plus", size=18, aria_hidden="true")),
+        ("connection", rx.icon("handshake", size=18, aria_hidden="true")),
+        ("moderation", rx.icon("shield", size=18, aria_hidden="true")),
         rx.icon("bell", size=18, aria_hidden="true"),
     )
 
