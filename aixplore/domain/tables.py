@@ -8,9 +8,11 @@ from aixplore.domain.audit_log import models as audit_log_models
 from aixplore.domain.discovery import models as discovery_models
 from aixplore.domain.events import models as events_models
 from aixplore.domain.gdpr import models as gdpr_models
+from aixplore.domain.holds import models as holds_models
 from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.membership import models as membership_models
+from aixplore.domain.moderation import models as moderation_models
 from aixplore.domain.notifications import models as notifications_models
 from aixplore.domain.orders import models as orders_models
 from aixplore.domain.orgs import sso_models
@@ -31,9 +33,11 @@ __all__ = [
     "discovery_models",
     "events_models",
     "gdpr_models",
+    "holds_models",
     "idempotency_models",
     "mail_models",
     "membership_models",
+    "moderation_models",
     "notifications_models",
     "orders_models",
     "relations_models",

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from aixplore.core.errors import NotFound, PermissionDenied
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.events.reading import initials
+from aixplore.domain.holds.models import is_held
 from aixplore.domain.relations.services import connected, follows, has_blocked
 from aixplore.domain.social.handles import ensure_profiles
 from aixplore.domain.social.models import (
@@ -63,6 +64,8 @@ def check_can_view(session: Session, viewer: Actor | None, profile: Profile) -> 
         return
     if viewer is not None and has_blocked(session, profile.user_id, viewer.user_id):
         raise NotFound("This profile is not available to you.")
+    if is_held(session, "profile", profile.user_id):
+        raise NotFound("This profile was hidden by the moderators.")
     if profile.visibility == ProfileVisibility.MEMBERS and viewer is None:
         raise PermissionDenied(
             "This profile is visible to signed-in members only. Sign in to see it."

@@ -8,6 +8,7 @@ import reflex as rx
 
 from aixplore.web import kit
 from aixplore.web.layout import found_page
+from aixplore.web.moderation.report import report_popover
 from aixplore.web.session import SessionState
 from aixplore.web.social.components import GRAY, avatar, entry_list, person_line
 from aixplore.web.social.profile_state import ProfilePageState
@@ -81,13 +82,14 @@ def _actions() -> rx.Component:
             rx.menu.item("Block", color="red", on_click=P.block),
         ),
     )
+    report = report_popover("profile", P.profile["id"], size="2")
     return rx.cond(
         ~SessionState.signed_in,
         signed_out,
         rx.cond(
             r["me"],
             own,
-            rx.cond(r["blocked"], blocked, kit.actions(follow, connect, more, spacing="2")),
+            rx.cond(r["blocked"], blocked, kit.actions(follow, connect, more, report, spacing="2")),
         ),
     )
 
