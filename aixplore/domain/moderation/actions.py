@@ -28,8 +28,17 @@ from aixplore.domain.moderation.models import (
     ModerationAppeal,
 )
 from aixplore.domain.moderation.outcomes import record_action
-from aixplore.domain.moderation.registry import kind_of, moderates_group, parse_target_id, target_of
+from aixplore.domain.moderation.registry import (
+    has_group_moderators,
+    kind_of,
+    moderates_group,
+    parse_target_id,
+    target_of,
+)
 from aixplore.domain.notifications.services import notify
+
+# Reads that list many targets: open to group moderators, filtered item by item.
+INBOX_READS = {"list_inbox", "list_appeals"}
 
 
 def check_may_moderate(
@@ -39,6 +48,8 @@ def check_may_moderate(
     actor = require_actor(actor)
     if actor.is_platform_admin or moderates_group(session, actor.user_id, group_id):
         return actor
+    if group_id is None and what in INBOX_READS and has_group_moderators():
+        return actor  # the inbox then lists only what the actor's groups own
     security_event("moderation_refused", user_id=actor.user_id, action=what)
     raise PermissionDenied("Only platform admins and the group's moderators can do that.")
 

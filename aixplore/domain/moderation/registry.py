@@ -62,6 +62,11 @@ def register_group_moderators(check: Callable[[Session, int, int], bool]) -> Non
         _GROUP_MODERATORS.append(check)
 
 
+def has_group_moderators() -> bool:
+    """Whether any feature registered group moderators (groups exist)."""
+    return bool(_GROUP_MODERATORS)
+
+
 def moderates_group(session: Session, user_id: int, group_id: int | None) -> bool:
     """Whether ``user_id`` moderates ``group_id`` by any registered check."""
     return group_id is not None and any(c(session, user_id, group_id) for c in _GROUP_MODERATORS)

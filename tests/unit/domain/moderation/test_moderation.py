@@ -15,7 +15,7 @@ from aixplore.core.errors import (
     ValidationFailed,
 )
 from aixplore.core.time import utcnow
-from aixplore.domain.accounts.models import User
+from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.audit.models import AuditEntry
 from aixplore.domain.moderation import actions, inbox, reports
 from aixplore.domain.moderation.trust import is_trusted_flagger
@@ -30,7 +30,7 @@ from tests.moderation_support import make_trusted
 SPAM = {"rating": 1, "title": "Buy tokens cheap", "body": "Visit my site for cheap tokens!"}
 
 
-def _as(user) -> object:
+def _as(user) -> Actor | None:
     return actor_for(sign_in(user.email))
 
 
