@@ -54,6 +54,8 @@ def report_popover(kind: str, target_id: Any, *, size: Any = "1") -> rx.Componen
                 size=size,
                 variant="ghost",
                 color_scheme="gray",
+                # Several on one page (the solution and each review): each names its target.
+                aria_label=f"Report {kind}",
             )
         ),
         rx.popover.content(

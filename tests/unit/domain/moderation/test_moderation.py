@@ -24,6 +24,7 @@ from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.social import profiles
 from aixplore.domain.solutions import services as solutions
+from tests.api_support import bearer, client, make_key
 from tests.factories import actor_for, make_admin, make_member, make_solution, sign_in
 from tests.moderation_support import make_trusted
 
@@ -138,12 +139,13 @@ def test_members_acting_as_moderators_or_appealing_for_others_are_refused() -> N
 def test_a_suspension_refuses_sign_in_with_its_end_and_lapses_by_itself() -> None:
     _slug, review_id, author = _spam_review()
     admin = _as(make_admin())
-    token = sign_in(author.email)
+    token, key = sign_in(author.email), make_key(author.email, ["solutions:read"])
     with session_scope() as db:
         actions.do_act(
             db, admin, "review", review_id, {"action": "suspend", "reason": "spam", "days": 3}
         )
     assert actor_for(token) is None  # the open session ended
+    assert client().get("/api/v1/solutions", headers=bearer(key)).status_code == 401
     with pytest.raises(PermissionDenied, match=r"suspended until .* by the moderators"):
         sign_in(author.email)
     with session_scope() as db:
@@ -151,6 +153,7 @@ def test_a_suspension_refuses_sign_in_with_its_end_and_lapses_by_itself() -> Non
         assert user is not None and user.suspended_until is not None
         user.suspended_until = utcnow() - timedelta(minutes=1)
         db.add(user)
+    assert client().get("/api/v1/solutions", headers=bearer(key)).status_code == 200
     assert actor_for(sign_in(author.email)) is not None
     with session_scope() as db, pytest.raises(ValidationFailed):
         actions.do_act(db, admin, "review", review_id, {"action": "suspend", "days": 0})
