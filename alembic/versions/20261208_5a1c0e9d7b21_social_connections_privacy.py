@@ -61,10 +61,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("profile", schema=None) as batch_op:
-        batch_op.drop_column("connections_visibility")
-        batch_op.drop_column("network_visibility")
-        batch_op.drop_column("activity_visibility")
+    # Plain DROP COLUMN (SQLite 3.35+), as the moderation migration drops its user column.
+    for column in reversed(SECTION_COLUMNS):
+        op.execute(f"ALTER TABLE profile DROP COLUMN {column}")
 
     with op.batch_alter_table("connection", schema=None) as batch_op:
         batch_op.drop_index("ix_connection_addressee")

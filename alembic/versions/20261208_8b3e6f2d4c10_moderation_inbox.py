@@ -194,8 +194,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("suspended_until")
+    # A plain DROP COLUMN (SQLite 3.35+): batch mode would copy "user", which the search
+    # triggers name, and SQLite refuses the rename back.
+    op.execute('ALTER TABLE "user" DROP COLUMN suspended_until')
 
     with op.batch_alter_table("moderation_appeal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_moderation_appeal_status"))

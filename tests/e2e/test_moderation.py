@@ -84,10 +84,13 @@ def test_moderation_and_privacy_handlers_called_as_the_wrong_user_are_refused(
     app_url: str,
 ) -> None:
     ada, stranger, spammer = make_member(name="Ada"), make_member(), make_member()
+    # Sessions open before any unit of work: SQLite lets one writer in at a time.
+    as_ada, as_spammer = actor_for(sign_in(ada.email)), actor_for(sign_in(spammer.email))
+    as_admin = actor_for(sign_in(make_admin().email))
     with session_scope() as db:
         profiles.do_edit_profile(
             db,
-            actor_for(sign_in(ada.email)),
+            as_ada,
             {
                 "display_name": "Ada",
                 "handle": "ada_m",
@@ -98,12 +101,10 @@ def test_moderation_and_privacy_handlers_called_as_the_wrong_user_are_refused(
         )
     slug = make_solution(make_member().email).slug
     with session_scope() as db:
-        reviews.do_write_review(db, actor_for(sign_in(spammer.email)), slug, SPAM)
+        reviews.do_write_review(db, as_spammer, slug, SPAM)
     with session_scope() as db:
         [review], _ = review_reading.list_reviews(db, None, slug)
-        warned = actions.do_act(
-            db, actor_for(sign_in(make_admin().email)), "review", review.id, {"action": "warn"}
-        )
+        warned = actions.do_act(db, as_admin, "review", review.id, {"action": "warn"})
 
     async def attack() -> dict:
         seen: dict = {}
