@@ -10,10 +10,12 @@ from aixplore.domain.events import models as events_models
 from aixplore.domain.forums import models as forums_models
 from aixplore.domain.gdpr import models as gdpr_models
 from aixplore.domain.groups import models as groups_models
+from aixplore.domain.holds import models as holds_models
 from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.membership import models as membership_models
 from aixplore.domain.messaging import models as messaging_models
+from aixplore.domain.moderation import models as moderation_models
 from aixplore.domain.notifications import models as notifications_models
 from aixplore.domain.orders import models as orders_models
 from aixplore.domain.orgs import sso_models
@@ -37,10 +39,12 @@ __all__ = [
     "forums_models",
     "gdpr_models",
     "groups_models",
+    "holds_models",
     "idempotency_models",
     "mail_models",
     "membership_models",
     "messaging_models",
+    "moderation_models",
     "notifications_models",
     "orders_models",
     "relations_models",

@@ -47,6 +47,8 @@ from aixplore.web.link_preview import LinkPreview, absolute_url
 from aixplore.web.live import LiveState
 from aixplore.web.messaging.pages import messages_page
 from aixplore.web.messaging.state import MessagesState
+from aixplore.web.moderation.pages import appeal_page, moderation_log_page
+from aixplore.web.moderation.state import AppealState, ModerationLogState
 from aixplore.web.notifications.pages import notifications_page
 from aixplore.web.notifications.state import NotificationsState
 from aixplore.web.orders.order_pages import admin_orders_page, my_orders_page, order_page
@@ -410,6 +412,19 @@ ROUTES: list[Route] = [
     Route("/publish/[slug]", publish_page, "Edit listing · AiXplore", [guard, PublishState.load]),
     Route(
         "/admin/moderation", moderation_page, "Moderation · AiXplore", [guard, ModerationState.load]
+    ),
+    Route(
+        "/moderation-log",
+        moderation_log_page,
+        "Moderation log · AiXplore",
+        [ModerationLogState.load],
+        description="What the AiXplore moderators acted on and why, without naming anyone.",
+    ),
+    Route(
+        "/moderation/appeal/[action_id]",
+        appeal_page,
+        "Appeal · AiXplore",
+        [guard, AppealState.load],
     ),
     Route(
         "/events",

@@ -226,6 +226,7 @@ def footer() -> rx.Component:
                 rx.link("About", href="/about", size="2"),
                 rx.link("Terms", href="/terms", size="2"),
                 rx.link("Privacy", href="/privacy", size="2"),
+                rx.link("Moderation log", href="/moderation-log", size="2"),
                 rx.link("Contact", href="/contact", size="2"),
                 spacing="4",
                 wrap="wrap",

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 from aixplore.core.db import session_scope
 from aixplore.demo.artwork import add_demo_artwork
 from aixplore.domain.accounts import services as accounts
-from aixplore.domain.reviews import moderation
+from aixplore.domain.moderation import inbox, reports
 from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews import services as reviews
 from tests.e2e.helpers import axe_violations, horizontal_overflow, sign_in_through_ui
@@ -131,14 +131,15 @@ def test_the_publisher_replies_and_a_member_reports_from_the_page(
     other = browser.new_page()
     sign_in_through_ui(other, base_url, reporter.email)
     other.goto(f"{base_url}/solutions/{slug}")
-    other.get_by_role("button", name="Report").click()
+    other.get_by_role("button", name="Report review").click()
     other.get_by_label("Reason").click()
     other.get_by_role("option").first.click()
     other.get_by_role("button", name="Send report").click()
     expect(other.get_by_text("A moderator will look at this review")).to_be_visible()
     with session_scope() as db:
-        queue = moderation.list_reports(db, actor_for(sign_in(make_admin().email)))
-    assert [r.reporter_name for r in queue if r.review_id == review.id] == [reporter.display_name]
+        queue = inbox.list_inbox(db, actor_for(sign_in(make_admin().email)))
+    [item] = [i for i in queue if (i.kind, i.target_id) == ("review", review.id)]
+    assert [r.reporter_name for r in item.reports] == [reporter.display_name]
     other.close()
 
 
@@ -204,8 +205,12 @@ def test_admin_hides_a_reported_review(
         )
     [review], _ = _reviews(catalog["ocr"])
     with session_scope() as db:
-        reviews.do_report(
-            db, actor_for(sign_in(reporter.email)), review.id, {"reason": "spam", "note": "advert"}
+        reports.do_report(
+            db,
+            actor_for(sign_in(reporter.email)),
+            "review",
+            review.id,
+            {"reason": "spam", "note": "advert"},
         )
     sign_in_through_ui(page, base_url, admin.email)
     page.goto(f"{base_url}/admin/moderation")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aixplore.core.db import session_scope
-from aixplore.domain.social import graph, profiles
+from aixplore.domain.social import connections, graph, profiles
 from tests.api_support import bearer, client, make_key
 from tests.factories import actor_for, make_member, sign_in
 
@@ -71,3 +71,28 @@ def test_private_and_blocking_profiles_are_refused_with_the_reason() -> None:
     blocked = api.get("/api/v1/profiles/ada", headers=bearer(key))
     assert blocked.status_code == 404
     assert blocked.json()["detail"] == "This profile is not available to you."
+
+
+def test_sections_a_stranger_may_not_see_are_refused_through_the_api() -> None:
+    _ada_user, ada = _signed_in("Ada Lovelace")
+    bob_user, bob = _signed_in("Bob Builder")
+    with session_scope() as db:
+        profiles.do_edit_profile(
+            db,
+            ada,
+            {**EDIT, "network_visibility": "followers", "connections_visibility": "members"},
+        )
+        connections.do_request_connection(db, bob, "ada")
+        connections.do_accept_connection(db, ada, "bob_builder")
+    api = client()
+    assert api.get("/api/v1/profiles/ada").status_code == 200
+    refused = api.get("/api/v1/profiles/ada/followers")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "@ada shows their followers and following to their followers only."
+    )
+    assert api.get("/api/v1/profiles/ada/connections").status_code == 403
+    key = make_key(bob_user.email, ["solutions:read"])
+    shown = api.get("/api/v1/profiles/ada/connections", headers=bearer(key)).json()
+    assert [p["handle"] for p in shown["items"]] == ["bob_builder"]
+    assert api.get("/api/v1/profiles/ada/following", headers=bearer(key)).status_code == 403

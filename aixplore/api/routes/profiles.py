@@ -18,7 +18,7 @@ from aixplore.api.auth import principal
 from aixplore.api.writes import problem_responses
 from aixplore.core.db import session_scope
 from aixplore.domain.apikeys.models import KeyPrincipal
-from aixplore.domain.social import graph, profiles
+from aixplore.domain.social import connections, graph, profiles
 from aixplore.domain.social.models import HANDLE_MAX, PersonCard, ProfileLink
 
 router = APIRouter(prefix="/api/v1", tags=["profiles"])
@@ -103,7 +103,7 @@ Limit = Annotated[int, Query(ge=1, le=graph.PAGE_MAX)]
 
 
 def _people_route(which: str, summary: str) -> None:
-    """Register ``GET /profiles/{handle}/<which>`` (followers or following)."""
+    """Register ``GET /profiles/{handle}/<which>`` (followers, following or connections)."""
 
     def list_people(
         handle: Handle,
@@ -114,9 +114,15 @@ def _people_route(which: str, summary: str) -> None:
     ) -> PeoplePage:
         response.headers["Cache-Control"] = NO_STORE
         with session_scope() as db:
-            page, after = graph.list_people(
-                db, caller.actor if caller else None, handle, which, before=before, limit=limit
-            )
+            viewer = caller.actor if caller else None
+            if which == "connections":
+                page, after = connections.list_connections(
+                    db, viewer, handle, before=before, limit=limit
+                )
+            else:
+                page, after = graph.list_people(
+                    db, viewer, handle, which, before=before, limit=limit
+                )
         return PeoplePage(items=[_person(p) for p in page], next_before=after)
 
     list_people.__doc__ = f"{summary}, newest first."
@@ -133,3 +139,4 @@ def _people_route(which: str, summary: str) -> None:
 
 _people_route("followers", "Who follows a person")
 _people_route("following", "Whom a person follows")
+_people_route("connections", "A person's connections (mutual contacts)")

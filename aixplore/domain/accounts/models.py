@@ -42,6 +42,8 @@ class User(SQLModel, table=True):
     )
     email_verified_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     suspended_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+    # A moderator's suspension ends by itself at this time (None: until an admin lifts it).
+    suspended_until: datetime | None = SQLField(default=None, sa_column=utc_column())
     password_changed_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     verified_publisher_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))

@@ -58,10 +58,12 @@ from aixplore.domain.accounts.tokens import consume_token, send_verification
 from aixplore.domain.accounts.users import (
     get_user,
     get_user_by_email,
+    is_suspended,
     normalize_email,
     require_actor,
     require_platform_admin,
     security_event,
+    suspension_message,
 )
 from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
@@ -193,13 +195,11 @@ def do_sign_in(session: Session, data: Any, *, ip: str = "", user_agent: str = "
         session.commit()
         raise ValidationFailed(GENERIC_SIGN_IN_ERROR)
     # From here on the caller has proven they hold the password: specific messages are safe.
-    if user.suspended_at is not None:
+    if is_suspended(user):
         security_event("sign_in_suspended", user_id=user.id, ip=ip)
         audit(session, user.id, "auth.sign_in_refused", ip=ip, user_agent=user_agent)
         session.commit()
-        raise PermissionDenied(
-            "This account is suspended. Contact support if you think this is a mistake."
-        )
+        raise PermissionDenied(suspension_message(user))
     if user.email_verified_at is None:
         send_verification(session, user)
         # The refusal below rolls the caller's unit of work back; the new link must survive it.

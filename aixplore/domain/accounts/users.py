@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from aixplore.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from aixplore.core.metrics import SECURITY_EVENTS
+from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor, User
 
 log = logging.getLogger("aixplore.security")
@@ -55,3 +56,24 @@ def require_platform_admin(actor: Actor | None, action: str) -> Actor:
         security_event("admin_action_refused", user_id=actor.user_id, action=action)
         raise PermissionDenied("Only platform admins can do that.")
     return actor
+
+
+def suspension_message(user: User) -> str:
+    """What a suspended person reads when they try to sign in."""
+    if user.suspended_until is None:
+        return "This account is suspended. Contact support if you think this is a mistake."
+    return (
+        "This account is suspended until "
+        f"{user.suspended_until.strftime('%d %b %Y, %H:%M UTC')} by the moderators. "
+        "You can sign in again then and appeal the decision from its notification."
+    )
+
+
+def is_suspended(user: User) -> bool:
+    """Whether ``user`` is suspended now; a moderator's suspension that ran out is lifted."""
+    if user.suspended_at is None:
+        return False
+    if user.suspended_until is not None and user.suspended_until <= utcnow():
+        user.suspended_at = user.suspended_until = None
+        return False
+    return True

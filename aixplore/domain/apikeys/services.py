@@ -259,7 +259,10 @@ def resolve_key(session: Session, raw_key: Any) -> tuple[KeyPrincipal, bool, str
         raise NotAuthenticated("The API key was revoked.")
     if expires_at <= now:
         raise NotAuthenticated("The API key has expired.")
-    if user.suspended_at is not None:
+    # A moderator's timed suspension stops refusing at its end (this check only reads).
+    if user.suspended_at is not None and (
+        user.suspended_until is None or user.suspended_until > now
+    ):
         raise NotAuthenticated("The account that owns this API key is suspended.")
     if refusal is not None:
         raise NotAuthenticated(refusal)

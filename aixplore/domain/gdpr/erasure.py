@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from aixplore.core.errors import Conflict, ValidationFailed
@@ -27,8 +27,10 @@ from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import get_user, parse_input, require_actor
 from aixplore.domain.audit.services import record as audit
 from aixplore.domain.gdpr.models import ErasureRequest
+from aixplore.domain.holds.models import ModerationHold
 from aixplore.domain.mail.models import OutboxMail
 from aixplore.domain.mail.services import do_queue_mail
+from aixplore.domain.moderation.models import ModerationAppeal, ModerationReport
 from aixplore.domain.orders.models import PIPELINE, Order, OrderStatus
 from aixplore.domain.orgs.models import Organization, OrgMembership, OrgRole
 from aixplore.domain.reviews.models import Review
@@ -140,6 +142,7 @@ def erase_user(session: Session, user_id: int, *, keep_reviews: bool) -> None:
     if not keep_reviews:
         session.execute(delete(Review).where(col(Review.author_id) == user_id))
     session.execute(delete(OutboxMail).where(col(OutboxMail.to_address) == user.email))
+    _erase_moderation(session, user_id)
     audit(
         session,
         None,
@@ -151,6 +154,31 @@ def erase_user(session: Session, user_id: int, *, keep_reviews: bool) -> None:
     actor_cache.forget_after_commit(session, user_ids=[user_id])
     session.delete(user)
     session.flush()
+
+
+def _erase_moderation(session: Session, user_id: int) -> None:
+    """Remove the person's own words from moderation and what others reported of their profile.
+
+    Reports they filed stay for the moderators, anonymized (reporter gone, note cleared); the
+    public log keeps its decisions, which name nobody.
+    """
+    session.execute(delete(ModerationAppeal).where(col(ModerationAppeal.appellant_id) == user_id))
+    session.execute(
+        update(ModerationReport)
+        .where(col(ModerationReport.reporter_id) == user_id)
+        .values(note="", reporter_id=None)
+    )
+    session.execute(
+        delete(ModerationReport).where(
+            col(ModerationReport.target_kind) == "profile",
+            col(ModerationReport.target_id) == user_id,
+        )
+    )
+    session.execute(
+        delete(ModerationHold).where(
+            col(ModerationHold.target_kind) == "profile", col(ModerationHold.target_id) == user_id
+        )
+    )
 
 
 def _hand_over_org_endpoints(session: Session, user_id: int) -> None:

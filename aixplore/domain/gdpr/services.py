@@ -49,6 +49,10 @@ REDACTED_COLUMNS = {
     "state_hash",
     "browser_hash",
     "verifier_enc",
+    # Who moderated: kept from the person a decision concerns (moderators act for the platform).
+    "moderator_id",
+    "resolved_by",
+    "decided_by",
 }
 # Columns holding a user id without a foreign key (they must outlive the user).
 PLAIN_USER_COLUMNS = {("audit_entry", "actor_id")}

@@ -26,6 +26,8 @@ KINDS = (
     "forum_post",
     "group",
     "signal",
+    "connection",
+    "moderation",
 )
 TITLE_MAX = 200
 BODY_MAX = 1000

@@ -1,4 +1,7 @@
-"""Reviews: one per user per solution, with history, helpful votes, replies and reports."""
+"""Reviews: one per user per solution, with history, helpful votes and replies.
+
+Reports of reviews live in ``domain/moderation`` with every other report.
+"""
 
 from __future__ import annotations
 
@@ -19,35 +22,6 @@ class ReviewStatus(enum.StrEnum):
 
     VISIBLE = "visible"
     HIDDEN = "hidden"  # by a moderator; kept with its history
-
-
-class ReportReason(enum.StrEnum):
-    """Why someone reports a review."""
-
-    SPAM = "spam"
-    OFFENSIVE = "offensive"
-    OFF_TOPIC = "off_topic"
-    CONFLICT_OF_INTEREST = "conflict_of_interest"
-    MISINFORMATION = "misinformation"
-    OTHER = "other"
-
-
-REASON_LABELS = {
-    ReportReason.SPAM: "Spam or advertising",
-    ReportReason.OFFENSIVE: "Offensive or abusive",
-    ReportReason.OFF_TOPIC: "Not about this solution",
-    ReportReason.CONFLICT_OF_INTEREST: "Written by the publisher or a competitor",
-    ReportReason.MISINFORMATION: "False or misleading",
-    ReportReason.OTHER: "Something else",
-}
-
-
-class ReportStatus(enum.StrEnum):
-    """Where a report is in moderation."""
-
-    OPEN = "open"
-    DISMISSED = "dismissed"
-    ACTIONED = "actioned"  # the review was hidden
 
 
 class Review(SQLModel, table=True):
@@ -112,28 +86,6 @@ class ReviewReply(SQLModel, table=True):
     updated_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
 
-class ReviewReport(SQLModel, table=True):
-    """A report of a review, waiting in the moderation queue."""
-
-    __tablename__ = "review_report"  # type: ignore[assignment]
-    __table_args__ = (
-        UniqueConstraint("review_id", "reporter_id", name="uq_report_review_reporter"),
-    )
-
-    id: int | None = SQLField(default=None, primary_key=True)
-    review_id: int = SQLField(foreign_key="review.id", index=True, ondelete="CASCADE")
-    reporter_id: int | None = SQLField(default=None, foreign_key="user.id", ondelete="SET NULL")
-    reason: ReportReason = SQLField(sa_column=enum_column(ReportReason, "report_reason"))
-    note: str = SQLField(default="", max_length=500)
-    status: ReportStatus = SQLField(
-        default=ReportStatus.OPEN, sa_column=enum_column(ReportStatus, "report_status", index=True)
-    )
-    resolved_by: int | None = SQLField(default=None, foreign_key="user.id", ondelete="SET NULL")
-    resolution_note: str = SQLField(default="", max_length=500)
-    created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
-    resolved_at: datetime | None = SQLField(default=None, sa_column=utc_column())
-
-
 class SolutionUsage(SQLModel, table=True):
     """A recorded real use of a solution (an order, a trial): makes reviews "verified usage"."""
 
@@ -160,14 +112,6 @@ class ReviewInput(BaseModel):
     body: str = Field(min_length=10, max_length=5000)
 
 
-class ReportInput(BaseModel):
-    """A report form."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
-    reason: ReportReason = Field(strict=False)  # accept the value's string
-    note: str = Field(default="", max_length=500)
-
-
 class ReviewPublic(BaseModel):
     """A review as shown on a solution page."""
 
@@ -188,20 +132,50 @@ class ReviewPublic(BaseModel):
     hidden: bool
 
 
-class ReportPublic(BaseModel):
-    """A report in the moderation queue."""
+# ---- Legacy (read by nothing; see ReviewReport) ----
 
-    id: int
-    review_id: int
-    solution_slug: str
-    solution_name: str
-    review_title: str
-    review_body: str
-    review_rating: int
-    review_hidden: bool
-    reason: ReportReason
-    reason_label: str
-    note: str
-    reporter_name: str
-    status: ReportStatus
-    created_at: datetime
+
+class ReportReason(enum.StrEnum):
+    """Why someone reports a review."""
+
+    SPAM = "spam"
+    OFFENSIVE = "offensive"
+    OFF_TOPIC = "off_topic"
+    CONFLICT_OF_INTEREST = "conflict_of_interest"
+    MISINFORMATION = "misinformation"
+    OTHER = "other"
+
+
+class ReportStatus(enum.StrEnum):
+    """Where a report is in moderation."""
+
+    OPEN = "open"
+    DISMISSED = "dismissed"
+    ACTIONED = "actioned"  # the review was hidden
+
+
+class ReviewReport(SQLModel, table=True):
+    """Legacy: reports of reviews before the moderation inbox (``moderation_report`` now).
+
+    The migration copied its rows into ``moderation_report``; the table stays (unwritten)
+    while the previous release may still run against this schema, and goes in a later
+    contracting migration.
+    """
+
+    __tablename__ = "review_report"  # type: ignore[assignment]
+    __table_args__ = (
+        UniqueConstraint("review_id", "reporter_id", name="uq_report_review_reporter"),
+    )
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    review_id: int = SQLField(foreign_key="review.id", index=True, ondelete="CASCADE")
+    reporter_id: int | None = SQLField(default=None, foreign_key="user.id", ondelete="SET NULL")
+    reason: ReportReason = SQLField(sa_column=enum_column(ReportReason, "report_reason"))
+    note: str = SQLField(default="", max_length=500)
+    status: ReportStatus = SQLField(
+        default=ReportStatus.OPEN, sa_column=enum_column(ReportStatus, "report_status", index=True)
+    )
+    resolved_by: int | None = SQLField(default=None, foreign_key="user.id", ondelete="SET NULL")
+    resolution_note: str = SQLField(default="", max_length=500)
+    created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    resolved_at: datetime | None = SQLField(default=None, sa_column=utc_column())

@@ -23,12 +23,10 @@ from aixplore.domain.activity.services import record_activity
 from aixplore.domain.notifications.services import notify
 from aixplore.domain.relations.services import check_may_reply
 from aixplore.domain.reviews.models import (
-    ReportInput,
     Review,
     ReviewInput,
     ReviewPublic,
     ReviewReply,
-    ReviewReport,
     ReviewRevision,
     ReviewStatus,
     ReviewVote,
@@ -248,28 +246,3 @@ def do_reply(session: Session, actor: Actor | None, review_id: Any, body: Any) -
     else:
         reply.body, reply.updated_at = body.strip(), utcnow()
     session.add(reply)
-
-
-def do_report(session: Session, actor: Actor | None, review_id: Any, data: Any) -> None:
-    """Report a review to the moderators (once per person per review)."""
-    actor = require_actor(actor)
-    form: ReportInput = parse_input(ReportInput, data)
-    review = session.get(Review, parse_id(review_id, "review"))
-    if review is None or review.status != ReviewStatus.VISIBLE:
-        raise NotFound("No such review.")
-    if review.author_id == actor.user_id:
-        raise ValidationFailed("You cannot report your own review.")
-    try:
-        with session.begin_nested():
-            session.add(
-                ReviewReport(
-                    review_id=review.id or 0,
-                    reporter_id=actor.user_id,
-                    reason=form.reason,
-                    note=form.note,
-                )
-            )
-    except IntegrityError as exc:
-        raise Conflict(
-            "You have already reported this review; the moderators will look at it."
-        ) from exc

@@ -18,19 +18,25 @@ from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import require_actor
 from aixplore.domain.discovery.models import Bookmark
 from aixplore.domain.notifications.services import notify
-from aixplore.domain.relations.models import Block, Follow, Mute
-from aixplore.domain.relations.services import follows, has_blocked
+from aixplore.domain.relations.models import Block, ConnectionStatus, Follow, Mute
+from aixplore.domain.relations.services import (
+    connection_between,
+    end_connection,
+    follows,
+    has_blocked,
+)
 from aixplore.domain.social import timeline
 from aixplore.domain.social.handles import ensure_profiles, resolve_handle
 from aixplore.domain.social.models import PersonCard, Profile, Relationship
-from aixplore.domain.social.people import check_can_view, person_cards
+from aixplore.domain.social.people import check_can_view_section, person_cards
 from aixplore.domain.solutions.models import Solution, SolutionStatus
 
 PAGE_MAX = 100
 FOLLOWING_MAX = 5000  # a person may follow at most this many (Mastodon's limit too, near enough)
 
 
-def _other(session: Session, actor: Actor, handle: Any) -> Profile:
+def other_person(session: Session, actor: Actor, handle: Any) -> Profile:
+    """The profile ``handle`` names, refused when it is the actor's own."""
     profile, _old = resolve_handle(session, handle)
     if profile.user_id == actor.user_id:
         raise ValidationFailed("That is you.")
@@ -67,7 +73,18 @@ def relationship(session: Session, viewer: Actor | None, user_id: int) -> Relati
     me = viewer.user_id
     if me == user_id:
         return Relationship(me=True)
+    row = connection_between(session, me, user_id)
+    connection = (
+        ""
+        if row is None
+        else "connected"
+        if row.status == ConnectionStatus.ACCEPTED
+        else "requested"
+        if row.requester_id == me
+        else "asked_me"
+    )
     return Relationship(
+        connection=connection,
         following=follows(session, me, user_id),
         follows_me=follows(session, user_id, me),
         blocked=has_blocked(session, me, user_id),
@@ -78,7 +95,7 @@ def relationship(session: Session, viewer: Actor | None, user_id: int) -> Relati
 def do_follow(session: Session, actor: Actor | None, handle: Any) -> Relationship:
     """Follow the person ``handle`` names (again: no change) and tell them."""
     actor = require_actor(actor)
-    target = _other(session, actor, handle)
+    target = other_person(session, actor, handle)
     if has_blocked(session, target.user_id, actor.user_id):
         raise PermissionDenied(f"You cannot follow @{target.handle}: they have blocked you.")
     if has_blocked(session, actor.user_id, target.user_id):
@@ -106,27 +123,29 @@ def do_follow(session: Session, actor: Actor | None, handle: Any) -> Relationshi
 def do_unfollow(session: Session, actor: Actor | None, handle: Any) -> Relationship:
     """Stop following ``handle`` (not following: no change)."""
     actor = require_actor(actor)
-    target = _other(session, actor, handle)
+    target = other_person(session, actor, handle)
     _end_follow(session, actor.user_id, target.user_id)
     return relationship(session, actor, target.user_id)
 
 
 def do_block(session: Session, actor: Actor | None, handle: Any) -> Relationship:
-    """Block ``handle``: follows both ways end; they cannot see, follow or answer the actor."""
+    """Block ``handle``: follows both ways and any connection end; they cannot see, follow,
+    connect with or answer the actor."""
     actor = require_actor(actor)
-    target = _other(session, actor, handle)
+    target = other_person(session, actor, handle)
     if not has_blocked(session, actor.user_id, target.user_id):
         session.add(Block(blocker_id=actor.user_id, blocked_id=target.user_id))
         session.flush()
     _end_follow(session, actor.user_id, target.user_id)
     _end_follow(session, target.user_id, actor.user_id)
+    end_connection(session, actor.user_id, target.user_id)
     return relationship(session, actor, target.user_id)
 
 
 def do_unblock(session: Session, actor: Actor | None, handle: Any) -> Relationship:
     """Lift a block (the follows it ended stay ended)."""
     actor = require_actor(actor)
-    target = _other(session, actor, handle)
+    target = other_person(session, actor, handle)
     session.execute(
         delete(Block).where(
             col(Block.blocker_id) == actor.user_id, col(Block.blocked_id) == target.user_id
@@ -140,7 +159,7 @@ def do_set_muted(session: Session, actor: Actor | None, handle: Any, muted: Any)
     actor = require_actor(actor)
     if not isinstance(muted, bool):
         raise ValidationFailed("Say whether to mute or unmute.")
-    target = _other(session, actor, handle)
+    target = other_person(session, actor, handle)
     exists = session.get(Mute, (actor.user_id, target.user_id))
     if muted and exists is None:
         session.add(Mute(muter_id=actor.user_id, muted_id=target.user_id))
@@ -150,7 +169,8 @@ def do_set_muted(session: Session, actor: Actor | None, handle: Any, muted: Any)
     return relationship(session, actor, target.user_id)
 
 
-def _cursor(before: Any) -> int | None:
+def page_cursor(before: Any) -> int | None:
+    """A list's cursor (the last user id shown), checked."""
     if before is None:
         return None
     if not isinstance(before, int) or isinstance(before, bool) or not 0 < before < 2**63:
@@ -158,7 +178,8 @@ def _cursor(before: Any) -> int | None:
     return before
 
 
-def _size(limit: Any) -> int:
+def page_size(limit: Any) -> int:
+    """A list's page size, checked."""
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= PAGE_MAX:
         raise ValidationFailed(f"Ask for 1 to {PAGE_MAX} people at a time.")
     return limit
@@ -181,8 +202,8 @@ def list_people(
     if which not in ("followers", "following"):
         raise ValidationFailed("Choose followers or following.")
     profile, _old = resolve_handle(session, handle)
-    check_can_view(session, viewer, profile)
-    cursor, size = _cursor(before), _size(limit)
+    check_can_view_section(session, viewer, profile, "network")
+    cursor, size = page_cursor(before), page_size(limit)
     mine, theirs = (
         (Follow.followee_id, Follow.follower_id)
         if which == "followers"

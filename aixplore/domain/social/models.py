@@ -32,6 +32,28 @@ class ProfileVisibility(enum.StrEnum):
     FOLLOWERS = "followers"
 
 
+class SectionVisibility(enum.StrEnum):
+    """Who may see one section of a profile they may already see (owner and admins always)."""
+
+    PUBLIC = "public"
+    MEMBERS = "members"
+    FOLLOWERS = "followers"
+    CONNECTIONS = "connections"
+    ONLY_ME = "only_me"
+
+
+# The sections a profile shows and the column that says who may see each.
+SECTIONS = {
+    "activity": "activity_visibility",
+    "network": "network_visibility",  # the followers and following lists
+    "connections": "connections_visibility",
+}
+
+
+def _section_column() -> Column:
+    return enum_column(SectionVisibility, "section_visibility")
+
+
 class Profile(SQLModel, table=True):
     """The public face of a user: handle, avatar, links, location and who may see it.
 
@@ -49,6 +71,15 @@ class Profile(SQLModel, table=True):
     visibility: ProfileVisibility = Field(
         default=ProfileVisibility.PUBLIC,
         sa_column=enum_column(ProfileVisibility, "profile_visibility"),
+    )
+    activity_visibility: SectionVisibility = Field(
+        default=SectionVisibility.PUBLIC, sa_column=_section_column()
+    )
+    network_visibility: SectionVisibility = Field(
+        default=SectionVisibility.PUBLIC, sa_column=_section_column()
+    )
+    connections_visibility: SectionVisibility = Field(
+        default=SectionVisibility.PUBLIC, sa_column=_section_column()
     )
     # Kept by the follow services in the same unit of work (the feed picks fan-in by it).
     follower_count: int = Field(default=0)
@@ -105,6 +136,8 @@ class Relationship(BaseModel):
     follows_me: bool = False
     blocked: bool = False
     muted: bool = False
+    # "", "requested" (the viewer asked), "asked_me" (they asked the viewer) or "connected".
+    connection: str = ""
 
 
 class ProfilePublic(BaseModel):
@@ -123,6 +156,9 @@ class ProfilePublic(BaseModel):
     reviews: int
     events_hosted: int
     relationship: Relationship
+    # Which sections (``SECTIONS``) the viewer may see, and each section's setting.
+    sections: dict[str, bool] = {}
+    section_visibility: dict[str, SectionVisibility] = {}
 
 
 class FeedEntry(BaseModel):

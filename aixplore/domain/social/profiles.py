@@ -16,6 +16,7 @@ from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import do_update_profile, require_actor
 from aixplore.domain.events.models import Event, EventStatus
 from aixplore.domain.reviews.models import Review, ReviewStatus
+from aixplore.domain.social.feed import activity_of
 from aixplore.domain.social.graph import relationship
 from aixplore.domain.social.handles import (
     change_handle,
@@ -27,12 +28,20 @@ from aixplore.domain.social.models import (
     LINK_MAX,
     LINKS_MAX,
     LOCATION_MAX,
+    SECTIONS,
+    FeedEntry,
     Profile,
     ProfileLink,
     ProfilePublic,
     ProfileVisibility,
+    SectionVisibility,
 )
-from aixplore.domain.social.people import check_can_view, person_cards
+from aixplore.domain.social.people import (
+    check_can_view,
+    check_can_view_section,
+    person_cards,
+    sections_open,
+)
 from aixplore.domain.solutions.markdown import render_markdown
 from aixplore.domain.solutions.media import store_avatar
 from aixplore.domain.solutions.models import Solution, SolutionStatus
@@ -66,6 +75,10 @@ class ProfileEditInput(BaseModel):
     location: str = Field(default="", max_length=LOCATION_MAX)
     links: str = Field(default="", max_length=(LINK_MAX + 1) * LINKS_MAX)
     visibility: str = "public"
+    # Left out: the section keeps its setting (older clients send only ``visibility``).
+    activity_visibility: str | None = None
+    network_visibility: str | None = None
+    connections_visibility: str | None = None
 
     @field_validator("location")
     @classmethod
@@ -85,6 +98,13 @@ class ProfileEditInput(BaseModel):
     def _visibility(cls, value: str) -> str:
         if value not in {v.value for v in ProfileVisibility}:
             raise ValueError("Choose who may see your profile.")
+        return value
+
+    @field_validator("activity_visibility", "network_visibility", "connections_visibility")
+    @classmethod
+    def _section(cls, value: str | None) -> str | None:
+        if value is not None and value not in {v.value for v in SectionVisibility}:
+            raise ValueError("Choose who may see each section of your profile.")
         return value
 
 
@@ -142,6 +162,8 @@ def _public(session: Session, viewer: Actor | None, profile: Profile) -> Profile
         reviews=reviews,
         events_hosted=events,
         relationship=relationship(session, viewer, profile.user_id),
+        sections=sections_open(session, viewer, profile),
+        section_visibility={name: getattr(profile, column) for name, column in SECTIONS.items()},
     )
 
 
@@ -158,6 +180,13 @@ def get_profile(session: Session, viewer: Actor | None, handle: Any) -> tuple[Pr
         raise NotFound("This account is suspended.")
     check_can_view(session, viewer, profile)
     return _public(session, viewer, profile), old
+
+
+def list_activity(session: Session, viewer: Actor | None, handle: Any) -> list[FeedEntry]:
+    """What the person ``handle`` names did lately, if ``viewer`` may see their activity."""
+    profile, _old = resolve_handle(session, handle)
+    check_can_view_section(session, viewer, profile, "activity")
+    return activity_of(session, profile.user_id)
 
 
 def get_my_profile(session: Session, actor: Actor | None) -> ProfilePublic:
@@ -183,6 +212,9 @@ def do_edit_profile(session: Session, actor: Actor | None, data: Any) -> Profile
     change_handle(session, profile, handle)
     profile.location, profile.links = form.location, form.links
     profile.visibility = ProfileVisibility(form.visibility)
+    for column in SECTIONS.values():
+        if (wanted := getattr(form, column)) is not None:
+            setattr(profile, column, SectionVisibility(wanted))
     profile.updated_at = utcnow()
     session.add(profile)
     session.flush()

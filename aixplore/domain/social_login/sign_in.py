@@ -33,7 +33,12 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import User
 from aixplore.domain.accounts.reauth import check_password_of
 from aixplore.domain.accounts.sessions import open_session
-from aixplore.domain.accounts.users import get_user_by_email, normalize_email, security_event
+from aixplore.domain.accounts.users import (
+    get_user_by_email,
+    is_suspended,
+    normalize_email,
+    security_event,
+)
 from aixplore.domain.audit_log.services import record as audit
 from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.membership.services import sso_required_for
@@ -100,7 +105,7 @@ def _usable(session: Session, provider: SocialProvider, user: User | None) -> Us
     if user is None or user.id is None:
         raise SocialSignInFailed("refused", provider)
     refuse_if_sso_required(session, provider, user.email, user.id)
-    if user.suspended_at is not None:
+    if is_suspended(user):
         raise SocialSignInFailed("suspended", provider)
     return user
 

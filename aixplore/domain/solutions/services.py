@@ -20,6 +20,7 @@ from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import parse_input, require_actor, require_platform_admin
 from aixplore.domain.activity.models import FeedKind
 from aixplore.domain.activity.services import record_activity
+from aixplore.domain.holds.models import is_held
 from aixplore.domain.solutions.markdown import render_markdown
 from aixplore.domain.solutions.models import (
     CardSource,
@@ -172,6 +173,8 @@ def do_set_status(session: Session, actor: Actor | None, slug: Any, status: Any)
         new_status = SolutionStatus(status)
     except ValueError as exc:
         raise ValidationFailed("Unknown status.") from exc
+    if is_held(session, "solution", solution.id):
+        raise Conflict("The moderators took this solution down; appeal their decision instead.")
     if new_status == SolutionStatus.PUBLISHED:
         if len(solution.description_md.strip()) < 20:
             raise ValidationFailed(

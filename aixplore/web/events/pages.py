@@ -12,6 +12,7 @@ from aixplore.web.events.cards import CARD
 from aixplore.web.events.state import EventPageState as S
 from aixplore.web.events.state import EventsListState as L
 from aixplore.web.layout import page
+from aixplore.web.moderation.report import report_popover
 
 D = S.detail
 GRAY = rx.color("gray", 11)
@@ -344,6 +345,7 @@ def event_page() -> rx.Component:
             rx.hstack(
                 _host(D["organizer_name"], D["host_href"], "Hosted by ", "2"),
                 _solution_badge(D["solution_slug"], D["solution_name"]),
+                rx.cond(S.signed_in, report_popover("event", D["id"])),
                 wrap="wrap",
                 align="center",
                 spacing="2",

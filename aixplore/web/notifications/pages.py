@@ -28,6 +28,8 @@ def _icon(kind: rx.Var) -> rx.Component:
         ("reaction", rx.icon("smile", size=18, aria_hidden="true")),
         ("forum_post", rx.icon("messages-square", size=18, aria_hidden="true")),
         ("group", rx.icon("users-round", size=18, aria_hidden="true")),
+        ("connection", rx.icon("handshake", size=18, aria_hidden="true")),
+        ("moderation", rx.icon("shield", size=18, aria_hidden="true")),
         rx.icon("bell", size=18, aria_hidden="true"),
     )
 

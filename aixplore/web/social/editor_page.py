@@ -7,7 +7,11 @@ import reflex as rx
 from aixplore.web import kit
 from aixplore.web.layout import settings_template
 from aixplore.web.social.components import GRAY
-from aixplore.web.social.editor_state import VISIBILITY_OPTIONS, ProfileEditorState
+from aixplore.web.social.editor_state import (
+    SECTION_OPTIONS,
+    VISIBILITY_OPTIONS,
+    ProfileEditorState,
+)
 
 E = ProfileEditorState
 
@@ -121,6 +125,24 @@ def _form() -> rx.Component:
         ),
         kit.select_field(
             "Who may see your profile", "visibility", VISIBILITY_OPTIONS, value=E.visibility
+        ),
+        kit.select_field(
+            "Who may see your activity",
+            "activity_visibility",
+            SECTION_OPTIONS,
+            value=E.activity_visibility,
+        ),
+        kit.select_field(
+            "Who may see your followers and following",
+            "network_visibility",
+            SECTION_OPTIONS,
+            value=E.network_visibility,
+        ),
+        kit.select_field(
+            "Who may see your connections",
+            "connections_visibility",
+            SECTION_OPTIONS,
+            value=E.connections_visibility,
         ),
         on_submit=E.save,
         error=E.error,

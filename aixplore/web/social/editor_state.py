@@ -15,11 +15,17 @@ from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import SessionState, current_actor
 from aixplore.web.social.profile_state import face
 
-FIELDS = ("display_name", "handle", "bio", "location", "links", "visibility")
+SECTION_FIELDS = ("activity_visibility", "network_visibility", "connections_visibility")
+FIELDS = ("display_name", "handle", "bio", "location", "links", "visibility", *SECTION_FIELDS)
 VISIBILITY_OPTIONS = [
     ["public", "Everyone (public)"],
     ["members", "Signed-in members"],
     ["followers", "My followers only"],
+]
+SECTION_OPTIONS = [
+    *VISIBILITY_OPTIONS,
+    ["connections", "My connections only"],
+    ["only_me", "Only me"],
 ]
 
 
@@ -32,6 +38,9 @@ class ProfileEditorState(rx.State):
     location: str = ""
     links: str = ""
     visibility: str = "public"
+    activity_visibility: str = "public"
+    network_visibility: str = "public"
+    connections_visibility: str = "public"
     avatar_url: str = ""
     initials: str = ""
     face: str = "violet"
@@ -46,6 +55,10 @@ class ProfileEditorState(rx.State):
         self.location = shown.location
         self.links = "\n".join(link.url for link in shown.links)
         self.visibility = shown.visibility.value
+        sections = shown.section_visibility
+        self.activity_visibility = sections["activity"].value
+        self.network_visibility = sections["network"].value
+        self.connections_visibility = sections["connections"].value
         self.avatar_url, self.initials, self.face = (
             person.avatar_url,
             person.initials,

@@ -8,6 +8,7 @@ import reflex as rx
 
 from aixplore.web import kit
 from aixplore.web.layout import found_page
+from aixplore.web.moderation.report import report_popover
 from aixplore.web.session import SessionState
 from aixplore.web.social.components import GRAY, avatar, entry_list, person_line
 from aixplore.web.social.profile_state import ProfilePageState
@@ -49,6 +50,25 @@ def _actions() -> rx.Component:
         rx.button("Unfollow", on_click=P.unfollow, size="2", variant="soft"),
         rx.button("Follow", on_click=P.follow, size="2"),
     )
+    connect = rx.match(
+        P.connection,
+        (
+            "connected",
+            rx.button("Remove connection", on_click=P.remove_connection, size="2", variant="soft"),
+        ),
+        (
+            "requested",
+            rx.button("Withdraw request", on_click=P.remove_connection, size="2", variant="soft"),
+        ),
+        (
+            "asked_me",
+            rx.fragment(
+                rx.button("Accept connection", on_click=P.accept_connection, size="2"),
+                rx.button("Decline", on_click=P.decline_connection, size="2", variant="soft"),
+            ),
+        ),
+        rx.button("Connect", on_click=P.connect, size="2", variant="outline"),
+    )
     more = rx.menu.root(
         rx.menu.trigger(
             rx.icon_button(rx.icon("ellipsis", size=16), variant="ghost", aria_label="More actions")
@@ -62,13 +82,14 @@ def _actions() -> rx.Component:
             rx.menu.item("Block", color="red", on_click=P.block),
         ),
     )
+    report = report_popover("profile", P.profile["id"], size="2")
     return rx.cond(
         ~SessionState.signed_in,
         signed_out,
         rx.cond(
             r["me"],
             own,
-            rx.cond(r["blocked"], blocked, kit.actions(follow, more, spacing="2")),
+            rx.cond(r["blocked"], blocked, kit.actions(follow, connect, more, report, spacing="2")),
         ),
     )
 
@@ -81,6 +102,7 @@ def _header() -> rx.Component:
             rx.hstack(
                 rx.text("@", P.handle, color=GRAY),
                 rx.cond(P.relation["follows_me"], rx.badge("Follows you", color_scheme="gray")),
+                rx.cond(P.connection == "connected", rx.badge("Connected", color_scheme="green")),
                 rx.cond(P.relation["muted"], rx.badge("Muted", color_scheme="orange")),
                 spacing="2",
                 align="center",
@@ -144,12 +166,26 @@ def _people() -> rx.Component:
         kit.when_any(
             P.people,
             rx.el.ul(rx.foreach(P.people, lambda p: person_line(p)), class_name="item-list"),
-            rx.cond(P.tab == "followers", "No followers yet.", "Not following anyone yet."),
+            rx.match(
+                P.tab,
+                ("followers", "No followers yet."),
+                ("connections", "No connections yet."),
+                "Not following anyone yet.",
+            ),
         ),
         rx.cond(P.people_next > 0, rx.button("Show more", on_click=P.more_people, variant="soft")),
         spacing="3",
         width="100%",
         padding_top="1em",
+    )
+
+
+def _closed(section: str, shown: rx.Component) -> rx.Component:
+    """A section, or why the viewer may not see it (the owner's privacy choice)."""
+    return rx.cond(
+        P.sections[section],
+        shown,
+        rx.text("This section is private.", color=GRAY, padding_top="1em"),
     )
 
 
@@ -159,13 +195,18 @@ def _tabs() -> rx.Component:
             rx.tabs.trigger("Activity", value="activity"),
             rx.tabs.trigger("Followers", value="followers"),
             rx.tabs.trigger("Following", value="following"),
+            rx.tabs.trigger("Connections", value="connections"),
         ),
         rx.tabs.content(
-            rx.box(entry_list(P.activity, "Nothing to show yet."), padding_top="1em"),
+            _closed(
+                "activity",
+                rx.box(entry_list(P.activity, "Nothing to show yet."), padding_top="1em"),
+            ),
             value="activity",
         ),
-        rx.tabs.content(_people(), value="followers"),
-        rx.tabs.content(_people(), value="following"),
+        rx.tabs.content(_closed("network", _people()), value="followers"),
+        rx.tabs.content(_closed("network", _people()), value="following"),
+        rx.tabs.content(_closed("connections", _people()), value="connections"),
         value=P.tab,
         on_change=P.show_tab,
         width="100%",

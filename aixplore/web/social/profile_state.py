@@ -11,7 +11,7 @@ from sqlmodel import Session
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError, NotAuthenticated
 from aixplore.domain.accounts.models import Actor
-from aixplore.domain.social import feed, graph, profiles
+from aixplore.domain.social import connections, graph, profiles
 from aixplore.domain.social.handles import ensure_profile
 from aixplore.domain.social.models import FeedEntry, PersonCard, ProfilePublic, Relationship
 from aixplore.web.events.cards import FACE_COLORS
@@ -60,6 +60,10 @@ class ProfilePageState(rx.State):
     links: list[dict[str, str]] = []
     bio_html: str = ""
     relation: dict[str, bool] = {}
+    # "", "requested", "asked_me" or "connected" (Relationship.connection).
+    connection: str = ""
+    # Which sections the viewer may see (activity, network, connections).
+    sections: dict[str, bool] = {}
     activity: list[dict[str, Any]] = []
     tab: str = "activity"
     people: list[dict[str, Any]] = []
@@ -80,10 +84,16 @@ class ProfilePageState(rx.State):
         }
         self.links, self.bio_html = [link.model_dump() for link in shown.links], shown.bio_html
         self._relate(shown.relationship)
-        self.activity = [entry_row(e) for e in feed.activity_of(db, shown.person.id)]
+        self.sections = shown.sections
+        self.activity = (
+            [entry_row(e) for e in profiles.list_activity(db, actor, shown.person.handle)]
+            if shown.sections.get("activity")
+            else []
+        )
 
     def _relate(self, relation: Relationship) -> None:
-        self.relation = relation.model_dump()
+        self.relation = relation.model_dump(exclude={"connection"})
+        self.connection = relation.connection
 
     @rx.event
     async def load(self):
@@ -102,7 +112,7 @@ class ProfilePageState(rx.State):
         except DomainError as exc:
             # The handle stays as asked: the buttons' services refuse with their own reason.
             self.found, self.profile, self.activity, self.links = False, {}, [], []
-            self.bio_html = ""
+            self.bio_html, self.sections = "", {}
             self.handle, self.refusal = wanted[:40], exc.message
             return None
         self.found = True
@@ -153,9 +163,37 @@ class ProfilePageState(rx.State):
         return await self._relation_change(graph.do_set_muted, done, muted)
 
     @rx.event
+    async def connect(self):
+        """Ask this person to connect (or accept their request)."""
+        return await self._relation_change(
+            connections.do_request_connection, f"Connection request sent to @{self.handle}."
+        )
+
+    @rx.event
+    async def accept_connection(self):
+        """Accept this person's connection request."""
+        return await self._relation_change(
+            connections.do_accept_connection, f"You are connected with @{self.handle}."
+        )
+
+    @rx.event
+    async def decline_connection(self):
+        """Decline this person's connection request."""
+        return await self._relation_change(
+            connections.do_decline_connection, "Connection request declined."
+        )
+
+    @rx.event
+    async def remove_connection(self):
+        """End the connection with this person, or withdraw the request."""
+        return await self._relation_change(
+            connections.do_remove_connection, f"No longer connected with @{self.handle}."
+        )
+
+    @rx.event
     async def show_tab(self, tab: Any):
-        """Show the activity, the followers or the people followed."""
-        if tab not in ("activity", "followers", "following"):
+        """Show the activity, the followers, the people followed or the connections."""
+        if tab not in ("activity", "followers", "following", "connections"):
             return None
         self.tab, self.people, self.people_next = tab, [], 0
         if tab == "activity":
@@ -165,7 +203,7 @@ class ProfilePageState(rx.State):
     @rx.event
     async def more_people(self):
         """The next page of the list shown."""
-        if self.tab in ("followers", "following") and self.people_next:
+        if self.tab in ("followers", "following", "connections") and self.people_next:
             return await self._read_people(self.people_next)
         return None
 
@@ -173,7 +211,12 @@ class ProfilePageState(rx.State):
         actor = await current_actor(self)
         try:
             with session_scope() as db:
-                page, after = graph.list_people(db, actor, self.handle, self.tab, before=before)
+                if self.tab == "connections":
+                    page, after = connections.list_connections(
+                        db, actor, self.handle, before=before
+                    )
+                else:
+                    page, after = graph.list_people(db, actor, self.handle, self.tab, before=before)
         except DomainError as exc:
             return answer_error(exc)
         self.people = self.people + [person_row(p) for p in page]

@@ -7,6 +7,7 @@ import reflex as rx
 from aixplore.web import kit
 from aixplore.web.cards.components import solution_card
 from aixplore.web.layout import page
+from aixplore.web.moderation.report import report_popover
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.components import card_grid, logo, pricing_badge, stars
 from aixplore.web.solutions.detail_state import SolutionPageState as S
@@ -76,6 +77,7 @@ def _save_buttons() -> rx.Component:
                 aria_pressed=rx.cond(S.bookmarked, "true", "false"),
             ),
             collections,
+            report_popover("solution", D["id"]),
             spacing="2",
         ),
     )

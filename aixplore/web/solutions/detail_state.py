@@ -13,7 +13,6 @@ from aixplore.domain.events import services as event_services
 from aixplore.domain.events.models import EventPublic
 from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews import services as reviews
-from aixplore.domain.reviews.models import REASON_LABELS
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.wallet import rewarded
 from aixplore.web.events.cards import zone_fields
@@ -79,7 +78,6 @@ class SolutionPageState(rx.State):
     bookmarked: bool = False
     events: list[dict[str, Any]] = []
     collections: list[dict[str, Any]] = []
-    report_reasons: list[list[str]] = [[k.value, v] for k, v in REASON_LABELS.items()]
 
     def _slug(self) -> str:
         return str(self.router.page.params.get("slug", ""))[:80]
@@ -311,19 +309,6 @@ class SolutionPageState(rx.State):
         except DomainError as exc:
             return answer_error(exc, next_path=f"/solutions/{self._slug()}")
         return None
-
-    @rx.event
-    async def report(self, form_data: dict):
-        """Send a review (named by the form's hidden ``review_id``) to the moderators."""
-        actor = await current_actor(self)
-        try:
-            with session_scope() as db:
-                reviews.do_report(
-                    db, actor, _review_id(form_data), pick(form_data, "reason", "note")
-                )
-        except DomainError as exc:
-            return answer_error(exc, next_path=f"/solutions/{self._slug()}")
-        return toast_ok("Thanks. A moderator will look at this review.")
 
     @rx.event
     async def reply(self, form_data: dict):

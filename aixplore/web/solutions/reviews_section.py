@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
+from aixplore.web.moderation.report import report_popover
 from aixplore.web.solutions.detail_state import SolutionPageState as S
 
 D = S.detail
@@ -133,44 +134,6 @@ def _review_id_field(review: ObjectVar[dict[str, Any]]) -> rx.Component:
     return rx.el.input(type="hidden", name="review_id", value=review["id"].to(str))
 
 
-def _report_popover(review: ObjectVar[dict[str, Any]]) -> rx.Component:
-    return rx.popover.root(
-        rx.popover.trigger(
-            rx.button(
-                rx.icon("flag", size=14), "Report", size="1", variant="ghost", color_scheme="gray"
-            )
-        ),
-        rx.popover.content(
-            rx.form(
-                rx.vstack(
-                    rx.text(
-                        "Why should a moderator look at this review?", size="2", weight="medium"
-                    ),
-                    rx.select.root(
-                        rx.select.trigger(placeholder="Choose a reason", aria_label="Reason"),
-                        rx.select.content(
-                            rx.foreach(S.report_reasons, lambda r: rx.select.item(r[1], value=r[0]))
-                        ),
-                        name="reason",
-                        required=True,
-                    ),
-                    rx.text_area(
-                        name="note",
-                        placeholder="Anything else (optional)",
-                        max_length=500,
-                        aria_label="Note",
-                    ),
-                    _review_id_field(review),
-                    rx.popover.close(rx.button("Send report", type="submit", size="2")),
-                    spacing="2",
-                ),
-                on_submit=S.report,
-            ),
-            width="300px",
-        ),
-    )
-
-
 def _review(review: ObjectVar[dict[str, Any]]) -> rx.Component:
     rid = review["id"].to(int)
     return rx.el.article(
@@ -222,7 +185,7 @@ def _review(review: ObjectVar[dict[str, Any]]) -> rx.Component:
                     on_click=S.toggle_helpful(rid),
                     disabled=rx.cond(S.signed_in, False, True),
                 ),
-                rx.cond(S.signed_in, _report_popover(review)),
+                rx.cond(S.signed_in, report_popover("review", review["id"])),
                 spacing="3",
             ),
             rx.cond(

@@ -8,7 +8,8 @@ import pytest
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
-from aixplore.domain.reviews import moderation
+from aixplore.domain.moderation import actions as moderation
+from aixplore.domain.moderation import inbox, reports
 from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews import services as reviews
 from aixplore.domain.reviews.models import ReviewRevision
@@ -141,23 +142,26 @@ def test_report_then_hide_then_restore_moves_the_aggregate() -> None:
         [review], _ = review_reading.list_reviews(db, None, slug)
     as_reporter, as_admin = actor_for(sign_in(reporter.email)), actor_for(sign_in(admin.email))
     with session_scope() as db:
-        reviews.do_report(db, as_reporter, review.id, {"reason": "spam", "note": "advert"})
+        reports.do_report(db, as_reporter, "review", review.id, {"reason": "spam", "note": "ad"})
     with session_scope() as db, pytest.raises(Conflict):
-        reviews.do_report(db, as_reporter, review.id, {"reason": "spam"})
+        reports.do_report(db, as_reporter, "review", review.id, {"reason": "spam"})
     with session_scope() as db, pytest.raises(ValidationFailed):
-        reviews.do_report(db, as_reporter, review.id, {"reason": "i-dislike-it"})
+        reports.do_report(db, as_reporter, "review", review.id, {"reason": "i-dislike-it"})
     with session_scope() as db:
         with pytest.raises(PermissionDenied):
-            moderation.list_reports(db, as_reporter)
-        [report] = moderation.list_reports(db, as_admin)
-        assert report.reason_label == "Spam or advertising"
-        moderation.do_moderate(db, as_admin, report.id, "hide", "advertising")
+            inbox.list_inbox(db, as_reporter)
+        [item] = inbox.list_inbox(db, as_admin)
+        assert [r.reason_label for r in item.reports] == ["Spam or advertising"]
+        moderation.do_act(
+            db, as_admin, "review", review.id, {"action": "hide", "note": "advertising"}
+        )
     assert _solution(slug).rating_count == 0
     with session_scope() as db:
         assert review_reading.list_reviews(db, None, slug)[1] == 0
-        assert moderation.list_reports(db, as_admin) == []
-        [done] = moderation.list_reports(db, as_admin, status="actioned")
-        moderation.do_moderate(db, as_admin, done.id, "restore", "on appeal")
+        assert inbox.list_inbox(db, as_admin) == []
+        [done] = inbox.list_inbox(db, as_admin, status="actioned")
+        assert done.hidden
+        moderation.do_act(db, as_admin, "review", done.target_id, {"action": "restore"})
     assert _solution(slug).rating_count == 1
 
 
