@@ -12,6 +12,7 @@ from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.membership import models as membership_models
 from aixplore.domain.notifications import models as notifications_models
+from aixplore.domain.oauth import models as oauth_models
 from aixplore.domain.orders import models as orders_models
 from aixplore.domain.orgs import sso_models
 from aixplore.domain.relations import models as relations_models
@@ -35,6 +36,7 @@ __all__ = [
     "mail_models",
     "membership_models",
     "notifications_models",
+    "oauth_models",
     "orders_models",
     "relations_models",
     "reviews_models",

@@ -49,6 +49,9 @@ REDACTED_COLUMNS = {
     "state_hash",
     "browser_hash",
     "verifier_enc",
+    "secret_hash",
+    "code_hash",
+    "code_challenge",
 }
 # Columns holding a user id without a foreign key (they must outlive the user).
 PLAIN_USER_COLUMNS = {("audit_entry", "actor_id")}
