@@ -70,6 +70,26 @@ def test_revocation_ends_the_grant_and_its_tokens(which: str) -> None:
     assert "oauth.revoked" in _actions()
 
 
+def test_revoking_in_settings_refuses_the_apps_tokens_at_once() -> None:
+    email = make_member().email
+    api, app, first = tokens_for(email)
+    member = actor_for(sign_in(email))
+    with session_scope() as db:
+        listed = grants.list_my_grants(db, member)
+        assert [g.app_name for g in listed] == ["Photo Sync"]
+        assert listed[0].scopes_in_words == [
+            "See, create and change your solutions",
+            "See your orders",
+        ]
+        grants.do_revoke_grant(db, member, listed[0].id)
+    refused = call_api(api, first["access_token"])
+    assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
+    assert refresh(api, app, first["refresh_token"]).status_code == 400
+    with session_scope() as db:
+        assert grants.list_my_grants(db, member) == []
+    assert "oauth.revoked" in _actions()
+
+
 def test_revocation_of_an_unknown_token_is_fine_and_of_another_clients_refused() -> None:
     api, app, first = tokens_for()
     other = register(make_member().email, name="Other")

@@ -39,7 +39,8 @@ _PAGE = (
     "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
     "<meta name='viewport' content='width=device-width, initial-scale=1'>"
     "<title>{title} · AiXplore</title></head><body style='font-family:sans-serif;"
-    "max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5'><main>{body}</main>"
+    "max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5;"
+    "overflow-wrap:anywhere'><main>{body}</main>"
     "</body></html>"
 )
 
