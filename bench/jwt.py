@@ -25,39 +25,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from common import latency_stats as stats
+from common import scratch_database
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-_TMP = Path(tempfile.mkdtemp(prefix="aixplore-bench-jwt-"))
+scratch_database("aixplore-bench-jwt-")
+# The benchmark measures authentication, not the rate limiter's refusals.
 os.environ.update(
-    AIXPLORE_ENV="test",
-    AIXPLORE_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnop",
-    AIXPLORE_DATABASE_URL=f"sqlite:///{_TMP / 'bench.db'}",
-    AIXPLORE_DATA_DIR=str(_TMP / "data"),
-    AIXPLORE_LOG_LEVEL="ERROR",
-    AIXPLORE_LOG_JSON="false",
-    AIXPLORE_BASE_URL="http://localhost:3000",
     AIXPLORE_API_READ_LIMIT="1000000/minute",
     AIXPLORE_API_USER_LIMIT="1000000/minute",
     AIXPLORE_API_IP_LIMIT="1000000/minute",
 )
-
-
-def stats(samples: list[float]) -> dict[str, float]:
-    """p50, p95 (ms) and requests per second of a list of durations in seconds."""
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return {
-        "n": len(samples),
-        "p50_ms": statistics.median(ordered) * 1000,
-        "p95_ms": p95 * 1000,
-        "per_s": len(samples) / sum(samples),
-    }
 
 
 def main() -> None:
