@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,33 @@ def counter() -> rx.Component:
 
 app.add_page(counter, route="/counter")
 '''
+
+
+def scratch_database(prefix: str) -> Path:
+    """Point this process's app settings at a throwaway SQLite database in a new folder."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ.update(
+        AIXPLORE_ENV="test",
+        AIXPLORE_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnop",
+        AIXPLORE_DATABASE_URL=f"sqlite:///{folder / 'bench.db'}",
+        AIXPLORE_DATA_DIR=str(folder / "data"),
+        AIXPLORE_LOG_LEVEL="ERROR",
+        AIXPLORE_LOG_JSON="false",
+        AIXPLORE_BASE_URL="http://localhost:3000",
+    )
+    return folder
+
+
+def latency_stats(samples: list[float]) -> dict[str, float]:
+    """p50, p95 (ms) and calls per second of a list of durations in seconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return {
+        "n": len(samples),
+        "p50_ms": statistics.median(ordered) * 1000,
+        "p95_ms": p95 * 1000,
+        "per_s": len(samples) / sum(samples),
+    }
 
 
 def load_average() -> str:

@@ -21,36 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from common import latency_stats as stats
+from common import scratch_database
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-_TMP = Path(tempfile.mkdtemp(prefix="aixplore-bench-sso-"))
-os.environ.update(
-    AIXPLORE_ENV="test",
-    AIXPLORE_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnop",
-    AIXPLORE_DATABASE_URL=f"sqlite:///{_TMP / 'bench.db'}",
-    AIXPLORE_DATA_DIR=str(_TMP / "data"),
-    AIXPLORE_LOG_LEVEL="ERROR",
-    AIXPLORE_LOG_JSON="false",
-    AIXPLORE_BASE_URL="http://localhost:3000",
-)
-
-
-def stats(samples: list[float]) -> dict[str, float]:
-    """p50, p95 (ms) and calls per second of a list of durations in seconds."""
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return {
-        "n": len(samples),
-        "p50_ms": statistics.median(ordered) * 1000,
-        "p95_ms": p95 * 1000,
-        "per_s": len(samples) / sum(samples),
-    }
+_TMP = scratch_database("aixplore-bench-sso-")
 
 
 def timed(fn) -> float:

@@ -79,6 +79,9 @@ def _clean_state() -> Iterator[None]:
     search_spelling.forget()
     search_cards.forget()
     search_terms.forget()
+    from aixplore.domain.oauth import tokens
+
+    tokens.forget_cached_keys()
     yield
 
 

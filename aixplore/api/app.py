@@ -24,6 +24,7 @@ from aixplore.api.routes import (
     github_oauth,
     health,
     messages,
+    oauth,
     orders,
     profiles,
     social_login,
@@ -162,6 +163,8 @@ def build_api() -> FastAPI:
     api.include_router(github_oauth.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(social_login.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(stripe_webhook.router)
+    # Third-party apps authenticate with HTTP Basic here, which the API's limiter refuses.
+    api.include_router(oauth.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)
     api.mount("/media", StaticFiles(directory=media), name="media")

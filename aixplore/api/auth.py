@@ -30,7 +30,9 @@ from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import NotAuthenticated, PermissionDenied, ServiceUnavailable, Throttled
 from aixplore.core.settings import get_settings
 from aixplore.domain.apikeys import services as apikeys
-from aixplore.domain.apikeys.models import KeyPrincipal
+from aixplore.domain.apikeys.models import KEY_PREFIX, KeyPrincipal
+from aixplore.domain.oauth.principal import resolve_access_token
+from aixplore.domain.oauth.tokens import looks_like_jwt
 
 _STATE_PRINCIPAL = "api_principal"
 _STATE_HEADERS = "ratelimit_headers"
@@ -53,6 +55,8 @@ def _bearer(request: Request) -> str | None:
 
 
 def _resolve(raw: str, ip: str) -> KeyPrincipal:
+    if not raw.startswith(KEY_PREFIX) and looks_like_jwt(raw):
+        return resolve_access_token(read_scope, raw)
     with read_scope() as db:
         principal, stale, last_ip = apikeys.resolve_key(db, raw)
     if stale or last_ip != ip[:64]:
@@ -80,7 +84,8 @@ def require_scope(resource: str, level: str) -> Callable[[Request], Awaitable[Ke
         if found is None:
             raise NotAuthenticated("This endpoint needs an API key: 'Authorization: Bearer <key>'.")
         if not found.allows(resource, level):
-            raise PermissionDenied(f"This API key lacks the '{resource}:{level}' scope.")
+            what = "access token" if found.kind == "oauth" else "API key"
+            raise PermissionDenied(f"This {what} lacks the '{resource}:{level}' scope.")
         return found
 
     return dependency
@@ -108,7 +113,7 @@ def _limits_for(
     if found is None:
         return [(settings.api_anonymous_limit, ("api", endpoint_class, "anon-ip", ip))]
     return [
-        (per_key, ("api", endpoint_class, "key", str(found.key_id))),
+        (per_key, ("api", endpoint_class, found.kind, str(found.key_id))),
         (settings.api_user_limit, ("api", "any", "user", str(found.actor.user_id))),
         (settings.api_ip_limit, ("api", "any", "ip", ip)),
     ]

@@ -97,6 +97,14 @@ class Settings(BaseSettings):
     api_anonymous_limit: str = "120/minute"
     api_key_max_days: int = Field(default=365, ge=1, le=3650)
 
+    # OAuth2 for third-party apps: access tokens (JWT) are short-lived; refresh tokens rotate
+    # on every use; a new signing key is made after ``oauth_key_rotation_days`` and the
+    # previous one stays published until the tokens it signed have expired.
+    oauth_access_token_minutes: int = Field(default=10, ge=1, le=60)
+    oauth_refresh_token_days: int = Field(default=30, ge=1, le=365)
+    oauth_code_seconds: int = Field(default=60, ge=10, le=600)
+    oauth_key_rotation_days: int = Field(default=30, ge=1, le=365)
+
     # Outbound webhooks. Private, loopback and link-local targets are refused unless allowed
     # (by default they are allowed in development only).
     webhook_allow_private_targets: bool | None = None

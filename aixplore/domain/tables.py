@@ -17,6 +17,7 @@ from aixplore.domain.membership import models as membership_models
 from aixplore.domain.messaging import models as messaging_models
 from aixplore.domain.moderation import models as moderation_models
 from aixplore.domain.notifications import models as notifications_models
+from aixplore.domain.oauth import models as oauth_models
 from aixplore.domain.orders import models as orders_models
 from aixplore.domain.orgs import sso_models
 from aixplore.domain.relations import models as relations_models
@@ -46,6 +47,7 @@ __all__ = [
     "messaging_models",
     "moderation_models",
     "notifications_models",
+    "oauth_models",
     "orders_models",
     "relations_models",
     "reviews_models",

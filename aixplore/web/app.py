@@ -51,6 +51,8 @@ from aixplore.web.moderation.pages import appeal_page, moderation_log_page
 from aixplore.web.moderation.state import AppealState, ModerationLogState
 from aixplore.web.notifications.pages import notifications_page
 from aixplore.web.notifications.state import NotificationsState
+from aixplore.web.oauth.pages import authorized_apps_page, oauth_apps_page
+from aixplore.web.oauth.state import AuthorizedAppsState, OAuthAppsState
 from aixplore.web.orders.order_pages import admin_orders_page, my_orders_page, order_page
 from aixplore.web.orders.order_state import AdminOrdersState, MyOrdersState, OrderPageState
 from aixplore.web.orders.pages import wizard_page
@@ -377,6 +379,13 @@ ROUTES: list[Route] = [
     ),
     Route("/settings/api-keys", api_keys_page, "API keys · AiXplore", [guard, ApiKeysState.load]),
     Route("/settings/webhooks", webhooks_page, "Webhooks · AiXplore", [guard, WebhooksState.load]),
+    Route("/settings/apps", oauth_apps_page, "Your apps · AiXplore", [guard, OAuthAppsState.load]),
+    Route(
+        "/settings/authorized-apps",
+        authorized_apps_page,
+        "Authorized apps · AiXplore",
+        [guard, AuthorizedAppsState.load],
+    ),
     Route("/settings/privacy", privacy_page, "Your data · AiXplore", [guard, PrivacyState.load]),
     Route("/admin", admin_page, "Admin · AiXplore", [guard, AdminUsersState.load]),
     Route("/admin/audit", audit_page, "Audit log · AiXplore", [guard, AuditState.load]),

@@ -258,7 +258,7 @@ def test_an_email_not_verified_as_a_boolean_true_is_refused(op, login: str) -> N
     assert _sign_in(app_client(), conn_id, login).status_code == 303
     import json
 
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from aixplore.domain.audit.models import AuditEntry
 

@@ -115,6 +115,8 @@ class KeyPrincipal:
     key_id: int
     scopes: frozenset[str]
     org_id: int | None = None
+    # "key" for an API key; "oauth" for a third-party app's access token (key_id: its grant).
+    kind: str = "key"
 
     def allows(self, resource: str, level: str) -> bool:
         """Whether the key holds ``level`` (or more) on ``resource``."""

@@ -53,6 +53,9 @@ REDACTED_COLUMNS = {
     "moderator_id",
     "resolved_by",
     "decided_by",
+    "secret_hash",
+    "code_hash",
+    "code_challenge",
 }
 # Columns holding a user id without a foreign key (they must outlive the user).
 PLAIN_USER_COLUMNS = {("audit_entry", "actor_id")}

@@ -52,6 +52,8 @@ class Organization(SQLModel, table=True):
     # up to admin, the audit log excepted).
     api_key_max_days: int = SQLField(default=0)
     api_key_allowed_scopes: str = SQLField(default="", max_length=600)
+    # Whether members may authorize third-party OAuth apps to act for them.
+    third_party_apps_allowed: bool = SQLField(default=True)
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
 

@@ -136,6 +136,7 @@ class OrgPublic(BaseModel):
     role: OrgRole
     enforce_sso: bool
     reauth_hours: int
+    third_party_apps_allowed: bool = True
 
 
 class KeyPolicyPublic(BaseModel):

@@ -137,6 +137,7 @@ def _public(org: Organization, role: OrgRole) -> OrgPublic:
         role=role,
         enforce_sso=org.enforce_sso,
         reauth_hours=org.reauth_hours,
+        third_party_apps_allowed=org.third_party_apps_allowed,
     )
 
 

@@ -22,6 +22,8 @@ SETTINGS_LINKS: list[NavLink] = [
     ("Sign-in methods", "/settings/sign-in"),
     ("API keys", "/settings/api-keys"),
     ("Webhooks", "/settings/webhooks"),
+    ("Your apps", "/settings/apps"),
+    ("Authorized apps", "/settings/authorized-apps"),
     ("Your data", "/settings/privacy"),
 ]
 ADMIN_LINKS: list[NavLink] = [

@@ -94,6 +94,11 @@ def admin_sections() -> rx.Component:
                     max_length=5,
                     default_value=org["reauth_hours"].to(str),
                 ),
+                kit.checkbox(
+                    "Members may authorize third-party apps to use AiXplore for them",
+                    "third_party_apps",
+                    checked=org["third_party_apps_allowed"].to(bool),
+                ),
                 on_submit=OrgState.save_settings,
                 submit="Save",
                 max_width=None,

@@ -9,6 +9,7 @@ import reflex as rx
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError, NotFound
 from aixplore.domain.accounts import reauth
+from aixplore.domain.oauth import authorize as oauth_policy
 from aixplore.domain.orgs import domains, invitations
 from aixplore.domain.orgs import services as orgs
 from aixplore.web.feedback import answer_error, pick, toast_ok
@@ -265,9 +266,14 @@ class OrgState(rx.State):
             "enforce_sso": form_data.get("enforce_sso") in ("on", True, "true"),
             "reauth_hours": int(hours) if hours.isdigit() and len(hours) < 6 else -1,
         }
-        return await self._run(
-            lambda db, a, o: orgs.do_update_org_settings(db, a, o, data), "Settings saved."
-        )
+        apps_allowed = form_data.get("third_party_apps") in ("on", True, "true")
+
+        def save(db: Any, actor: Any, org_id: int) -> None:
+            orgs.do_update_org_settings(db, actor, org_id, data)
+            if apps_allowed != self.org.get("third_party_apps_allowed", True):
+                oauth_policy.do_set_apps_policy(db, actor, org_id, apps_allowed)
+
+        return await self._run(save, "Settings saved.")
 
     @rx.event
     async def reauthenticate(self, form_data: dict):
