@@ -63,6 +63,7 @@ REVIEWED = {
     "AdminUsersState.set_role": "user_id and role name the user changed; platform admin required",
     "AdminUsersState.set_suspended": "user_id names the user suspended; platform admin required",
     "AdminUsersState.set_publisher_verified": "user_id names the publisher; platform admin",
+    "GroupPageState.answer": "user_id names whose join request is answered; group moderator",
 }
 
 
