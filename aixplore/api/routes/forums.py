@@ -31,7 +31,7 @@ from aixplore.domain.forums.models import (
 
 router = APIRouter(prefix="/api/v1/forums", tags=["forums"])
 NO_STORE = "private, no-store"
-ThreadId = Annotated[int, Path(description="The thread's number.", ge=1, le=2**62)]
+ThreadId = Annotated[int, Path(description="The thread's number.", ge=1, le=2**31 - 1)]
 Slug = Annotated[str, Path(min_length=1, max_length=SLUG_MAX, description="The category.")]
 PageNo = Annotated[int, Query(ge=1, le=100_000, description="Page, from 1.")]
 Poster = Annotated[KeyPrincipal, Depends(require_scope("forums", "write"))]

@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["messages"])
 NO_STORE = "private, no-store"
 REFUSED = problem_responses(401, 403, 404, 422, 429)
 Reader = Annotated[KeyPrincipal, Depends(require_scope("messages", "read"))]
-Sequence = Annotated[int | None, Query(ge=0, le=2**62, description="A sequence number.")]
+Sequence = Annotated[int | None, Query(ge=0, le=2**31 - 1, description="A sequence number.")]
 
 
 @router.get(
@@ -49,7 +49,7 @@ def list_conversations(
     responses=REFUSED,
 )
 def list_messages(
-    conversation_id: Annotated[int, Path(ge=1, le=2**62)],
+    conversation_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     caller: Reader,
     response: Response,
     before: Sequence = None,

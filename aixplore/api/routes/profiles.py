@@ -98,7 +98,7 @@ def get_profile(
     )
 
 
-Before = Annotated[int | None, Query(ge=1, le=2**62, description="Cursor from a page.")]
+Before = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Cursor from a page.")]
 Limit = Annotated[int, Query(ge=1, le=graph.PAGE_MAX)]
 
 

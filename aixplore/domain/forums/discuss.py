@@ -38,7 +38,7 @@ def _subject(
     if (
         not isinstance(subject_id, int)
         or isinstance(subject_id, bool)
-        or not 0 < subject_id < 2**63
+        or not 0 < subject_id < 2**31
     ):
         raise NotFound("Nothing to discuss there.")
     if sort == SubjectKind.SOLUTION:

@@ -44,7 +44,7 @@ def thread_for(
     session: Session, viewer: Actor | None, thread_id: Any
 ) -> tuple[ForumThread, ForumCategory]:
     """The thread and its category, if the viewer may read them."""
-    if not isinstance(thread_id, int) or isinstance(thread_id, bool) or not 0 < thread_id < 2**63:
+    if not isinstance(thread_id, int) or isinstance(thread_id, bool) or not 0 < thread_id < 2**31:
         raise NotFound("No such thread.")
     thread = session.get(ForumThread, thread_id)
     if thread is None:
@@ -58,7 +58,7 @@ def post_for(
     session: Session, viewer: Actor | None, post_id: Any
 ) -> tuple[ForumPost, ForumThread, ForumCategory]:
     """The post, its thread and category, if the viewer may read them."""
-    if not isinstance(post_id, int) or isinstance(post_id, bool) or not 0 < post_id < 2**63:
+    if not isinstance(post_id, int) or isinstance(post_id, bool) or not 0 < post_id < 2**31:
         raise NotFound("No such post.")
     post = session.get(ForumPost, post_id)
     if post is None:

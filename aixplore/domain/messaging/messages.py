@@ -40,7 +40,9 @@ CHANGES_MAX = 500
 
 
 def _seq(value: Any, what: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**62:
+    if (
+        isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
+    ):  # 32-bit columns
         return value
     raise ValidationFailed(f"That {what} does not exist.")
 

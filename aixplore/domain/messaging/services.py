@@ -38,7 +38,9 @@ def conversation_id(value: Any) -> int:
     """A conversation id from outside (a URL, a handler argument), or NotFound."""
     if isinstance(value, str) and value.isdigit() and len(value) < 19:
         value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+    if (
+        isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+    ):  # a 32-bit column
         return value
     raise NotFound("No such conversation.")
 

@@ -86,7 +86,7 @@ def kind_of(name: Any) -> TargetKind:
 
 def parse_target_id(value: Any) -> int:
     """A target id from a handler or route argument, checked."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
         raise ValidationFailed("Invalid target.")
     return value
 

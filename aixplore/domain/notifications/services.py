@@ -102,7 +102,7 @@ def _public(row: Notification) -> NotificationPublic:
 
 
 def _id(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31:
         return value
     return None
 

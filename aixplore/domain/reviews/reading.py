@@ -24,8 +24,8 @@ REVIEW_SORTS = ("helpful", "newest")
 
 
 def parse_id(value: Any, what: str) -> int:
-    """A positive integer id, or ValidationFailed naming ``what``."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    """A positive integer id (ids are 32-bit columns), or ValidationFailed naming ``what``."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 2**31:
         raise ValidationFailed(f"Unknown {what}.")
     return value
 

@@ -120,7 +120,7 @@ def _muted(session: Session, user_id: int) -> set[int]:
 def _cursor(value: Any) -> int | None:
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**63:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
         raise ValidationFailed("That page of the feed does not exist.")
     return value
 

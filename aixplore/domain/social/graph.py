@@ -173,7 +173,7 @@ def page_cursor(before: Any) -> int | None:
     """A list's cursor (the last user id shown), checked."""
     if before is None:
         return None
-    if not isinstance(before, int) or isinstance(before, bool) or not 0 < before < 2**63:
+    if not isinstance(before, int) or isinstance(before, bool) or not 0 < before < 2**31:
         raise ValidationFailed("That page does not exist.")
     return before
 

@@ -254,7 +254,7 @@ def do_cancel_order(session: Session, actor: Actor | None, order_id: Any) -> Ord
     actor = require_actor(actor)
     portfolio = _locked(session, actor.user_id)
     wanted = order_id if isinstance(order_id, int) and not isinstance(order_id, bool) else None
-    order = session.get(PaperOrder, wanted) if wanted and 0 < wanted < 2**63 else None
+    order = session.get(PaperOrder, wanted) if wanted and 0 < wanted < 2**31 else None
     if order is None or order.portfolio_id != portfolio.id:
         raise NotFound("No such order.")
     if order.status != OrderStatus.OPEN:

@@ -49,7 +49,7 @@ SIGNAL_PUBLISHED = "trading.signal_published"
 
 
 def _id(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31:
         return value
     raise NotFound("No such signal.")
 

@@ -59,7 +59,9 @@ def _excerpt(text: str) -> str:
 
 
 def _number(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62:
+    if (
+        isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+    ):  # 32-bit columns
         return value
     return None
 

@@ -176,3 +176,12 @@ def test_recorded_usage_marks_reviews_verified() -> None:
     with session_scope() as db:
         [review], _ = review_reading.list_reviews(db, None, created.slug)
     assert review.verified_usage
+
+
+def test_review_ids_beyond_the_32_bit_column_are_refused_as_unknown() -> None:
+    # PostgreSQL raised "integer out of range" on these instead of saying the review is unknown.
+    member = make_member()
+    actor = actor_for(sign_in(member.email))
+    for forged in (2**31, 2**40):
+        with session_scope() as db, pytest.raises(ValidationFailed, match="Unknown review"):
+            reviews.do_delete_review(db, actor, forged)
