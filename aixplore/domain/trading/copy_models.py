@@ -94,8 +94,6 @@ class CopyPublic(BaseModel):
 
     id: int
     leader_id: int
-    leader_name: str
-    leader_handle: str
     status: str
     allocation: str
     equity: str

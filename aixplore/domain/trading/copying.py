@@ -28,10 +28,8 @@ from sqlmodel import Session, col, select
 
 from aixplore.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aixplore.core.time import utcnow
-from aixplore.domain.accounts.models import Actor
+from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.users import require_actor
-from aixplore.domain.social.handles import resolve_handle
-from aixplore.domain.social.people import person_cards
 from aixplore.domain.trading import fanout
 from aixplore.domain.trading.copy_models import (
     CopyPosition,
@@ -101,13 +99,19 @@ def do_start_copy(
     feed: PriceFeed | None = None,
     now: datetime | None = None,
 ) -> CopyPublic:
-    """Start copying the leader ``data["leader"]`` (a handle) with part of the actor's cash."""
+    """Start copying the leader ``data["leader_id"]`` with part of the actor's cash."""
     actor = require_actor(actor)
     feed, now = feed or get_feed(), now or utcnow()
     if not isinstance(data, dict):
         raise ValidationFailed("Fill in the copy form.")
-    profile, _old = resolve_handle(session, data.get("leader"))
-    leader_id = profile.user_id
+    leader_id = data.get("leader_id")
+    if (
+        not isinstance(leader_id, int)
+        or isinstance(leader_id, bool)
+        or not 0 < leader_id < 2**31
+        or session.get(User, leader_id) is None
+    ):
+        raise NotFound("No such trader.")
     if leader_id == actor.user_id:
         raise ValidationFailed("You cannot copy yourself.", field="leader")
     allocation = to_micros(parse_decimal(data.get("allocation"), "Allocation", field="allocation"))
@@ -171,7 +175,7 @@ def _own_copy(session: Session, actor: Actor, copy_id: Any) -> TradingCopy:
     wanted = copy_id if isinstance(copy_id, int) and not isinstance(copy_id, bool) else 0
     copy = (
         session.get(TradingCopy, wanted, with_for_update=True, populate_existing=True)
-        if 0 < wanted < 2**63
+        if 0 < wanted < 2**31  # ids are 32-bit integers (PostgreSQL refuses more)
         else None
     )
     if copy is None or copy.follower_id != actor.user_id:
@@ -228,7 +232,6 @@ def do_stop_copy(
 def _public(
     session: Session, copies: list[TradingCopy], feed: PriceFeed, now: datetime
 ) -> list[CopyPublic]:
-    cards = person_cards(session, {c.leader_id for c in copies})
     live = [c.id for c in copies if c.status != CopyStatus.STOPPED]
     held = fanout._held_value(session, live, feed, now) if live else {}
     counts = dict(
@@ -257,14 +260,11 @@ def _public(
                     + "; ".join(record.problems)
                     + "): your copy goes on; new copies are refused."
                 )
-        card = cards.get(c.leader_id)
         pnl = equity - c.allocation
         shown.append(
             CopyPublic(
                 id=c.id or 0,
                 leader_id=c.leader_id,
-                leader_name=card.name if card else "A trader",
-                leader_handle=card.handle if card else "",
                 status=str(c.status),
                 allocation=money(c.allocation),
                 equity=money(equity),

@@ -100,7 +100,7 @@ def _open_for(
         moved = quote.price * SLIPPAGE_BP // 10_000
         price = quote.price + moved if signal.direction == Direction.LONG else quote.price - moved
     rows: list[dict[str, Any]] = []
-    cash_after: list[dict[str, int]] = []
+    opened = 0
     for copy_id, cash in copies:
         quantity = value = fee = 0
         note = skip_note
@@ -111,29 +111,38 @@ def _open_for(
             fee = fee_of(value)
             if quantity <= 0 or value + fee > cash:
                 note = "Not copied: the copy's free cash was too small for this position."
-        opened = not note
+        filled = not note
+        opened += filled
         rows.append(
             {
                 "copy_id": copy_id,
                 "signal_id": signal.id,
                 "instrument": signal.instrument,
-                "direction": signal.direction,
-                "status": CopyPositionStatus.OPEN if opened else CopyPositionStatus.SKIPPED,
-                "quantity": quantity if opened else 0,
-                "cost": value if opened else 0,
+                "status": (CopyPositionStatus.OPEN if filled else CopyPositionStatus.SKIPPED).value,
+                "direction": signal.direction.value,
+                "quantity": quantity if filled else 0,
+                "cost": value if filled else 0,
                 "entry_price": price,
-                "fee": fee if opened else 0,
+                "fee": fee if filled else 0,
                 "pnl": 0,
                 "opened_at": now,
                 "note": note,
             }
         )
-        if opened:
-            cash_after.append({"id": copy_id, "cash": cash - value - fee})
-    session.execute(insert(CopyPosition), rows)
-    if cash_after:
-        session.execute(update(TradingCopy), cash_after)
-    return len(cash_after)
+    # Set-based: one multi-row insert, then one update of every copy that paid for a position.
+    session.connection().execute(insert(CopyPosition.__table__), rows)  # type: ignore[attr-defined]
+    session.execute(
+        update(TradingCopy)
+        .where(
+            col(TradingCopy.id) == col(CopyPosition.copy_id),
+            col(CopyPosition.signal_id) == signal.id,
+            col(CopyPosition.status) == CopyPositionStatus.OPEN,
+            col(CopyPosition.copy_id).in_([c for c, _ in copies]),
+        )
+        .values(cash=col(TradingCopy.cash) - col(CopyPosition.cost) - col(CopyPosition.fee))
+        .execution_options(synchronize_session=False)
+    )
+    return opened
 
 
 def fan_out_signal(

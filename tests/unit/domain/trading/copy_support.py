@@ -1,11 +1,10 @@
-"""Helpers for the copy-trading tests: a leader with a seasoned record, and a copy started."""
+"""Helpers for the copy-trading tests: a leader with a seasoned record, and a copy started (leaders named by user id)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from aixplore.core.db import session_scope
-from aixplore.domain.social.handles import ensure_profile
 from aixplore.domain.trading import copying
 from aixplore.domain.trading.models import (
     Direction,
@@ -48,17 +47,16 @@ def seasoned_leader(name: str = "Lea Leader", *, decided: int = 12, days: int = 
         db.add(
             SignalChainHead(trader_id=leader.user_id, length=decided, head_hash=f"{decided:064x}")
         )
-        handle = ensure_profile(db, leader.user_id).handle
-    return leader, handle
+    return leader, leader.user_id
 
 
-def start(actor, handle, *, allocation="10000", stop="50", mode="new", feed=None, now=BEFORE):
+def start(actor, leader_id, *, allocation="10000", stop="50", mode="new", feed=None, now=BEFORE):
     """Start a copy as ``actor``; its public view."""
     with session_scope() as db:
         return copying.do_start_copy(
             db,
             actor,
-            {"leader": handle, "allocation": allocation, "stop_percent": stop, "mode": mode},
+            {"leader_id": leader_id, "allocation": allocation, "stop_percent": stop, "mode": mode},
             feed=feed or feed_at({"BTC/USD": 60000, "ETH/USD": 3000}, at=now),
             now=now,
         )

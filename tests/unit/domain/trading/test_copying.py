@@ -15,7 +15,6 @@ from aixplore.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from aixplore.domain.social.handles import ensure_profile
 from aixplore.domain.trading import copying, metrics, portfolio
 from aixplore.domain.trading.copy_models import TradingCopy
 from tests.unit.domain.social.support import person
@@ -38,14 +37,13 @@ def test_a_copy_takes_its_allocation_from_paper_cash():
         "$0.00",
         "20 %",
     )
-    assert shown.leader_name == "Lea Leader" and shown.notice == ""
+    assert shown.notice == ""
     assert _cash(fay) == "$97,499.50"
 
 
 def test_a_leader_without_a_record_cannot_be_copied_and_nothing_is_saved():
     newbie = person("New Trader")
-    with session_scope() as db:
-        handle = ensure_profile(db, newbie.user_id).handle
+    handle = newbie.user_id
     fay = person("Fay Follower")
     with pytest.raises(PermissionDenied) as refused:
         start(fay, handle)
@@ -65,8 +63,9 @@ def test_a_leader_without_a_record_cannot_be_copied_and_nothing_is_saved():
         ({"stop": "4.99"}, ValidationFailed, "between 5 % and 95 %"),
         ({"stop": "96"}, ValidationFailed, "between 5 % and 95 %"),
         ({"mode": "all"}, ValidationFailed, "open trades too, or only new ones"),
-        ({"handle": "nobody-here"}, NotFound, "No such person"),
-        ({"handle": {"id": 1}}, NotFound, "No such person"),
+        ({"handle": 2**40}, NotFound, "No such trader"),
+        ({"handle": "1"}, NotFound, "No such trader"),
+        ({"handle": True}, NotFound, "No such trader"),
     ],
 )
 def test_bad_copy_forms_get_clear_messages(change, error, message):
@@ -150,7 +149,7 @@ def test_pause_resume_and_stop_belong_to_the_follower_only():
     _leader, handle = seasoned_leader()
     fay, mallory = person("Fay"), person("Mallory")
     copy_id = start(fay, handle).id
-    for bad in (copy_id, str(copy_id), True, -1, 2**70, None, [copy_id]):
+    for bad in (copy_id, str(copy_id), True, -1, 2**40, 2**70, None, [copy_id]):
         with session_scope() as db, pytest.raises(NotFound, match="No such copy"):
             copying.do_pause_copy(db, mallory, bad, paused=True)
         with session_scope() as db, pytest.raises(NotFound, match="No such copy"):
@@ -159,7 +158,7 @@ def test_pause_resume_and_stop_belong_to_the_follower_only():
         lambda db: copying.do_pause_copy(db, None, copy_id, paused=True),
         lambda db: copying.do_stop_copy(db, None, copy_id),
         lambda db: copying.list_my_copies(db, None),
-        lambda db: copying.do_start_copy(db, None, {"leader": handle}),
+        lambda db: copying.do_start_copy(db, None, {"leader_id": handle}),
     ):
         with session_scope() as db, pytest.raises(NotAuthenticated):
             call(db)
