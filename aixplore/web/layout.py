@@ -33,6 +33,7 @@ ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("Feed", "/feed"),
     ("Public profile", "/u/me"),
     ("Paper portfolio", "/trading/portfolio"),
+    ("My copies", "/trading/copies"),
     ("Profile", "/profile"),
     ("Notifications", "/notifications"),
     ("ECE tokens", "/token"),
