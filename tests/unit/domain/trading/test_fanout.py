@@ -11,10 +11,13 @@ import pytest
 from sqlmodel import col, select
 
 from aixplore.core.db import get_engine, session_scope
+from aixplore.core.time import utcnow
 from aixplore.domain.trading import copying, fanout, outcomes, signals
 from aixplore.domain.trading.copy_models import CopyPosition, TradingCopy
+from aixplore.domain.trading.feed import get_feed
 from aixplore.domain.trading.instruments import value_micros
 from aixplore.domain.trading.models import TradingSignal
+from aixplore.jobs import trading as jobs
 from tests.unit.domain.social.support import person
 from tests.unit.domain.trading.copy_support import seasoned_leader, start
 from tests.unit.domain.trading.support import NOW, feed_at, tick
@@ -223,3 +226,31 @@ def test_two_fan_outs_at_once_open_each_copy_position_once():
     for copy_id in copies:
         [position] = _positions(copy_id)
         assert _copy(copy_id).cash == 10_000 * 10**6 - position.cost - position.fee
+
+
+def test_the_copy_job_opens_once_and_the_minute_job_closes_with_the_leader():
+    leader, leader_id = seasoned_leader()
+    now = utcnow()
+    copy_id = start(person("Fay"), leader_id, feed=get_feed(), now=now - timedelta(minutes=1)).id
+    quote = get_feed().last_price("BTC/USD", now)
+    assert quote is not None
+    price = quote.price / 10**6
+    with session_scope() as db:
+        published = signals.do_publish_signal(
+            db,
+            leader,
+            {
+                **LONG,
+                "entry": f"{price:.2f}",
+                "stop_loss": f"{price * 0.9:.2f}",
+                "take_profit": f"{price * 1.1:.2f}",
+            },
+        )
+    assert jobs.copy_signal.call_local(published.id) == 1
+    assert jobs.copy_signal.call_local(published.id) == 0
+    with session_scope() as db:
+        signal = db.get(TradingSignal, published.id)
+        signal.status, signal.outcome_price = "hit_target", signal.take_profit
+    jobs.trade_against_feed.call_local()
+    [position] = _positions(copy_id)
+    assert (position.status, position.exit_price) == ("closed", signal.take_profit)
