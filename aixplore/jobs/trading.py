@@ -1,4 +1,5 @@
-"""Trading jobs: fill limit orders, decide signals' outcomes, snapshot equity, tell followers."""
+"""Trading jobs: fill limit orders, decide signals' outcomes, snapshot equity, tell followers,
+open and close copiers' positions and stop copies at their copy stop."""
 
 from __future__ import annotations
 
@@ -7,6 +8,12 @@ from huey import crontab
 from aixplore.core.db import session_scope
 from aixplore.core.events import subscribe
 from aixplore.core.settings import get_settings
+from aixplore.domain.trading.fanout import (
+    check_copy_stops,
+    close_decided,
+    fan_out_signal,
+    list_uncopied,
+)
 from aixplore.domain.trading.feed import set_feed
 from aixplore.domain.trading.outcomes import decide_outcomes, do_notify_followers, list_unnotified
 from aixplore.domain.trading.portfolio import fill_limit_orders, record_equity
@@ -22,6 +29,13 @@ def notify_signal_followers(signal_id: int) -> int:
         return do_notify_followers(session, signal_id)
 
 
+@huey.task(retries=3, retry_delay=10)
+def copy_signal(signal_id: int) -> int:
+    """Open a new signal in every active copy of its trader (once per copy, safe to rerun)."""
+    with session_scope() as session:
+        return fan_out_signal(session, signal_id)
+
+
 @huey.periodic_task(crontab(minute="*"))
 def trade_against_feed() -> tuple[int, int]:
     """Each minute: fill limit orders the price reached, decide signals' outcomes, and queue
@@ -33,6 +47,16 @@ def trade_against_feed() -> tuple[int, int]:
         notify_signal_followers(signal_id)
     with session_scope() as session:
         decided = decide_outcomes(session)
+    # Fan-outs that waited on a stale feed (or that a crash lost), then copies follow outcomes.
+    with session_scope() as session:
+        uncopied = list_uncopied(session)
+    for signal_id in uncopied:
+        with session_scope() as session:
+            fan_out_signal(session, signal_id)
+    with session_scope() as session:
+        close_decided(session)
+    with session_scope() as session:
+        check_copy_stops(session)
     return filled, decided
 
 
@@ -45,6 +69,7 @@ def snapshot_equity() -> int:
 
 def _on_signal(signal_id: int) -> None:
     notify_signal_followers(signal_id)
+    copy_signal(signal_id)
 
 
 subscribe(SIGNAL_PUBLISHED, _on_signal)

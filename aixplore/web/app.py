@@ -86,6 +86,8 @@ from aixplore.web.solutions.detail_state import SolutionPageState
 from aixplore.web.solutions.publish_page import publish_page
 from aixplore.web.solutions.publish_state import PublishState
 from aixplore.web.state_expiry import expire_idle_states
+from aixplore.web.trading.copy_pages import copies_page
+from aixplore.web.trading.copy_state import CopiesState
 from aixplore.web.trading.market_pages import portfolio_page, trading_page
 from aixplore.web.trading.signal_pages import chain_page, signal_form_page, signal_page
 from aixplore.web.trading.state import (
@@ -267,6 +269,12 @@ ROUTES: list[Route] = [
         portfolio_page,
         "Paper portfolio · AiXplore",
         [guard, PortfolioState.load],
+    ),
+    Route(
+        "/trading/copies",
+        copies_page,
+        "My copies · AiXplore",
+        [guard, CopiesState.load],
     ),
     Route(
         "/trading/signals/new",

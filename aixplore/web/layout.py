@@ -36,6 +36,7 @@ ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("Messages", "/messages"),
     ("Public profile", "/u/me"),
     ("Paper portfolio", "/trading/portfolio"),
+    ("My copies", "/trading/copies"),
     ("Profile", "/profile"),
     ("Notifications", "/notifications"),
     ("ECE tokens", "/token"),

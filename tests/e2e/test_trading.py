@@ -1,6 +1,7 @@
 """Trading in Chromium: publish a signal, see its chain verified (and re-computed in the
-browser), tamper with it in the database and see the page say so; paper orders; the
-trading handlers over the socket as the wrong user."""
+browser), tamper with it in the database and see the page say so; paper orders; a follower
+copies a leader and gets a proportional position; the trading handlers over the socket as
+the wrong user."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from sqlmodel import col, select
 
 from aixplore.core.db import session_scope
 from aixplore.domain.social.handles import ensure_profile
-from aixplore.domain.trading import portfolio, signals
+from aixplore.domain.trading import fanout, portfolio, signals
+from aixplore.domain.trading.copy_models import CopyPosition, TradingCopy
 from aixplore.domain.trading.feed import SimulatedFeed
 from aixplore.domain.trading.models import PaperOrder, TradingSignal
+from aixplore.web.trading.copy_state import CopiesState, CopyFormState
 from aixplore.web.trading.state import (
     ChainState,
     MarketState,
@@ -26,6 +29,7 @@ from aixplore.web.trading.state import (
 from tests.e2e.helpers import axe_violations, horizontal_overflow, run_async, sign_in_through_ui
 from tests.factories import actor_for, make_member, sign_in
 from tests.support.reflex_client import ReflexClient
+from tests.unit.domain.trading.copy_support import seasoned_leader
 
 pytestmark = pytest.mark.e2e
 
@@ -175,3 +179,76 @@ def test_trading_handlers_called_as_the_wrong_user_are_refused(app_url: str) -> 
     with session_scope() as db:
         assert db.get(TradingSignal, published.id).size_bp == 500
         assert [o.status for o in db.exec(select(PaperOrder)).all()] == ["open"]
+
+
+def test_a_follower_copies_a_leader_and_gets_a_proportional_position(
+    page: Page, base_url: str, app_url: str, shoot
+) -> None:
+    leader, leader_id = seasoned_leader("Lea Leader")
+    fay, mallory = make_member(name="Fay Follower"), make_member(name="Mallory")
+    with session_scope() as db:
+        handle = ensure_profile(db, leader_id).handle
+        own = ensure_profile(db, mallory.id).handle
+    sign_in_through_ui(page, base_url, fay.email)
+    page.goto(f"{base_url}/traders/{handle}/chain")
+    expect(
+        page.get_by_text("Hypothetical results: paper trading with simulated prices")
+    ).to_be_visible()
+    page.get_by_label("Allocation (virtual dollars)").fill("10000")
+    page.get_by_label("Which trades").select_option("new")
+    _both_widths(page, shoot, "trading-copy-form")
+    page.get_by_role("button", name="Copy this trader").click()
+    expect(page.get_by_role("heading", name="My copies", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Lea Leader")).to_be_visible()
+
+    with session_scope() as db:
+        published = signals.do_publish_signal(
+            db,
+            leader,
+            {"instrument": "BTC/USD", "direction": "long", "size_percent": "10", **_levels()},
+        )
+    with session_scope() as db:  # what the copy job does (it is idempotent: run it here too)
+        fanout.fan_out_signal(db, published.id)
+    with session_scope() as db:
+        copy = db.exec(select(TradingCopy).where(TradingCopy.follower_id == fay.id)).one()
+        [position] = db.exec(select(CopyPosition).where(CopyPosition.copy_id == copy.id)).all()
+    # 10 % of the copy's $10,000: a $1,000 position.
+    assert position.status == "open" and abs(position.cost - 1_000 * 10**6) < 10**6
+    page.reload()
+    expect(page.get_by_text("$10,000.00").first).to_be_visible()
+    _both_widths(page, shoot, "trading-copies")
+
+    async def attack() -> dict:
+        seen: dict = {}
+        cookies = {"aixplore_session": sign_in(mallory.email)}
+        async with ReflexClient(app_url, cookies=cookies) as tab:
+            await tab.hydrate("/trading/copies")
+            seen["pause"] = await tab.call(CopiesState.pause, copy_id=copy.id)
+            seen["stop"] = await tab.call(CopiesState.stop, copy_id=copy.id)
+            seen["forged"] = await tab.call(CopiesState.resume, copy_id=str(copy.id))
+            await tab.navigate(f"/traders/{own}/chain", params={"handle": own})
+            seen["self"] = await tab.call(
+                CopyFormState.start,
+                form={"allocation": "100", "stop_percent": "50", "leader_id": leader_id},
+            )
+            await tab.navigate(f"/traders/{handle}/chain", params={"handle": handle})
+            seen["too_much"] = await tab.call(
+                CopyFormState.start, form={"allocation": "50000.01", "stop_percent": "50"}
+            )
+        async with ReflexClient(app_url) as tab:
+            await tab.hydrate(f"/traders/{handle}/chain", params={"handle": handle})
+            seen["anon"] = await tab.call(
+                CopyFormState.start, form={"allocation": "100", "stop_percent": "50"}
+            )
+        return seen
+
+    seen = run_async(attack())
+    for key in ("pause", "stop", "forged"):
+        assert ("error", "No such copy.") in seen[key].toasts, key
+    assert ("error", "You cannot copy yourself.") in seen["self"].toasts
+    assert any("between $100.00 and $50,000.00" in text for _, text in seen["too_much"].toasts)
+    assert any(path.startswith("/login") for path in seen["anon"].redirects)
+    with session_scope() as db:
+        still = db.get(TradingCopy, copy.id)
+        assert still is not None and still.status == "active"
+        assert len(db.exec(select(TradingCopy)).all()) == 1

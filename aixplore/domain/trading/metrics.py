@@ -10,7 +10,12 @@ outcomes as the feed decided them, never from anything the trader reports:
   square of the returns below zero, zeros counted for the others) times sqrt(252);
 - max drawdown: the deepest fall of the compounded wealth from its running peak, the
   starting wealth included as the first peak (so a loss on day one is a drawdown);
-- win rate: the share of decided signals that made money.
+- win rate: the share of decided signals that made money;
+- risk score, 1 (calm) to 10 (wild): the larger of two parts, each scaled to 0-1 and capped
+  there: the annualised volatility (sample standard deviation of the daily returns times
+  sqrt(252)) over ``RISK_VOLATILITY`` (80 %), and the max drawdown over ``RISK_DRAWDOWN``
+  (50 %); score = 1 + round(9 x part). The larger part rules so that a calm record with one
+  deep fall still reads risky. (Not an empyrical figure; its parts are.)
 
 These are the definitions of empyrical (Quantopian's library, maintained as
 empyrical-reloaded); the tests check each against it on the same returns.
@@ -26,6 +31,8 @@ from datetime import date
 from aixplore.domain.trading.models import Direction, SignalStatus, TradingSignal
 
 TRADING_DAYS = 252
+RISK_VOLATILITY = 0.80
+RISK_DRAWDOWN = 0.50
 
 
 @dataclass(frozen=True)
@@ -111,3 +118,19 @@ def record_metrics(signals: Sequence[TradingSignal], days: Sequence[date]) -> Me
         win_rate=sum(1 for m in made if m > 0) / len(made) if made else None,
         decided=len(made),
     )
+
+
+def annual_volatility(returns: Sequence[float]) -> float:
+    """Annualised standard deviation (ddof 1) of the daily returns (0.0 under two)."""
+    n = len(returns)
+    if n < 2:
+        return 0.0
+    mean = sum(returns) / n
+    return math.sqrt(sum((r - mean) ** 2 for r in returns) / (n - 1)) * math.sqrt(TRADING_DAYS)
+
+
+def risk_score(returns: Sequence[float]) -> int:
+    """The record's risk score, 1 to 10, from its volatility and max drawdown (see above)."""
+    volatility = min(annual_volatility(returns) / RISK_VOLATILITY, 1.0)
+    drawdown = min(-max_drawdown(returns) / RISK_DRAWDOWN, 1.0)
+    return 1 + round(9 * max(volatility, drawdown))

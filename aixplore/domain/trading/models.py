@@ -169,6 +169,8 @@ class TradingSignal(SQLModel, table=True):
     notified_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))
     # How far the outcome job has read the feed past the commitment (it resumes there).
     checked_until: datetime | None = Field(default=None, sa_column=utc_column())
+    # When copiers' positions were opened (or skipped); None while the fan-out waits.
+    copied_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))
 
 
 class SignalChainHead(SQLModel, table=True):

@@ -8,6 +8,7 @@ import reflex as rx
 
 from aixplore.web import kit
 from aixplore.web.layout import stacked_page
+from aixplore.web.trading.copy_state import DISCLOSURE
 from aixplore.web.trading.state import INSTRUMENT_OPTIONS, MarketState, PortfolioState
 
 M, P = MarketState, PortfolioState
@@ -21,6 +22,13 @@ def price_label(label: Any) -> rx.Component:
         label,
         color_scheme="amber",
         variant="soft",
+    )
+
+
+def disclosure() -> rx.Component:
+    """The hypothetical-results disclosure (on every page that shows results)."""
+    return rx.callout(
+        DISCLOSURE, icon="info", color_scheme="amber", high_contrast=True, size="1", width="100%"
     )
 
 
@@ -253,8 +261,10 @@ def portfolio_page() -> rx.Component:
                 wrap="wrap",
                 spacing="2",
             ),
+            kit.link_button("My copies", "/trading/copies", variant="soft"),
             kit.link_button("Market", "/trading", variant="soft"),
         ),
+        disclosure(),
         stale_notes(P.problems),
         rx.grid(
             _figure("Virtual cash", "cash"),

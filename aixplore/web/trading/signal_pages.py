@@ -8,7 +8,8 @@ import reflex as rx
 
 from aixplore.web import kit
 from aixplore.web.layout import found_page, stacked_page
-from aixplore.web.trading.market_pages import GRAY, header, price_label, svg_chart
+from aixplore.web.trading.copy_pages import copy_form
+from aixplore.web.trading.market_pages import GRAY, disclosure, header, price_label, svg_chart
 from aixplore.web.trading.state import (
     INSTRUMENT_OPTIONS,
     ChainState,
@@ -180,6 +181,7 @@ def signal_page() -> rx.Component:
         kit.not_found(
             "No such signal", "This signal does not exist.", kit.link_button("Trading", "/trading")
         ),
+        disclosure(),
         *_signal(),
     )
 
@@ -267,6 +269,7 @@ def chain_page() -> rx.Component:
             "Each signal's SHA-256 over its canonical JSON (RFC 8785) includes the previous signal's hash, so no signal can be changed, removed or back-dated without breaking the chain.",
             rx.button("Re-compute in this browser", on_click=C.check_in_browser, variant="soft"),
         ),
+        disclosure(),
         rx.cond(
             C.intact,
             rx.callout(
@@ -297,6 +300,7 @@ def chain_page() -> rx.Component:
             rx.vstack(rx.foreach(C.entries, _entry), spacing="3", width="100%"),
             "No signals yet.",
         ),
+        copy_form(),
         # The column width of a text page (stacked_page's column_width).
         style={"maxWidth": "900px"},
     )
