@@ -1,7 +1,7 @@
 """copy trading: copies of a leader (allocation, cash, copy stop) and their copied positions
 
 Revision ID: e7c2a9d4f1b8
-Revises: d5e1a7c3b9f2
+Revises: d5e9f3a1b7c2
 Create Date: 2026-12-08 05:49:24
 
 New tables and one column. ``copy_position`` is unique per copy and signal (a fan-out run
