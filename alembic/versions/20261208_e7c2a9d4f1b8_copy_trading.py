@@ -20,7 +20,7 @@ import aixplore.core.columns
 
 
 revision: str = 'e7c2a9d4f1b8'
-down_revision: str | None = 'd5e1a7c3b9f2'
+down_revision: str | None = 'd5e9f3a1b7c2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
