@@ -23,6 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from aixplore.api.plain_page import plain_page
 from aixplore.api.routes.sso_link import same_origin
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
@@ -35,19 +36,10 @@ from aixplore.domain.oauth.models import OAUTH_SCOPES, scope_in_words
 router = APIRouter(tags=["oauth"])
 SESSION_COOKIE = "aixplore_session"  # aixplore.web.session.COOKIE_NAME
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-_PAGE = (
-    "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-    "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-    "<title>{title} · AiXplore</title></head><body style='font-family:sans-serif;"
-    "max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5;"
-    "overflow-wrap:anywhere'><main>{body}</main>"
-    "</body></html>"
-)
 
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
-    text = _PAGE.format(title=html.escape(title), body=body)
-    return HTMLResponse(text, status_code=status, headers=_NO_STORE)
+    return plain_page(title, body, status)
 
 
 def refused_page(message: str, status: int = 400) -> HTMLResponse:
@@ -86,7 +78,7 @@ def _consent(request: flow.AuthorizeRequest, session_raw: str, who: str) -> HTML
         f"<strong>{html.escape(request.redirect_uri)}</strong>. You can revoke it any time "
         "under Settings → Authorized apps.</p>"
         f"<form method='post' action='/api/oauth/authorize'>{hidden}"
-        "<p><button type='submit' name='decision' value='allow'>Authorize</button> "
+        "<p><button type='submit' class='primary' name='decision' value='allow'>Authorize</button> "
         "<button type='submit' name='decision' value='deny'>Cancel</button></p></form>"
     )
     return _page(f"Authorize {request.app_name}", body)

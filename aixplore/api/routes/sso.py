@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from aixplore.api.plain_page import plain_page
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
 from aixplore.core.settings import get_settings
@@ -53,14 +54,10 @@ def _client(request: Request) -> tuple[str, str]:
 def error_page(message: str, status: int = 400) -> HTMLResponse:
     """A plain page with a refusal the user can read, and a way back."""
     body = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<title>Sign-in failed · AiXplore</title></head><body style='font-family:sans-serif;"
-        "max-width:36rem;margin:4rem auto;padding:0 1rem'><main><h1>Sign-in failed</h1>"
-        f"<p role='alert'>{html.escape(message)}</p><p><a href='/login'>Back to sign-in</a>"
-        "</p></main></body></html>"
+        f"<h1>Sign-in failed</h1><p role='alert'>{html.escape(message)}</p>"
+        "<p><a href='/login'>Back to sign-in</a></p>"
     )
-    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    return plain_page("Sign-in failed", body, status)
 
 
 def set_flow_cookie(response: Response, name: str, value: str) -> None:

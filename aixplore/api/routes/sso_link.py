@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from aixplore.api.plain_page import plain_page
 from aixplore.api.routes.sso import LINK_COOKIE, error_page, signed_in
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError
@@ -37,20 +38,16 @@ def password_page(
     heading: str, intro: str, action: str, button: str, error: str = "", status: int = 200
 ) -> HTMLResponse:
     """A page asking for the account's password to confirm a link (``intro`` is escaped HTML)."""
-    alert = f"<p role='alert' style='color:#b00020'>{html.escape(error)}</p>" if error else ""
+    alert = f"<p role='alert'>{html.escape(error)}</p>" if error else ""
     body = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<title>Link your account · AiXplore</title></head><body style='font-family:sans-serif;"
-        "max-width:36rem;margin:4rem auto;padding:0 1rem'><main>"
         f"<h1>{html.escape(heading)}</h1>{intro}{alert}"
         f"<form method='post' action='{html.escape(action)}'>"
         "<p><label for='password'>AiXplore password</label><br>"
         "<input id='password' name='password' type='password' autocomplete='current-password'"
-        f" required maxlength='256'></p><p><button type='submit'>{html.escape(button)}</button>"
-        "</p></form></main></body></html>"
+        " required maxlength='256'></p><p><button type='submit' class='primary'>"
+        f"{html.escape(button)}</button></p></form>"
     )
-    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    return plain_page("Link your account", body, status)
 
 
 def _page(org_name: str, email: str, error: str = "", status: int = 200) -> HTMLResponse:
