@@ -22,6 +22,7 @@ from aixplore.api.routes import (
     forums,
     gdpr,
     github_oauth,
+    graphql,
     health,
     messages,
     oauth,
@@ -150,6 +151,7 @@ def build_api() -> FastAPI:
     api.include_router(profiles.router, dependencies=reads)
     api.include_router(messages.router, dependencies=reads)
     api.include_router(forums.router, dependencies=reads)
+    api.include_router(graphql.router, dependencies=reads)
     api.include_router(writes.router)
     api.include_router(event_writes.router)
     api.include_router(orders.router)

@@ -1,0 +1,119 @@
+"""What one GraphQL operation may cost: depth, tokens and a cost counted before it runs.
+
+The cost is static, read off the parsed document as GitHub's API does: every field costs 1,
+and a connection's selections cost ``first`` times over (``first`` defaults to and is capped at
+:data:`MAX_FIRST`), so an alias repeating a field pays for each copy. An operation over
+:data:`MAX_COST` is refused with a GraphQL error before any resolver runs; every answer carries
+its cost in ``extensions.cost``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationRule,
+    VariableNode,
+)
+from strawberry.extensions import SchemaExtension
+
+MAX_DEPTH = 8
+MAX_COST = 1000
+MAX_TOKENS = 2000
+MAX_FIRST = 50
+# Fields that are connections: their selections are paid ``first`` times.
+CONNECTIONS = frozenset({"solutions"})
+
+
+def _first_of(field: FieldNode, variables: Mapping[str, Any]) -> int:
+    for argument in field.arguments or ():
+        if argument.name.value != "first":
+            continue
+        value: Any = None
+        if isinstance(argument.value, IntValueNode):
+            value = int(argument.value.value)
+        elif isinstance(argument.value, VariableNode):
+            value = variables.get(argument.value.name.value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            # Out-of-range values are refused by the resolver with their own message.
+            return max(0, min(value, MAX_FIRST))
+    return MAX_FIRST
+
+
+def selection_cost(
+    selections: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    seen: frozenset[str] = frozenset(),
+) -> int:
+    """The cost of a selection set (fragments expanded; a cycle costs nothing more)."""
+    if selections is None:
+        return 0
+    total = 0
+    for selection in selections.selections:
+        if isinstance(selection, FieldNode):
+            inner = selection_cost(selection.selection_set, fragments, variables, seen)
+            if selection.name.value in CONNECTIONS:
+                inner *= _first_of(selection, variables)
+            total += 0 if selection.name.value.startswith("__") else 1 + inner
+        elif isinstance(selection, InlineFragmentNode):
+            total += selection_cost(selection.selection_set, fragments, variables, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in seen:
+                total += selection_cost(fragment.selection_set, fragments, variables, seen | {name})
+    return total
+
+
+class QueryCost(SchemaExtension):
+    """Refuses operations costing over :data:`MAX_COST`; reports the cost of the others."""
+
+    def __init__(self) -> None:
+        """A fresh count per operation (strawberry makes the extension per request)."""
+        self.cost: int | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        """Add the cost rule, bound to this operation's variables, to validation."""
+        extension = self
+
+        class CostRule(ValidationRule):
+            def enter_document(self, node: Any, *_args: Any) -> None:
+                fragments = {
+                    d.name.value: d
+                    for d in node.definitions
+                    if isinstance(d, FragmentDefinitionNode)
+                }
+                variables = extension.execution_context.variables or {}
+                wanted = extension.execution_context.operation_name
+                for definition in node.definitions:
+                    if not isinstance(definition, OperationDefinitionNode):
+                        continue
+                    if wanted and (definition.name is None or definition.name.value != wanted):
+                        continue
+                    cost = selection_cost(definition.selection_set, fragments, variables)
+                    extension.cost = max(extension.cost or 0, cost)
+                if (extension.cost or 0) > MAX_COST:
+                    self.report_error(
+                        GraphQLError(
+                            f"Query cost {extension.cost} exceeds the limit of {MAX_COST}: ask "
+                            "for fewer items (first), fewer fields or fewer aliases."
+                        )
+                    )
+
+        context = self.execution_context
+        context.validation_rules = (*context.validation_rules, CostRule)
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        """``extensions.cost`` of the answer (absent when the query did not parse)."""
+        return {} if self.cost is None else {"cost": self.cost}

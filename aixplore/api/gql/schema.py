@@ -1,0 +1,278 @@
+"""The GraphQL schema: published solutions as a Relay connection, node ids and the viewer.
+
+Reads go through the same domain services as REST (``search``, ``get_solution``, the search
+cards), in read-only units of work on the thread pool. A page's publishers come from one bulk
+read per page (a DataLoader), so a page of 50 costs as many queries as a page of 5.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any
+
+import strawberry
+from starlette.concurrency import run_in_threadpool
+from strawberry.dataloader import DataLoader
+from strawberry.extensions import MaskErrors, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.fastapi import BaseContext
+from strawberry.types import Info
+
+from aixplore.api.gql.limits import MAX_DEPTH, MAX_FIRST, MAX_TOKENS, QueryCost
+from aixplore.core.db import read_scope, session_scope
+from aixplore.core.errors import DomainError, NotFound, ValidationFailed
+from aixplore.domain.apikeys.models import KeyPrincipal
+from aixplore.domain.social.publisher_handles import person_of, publishers_of
+from aixplore.domain.solutions import search_cards
+from aixplore.domain.solutions import services as solutions
+from aixplore.domain.solutions.models import SolutionCard, SolutionStatus
+from aixplore.domain.solutions.search import MAX_PAGE, SearchQuery, search
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
+_NODE_ID = re.compile(r"(?P<kind>[A-Za-z]+):(?P<id>[1-9][0-9]{0,9})")
+_CURSOR = re.compile(r"at:(?P<at>[0-9]{1,6})")
+
+
+def _encode(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _decode(value: str, what: str) -> str:
+    """Base64 text, refused with a clear message when it is not (before any query)."""
+    if len(value) > 64:
+        raise ValidationFailed(f"Not a valid {what}.", field=what)
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True).decode("ascii")
+    except (binascii.Error, UnicodeError, ValueError) as exc:
+        raise ValidationFailed(f"Not a valid {what}.", field=what) from exc
+
+
+def solution_id_of(node_id: str) -> int:
+    """The row id behind a global ``Solution`` id; anything else is refused before any query."""
+    match = _NODE_ID.fullmatch(_decode(node_id, "id"))
+    if match is None or match["kind"] != "Solution":
+        raise ValidationFailed("Not a valid node id: expected a Solution's id.", field="id")
+    row_id = int(match["id"])
+    if row_id > MAX_ID:
+        raise ValidationFailed("Not a valid node id: out of range.", field="id")
+    return row_id
+
+
+class Context(BaseContext):
+    """One request's caller and its loaders (strawberry's ``info.context``)."""
+
+    def __init__(self, caller: KeyPrincipal | None) -> None:
+        """Loaders live for one request, so nothing is cached across callers."""
+        super().__init__()
+        self.caller = caller
+
+        async def load(ids: list[int]) -> list[tuple[str, str]]:
+            def read() -> dict[int, tuple[str, str]]:
+                with session_scope() as db:  # may make a missing profile
+                    return publishers_of(db, ids)
+
+            found = await run_in_threadpool(read)
+            return [found.get(i, ("", "")) for i in ids]
+
+        self.publishers: DataLoader[int, tuple[str, str]] = DataLoader(
+            load_fn=load, max_batch_size=MAX_FIRST
+        )
+
+
+@strawberry.type
+class Publisher:
+    """Who publishes a solution."""
+
+    handle: str
+    display_name: str
+
+
+@strawberry.type
+class Rating:
+    """The average of a solution's visible reviews (0 when none) and how many there are."""
+
+    average: float
+    count: int
+
+
+@strawberry.interface
+class Node:
+    """An object with a global id (Relay)."""
+
+    id: strawberry.ID
+
+
+@strawberry.type
+class Solution(Node):
+    """A published solution."""
+
+    slug: str
+    name: str
+    tagline: str
+    category: str = strawberry.field(description="The category's slug.")
+    pricing: str
+    tags: list[str]
+    rating: Rating
+    row_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def publisher(self, info: Info[Context, None]) -> Publisher:
+        """The publisher, read for the whole page at once."""
+        handle, name = await info.context.publishers.load(self.row_id)
+        return Publisher(handle=handle, display_name=name)
+
+    @classmethod
+    def of(cls, card: SolutionCard) -> Solution:
+        """Build from a domain card."""
+        return cls(
+            id=strawberry.ID(_encode(f"Solution:{card.id}")),
+            row_id=card.id,
+            slug=card.slug,
+            name=card.name,
+            tagline=card.tagline,
+            category=card.category_slug,
+            pricing=card.pricing.value,
+            tags=list(card.tags),
+            rating=Rating(average=card.rating_avg, count=card.rating_count),
+        )
+
+
+@strawberry.type
+class SolutionEdge:
+    """One solution of a page and the cursor after which the next page starts."""
+
+    cursor: str
+    node: Solution
+
+
+@strawberry.type
+class PageInfo:
+    """Where a page sits (Relay)."""
+
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class SolutionConnection:
+    """A page of search results (Relay connection)."""
+
+    edges: list[SolutionEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class Viewer:
+    """The caller's own profile basics."""
+
+    handle: str
+    display_name: str
+
+
+def _search_page(q: str, category: str, first: int, after: str | None) -> SolutionConnection:
+    if not 1 <= first <= MAX_FIRST:
+        raise ValidationFailed(f"first must be between 1 and {MAX_FIRST}.", field="first")
+    offset = 0
+    if after is not None:
+        match = _CURSOR.fullmatch(_decode(after, "cursor"))
+        if match is None:
+            raise ValidationFailed("Not a valid cursor.", field="after")
+        offset = int(match["at"]) + 1
+    if offset % first:
+        raise ValidationFailed("Use a cursor from a page of the same size.", field="after")
+    page = offset // first + 1
+    if page > MAX_PAGE:
+        raise ValidationFailed("That page is beyond the last one searched.", field="after")
+    query = SearchQuery.from_params({"q": q, "category": category, "page": page, "per_page": first})
+    with read_scope() as db:
+        found = search(db, query, with_facets=False)
+    edges = [
+        SolutionEdge(cursor=_encode(f"at:{offset + n}"), node=Solution.of(card))
+        for n, card in enumerate(found.items)
+    ]
+    return SolutionConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page < found.pages,
+            has_previous_page=offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=found.total,
+    )
+
+
+def _published(slug: str) -> Solution | None:
+    with read_scope() as db:
+        try:
+            detail = solutions.get_solution(db, None, slug)
+        except NotFound:
+            return None
+    return Solution.of(detail) if detail.status == SolutionStatus.PUBLISHED else None
+
+
+def _by_id(row_id: int) -> Solution | None:
+    with read_scope() as db:
+        found = search_cards.cards(db, [row_id])  # published ones only
+    return Solution.of(found[0]) if found else None
+
+
+def _viewer(user_id: int) -> Viewer:
+    with session_scope() as db:  # may make a missing profile
+        handle, name = person_of(db, user_id)
+    return Viewer(handle=handle, display_name=name)
+
+
+@strawberry.type
+class Query:
+    """What anyone may read, as anonymous REST callers may; ``viewer`` needs a key or token."""
+
+    @strawberry.field
+    async def solutions(
+        self, query: str = "", category: str = "", first: int = MAX_FIRST, after: str | None = None
+    ) -> SolutionConnection:
+        """Search published solutions, as the site's search does (most relevant first)."""
+        return await run_in_threadpool(_search_page, query, category, first, after)
+
+    @strawberry.field
+    async def solution(self, slug: str) -> Solution | None:
+        """One published solution by slug (null when there is none)."""
+        if len(slug) > 200:
+            raise ValidationFailed("Not a valid slug.", field="slug")
+        return await run_in_threadpool(_published, slug)
+
+    @strawberry.field
+    async def node(self, id: strawberry.ID) -> Node | None:
+        """Any object by its global id (null when there is none)."""
+        return await run_in_threadpool(_by_id, solution_id_of(str(id)))
+
+    @strawberry.field
+    async def viewer(self, info: Info[Context, None]) -> Viewer | None:
+        """The caller's own profile; null for anonymous callers."""
+        caller = info.context.caller
+        if caller is None:
+            return None
+        return await run_in_threadpool(_viewer, caller.actor.user_id)
+
+
+def _mask(error: Any) -> bool:
+    """Hide what is not a GraphQL or domain refusal: its text may carry internals."""
+    original = getattr(error, "original_error", None)
+    return original is not None and not isinstance(original, DomainError)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    types=[Solution],
+    extensions=[
+        # Factories: each operation gets its own instances (QueryCost keeps a count).
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        QueryCost,
+        lambda: MaskErrors(should_mask_error=_mask),
+    ],
+)

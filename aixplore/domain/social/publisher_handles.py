@@ -1,0 +1,41 @@
+"""Who publishes what, by handle: one bulk read for a whole page of solutions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from aixplore.domain.accounts.models import User
+from aixplore.domain.social.handles import ensure_profile, ensure_profiles
+from aixplore.domain.social.models import Profile
+from aixplore.domain.solutions.models import Solution
+
+
+def publishers_of(session: Session, solution_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Each solution's publisher as ``(handle, display name)``, in one query.
+
+    A publisher without a profile yet gets one made here (profiles are made on first need),
+    so this needs a unit of work that may write; once made, it is one read per page.
+    """
+    ids = sorted(set(solution_ids))
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(col(Solution.id), col(Solution.owner_id), Profile.handle, User.display_name)
+        .join(User, col(User.id) == col(Solution.owner_id))
+        .outerjoin(Profile, col(Profile.user_id) == col(User.id))
+        .where(col(Solution.id).in_(ids))
+    ).all()
+    made = ensure_profiles(session, [owner for _, owner, handle, _ in rows if handle is None])
+    return {
+        solution_id or 0: (handle if handle is not None else made[owner].handle, name)
+        for solution_id, owner, handle, name in rows
+    }
+
+
+def person_of(session: Session, user_id: int) -> tuple[str, str]:
+    """One user's ``(handle, display name)`` (their profile made on first need)."""
+    profile = ensure_profile(session, user_id)
+    user = session.get(User, user_id)
+    return profile.handle, user.display_name if user else ""
