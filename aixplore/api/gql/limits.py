@@ -28,7 +28,7 @@ from strawberry.extensions import SchemaExtension
 
 MAX_DEPTH = 8
 MAX_COST = 1000
-MAX_TOKENS = 2000
+MAX_TOKENS = 5000
 MAX_FIRST = 50
 # Fields that are connections: their selections are paid ``first`` times.
 CONNECTIONS = frozenset({"solutions"})

@@ -260,9 +260,13 @@ class Query:
 
 
 def _mask(error: Any) -> bool:
-    """Hide what is not a GraphQL or domain refusal: its text may carry internals."""
+    """Hide a resolver's unexpected failure (its text may carry internals).
+
+    Errors without a path come before execution (syntax, validation, variables, limits) and
+    say what is wrong with the query; a domain refusal's message is safe to show.
+    """
     original = getattr(error, "original_error", None)
-    return original is not None and not isinstance(original, DomainError)
+    return bool(error.path) and not isinstance(original, DomainError)
 
 
 schema = strawberry.Schema(
