@@ -12,11 +12,14 @@ from aixplore.domain.social.models import Profile
 from aixplore.domain.solutions.models import Solution
 
 
-def publishers_of(session: Session, solution_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+def publishers_of(
+    session: Session, solution_ids: Iterable[int], *, make_missing: bool = True
+) -> dict[int, tuple[str, str]] | None:
     """Each solution's publisher as ``(handle, display name)``, in one query.
 
     A publisher without a profile yet gets one made here (profiles are made on first need),
-    so this needs a unit of work that may write; once made, it is one read per page.
+    which needs a unit of work that may write; with ``make_missing`` false this answers None
+    instead, so a read-only unit of work can try first.
     """
     ids = sorted(set(solution_ids))
     if not ids:
@@ -27,6 +30,8 @@ def publishers_of(session: Session, solution_ids: Iterable[int]) -> dict[int, tu
         .outerjoin(Profile, col(Profile.user_id) == col(User.id))
         .where(col(Solution.id).in_(ids))
     ).all()
+    if not make_missing and any(handle is None for _, _, handle, _ in rows):
+        return None
     made = ensure_profiles(session, [owner for _, owner, handle, _ in rows if handle is None])
     return {
         solution_id or 0: (handle if handle is not None else made[owner].handle, name)
