@@ -119,7 +119,7 @@ def main() -> None:
     subjects = {"rest": rest, "graphql": graphql}
     samples: dict[str, list[float]] = {name: [] for name in subjects}
     queries: dict[str, list[int]] = {name: [] for name in subjects}
-    for name, call in subjects.items():  # warm the search's caches alike
+    for call in subjects.values():  # warm the search's caches alike
         for _ in range(5):
             call()
     for _ in range(args.n):
