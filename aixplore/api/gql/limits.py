@@ -21,7 +21,6 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationRule,
     VariableNode,
 )
 from strawberry.extensions import SchemaExtension
@@ -76,44 +75,42 @@ def selection_cost(
 
 
 class QueryCost(SchemaExtension):
-    """Refuses operations costing over :data:`MAX_COST`; reports the cost of the others."""
+    """Refuses operations costing over :data:`MAX_COST`; reports the cost of the others.
+
+    Counted when execution starts, not as a validation rule: the cost depends on the
+    variables (``first: $first``), and validation results are cached per document.
+    """
 
     def __init__(self) -> None:
-        """A fresh count per operation (strawberry makes the extension per request)."""
+        """A fresh count per operation (the schema makes the extension per request)."""
         self.cost: int | None = None
 
-    def on_operation(self) -> Iterator[None]:
-        """Add the cost rule, bound to this operation's variables, to validation."""
-        extension = self
-
-        class CostRule(ValidationRule):
-            def enter_document(self, node: Any, *_args: Any) -> None:
-                fragments = {
-                    d.name.value: d
-                    for d in node.definitions
-                    if isinstance(d, FragmentDefinitionNode)
-                }
-                variables = extension.execution_context.variables or {}
-                wanted = extension.execution_context.operation_name
-                for definition in node.definitions:
-                    if not isinstance(definition, OperationDefinitionNode):
-                        continue
-                    if wanted and (definition.name is None or definition.name.value != wanted):
-                        continue
-                    cost = selection_cost(definition.selection_set, fragments, variables)
-                    extension.cost = max(extension.cost or 0, cost)
-                if (extension.cost or 0) > MAX_COST:
-                    self.report_error(
-                        GraphQLError(
-                            f"Query cost {extension.cost} exceeds the limit of {MAX_COST}: ask "
-                            "for fewer items (first), fewer fields or fewer aliases."
-                        )
-                    )
-
+    def on_execute(self) -> Iterator[None]:
+        """Count the operation about to run; refuse it before any resolver when too dear."""
         context = self.execution_context
-        context.validation_rules = (*context.validation_rules, CostRule)
+        document = context.graphql_document
+        if document is not None:
+            fragments = {
+                d.name.value: d
+                for d in document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            variables = context.variables or {}
+            wanted = context.operation_name
+            for definition in document.definitions:
+                if not isinstance(definition, OperationDefinitionNode):
+                    continue
+                if wanted and (definition.name is None or definition.name.value != wanted):
+                    continue
+                cost = selection_cost(definition.selection_set, fragments, variables)
+                self.cost = max(self.cost or 0, cost)
+        if (self.cost or 0) > MAX_COST:
+            raise GraphQLError(
+                f"Query cost {self.cost} exceeds the limit of {MAX_COST}: ask for fewer "
+                "items (first), fewer fields or fewer aliases."
+            )
         yield
 
     def get_results(self) -> dict[str, Any]:
-        """``extensions.cost`` of the answer (absent when the query did not parse)."""
+        """``extensions.cost`` of the answer (absent when the query did not validate)."""
         return {} if self.cost is None else {"cost": self.cost}

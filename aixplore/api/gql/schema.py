@@ -17,7 +17,14 @@ from typing import Any
 import strawberry
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.extensions.query_depth_limiter import create_validator
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
@@ -31,6 +38,7 @@ from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import SolutionCard, SolutionStatus
 from aixplore.domain.solutions.search import MAX_PAGE, SearchQuery, search
 
+DEPTH_RULE = create_validator(MAX_DEPTH, None, None)
 MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
 _NODE_ID = re.compile(r"(?P<kind>[A-Za-z]+):(?P<id>[1-9][0-9]{0,9})")
 _CURSOR = re.compile(r"at:(?P<at>[0-9]{1,6})")
@@ -276,9 +284,11 @@ schema = strawberry.Schema(
     extensions=[
         # Factories: each operation gets its own instances (QueryCost keeps a count).
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        # Parsed documents only: validation depends on the variables (the cost of ``first``).
         lambda: ParserCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: AddValidationRules([DEPTH_RULE]),
+        # Validation verdicts are kept per document and rule set (hence one depth rule class
+        # for every request); the cost, which depends on the variables, is counted at execution.
+        lambda: ValidationCache(maxsize=256),
         QueryCost,
         lambda: MaskErrors(should_mask_error=_mask),
     ],
