@@ -113,6 +113,10 @@ def test_aliases_multiply_the_cost_and_are_refused(api: TestClient) -> None:
     assert "cost" in message and "exceeds" in message
     cheap = "{ " + " ".join(f"v{n}: viewer {{ handle displayName }}" for n in range(350)) + " }"
     assert "cost" in refused(api, cheap)
+    schema = "__schema { types { name fields { name type { name } } } }"
+    assert "errors" not in ask(api, "{ " + schema + " }")
+    introspection_bomb = "{ " + " ".join(f"s{n}: {schema}" for n in range(150)) + " }"
+    assert "cost" in refused(api, introspection_bomb)
 
 
 def test_first_out_of_range_is_refused_with_its_reason(api: TestClient) -> None:

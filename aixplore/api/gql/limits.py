@@ -63,7 +63,9 @@ def selection_cost(
             inner = selection_cost(selection.selection_set, fragments, variables, seen)
             if selection.name.value in CONNECTIONS:
                 inner *= _first_of(selection, variables)
-            total += 0 if selection.name.value.startswith("__") else 1 + inner
+            # Introspection pays too (aliased ``__schema`` copies would be a batching attack);
+            # only ``__typename``, a name the server already holds, is free.
+            total += 0 if selection.name.value == "__typename" else 1 + inner
         elif isinstance(selection, InlineFragmentNode):
             total += selection_cost(selection.selection_set, fragments, variables, seen)
         elif isinstance(selection, FragmentSpreadNode):
