@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from common import latency_stats as stats
-from common import load_average, scratch_database
+from common import load_average, scratch_database, seed_publishers
 
 REPO = Path(__file__).resolve().parents[1]
 # This file's own folder must not shadow the ``graphql`` package (graphql-core) it measures.
@@ -43,38 +43,6 @@ os.environ.update(  # the benchmark measures the reads, not the rate limiter's r
 
 PAGE = """{ solutions(first: 50) { edges { node { slug name tags
   publisher { handle displayName } rating { average count } } } } }"""
-
-
-def _seed() -> None:
-    from aixplore.core.db import session_scope
-    from aixplore.domain.accounts import admin as account_admin
-    from aixplore.domain.accounts import services as accounts
-    from aixplore.domain.accounts.actor_cache import authenticate
-    from aixplore.domain.solutions import services as solutions
-
-    for publisher in range(5):
-        email = f"publisher{publisher}@example.com"
-        with session_scope() as db:
-            account_admin.do_create_verified_member(
-                db, email=email, password="bench password 123", display_name=f"Lab {publisher}"
-            )
-            raw = accounts.do_sign_in(db, {"email": email, "password": "bench password 123"})
-        actor = authenticate(raw)
-        with session_scope() as db:
-            for n in range(12):
-                made = solutions.do_create_solution(
-                    db,
-                    actor,
-                    {
-                        "name": f"Tool {publisher}-{n:02d}",
-                        "tagline": "A tool for the benchmark page",
-                        "description": "Fills a page of fifty search results for the benchmark.",
-                        "category": "text-generation",
-                        "pricing": "free",
-                        "tags": ["bench", f"t{n % 5}", f"p{publisher}"],
-                    },
-                )
-                solutions.do_set_status(db, actor, made.slug, "published")
 
 
 def main() -> None:
@@ -94,7 +62,7 @@ def main() -> None:
     from aixplore.cli import migrate
 
     migrate()
-    _seed()
+    seed_publishers()
     solution_routes.response_cache.seconds = 0
     api = TestClient(build_api())
     statements = [0]

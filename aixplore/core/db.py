@@ -17,6 +17,7 @@ from sqlmodel import Session, create_engine
 
 from aixplore.core.metrics import DB_CONNECTIONS_IN_USE, DB_POOL_CAPACITY
 from aixplore.core.settings import get_settings
+from aixplore.core.tracing import instrument_engine
 
 _engines: dict[str, Engine] = {}
 _readers: dict[str, Engine] = {}  # url -> the engine's read-only view (built once: not free)
@@ -82,7 +83,14 @@ def get_engine(url: str | None = None) -> Engine:
         if engine is None:
             engine = _engines[url] = build_engine(url)
             _count_pool_use(engine)
+            instrument_engine(engine)
         return engine
+
+
+def engines() -> list[Engine]:
+    """The shared engines this process has opened so far."""
+    with _lock:
+        return list(_engines.values())
 
 
 def _capacity(engine: Engine) -> int:

@@ -8,18 +8,25 @@ import sys
 from pythonjsonlogger.json import JsonFormatter
 
 from aixplore.core.settings import get_settings
+from aixplore.core.tracing import TraceIds
 
 _configured = False
 
 
-def configure_logging() -> None:
-    """Install the root handler once per process."""
-    global _configured
-    if _configured:
-        return
-    settings = get_settings()
+class PlainFormatter(logging.Formatter):
+    """Readable lines for development; a line written inside a span ends with its trace id."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        trace_id = getattr(record, "trace_id", None)
+        return f"{line} trace_id={trace_id}" if trace_id else line
+
+
+def make_handler(json: bool) -> logging.Handler:
+    """A stdout handler writing JSON objects (``json``) or plain lines, with trace ids."""
     handler = logging.StreamHandler(sys.stdout)
-    if settings.log_json:
+    if json:
+        # Fields a record carries beyond these (extra=..., trace_id, span_id) are added too.
         handler.setFormatter(
             JsonFormatter(
                 "%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -28,7 +35,19 @@ def configure_logging() -> None:
             )
         )
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(PlainFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    # With tracing on, a line written inside a span names it (trace_id, span_id).
+    handler.addFilter(TraceIds())
+    return handler
+
+
+def configure_logging() -> None:
+    """Install the root handler once per process."""
+    global _configured
+    if _configured:
+        return
+    settings = get_settings()
+    handler = make_handler(settings.log_json)
     logger = logging.getLogger("aixplore")
     logger.handlers[:] = [handler]
     logger.setLevel(settings.log_level.upper())

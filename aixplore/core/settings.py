@@ -181,10 +181,15 @@ class Settings(BaseSettings):
     # token. Unset: open in development and tests, off (404) in production, where handler
     # names, queue depths and error counts are not for everyone to read.
     metrics_token: str | None = None
+    # Tracing (core/tracing.py): an OTLP/HTTP traces endpoint (say
+    # http://collector:4318/v1/traces) turns it on; unset, no spans are recorded.
+    otlp_endpoint: str | None = None
+    otlp_service_name: str = "aixplore"
 
     @field_validator(
         "redis_url",
         "metrics_token",
+        "otlp_endpoint",
         "encryption_key",
         "previous_encryption_keys",
         "smtp_host",

@@ -27,6 +27,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
 
+from aixplore.core import tracing
 from aixplore.core.errors import (
     Conflict,
     DomainError,
@@ -142,7 +143,10 @@ class GitHubMCP:
     async def call(self, tool: str, arguments: dict[str, Any], *, raw: bool = False) -> Any:
         """Call ``tool``; return its JSON result (``raw``: its last text), or raise clearly."""
         try:
-            with anyio.fail_after(self._timeout):
+            with (
+                tracing.span(f"mcp github {tool}", mcp_server="github", tool=tool),
+                anyio.fail_after(self._timeout),
+            ):
                 result = await self._session.call_tool(tool, arguments)
         except TimeoutError as exc:
             raise GitHubError("GitHub did not answer in time; try again.") from exc

@@ -32,6 +32,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
 
+from aixplore.core import tracing
 from aixplore.core.errors import Conflict, DomainError, NotFound, ServiceUnavailable
 from aixplore.core.settings import get_settings
 from aixplore.domain.orders.providers import Change, RepositoryInfo
@@ -83,7 +84,10 @@ class LocalGit:
         """Call ``tool`` on this repository (or its worktree ``repo_path``); its text."""
         arguments["repo_path"] = str(repo_path or self.path)
         try:
-            with anyio.fail_after(self._timeout):
+            with (
+                tracing.span(f"mcp git {tool}", mcp_server="git", tool=tool),
+                anyio.fail_after(self._timeout),
+            ):
                 result = await self._session.call_tool(tool, arguments)
         except TimeoutError as exc:
             raise LocalGitError("The local Git server did not answer in time; try again.") from exc

@@ -33,6 +33,7 @@ from huey import crontab
 from sqlalchemy import or_
 from sqlmodel import col, select
 
+from aixplore.core import tracing
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import Conflict, DomainError, ServiceUnavailable, ValidationFailed
 from aixplore.core.events import subscribe
@@ -265,7 +266,8 @@ def _stages(order_id: int, lease: str) -> str:
         stage = STAGES.get(snap.status)
         if stage is None:
             return snap.status.value
-        stage(snap)
+        with tracing.span(f"order stage {snap.status.value}", order=order_id):
+            stage(snap)
     return "stuck"
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import redis
 from huey import Huey, RedisHuey, SqliteHuey
+from huey.api import Task
 from huey.consumer import Consumer
+from opentelemetry import trace
 
+from aixplore.core import tracing
 from aixplore.core.settings import get_settings
 
 if TYPE_CHECKING:
@@ -30,6 +34,30 @@ def _build() -> Huey:
 
 
 huey: Huey = _build()
+
+
+def _traced(execute: Callable[[Task, Any], Any]) -> Callable[[Task, Any], Any]:
+    """Run each job inside a span of its own (with tracing on; ``core/tracing.py``)."""
+
+    def run(task: Task, timestamp: Any) -> Any:
+        if not tracing.enabled():
+            return execute(task, timestamp)
+        with tracing.span(f"job {task.name}", job_id=task.id, retries=task.retries):
+            return execute(task, timestamp)
+
+    return run
+
+
+# huey has hooks before and after a job but none around it, which a span needs.
+setattr(huey, "_execute", _traced(huey._execute))  # noqa: B010
+
+
+@huey.post_execute()
+def _mark_failed_job(task: Task, value: Any, exc: BaseException | None) -> None:
+    # huey catches a job's exception itself: the span hears of it here, still inside it.
+    if exc is not None and tracing.enabled():
+        tracing.mark_failed(trace.get_current_span(), exc)
+
 
 # An idle consumer thread of a queue that cannot block (SqliteHuey) polls it at most this
 # far apart (huey's default backs off to 10 s), so work queued again after a worker died

@@ -16,6 +16,7 @@ from pathlib import Path
 from huey.consumer import Consumer
 
 from aixplore.core.logging import configure_logging
+from aixplore.core.tracing import configure_tracing
 from aixplore.jobs import registry  # noqa: F401 - registers every task
 from aixplore.jobs.health import default_heartbeat_file
 from aixplore.jobs.queue import MAX_POLL_SECONDS, huey, queue_health, start_recovery
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--heartbeat-seconds", type=float, default=HEARTBEAT_SECONDS)
     args = parser.parse_args(argv)
     configure_logging()
+    configure_tracing()
     consumer = HeartbeatConsumer(
         huey,
         workers=args.workers,

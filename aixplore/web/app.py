@@ -13,6 +13,7 @@ from aixplore.api.app import build_api
 from aixplore.core import heap
 from aixplore.core.logging import configure_logging
 from aixplore.core.settings import get_settings
+from aixplore.core.tracing import configure_tracing
 from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
 from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
 from aixplore.web import event_metrics, lost_state, reflex_fixes, socket_json
@@ -103,6 +104,7 @@ from aixplore.web.webhooks.pages import webhooks_page
 from aixplore.web.webhooks.state import WebhooksState
 
 configure_logging()
+configure_tracing()  # spans over OTLP when AIXPLORE_OTLP_ENDPOINT is set (core/tracing.py)
 # A published secret key never serves other machines (core/settings.py).
 get_settings().check_listen_address(rx.config.get_config().backend_host)
 

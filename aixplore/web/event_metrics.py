@@ -18,6 +18,8 @@ Reflex 0.10.1 has no hook for them, so :func:`apply` wraps four of its methods (
 - ``BaseState._serialize`` (the Redis state manager's write of each state) observes the
   written size in ``aixplore_state_bytes``.
 
+With tracing on (``core/tracing.py``) each event is also the root span of what it does.
+
 The cost on an event's path is two dictionary lookups, two clock reads and two metric updates:
 14 µs in one process and 24 µs in multiprocess mode (each update writes the worker's file),
 measured on the shared 2-core test machine under load.
@@ -34,6 +36,7 @@ from reflex.state import BaseState
 from reflex_base.event.processor.event_processor import EventProcessor
 from reflex_base.registry import RegistrationContext
 
+from aixplore.core import tracing
 from aixplore.core.metrics import (
     EVENT_LATENCY,
     EVENTS,
@@ -70,11 +73,19 @@ def _metrics_of(label: str) -> tuple[Any, dict[str, Any]]:
 async def _process_event_queue_entry(
     processor: EventProcessor, *, entry: Any, registered_handler: Any
 ) -> None:
-    latency, outcomes = _metrics_of(handler_label(registered_handler))
+    label = handler_label(registered_handler)
+    latency, outcomes = _metrics_of(label)
     started = time.perf_counter()
     outcome = "error"
     try:
-        await _original_process(processor, entry=entry, registered_handler=registered_handler)
+        if tracing.enabled():
+            # The root of what this event does: its SQL and outbound calls become children.
+            with tracing.span(f"event {label}", handler=label):
+                await _original_process(
+                    processor, entry=entry, registered_handler=registered_handler
+                )
+        else:
+            await _original_process(processor, entry=entry, registered_handler=registered_handler)
         outcome = "ok"
     except asyncio.CancelledError:
         outcome = "cancelled"

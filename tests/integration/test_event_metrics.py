@@ -20,18 +20,29 @@ from aixplore.core.settings import get_settings
 from aixplore.web.home.pages import HomeState
 from aixplore.web.session import SessionState
 from tests.support.backend import backend
+from tests.support.otlp import OtlpReceiver
 from tests.support.reflex_client import ReflexClient
 
 TABS = 6  # over two workers: each scrape must see the tabs both of them served
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def collector() -> Iterator[OtlpReceiver]:
+    """Where the backend's workers send their spans over OTLP/HTTP (core/tracing.py)."""
+    receiver = OtlpReceiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory, collector: OtlpReceiver) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("metrics")
     with backend(
         folder / "logs",
         GRANIAN_WORKERS="2",
         PROMETHEUS_MULTIPROC_DIR=str(folder / "prometheus"),
+        AIXPLORE_OTLP_ENDPOINT=collector.url,
+        OTEL_BSP_SCHEDULE_DELAY="200",  # batches leave every 0.2 s instead of 5 s
     ) as url:
         yield url
 
@@ -127,3 +138,37 @@ def test_the_scrape_reads_the_app_wide_gauges(app_url: str) -> None:
         "aixplore_webhook_overdue_seconds",
     ):
         assert (name, frozenset()) in scrape, name
+
+
+def test_each_event_is_a_trace_down_to_its_sql_exported_over_otlp(
+    app_url: str, collector: OtlpReceiver
+) -> None:
+    load = f"event {HomeState.load.fn.__qualname__}"
+
+    async def open_home() -> None:
+        tab = ReflexClient(app_url)
+        await tab.hydrate("/")
+        await tab.close()
+
+    asyncio.run(open_home())
+    deadline = time.monotonic() + 20
+    while True:
+        spans = collector.snapshot()
+        events = [s for s in spans if s["name"] == load]
+        traces = {s["trace_id"] for s in events}
+        below = [s for s in spans if s["trace_id"] in traces and s["name"] != load]
+        if (events and any("db.statement" in s["attributes"] for s in below)) or (
+            time.monotonic() > deadline
+        ):
+            break
+        time.sleep(0.2)
+    assert events, "the backend exports a span per event-socket event"
+    assert {s["service"]["service.name"] for s in spans} == {"aixplore"}
+    by_id = {s["span_id"]: s for s in spans}
+    statements = [s for s in below if "db.statement" in s["attributes"]]
+    assert statements, "an event's SQL statements are spans in its trace"
+    for statement in statements:  # each hangs under the event's span, directly or not
+        parent = statement
+        while parent["parent_id"] and parent["parent_id"] in by_id:
+            parent = by_id[parent["parent_id"]]
+        assert parent["name"] == load

@@ -20,7 +20,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlmodel import Session
 
-from aixplore.core import crypto
+from aixplore.core import crypto, tracing
 from aixplore.core.settings import get_settings
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import parse_input
@@ -285,13 +285,15 @@ def exchange_code(
         timeout=HTTP_TIMEOUT,
     )
     try:
-        token = client.fetch_token(
-            meta["token_endpoint"],
-            grant_type="authorization_code",
-            code=code,
-            redirect_uri=callback or redirect_uri(conn),
-            code_verifier=verifier,
-        )
+        # Authlib speaks httpx2, which no instrumentation covers: the exchange's own span.
+        with tracing.span("oidc token exchange", sso_connection=conn.id, org=conn.org_id):
+            token = client.fetch_token(
+                meta["token_endpoint"],
+                grant_type="authorization_code",
+                code=code,
+                redirect_uri=callback or redirect_uri(conn),
+                code_verifier=verifier,
+            )
     except Exception as exc:  # authlib raises OAuthError or httpx errors
         detail = getattr(exc, "description", "") or getattr(exc, "error", "") or type(exc).__name__
         raise sso.refuse(conn.id, f"the code exchange failed: {str(detail)[:120]}") from exc

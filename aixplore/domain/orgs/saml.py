@@ -27,6 +27,7 @@ from onelogin.saml2.settings import OneLogin_Saml2_Settings
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
 from sqlmodel import Session
 
+from aixplore.core import tracing
 from aixplore.core.errors import ValidationFailed
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
@@ -263,6 +264,11 @@ def _decode(conn: SsoConnection, raw: Any) -> str:
 def acs(session: Session, conn: SsoConnection, post: dict[str, str]) -> str:
     """Check a posted SAML response and keep the identity it asserts; the one-time key with
     which the browser that started the sign-in finishes it (``sso.take_parked``)."""
+    with tracing.span("saml response", sso_connection=conn.id, org=conn.org_id):
+        return _acs(session, conn, post)
+
+
+def _acs(session: Session, conn: SsoConnection, post: dict[str, str]) -> str:
     settings = saml_settings(conn)
     raw = _decode(conn, post.get("SAMLResponse"))
     try:

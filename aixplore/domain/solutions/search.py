@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlmodel import Session, and_, col, select
 
-from aixplore.core import cache
+from aixplore.core import cache, tracing
 from aixplore.domain.solutions import search_cards, search_text
 from aixplore.domain.solutions.catalog_changes import CATALOG
 from aixplore.domain.solutions.models import Solution
@@ -63,6 +63,7 @@ RESULT_WINDOW = 4800
 FIRST_WINDOW = 240
 
 
+@tracing.traced("solutions search")
 def search(
     session: Session,
     query: SearchQuery,
