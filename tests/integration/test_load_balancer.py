@@ -7,7 +7,9 @@ a socket.io client as the browser's) works through nginx; the instance that hold
 socket is killed with SIGKILL, as a machine that dies. The tab's socket drops; it connects again
 through nginx, which sends it to the surviving instance; the tab is still signed in and its next
 event works. Plain requests through nginx keep succeeding meanwhile (passive health checks and
-``proxy_next_upstream``).
+``proxy_next_upstream``). Before that, a tab signs in through nginx: the app records the
+client's address, not nginx's and not one the client forged (``AIXPLORE_TRUSTED_PROXY_HOPS``).
+nginx connects to the instances from 127.0.0.2 (``proxy_bind``) so that the two differ.
 """
 
 from __future__ import annotations
@@ -28,12 +30,15 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlmodel import select
 
-from aixplore.core.db import get_engine
+from aixplore.core.db import get_engine, session_scope
 from aixplore.core.settings import get_settings
+from aixplore.domain.accounts.models import UserSession
+from aixplore.web.accounts.state import LoginState
 from aixplore.web.session import SessionState
 from aixplore.web.solutions.detail_state import SolutionPageState
-from tests.factories import make_member, make_solution, sign_in
+from tests.factories import PASSWORD, make_member, make_solution, sign_in
 from tests.support.backend import PROCESSES, ROOT, backend, free_port, log_text
 from tests.support.reflex_client import ReflexClient
 
@@ -43,6 +48,7 @@ pytestmark = pytest.mark.skipif(
     "run with AIXPLORE_DATABASE_URL=postgresql+psycopg://... and AIXPLORE_REDIS_URL",
 )
 
+PROXY_ADDRESS = "127.0.0.2"  # where nginx connects to the instances from
 CONFIG = ROOT / "deploy" / "nginx" / "aixplore.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -72,6 +78,7 @@ def nginx(folder: Path, upstreams: list[str]) -> Iterator[str]:
         + f"worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log info;\n"
         + "events { worker_connections 256; }\n"
         + f"http {{\n    access_log {folder}/access.log;\n{temp}"
+        + f"    proxy_bind {PROXY_ADDRESS};\n"
         + f"    include {folder}/aixplore.conf;\n}}\n"
     )
     argv = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"]
@@ -97,7 +104,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, lis
     """nginx and two instances (started side by side); yields nginx's URL, theirs, the logs."""
     folder = tmp_path_factory.mktemp("cluster")
     logs = folder / "logs"
-    instances = [backend(logs) for _ in range(2)]
+    instances = [backend(logs, AIXPLORE_TRUSTED_PROXY_HOPS="1") for _ in range(2)]
     with contextlib.ExitStack() as stack, ThreadPoolExecutor(2) as pool:
         started = [pool.submit(instance.__enter__) for instance in instances]
         for instance, future in zip(instances, started, strict=True):
@@ -116,6 +123,29 @@ def sockets(url: str) -> float:
             if sample.name == "aixplore_event_sockets":
                 return sample.value
     return 0.0
+
+
+def test_a_sign_in_through_nginx_records_the_client_s_address(
+    cluster: tuple[str, list[str], Path],
+) -> None:
+    balancer, _instances, _logs = cluster
+    member = make_member()
+    forged = {"X-Forwarded-For": "203.0.113.9"}  # what a client may send: never believed
+
+    async def sign_in_on_the_page() -> None:
+        tab = ReflexClient(balancer, headers=forged)
+        await tab.hydrate("/login")
+        await tab.call(LoginState.submit, form_data={"email": member.email, "password": PASSWORD})
+        deadline = time.monotonic() + 10  # the answer's first part is "busy"; then the session
+        while tab.state(SessionState).get("viewer_id") != member.id:
+            assert time.monotonic() < deadline, tab.state(LoginState)
+            await asyncio.sleep(0.05)
+        await tab.close()
+
+    asyncio.run(sign_in_on_the_page())
+    with session_scope() as db:
+        rows = db.exec(select(UserSession).where(UserSession.user_id == member.id)).all()
+    assert [row.ip for row in rows] == ["127.0.0.1"], f"not nginx's {PROXY_ADDRESS} or forged"
 
 
 def test_a_signed_in_tab_carries_on_when_its_instance_is_killed(
