@@ -27,6 +27,8 @@ config = rx.Config(
     backend_port=_port,
     api_url=os.environ.get("AIXPLORE_API_URL", f"http://localhost:{_port}"),
     deploy_url=_settings.base_url,
+    # Behind nginx or an ingress: the event socket's client address (aixplore/api/forwarded.py).
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     show_built_with_reflex=False,
     default_color_mode="system",
     plugins=[

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from aixplore.api.auth import RateLimitHeaders, rate_limit
+from aixplore.api.forwarded import ForwardedClient
 from aixplore.api.metrics import MetricsMiddleware
 from aixplore.api.routes import (
     audit,
@@ -173,6 +174,8 @@ def build_api() -> FastAPI:
 
     api.add_middleware(RateLimitHeaders)
     api.add_middleware(MetricsMiddleware)
+    # Outermost: every route and limit sees the client, not the proxy in front (forwarded.py).
+    api.add_middleware(ForwardedClient)
 
     @api.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

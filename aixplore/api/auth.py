@@ -40,7 +40,7 @@ _ANONYMOUS = object()
 
 
 def client_ip(request: Request) -> str:
-    """The peer address (a trusted proxy's X-Forwarded-For is handled by the server)."""
+    """The client's address (behind trusted proxies resolved by ``forwarded.ForwardedClient``)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     login_limit_per_account: str = "5/15 minutes"
     login_limit_per_ip: str = "30/5 minutes"
     signup_limit_per_ip: str = "10/hour"
+    # Reverse proxies in front of the app that append to X-Forwarded-For (nginx, an ingress):
+    # the client's address is the entry this many from the end. 0: no proxy, the header is
+    # ignored (a client could forge it).
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
     # Events: reminder mails go out this many minutes before an event starts.
     event_reminder_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)

@@ -22,6 +22,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
+# The running backends' process groups by URL, for tests that kill one as a crash would.
+PROCESSES: dict[str, subprocess.Popen] = {}
 
 
 def free_port() -> int:
@@ -135,8 +137,10 @@ def backend(log_dir: Path, **env: str | None) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the backend did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.25)
+        PROCESSES[url] = proc
         yield url
     finally:
+        PROCESSES.pop(url, None)
         _stop_group(proc)
 
 
