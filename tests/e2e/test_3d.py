@@ -233,6 +233,48 @@ def test_a_corrupt_model_falls_back_with_a_notice(page: Page, base_url: str) -> 
     assert errors == []  # caught by the scene's boundary, not an uncaught page error
 
 
+HIDE_TAB = """() => {
+  Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+  document.dispatchEvent(new Event('visibilitychange'));
+}"""
+
+
+def _frames_settle(page: Page, scene: str, quiet_ms: int = 700, tries: int = 20) -> int:
+    """The frame count once it stops changing for ``quiet_ms`` (fails if it never does)."""
+    last = _hook(page, scene).get("frames")
+    for _ in range(tries):
+        page.wait_for_timeout(quiet_ms)
+        now = _hook(page, scene).get("frames")
+        if now == last:
+            return now
+        last = now
+    raise AssertionError(f"{scene} kept drawing frames: {last}")
+
+
+def test_an_idle_token_draws_no_frames_and_a_hidden_tab_none_at_all(
+    page: Page, base_url: str
+) -> None:
+    member = make_member()
+    sign_in_through_ui(page, base_url, member.email)
+    page.goto(f"{base_url}/token")
+    state = _wait_hook(page, "token", "s.ready && s.frameloop === 'demand'")
+    # The coin spins a few seconds after it starts, then stops: no frames while idle.
+    idle = _frames_settle(page, "token")
+    assert idle > state["frames"]
+    page.wait_for_timeout(1000)
+    assert _hook(page, "token")["frames"] == idle
+    coin = page.get_by_role("button", name="ECE token: 0 tokens, bronze tier")
+    coin.focus()
+    page.keyboard.press("ArrowRight")  # a touch wakes it
+    _wait_hook(page, "token", f"s.frames > {idle}")
+    page.evaluate(HIDE_TAB)
+    _wait_hook(page, "token", "s.frameloop === 'never'")
+    hidden = _frames_settle(page, "token", quiet_ms=300)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(500)
+    assert _hook(page, "token")["frames"] == hidden
+
+
 IDLE_TWICE = """() => new Promise((done) =>
   requestIdleCallback(() => requestIdleCallback(() => done(true))))"""
 
