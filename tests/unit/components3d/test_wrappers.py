@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 import reflex as rx
 
-from components3d import CardGallery, Scene3D, TokenScene, TradingCard, card_gallery, token_scene
+from components3d import (
+    CardGallery,
+    GalleryRoom,
+    Scene3D,
+    TokenScene,
+    TradingCard,
+    card_gallery,
+    token_scene,
+)
 from components3d.base import LIB_DEPENDENCIES
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,6 +38,7 @@ class _S(rx.State):
         (TokenScene, "TokenScene.jsx", "TokenScene"),
         (TradingCard, "TradingCard.jsx", "TradingCard"),
         (CardGallery, "CardGallery.jsx", "CardGallery"),
+        (GalleryRoom, "GalleryRoom.jsx", "GalleryRoom"),
     ],
 )
 def test_each_wrapper_names_an_existing_named_export_lazily(wrapper, file_name, export) -> None:
