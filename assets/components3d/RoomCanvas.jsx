@@ -10,12 +10,15 @@ import { FOILS, RARITY_LABELS, cardMaterial, galleryMaterial } from "./foil.js";
 import { cardTexture, hueOf } from "./CardCanvas.jsx";
 import { frozen, prefersReducedMotion, report } from "./runtime.js";
 import { planRoom, EYE, FRAME, CARD } from "./room-plan.js";
+import { Burst, Sparkle } from "./sparks.jsx";
 
 const STEP = 0.6; // metres per key press
 const TURN = Math.PI / 12; // radians per key press
 const LOOK = 0.005; // radians per dragged pixel
 const AHEAD_COS = Math.cos(THREE.MathUtils.degToRad(28));
 const FRAME_COLORS = { regular: "#8b8fa3", reverse: "#7fb2e5", rainbow: "#a78bfa", secret: "#e0b84a" };
+const BURST_COLORS = { regular: "#e2e8f0", reverse: "#93c5fd", rainbow: "#f0abfc", secret: "#fcd34d" };
+const RARE = new Set(["rainbow", "secret"]);
 
 function clamp(v, lo, hi) {
   return Math.max(lo, Math.min(hi, v));
@@ -205,6 +208,8 @@ function CloseUp({ slot, reduced, pointer, onClose }) {
   const camera = useThree((s) => s.camera);
   const size = useThree((s) => s.size);
   const card = slot.card;
+  // The burst and the sparkle are motion: none under reduced motion or a frozen test page.
+  const motion = !reduced && !frozen();
   const texture = useMemo(
     () =>
       cardTexture({
@@ -247,6 +252,8 @@ function CloseUp({ slot, reduced, pointer, onClose }) {
       >
         <planeGeometry args={[1.25, 1.75]} />
       </mesh>
+      {motion ? <Burst color={BURST_COLORS[card.foil]} /> : null}
+      {motion && RARE.has(card.foil) ? <Sparkle pointer={pointer} width={1.2} height={1.7} /> : null}
     </group>
   );
 }
