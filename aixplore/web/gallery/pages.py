@@ -102,7 +102,7 @@ def gallery_page() -> rx.Component:
                 ),
                 _open_card(),
                 rx.cond(
-                    S.loaded & (S.cards.length() == 0),
+                    S.bare,
                     kit.empty_state(
                         rx.cond(
                             S.is_owner,

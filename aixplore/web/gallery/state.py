@@ -45,6 +45,11 @@ class GalleryState(rx.State):
         )
 
     @rx.var
+    def bare(self) -> bool:
+        """Loaded, and no card on the walls."""
+        return self.loaded and not self.error and not self.cards
+
+    @rx.var
     def open_card(self) -> dict[str, Any]:
         """The card brought close ({} when none)."""
         for card in [*self.featured, *self.cards]:
