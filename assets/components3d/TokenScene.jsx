@@ -1,6 +1,6 @@
 // The ECE token: a DRACO-compressed coin (three levels of detail), metallic and iridescent,
 // idle spin, drag to rotate, click or Enter to flip. Balance and tier come from Reflex state.
-import React, { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import React, { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useFrame, useThree } from "@react-three/fiber";
 import { Detailed } from "@react-three/drei";
 import { DRACOLoader } from "three/examples/jsm/loaders/DRACOLoader.js";
@@ -9,6 +9,9 @@ import * as THREE from "three";
 import { Stage } from "./Stage.jsx";
 import { EnterXR, ReadyOnFrame, SceneCanvas, StudioLights, useXR } from "./scene-kit.jsx";
 import { formatTokens, frozen, legacyLoop, prefersReducedMotion, report, webglInfo } from "./runtime.js";
+
+// The physics engine comes only with the first toss (its own chunk, WebAssembly inside).
+const TokenToss = lazy(() => import("./TokenToss.jsx"));
 
 export const TIERS = {
   bronze: { color: "#c77b3a", ink: "#3b1d06", iridescence: 0.1 },
@@ -256,7 +259,8 @@ function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId, onMod
     const m = motion.current;
     const dt = Math.min(delta, 0.1);
     const left = legacyLoop() ? SPIN_MS : m.spinUntil - performance.now();
-    if (m.spinning && !m.dragging && left > 0) {
+    if (m.tossing) m.yaw = 0; // the physics turns the coin now
+    else if (m.spinning && !m.dragging && left > 0) {
       m.yaw += dt * 0.7 * Math.min(1, left / SPIN_EASE_MS);
       invalidate();
     }
@@ -309,6 +313,10 @@ function TokenCanvas({ level, fail, ready, props }) {
   const [, redraw] = useState(0);
   const flipNow = () => onFlip && onFlip({ flipped: !flipped });
   const onModelError = useCallback(() => fail("error"), [fail]);
+  // Tossing is motion: offered at full quality (or XR) without reduced motion. 0: not tossed.
+  const canToss = !reduced && level !== "reduced" && !frozen();
+  const [toss, setToss] = useState(0);
+  motion.current.tossing = toss > 0;
   // (Re)start the spin's window and ask for a frame: it runs until the window closes.
   const wake = () => {
     motion.current.spinUntil = performance.now() + SPIN_MS;
@@ -351,6 +359,18 @@ function TokenCanvas({ level, fail, ready, props }) {
       redraw((n) => n + 1);
     }
   };
+  const coin = (
+    <Coin
+      balance={balance}
+      tier={tier}
+      flipped={!!flipped}
+      level={level}
+      assetBase={assetBase}
+      motion={motion}
+      sceneId={sceneId}
+      onModelError={onModelError}
+    />
+  );
   return (
     <>
       <div
@@ -371,20 +391,31 @@ function TokenCanvas({ level, fail, ready, props }) {
           <StudioLights />
           <FitCamera />
           <Suspense fallback={null}>
-            <Coin
-              balance={balance}
-              tier={tier}
-              flipped={!!flipped}
-              level={level}
-              assetBase={assetBase}
-              motion={motion}
-              sceneId={sceneId}
-              onModelError={onModelError}
-            />
+            {toss ? (
+              <Suspense fallback={coin}>
+                <TokenToss key={toss} sceneId={sceneId}>
+                  {coin}
+                </TokenToss>
+              </Suspense>
+            ) : (
+              coin
+            )}
             <ReadyOnFrame onReady={ready} sceneId={sceneId} />
           </Suspense>
         </SceneCanvas>
       </div>
+      {canToss ? (
+        <div className="scene3d-toss">
+          <button type="button" onClick={() => setToss((n) => n + 1)}>
+            {toss ? "Toss again" : "Toss the token"}
+          </button>
+          {toss ? (
+            <button type="button" onClick={() => setToss(0)}>
+              Pick it up
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       <EnterXR xr={xr} />
     </>
   );

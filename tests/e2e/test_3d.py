@@ -275,6 +275,27 @@ def test_an_idle_token_draws_no_frames_and_a_hidden_tab_none_at_all(
     assert _hook(page, "token")["frames"] == hidden
 
 
+def test_the_token_is_tossed_onto_a_surface_and_physics_loads_only_then(
+    page: Page, base_url: str
+) -> None:
+    member = make_member()
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    sign_in_through_ui(page, base_url, member.email)
+    page.goto(f"{base_url}/token")
+    _wait_hook(page, "token", "s.ready")
+    assert not [url for url in scripts if "TokenToss" in url or "rapier" in url]
+    page.get_by_role("button", name="Toss the token").click()
+    _wait_hook(page, "token", "s.tossing === true")
+    state = _wait_hook(page, "token", "s.tossLanded === true")
+    # At rest on the surface (its top at -1.1; the coin's centre 0.1 above when flat).
+    assert state["atRest"] and -1.05 < state["restY"] < 0
+    assert [url for url in scripts if "TokenToss" in url]
+    _frames_settle(page, "token")  # at rest, no more frames
+    page.get_by_role("button", name="Pick it up").click()
+    expect(page.get_by_role("button", name="Toss the token")).to_be_visible()
+
+
 IDLE_TWICE = """() => new Promise((done) =>
   requestIdleCallback(() => requestIdleCallback(() => done(true))))"""
 
