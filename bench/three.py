@@ -9,9 +9,10 @@ scene (``/token``) and the gallery room (``/gallery``, 200 cards), signed in as 
 - time to first 3D frame: navigation start to the scene's first rendered frame;
 - fps over ``--seconds`` (default 5) with frames forced continuous and adaptive quality on
   (drei PerformanceMonitor lowering the DPR), at the viewport given (default 1280x800);
-- CPU per frame while animating: main-thread task time (CDP ``TaskDuration``) and the CPU time
-  of every Chromium process (renderer, GPU process with SwiftShader, browser; from /proc),
-  each divided by the frames drawn: the stand-in for battery drain;
+- CPU per frame while animating: the CPU time of every Chromium process (renderer, GPU process
+  with SwiftShader, browser; from /proc) divided by the frames drawn, the stand-in for battery
+  drain; beside it the renderer's task time (CDP ``TaskDuration``: wall-clock time of its
+  tasks, so on a loaded machine it counts the time they waited for a core as well);
 - idle: frames per second and browser CPU ms per second over ``--idle-seconds`` (default 4),
   starting 6 s after the first frame (the token's spin has stopped), twice: as the code is
   ("after") and with ``window.__aixplore3dLegacy`` set, the behaviour before frugal rendering
@@ -337,8 +338,8 @@ def report(r: dict) -> None:
         f"\nrenderer: {r['renderer']}; viewport {r['viewport']['width']}x{r['viewport']['height']}"
     )
     print(
-        f"{'scene':<6} {'poster ms':>9} {'1st frame':>9} {'fps':>6} {'main ms/f':>9}"
-        f" {'cpu ms/f':>8} {'heap MB':>8}  last run"
+        f"{'scene':<6} {'poster ms':>9} {'1st frame':>9} {'fps':>6} {'task ms/f':>9}"
+        f" {'cpu ms/f':>8} {'heap MB':>8}  last run (task ms/f: renderer wall time)"
     )
     for _, scene in SCENES:
         s = r[scene]
@@ -354,7 +355,7 @@ def report(r: dict) -> None:
         b, a = r[scene]["idle_before"], r[scene]["idle_after"]
         print(
             f"  {scene:<6} {b['idle_fps']:.1f} -> {a['idle_fps']:.1f} fps; browser CPU "
-            f"{b['idle_cpu_ms_per_s']:.0f} -> {a['idle_cpu_ms_per_s']:.0f} ms/s; main thread "
+            f"{b['idle_cpu_ms_per_s']:.0f} -> {a['idle_cpu_ms_per_s']:.0f} ms/s; renderer tasks "
             f"{b['idle_main_ms_per_s']:.0f} -> {a['idle_main_ms_per_s']:.0f} ms/s "
             f"(loop {b['frameloop']} -> {a['frameloop']})"
         )
