@@ -214,6 +214,7 @@ def measure_idle(
             "idle_main_ms_per_s": task * 1000 / seconds,
             "idle_cpu_ms_per_s": cpu * 1000 / seconds,
             "frameloop": page.evaluate(f"({hook}).frameloop ?? 'always'"),
+            "level": page.evaluate(f"({hook}).level"),
         }
     finally:
         context.close()
@@ -357,7 +358,7 @@ def report(r: dict) -> None:
             f"  {scene:<6} {b['idle_fps']:.1f} -> {a['idle_fps']:.1f} fps; browser CPU "
             f"{b['idle_cpu_ms_per_s']:.0f} -> {a['idle_cpu_ms_per_s']:.0f} ms/s; renderer tasks "
             f"{b['idle_main_ms_per_s']:.0f} -> {a['idle_main_ms_per_s']:.0f} ms/s "
-            f"(loop {b['frameloop']} -> {a['frameloop']})"
+            f"(loop {b['frameloop']} -> {a['frameloop']}, level {b['level']} -> {a['level']})"
         )
     c = r["code"]
     print(
