@@ -9,15 +9,18 @@ from components3d.base import Scene3D, scene_frame
 from components3d.card import TradingCard, trading_card
 from components3d.gallery import CardGallery, card_gallery
 from components3d.holo import HoloTilt, holo_tilt
+from components3d.room import GalleryRoom, gallery_room
 from components3d.token import TokenScene, token_scene
 
 __all__ = [
     "CardGallery",
+    "GalleryRoom",
     "HoloTilt",
     "Scene3D",
     "TokenScene",
     "TradingCard",
     "card_gallery",
+    "gallery_room",
     "holo_tilt",
     "scene_frame",
     "token_scene",

@@ -6,7 +6,10 @@ from typing import Any
 
 import reflex as rx
 
-from components3d.base import Scene3D, asset_url, scene_frame, scene_module
+from components3d.base import LIB_DEPENDENCIES, Scene3D, asset_url, scene_frame, scene_module
+
+# Physics for tossing the token: installed with the token scene, loaded only on the first toss.
+PHYSICS_DEPENDENCY = "@react-three/rapier@2.2.0"
 
 
 class TokenScene(Scene3D):
@@ -14,6 +17,7 @@ class TokenScene(Scene3D):
 
     library = scene_module("TokenScene.jsx")
     tag = "TokenScene"
+    lib_dependencies: list[str] = [*LIB_DEPENDENCIES, PHYSICS_DEPENDENCY]
 
     # Whole tokens, >= 0; anything else shows the poster with a notice.
     balance: rx.Var[int]

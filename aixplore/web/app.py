@@ -40,6 +40,8 @@ from aixplore.web.events.state import EventFormState, EventPageState, EventsList
 from aixplore.web.feedback import backend_exception_handler
 from aixplore.web.forums import pages as forum_pages
 from aixplore.web.forums.state import CategoryState, DiscussState, ForumIndexState, ThreadState
+from aixplore.web.gallery.pages import gallery_page
+from aixplore.web.gallery.state import GalleryState
 from aixplore.web.groups.pages import group_page, groups_page
 from aixplore.web.groups.state import GroupPageState, GroupsState
 from aixplore.web.home import legal
@@ -374,6 +376,14 @@ ROUTES: list[Route] = [
         "Trading card · AiXplore",
         [refresh, CardPageState.load],
         description="A solution's trading card: its rarity follows its rating and reviews.",
+    ),
+    Route("/gallery", gallery_page, "Your gallery · AiXplore", [guard, GalleryState.load]),
+    Route(
+        "/gallery/[handle]",
+        gallery_page,
+        "Gallery · AiXplore",
+        [GalleryState.load],
+        description="A member's trading cards, framed on the walls of a 3D room.",
     ),
     Route(
         "/settings/security",

@@ -26,7 +26,7 @@ function wrap(ctx, text, x, y, width, lineHeight, maxLines) {
   if (line) ctx.fillText(line, x, y + lines * lineHeight);
 }
 
-function cardTexture({ name, subtitle, foil, rating, reviews, hue }) {
+export function cardTexture({ name, subtitle, foil, rating, reviews, hue }) {
   const w = 512;
   const h = 716;
   const canvas = document.createElement("canvas");
@@ -64,7 +64,7 @@ function cardTexture({ name, subtitle, foil, rating, reviews, hue }) {
   return texture;
 }
 
-function hueOf(text) {
+export function hueOf(text) {
   let h = 0;
   for (let i = 0; i < text.length; i += 1) h = (h * 31 + text.charCodeAt(i)) >>> 0;
   return (h % 360) / 360;

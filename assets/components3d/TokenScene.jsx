@@ -1,6 +1,6 @@
 // The ECE token: a DRACO-compressed coin (three levels of detail), metallic and iridescent,
 // idle spin, drag to rotate, click or Enter to flip. Balance and tier come from Reflex state.
-import React, { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import React, { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useFrame, useThree } from "@react-three/fiber";
 import { Detailed } from "@react-three/drei";
 import { DRACOLoader } from "three/examples/jsm/loaders/DRACOLoader.js";
@@ -8,7 +8,10 @@ import { GLTFLoader } from "three/examples/jsm/loaders/GLTFLoader.js";
 import * as THREE from "three";
 import { Stage } from "./Stage.jsx";
 import { EnterXR, ReadyOnFrame, SceneCanvas, StudioLights, useXR } from "./scene-kit.jsx";
-import { formatTokens, frozen, prefersReducedMotion, report, webglInfo } from "./runtime.js";
+import { formatTokens, frozen, legacyLoop, prefersReducedMotion, report, webglInfo } from "./runtime.js";
+
+// The physics engine comes only with the first toss (its own chunk, WebAssembly inside).
+const TokenToss = lazy(() => import("./TokenToss.jsx"));
 
 export const TIERS = {
   bronze: { color: "#c77b3a", ink: "#3b1d06", iridescence: 0.1 },
@@ -17,6 +20,10 @@ export const TIERS = {
   platinum: { color: "#e6e8f0", ink: "#2e1065", iridescence: 1.0 },
 };
 const MAX_BALANCE = 1e12;
+// The coin spins for this long after the scene starts and after each touch, slowing to a stop
+// over the last second: an idle coin draws no frames (the battery target), a touched one lives.
+export const SPIN_MS = 4000;
+const SPIN_EASE_MS = 1000;
 
 /** Why these props cannot be drawn ("" when they can). */
 export function tokenProblem(balance, tier) {
@@ -251,7 +258,12 @@ function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId, onMod
   useFrame((state, delta) => {
     const m = motion.current;
     const dt = Math.min(delta, 0.1);
-    if (m.spinning && !m.dragging) m.yaw += dt * 0.7;
+    const left = legacyLoop() ? SPIN_MS : m.spinUntil - performance.now();
+    if (m.tossing) m.yaw = 0; // the physics turns the coin now
+    else if (m.spinning && !m.dragging && left > 0) {
+      m.yaw += dt * 0.7 * Math.min(1, left / SPIN_EASE_MS);
+      invalidate();
+    }
     spin.current.rotation.y = m.yaw;
     // Flipping turns the coin over about the same (vertical) axis as dragging and the idle
     // spin, so the back face reads the right way up whichever way it came into view.
@@ -294,13 +306,23 @@ function Coin({ balance, tier, flipped, level, assetBase, motion, sceneId, onMod
 function TokenCanvas({ level, fail, ready, props }) {
   const { balance, tier, flipped, onFlip, label, sceneId, assetBase } = props;
   const reduced = level === "reduced" || prefersReducedMotion();
-  const motion = useRef({ yaw: -0.35, spinning: false, dragging: false, reduced, startX: 0, moved: 0 });
+  const motion = useRef({ yaw: -0.35, spinning: false, dragging: false, reduced, startX: 0, moved: 0, spinUntil: 0 });
   motion.current.reduced = reduced;
   motion.current.spinning = !reduced && !frozen();
   const xr = useXR(level);
   const [, redraw] = useState(0);
   const flipNow = () => onFlip && onFlip({ flipped: !flipped });
   const onModelError = useCallback(() => fail("error"), [fail]);
+  // Tossing is motion: offered at full quality (or XR) without reduced motion. 0: not tossed.
+  const canToss = !reduced && level !== "reduced" && !frozen();
+  const [toss, setToss] = useState(0);
+  motion.current.tossing = toss > 0;
+  // (Re)start the spin's window and ask for a frame: it runs until the window closes.
+  const wake = () => {
+    motion.current.spinUntil = performance.now() + SPIN_MS;
+    motion.current.invalidate?.();
+  };
+  useEffect(wake, []);
 
   const onPointerDown = (event) => {
     const m = motion.current;
@@ -323,6 +345,7 @@ function TokenCanvas({ level, fail, ready, props }) {
     const m = motion.current;
     if (m.dragging && m.moved < 6) flipNow();
     m.dragging = false;
+    wake();
   };
   const onKeyDown = (event) => {
     const m = motion.current;
@@ -332,10 +355,22 @@ function TokenCanvas({ level, fail, ready, props }) {
     } else if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
       event.preventDefault();
       m.yaw += event.key === "ArrowLeft" ? -0.3 : 0.3;
-      m.invalidate?.();
+      wake();
       redraw((n) => n + 1);
     }
   };
+  const coin = (
+    <Coin
+      balance={balance}
+      tier={tier}
+      flipped={!!flipped}
+      level={level}
+      assetBase={assetBase}
+      motion={motion}
+      sceneId={sceneId}
+      onModelError={onModelError}
+    />
+  );
   return (
     <>
       <div
@@ -350,26 +385,37 @@ function TokenCanvas({ level, fail, ready, props }) {
         onPointerCancel={() => (motion.current.dragging = false)}
         onKeyDown={onKeyDown}
       >
-        <SceneCanvas level={level} sceneId={sceneId} fail={fail} animate={!reduced} camera={{ position: [0, 0, 3.1], fov: 40 }} xr={xr}>
+        <SceneCanvas level={level} sceneId={sceneId} fail={fail} animate={legacyLoop() && !reduced} camera={{ position: [0, 0, 3.1], fov: 40 }} xr={xr}>
           <ambientLight intensity={0.25} />
           <directionalLight position={[2, 3, 4]} intensity={1.2} />
           <StudioLights />
           <FitCamera />
           <Suspense fallback={null}>
-            <Coin
-              balance={balance}
-              tier={tier}
-              flipped={!!flipped}
-              level={level}
-              assetBase={assetBase}
-              motion={motion}
-              sceneId={sceneId}
-              onModelError={onModelError}
-            />
+            {toss ? (
+              <Suspense fallback={coin}>
+                <TokenToss key={toss} sceneId={sceneId}>
+                  {coin}
+                </TokenToss>
+              </Suspense>
+            ) : (
+              coin
+            )}
             <ReadyOnFrame onReady={ready} sceneId={sceneId} />
           </Suspense>
         </SceneCanvas>
       </div>
+      {canToss ? (
+        <div className="scene3d-toss">
+          <button type="button" onClick={() => setToss((n) => n + 1)}>
+            {toss ? "Toss again" : "Toss the token"}
+          </button>
+          {toss ? (
+            <button type="button" onClick={() => setToss(0)}>
+              Pick it up
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       <EnterXR xr={xr} />
     </>
   );

@@ -89,6 +89,22 @@ export function forceAnimate() {
   return typeof window !== "undefined" && window.__aixplore3dAnimate === true;
 }
 
+/**
+ * Benchmarks set window.__aixplore3dLegacy = true for the behaviour before frugal rendering
+ * (continuous frames while the token spins, no pause off screen, no phone DPR cap): the
+ * "before" figure measured in the same run.
+ */
+export function legacyLoop() {
+  return typeof window !== "undefined" && window.__aixplore3dLegacy === true;
+}
+
+/** A phone or small tablet: a coarse pointer on a small screen (its DPR is capped lower). */
+export function isPhone() {
+  if (typeof window === "undefined" || !window.matchMedia) return false;
+  const small = Math.min(window.screen?.width || 9999, window.screen?.height || 9999) < 820;
+  return small && window.matchMedia("(pointer: coarse)").matches;
+}
+
 /** Publish a scene's observable state for tests and diagnostics (window.__aixplore3d). */
 export function report(sceneId, patch) {
   if (typeof window === "undefined") return;

@@ -5,7 +5,7 @@ import { Canvas, useFrame, useThree } from "@react-three/fiber";
 import { PerformanceMonitor } from "@react-three/drei";
 import * as THREE from "three";
 import { RoomEnvironment } from "three/examples/jsm/environments/RoomEnvironment.js";
-import { forceAnimate, frozen, readChoice, report, webglInfo } from "./runtime.js";
+import { forceAnimate, frozen, isPhone, legacyLoop, readChoice, report, webglInfo } from "./runtime.js";
 
 const Effects = lazy(() => import("./Effects.jsx"));
 
@@ -58,18 +58,71 @@ function bloomCapable(level) {
   return level === "full" && gl.ok && !gl.software && !frozen();
 }
 
+// Phones draw at most 1.5 device pixels per CSS pixel: the difference from 3x is hard to see
+// on a small screen and costs up to four times the fill work (and battery).
+const PHONE_MAX_DPR = 1.5;
+
+/**
+ * Whether ``ref``'s element is on screen in a visible tab (IntersectionObserver plus
+ * visibilitychange). Off screen or hidden, a scene draws nothing at all.
+ */
+export function useShown(ref) {
+  const [shown, setShown] = useState(true);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return undefined;
+    let onScreen = true;
+    const update = () => setShown(onScreen && document.visibilityState !== "hidden");
+    const seen = new IntersectionObserver((entries) => {
+      onScreen = entries[entries.length - 1].isIntersecting;
+      update();
+    });
+    seen.observe(el);
+    document.addEventListener("visibilitychange", update);
+    return () => {
+      seen.disconnect();
+      document.removeEventListener("visibilitychange", update);
+    };
+  }, [ref]);
+  return shown;
+}
+
+/** Asks for one frame when the scene comes back on screen (its frame loop was "never"). */
+function Resume({ shown }) {
+  const invalidate = useThree((s) => s.invalidate);
+  useEffect(() => {
+    if (shown) invalidate();
+  }, [shown, invalidate]);
+  return null;
+}
+
+/** The device pixel ratio a level may use here: 1 for reduced or software, 1.5 on phones. */
+export function maxDprFor(level) {
+  if (level === "reduced" || webglInfo().software) return 1;
+  const cap = isPhone() && !legacyLoop() ? PHONE_MAX_DPR : 2;
+  return Math.min(cap, window.devicePixelRatio || 1);
+}
+
 /**
  * The canvas every scene uses. Props: level, sceneId, fail(reason), animate (continuous
- * frames), camera, xr (the loaded XR module or null), children.
+ * frames; only the legacy loop and benchmarks use it), camera, xr (the loaded XR module or
+ * null), children.
+ *
+ * Frames are drawn on demand: a scene calls invalidate() when something changed (a pointer,
+ * a key, new props) and from useFrame while it animates, so an idle scene draws 0 frames a
+ * second. Off screen or in a hidden tab the loop is "never": not even an invalidate draws.
  */
 export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, children, onPointerMissed }) {
   const software = webglInfo().software;
-  const maxDpr = level === "reduced" || software ? 1 : Math.min(2, window.devicePixelRatio || 1);
+  const maxDpr = maxDprFor(level);
   // Software rendering (no GPU) starts lower; the monitor raises it when frames allow.
   const [dpr, setDpr] = useState(software ? Math.min(maxDpr, 0.75) : maxDpr);
   const auto = readChoice() === "auto";
   const continuous = (animate || forceAnimate()) && !frozen();
-  useEffect(() => report(sceneId, { dpr }), [sceneId, dpr]);
+  const box = useRef(null);
+  const shown = useShown(box) || legacyLoop();
+  const frameloop = !shown ? "never" : continuous ? "always" : "demand";
+  useEffect(() => report(sceneId, { dpr, frameloop }), [sceneId, dpr, frameloop]);
   const content = (
     <>
       {children}
@@ -81,33 +134,36 @@ export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, childre
     </>
   );
   return (
-    <Canvas
-      dpr={dpr}
-      frameloop={continuous ? "always" : "demand"}
-      camera={camera}
-      gl={{ antialias: level === "full" && !software, powerPreference: "high-performance", preserveDrawingBuffer: frozen() }}
-      onPointerMissed={onPointerMissed}
-      onCreated={({ gl }) => {
-        const canvas = gl.domElement;
-        canvas.addEventListener("webglcontextlost", (event) => {
-          event.preventDefault();
-          // Unmounting (a quality change) also loses the context: only a live canvas fails.
-          window.setTimeout(() => canvas.isConnected && fail("lost"), 0);
-        });
-      }}
-    >
-      {continuous ? (
-        <PerformanceMonitor
-          bounds={() => [24, 55]}
-          iterations={4}
-          flipflops={4}
-          onDecline={() => setDpr((d) => Math.max(0.4, +(d * 0.75).toFixed(2)))}
-          onIncline={() => setDpr((d) => Math.min(maxDpr, +(d + 0.25).toFixed(2)))}
-          onFallback={() => (auto ? fail("slow") : setDpr(0.5))}
-        />
-      ) : null}
-      {xr ? <xr.XRScope>{content}</xr.XRScope> : content}
-    </Canvas>
+    <div ref={box} className="scene3d-box">
+      <Canvas
+        dpr={dpr}
+        frameloop={frameloop}
+        camera={camera}
+        gl={{ antialias: level === "full" && !software, powerPreference: "high-performance", preserveDrawingBuffer: frozen() }}
+        onPointerMissed={onPointerMissed}
+        onCreated={({ gl }) => {
+          const canvas = gl.domElement;
+          canvas.addEventListener("webglcontextlost", (event) => {
+            event.preventDefault();
+            // Unmounting (a quality change) also loses the context: only a live canvas fails.
+            window.setTimeout(() => canvas.isConnected && fail("lost"), 0);
+          });
+        }}
+      >
+        <Resume shown={shown} />
+        {continuous ? (
+          <PerformanceMonitor
+            bounds={() => [24, 55]}
+            iterations={4}
+            flipflops={4}
+            onDecline={() => setDpr((d) => Math.max(0.4, +(d * 0.75).toFixed(2)))}
+            onIncline={() => setDpr((d) => Math.min(maxDpr, +(d + 0.25).toFixed(2)))}
+            onFallback={() => (auto ? fail("slow") : setDpr(0.5))}
+          />
+        ) : null}
+        {xr ? <xr.XRScope>{content}</xr.XRScope> : content}
+      </Canvas>
+    </div>
   );
 }
 

@@ -233,6 +233,69 @@ def test_a_corrupt_model_falls_back_with_a_notice(page: Page, base_url: str) -> 
     assert errors == []  # caught by the scene's boundary, not an uncaught page error
 
 
+HIDE_TAB = """() => {
+  Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+  document.dispatchEvent(new Event('visibilitychange'));
+}"""
+
+
+def _frames_settle(page: Page, scene: str, quiet_ms: int = 700, tries: int = 20) -> int:
+    """The frame count once it stops changing for ``quiet_ms`` (fails if it never does)."""
+    last = _hook(page, scene).get("frames")
+    for _ in range(tries):
+        page.wait_for_timeout(quiet_ms)
+        now = _hook(page, scene).get("frames")
+        if now == last:
+            return now
+        last = now
+    raise AssertionError(f"{scene} kept drawing frames: {last}")
+
+
+def test_an_idle_token_draws_no_frames_and_a_hidden_tab_none_at_all(
+    page: Page, base_url: str
+) -> None:
+    member = make_member()
+    sign_in_through_ui(page, base_url, member.email)
+    page.goto(f"{base_url}/token")
+    state = _wait_hook(page, "token", "s.ready")
+    # The coin spins a few seconds after it starts, then stops: no frames while idle.
+    idle = _frames_settle(page, "token")
+    assert idle > state["frames"] and _hook(page, "token")["frameloop"] == "demand"
+    page.wait_for_timeout(1000)
+    assert _hook(page, "token")["frames"] == idle
+    coin = page.get_by_role("button", name="ECE token: 0 tokens, bronze tier")
+    coin.focus()
+    page.keyboard.press("ArrowRight")  # a touch wakes it
+    _wait_hook(page, "token", f"s.frames > {idle}")
+    page.evaluate(HIDE_TAB)
+    _wait_hook(page, "token", "s.frameloop === 'never'")
+    hidden = _frames_settle(page, "token", quiet_ms=300)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(500)
+    assert _hook(page, "token")["frames"] == hidden
+
+
+def test_the_token_is_tossed_onto_a_surface_and_physics_loads_only_then(
+    page: Page, base_url: str
+) -> None:
+    member = make_member()
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    sign_in_through_ui(page, base_url, member.email)
+    page.goto(f"{base_url}/token")
+    _wait_hook(page, "token", "s.ready")
+    assert not [url for url in scripts if "TokenToss" in url or "rapier" in url]
+    page.get_by_role("button", name="Toss the token").click()
+    _wait_hook(page, "token", "s.tossing === true")
+    state = _wait_hook(page, "token", "s.tossLanded === true")
+    # At rest on the surface (its top at -1.1; the coin's centre 0.1 above when flat).
+    assert state["atRest"] and -1.05 < state["restY"] < 0
+    assert [url for url in scripts if "TokenToss" in url]
+    _frames_settle(page, "token")  # at rest, no more frames
+    page.get_by_role("button", name="Pick it up").click()
+    expect(page.get_by_role("button", name="Toss the token")).to_be_visible()
+
+
 IDLE_TWICE = """() => new Promise((done) =>
   requestIdleCallback(() => requestIdleCallback(() => done(true))))"""
 

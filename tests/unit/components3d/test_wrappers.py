@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 import reflex as rx
 
-from components3d import CardGallery, Scene3D, TokenScene, TradingCard, card_gallery, token_scene
+from components3d import (
+    CardGallery,
+    GalleryRoom,
+    Scene3D,
+    TokenScene,
+    TradingCard,
+    card_gallery,
+    token_scene,
+)
 from components3d.base import LIB_DEPENDENCIES
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,6 +38,7 @@ class _S(rx.State):
         (TokenScene, "TokenScene.jsx", "TokenScene"),
         (TradingCard, "TradingCard.jsx", "TradingCard"),
         (CardGallery, "CardGallery.jsx", "CardGallery"),
+        (GalleryRoom, "GalleryRoom.jsx", "GalleryRoom"),
     ],
 )
 def test_each_wrapper_names_an_existing_named_export_lazily(wrapper, file_name, export) -> None:
@@ -48,6 +57,9 @@ def test_packages_are_pinned_to_versions_known_to_work() -> None:
     assert pins["three"] == "0.187.0"
     assert pins["@react-three/fiber"] == "9.8.2"
     assert pins["@react-three/drei"] == "10.7.9"
+    # Physics only where the token can be tossed: the token scene, not the other scenes.
+    assert "@react-three/rapier@2.2.0" in TokenScene.lib_dependencies
+    assert not any("rapier" in dep for dep in GalleryRoom.lib_dependencies)
     assert pins["@react-three/postprocessing"] == "3.2.2"
     assert pins["@react-three/xr"] == "6.6.31"
     imports = TokenScene.create(label="x")._get_all_imports()

@@ -1,0 +1,1 @@
+"""/gallery: a member's cards in a 3D room."""
