@@ -43,6 +43,7 @@ ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("Order a custom app", "/order"),
     ("My orders", "/orders"),
     ("Saved", "/saved"),
+    ("My gallery", "/gallery"),
     ("Organizations", "/orgs"),
     ("Settings", "/settings/security"),
 ]
