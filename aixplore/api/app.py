@@ -165,7 +165,8 @@ def build_api() -> FastAPI:
     api.include_router(github_oauth.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(social_login.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(stripe_webhook.router)
-    # Third-party apps authenticate with HTTP Basic here, which the API's limiter refuses.
+    # Third-party apps authenticate with HTTP Basic here, which the API's limiter refuses;
+    # these endpoints count in their own limits (aixplore/api/oauth_limits.py).
     api.include_router(oauth.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)

@@ -35,7 +35,7 @@ from aixplore.domain.oauth.principal import resolve_access_token
 from aixplore.domain.oauth.tokens import looks_like_jwt
 
 _STATE_PRINCIPAL = "api_principal"
-_STATE_HEADERS = "ratelimit_headers"
+STATE_HEADERS = "ratelimit_headers"
 _ANONYMOUS = object()
 
 
@@ -129,13 +129,18 @@ def _headers(item: RateLimitItem, keys: tuple[str, ...]) -> tuple[int, dict[str,
     }
 
 
-def _count(endpoint_class: str, found: KeyPrincipal | None, ip: str) -> dict[str, str]:
+def count_windows(windows: list[tuple[str, tuple[str, ...]]], cost: int = 1) -> dict[str, str]:
+    """Count ``cost`` requests in each ``(limit, keys)`` window; the tightest one's headers.
+
+    Raises :class:`RateLimited` at the first window used up (``Retry-After`` set) and
+    ``ServiceUnavailable`` when the limiter's storage cannot be reached.
+    """
     limiter = ratelimit.limiter()
     tightest: tuple[int, dict[str, str]] | None = None
     try:
-        for limit, keys in _limits_for(endpoint_class, found, ip):
+        for limit, keys in windows:
             item = parse(limit)
-            allowed = limiter.hit(item, *keys)
+            allowed = limiter.hit(item, *keys, cost=cost)
             remaining, headers = _headers(item, keys)
             if not allowed:
                 retry = max(1, int(headers["X-RateLimit-Reset"]))
@@ -152,6 +157,10 @@ def _count(endpoint_class: str, found: KeyPrincipal | None, ip: str) -> dict[str
     return tightest[1] if tightest else {}
 
 
+def _count(endpoint_class: str, found: KeyPrincipal | None, ip: str) -> dict[str, str]:
+    return count_windows(_limits_for(endpoint_class, found, ip))
+
+
 def rate_limit(endpoint_class: str) -> Callable[[Request], Awaitable[None]]:
     """A dependency counting the request against the limits of ``endpoint_class``."""
 
@@ -162,7 +171,7 @@ def rate_limit(endpoint_class: str) -> Callable[[Request], Awaitable[None]]:
             headers = await run_in_threadpool(_count, endpoint_class, found, ip)
         else:
             headers = _count(endpoint_class, found, ip)
-        setattr(request.state, _STATE_HEADERS, headers)
+        setattr(request.state, STATE_HEADERS, headers)
 
     return dependency
 
@@ -181,7 +190,7 @@ class RateLimitHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state: dict[str, Any] = scope.get("state") or {}
-                extra = state.get(_STATE_HEADERS)
+                extra = state.get(STATE_HEADERS)
                 if extra:
                     present = {k.lower() for k, _ in message.get("headers", [])}
                     message["headers"] = [
