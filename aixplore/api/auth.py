@@ -161,6 +161,22 @@ def _count(endpoint_class: str, found: KeyPrincipal | None, ip: str) -> dict[str
     return count_windows(_limits_for(endpoint_class, found, ip))
 
 
+async def charge(request: Request, endpoint_class: str, cost: int) -> dict[str, str]:
+    """Count ``cost`` more requests for the caller of ``request`` (a costly GraphQL query).
+
+    The request itself was counted once by :func:`rate_limit`; its ``X-RateLimit-*`` headers
+    are replaced by the ones after this charge. Raises :class:`RateLimited` when used up.
+    """
+    found = await principal(request)
+    windows = _limits_for(endpoint_class, found, client_ip(request))
+    if get_settings().redis_url:
+        headers = await run_in_threadpool(count_windows, windows, cost)
+    else:
+        headers = count_windows(windows, cost)
+    setattr(request.state, STATE_HEADERS, headers)
+    return headers
+
+
 def rate_limit(endpoint_class: str) -> Callable[[Request], Awaitable[None]]:
     """A dependency counting the request against the limits of ``endpoint_class``."""
 
