@@ -1,8 +1,8 @@
 """What one GraphQL operation may cost: depth, tokens and a cost counted before it runs.
 
 The cost is static, read off the parsed document as GitHub's API does: every field costs 1,
-and a connection's selections cost ``first`` times over (``first`` defaults to and is capped at
-:data:`MAX_FIRST`), so an alias repeating a field pays for each copy. An operation over
+and a page's selections cost ``first`` times over (``first`` as the field defaults and caps it:
+:data:`CONNECTIONS`), so an alias repeating a field pays for each copy. An operation over
 :data:`MAX_COST` is refused with a GraphQL error before any resolver runs; every answer carries
 its cost in ``extensions.cost``.
 
@@ -41,11 +41,20 @@ MAX_TOKENS = 5000
 MAX_FIRST = 50
 # An operation counts as one request of the read rate limit per this much cost (rounded up).
 COST_PER_REQUEST = 100
-# Fields that are connections: their selections are paid ``first`` times.
-CONNECTIONS = frozenset({"solutions"})
+# Fields that return pages: their selections are paid ``first`` times. Each one's default
+# ``first`` and the most it allows (a larger one is refused by its resolver).
+CONNECTIONS: dict[str, tuple[int, int]] = {
+    "solutions": (MAX_FIRST, MAX_FIRST),
+    "reviews": (5, 10),
+    "orders": (20, 100),
+    "notifications": (20, 100),
+    "followers": (30, 100),
+    "following": (30, 100),
+}
 
 
 def _first_of(field: FieldNode, variables: Mapping[str, Any]) -> int:
+    default, most = CONNECTIONS[field.name.value]
     for argument in field.arguments or ():
         if argument.name.value != "first":
             continue
@@ -56,8 +65,8 @@ def _first_of(field: FieldNode, variables: Mapping[str, Any]) -> int:
             value = variables.get(argument.value.name.value)
         if isinstance(value, int) and not isinstance(value, bool):
             # Out-of-range values are refused by the resolver with their own message.
-            return max(0, min(value, MAX_FIRST))
-    return MAX_FIRST
+            return max(0, min(value, most))
+    return default
 
 
 def selection_cost(

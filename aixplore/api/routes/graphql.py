@@ -14,7 +14,8 @@ from fastapi import Depends
 from strawberry.fastapi import GraphQLRouter
 
 from aixplore.api.auth import principal
-from aixplore.api.gql.schema import Context, schema
+from aixplore.api.gql.common import Context
+from aixplore.api.gql.schema import schema
 from aixplore.domain.apikeys.models import KeyPrincipal
 
 
