@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from aixplore.api.app import build_api
 from aixplore.core.db import session_scope
+from aixplore.domain.events import services as events
 from aixplore.domain.notifications import services as notifications
 from aixplore.domain.orders import services as orders
 from aixplore.domain.reviews import services as reviews
@@ -127,3 +129,41 @@ def test_a_solutions_reviews_are_its_most_helpful_visible_ones() -> None:
     assert ask(api, query, {"s": slug, "n": 11})["errors"][0]["message"] == (
         "first must be between 1 and 10."
     )
+
+
+def test_events_are_listed_and_the_online_link_is_only_for_people_going() -> None:
+    api = TestClient(build_api())
+    organizer = make_member()
+    day = (date.today() + timedelta(days=10)).isoformat()
+    with session_scope() as db:
+        made = events.do_create_event(
+            db,
+            actor_for(sign_in(organizer.email)),
+            {
+                "title": "Prompt night",
+                "description": "Talks and demos.",
+                "starts_at": f"{day}T18:30",
+                "ends_at": f"{day}T20:00",
+                "timezone": "Europe/Berlin",
+                "online_url": "https://meet.example.com/prompting",
+                "location": "",
+                "capacity": 5,
+            },
+        )
+    listed = ask(api, "{ events { totalCount nodes { id title } pageInfo { hasNextPage } } }")
+    page = listed["data"]["events"]
+    assert page["totalCount"] == 1 and page["nodes"][0]["title"] == "Prompt night"
+    assert ask(api, "{ events(listing: PAST) { totalCount } }")["data"]["events"]["totalCount"] == 0
+    query = "query($id: ID!) { event(id: $id) { title onlineUrl myStatus canManage } }"
+    event_id = {"id": page["nodes"][0]["id"]}
+    stranger = make_member()
+    seen = ask(api, query, event_id, make_key(stranger.email, ["events:read"]))["data"]["event"]
+    assert seen == {"title": "Prompt night", "onlineUrl": "", "myStatus": "", "canManage": False}
+    with session_scope() as db:
+        events.do_rsvp(db, actor_for(sign_in(stranger.email)), made.id)
+    going = ask(api, query, event_id, make_key(stranger.email, ["events:read"]))["data"]["event"]
+    assert going["onlineUrl"] == "https://meet.example.com/prompting"
+    assert going["myStatus"] == "going"
+    assert ask(api, query, event_id)["data"]["event"]["onlineUrl"] == ""
+    wrong = ask(api, query, {"id": page["nodes"][0]["id"].replace("=", "")})
+    assert wrong["data"] is None or wrong["data"]["event"] is None

@@ -46,6 +46,7 @@ COST_PER_REQUEST = 100
 CONNECTIONS: dict[str, tuple[int, int]] = {
     "solutions": (MAX_FIRST, MAX_FIRST),
     "reviews": (5, 10),
+    "events": (12, 12),  # a fixed page
     "orders": (20, 100),
     "notifications": (20, 100),
     "followers": (30, 100),

@@ -34,6 +34,13 @@ from aixplore.api.gql.common import (
     node_id,
     row_id_of,
 )
+from aixplore.api.gql.events import (
+    EventConnection,
+    EventDetail,
+    EventListing,
+    event_of,
+    events_page,
+)
 from aixplore.api.gql.limits import MAX_DEPTH, MAX_FIRST, MAX_TOKENS, QueryCost
 from aixplore.api.gql.mine import Viewer, viewer_of
 from aixplore.api.gql.people import Profile, Review, profile_of, solution_reviews
@@ -220,6 +227,19 @@ class Query:
         return await run_in_threadpool(viewer_of, caller.actor.user_id)
 
     @strawberry.field
+    async def events(
+        self, listing: EventListing = EventListing.UPCOMING, after: str | None = None
+    ) -> EventConnection:
+        """Scheduled events, twelve a page: upcoming soonest first, or past latest first."""
+        return await events_page(listing, after)
+
+    @strawberry.field
+    async def event(self, info: Info[Context, None], id: strawberry.ID) -> EventDetail | None:
+        """One event by its global id, in the caller's terms (null when there is none)."""
+        caller = info.context.caller
+        return await run_in_threadpool(event_of, caller.actor if caller else None, str(id))
+
+    @strawberry.field
     async def profile(self, info: Info[Context, None], handle: str) -> Profile | None:
         """A person's profile as the caller may see it (null when there is none).
 
@@ -242,7 +262,7 @@ def _mask(error: Any) -> bool:
 
 schema = strawberry.Schema(
     query=Query,
-    types=[Solution, Review, Profile],
+    types=[Solution, Review, Profile, EventDetail],
     extensions=[
         # Factories: each operation gets its own instances (QueryCost keeps a count).
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
