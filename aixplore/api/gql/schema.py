@@ -44,6 +44,7 @@ from aixplore.api.gql.events import (
 from aixplore.api.gql.limits import MAX_DEPTH, MAX_FIRST, MAX_TOKENS, QueryCost
 from aixplore.api.gql.mine import Viewer, viewer_of
 from aixplore.api.gql.people import Profile, Review, profile_of, solution_reviews
+from aixplore.api.gql.persisted import PersistedQueries
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, NotFound, ValidationFailed
 from aixplore.domain.social.publisher_handles import publishers_of
@@ -264,6 +265,7 @@ schema = strawberry.Schema(
     query=Query,
     types=[Solution, Review, Profile, EventDetail],
     extensions=[
+        PersistedQueries,  # first: the others see the stored query
         # Factories: each operation gets its own instances (QueryCost keeps a count).
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
