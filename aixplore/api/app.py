@@ -22,6 +22,7 @@ from aixplore.api.routes import (
     forums,
     gdpr,
     github_oauth,
+    graphiql,
     graphql,
     health,
     messages,
@@ -159,6 +160,7 @@ def build_api() -> FastAPI:
     api.include_router(webhooks.router)
     api.include_router(gdpr.router)
     api.include_router(docs.router)
+    api.include_router(graphiql.router)
     api.include_router(sso.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(sso_link.router, dependencies=[Depends(rate_limit("sso"))])
     # Browser sign-in redirects like SSO's: counted per network address in the same budget.
