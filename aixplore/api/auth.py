@@ -83,12 +83,17 @@ def require_scope(resource: str, level: str) -> Callable[[Request], Awaitable[Ke
         found = await principal(request)
         if found is None:
             raise NotAuthenticated("This endpoint needs an API key: 'Authorization: Bearer <key>'.")
-        if not found.allows(resource, level):
-            what = "access token" if found.kind == "oauth" else "API key"
-            raise PermissionDenied(f"This {what} lacks the '{resource}:{level}' scope.")
-        return found
+        return check_scope(found, resource, level)
 
     return dependency
+
+
+def check_scope(found: KeyPrincipal, resource: str, level: str) -> KeyPrincipal:
+    """``found`` when it holds ``resource:level`` (or more); 403 with the reason otherwise."""
+    if not found.allows(resource, level):
+        what = "access token" if found.kind == "oauth" else "API key"
+        raise PermissionDenied(f"This {what} lacks the '{resource}:{level}' scope.")
+    return found
 
 
 # ---- Rate limits ----

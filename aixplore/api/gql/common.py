@@ -10,7 +10,8 @@ from typing import Any
 import strawberry
 from strawberry.fastapi import BaseContext
 
-from aixplore.core.errors import NotAuthenticated, PermissionDenied, ValidationFailed
+from aixplore.api.auth import check_scope
+from aixplore.core.errors import NotAuthenticated, ValidationFailed
 from aixplore.domain.apikeys.models import KeyPrincipal
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
@@ -83,13 +84,9 @@ def check_first(first: int, most: int) -> int:
 
 def require_caller(context: Context, resource: str, level: str = "read") -> KeyPrincipal:
     """The caller holding ``resource:level``, refused as REST refuses (same messages)."""
-    caller = context.caller
-    if caller is None:
+    if context.caller is None:
         raise NotAuthenticated("This needs an API key or access token: 'Authorization: Bearer'.")
-    if not caller.allows(resource, level):
-        what = "access token" if caller.kind == "oauth" else "API key"
-        raise PermissionDenied(f"This {what} lacks the '{resource}:{level}' scope.")
-    return caller
+    return check_scope(context.caller, resource, level)
 
 
 @strawberry.interface
@@ -107,3 +104,13 @@ class PageInfo:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+
+def keyset_page_info(cursors: list[str], more: bool, after: int | None) -> PageInfo:
+    """A newest-first keyset page's info (``more``: older rows remain after it)."""
+    return PageInfo(
+        has_next_page=more,
+        has_previous_page=after is not None,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )

@@ -22,6 +22,7 @@ from aixplore.api.gql.common import (
     before_cursor,
     before_of,
     check_first,
+    keyset_page_info,
     node_id,
     require_caller,
 )
@@ -119,15 +120,6 @@ class NotificationConnection:
     page_info: PageInfo
 
 
-def _page_info(cursors: list[str], more_after: str | None, before: int | None) -> PageInfo:
-    return PageInfo(
-        has_next_page=more_after is not None,
-        has_previous_page=before is not None,
-        start_cursor=cursors[0] if cursors else None,
-        end_cursor=more_after,
-    )
-
-
 def _orders(actor: Actor, first: int, after: str | None) -> OrderConnection:
     check_first(first, MAX_ORDERS)
     before = before_of(after)
@@ -136,7 +128,8 @@ def _orders(actor: Actor, first: int, after: str | None) -> OrderConnection:
         views = [orders.order_view(o) for o in rows]
     edges = [OrderEdge(cursor=before_cursor(v["id"]) or "", node=Order.of(v)) for v in views]
     return OrderConnection(
-        edges=edges, page_info=_page_info([e.cursor for e in edges], before_cursor(nxt), before)
+        edges=edges,
+        page_info=keyset_page_info([e.cursor for e in edges], nxt is not None, before),
     )
 
 
@@ -160,9 +153,8 @@ def _notifications(actor: Actor, first: int, after: str | None) -> NotificationC
         )
         for n in page.items
     ]
-    more = before_cursor(page.items[-1].id) if page.more and page.items else None
     return NotificationConnection(
-        edges=edges, page_info=_page_info([e.cursor for e in edges], more, before)
+        edges=edges, page_info=keyset_page_info([e.cursor for e in edges], page.more, before)
     )
 
 

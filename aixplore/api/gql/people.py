@@ -23,6 +23,7 @@ from aixplore.api.gql.common import (
     before_cursor,
     before_of,
     check_first,
+    keyset_page_info,
     node_id,
 )
 from aixplore.core.db import read_scope, session_scope
@@ -153,14 +154,9 @@ def _people(
         )
         for p in page
     ]
+    cursors = [e.cursor for e in edges]
     return PersonConnection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=nxt is not None,
-            has_previous_page=before is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        edges=edges, page_info=keyset_page_info(cursors, nxt is not None, before)
     )
 
 
