@@ -175,7 +175,7 @@ def test_forged_node_ids_are_refused_before_any_query(
 
 
 def test_a_pages_reviews_are_read_in_one_batch(api: TestClient, statements: list[str]) -> None:
-    _publish_many(50)
+    _publish_many(20)
     first_page = ask(api, "{ solutions(first: 5) { edges { node { slug } } } }")
     slugs = [e["node"]["slug"] for e in first_page["data"]["solutions"]["edges"]]
     reviewer = actor_for(sign_in(make_member(name="Critic").email))
