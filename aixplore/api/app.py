@@ -23,6 +23,7 @@ from aixplore.api.routes import (
     forums,
     gdpr,
     github_oauth,
+    graphiql,
     graphql,
     health,
     messages,
@@ -160,13 +161,15 @@ def build_api() -> FastAPI:
     api.include_router(webhooks.router)
     api.include_router(gdpr.router)
     api.include_router(docs.router)
+    api.include_router(graphiql.router)
     api.include_router(sso.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(sso_link.router, dependencies=[Depends(rate_limit("sso"))])
     # Browser sign-in redirects like SSO's: counted per network address in the same budget.
     api.include_router(github_oauth.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(social_login.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(stripe_webhook.router)
-    # Third-party apps authenticate with HTTP Basic here, which the API's limiter refuses.
+    # Third-party apps authenticate with HTTP Basic here, which the API's limiter refuses;
+    # these endpoints count in their own limits (aixplore/api/oauth_limits.py).
     api.include_router(oauth.router)
     media = get_settings().media_root
     media.mkdir(parents=True, exist_ok=True)

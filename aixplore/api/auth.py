@@ -35,7 +35,7 @@ from aixplore.domain.oauth.principal import resolve_access_token
 from aixplore.domain.oauth.tokens import looks_like_jwt
 
 _STATE_PRINCIPAL = "api_principal"
-_STATE_HEADERS = "ratelimit_headers"
+STATE_HEADERS = "ratelimit_headers"
 _ANONYMOUS = object()
 
 
@@ -83,12 +83,17 @@ def require_scope(resource: str, level: str) -> Callable[[Request], Awaitable[Ke
         found = await principal(request)
         if found is None:
             raise NotAuthenticated("This endpoint needs an API key: 'Authorization: Bearer <key>'.")
-        if not found.allows(resource, level):
-            what = "access token" if found.kind == "oauth" else "API key"
-            raise PermissionDenied(f"This {what} lacks the '{resource}:{level}' scope.")
-        return found
+        return check_scope(found, resource, level)
 
     return dependency
+
+
+def check_scope(found: KeyPrincipal, resource: str, level: str) -> KeyPrincipal:
+    """``found`` when it holds ``resource:level`` (or more); 403 with the reason otherwise."""
+    if not found.allows(resource, level):
+        what = "access token" if found.kind == "oauth" else "API key"
+        raise PermissionDenied(f"This {what} lacks the '{resource}:{level}' scope.")
+    return found
 
 
 # ---- Rate limits ----
@@ -129,13 +134,18 @@ def _headers(item: RateLimitItem, keys: tuple[str, ...]) -> tuple[int, dict[str,
     }
 
 
-def _count(endpoint_class: str, found: KeyPrincipal | None, ip: str) -> dict[str, str]:
+def count_windows(windows: list[tuple[str, tuple[str, ...]]], cost: int = 1) -> dict[str, str]:
+    """Count ``cost`` requests in each ``(limit, keys)`` window; the tightest one's headers.
+
+    Raises :class:`RateLimited` at the first window used up (``Retry-After`` set) and
+    ``ServiceUnavailable`` when the limiter's storage cannot be reached.
+    """
     limiter = ratelimit.limiter()
     tightest: tuple[int, dict[str, str]] | None = None
     try:
-        for limit, keys in _limits_for(endpoint_class, found, ip):
+        for limit, keys in windows:
             item = parse(limit)
-            allowed = limiter.hit(item, *keys)
+            allowed = limiter.hit(item, *keys, cost=cost)
             remaining, headers = _headers(item, keys)
             if not allowed:
                 retry = max(1, int(headers["X-RateLimit-Reset"]))
@@ -152,6 +162,26 @@ def _count(endpoint_class: str, found: KeyPrincipal | None, ip: str) -> dict[str
     return tightest[1] if tightest else {}
 
 
+def _count(endpoint_class: str, found: KeyPrincipal | None, ip: str) -> dict[str, str]:
+    return count_windows(_limits_for(endpoint_class, found, ip))
+
+
+async def charge(request: Request, endpoint_class: str, cost: int) -> dict[str, str]:
+    """Count ``cost`` more requests for the caller of ``request`` (a costly GraphQL query).
+
+    The request itself was counted once by :func:`rate_limit`; its ``X-RateLimit-*`` headers
+    are replaced by the ones after this charge. Raises :class:`RateLimited` when used up.
+    """
+    found = await principal(request)
+    windows = _limits_for(endpoint_class, found, client_ip(request))
+    if get_settings().redis_url:
+        headers = await run_in_threadpool(count_windows, windows, cost)
+    else:
+        headers = count_windows(windows, cost)
+    setattr(request.state, STATE_HEADERS, headers)
+    return headers
+
+
 def rate_limit(endpoint_class: str) -> Callable[[Request], Awaitable[None]]:
     """A dependency counting the request against the limits of ``endpoint_class``."""
 
@@ -162,7 +192,7 @@ def rate_limit(endpoint_class: str) -> Callable[[Request], Awaitable[None]]:
             headers = await run_in_threadpool(_count, endpoint_class, found, ip)
         else:
             headers = _count(endpoint_class, found, ip)
-        setattr(request.state, _STATE_HEADERS, headers)
+        setattr(request.state, STATE_HEADERS, headers)
 
     return dependency
 
@@ -181,7 +211,7 @@ class RateLimitHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state: dict[str, Any] = scope.get("state") or {}
-                extra = state.get(_STATE_HEADERS)
+                extra = state.get(STATE_HEADERS)
                 if extra:
                     present = {k.lower() for k, _ in message.get("headers", [])}
                     message["headers"] = [

@@ -173,6 +173,11 @@ class Settings(BaseSettings):
     sso_clock_skew_seconds: int = Field(default=120, ge=0, le=600)
     sso_login_minutes: int = Field(default=10, ge=1, le=60)
     sso_limit_per_ip: str = "60/5 minutes"  # SSO start, callbacks and discovery
+    # OAuth2 server: the token, revocation and introspection endpoints count per app (client
+    # id as presented) and per network address; the consent page per network address.
+    oauth_limit_per_client: str = "300/minute"
+    oauth_limit_per_ip: str = "600/minute"
+    oauth_authorize_limit_per_ip: str = "60/minute"
     domain_txt_prefix: str = "_aixplore-verify"
 
     # Scheduled backups (aixplore/jobs/operations.py): with a folder set, a job worker writes a

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from aixplore.api.app import build_api
 from aixplore.core.db import session_scope
+from aixplore.domain.reviews import services as reviews
 from aixplore.domain.solutions import services as solutions
 from tests.factories import actor_for, make_member, sign_in
 
@@ -171,3 +172,27 @@ def test_forged_node_ids_are_refused_before_any_query(
         assert "Not a valid" in body["errors"][0]["message"], body
         assert not [s for s in statements if "solution" in s.lower()], node_id
     assert _node(api, _b64(f"Solution:{2**31 - 1}"))["data"] == {"node": None}
+
+
+def test_a_pages_reviews_are_read_in_one_batch(api: TestClient, statements: list[str]) -> None:
+    _publish_many(20)
+    first_page = ask(api, "{ solutions(first: 5) { edges { node { slug } } } }")
+    slugs = [e["node"]["slug"] for e in first_page["data"]["solutions"]["edges"]]
+    reviewer = actor_for(sign_in(make_member(name="Critic").email))
+    with session_scope() as db:
+        for slug in slugs[:3]:
+            reviews.do_write_review(
+                db, reviewer, slug, {"rating": 4, "title": "Solid", "body": "Does what it says."}
+            )
+    query = """query($first: Int!) { solutions(first: $first) { edges { node { slug
+      publisher { handle } reviews(first: 2) { rating authorName } } } } }"""
+    counts = {}
+    for first in (5, 20):
+        ask(api, query, {"first": first})
+        statements.clear()
+        body = ask(api, query, {"first": first})
+        assert "errors" not in body, body
+        found = [e["node"]["reviews"] for e in body["data"]["solutions"]["edges"]]
+        assert sum(len(r) for r in found) == 3
+        counts[first] = len(statements)
+    assert counts[5] == counts[20], counts

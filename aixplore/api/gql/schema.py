@@ -9,8 +9,6 @@ as many queries as a page of 5.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from typing import Any
 
@@ -25,57 +23,43 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.extensions.query_depth_limiter import create_validator
-from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
+from aixplore.api.gql.common import (
+    Context,
+    Node,
+    PageInfo,
+    decode,
+    encode,
+    node_id,
+    row_id_of,
+)
+from aixplore.api.gql.events import (
+    EventConnection,
+    EventDetail,
+    EventListing,
+    event_of,
+    events_page,
+)
 from aixplore.api.gql.limits import MAX_DEPTH, MAX_FIRST, MAX_TOKENS, QueryCost
+from aixplore.api.gql.mine import Viewer, viewer_of
+from aixplore.api.gql.people import Profile, Review, profile_of, solution_reviews
+from aixplore.api.gql.persisted import PersistedQueries
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, NotFound, ValidationFailed
-from aixplore.domain.apikeys.models import KeyPrincipal
-from aixplore.domain.social.publisher_handles import person_of, publishers_of
+from aixplore.domain.social.publisher_handles import publishers_of
 from aixplore.domain.solutions import search_cards
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import SolutionCard, SolutionStatus
 from aixplore.domain.solutions.search import MAX_PAGE, SearchQuery, search
 
 DEPTH_RULE = create_validator(MAX_DEPTH, None, None)
-MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
-_NODE_ID = re.compile(r"(?P<kind>[A-Za-z]+):(?P<id>[1-9][0-9]{0,9})")
 _CURSOR = re.compile(r"at:(?P<at>[0-9]{1,6})")
 
 
-def _encode(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
-
-
-def _decode(value: str, what: str) -> str:
-    """Base64 text, refused with a clear message when it is not (before any query)."""
-    if len(value) > 64:
-        raise ValidationFailed(f"Not a valid {what}.", field=what)
-    try:
-        return base64.b64decode(value.encode("ascii"), validate=True).decode("ascii")
-    except (binascii.Error, UnicodeError, ValueError) as exc:
-        raise ValidationFailed(f"Not a valid {what}.", field=what) from exc
-
-
-def solution_id_of(node_id: str) -> int:
+def solution_id_of(value: str) -> int:
     """The row id behind a global ``Solution`` id; anything else is refused before any query."""
-    match = _NODE_ID.fullmatch(_decode(node_id, "id"))
-    if match is None or match["kind"] != "Solution":
-        raise ValidationFailed("Not a valid node id: expected a Solution's id.", field="id")
-    row_id = int(match["id"])
-    if row_id > MAX_ID:
-        raise ValidationFailed("Not a valid node id: out of range.", field="id")
-    return row_id
-
-
-class Context(BaseContext):
-    """One request's caller (strawberry's ``info.context``)."""
-
-    def __init__(self, caller: KeyPrincipal | None) -> None:
-        """The caller as ``aixplore.api.auth.principal`` resolved it (None: anonymous)."""
-        super().__init__()
-        self.caller = caller
+    return row_id_of(value, "Solution")
 
 
 def publishers_for(db: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -103,13 +87,6 @@ class Rating:
     count: int
 
 
-@strawberry.interface
-class Node:
-    """An object with a global id (Relay)."""
-
-    id: strawberry.ID
-
-
 @strawberry.type
 class Solution(Node):
     """A published solution."""
@@ -122,12 +99,19 @@ class Solution(Node):
     tags: list[str]
     rating: Rating
     publisher: Publisher
+    row_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def reviews(self, info: Info[Context, None], first: int = 5) -> list[Review]:
+        """Its most helpful visible reviews (1 to 10; a page's are read together)."""
+        return await solution_reviews(info.context, self.row_id, first)
 
     @classmethod
     def of(cls, card: SolutionCard, publisher: tuple[str, str]) -> Solution:
         """Build from a domain card and its publisher's ``(handle, display name)``."""
         return cls(
-            id=strawberry.ID(_encode(f"Solution:{card.id}")),
+            id=node_id("Solution", card.id),
+            row_id=card.id,
             publisher=Publisher(handle=publisher[0], display_name=publisher[1]),
             slug=card.slug,
             name=card.name,
@@ -148,16 +132,6 @@ class SolutionEdge:
 
 
 @strawberry.type
-class PageInfo:
-    """Where a page sits (Relay)."""
-
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
-@strawberry.type
 class SolutionConnection:
     """A page of search results (Relay connection)."""
 
@@ -166,20 +140,12 @@ class SolutionConnection:
     total_count: int
 
 
-@strawberry.type
-class Viewer:
-    """The caller's own profile basics."""
-
-    handle: str
-    display_name: str
-
-
 def _search_page(q: str, category: str, first: int, after: str | None) -> SolutionConnection:
     if not 1 <= first <= MAX_FIRST:
         raise ValidationFailed(f"first must be between 1 and {MAX_FIRST}.", field="first")
     offset = 0
     if after is not None:
-        match = _CURSOR.fullmatch(_decode(after, "cursor"))
+        match = _CURSOR.fullmatch(decode(after, "cursor"))
         if match is None:
             raise ValidationFailed("Not a valid cursor.", field="after")
         offset = int(match["at"]) + 1
@@ -194,7 +160,7 @@ def _search_page(q: str, category: str, first: int, after: str | None) -> Soluti
         publishers = publishers_for(db, [card.id for card in found.items])
     edges = [
         SolutionEdge(
-            cursor=_encode(f"at:{offset + n}"),
+            cursor=encode(f"at:{offset + n}"),
             node=Solution.of(card, publishers.get(card.id, ("", ""))),
         )
         for n, card in enumerate(found.items)
@@ -230,12 +196,6 @@ def _by_id(row_id: int) -> Solution | None:
         return Solution.of(found[0], publishers_for(db, [row_id]).get(row_id, ("", "")))
 
 
-def _viewer(user_id: int) -> Viewer:
-    with session_scope() as db:  # may make a missing profile
-        handle, name = person_of(db, user_id)
-    return Viewer(handle=handle, display_name=name)
-
-
 @strawberry.type
 class Query:
     """What anyone may read, as anonymous REST callers may; ``viewer`` needs a key or token."""
@@ -265,7 +225,30 @@ class Query:
         caller = info.context.caller
         if caller is None:
             return None
-        return await run_in_threadpool(_viewer, caller.actor.user_id)
+        return await run_in_threadpool(viewer_of, caller.actor.user_id)
+
+    @strawberry.field
+    async def events(
+        self, listing: EventListing = EventListing.UPCOMING, after: str | None = None
+    ) -> EventConnection:
+        """Scheduled events, twelve a page: upcoming soonest first, or past latest first."""
+        return await events_page(listing, after)
+
+    @strawberry.field
+    async def event(self, info: Info[Context, None], id: strawberry.ID) -> EventDetail | None:
+        """One event by its global id, in the caller's terms (null when there is none)."""
+        caller = info.context.caller
+        return await run_in_threadpool(event_of, caller.actor if caller else None, str(id))
+
+    @strawberry.field
+    async def profile(self, info: Info[Context, None], handle: str) -> Profile | None:
+        """A person's profile as the caller may see it (null when there is none).
+
+        Anonymous callers see what signed-out visitors see; a key's or token's owner what
+        they would see signed in. A profile its owner keeps from the caller is an error.
+        """
+        caller = info.context.caller
+        return await run_in_threadpool(profile_of, caller.actor if caller else None, handle)
 
 
 def _mask(error: Any) -> bool:
@@ -280,8 +263,9 @@ def _mask(error: Any) -> bool:
 
 schema = strawberry.Schema(
     query=Query,
-    types=[Solution],
+    types=[Solution, Review, Profile, EventDetail],
     extensions=[
+        PersistedQueries,  # first: the others see the stored query
         # Factories: each operation gets its own instances (QueryCost keeps a count).
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),

@@ -1,9 +1,10 @@
 """``POST /api/graphql``: the GraphQL face of the read API, next to REST.
 
 POST only (no queries over GET, so a link or an image cannot run one with the visitor's
-cookies), no subscriptions and no GraphiQL page yet (strawberry's loads from a CDN). The
-caller is resolved as REST resolves it (API key or OAuth access token) and counted in the same
-read rate limit; the route stays out of the OpenAPI document, which describes REST.
+cookies), no subscriptions; GraphiQL is a page of its own (``routes/graphiql.py``: strawberry's
+loads from a CDN). The caller is resolved as REST resolves it (API key or OAuth access token)
+and counted in the same read rate limit; the route stays out of the OpenAPI document, which
+describes REST.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from fastapi import Depends
 from strawberry.fastapi import GraphQLRouter
 
 from aixplore.api.auth import principal
-from aixplore.api.gql.schema import Context, schema
+from aixplore.api.gql.common import Context
+from aixplore.api.gql.schema import schema
 from aixplore.domain.apikeys.models import KeyPrincipal
 
 

@@ -23,10 +23,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from aixplore.api.auth import RateLimited
+from aixplore.api.oauth_limits import count_consent, count_oauth
 from aixplore.api.plain_page import plain_page
 from aixplore.api.routes.sso_link import same_origin
 from aixplore.core.db import read_scope, session_scope
-from aixplore.core.errors import DomainError
+from aixplore.core.errors import DomainError, ServiceUnavailable
 from aixplore.core.settings import get_settings
 from aixplore.domain.accounts.actor_cache import authenticate
 from aixplore.domain.oauth import authorize as flow
@@ -49,6 +51,17 @@ def refused_page(message: str, status: int = 400) -> HTMLResponse:
         "<p><a href='/'>Back to AiXplore</a></p>"
     )
     return _page("Authorization refused", body, status)
+
+
+def _limit_page(exc: RateLimited | ServiceUnavailable) -> HTMLResponse:
+    """The consent page's refusal when too many requests came from this address."""
+    if isinstance(exc, RateLimited):
+        reply = refused_page(f"Too many requests from your network: {exc.message}", 429)
+        reply.headers.update(exc.headers)
+        return reply
+    reply = refused_page(exc.message, 503)
+    reply.headers["Retry-After"] = "5"
+    return reply
 
 
 def _csrf(session_raw: str, request: flow.AuthorizeRequest) -> str:
@@ -91,6 +104,10 @@ def _ip(request: Request) -> str:
 @router.get("/api/oauth/authorize", include_in_schema=False)
 def authorize_page(request: Request) -> Response:
     """The consent screen (or a refusal page, or the app's redirect with an error)."""
+    try:
+        count_consent(request)
+    except (RateLimited, ServiceUnavailable) as exc:
+        return _limit_page(exc)
     params = dict(request.query_params)
     session_raw = request.cookies.get(SESSION_COOKIE, "")
     actor = authenticate(session_raw)
@@ -117,6 +134,10 @@ def authorize_page(request: Request) -> Response:
 @router.post("/api/oauth/authorize", include_in_schema=False)
 async def authorize_decision(request: Request) -> Response:
     """Authorize (a code back to the app) or cancel (``access_denied`` back to the app)."""
+    try:
+        await count_oauth(request, "authorize")
+    except (RateLimited, ServiceUnavailable) as exc:
+        return _limit_page(exc)
     if not same_origin(request):
         return refused_page("This form must be sent from AiXplore itself.", 403)
     form = await request.form()
@@ -175,10 +196,33 @@ def _oauth_error(exc: OAuth2Error) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def _client_call(request: Request, action: Any) -> JSONResponse:
+def _limit_error(exc: RateLimited | ServiceUnavailable) -> JSONResponse:
+    """429 (or 503 when the limiter is unreachable) as an RFC 6749 error body."""
+    body = {"error": "temporarily_unavailable", "error_description": exc.message}
+    headers = dict(_NO_STORE)
+    if isinstance(exc, RateLimited):
+        headers.update(exc.headers)
+        return JSONResponse(body, status_code=429, headers=headers)
+    headers["Retry-After"] = "5"
+    return JSONResponse(body, status_code=503, headers=headers)
+
+
+def _client_id_of(request: Request, form: dict[str, str]) -> str:
+    """The client id as presented, for counting only (malformed credentials count as "")."""
+    try:
+        return _credentials(request, form).client_id
+    except InvalidClientError:
+        return ""
+
+
+async def _client_call(request: Request, endpoint: str, action: Any) -> JSONResponse:
     """Run a client-authenticated endpoint; commit even when it refuses (revocations stick)."""
     raw_form = await request.form()
     form = {k: v for k, v in raw_form.items() if isinstance(v, str) and len(v) <= 4096}
+    try:
+        await count_oauth(request, endpoint, _client_id_of(request, form))
+    except (RateLimited, ServiceUnavailable) as exc:
+        return _limit_error(exc)
     ip = _ip(request)
 
     def work() -> tuple[int, dict[str, Any]]:
@@ -198,7 +242,7 @@ async def _client_call(request: Request, action: Any) -> JSONResponse:
 async def token(request: Request) -> JSONResponse:
     """Exchange a code (with its PKCE verifier) or a refresh token for tokens."""
     return await _client_call(
-        request, lambda db, creds, form, ip: grants.do_token(db, creds, form, ip=ip)
+        request, "token", lambda db, creds, form, ip: grants.do_token(db, creds, form, ip=ip)
     )
 
 
@@ -210,14 +254,16 @@ async def revoke(request: Request) -> JSONResponse:
         grants.do_revoke_token(db, creds, form.get("token", ""), ip=ip)
         return {}
 
-    return await _client_call(request, action)
+    return await _client_call(request, "revoke", action)
 
 
 @router.post("/api/oauth/introspect", include_in_schema=False)
 async def introspect(request: Request) -> JSONResponse:
     """RFC 7662: whether a token of the calling app is active, and what it grants."""
     return await _client_call(
-        request, lambda db, creds, form, _ip: grants.introspect(db, creds, form.get("token", ""))
+        request,
+        "introspect",
+        lambda db, creds, form, _ip: grants.introspect(db, creds, form.get("token", "")),
     )
 
 

@@ -23,6 +23,7 @@ RESOURCES = (
     "audit",
     "messages",
     "forums",
+    "notifications",  # the key owner's own, read only in practice (GraphQL's viewer)
 )
 LEVELS = ("read", "write", "admin")
 ALL_SCOPES = tuple(f"{r}:{lv}" for r in RESOURCES for lv in LEVELS)

@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from aixplore.core.settings import get_settings
 from aixplore.domain.apikeys.models import LEVELS, RESOURCES
 
-# The audit log is for platform admins; orders are personal (the API refuses org keys there).
-ORG_RESOURCES = tuple(r for r in RESOURCES if r not in ("audit", "orders"))
+# The audit log is for platform admins; orders and notifications are personal (the API
+# refuses org keys there).
+ORG_RESOURCES = tuple(r for r in RESOURCES if r not in ("audit", "orders", "notifications"))
 ORG_SCOPES = tuple(f"{r}:{lv}" for r in ORG_RESOURCES for lv in LEVELS)
 
 

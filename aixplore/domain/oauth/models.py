@@ -19,7 +19,7 @@ from aixplore.core.time import utcnow
 from aixplore.domain.apikeys.models import LEVELS
 
 # What an app may ask for: the API's resources, the audit log (platform admins only) aside.
-OAUTH_RESOURCES = ("solutions", "reviews", "events", "orders", "webhooks")
+OAUTH_RESOURCES = ("solutions", "reviews", "events", "orders", "webhooks", "notifications")
 OAUTH_SCOPES = tuple(f"{r}:{lv}" for r in OAUTH_RESOURCES for lv in LEVELS)
 _NOUNS = {
     "solutions": "your solutions",
@@ -27,6 +27,7 @@ _NOUNS = {
     "events": "your events",
     "orders": "your orders",
     "webhooks": "your webhooks",
+    "notifications": "your notifications",
 }
 _VERBS = {"read": "See", "write": "See, create and change", "admin": "Fully manage"}
 

@@ -131,3 +131,50 @@ def get_my_review(session: Session, actor: Actor | None, slug: Any) -> ReviewPub
         select(Review).where(Review.solution_id == solution.id, Review.author_id == actor.user_id)
     ).first()
     return public_reviews(session, [review], actor)[0] if review else None
+
+
+def top_reviews_of(
+    session: Session, actor: Actor | None, solution_ids: list[int], per_solution: int
+) -> dict[int, list[ReviewPublic]]:
+    """The most helpful visible reviews of each of the solutions, at most ``per_solution`` each.
+
+    For a page of solutions at once (GraphQL's batch loader): one ranked read whatever the
+    page's size, then :func:`public_reviews`' fixed few. Only published solutions' reviews.
+    """
+    if not 1 <= per_solution <= PAGE_SIZE:
+        raise ValidationFailed(f"Ask for 1 to {PAGE_SIZE} reviews per solution.")
+    ids = sorted({i for i in solution_ids if 1 <= i < 2**31})
+    if not ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=col(Review.solution_id),
+            order_by=[
+                col(Review.helpful_count).desc(),
+                col(Review.created_at).desc(),
+                col(Review.id).desc(),
+            ],
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(col(Review.id).label("review_id"), rank)
+        .join(Solution, col(Solution.id) == col(Review.solution_id))
+        .where(
+            col(Review.solution_id).in_(ids),
+            Review.status == ReviewStatus.VISIBLE,
+            Solution.status == SolutionStatus.PUBLISHED,
+        )
+        .subquery()
+    )
+    rows = session.exec(
+        select(Review)
+        .join(ranked, col(Review.id) == ranked.c.review_id)
+        .where(ranked.c.rank <= per_solution)
+        .order_by(col(Review.solution_id), ranked.c.rank)
+    ).all()
+    found: dict[int, list[ReviewPublic]] = {i: [] for i in ids}
+    for review, shown in zip(rows, public_reviews(session, list(rows), actor), strict=True):
+        found[review.solution_id].append(shown)
+    return found
