@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from aixplore.domain.accounts.models import User
 from aixplore.domain.events.models import Event, EventStatus
+from aixplore.domain.moderation import community as _community  # noqa: F401 - forum posts
 from aixplore.domain.moderation.registry import Target, TargetKind, register
 from aixplore.domain.reviews.models import Review, ReviewStatus
 from aixplore.domain.reviews.services import lock_solution, recompute_aggregates
