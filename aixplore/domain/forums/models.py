@@ -57,6 +57,9 @@ class ForumCategory(SQLModel, table=True):
     )
     position: int = Field(default=0)
     thread_count: int = Field(default=0)
+    # An archived category leaves the list and takes no new threads or replies; its threads
+    # stay readable where linked.
+    archived_at: datetime | None = Field(default=None, sa_column=utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
 
@@ -206,6 +209,12 @@ class CategoryPublic(BaseModel):
     color: str
     group_id: int | None
     thread_count: int
+
+
+class CategoryAdmin(CategoryPublic):
+    """A platform category as the admins' page shows it (archived ones too)."""
+
+    archived: bool
 
 
 class ThreadSummary(BaseModel):
