@@ -91,7 +91,10 @@ def _event(session: Session, event_id: int) -> Target | None:
         title=event.title,
         snippet=_short(event.description_md),
         link=f"/events/{event_id}",
-        public_subject=f"The event {event.title}",
+        public_subject="An event of a members-only group"
+        if event.members_only
+        else f"The event {event.title}",
+        group_id=event.group_id,  # a group's event: its moderators act on it too
     )
 
 
