@@ -22,6 +22,7 @@ from aixplore.web.accounts import settings_pages as account_settings
 from aixplore.web.accounts.sign_in_methods import SignInMethodsState, SocialButtonsState
 from aixplore.web.accounts.state import ProfileState, SecurityState, VerifyState
 from aixplore.web.admin.audit import AuditState, audit_page
+from aixplore.web.admin.forums import AdminForumsState, admin_forums_page
 from aixplore.web.admin.moderation import ModerationState, moderation_page
 from aixplore.web.admin.pages import admin_page
 from aixplore.web.admin.state import AdminUsersState
@@ -441,6 +442,12 @@ ROUTES: list[Route] = [
     Route("/publish/[slug]", publish_page, "Edit listing · AiXplore", [guard, PublishState.load]),
     Route(
         "/admin/moderation", moderation_page, "Moderation · AiXplore", [guard, ModerationState.load]
+    ),
+    Route(
+        "/admin/forums",
+        admin_forums_page,
+        "Forum categories · AiXplore",
+        [guard, AdminForumsState.load],
     ),
     Route(
         "/moderation-log",

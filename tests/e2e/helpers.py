@@ -66,6 +66,16 @@ def horizontal_overflow(page: Page) -> int:
     )
 
 
+def looked_at(page: Page, shoot, name: str) -> None:
+    """Check a page with axe-core and shoot it at 1280 px, then at 375 px without overflow."""
+    assert axe_violations(page) == []
+    shoot(page, name)
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert horizontal_overflow(page) <= 0
+    shoot(page, name)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
 def run_async(coroutine):
     """Run a coroutine to completion from a sync test.
 

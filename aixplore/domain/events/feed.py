@@ -19,7 +19,11 @@ def list_upcoming_after(
 
     Returns the page and the position to continue from (None on the last page).
     """
-    stmt = select(Event).where(Event.status == EventStatus.SCHEDULED, col(Event.ends_at) > utcnow())
+    stmt = select(Event).where(
+        Event.status == EventStatus.SCHEDULED,
+        col(Event.ends_at) > utcnow(),
+        ~col(Event.members_only),
+    )
     if after is not None:
         starts, event_id = after
         stmt = stmt.where(

@@ -69,6 +69,13 @@ class Event(SQLModel, table=True):
     status: EventStatus = SQLField(
         default=EventStatus.SCHEDULED, sa_column=enum_column(EventStatus, "event_status")
     )
+    # The group hosting it, if any; a private or secret group's events are ``members_only``
+    # (a group's visibility never changes): left out of every public list, shown to those
+    # the group's check (``reading.register_group_check``) lets in.
+    group_id: int | None = SQLField(
+        default=None, foreign_key="community_group.id", index=True, ondelete="CASCADE"
+    )
+    members_only: bool = SQLField(default=False)
     created_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
     updated_at: datetime = SQLField(default_factory=utcnow, sa_column=utc_column(nullable=False))
 

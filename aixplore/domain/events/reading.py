@@ -8,6 +8,7 @@ any write to events or RSVPs (and to the catalog, for linked solutions).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
@@ -190,11 +191,34 @@ def publics(session: Session, events: list[Event]) -> list[EventPublic]:
     return out
 
 
+# Who may see a group's events: checks ``(session, viewer, group_id)`` that raise a refusal
+# (registered by domain/groups, which events may not import). None registered: a
+# members-only event is shown to nobody but platform admins.
+_GROUP_CHECKS: list[Callable[[Session, Actor | None, int], None]] = []
+
+
+def register_group_check(check: Callable[[Session, Actor | None, int], None]) -> None:
+    """Add a check that refuses a viewer a group's events (NotFound or PermissionDenied)."""
+    if check not in _GROUP_CHECKS:
+        _GROUP_CHECKS.append(check)
+
+
+def check_may_see(session: Session, viewer: Actor | None, event: Event) -> None:
+    """Refuse a viewer the event's group keeps out (a members-only group's event)."""
+    if event.group_id is None or (viewer is not None and viewer.is_platform_admin):
+        return
+    if event.members_only and not _GROUP_CHECKS:
+        raise NotFound("No such event.")
+    for check in _GROUP_CHECKS:
+        check(session, viewer, event.group_id)
+
+
 def get_event(session: Session, actor: Actor | None, event_id: Any) -> EventDetail:
-    """One event as the actor sees it (anyone may look, signed in or not)."""
+    """One event as the actor sees it (anyone may look, but a members-only one: members)."""
     event = session.get(Event, valid_event_id(event_id))
     if event is None:
         raise NotFound("No such event.")
+    check_may_see(session, actor, event)
     public = publics(session, [event])[0]
     rsvps = session.exec(
         select(EventRsvp)
@@ -253,7 +277,8 @@ def _cached_listing(session: Session, when: str, page: Any) -> EventPage:
 
     def compute() -> dict[str, Any]:
         # Built only on a miss: the expressions cost more than a cache hit.
-        now, scheduled = utcnow(), col(Event.status) == EventStatus.SCHEDULED
+        now = utcnow()
+        scheduled = (col(Event.status) == EventStatus.SCHEDULED) & ~col(Event.members_only)
         if when == "past":
             where, order = [scheduled, col(Event.ends_at) <= now], [col(Event.starts_at).desc()]
         else:
@@ -297,6 +322,22 @@ def list_for_solution(session: Session, slug: Any, *, limit: int = 10) -> list[E
         select(Event)
         .where(
             Event.solution_id == solution.id,
+            Event.status == EventStatus.SCHEDULED,
+            col(Event.ends_at) > utcnow(),
+            ~col(Event.members_only),
+        )
+        .order_by(col(Event.starts_at), col(Event.id))
+        .limit(max(1, min(limit, 50)))
+    ).all()
+    return publics(session, list(rows))
+
+
+def list_for_group(session: Session, group_id: int, *, limit: int = 20) -> list[EventPublic]:
+    """A group's scheduled events that have not ended, soonest first (callers authorize)."""
+    rows = session.exec(
+        select(Event)
+        .where(
+            Event.group_id == group_id,
             Event.status == EventStatus.SCHEDULED,
             col(Event.ends_at) > utcnow(),
         )

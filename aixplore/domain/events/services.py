@@ -39,6 +39,7 @@ from aixplore.domain.events.reading import (
     MAX_PAGE,
     PAGE_SIZE,
     can_manage,
+    check_may_see,
     event_url,
     format_for_viewer,
     format_when,
@@ -156,8 +157,19 @@ def _apply(event: Event, form: EventInput, starts: datetime, ends: datetime) -> 
     event.updated_at = utcnow()
 
 
-def do_create_event(session: Session, actor: Actor | None, data: Any) -> EventDetail:
-    """Create an event organized by the actor (any signed-in member)."""
+def do_create_event(
+    session: Session,
+    actor: Actor | None,
+    data: Any,
+    *,
+    group_id: int | None = None,
+    members_only: bool = False,
+) -> EventDetail:
+    """Create an event organized by the actor (any signed-in member).
+
+    ``group_id`` and ``members_only`` come only from domain/groups, which authorizes hosting
+    an event in a group (never from a handler's arguments).
+    """
     actor = require_actor(actor)
     form: EventInput = parse_input(EventInput, data)
     starts, ends = form.utc_range()
@@ -184,12 +196,21 @@ def do_create_event(session: Session, actor: Actor | None, data: Any) -> EventDe
         ends_at=ends,
         timezone=form.timezone,
         capacity=form.capacity,
+        group_id=group_id,
+        members_only=members_only and group_id is not None,
     )
     _apply(event, form, starts, ends)
     session.add(event)
     session.flush()
     webhooks.emit(session, "event.created", webhooks.event_data(event), [actor.user_id])
-    record_activity(session, actor.user_id, FeedKind.EVENT_HOSTED, event.id or 0)
+    record_activity(
+        session,
+        actor.user_id,
+        FeedKind.EVENT_HOSTED,
+        event.id or 0,
+        group_id=group_id,
+        members_only=event.members_only,
+    )
     return get_event(session, actor, event.id)
 
 
@@ -303,6 +324,7 @@ def do_rsvp(session: Session, actor: Actor | None, event_id: Any) -> EventDetail
     """Answer "going" when a seat is free, else join the end of the waitlist."""
     actor = require_actor(actor)
     event = _lock_event(session, event_id)
+    check_may_see(session, actor, event)
     event_key = event.id or 0
     if event.status == EventStatus.CANCELLED:
         raise Conflict("This event was cancelled.")

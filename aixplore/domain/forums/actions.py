@@ -166,11 +166,7 @@ def hide_post(session: Session, actor: Actor | None, post_id: Any, reason: Any) 
     """Hide a post pending review: readers see that it is hidden, not what it says."""
     actor, post, thread = _moderated(session, actor, post_id)
     why = _reason(reason)
-    if post.deleted_at is not None:
-        raise Conflict("This post is deleted.")
-    post.hidden_at, post.hidden_reason = utcnow(), why
-    session.add(post)
-    session.flush()
+    set_hidden(session, post, why)
     notify(
         session,
         post.author_id,
@@ -184,17 +180,26 @@ def hide_post(session: Session, actor: Actor | None, post_id: Any, reason: Any) 
 def restore_post(session: Session, actor: Actor | None, post_id: Any) -> None:
     """Show a hidden post again."""
     _actor, post, _thread = _moderated(session, actor, post_id)
-    if post.deleted_at is not None:
-        raise Conflict("A deleted post cannot be restored.")
-    post.hidden_at, post.hidden_reason = None, ""
-    session.add(post)
-    session.flush()
+    set_hidden(session, post, None)
 
 
 def delete_post(session: Session, actor: Actor | None, post_id: Any, reason: Any) -> None:
     """Delete a post for good: its text goes (revisions too); its place says it was deleted."""
     _actor, post, thread = _moderated(session, actor, post_id)
-    why = _reason(reason)
+    erase(session, post, thread, _reason(reason))
+
+
+def set_hidden(session: Session, post: ForumPost, why: str | None) -> None:
+    """Hide a post with a reason, or show it again (``why`` None); callers authorize."""
+    if post.deleted_at is not None:
+        raise Conflict("This post is deleted." if why else "A deleted post cannot be restored.")
+    post.hidden_at, post.hidden_reason = (utcnow(), why) if why else (None, "")
+    session.add(post)
+    session.flush()
+
+
+def erase(session: Session, post: ForumPost, thread: ForumThread, why: str) -> None:
+    """Delete a post's text and its revisions for good, keeping its place; callers authorize."""
     post.deleted_at, post.deleted_reason = utcnow(), why
     post.body_md, post.body_html = "", ""
     session.add(post)

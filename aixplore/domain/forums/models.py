@@ -57,6 +57,9 @@ class ForumCategory(SQLModel, table=True):
     )
     position: int = Field(default=0)
     thread_count: int = Field(default=0)
+    # An archived category leaves the list and takes no new threads or replies; its threads
+    # stay readable where linked.
+    archived_at: datetime | None = Field(default=None, sa_column=utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
 
@@ -191,6 +194,10 @@ class ForumStanding(SQLModel, table=True):
     posts_read: int = Field(default=0)
     replies_written: int = Field(default=0)
     reactions_received: int = Field(default=0)
+    # Reading time (``trust.record_reading``): seconds credited, and when the last thread page
+    # was opened.
+    reading_seconds: int = Field(default=0)
+    last_read_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 # ---- Public shapes ----
@@ -206,6 +213,12 @@ class CategoryPublic(BaseModel):
     color: str
     group_id: int | None
     thread_count: int
+
+
+class CategoryAdmin(CategoryPublic):
+    """A platform category as the admins' page shows it (archived ones too)."""
+
+    archived: bool
 
 
 class ThreadSummary(BaseModel):

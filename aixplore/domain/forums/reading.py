@@ -155,6 +155,7 @@ def _mark_read(session: Session, viewer: Actor, thread: ForumThread, highest: in
         row = ForumThreadRead(user_id=viewer.user_id, thread_id=thread.id or 0, last_read=0)
     newly = max(0, highest - row.last_read)
     trust.record_visit(session, viewer.user_id)
+    trust.record_reading(session, viewer.user_id)
     if newly or entered:
         row.last_read = max(row.last_read, highest)
         session.add(row)

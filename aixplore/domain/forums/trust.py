@@ -6,11 +6,14 @@ What we count (``forum_standing``, kept as people use the forum):
 - *threads entered*: threads whose page they opened;
 - *posts read*: posts they have seen on thread pages (each post counts once);
 - *replies written*: replies they posted (opening posts not counted);
-- *reactions received*: reactions others gave to their posts.
+- *reactions received*: reactions others gave to their posts;
+- *reading time*: the time from opening one thread page to opening the next, up to
+  ``PAGE_SECONDS`` (2 minutes) a page, and nothing when more than ``READING_GAP`` (10 minutes)
+  passed (they were away, not reading). Measured on the server, so the last page of a visit
+  is not counted: an underestimate, never more than the time between pages.
 
-We do not measure reading time (the app tracks no time on page), so the rules lean on
-posts read and days visited instead. Levels only rise; a platform admin may set any level
-(``do_set_trust_level``), and platform admins act as level 4.
+Levels only rise; a platform admin may set any level (``do_set_trust_level``), and platform
+admins act as level 4.
 
 ==========  =====================================================================
 Level       Reached when
@@ -18,9 +21,9 @@ Level       Reached when
 0 new       every new account. No links or images; 3 posts a minute, 20 a day.
 1 basic     threads entered >= 5 and posts read >= 30.
 2 member    days visited >= 15, threads entered >= 20, posts read >= 100,
-            replies written >= 3 and reactions received >= 1.
+            replies written >= 3, reactions received >= 1 and 60 minutes reading.
 3 regular   days visited >= 50, threads entered >= 100, posts read >= 500,
-            replies written >= 10 and reactions received >= 20.
+            replies written >= 10, reactions received >= 20 and 60 minutes reading.
 4 leader    set by a platform admin only.
 ==========  =====================================================================
 
@@ -32,6 +35,7 @@ level 2 and up: 12 a minute and 500 a day. New threads count against the same li
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -56,6 +60,7 @@ class Rule:
     posts_read: int
     replies_written: int
     reactions_received: int
+    reading_seconds: int = 0
 
 
 RULES: dict[int, Rule] = {
@@ -63,7 +68,12 @@ RULES: dict[int, Rule] = {
         days_visited=0, threads_entered=5, posts_read=30, replies_written=0, reactions_received=0
     ),
     2: Rule(
-        days_visited=15, threads_entered=20, posts_read=100, replies_written=3, reactions_received=1
+        days_visited=15,
+        threads_entered=20,
+        posts_read=100,
+        replies_written=3,
+        reactions_received=1,
+        reading_seconds=3600,
     ),
     3: Rule(
         days_visited=50,
@@ -71,8 +81,11 @@ RULES: dict[int, Rule] = {
         posts_read=500,
         replies_written=10,
         reactions_received=20,
+        reading_seconds=3600,
     ),
 }
+PAGE_SECONDS = 120
+READING_GAP = timedelta(minutes=10)
 LEADER = 4
 POST_LIMITS: dict[int, tuple[str, str]] = {
     0: ("3/minute", "20/day"),
@@ -113,6 +126,7 @@ def _earned(row: ForumStanding) -> int:
             and row.posts_read >= rule.posts_read
             and row.replies_written >= rule.replies_written
             and row.reactions_received >= rule.reactions_received
+            and row.reading_seconds >= rule.reading_seconds
         ):
             level = target
     return level
@@ -151,6 +165,20 @@ def record_visit(session: Session, user_id: int) -> None:
         session.add(row)
         session.flush()
         promote(session, user_id)
+
+
+def record_reading(session: Session, user_id: int) -> None:
+    """Credit the time since the reader's previous thread page (see the module's rules)."""
+    row = standing(session, user_id)
+    now = utcnow()
+    previous, row.last_read_at = row.last_read_at, now
+    session.add(row)
+    session.flush()
+    if previous is None:
+        return
+    elapsed = now - previous
+    if timedelta(0) < elapsed <= READING_GAP:
+        count(session, user_id, reading_seconds=int(min(elapsed.total_seconds(), PAGE_SECONDS)))
 
 
 def check_may_post(

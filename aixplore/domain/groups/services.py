@@ -88,6 +88,18 @@ def is_moderator(session: Session, group_id: int, actor: Actor | None) -> bool:
     return actor.is_platform_admin or role_of(session, group_id, actor.user_id) in MODERATING
 
 
+def moderates_any(session: Session, user_id: int) -> bool:
+    """Whether the user owns or moderates at least one group."""
+    return (
+        session.exec(
+            select(GroupMember.group_id)
+            .where(col(GroupMember.user_id) == user_id, col(GroupMember.role).in_(MODERATING))
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
 def check_moderator(session: Session, actor: Actor, group_id: int) -> None:
     """Refuse anyone who does not moderate this very group."""
     if not is_moderator(session, group_id, actor):
@@ -401,15 +413,20 @@ def ban_from_group(
         actor.is_platform_admin or actor.user_id == group.owner_id
     ):
         raise PermissionDenied("Only the owner may ban a moderator.")
+    ban_member(session, group, user_id, actor.user_id, why)
+
+
+def ban_member(
+    session: Session, group: CommunityGroup, user_id: int, by: int | None, why: str
+) -> None:
+    """Carry out a ban already allowed: membership, request and invitation end; they are told."""
     _remove_member(session, group, user_id)
     for table in (GroupJoinRequest, GroupInvitation):
         session.execute(
-            delete(table).where(col(table.group_id) == group_id, col(table.user_id) == user_id)
+            delete(table).where(col(table.group_id) == group.id, col(table.user_id) == user_id)
         )
     if not _banned(session, group, user_id):
-        session.add(
-            GroupBan(group_id=group_id, user_id=user_id, banned_by_id=actor.user_id, reason=why)
-        )
+        session.add(GroupBan(group_id=group.id or 0, user_id=user_id, banned_by_id=by, reason=why))
     session.flush()
     notify(session, user_id, "group", f"You were banned from {group.name}", body=why)
 

@@ -29,8 +29,8 @@ from aixplore.domain.moderation.models import (
 )
 from aixplore.domain.moderation.outcomes import record_action
 from aixplore.domain.moderation.registry import (
-    has_group_moderators,
     kind_of,
+    moderates_any_group,
     moderates_group,
     parse_target_id,
     target_of,
@@ -48,7 +48,7 @@ def check_may_moderate(
     actor = require_actor(actor)
     if actor.is_platform_admin or moderates_group(session, actor.user_id, group_id):
         return actor
-    if group_id is None and what in INBOX_READS and has_group_moderators():
+    if group_id is None and what in INBOX_READS and moderates_any_group(session, actor.user_id):
         return actor  # the inbox then lists only what the actor's groups own
     security_event("moderation_refused", user_id=actor.user_id, action=what)
     raise PermissionDenied("Only platform admins and the group's moderators can do that.")

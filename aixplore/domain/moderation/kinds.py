@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from aixplore.domain.accounts.models import User
 from aixplore.domain.events.models import Event, EventStatus
+from aixplore.domain.moderation import community as _community  # noqa: F401 - forum posts
 from aixplore.domain.moderation.registry import Target, TargetKind, register
 from aixplore.domain.reviews.models import Review, ReviewStatus
 from aixplore.domain.reviews.services import lock_solution, recompute_aggregates
@@ -90,7 +91,10 @@ def _event(session: Session, event_id: int) -> Target | None:
         title=event.title,
         snippet=_short(event.description_md),
         link=f"/events/{event_id}",
-        public_subject=f"The event {event.title}",
+        public_subject="An event of a members-only group"
+        if event.members_only
+        else f"The event {event.title}",
+        group_id=event.group_id,  # a group's event: its moderators act on it too
     )
 
 

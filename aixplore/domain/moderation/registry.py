@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from aixplore.core.errors import NotFound, ValidationFailed
+from aixplore.domain.accounts.models import Actor
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,14 @@ class TargetKind:
     delete: Callable[[Session, int], object]
     # Ban the target's owner from its group (kinds a group owns only).
     ban_from_group: Callable[[Session, int, int], None] | None = None
+    # Whether a reporter may see the target (kinds some readers may not see, say a private
+    # group's posts); None: whoever may report may see it.
+    may_see: Callable[[Session, Actor, int], bool] | None = None
 
 
 _KINDS: dict[str, TargetKind] = {}
 _GROUP_MODERATORS: list[Callable[[Session, int, int], bool]] = []
+_ANY_GROUP_MODERATORS: list[Callable[[Session, int], bool]] = []
 
 
 def register(kind: TargetKind) -> None:
@@ -60,6 +65,17 @@ def register_group_moderators(check: Callable[[Session, int, int], bool]) -> Non
     """Add a check ``(session, user_id, group_id) -> bool``: whether the user moderates it."""
     if check not in _GROUP_MODERATORS:
         _GROUP_MODERATORS.append(check)
+
+
+def register_any_group_moderator(check: Callable[[Session, int], bool]) -> None:
+    """Add a check ``(session, user_id) -> bool``: whether the user moderates any group."""
+    if check not in _ANY_GROUP_MODERATORS:
+        _ANY_GROUP_MODERATORS.append(check)
+
+
+def moderates_any_group(session: Session, user_id: int) -> bool:
+    """Whether ``user_id`` moderates some group (the inbox opens to them, filtered)."""
+    return any(check(session, user_id) for check in _ANY_GROUP_MODERATORS)
 
 
 def has_group_moderators() -> bool:

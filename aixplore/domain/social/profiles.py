@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from aixplore.core.errors import NotFound, ValidationFailed
 from aixplore.core.time import utcnow
@@ -138,7 +138,11 @@ def _counts(session: Session, user_id: int) -> tuple[int, int, int]:
     events = session.exec(
         select(func.count())
         .select_from(Event)
-        .where(Event.organizer_id == user_id, Event.status == EventStatus.SCHEDULED)
+        .where(
+            Event.organizer_id == user_id,
+            Event.status == EventStatus.SCHEDULED,
+            ~col(Event.members_only),  # a members-only group's events are not for the profile
+        )
     ).one()
     return int(published), int(reviews), int(events)
 

@@ -148,6 +148,10 @@ def event_form_page() -> rx.Component:
                 subtitle="Any member can organize one; people RSVP, and a waitlist opens when "
                 "it is full.",
             ),
+            rx.cond(
+                ~F.editing & (F.group != ""),
+                kit.note("Hosted by the group ", rx.text.strong(F.group), "."),
+            ),
             rx.cond(F.ready, _form(), kit.loading()),
             spacing="4",
             width="100%",

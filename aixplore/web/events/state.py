@@ -18,6 +18,8 @@ from aixplore.domain.events.models import (
     RsvpStatus,
     zone,
 )
+from aixplore.domain.groups import events as group_events
+from aixplore.domain.groups import services as groups
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import SolutionStatus
 from aixplore.web.events.cards import EVENTS, Card, cards, detail, viewer_zone, zone_fields
@@ -264,6 +266,9 @@ class EventFormState(rx.State):
     error: str = ""
     ready: bool = False
     my_solutions: list[list[str]] = []
+    # The hosting group's name, for display only: saving reads the group from the URL
+    # (/events/new?group=<slug>) and the service checks the host moderates it.
+    group: str = ""
 
     @rx.var
     def editing(self) -> bool:
@@ -291,12 +296,17 @@ class EventFormState(rx.State):
         raw = str(self.router.page.params.get("event_id") or "")
         return int(raw) if raw.isdigit() and len(raw) <= 10 else -1
 
+    def _url_group(self) -> str:
+        """The group /events/new?group=<slug> hosts the new event for ("" for none)."""
+        return str(self.router.url.query_parameters.get("group", ""))[:60]
+
     @rx.event
     async def load(self):
         """Open a blank form, or the event named in the URL when the viewer may edit it."""
         self.error, self.ready = "", False
         actor = await current_actor(self)
         url_id = self._url_event_id()
+        host = self._url_group() if url_id is None else ""
         raw = "" if url_id is None else str(url_id)
         event_id = max(url_id or 0, 0)
         self.event_id = event_id
@@ -304,6 +314,7 @@ class EventFormState(rx.State):
             with session_scope() as db:
                 mine = solutions.list_publisher_solutions(db, actor, actor.user_id) if actor else []
                 detail = events.get_event(db, actor, event_id) if raw else None
+                self.group = groups.get_group(db, actor, host).name if host else ""
         except DomainError as exc:
             return [*answer_error(exc, next_path=EVENTS), rx.redirect(EVENTS)]
         self.my_solutions = [[s.slug, s.name] for s in mine if s.status == SolutionStatus.PUBLISHED]
@@ -374,6 +385,8 @@ class EventFormState(rx.State):
             with session_scope() as db:
                 if editing is not None:  # the services refuse anyone but the organizer
                     detail = events.do_update_event(db, actor, editing, data)
+                elif host := self._url_group():  # only the group's moderators may
+                    detail = group_events.do_host_event(db, actor, host, data)
                 else:
                     detail = events.do_create_event(db, actor, data)
         except DomainError as exc:

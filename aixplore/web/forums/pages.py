@@ -13,6 +13,8 @@ from aixplore.web import kit
 from aixplore.web.forums.state import CategoryState, DiscussState, ForumIndexState, ThreadState
 from aixplore.web.kit.forms import SELECT_STYLE
 from aixplore.web.layout import stacked_page
+from aixplore.web.moderation.report import report_popover
+from aixplore.web.session import SessionState
 from aixplore.web.social.components import GRAY, avatar
 
 LEVELS = ["watching", "tracking", "normal", "muted"]
@@ -263,6 +265,10 @@ def _post(p: ObjectVar[dict[str, Any]]) -> rx.Component:
                         rx.button(
                             "Edit", on_click=S.start_edit(p["id"]), variant="ghost", size="1"
                         ),
+                    ),
+                    rx.cond(
+                        SessionState.signed_in & ~p["mine"].to(bool) & ~p["deleted"].to(bool),
+                        report_popover("forum_post", p["id"], label="post"),
                     ),
                     rx.cond(
                         S.thread["can_accept"].to(bool) & (p["number"].to(int) > 1),

@@ -93,6 +93,14 @@ def _request_line(r: ObjectVar[dict[str, Any]]) -> rx.Component:
     )
 
 
+def _event_line(e: ObjectVar[dict[str, Any]]) -> rx.Component:
+    return kit.list_item(
+        kit.item_text(
+            rx.link(e["title"].to(str), href=e["href"].to(str), weight="medium"), e["when"]
+        )
+    )
+
+
 def _membership() -> rx.Component:
     S = GroupPageState
     g = S.group
@@ -152,6 +160,18 @@ def group_page() -> rx.Component:
                                 S.threads, kit.item_list(S.threads, thread_line), "No threads yet."
                             ),
                             rx.link("Open the group's forum", href=g["forum"].to(str)),
+                        ),
+                        kit.section(
+                            "Events",
+                            kit.when_any(
+                                S.events,
+                                kit.item_list(S.events, _event_line),
+                                "No upcoming events.",
+                            ),
+                            rx.cond(
+                                S.moderator,
+                                rx.link("Host an event", href="/events/new?group=" + S.slug),
+                            ),
                         ),
                         kit.section(
                             "Members",

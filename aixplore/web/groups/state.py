@@ -10,6 +10,7 @@ from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.forums import reading
 from aixplore.domain.forums.categories import group_category
+from aixplore.domain.groups import events as group_events
 from aixplore.domain.groups import services as groups
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.forums.state import thread_row
@@ -79,6 +80,7 @@ class GroupPageState(rx.State):
     threads: list[dict[str, Any]] = []
     members: list[dict[str, Any]] = []
     requests: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
 
     @rx.event
     async def load(self):
@@ -100,10 +102,14 @@ class GroupPageState(rx.State):
                     "about": VISIBILITY[shown.visibility.value],
                     "forum": f"/forums/{category.slug}",
                 }
-                self.threads, self.members, self.requests = [], [], []
+                self.threads, self.members, self.requests, self.events = [], [], [], []
                 if self.readable:
                     rows, _more = reading.list_threads(db, actor, category.slug)
                     self.threads = [thread_row(t) for t in rows]
+                    self.events = [
+                        {"title": e.title, "href": f"/events/{e.id}", "when": e.when_local}
+                        for e in group_events.list_group_events(db, actor, self.slug)
+                    ]
                     self.members = [
                         m.model_dump(mode="json") for m in groups.list_members(db, actor, self.slug)
                     ]

@@ -30,6 +30,7 @@ ADMIN_LINKS: list[NavLink] = [
     ("Users", "/admin"),
     ("Orders", "/admin/orders"),
     ("Moderation", "/admin/moderation"),
+    ("Forum categories", "/admin/forums"),
     ("Analytics", "/admin/analytics"),
     ("Audit log", "/admin/audit"),
 ]

@@ -1,5 +1,5 @@
 """The Report action: one popover form for anything reportable (reviews, solutions, profiles,
-events; forum posts and groups later), sent to the moderation inbox."""
+events, forum posts), sent to the moderation inbox."""
 
 from __future__ import annotations
 
@@ -44,8 +44,12 @@ class ReportState(rx.State):
         return toast_ok(f"Thanks. A moderator will look at this {label}.")
 
 
-def report_popover(kind: str, target_id: Any, *, size: Any = "1") -> rx.Component:
-    """A "Report" button opening the report form for one target (``target_id``: a var)."""
+def report_popover(kind: str, target_id: Any, *, size: Any = "1", label: str = "") -> rx.Component:
+    """A "Report" button opening the report form for one target (``target_id``: a var).
+
+    ``label`` names the kind for readers where its name is not a word ("forum_post": "post").
+    """
+    what = label or kind
     return rx.popover.root(
         rx.popover.trigger(
             rx.button(
@@ -55,14 +59,14 @@ def report_popover(kind: str, target_id: Any, *, size: Any = "1") -> rx.Componen
                 variant="ghost",
                 color_scheme="gray",
                 # Several on one page (the solution and each review): each names its target.
-                aria_label=f"Report {kind}",
+                aria_label=f"Report {what}",
             )
         ),
         rx.popover.content(
             rx.form(
                 rx.vstack(
                     rx.text(
-                        f"Why should a moderator look at this {kind}?", size="2", weight="medium"
+                        f"Why should a moderator look at this {what}?", size="2", weight="medium"
                     ),
                     rx.select.root(
                         rx.select.trigger(placeholder="Choose a reason", aria_label="Reason"),

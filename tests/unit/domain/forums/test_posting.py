@@ -93,7 +93,7 @@ def test_trust_levels_rise_by_the_documented_rules_only() -> None:
     with session_scope() as db:
         trust.count(db, ada.user_id, threads_entered=20, posts_read=100, replies_written=3)
         assert trust.level_of(db, ada) == 1  # no days visited, no reactions: not a member yet
-        trust.count(db, ada.user_id, days_visited=15, reactions_received=1)
+        trust.count(db, ada.user_id, days_visited=15, reactions_received=1, reading_seconds=3600)
         assert trust.level_of(db, ada) == 2
         row = db.get(ForumStanding, ada.user_id)
         assert row is not None and row.trust_level == 2

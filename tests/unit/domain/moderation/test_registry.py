@@ -48,12 +48,18 @@ def posts() -> Iterator[dict]:
         ban_from_group=lambda _s, group, user: state["banned"].append((group, user)),
     )
     registry.register(kind)
+
+    def moderates_some(_session: Session, user_id: int) -> bool:
+        return user_id == moderator.id
+
     registry.register_group_moderators(moderates)
+    registry.register_any_group_moderator(moderates_some)
     try:
         yield state
     finally:
         registry._KINDS.pop("post", None)
         registry._GROUP_MODERATORS.remove(moderates)
+        registry._ANY_GROUP_MODERATORS.remove(moderates_some)
 
 
 def test_a_group_moderator_acts_in_their_group_and_is_refused_in_another(posts: dict) -> None:
