@@ -59,7 +59,7 @@ def _body(value: Any) -> str:
     return body
 
 
-def _next_seq(session: Session, stream_id: int) -> int:
+def next_seq(session: Session, stream_id: int) -> int:
     """Take the stream's next chat sequence number (the row lock orders concurrent chatters)."""
     return int(
         session.execute(
@@ -116,7 +116,7 @@ def do_send_line(
         message="You are chatting fast; wait a moment.",
     )
     sid = stream.id or 0
-    seq = _next_seq(session, sid)
+    seq = next_seq(session, sid)
     line = StreamChatLine(
         stream_id=sid, seq=seq, changed_seq=seq, author_id=actor.user_id, body=text
     )
@@ -129,6 +129,7 @@ def do_send_line(
 def _public(line: StreamChatLine, names: dict[int, str]) -> ChatLinePublic:
     deleted = line.deleted_at is not None
     return ChatLinePublic(
+        id=line.id or 0,
         seq=line.seq,
         changed_seq=line.changed_seq,
         author_id=line.author_id,
@@ -207,7 +208,7 @@ def do_delete_line(session: Session, actor: Actor | None, stream_id: Any, seq: A
     if line.deleted_at is not None:
         return
     sid = stream.id or 0
-    line.changed_seq, line.deleted_at, line.body = _next_seq(session, sid), utcnow(), ""
+    line.changed_seq, line.deleted_at, line.body = next_seq(session, sid), utcnow(), ""
     session.add(line)
     session.flush()
     live.publish_after_commit(session, stream_channel(sid), {"kind": "chat", "seq": line.seq})

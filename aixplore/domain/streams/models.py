@@ -150,6 +150,7 @@ class StreamPublic(BaseModel):
 class ChatLinePublic(BaseModel):
     """A chat line as a viewer sees it."""
 
+    id: int
     seq: int
     changed_seq: int
     author_id: int

@@ -188,3 +188,26 @@ def test_the_viewer_count_counts_recent_open_pages_of_a_live_stream() -> None:
     run(chat.do_leave, sid, "tab-2")
     with session_scope() as db:
         assert chat.viewer_count(db, sid) == 0
+
+
+def test_a_chat_line_is_reportable_and_hiding_it_empties_it_for_everyone() -> None:
+    from aixplore.core.errors import Conflict
+    from aixplore.domain.moderation import reports
+    from aixplore.domain.streams.reporting import CHAT_LINE, KIND
+
+    ada, bob = person("Ada"), person("Bob")
+    sid = schedule(ada)
+    line = run(chat.do_send_line, bob, sid, "buy my coins")
+    with pytest.raises(ValidationFailed, match="your own chat line"):
+        run(reports.do_report, bob, KIND, line.id, {"reason": "spam"})
+    run(reports.do_report, ada, KIND, line.id, {"reason": "spam"})
+    with pytest.raises(Conflict):
+        run(reports.do_report, ada, KIND, line.id, {"reason": "spam"})
+    with session_scope() as db:
+        previous = CHAT_LINE.hide(db, line.id)
+    [hidden] = run(chat.read_chat, None, sid, after=1).items
+    assert (previous, hidden.body, hidden.deleted) == ("buy my coins", "", True)
+    with session_scope() as db:
+        CHAT_LINE.restore(db, line.id, previous)
+    [back] = run(chat.read_chat, None, sid, after=2).items
+    assert (back.body, back.deleted) == ("buy my coins", False)
