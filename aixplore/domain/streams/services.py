@@ -226,7 +226,9 @@ def list_streams(session: Session, viewer: Actor | None) -> dict[str, list[Strea
         ("scheduled", col(Stream.starts_at).asc()),
         ("ended", col(Stream.ended_at).desc()),
     ):
-        rows = session.exec(select(Stream).where(Stream.status == status).order_by(order)).all()
+        # Streams in groups the viewer cannot read are skipped: read a bounded surplus.
+        query = select(Stream).where(Stream.status == status).order_by(order)
+        rows = session.exec(query.limit(LIST_MAX * 4)).all()
         for row in rows:
             if len(found[status]) >= LIST_MAX:
                 break
@@ -359,3 +361,28 @@ def list_moderators(session: Session, stream: Stream) -> list[str]:
         select(StreamModerator.user_id).where(StreamModerator.stream_id == stream.id)
     ).all()
     return sorted(p.handle for p in ensure_profiles(session, ids).values())
+
+
+def tie_choices(
+    session: Session, actor: Actor | None
+) -> tuple[list[tuple[int, str]], list[tuple[str, str]]]:
+    """What the actor may tie a new stream to: their upcoming events and their groups."""
+    actor = require_actor(actor)
+    mine = session.exec(
+        select(Event.id, Event.title)
+        .where(
+            Event.organizer_id == actor.user_id,
+            Event.status != EventStatus.CANCELLED,
+            col(Event.ends_at) > utcnow(),
+        )
+        .order_by(col(Event.starts_at))
+        .limit(LIST_MAX)
+    ).all()
+    ids = groups.member_group_ids(session, actor.user_id)
+    found = session.exec(
+        select(CommunityGroup.slug, CommunityGroup.name)
+        .where(col(CommunityGroup.id).in_(ids))
+        .order_by(col(CommunityGroup.name))
+        .limit(LIST_MAX)
+    ).all()
+    return [(i, t) for i, t in mine if i is not None], [(s, n) for s, n in found]

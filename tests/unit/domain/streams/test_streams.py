@@ -220,3 +220,22 @@ def test_an_unknown_or_malformed_stream_id_is_not_found() -> None:
         run(streams.get_stream, None, 12345)
     with pytest.raises(NotFound):
         run(streams.get_stream, None, "1; drop table")
+
+
+def test_a_stream_tied_to_a_private_group_is_seen_by_its_members_only() -> None:
+    from aixplore.domain.groups import services as groups
+
+    ada, bob = person("Ada"), person("Bob")
+    club = run(groups.do_create_group, ada, "Agent builders", "", "private")
+    with pytest.raises(PermissionDenied, match="members"):
+        schedule(bob, group=club.slug)
+    sid = schedule(ada, group=club.slug, title="Members only")
+    assert run(streams.get_stream, ada, sid).group_name == "Agent builders"
+    with pytest.raises(NotFound):
+        run(streams.get_stream, bob, sid)
+    with pytest.raises(NotFound):
+        run(streams.get_stream, None, sid)
+    assert [s.id for s in run(streams.list_streams, ada)["scheduled"]] == [sid]
+    assert run(streams.list_streams, bob)["scheduled"] == []
+    events, tied = run(streams.tie_choices, ada)
+    assert (events, tied) == ([], [(club.slug, "Agent builders")])
