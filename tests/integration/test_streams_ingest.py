@@ -82,7 +82,7 @@ def _push(plan: rtmp.IngestPlan, stream_key: str, seconds: int) -> subprocess.Po
         [
             "ffmpeg", "-loglevel", "error", "-re",
             "-f", "lavfi", "-i", f"testsrc=size=320x180:rate=15:duration={seconds}",
-            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "15",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "ultrafast", "-g", "15",
             "-f", "flv", f"rtmp://127.0.0.1:{plan.rtmp_port}/live/{stream_key}",
         ],
         stdout=subprocess.DEVNULL,
