@@ -72,10 +72,12 @@ def _schedule_form() -> rx.Component:
                 "Time zone", "timezone", default_value="UTC", max_length=64,
                 hint="The start's time zone, such as Europe/Berlin.",
             ),
-            kit.native_select(
-                "Source", "source",
-                [("rtmp", "Stream to AiXplore (RTMP)"), ("hls", "My own HLS origin")],
-                select_id="stream-source", default_value="rtmp",
+            rx.el.label("Source", html_for="stream-source", class_name="field-label"),
+            rx.el.select(
+                rx.el.option("Stream to AiXplore (RTMP)", value="rtmp"),
+                rx.el.option("My own HLS origin", value="hls"),
+                id="stream-source", name="source", default_value="rtmp",
+                style={**SELECT_STYLE, "maxWidth": "100%"},
             ),
             kit.field(
                 "HLS playlist URL", "hls_url", type_="url", max_length=500, required=False,
