@@ -27,6 +27,7 @@ from aixplore.domain import tables  # noqa: F401 - the whole schema, for every c
 from aixplore.domain.accounts import admin as account_admin
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.audit.services import verify_chain
+from aixplore.integrations.rtmp import cli as streams_cli
 from alembic import command
 
 DEMO_ADMIN = ("admin@demo.aixplore.dev", "Ada Admin", "demo-admin-password")
@@ -184,9 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     rest.add_argument("archive")
     rest.add_argument("--yes", action="store_true", help="overwrite a database that holds data")
     pitr_cli.add_parser(sub)
+    streams_cli.add_parser(sub)
     args = parser.parse_args(argv)
     if args.cmd == "pitr":
         return pitr_cli.run(args)
+    if args.cmd == "streams-nginx":
+        return streams_cli.run(args)
     if args.cmd == "backup":
         return backup(args.out)
     if args.cmd == "restore":

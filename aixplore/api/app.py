@@ -34,6 +34,7 @@ from aixplore.api.routes import (
     solutions,
     sso,
     sso_link,
+    streams,
     stripe_webhook,
     webhooks,
     writes,
@@ -168,6 +169,7 @@ def build_api() -> FastAPI:
     api.include_router(github_oauth.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(social_login.router, dependencies=[Depends(rate_limit("sso"))])
     api.include_router(stripe_webhook.router)
+    api.include_router(streams.router)  # nginx's RTMP callbacks, behind a secret path
     # Third-party apps authenticate with HTTP Basic here, which the API's limiter refuses;
     # these endpoints count in their own limits (aixplore/api/oauth_limits.py).
     api.include_router(oauth.router)

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     base_url: str = "http://localhost:3000"
     data_dir: Path = PROJECT_ROOT / "data"
     media_dir: Path | None = None  # uploaded images; default: <data_dir>/media
+    # Live streams (domain/streams): where streamers point their encoder, where viewers' players
+    # fetch the HLS nginx packages, and the folder nginx writes (hls/, recordings/); default
+    # <data_dir>/streams. ``aixplore streams-nginx`` renders and starts that nginx.
+    stream_rtmp_url: str = "rtmp://localhost:1935/live"
+    stream_hls_url: str = "http://localhost:8088/hls"
+    stream_recordings_url: str = "http://localhost:8088/recordings"
+    stream_dir: Path | None = None
 
     # Mail: SMTP when smtp_host is set, otherwise mails stay in the outbox table and the log.
     mail_from: str = "AiXplore <no-reply@aixplore.local>"
@@ -305,6 +312,11 @@ class Settings(BaseSettings):
     def media_root(self) -> Path:
         """Where uploaded images are stored (served under /media)."""
         return self.media_dir or self.data_dir / "media"
+
+    @property
+    def stream_root(self) -> Path:
+        """The folder nginx writes streams into (hls/ and recordings/)."""
+        return self.stream_dir or self.data_dir / "streams"
 
     @property
     def webhooks_may_target_private(self) -> bool:

@@ -90,6 +90,9 @@ from aixplore.web.solutions.detail_state import SolutionPageState
 from aixplore.web.solutions.publish_page import publish_page
 from aixplore.web.solutions.publish_state import PublishState
 from aixplore.web.state_expiry import expire_idle_states
+from aixplore.web.streams.list_state import LiveListState
+from aixplore.web.streams.pages import live_page, stream_page
+from aixplore.web.streams.state import StreamState
 from aixplore.web.trading.copy_pages import copies_page
 from aixplore.web.trading.copy_state import CopiesState
 from aixplore.web.trading.market_pages import portfolio_page, trading_page
@@ -254,6 +257,20 @@ ROUTES: list[Route] = [
         messages_page,
         "Messages · AiXplore",
         [guard, MessagesState.load],
+    ),
+    Route(
+        "/live",
+        live_page,
+        "Live streams · AiXplore",
+        [refresh, LiveListState.load],
+        description="Members of AiXplore streaming live, with chat.",
+    ),
+    Route(
+        "/live/[stream_id]",
+        stream_page,
+        "Live stream · AiXplore",
+        [refresh, StreamState.load],
+        description="A live stream on AiXplore, with chat.",
     ),
     Route(
         "/u/[handle]",

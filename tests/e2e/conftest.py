@@ -20,6 +20,8 @@ __all__ = ["redis_url"]
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
+# Where the live streams test's nginx serves HLS (tests/e2e/test_streams.py); the app links it.
+STREAM_HTTP_PORT = free_port()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-dev-shm-usage",
@@ -167,6 +169,7 @@ def app_env(e2e_github, e2e_google, app_origin: str) -> dict[str, str]:
         "AIXPLORE_SSO_LIMIT_PER_IP": "500/5 minutes",
         # The webhook test's receiver listens on 127.0.0.1.
         "AIXPLORE_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
+        "AIXPLORE_STREAM_HLS_URL": f"http://127.0.0.1:{STREAM_HTTP_PORT}/hls",
         "AIXPLORE_GITHUB_HOST": f"http://{HOST}",
         "AIXPLORE_GITHUB_PROXY": e2e_github.proxy_url,
         # "Connect with GitHub": the fake GitHub serves the OAuth pages on its own address.

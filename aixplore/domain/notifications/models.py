@@ -28,6 +28,7 @@ KINDS = (
     "signal",
     "connection",
     "moderation",
+    "stream",
 )
 TITLE_MAX = 200
 BODY_MAX = 1000

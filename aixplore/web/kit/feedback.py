@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
 
 
 def form_error(message: Any) -> rx.Component:
@@ -139,4 +140,15 @@ def result_count(count: Any, noun: str) -> rx.Component:
         size="2",
         color=rx.color("gray", 11),
         role="status",
+    )
+
+
+def offline_notice(
+    message: str = "You are offline; reconnecting. What you type stays here and sends once you "
+    "are back.",
+) -> rx.Component:
+    """An amber notice while the event socket is down (live pages: chat, messages)."""
+    return rx.cond(
+        has_connection_errors,
+        rx.callout(message, icon="wifi-off", color_scheme="amber", role="status", width="100%"),
     )

@@ -64,6 +64,7 @@ REVIEWED = {
     "AdminUsersState.set_suspended": "user_id names the user suspended; platform admin required",
     "AdminUsersState.set_publisher_verified": "user_id names the publisher; platform admin",
     "GroupPageState.answer": "user_id names whose join request is answered; group moderator",
+    "StreamState.time_out": "user_id names the chatter timed out; the stream's moderator required",
 }
 
 
