@@ -44,6 +44,7 @@ ACCOUNT_LINKS: list[tuple[str, str]] = [
     ("My orders", "/orders"),
     ("Saved", "/saved"),
     ("My gallery", "/gallery"),
+    ("Live streams", "/live"),
     ("Organizations", "/orgs"),
     ("Settings", "/settings/security"),
 ]
