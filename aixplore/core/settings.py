@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     base_url: str = "http://localhost:3000"
     data_dir: Path = PROJECT_ROOT / "data"
     media_dir: Path | None = None  # uploaded images; default: <data_dir>/media
+    # Node tools that check and compress uploaded 3D models (npm ci in tools/gltf).
+    gltf_tools_dir: Path = PROJECT_ROOT / "tools" / "gltf"
 
     # Mail: SMTP when smtp_host is set, otherwise mails stay in the outbox table and the log.
     mail_from: str = "AiXplore <no-reply@aixplore.local>"
