@@ -25,7 +25,8 @@ from aixplore.domain.models3d.models import ModelPublic, ModelStatus, SolutionMo
 from aixplore.domain.models3d.poster import render_poster
 from aixplore.domain.models3d.tools import run_tool
 from aixplore.domain.solutions.media import store_encoded
-from aixplore.domain.solutions.services import _get_managed, get_solution_id
+from aixplore.domain.solutions.models import SolutionStatus
+from aixplore.domain.solutions.services import _can_manage, _get_managed, _get_row
 
 MODEL_UPLOADED = "models3d.uploaded"
 DESCRIPTION_MIN = 10
@@ -141,12 +142,14 @@ def get_model_for_publisher(session: Session, actor: Actor | None, slug: Any) ->
     return ModelPublic.of(row) if row else None
 
 
-def get_model(session: Session, slug: Any) -> ModelPublic | None:
-    """A solution's model for its page: only once it is ready (the page decides who sees it)."""
-    solution_id = get_solution_id(session, slug)
+def get_model(session: Session, actor: Actor | None, slug: Any) -> ModelPublic | None:
+    """A solution's model for its page, once ready; a draft's only for those who manage it."""
+    solution = _get_row(session, slug)
+    if solution.status == SolutionStatus.DRAFT and not _can_manage(actor, solution):
+        raise NotFound("No such solution.")
     row = session.exec(
         select(SolutionModel).where(
-            SolutionModel.solution_id == solution_id,
+            SolutionModel.solution_id == solution.id,
             SolutionModel.status == ModelStatus.READY.value,
         )
     ).first()

@@ -32,12 +32,12 @@ def test_the_publisher_attaches_a_model_and_the_job_makes_lods_and_a_poster() ->
         models3d.check_upload_model(db, actor, slug, DESCRIPTION)
         shown = models3d.do_attach_model(db, actor, slug, stored, DESCRIPTION)
         assert shown.status == "processing"
-        assert models3d.get_model(db, slug) is None  # nothing on the page until it is ready
+        assert models3d.get_model(db, actor, slug) is None  # nothing on the page until it is ready
         row_id = db.exec(select(SolutionModel)).one().id
     with session_scope() as db:
         assert models3d.do_process_model(db, row_id) is True
     with session_scope() as db:
-        ready = models3d.get_model(db, slug)
+        ready = models3d.get_model(db, actor, slug)
         row = db.get(SolutionModel, row_id)
         assert ready is not None and row is not None
         assert (ready.status, ready.triangles, ready.description) == ("ready", 288, DESCRIPTION)
@@ -123,3 +123,17 @@ def test_a_model_the_tools_cannot_process_is_marked_failed_with_a_reason() -> No
     with session_scope() as db:
         models3d.do_remove_model(db, owner, slug)
         assert models3d.get_model_for_publisher(db, owner, slug) is None
+
+
+def test_a_drafts_model_stays_hidden_from_strangers() -> None:
+    owner = make_member(email="owner@example.com")
+    make_member(email="stranger@example.com")
+    slug = make_solution(owner.email, publish=False).slug
+    stranger = actor_for(sign_in("stranger@example.com"))
+    with session_scope() as db:
+        with pytest.raises(NotFound):
+            models3d.get_model(db, stranger, slug)
+        with pytest.raises(NotFound):
+            models3d.get_model(db, None, slug)
+        with pytest.raises(NotFound):
+            models3d.check_upload_model(db, stranger, slug, DESCRIPTION)
