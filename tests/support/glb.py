@@ -17,6 +17,10 @@ def png(size: tuple[int, int] = (8, 8), colour: tuple[int, int, int] = (200, 120
     return out.getvalue()
 
 
+def _mime(image: bytes) -> str:
+    return "image/jpeg" if image[:2] == b"\xff\xd8" else "image/png"
+
+
 def _pad(data: bytes, fill: bytes = b"\0") -> bytes:
     return data + fill * (-len(data) % 4)
 
@@ -89,7 +93,7 @@ def make_glb(
         views.append({"buffer": 0, "byteOffset": len(binary), "byteLength": len(image)})
         binary += _pad(image)
         document.setdefault("images", []).append(
-            {"bufferView": len(views) - 1, "mimeType": "image/png"}
+            {"bufferView": len(views) - 1, "mimeType": _mime(image)}
         )
     if images:
         document["textures"] = [{"source": i} for i in range(len(images))]
