@@ -32,14 +32,20 @@ const MESSAGE_STYLE = {
 
 let viewerCode = null;
 
-/** Load <model-viewer> once per page and point its decoders at our own files (no CDN). */
+/** Load <model-viewer> once per page, its decoders pointed at our own files (no CDN).
+ * It reads self.ModelViewerElement when it defines itself; meshopt is left unset so it is
+ * never fetched (the job writes DRACO, not meshopt). */
 function loadViewerCode(decoderBase) {
   if (!viewerCode) {
+    self.ModelViewerElement = {
+      ...(self.ModelViewerElement || {}),
+      dracoDecoderLocation: decoderBase,
+      ktx2TranscoderLocation: decoderBase,
+    };
     viewerCode = import("@google/model-viewer/dist/model-viewer.min.js").then(() => {
       const ModelViewerElement = customElements.get("model-viewer");
       ModelViewerElement.dracoDecoderLocation = decoderBase;
       ModelViewerElement.ktx2TranscoderLocation = decoderBase;
-      ModelViewerElement.meshoptDecoderLocation = `${decoderBase}meshopt-not-used.js`;
     });
     viewerCode.catch(() => {
       viewerCode = null;
