@@ -98,9 +98,11 @@ export function ModelViewer({ src, srcLight, poster, alt, decoderBase, viewerId 
     loadViewerCode(decoderBase).then(() => setPhase("viewer"), () => fail("nocode"));
   }
 
+  const showViewer = phase === "viewer" || phase === "ready";
+  // Listen for as long as the viewer is mounted (a lost context comes after "load").
   useEffect(() => {
     const node = viewer.current;
-    if (!node || phase !== "viewer") return undefined;
+    if (!node || !showViewer) return undefined;
     const onLoad = () => setPhase("ready");
     const onError = (event) => {
       const type = event && event.detail && event.detail.type;
@@ -112,9 +114,8 @@ export function ModelViewer({ src, srcLight, poster, alt, decoderBase, viewerId 
       node.removeEventListener("load", onLoad);
       node.removeEventListener("error", onError);
     };
-  }, [phase]);
+  }, [showViewer, attempt]);
 
-  const showViewer = phase === "viewer" || phase === "ready";
   return (
     <div ref={frame} className="model-viewer-frame" style={{ position: "relative", width: "100%", height }}>
       {showViewer ? (
