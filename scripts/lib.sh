@@ -53,3 +53,13 @@ ensure_bun() {
       die "npm install bun@$BUN_VERSION failed"
   fi
 }
+
+# Uploaded 3D models are checked (Khronos glTF validator) and compressed (glTF-Transform,
+# DRACO) by node tools pinned in tools/gltf: installed from its lock file, never at run time.
+ensure_gltf_tools() {
+  local dir="$ROOT/tools/gltf"
+  if [ ! -d "$dir/node_modules/gltf-validator" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    say "installing the glTF tools (npm gltf-validator, glTF-Transform) into tools/gltf"
+    npm ci --prefix "$dir" --no-audit --no-fund --silent || die "npm ci in $dir failed"
+  fi
+}

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     stream_hls_url: str = "http://localhost:8088/hls"
     stream_recordings_url: str = "http://localhost:8088/recordings"
     stream_dir: Path | None = None
+    # Node tools that check and compress uploaded 3D models (npm ci in tools/gltf).
+    gltf_tools_dir: Path = PROJECT_ROOT / "tools" / "gltf"
 
     # Mail: SMTP when smtp_host is set, otherwise mails stay in the outbox table and the log.
     mail_from: str = "AiXplore <no-reply@aixplore.local>"

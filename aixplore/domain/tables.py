@@ -15,6 +15,7 @@ from aixplore.domain.idempotency import models as idempotency_models
 from aixplore.domain.mail import models as mail_models
 from aixplore.domain.membership import models as membership_models
 from aixplore.domain.messaging import models as messaging_models
+from aixplore.domain.models3d import models as models3d_models
 from aixplore.domain.moderation import models as moderation_models
 from aixplore.domain.notifications import models as notifications_models
 from aixplore.domain.oauth import models as oauth_models
@@ -47,6 +48,7 @@ __all__ = [
     "mail_models",
     "membership_models",
     "messaging_models",
+    "models3d_models",
     "moderation_models",
     "notifications_models",
     "oauth_models",

@@ -87,6 +87,7 @@ from aixplore.web.solutions.catalog_page import catalog_page
 from aixplore.web.solutions.catalog_state import CatalogState
 from aixplore.web.solutions.detail_page import solution_page
 from aixplore.web.solutions.detail_state import SolutionPageState
+from aixplore.web.solutions.model_view import ModelUploadState, SolutionModelState
 from aixplore.web.solutions.publish_page import publish_page
 from aixplore.web.solutions.publish_state import PublishState
 from aixplore.web.state_expiry import expire_idle_states
@@ -438,7 +439,7 @@ ROUTES: list[Route] = [
         "/solutions/[slug]",
         solution_page,
         "Solution · AiXplore",
-        [refresh, SolutionPageState.load],
+        [refresh, SolutionPageState.load, SolutionModelState.load],
         description="An AI solution on AiXplore: what it does, its reviews and rating, and its trading card.",
     ),
     Route(
@@ -456,7 +457,12 @@ ROUTES: list[Route] = [
         description="A publisher on AiXplore and the AI solutions they publish.",
     ),
     Route("/publish", publish_page, "Publish a solution · AiXplore", [guard, PublishState.load]),
-    Route("/publish/[slug]", publish_page, "Edit listing · AiXplore", [guard, PublishState.load]),
+    Route(
+        "/publish/[slug]",
+        publish_page,
+        "Edit listing · AiXplore",
+        [guard, PublishState.load, ModelUploadState.load],
+    ),
     Route(
         "/admin/moderation", moderation_page, "Moderation · AiXplore", [guard, ModerationState.load]
     ),

@@ -12,6 +12,7 @@ from aixplore.web.session import SessionState
 from aixplore.web.solutions.components import card_grid, logo, pricing_badge, stars
 from aixplore.web.solutions.detail_state import SolutionPageState as S
 from aixplore.web.solutions.gallery import screenshot_strip
+from aixplore.web.solutions.model_view import model_section
 from aixplore.web.solutions.reviews_section import rating_summary, reviews_section
 
 D = S.detail
@@ -224,6 +225,7 @@ def solution_page() -> rx.Component:
                     style={"width": "100%"},
                 ),
                 screenshot_strip(S.screenshots, D["name"]),
+                model_section(D["name"]),
                 rx.hstack(
                     rx.foreach(
                         D["tags"].to(list[str]),

@@ -9,6 +9,7 @@ import reflex as rx
 from aixplore.web import kit
 from aixplore.web.layout import stacked_page
 from aixplore.web.solutions.gallery import screenshot_manager
+from aixplore.web.solutions.model_view import model_manager
 from aixplore.web.solutions.publish_state import PublishState as P
 
 
@@ -143,6 +144,7 @@ def _side() -> rx.Component:
             spacing="2",
         ),
         screenshot_manager(P),
+        rx.cond(P.editing, model_manager()),
         width=rx.breakpoints(initial="100%", md="280px"),
         min_width=rx.breakpoints(initial="0", md="280px"),
         spacing="4",

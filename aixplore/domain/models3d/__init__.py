@@ -1,0 +1,1 @@
+"""3D models of solutions: upload checks, storage, DRACO levels of detail and a poster."""
