@@ -1,7 +1,7 @@
 """live streams: streams, stream keys, chat lines, chat moderators, time-outs, viewers
 
 Revision ID: a3f5c7e9b1d4
-Revises: e7c2a9d4f1b8
+Revises: b3f1c8d2e6a4
 Create Date: 2026-12-09 08:00:00
 
 New tables only. ``stream_chat_line`` is unique per stream and sequence number (catch-up reads
@@ -18,7 +18,7 @@ import aixplore.core.columns
 
 
 revision: str = "a3f5c7e9b1d4"
-down_revision: str | None = "e7c2a9d4f1b8"
+down_revision: str | None = "b3f1c8d2e6a4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

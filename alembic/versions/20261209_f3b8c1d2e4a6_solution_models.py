@@ -1,7 +1,7 @@
 """solution models: one 3D model (glTF) per solution, its levels of detail and poster
 
 Revision ID: f3b8c1d2e4a6
-Revises: e7c2a9d4f1b8
+Revises: a3f5c7e9b1d4
 Create Date: 2026-12-09 08:00:00
 
 One new table. ``solution_id`` is unique (a solution shows one model); the row goes with its
@@ -18,7 +18,7 @@ import aixplore.core.columns
 
 
 revision: str = 'f3b8c1d2e4a6'
-down_revision: str | None = 'e7c2a9d4f1b8'
+down_revision: str | None = 'a3f5c7e9b1d4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
