@@ -86,6 +86,8 @@ from aixplore.web.solutions.detail_state import SolutionPageState
 from aixplore.web.solutions.publish_page import publish_page
 from aixplore.web.solutions.publish_state import PublishState
 from aixplore.web.state_expiry import expire_idle_states
+from aixplore.web.trading.board_pages import leaderboard_page
+from aixplore.web.trading.board_state import LeaderboardState, TraderState
 from aixplore.web.trading.copy_pages import copies_page
 from aixplore.web.trading.copy_state import CopiesState
 from aixplore.web.trading.market_pages import portfolio_page, trading_page
@@ -271,6 +273,13 @@ ROUTES: list[Route] = [
         [guard, PortfolioState.load],
     ),
     Route(
+        "/trading/leaderboard",
+        leaderboard_page,
+        "Leaderboard · AiXplore",
+        [refresh, LeaderboardState.load],
+        description="Paper traders ranked on verified records, with bootstrap bands and drawdown penalties.",
+    ),
+    Route(
         "/trading/copies",
         copies_page,
         "My copies · AiXplore",
@@ -293,7 +302,7 @@ ROUTES: list[Route] = [
         "/traders/[handle]/chain",
         chain_page,
         "Signal chain · AiXplore",
-        [refresh, ChainState.load],
+        [refresh, ChainState.load, TraderState.load],
         description="A trader's signals as a hash chain anyone can re-compute.",
     ),
     Route(

@@ -15,8 +15,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from aixplore.core.errors import NotFound, ValidationFailed
+from aixplore.domain.accounts.models import User
 from aixplore.domain.cards.services import RARITY_NAMES, Foil
-from aixplore.domain.social.people import person_cards
 from aixplore.domain.trading.board_models import BoardEntry, LeaderboardRow, TraderCard
 from aixplore.domain.trading.leaderboard import PERIODS
 
@@ -57,7 +57,8 @@ def entry_of(row: LeaderboardRow) -> BoardEntry:
         sharpe=_ratio(row.sharpe),
         sharpe_band=band,
         sortino=_ratio(row.sortino),
-        max_drawdown=f"{row.max_drawdown * 100:.1f} %",
+        # Adding 0.0 turns a rounded -0.0 into 0.0.
+        max_drawdown=f"{round(row.max_drawdown * 100, 1) + 0.0:.1f} %",
         win_rate="—" if row.win_rate is None else f"{row.win_rate * 100:.0f} %",
         avg_hold=_hold(row.avg_hold_hours),
         risk=row.risk,
@@ -146,8 +147,8 @@ def trader_card(session: Session, trader_id: Any) -> TraderCard:
     """A trader's card data (for the 2D card here and the 3D showroom) from their record."""
     if isinstance(trader_id, bool) or not isinstance(trader_id, int) or not 0 < trader_id < 2**31:
         raise NotFound("No such trader.")
-    person = person_cards(session, {trader_id}).get(trader_id)
-    if person is None:
+    user = session.get(User, trader_id)
+    if user is None:
         raise NotFound("No such trader.")
     row = session.get(LeaderboardRow, ("all", trader_id))
     ranked = session.exec(
@@ -159,8 +160,7 @@ def trader_card(session: Session, trader_id: Any) -> TraderCard:
     entry = entry_of(row) if row else None
     return TraderCard(
         trader_id=trader_id,
-        name=person.name or person.handle,
-        handle=person.handle,
+        name=user.display_name or "A trader",
         foil=foil.value,
         rarity=RARITY_NAMES[foil],
         rank=row.rank if row else None,

@@ -65,7 +65,6 @@ class TraderCard(BaseModel):
 
     trader_id: int
     name: str
-    handle: str
     foil: str
     rarity: str
     rank: int | None

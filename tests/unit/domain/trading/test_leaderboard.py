@@ -8,12 +8,15 @@ from datetime import timedelta
 import empyrical
 import numpy as np
 import pytest
-from sqlmodel import select
+from sqlalchemy import delete
+from sqlmodel import col, select
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import NotFound, ValidationFailed
 from aixplore.domain.trading import board, leaderboard, metrics
 from aixplore.domain.trading.board_models import LeaderboardRow
+from aixplore.domain.trading.models import TradingSignal
+from aixplore.jobs import trading as jobs
 from tests.unit.domain.trading.board_support import record, trader
 from tests.unit.domain.trading.support import NOW
 
@@ -152,3 +155,16 @@ def test_a_trader_card_is_as_rare_as_the_verified_record():
         0,
     )
     assert board.foil_of(1, 100, 1.2) == "secret" and board.foil_of(1, 100, 0.9) == "rainbow"
+
+
+def test_the_job_rewrites_every_row_each_run():
+    kept, gone = trader("Kim Kept"), trader("Gus Gone")
+    record(kept, START, _steady(5, count=12))
+    record(gone, START, _steady(6, count=12))
+    assert jobs.refresh_leaderboard.call_local() == 8  # two traders, four periods
+    with session_scope() as db:
+        db.execute(delete(TradingSignal).where(col(TradingSignal.trader_id) == gone))
+    assert jobs.refresh_leaderboard.call_local() == 4
+    with session_scope() as db:
+        left = {r.trader_id for r in db.exec(select(LeaderboardRow)).all()}
+    assert left == {kept}
