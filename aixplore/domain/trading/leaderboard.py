@@ -157,10 +157,15 @@ def _bootstrap(
         var = (s2 - days * mean * mean) / (days - 1)
         sharpe = np.where((days >= 2) & (var > 1e-18), mean / np.sqrt(var), np.nan)
     sharpe *= np.sqrt(TRADING_DAYS)
-    enough = np.sum(np.isfinite(sharpe), axis=1) >= RESAMPLES // 2
-    if enough.any():
-        bands = np.nanpercentile(sharpe[enough], BAND, axis=1)
-        low[traders[enough]], high[traders[enough]] = bands[0], bands[1]
+    finite = np.isfinite(sharpe).sum(axis=1)
+    # np.percentile is vectorised; nanpercentile goes row by row, so only where it must.
+    for rows, pick in (
+        (finite == RESAMPLES, np.percentile),
+        ((finite >= RESAMPLES // 2) & (finite < RESAMPLES), np.nanpercentile),
+    ):
+        if rows.any():
+            bands = pick(sharpe[rows], BAND, axis=1)
+            low[traders[rows]], high[traders[rows]] = bands[0], bands[1]
     return low, high
 
 
