@@ -210,10 +210,15 @@ def bench_simulate(args: argparse.Namespace) -> None:
         feed.add("BTC/USD", start + timedelta(days=day), ENTRY + (day * 7919 % 2000) * 10**6)
     _drop_sim_leader()
     with session_scope() as db:
-        leader = User(email="sim-bench@bench.invalid", display_name="Sim Leader", bio="")
-        db.add(leader)
+        # An explicit id: the fill above wrote ids itself, so PostgreSQL's sequence lags.
+        leader_id = (
+            db.connection().execute(text('SELECT COALESCE(MAX(id), 0) FROM "user"')).scalar_one()
+            + 1
+        )
+        db.add(
+            User(id=leader_id, email="sim-bench@bench.invalid", display_name="Sim Leader", bio="")
+        )
         db.flush()
-        leader_id = leader.id or 0
         for seq in range(1, simulation.PERIODS["5y"] // 2):
             at = start + timedelta(days=2 * seq, hours=3)
             move = (seq * 104729 % 1000 - 480) / 10_000
