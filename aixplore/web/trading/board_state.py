@@ -11,6 +11,7 @@ from typing import Any
 
 import reflex as rx
 
+from aixplore.core import ratelimit
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.social.handles import resolve_handle
@@ -20,6 +21,7 @@ from aixplore.domain.trading.feed import get_feed
 from aixplore.web.feedback import pick
 from aixplore.web.trading.charts import line_svg
 
+SIMULATE_LIMIT = "20/minute"
 RISK_CHOICES = [(str(n), f"{n} or less") for n in range(10, 0, -1)]
 
 
@@ -151,6 +153,13 @@ class TraderState(rx.State):
         """Replay the trader's committed history with the form's allocation, stop and period."""
         data = pick(form, "allocation", "stop_percent", "period")
         try:
+            # Anyone may simulate; a replay costs real work, so each address gets a few a minute.
+            ratelimit.hit(
+                SIMULATE_LIMIT,
+                "trading-simulate",
+                self.router.session.client_ip or "unknown",
+                message="Too many simulations at once; try again in a minute.",
+            )
             with session_scope() as db:
                 shown = simulation.simulate_copy(db, self._trader_id(db), data)
         except DomainError as exc:
