@@ -265,6 +265,7 @@ def test_the_leaderboard_ranks_verified_records_and_a_copy_can_be_simulated(
         recompute_leaderboard(db)
         handle = ensure_profile(db, first_id).handle
     page.goto(f"{base_url}/trading")
+    expect(page.get_by_role("button", name="XAU/USD", exact=False)).to_be_visible()
     page.set_viewport_size({"width": 375, "height": 800})
     # Every instrument row (the chosen one highlighted) is as wide as the list.
     widths = {round(b.bounding_box()["width"]) for b in page.locator("li > button").all()}
