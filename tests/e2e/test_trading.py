@@ -316,4 +316,5 @@ def test_the_leaderboard_ranks_verified_records_and_a_copy_can_be_simulated(
     assert seen["state"]["error"] == "Allocation must be a number."
     assert seen["state"]["result"] == {}
     with session_scope() as db:
-        assert board.trader_card(db, second_id).rank == 2
+        # Equal records: the bootstrap's draws decide which is first, never both.
+        assert {board.trader_card(db, t).rank for t in (first_id, second_id)} == {1, 2}
