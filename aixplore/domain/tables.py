@@ -27,6 +27,7 @@ from aixplore.domain.social import models as social_models
 from aixplore.domain.social_login import models as social_login_models
 from aixplore.domain.solutions import models as solutions_models
 from aixplore.domain.streams import models as streams_models
+from aixplore.domain.trading import board_models as trading_board_models
 from aixplore.domain.trading import copy_models as trading_copy_models
 from aixplore.domain.trading import models as trading_models
 from aixplore.domain.wallet import models as wallet_models
@@ -60,6 +61,7 @@ __all__ = [
     "solutions_models",
     "sso_models",
     "streams_models",
+    "trading_board_models",
     "trading_copy_models",
     "trading_models",
     "wallet_models",

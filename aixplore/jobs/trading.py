@@ -15,6 +15,7 @@ from aixplore.domain.trading.fanout import (
     list_uncopied,
 )
 from aixplore.domain.trading.feed import set_feed
+from aixplore.domain.trading.leaderboard import recompute_leaderboard
 from aixplore.domain.trading.outcomes import decide_outcomes, do_notify_followers, list_unnotified
 from aixplore.domain.trading.portfolio import fill_limit_orders, record_equity
 from aixplore.domain.trading.signals import SIGNAL_PUBLISHED
@@ -65,6 +66,13 @@ def snapshot_equity() -> int:
     """Each hour: one equity point per paper portfolio (the equity curve between fills)."""
     with session_scope() as session:
         return record_equity(session)
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def refresh_leaderboard() -> int:
+    """Every 15 minutes: the leaderboard's rows recomputed (pages only read them)."""
+    with session_scope() as session:
+        return recompute_leaderboard(session)
 
 
 def _on_signal(signal_id: int) -> None:

@@ -94,6 +94,8 @@ from aixplore.web.state_expiry import expire_idle_states
 from aixplore.web.streams.list_state import LiveListState
 from aixplore.web.streams.pages import live_page, stream_page
 from aixplore.web.streams.state import StreamState
+from aixplore.web.trading.board_pages import leaderboard_page
+from aixplore.web.trading.board_state import LeaderboardState, TraderState
 from aixplore.web.trading.copy_pages import copies_page
 from aixplore.web.trading.copy_state import CopiesState
 from aixplore.web.trading.market_pages import portfolio_page, trading_page
@@ -294,6 +296,13 @@ ROUTES: list[Route] = [
         [guard, PortfolioState.load],
     ),
     Route(
+        "/trading/leaderboard",
+        leaderboard_page,
+        "Leaderboard · AiXplore",
+        [refresh, LeaderboardState.load],
+        description="Paper traders ranked on verified records, with bootstrap bands and drawdown penalties.",
+    ),
+    Route(
         "/trading/copies",
         copies_page,
         "My copies · AiXplore",
@@ -316,7 +325,7 @@ ROUTES: list[Route] = [
         "/traders/[handle]/chain",
         chain_page,
         "Signal chain · AiXplore",
-        [refresh, ChainState.load],
+        [refresh, ChainState.load, TraderState.load],
         description="A trader's signals as a hash chain anyone can re-compute.",
     ),
     Route(

@@ -14,10 +14,12 @@ from sqlmodel import col, select
 
 from aixplore.core.db import session_scope
 from aixplore.domain.social.handles import ensure_profile
-from aixplore.domain.trading import fanout, portfolio, signals
+from aixplore.domain.trading import board, fanout, portfolio, signals
 from aixplore.domain.trading.copy_models import CopyPosition, TradingCopy
 from aixplore.domain.trading.feed import SimulatedFeed
+from aixplore.domain.trading.leaderboard import recompute_leaderboard
 from aixplore.domain.trading.models import PaperOrder, TradingSignal
+from aixplore.web.trading.board_state import LeaderboardState, TraderState
 from aixplore.web.trading.copy_state import CopiesState, CopyFormState
 from aixplore.web.trading.state import (
     ChainState,
@@ -252,3 +254,67 @@ def test_a_follower_copies_a_leader_and_gets_a_proportional_position(
         still = db.get(TradingCopy, copy.id)
         assert still is not None and still.status == "active"
         assert len(db.exec(select(TradingCopy)).all()) == 1
+
+
+def test_the_leaderboard_ranks_verified_records_and_a_copy_can_be_simulated(
+    page: Page, base_url: str, app_url: str, shoot
+) -> None:
+    _first, first_id = seasoned_leader("Lea Leader")
+    _second, second_id = seasoned_leader("Ray Runner-up")
+    with session_scope() as db:
+        recompute_leaderboard(db)
+        handle = ensure_profile(db, first_id).handle
+    page.goto(f"{base_url}/trading")
+    expect(page.get_by_role("button", name="XAU/USD", exact=False)).to_be_visible()
+    page.set_viewport_size({"width": 375, "height": 800})
+    # Every instrument row (the chosen one highlighted) is as wide as the list.
+    widths = {round(b.bounding_box()["width"]) for b in page.locator("li > button").all()}
+    assert len(widths) == 1, widths
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    page.goto(f"{base_url}/trading/leaderboard")
+    expect(page.get_by_text("Hypothetical results: paper trading")).to_be_visible()
+    expect(page.get_by_text("Nobody meets these filters yet.")).to_be_visible()  # 3 months
+    page.get_by_label("Period").select_option("all")
+    page.get_by_label("Only traders I can copy").check()
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("link", name="Lea Leader")).to_be_visible()
+    expect(page.get_by_role("link", name="Ray Runner-up")).to_be_visible()
+    expect(page.get_by_text("#1", exact=True)).to_be_visible()
+    _both_widths(page, shoot, "trading-leaderboard")
+
+    page.get_by_role("link", name="Lea Leader").click()
+    expect(page.get_by_role("img", name="Trader card of Lea Leader, Common")).to_be_visible()
+    page.get_by_label("Period").select_option("1y")
+    page.get_by_role("button", name="Simulate").click()
+    expect(page.get_by_text("12 positions copied, 0 skipped.")).to_be_visible()
+    expect(
+        page.get_by_role("img", name="Equity of the simulated copy", exact=False)
+    ).to_be_visible()
+    _both_widths(page, shoot, "trading-simulate")
+
+    async def forge() -> dict:
+        seen: dict = {}
+        async with ReflexClient(app_url) as tab:
+            await tab.hydrate("/trading/leaderboard")
+            seen["board"] = await tab.call(
+                LeaderboardState.apply, form={"period": "10y", "max_risk": "99"}
+            )
+            seen["turn"] = await tab.call(LeaderboardState.turn, forward="yes")
+            await tab.navigate(f"/traders/{handle}/chain", params={"handle": handle})
+            seen["simulate"] = await tab.call(
+                TraderState.simulate, form={"allocation": ["1"], "stop_percent": "40"}
+            )
+            seen["state"] = tab.state(TraderState)
+        return seen
+
+    seen = run_async(forge())
+    assert seen["board"].changed(LeaderboardState)["error"] == (
+        "Choose a period: 1m, 3m, 1y or all."
+    )
+    assert seen["turn"].toasts == []  # a forged page turn reads the same page again
+    assert seen["state"]["error"] == "Allocation must be a number."
+    assert seen["state"]["result"] == {}
+    with session_scope() as db:
+        # Equal records: the bootstrap's draws decide which is first, never both.
+        assert {board.trader_card(db, t).rank for t in (first_id, second_id)} == {1, 2}

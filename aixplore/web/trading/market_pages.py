@@ -89,6 +89,9 @@ def _instrument_row(r: Any) -> rx.Component:
             height="auto",
             padding="8px",
             margin="0",
+            # Radix's ghost buttons are content-box: with width 100% their padding overflowed
+            # the list, which showed on the highlighted row.
+            box_sizing="border-box",
             aria_label=r["symbol"].to(str) + " " + r["last_price"].to(str),
         ),
         style={"listStyle": "none"},
@@ -108,6 +111,7 @@ def trading_page() -> rx.Component:
                 spacing="2",
             ),
             kit.link_button("Paper portfolio", "/trading/portfolio", variant="soft"),
+            kit.link_button("Leaderboard", "/trading/leaderboard", variant="soft"),
             kit.link_button("Publish a signal", "/trading/signals/new"),
         ),
         stale_notes(M.stale_notes),

@@ -8,6 +8,7 @@ import reflex as rx
 
 from aixplore.web import kit
 from aixplore.web.layout import found_page, stacked_page
+from aixplore.web.trading.board_pages import trader_panel
 from aixplore.web.trading.copy_pages import copy_form
 from aixplore.web.trading.market_pages import GRAY, disclosure, header, price_label, svg_chart
 from aixplore.web.trading.state import (
@@ -300,6 +301,7 @@ def chain_page() -> rx.Component:
             rx.vstack(rx.foreach(C.entries, _entry), spacing="3", width="100%"),
             "No signals yet.",
         ),
+        trader_panel(),
         copy_form(),
         # The column width of a text page (stacked_page's column_width).
         style={"maxWidth": "900px"},

@@ -20,6 +20,7 @@ from aixplore.domain.trading.instruments import BY_SYMBOL, INSTRUMENTS, get_inst
 from aixplore.domain.trading.models import SignalPublic
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import current_actor
+from aixplore.web.trading.board_state import page_handle
 from aixplore.web.trading.charts import candle_svg, line_svg
 
 ORDER_FIELDS = ("instrument", "side", "type", "quantity", "limit_price")
@@ -293,7 +294,7 @@ class ChainState(rx.State):
     async def load(self):
         """Re-compute the chain of the trader in the URL."""
         self.browser_result = ""
-        raw = self.router.page.params.get("handle")
+        raw = page_handle(self)
         try:
             with session_scope() as db:
                 profile, _old = resolve_handle(db, raw)

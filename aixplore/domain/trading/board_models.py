@@ -1,0 +1,78 @@
+"""The leaderboard's precomputed rows: one per trader and period, rewritten by a job.
+
+Pages read these rows (an index on period and rank), never the signals: recomputing every
+trader's record on each request would scan millions of signals.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from aixplore.core.columns import utc_column
+from aixplore.core.time import utcnow
+
+
+class LeaderboardRow(SQLModel, table=True):
+    """A trader's verified figures over one period (None where the sample says nothing)."""
+
+    __tablename__ = "trading_leaderboard_row"  # type: ignore[assignment]
+    __table_args__ = (Index("ix_trading_leaderboard_rank", "period", "rank"),)
+
+    period: str = Field(max_length=8, primary_key=True)
+    trader_id: int = Field(foreign_key="user.id", ondelete="CASCADE", primary_key=True)
+    rank: int | None = None  # None: below the minimum sample, not ranked
+    score: float | None = None
+    total_return: float
+    sharpe: float | None = None
+    sharpe_low: float | None = None
+    sharpe_high: float | None = None
+    sortino: float | None = None
+    max_drawdown: float
+    win_rate: float | None = None
+    avg_hold_hours: float | None = None
+    risk: int
+    record_days: int
+    decided: int
+    copyable: bool = False
+    computed_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+
+
+class BoardEntry(BaseModel):
+    """One trader on the leaderboard page, figures as text."""
+
+    trader_id: int
+    rank: int | None
+    total_return: str
+    sharpe: str
+    sharpe_band: str
+    sortino: str
+    max_drawdown: str
+    win_rate: str
+    avg_hold: str
+    risk: int
+    record_days: int
+    decided: int
+    copyable: bool
+    rising: bool
+
+
+class TraderCard(BaseModel):
+    """A trader's card: rarity and foil from the verified record (for 2D and 3D renders)."""
+
+    trader_id: int
+    name: str
+    foil: str
+    rarity: str
+    rank: int | None
+    total_return: str
+    sharpe: str
+    max_drawdown: str
+    win_rate: str
+    risk: int
+    record_days: int
+    decided: int
+    computed_at: datetime | None
