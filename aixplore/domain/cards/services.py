@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from aixplore.domain.foils import RARITY_NAMES as RARITY_NAMES  # re-exported for the pages
+from aixplore.domain.foils import Foil
 from aixplore.domain.solutions.models import Solution, SolutionStatus
 
 GALLERY_LIMIT = 500
-
-
-class Foil(enum.StrEnum):
-    """A card's foil, one per rarity."""
-
-    REGULAR = "regular"  # common
-    REVERSE = "reverse"  # rare: reverse holo
-    RAINBOW = "rainbow"  # ultra rare
-    SECRET = "secret"  # noqa: S105 - secret rare, not a password
-
-
-RARITY_NAMES = {
-    Foil.REGULAR: "Common",
-    Foil.REVERSE: "Rare (reverse holo)",
-    Foil.RAINBOW: "Ultra rare (rainbow)",
-    Foil.SECRET: "Secret rare",
-}
 
 # (foil, lowest average rating, fewest reviews), rarest first: a card is as rare as the
 # first rule it meets, so a high rating from a handful of reviews stays common.

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from aixplore.core.errors import NotFound, ValidationFailed
 from aixplore.domain.accounts.models import User
-from aixplore.domain.cards.services import RARITY_NAMES, Foil
+from aixplore.domain.foils import RARITY_NAMES, Foil
 from aixplore.domain.trading.board_models import BoardEntry, LeaderboardRow, TraderCard
 from aixplore.domain.trading.leaderboard import PERIODS
 
