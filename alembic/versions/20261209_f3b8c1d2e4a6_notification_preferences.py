@@ -1,11 +1,13 @@
-"""notification preferences (a channel per kind, time zone, quiet hours, digest) and grouping
+"""notification preferences (a channel per kind, time zone, quiet hours, digest), grouping,
+and messages hidden by the moderators
 
 Revision ID: f3b8c1d2e4a6
 Revises: e7c2a9d4f1b8
 Create Date: 2026-12-09 07:57:17
 
 A new table, one row per user who changed a default, and two columns on ``notification``:
-``group_key`` (empty for the rows written before: none of them is grouped) and ``actors``.
+``group_key`` (empty for the rows written before: none of them is grouped) and ``actors``;
+``message.hidden_at`` for a reported message the moderators hid.
 """
 
 from collections.abc import Sequence
@@ -39,10 +41,14 @@ def upgrade() -> None:
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.add_column(sa.Column('group_key', sqlmodel.sql.sqltypes.AutoString(length=720), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('actors', sa.JSON(), nullable=True))
+    with op.batch_alter_table('message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('hidden_at', aixplore.core.columns.UTCDateTime(timezone=True), nullable=True))
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('message', schema=None) as batch_op:
+        batch_op.drop_column('hidden_at')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_column('actors')
         batch_op.drop_column('group_key')

@@ -24,7 +24,9 @@ from aixplore.domain.notifications import services as notifications
 from aixplore.domain.notifications.models import KINDS, NotificationSettings
 from aixplore.domain.social import graph
 from aixplore.web.live import LiveState
+from aixplore.web.messaging.search import MessageSearchState
 from aixplore.web.messaging.state import MessagesState
+from aixplore.web.moderation.report import ReportState
 from aixplore.web.notifications.settings_page import NotificationSettingsState
 from aixplore.web.notifications.state import NotificationBellState
 from tests.factories import make_member, sign_in
@@ -204,3 +206,35 @@ def test_notification_settings_handlers_save_only_the_callers_own(workers) -> No
         assert saved is not None
         assert (saved.timezone, saved.quiet_start, saved.digest) == ("Europe/Paris", 22, "weekly")
         assert saved.channels == {"order": "email"}
+
+
+def test_search_and_report_handlers_reach_only_the_callers_conversations(workers) -> None:
+    first, _second, _logs = workers
+    ada, bob = person("Ada"), person("Bob")
+    run(graph.do_follow, bob, handle(ada))
+    talk = run(conversations.do_start_direct, ada, handle(bob))
+    secret = run(messages.do_send, ada, talk, "the secret plan")
+    eve = person("Eve")
+
+    async def visit() -> list:
+        tab = _tab(first, eve.email)
+        await tab.hydrate("/messages")
+        answers = [await tab.call(MessageSearchState.search, form={"q": "secret"})]
+        answers.append(await tab.call(MessageSearchState.search, form={"q": ["secret"]}))
+        report = {"kind": "message", "target_id": str(secret.id), "reason": "spam"}
+        answers.append(await tab.call(ReportState.report, form_data=report))
+        mine = _tab(first, bob.email)
+        await mine.hydrate("/messages")
+        answers.append(await mine.call(MessageSearchState.search, form={"q": "secret"}))
+        answers.append(await mine.call(ReportState.report, form_data=report))
+        await tab.close()
+        await mine.close()
+        return answers
+
+    eve_search, eve_bad, eve_report, bob_search, bob_report = asyncio.run(visit())
+    assert "secret plan" not in str(eve_search.updates)
+    assert eve_search.changed(MessageSearchState).get("hits", []) == []
+    assert eve_bad.toasts[0].level == "error"
+    assert eve_report.toasts == [("error", "No such message.")]
+    assert "the secret plan" in str(bob_search.changed(MessageSearchState)["hits"])
+    assert bob_report.toasts[0].level == "success"

@@ -141,11 +141,15 @@ def _public(message: Message, sender_name: str) -> MessagePublic:
         changed_seq=message.changed_seq,
         sender_id=message.sender_id,
         sender_name=sender_name,
-        body="" if message.deleted_at is not None else message.body,
+        body=""
+        if message.deleted_at is not None or message.hidden_at is not None
+        else message.body,
         reply_to_seq=message.reply_to_seq,
         created_at=message.created_at,
         edited=message.edited_at is not None,
         deleted=message.deleted_at is not None,
+        id=message.id or 0,
+        hidden=message.hidden_at is not None,
     )
 
 
@@ -303,3 +307,27 @@ def do_typing(session: Session, actor: Actor | None, conversation: Any) -> None:
     for user_id in _members(session, cid):
         if user_id != actor.user_id and not blocked_between(session, actor.user_id, user_id):
             live.publish(live.user_channel(user_id), item)
+
+
+def do_moderate(session: Session, message_id: int, *, hide: bool | None, delete: bool) -> str:
+    """Hide, show again or delete a message for the moderators (authorized by moderation).
+
+    The change takes the conversation's next sequence number, so every member's page shows it
+    live or at its next catch-up. Returns whether it was hidden before ("hidden" or "").
+    """
+    message = session.get(Message, message_id)
+    if message is None:
+        return ""
+    before = "hidden" if message.hidden_at is not None else ""
+    if hide is not None:
+        message.hidden_at = utcnow() if hide else None
+    if delete:
+        message.body, message.deleted_at = "", utcnow()
+    message.changed_seq = _next_seq(session, message.conversation_id, new_message=False)
+    session.add(message)
+    session.flush()
+    cid = message.conversation_id
+    item = {"kind": "message", "conversation": cid, "seq": message.changed_seq}
+    for user_id in _members(session, cid):
+        live.publish_after_commit(session, live.user_channel(user_id), item)
+    return before

@@ -72,6 +72,8 @@ class Message(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     edited_at: datetime | None = Field(default=None, sa_column=utc_column())
     deleted_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Hidden by the moderators (a report): members see that it is hidden, not what it says.
+    hidden_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 class MessagingSettings(SQLModel, table=True):
@@ -93,6 +95,8 @@ class MessagePublic(BaseModel):
     created_at: datetime
     edited: bool
     deleted: bool
+    id: int = 0  # what a report names
+    hidden: bool = False
 
 
 class MessageBatch(BaseModel):

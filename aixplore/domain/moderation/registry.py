@@ -43,6 +43,9 @@ class TargetKind:
     delete: Callable[[Session, int], object]
     # Ban the target's owner from its group (kinds a group owns only).
     ban_from_group: Callable[[Session, int, int], None] | None = None
+    # ``(session, user_id, target_id) -> bool``: whether the person may see the target, for
+    # kinds not everyone can (a message: its conversation's members). None: everyone.
+    readable_by: Callable[[Session, int, int], bool] | None = None
 
 
 _KINDS: dict[str, TargetKind] = {}

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from aixplore.core.errors import Conflict, ValidationFailed
+from aixplore.core.errors import Conflict, NotFound, ValidationFailed
 from aixplore.domain.accounts.forms import parse_input
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.users import require_actor
@@ -41,6 +41,10 @@ def do_report(
     target_kind = kind_of(kind)
     form: ReportInput = parse_input(ReportInput, data)
     tid, target = target_of(session, target_kind, target_id)
+    if target_kind.readable_by is not None and not target_kind.readable_by(
+        session, actor.user_id, tid
+    ):
+        raise NotFound(f"No such {target_kind.label}.")  # as if it did not exist
     if target.owner_id == actor.user_id:
         raise ValidationFailed(f"You cannot report your own {target_kind.label}.")
     hold = session.get(ModerationHold, (target_kind.name, tid))

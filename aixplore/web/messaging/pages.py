@@ -15,7 +15,9 @@ from reflex_components_core.core.banner import has_connection_errors
 
 from aixplore.web import kit
 from aixplore.web.layout import stacked_page
+from aixplore.web.messaging.search import message_search
 from aixplore.web.messaging.state import COMPOSER, MessagesState
+from aixplore.web.moderation.report import report_popover
 
 M = MessagesState
 GRAY = rx.color("gray", 11)
@@ -69,6 +71,7 @@ def _list() -> rx.Component:
             ),
             rx.fragment(),
         ),
+        message_search(),
         rx.heading("Conversations", as_="h2", size="3", margin_bottom="0.5em"),
         kit.when_any(
             M.conversations,
@@ -94,6 +97,7 @@ def _message(m: ObjectVar[dict[str, Any]]) -> rx.Component:
                 spacing="2",
             ),
         ),
+        rx.cond(~mine & ~deleted, report_popover("message", m["id"].to(int))),
         spacing="2",
     )
     return rx.el.li(

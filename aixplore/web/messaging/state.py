@@ -45,8 +45,15 @@ def _row(m: MessagePublic, me: int) -> dict[str, Any]:
         "seq": m.seq,
         "sender": m.sender_name,
         "mine": m.sender_id == me,
-        "body": "This message was deleted." if m.deleted else m.body,
-        "deleted": m.deleted,
+        "id": m.id,
+        "body": (
+            "This message was deleted."
+            if m.deleted
+            else "Hidden by the moderators."
+            if m.hidden
+            else m.body
+        ),
+        "deleted": m.deleted or m.hidden,
         "edited": m.edited,
         "reply_to": m.reply_to_seq or 0,
         "reply_excerpt": "",
