@@ -1,5 +1,5 @@
 """notification preferences (a channel per kind, time zone, quiet hours, digest), grouping,
-and messages hidden by the moderators
+messages hidden by the moderators, and images attached to messages
 
 Revision ID: f3b8c1d2e4a6
 Revises: e7c2a9d4f1b8
@@ -7,7 +7,8 @@ Create Date: 2026-12-09 07:57:17
 
 A new table, one row per user who changed a default, and two columns on ``notification``:
 ``group_key`` (empty for the rows written before: none of them is grouped) and ``actors``;
-``message.hidden_at`` for a reported message the moderators hid.
+``message.hidden_at`` for a reported message the moderators hid; ``message.image_*`` for an
+attached image (none on the messages written before).
 """
 
 from collections.abc import Sequence
@@ -43,11 +44,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('actors', sa.JSON(), nullable=True))
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.add_column(sa.Column('hidden_at', aixplore.core.columns.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('image_path', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('image_width', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('image_height', sa.Integer(), nullable=False, server_default='0'))
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('message', schema=None) as batch_op:
+        batch_op.drop_column('image_height')
+        batch_op.drop_column('image_width')
+        batch_op.drop_column('image_path')
         batch_op.drop_column('hidden_at')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_column('actors')

@@ -16,7 +16,7 @@ from reflex_components_core.core.banner import has_connection_errors
 from aixplore.web import kit
 from aixplore.web.layout import stacked_page
 from aixplore.web.messaging.search import message_search
-from aixplore.web.messaging.state import COMPOSER, MessagesState
+from aixplore.web.messaging.state import ATTACHMENT, COMPOSER, MessagesState
 from aixplore.web.moderation.report import report_popover
 
 M = MessagesState
@@ -117,6 +117,19 @@ def _message(m: ObjectVar[dict[str, Any]]) -> rx.Component:
                     style={"border_left": "3px solid var(--gray-6)", "padding_left": "0.5em"},
                 ),
             ),
+            rx.cond(
+                m["image"].to(str) != "",
+                rx.image(
+                    src=m["image"].to(str),
+                    alt="Image from " + m["sender"].to(str),
+                    width=m["image_width"].to(int),
+                    height=m["image_height"].to(int),
+                    max_width="min(100%, 360px)",
+                    style={"height": "auto"},
+                    border_radius="6px",
+                    loading="lazy",
+                ),
+            ),
             rx.text(
                 m["body"],
                 white_space="pre-wrap",
@@ -150,11 +163,40 @@ def _composer() -> rx.Component:
             ),
             rx.hstack(
                 rx.button(rx.cond(M.editing > 0, "Save", "Send"), type="submit"),
+                rx.el.label(
+                    rx.upload.root(
+                        rx.hstack(
+                            rx.icon("image", size=16, aria_hidden="true"),
+                            rx.text("Choose an image", size="2", as_="span"),
+                            spacing="1",
+                            align="center",
+                        ),
+                        id=ATTACHMENT,
+                        max_files=1,
+                        no_click=True,
+                        accept=kit.IMAGE_ACCEPT,
+                        border=f"1px dashed {rx.color('gray', 7)}",
+                        border_radius="6px",
+                        padding="0.3em 0.6em",
+                        cursor="pointer",
+                    ),
+                ),
+                rx.cond(
+                    rx.selected_files(ATTACHMENT).length() > 0,  # type: ignore[attr-defined]
+                    rx.button(
+                        "Send image",
+                        type="button",
+                        variant="soft",
+                        on_click=M.send_image(rx.upload_files(upload_id=ATTACHMENT)),
+                    ),
+                ),
                 rx.cond(
                     (M.editing > 0) | (M.reply_to > 0),
                     rx.button("Cancel", type="button", variant="soft", on_click=M.cancel),
                 ),
                 spacing="2",
+                wrap="wrap",
+                align="center",
             ),
             spacing="2",
             width="100%",
