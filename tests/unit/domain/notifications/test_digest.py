@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from aixplore.core.db import read_scope, session_scope
+from aixplore.core.time import utcnow
 from aixplore.domain.mail.services import list_outbox_for
 from aixplore.domain.notifications import digest, preferences
 from aixplore.domain.notifications import services as notifications
@@ -114,4 +115,22 @@ def test_the_digest_walks_every_user_past_one_batch(monkeypatch) -> None:
         _backdate(someone.user_id, TOKYO_MONDAY_0730 - timedelta(days=2))
     monkeypatch.setattr(digest, "BATCH", 2)
     assert run(digest.do_send_digests, TOKYO_MONDAY_0730 + timedelta(days=1)) == 3
+    assert all(len(_digests(p.email)) == 1 for p in people)
+
+
+def test_the_job_sends_each_due_digest_once_in_short_transactions(monkeypatch) -> None:
+    from aixplore.jobs import notifications as job
+
+    now = utcnow()
+    zones = ("UTC", "Asia/Tokyo", "America/New_York", "Europe/Paris", "Pacific/Auckland")
+    zone = next(z for z in zones if now.astimezone(preferences.zone_of(z)).hour >= 9)
+    people = [person(f"Reader {n}") for n in range(3)]
+    for someone in people:
+        run(preferences.do_save_settings, someone, settings(timezone=zone, digest="daily"))
+        with session_scope() as db:
+            notifications.notify(db, someone.user_id, "order", "Your app is ready")
+        _backdate(someone.user_id, now - timedelta(hours=1))
+    monkeypatch.setattr(job, "CHUNK", 2)
+    assert job.send_notification_digests.call_local() == 3
+    assert job.send_notification_digests.call_local() == 0
     assert all(len(_digests(p.email)) == 1 for p in people)
