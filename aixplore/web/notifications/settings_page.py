@@ -66,6 +66,9 @@ class NotificationSettingsState(rx.State):
         except DomainError as exc:
             return answer_error(exc, next_path=PAGE)
         if not self.saved_once:
+            # The form waits for the browser's zone: shown before, it would be redrawn under
+            # the person's first choices.
+            self.loaded = False
             return rx.call_script(
                 BROWSER_TIMEZONE, callback=NotificationSettingsState.set_browser_timezone
             )
@@ -77,6 +80,7 @@ class NotificationSettingsState(rx.State):
         if not self.saved_once and isinstance(zone, str) and zone in preferences.known_zones():
             self.values = {**self.values, "timezone": zone}
             self.version += 1
+        self.loaded = bool(self.values)
 
     @rx.event
     async def save(self, form_data: Any):
