@@ -122,10 +122,10 @@ def _message(m: ObjectVar[dict[str, Any]]) -> rx.Component:
                 rx.image(
                     src=m["image"].to(str),
                     alt="Image from " + m["sender"].to(str),
-                    width=m["image_width"].to(int),
-                    height=m["image_height"].to(int),
+                    # Its box keeps the image's shape before it loads (no jump when it does).
+                    aspect_ratio=m["image_width"].to(str) + " / " + m["image_height"].to(str),
                     max_width="min(100%, 360px)",
-                    style={"height": "auto"},
+                    height="auto",
                     border_radius="6px",
                     loading="lazy",
                 ),
