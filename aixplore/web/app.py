@@ -54,6 +54,10 @@ from aixplore.web.messaging.state import MessagesState
 from aixplore.web.moderation.pages import appeal_page, moderation_log_page
 from aixplore.web.moderation.state import AppealState, ModerationLogState
 from aixplore.web.notifications.pages import notifications_page
+from aixplore.web.notifications.settings_page import (
+    NotificationSettingsState,
+    notification_settings_page,
+)
 from aixplore.web.notifications.state import NotificationsState
 from aixplore.web.oauth.pages import authorized_apps_page, oauth_apps_page
 from aixplore.web.oauth.state import AuthorizedAppsState, OAuthAppsState
@@ -435,6 +439,12 @@ ROUTES: list[Route] = [
         [guard, AuthorizedAppsState.load],
     ),
     Route("/settings/privacy", privacy_page, "Your data · AiXplore", [guard, PrivacyState.load]),
+    Route(
+        "/settings/notifications",
+        notification_settings_page,
+        "Notification settings · AiXplore",
+        [guard, NotificationSettingsState.load],
+    ),
     Route("/admin", admin_page, "Admin · AiXplore", [guard, AdminUsersState.load]),
     Route("/admin/audit", audit_page, "Audit log · AiXplore", [guard, AuditState.load]),
     Route(

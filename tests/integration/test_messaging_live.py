@@ -17,13 +17,17 @@ import pytest
 import redis
 
 from aixplore.core import live
-from aixplore.core.db import session_scope
+from aixplore.core.db import read_scope, session_scope
 from aixplore.domain.messaging import messages
 from aixplore.domain.messaging import services as conversations
 from aixplore.domain.notifications import services as notifications
+from aixplore.domain.notifications.models import KINDS, NotificationSettings
 from aixplore.domain.social import graph
 from aixplore.web.live import LiveState
+from aixplore.web.messaging.search import MessageSearchState
 from aixplore.web.messaging.state import MessagesState
+from aixplore.web.moderation.report import ReportState
+from aixplore.web.notifications.settings_page import NotificationSettingsState
 from aixplore.web.notifications.state import NotificationBellState
 from tests.factories import make_member, sign_in
 from tests.support.backend import RedisServer, backend
@@ -164,3 +168,73 @@ def test_the_handlers_refuse_someone_outside_the_conversation(workers) -> None:
     answers = asyncio.run(visit())
     assert ("error", "No such conversation.") in answers[0].toasts
     assert all("private" not in str(a.updates) for a in answers)
+
+
+def test_notification_settings_handlers_save_only_the_callers_own(workers) -> None:
+    first, _second, _logs = workers
+    ana, bob = person("Ana"), person("Bob")
+    form = {f"channel_{k}": "app" for k in KINDS} | {
+        "channel_order": "email",
+        "timezone": "Europe/Paris",
+        "quiet_start": "22",
+        "quiet_end": "7",
+        "digest": "weekly",
+    }
+
+    async def visit() -> list:
+        anonymous = ReflexClient(first)
+        await anonymous.hydrate("/settings/notifications")
+        answers = [await anonymous.call(NotificationSettingsState.save, form_data=form)]
+        tab = _tab(first, bob.email)
+        await tab.hydrate("/settings/notifications")
+        for bad in ("not a form", {**form, "quiet_start": "25"}, {**form, "user_id": ana.user_id}):
+            answers.append(await tab.call(NotificationSettingsState.save, form_data=bad))
+        answers.append(await tab.call(NotificationSettingsState.set_browser_timezone, zone=[1]))
+        answers.append(await tab.call(NotificationSettingsState.save, form_data=form))
+        await anonymous.close()
+        await tab.close()
+        return answers
+
+    answers = asyncio.run(visit())
+    assert answers[0].redirects == ["/login?next=/settings/notifications"]
+    assert answers[1].toasts[0].level == "error"  # a clear message, no stack trace
+    assert "quiet hours are whole hours" in answers[2].toasts[0].message
+    assert answers[-1].toasts == [("success", "Notification settings saved.")]
+    with read_scope() as db:
+        assert db.get(NotificationSettings, ana.user_id) is None  # nobody saved Ana's
+        saved = db.get(NotificationSettings, bob.user_id)
+        assert saved is not None
+        assert (saved.timezone, saved.quiet_start, saved.digest) == ("Europe/Paris", 22, "weekly")
+        assert saved.channels == {"order": "email"}
+
+
+def test_search_and_report_handlers_reach_only_the_callers_conversations(workers) -> None:
+    first, _second, _logs = workers
+    ada, bob = person("Ada"), person("Bob")
+    run(graph.do_follow, bob, handle(ada))
+    talk = run(conversations.do_start_direct, ada, handle(bob))
+    secret = run(messages.do_send, ada, talk, "the secret plan")
+    eve = person("Eve")
+
+    async def visit() -> list:
+        tab = _tab(first, eve.email)
+        await tab.hydrate("/messages")
+        answers = [await tab.call(MessageSearchState.search, form={"q": "secret"})]
+        answers.append(await tab.call(MessageSearchState.search, form={"q": ["secret"]}))
+        report = {"kind": "message", "target_id": str(secret.id), "reason": "spam"}
+        answers.append(await tab.call(ReportState.report, form_data=report))
+        mine = _tab(first, bob.email)
+        await mine.hydrate("/messages")
+        answers.append(await mine.call(MessageSearchState.search, form={"q": "secret"}))
+        answers.append(await mine.call(ReportState.report, form_data=report))
+        await tab.close()
+        await mine.close()
+        return answers
+
+    eve_search, eve_bad, eve_report, bob_search, bob_report = asyncio.run(visit())
+    assert "secret plan" not in str(eve_search.updates)
+    assert eve_search.changed(MessageSearchState).get("hits", []) == []
+    assert eve_bad.toasts[0].level == "error"
+    assert eve_report.toasts == [("error", "No such message.")]
+    assert "the secret plan" in str(bob_search.changed(MessageSearchState)["hits"])
+    assert bob_report.toasts[0].level == "success"

@@ -28,7 +28,7 @@ from aixplore.domain.forums.models import (
 )
 from aixplore.domain.forums.posting import post_for, thread_for
 from aixplore.domain.forums.reading import REACTIONS, summaries
-from aixplore.domain.notifications.services import notify
+from aixplore.domain.notifications.services import Grouping, notify
 from aixplore.domain.relations.services import has_blocked
 
 
@@ -63,6 +63,12 @@ def do_toggle_reaction(session: Session, actor: Actor | None, post_id: Any, reac
             "reaction",
             f"{actor.display_name} reacted {REACTIONS[reaction]} to your post in “{thread.title}”",
             link=f"/forums/t/{thread.id}#post-{post.number}",
+            group=Grouping(
+                f"reaction:{post.id}",
+                actor.user_id,
+                actor.display_name,
+                f"reacted to your post in “{thread.title}”",
+            ),
         )
     return True
 

@@ -31,6 +31,7 @@ from aixplore.domain.messaging.models import (
 )
 from aixplore.domain.messaging.services import blocked_between, membership, read_receipts_on
 from aixplore.domain.relations.models import Block
+from aixplore.domain.solutions.media import store_message_image
 
 SEND_LIMIT = "30/minute"  # messages a person may send
 TYPING_LIMIT = "30/minute"
@@ -94,12 +95,23 @@ def _announce(session: Session, conversation_id: int, sender_id: int, item: dict
 
 
 def do_send(
-    session: Session, actor: Actor | None, conversation: Any, body: Any, reply_to: Any = None
+    session: Session,
+    actor: Actor | None,
+    conversation: Any,
+    body: Any,
+    reply_to: Any = None,
+    *,
+    image: Any = None,
 ) -> MessagePublic:
-    """Send a message (answering a message request accepts it)."""
+    """Send a message (answering a message request accepts it), with an image if given.
+
+    ``image`` is an upload's bytes: decoded to learn its type (a PNG, JPEG or WebP, whatever
+    its name said), at most 5 MB, re-encoded without metadata; the text may then be empty.
+    """
     member = membership(session, actor, conversation)
     actor = require_actor(actor)
-    text = _body(body)
+    blank = body is None or (isinstance(body, str) and not body.strip())
+    text = "" if image is not None and blank else _body(body)
     cid = member.conversation_id
     reply_seq = None if reply_to is None else _seq(reply_to, "message")
     if reply_seq is not None and _message(session, cid, reply_seq) is None:
@@ -112,6 +124,7 @@ def do_send(
     ratelimit.hit(
         SEND_LIMIT, "message", str(actor.user_id), message="You are sending fast; wait a moment."
     )
+    stored = None if image is None else store_message_image(image)
     seq = _next_seq(session, cid, new_message=True)
     message = Message(
         conversation_id=cid,
@@ -120,6 +133,9 @@ def do_send(
         sender_id=actor.user_id,
         body=text,
         reply_to_seq=reply_seq,
+        image_path=stored.path if stored else "",
+        image_width=stored.width if stored else 0,
+        image_height=stored.height if stored else 0,
     )
     session.add(message)
     member.last_read_seq, member.status = seq, "active"
@@ -136,16 +152,24 @@ def _message(session: Session, conversation_id: int, seq: int) -> Message | None
 
 
 def _public(message: Message, sender_name: str) -> MessagePublic:
+    gone = message.deleted_at or message.hidden_at
     return MessagePublic(
         seq=message.seq,
         changed_seq=message.changed_seq,
         sender_id=message.sender_id,
         sender_name=sender_name,
-        body="" if message.deleted_at is not None else message.body,
+        body=""
+        if message.deleted_at is not None or message.hidden_at is not None
+        else message.body,
         reply_to_seq=message.reply_to_seq,
         created_at=message.created_at,
         edited=message.edited_at is not None,
         deleted=message.deleted_at is not None,
+        id=message.id or 0,
+        hidden=message.hidden_at is not None,
+        image_url=f"/media/{message.image_path}" if message.image_path and gone is None else "",
+        image_width=message.image_width,
+        image_height=message.image_height,
     )
 
 
@@ -247,7 +271,7 @@ def do_delete(session: Session, actor: Actor | None, conversation: Any, seq: Any
     member = membership(session, actor, conversation)
     actor = require_actor(actor)
     message = _own_recent(session, actor, member.conversation_id, seq)
-    message.body, message.deleted_at = "", utcnow()
+    message.body, message.deleted_at, message.image_path = "", utcnow(), ""
     return _changed(session, actor, message)
 
 
@@ -303,3 +327,27 @@ def do_typing(session: Session, actor: Actor | None, conversation: Any) -> None:
     for user_id in _members(session, cid):
         if user_id != actor.user_id and not blocked_between(session, actor.user_id, user_id):
             live.publish(live.user_channel(user_id), item)
+
+
+def do_moderate(session: Session, message_id: int, *, hide: bool | None, delete: bool) -> str:
+    """Hide, show again or delete a message for the moderators (authorized by moderation).
+
+    The change takes the conversation's next sequence number, so every member's page shows it
+    live or at its next catch-up. Returns whether it was hidden before ("hidden" or "").
+    """
+    message = session.get(Message, message_id)
+    if message is None:
+        return ""
+    before = "hidden" if message.hidden_at is not None else ""
+    if hide is not None:
+        message.hidden_at = utcnow() if hide else None
+    if delete:
+        message.body, message.deleted_at, message.image_path = "", utcnow(), ""
+    message.changed_seq = _next_seq(session, message.conversation_id, new_message=False)
+    session.add(message)
+    session.flush()
+    cid = message.conversation_id
+    item = {"kind": "message", "conversation": cid, "seq": message.changed_seq}
+    for user_id in _members(session, cid):
+        live.publish_after_commit(session, live.user_channel(user_id), item)
+    return before

@@ -72,6 +72,12 @@ class Message(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     edited_at: datetime | None = Field(default=None, sa_column=utc_column())
     deleted_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Hidden by the moderators (a report): members see that it is hidden, not what it says.
+    hidden_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # An attached image, re-encoded and stored under the media root like other uploads.
+    image_path: str = Field(default="", max_length=100)
+    image_width: int = Field(default=0)
+    image_height: int = Field(default=0)
 
 
 class MessagingSettings(SQLModel, table=True):
@@ -93,6 +99,11 @@ class MessagePublic(BaseModel):
     created_at: datetime
     edited: bool
     deleted: bool
+    id: int = 0  # what a report names
+    hidden: bool = False
+    image_url: str = ""
+    image_width: int = 0
+    image_height: int = 0
 
 
 class MessageBatch(BaseModel):

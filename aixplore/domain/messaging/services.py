@@ -119,7 +119,9 @@ def do_start_group(session: Session, actor: Actor | None, title: Any, handles: A
     return conversation.id or 0
 
 
-def _titles(session: Session, actor: Actor, conversations: list[Conversation]) -> dict[int, str]:
+def conversation_titles(
+    session: Session, actor: Actor, conversations: list[Conversation]
+) -> dict[int, str]:
     """Group titles, and for a one-to-one conversation the other person's name."""
     direct = [c.id for c in conversations if c.kind == "direct"]
     names = dict(
@@ -159,7 +161,7 @@ def list_conversations(
             .group_by(col(ConversationMember.conversation_id))
         ).all()
     )
-    titles = _titles(session, actor, [c for c, _ in rows])
+    titles = conversation_titles(session, actor, [c for c, _ in rows])
     return [
         ConversationSummary(
             id=c.id or 0,
@@ -210,7 +212,7 @@ def get_summary(session: Session, actor: Actor | None, value: Any) -> Conversati
     return ConversationSummary(
         id=member.conversation_id,
         kind=conversation.kind,
-        title=_titles(session, actor, [conversation])[member.conversation_id],
+        title=conversation_titles(session, actor, [conversation])[member.conversation_id],
         status=member.status,
         muted=member.muted,
         unread=_unread(session, actor, [(conversation, member)]).get(member.conversation_id, 0),

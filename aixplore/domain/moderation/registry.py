@@ -44,8 +44,8 @@ class TargetKind:
     delete: Callable[[Session, int], object]
     # Ban the target's owner from its group (kinds a group owns only).
     ban_from_group: Callable[[Session, int, int], None] | None = None
-    # Whether a reporter may see the target (kinds some readers may not see, say a private
-    # group's posts); None: whoever may report may see it.
+    # Whether a reporter may see the target (kinds some readers may not see: a private group's
+    # posts, a conversation's messages); None: whoever may report may see it.
     may_see: Callable[[Session, Actor, int], bool] | None = None
 
 

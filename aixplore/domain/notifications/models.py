@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Index, text
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from aixplore.core.columns import utc_column
@@ -58,6 +59,10 @@ class Notification(SQLModel, table=True):
     link: str = Field(default="", max_length=LINK_MAX)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     read_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Grouping: unread notifications with one ``group_key`` become one row, and ``actors``
+    # holds who did it, newest first, as ``[user_id, name]`` pairs ("Ana and 3 others ...").
+    group_key: str = Field(default="", max_length=LINK_MAX + 20)
+    actors: list[list[Any]] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class NotificationPublic(BaseModel):
@@ -70,6 +75,7 @@ class NotificationPublic(BaseModel):
     link: str
     created_at: datetime
     read: bool
+    group_key: str = ""
 
 
 class NotificationPage(BaseModel):
@@ -77,3 +83,54 @@ class NotificationPage(BaseModel):
 
     items: list[NotificationPublic]
     more: bool
+
+
+# How a kind of notification reaches its user: in the app, in the app and by mail, or not at all.
+CHANNELS = ("app", "email", "off")
+DIGESTS = ("off", "daily", "weekly")
+KIND_LABELS = {
+    "order": "Orders",
+    "saved_search": "Saved searches",
+    "webhook": "Webhooks",
+    "org_invitation": "Organization invitations",
+    "review": "Reviews of your solutions",
+    "follow": "New followers",
+    "mention": "Mentions",
+    "reply": "Replies",
+    "quote": "Quotes",
+    "reaction": "Reactions",
+    "forum_post": "Forum posts",
+    "group": "Groups",
+    "signal": "Trading signals",
+    "connection": "Connection requests",
+    "moderation": "Moderation",
+}
+
+
+class NotificationSettings(SQLModel, table=True):
+    """A user's notification choices; no row means the defaults (all in the app, no digest)."""
+
+    __tablename__ = "notification_settings"  # type: ignore[assignment]
+
+    user_id: int = Field(primary_key=True, foreign_key="user.id", ondelete="CASCADE")
+    channels: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
+    timezone: str = Field(default="UTC", max_length=64)
+    # Quiet hours as whole local hours [start, end); both empty: none.
+    quiet_start: int | None = None
+    quiet_end: int | None = None
+    digest: str = Field(default="off", max_length=10)
+    # The last period a digest was claimed for ("2026-12-07", "2026-W50"): a worker claims a
+    # period with a conditional UPDATE of this column, so no period is mailed twice.
+    digest_period: str = Field(default="", max_length=12)
+    digest_since: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class NotificationSettingsPublic(BaseModel):
+    """What the settings page shows and sends back."""
+
+    channels: dict[str, str]
+    timezone: str
+    quiet_start: int | None
+    quiet_end: int | None
+    digest: str
+    saved: bool = False  # False: never saved, these are the defaults

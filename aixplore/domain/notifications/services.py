@@ -8,6 +8,7 @@ no retention job is needed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, update
@@ -15,9 +16,11 @@ from sqlmodel import Session, col, select
 
 from aixplore.core import live
 from aixplore.core.errors import NotFound, ValidationFailed
+from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
-from aixplore.domain.accounts.models import Actor
+from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor
+from aixplore.domain.mail.services import do_queue_mail
 from aixplore.domain.notifications.models import (
     BODY_MAX,
     KINDS,
@@ -26,10 +29,27 @@ from aixplore.domain.notifications.models import (
     Notification,
     NotificationPage,
     NotificationPublic,
+    NotificationSettings,
 )
+from aixplore.domain.notifications.preferences import channel_for, in_quiet_hours
 
 KEEP = 500
 PAGE_MAX = 100
+ACTORS_KEPT = 200  # names a grouped notification remembers ("Ana and 199 others" at most)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Lets unread notifications about one thing become one ("Ana and 3 others reacted ...").
+
+    ``key`` names the thing ("reaction:/forums/t/4#post-2"); ``action`` completes the grouped
+    title after the names ("reacted to your post in “Prices”").
+    """
+
+    key: str
+    actor_id: int
+    actor_name: str
+    action: str
 
 
 def valid_link(link: str) -> bool:
@@ -41,31 +61,105 @@ def valid_link(link: str) -> bool:
 
 
 def notify(
-    session: Session, user_id: int, kind: str, title: str, body: str = "", link: str = ""
-) -> Notification:
-    """Add a notification for ``user_id`` in the caller's unit of work.
+    session: Session,
+    user_id: int,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    *,
+    group: Grouping | None = None,
+) -> Notification | None:
+    """Add a notification for ``user_id`` in the caller's unit of work, as they chose.
 
     ``kind`` is one of ``KINDS`` and ``link`` a path inside the app: callers build both, so a
     wrong one is a programming error (ValueError), not the user's. Long texts are shortened.
+    A kind the user turned off stores nothing (None); one they want by mail is also queued in
+    the outbox, unless it is their quiet hours. With ``group``, an unread notification with
+    the same key is replaced by one naming everyone (it moves to the top).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     if not valid_link(link):
         raise ValueError(f"a notification links inside the app only, not {link!r}")
+    prefs = session.get(NotificationSettings, user_id)
+    channel = channel_for(prefs, kind)
+    if channel == "off":
+        return None
+    actors: list[list[Any]] | None = None
+    if group is not None:
+        actors, title = _grouped(session, user_id, group, title)
     notification = Notification(
         user_id=user_id,
         kind=kind,
         title=_shorten(title, TITLE_MAX),
         body=_shorten(body, BODY_MAX),
         link=link,
+        group_key=group.key[: LINK_MAX + 20] if group is not None else "",
+        actors=actors,
     )
     session.add(notification)
     session.flush()
     _prune(session, user_id)
+    if channel == "email" and not in_quiet_hours(prefs, utcnow()):
+        _mail(session, notification)
     # The bell of each open tab of the user counts again once this is committed.
     item = {"kind": "notification", "id": notification.id}
     live.publish_after_commit(session, live.user_channel(user_id), item)
     return notification
+
+
+def _grouped(
+    session: Session, user_id: int, group: Grouping, title: str
+) -> tuple[list[list[Any]], str]:
+    """Take in the unread notification with the group's key (deleted); the actors and title."""
+    earlier = session.exec(
+        select(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.group_key == group.key[: LINK_MAX + 20],
+            col(Notification.read_at).is_(None),
+        )
+        .order_by(col(Notification.id).desc())
+        .limit(1)
+    ).first()
+    actors: list[list[Any]] = [[group.actor_id, group.actor_name]]
+    if earlier is None:
+        return actors, title
+    actors += [a for a in earlier.actors or [] if a and a[0] != group.actor_id]
+    actors = actors[:ACTORS_KEPT]
+    session.delete(earlier)
+    if len(actors) == 1:
+        return actors, title
+    others = len(actors) - 1
+    who = (
+        f"{actors[0][1]} and {actors[1][1]}"
+        if others == 1
+        else f"{actors[0][1]} and {others} others"
+    )
+    return actors, f"{who} {group.action}"
+
+
+def _mail(session: Session, notification: Notification) -> None:
+    """Queue the notification as a mail to its owner (the outbox sends it after commit)."""
+    user = session.get(User, notification.user_id)
+    if user is None or not user.email:
+        return
+    link = (
+        f"\n\n{get_settings().base_url.rstrip('/')}{notification.link}" if notification.link else ""
+    )
+    body = f"{notification.body}\n" if notification.body else ""
+    do_queue_mail(
+        session,
+        to=user.email,
+        subject=notification.title,
+        body=(
+            f"Hello {user.display_name},\n\n{notification.title}\n{body}{link}\n\n"
+            "Choose what reaches you by mail: Settings → Notifications."
+        ),
+        kind="notification",
+        user_id=user.id,
+    )
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -98,6 +192,7 @@ def _public(row: Notification) -> NotificationPublic:
         link=row.link,
         created_at=row.created_at,
         read=row.read_at is not None,
+        group_key=row.group_key,
     )
 
 

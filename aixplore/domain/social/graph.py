@@ -17,7 +17,7 @@ from aixplore.core.errors import Conflict, PermissionDenied, ValidationFailed
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.accounts.services import require_actor
 from aixplore.domain.discovery.models import Bookmark
-from aixplore.domain.notifications.services import notify
+from aixplore.domain.notifications.services import Grouping, notify
 from aixplore.domain.relations.models import Block, ConnectionStatus, Follow, Mute
 from aixplore.domain.relations.services import (
     connection_between,
@@ -116,6 +116,7 @@ def do_follow(session: Session, actor: Actor | None, handle: Any) -> Relationshi
         "follow",
         f"{actor.display_name} (@{mine.handle}) followed you",
         link=f"/u/{mine.handle}",
+        group=Grouping("follow", actor.user_id, actor.display_name, "followed you"),
     )
     return relationship(session, actor, target.user_id)
 

@@ -111,3 +111,14 @@ def store_screenshot(data: bytes) -> StoredScreenshot:
         width=full.width,
         height=full.height,
     )
+
+
+def store_message_image(data: object) -> StoredScreenshot:
+    """Validate an image attached to a message (its type read from its bytes, never its name);
+    store it re-encoded as WebP, at most 1600 px wide, without its metadata."""
+    Image.MAX_IMAGE_PIXELS = SHOT_MAX_SIDE * SHOT_MAX_SIDE
+    with _decode(data, what="image", max_bytes=SHOT_MAX_BYTES, max_side=SHOT_MAX_SIDE) as im:
+        rgb = im.convert("RGBA") if im.mode in ("RGBA", "LA", "P") else im.convert("RGB")
+    rgb.thumbnail((SHOT_WIDTH, SHOT_MAX_SIDE))
+    path = _save(rgb, "messages", "WEBP")
+    return StoredScreenshot(path=path, thumb_path=path, width=rgb.width, height=rgb.height)

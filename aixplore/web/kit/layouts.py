@@ -20,6 +20,7 @@ SETTINGS_LINKS: list[NavLink] = [
     ("Public profile", "/settings/profile"),
     ("Security", "/settings/security"),
     ("Sign-in methods", "/settings/sign-in"),
+    ("Notifications", "/settings/notifications"),
     ("API keys", "/settings/api-keys"),
     ("Webhooks", "/settings/webhooks"),
     ("Your apps", "/settings/apps"),

@@ -15,7 +15,9 @@ from reflex_components_core.core.banner import has_connection_errors
 
 from aixplore.web import kit
 from aixplore.web.layout import stacked_page
-from aixplore.web.messaging.state import COMPOSER, MessagesState
+from aixplore.web.messaging.search import message_search
+from aixplore.web.messaging.state import ATTACHMENT, COMPOSER, MessagesState
+from aixplore.web.moderation.report import report_popover
 
 M = MessagesState
 GRAY = rx.color("gray", 11)
@@ -69,6 +71,7 @@ def _list() -> rx.Component:
             ),
             rx.fragment(),
         ),
+        message_search(),
         rx.heading("Conversations", as_="h2", size="3", margin_bottom="0.5em"),
         kit.when_any(
             M.conversations,
@@ -94,6 +97,7 @@ def _message(m: ObjectVar[dict[str, Any]]) -> rx.Component:
                 spacing="2",
             ),
         ),
+        rx.cond(~mine & ~deleted, report_popover("message", m["id"].to(int))),
         spacing="2",
     )
     return rx.el.li(
@@ -111,6 +115,19 @@ def _message(m: ObjectVar[dict[str, Any]]) -> rx.Component:
                 rx.el.blockquote(
                     rx.text("Replying to: ", m["reply_excerpt"], size="1", color=GRAY),
                     style={"border_left": "3px solid var(--gray-6)", "padding_left": "0.5em"},
+                ),
+            ),
+            rx.cond(
+                m["image"].to(str) != "",
+                rx.image(
+                    src=m["image"].to(str),
+                    alt="Image from " + m["sender"].to(str),
+                    # Its box keeps the image's shape before it loads (no jump when it does).
+                    aspect_ratio=m["image_width"].to(str) + " / " + m["image_height"].to(str),
+                    max_width="min(100%, 360px)",
+                    height="auto",
+                    border_radius="6px",
+                    loading="lazy",
                 ),
             ),
             rx.text(
@@ -146,11 +163,40 @@ def _composer() -> rx.Component:
             ),
             rx.hstack(
                 rx.button(rx.cond(M.editing > 0, "Save", "Send"), type="submit"),
+                rx.el.label(
+                    rx.upload.root(
+                        rx.hstack(
+                            rx.icon("image", size=16, aria_hidden="true"),
+                            rx.text("Choose an image", size="2", as_="span"),
+                            spacing="1",
+                            align="center",
+                        ),
+                        id=ATTACHMENT,
+                        max_files=1,
+                        no_click=True,
+                        accept=kit.IMAGE_ACCEPT,
+                        border=f"1px dashed {rx.color('gray', 7)}",
+                        border_radius="6px",
+                        padding="0.3em 0.6em",
+                        cursor="pointer",
+                    ),
+                ),
+                rx.cond(
+                    rx.selected_files(ATTACHMENT).length() > 0,  # type: ignore[attr-defined]
+                    rx.button(
+                        "Send image",
+                        type="button",
+                        variant="soft",
+                        on_click=M.send_image(rx.upload_files(upload_id=ATTACHMENT)),
+                    ),
+                ),
                 rx.cond(
                     (M.editing > 0) | (M.reply_to > 0),
                     rx.button("Cancel", type="button", variant="soft", on_click=M.cancel),
                 ),
                 spacing="2",
+                wrap="wrap",
+                align="center",
             ),
             spacing="2",
             width="100%",

@@ -19,11 +19,13 @@ from aixplore.domain.accounts.models import Actor
 from aixplore.domain.messaging import messages
 from aixplore.domain.messaging import services as conversations
 from aixplore.domain.messaging.models import ConversationSummary, MessagePublic
+from aixplore.domain.solutions.media import SHOT_MAX_BYTES as IMAGE_MAX_BYTES
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
 
 PAGE = "/messages"
 COMPOSER = "message-body"
+ATTACHMENT = "message-image"
 TYPING_SECONDS = 6
 EXCERPT = 80
 
@@ -45,12 +47,22 @@ def _row(m: MessagePublic, me: int) -> dict[str, Any]:
         "seq": m.seq,
         "sender": m.sender_name,
         "mine": m.sender_id == me,
-        "body": "This message was deleted." if m.deleted else m.body,
-        "deleted": m.deleted,
+        "id": m.id,
+        "body": (
+            "This message was deleted."
+            if m.deleted
+            else "Hidden by the moderators."
+            if m.hidden
+            else m.body
+        ),
+        "deleted": m.deleted or m.hidden,
         "edited": m.edited,
         "reply_to": m.reply_to_seq or 0,
         "reply_excerpt": "",
         "when": m.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "image": m.image_url,
+        "image_width": m.image_width,
+        "image_height": m.image_height,
     }
 
 
@@ -231,6 +243,23 @@ class MessagesState(rx.State):
         if actor is not None:
             self._catch_up(actor)
         return rx.set_value(COMPOSER, "")
+
+    @rx.event
+    async def send_image(self, files: list[rx.UploadFile]):
+        """Send the image chosen in the composer's file field (checked by the service)."""
+        actor = await current_actor(self)
+        if not isinstance(files, list) or len(files) != 1:
+            return answer_error(DomainError("Choose one image."))
+        data = await files[0].read(IMAGE_MAX_BYTES + 1)
+        try:
+            with session_scope() as db:
+                messages.do_send(db, actor, self.open_id, "", self.reply_to or None, image=data)
+        except DomainError as exc:
+            return answer_error(exc, next_path=PAGE)
+        self.reply_to, self.status = 0, "active"
+        if actor is not None:
+            self._catch_up(actor)
+        return rx.clear_selected_files(ATTACHMENT)
 
     @rx.event
     async def typed(self, _value: Any = None):

@@ -77,6 +77,7 @@ def notifications_page() -> rx.Component:
         kit.page_header(
             "Notifications",
             kit.action("Mark all as read", NotificationsState.mark_all_read, size="2"),
+            kit.link_button("Settings", "/settings/notifications", size="2", variant="outline"),
             size="8",
         ),
         rx.cond(

@@ -65,6 +65,7 @@ def _row(n: NotificationPublic) -> dict[str, Any]:
         "link": n.link,
         "when": n.created_at.strftime("%Y-%m-%d %H:%M UTC"),
         "read": n.read,
+        "group_key": n.group_key,
     }
 
 
@@ -91,7 +92,10 @@ class NotificationsState(rx.State):
         top = self.rows[0]["id"] if self.rows else 0
         fresh = [_row(n) for n in page.items if (n.id or 0) > top]
         if fresh:
-            self.rows = [*fresh, *self.rows]
+            # A grouped notification replaces the row it took in: drop that one.
+            regrouped = {r["group_key"] for r in fresh if r["group_key"]}
+            kept = [r for r in self.rows if r.get("group_key", "") not in regrouped]
+            self.rows = [*fresh, *kept]
 
     async def _recount_bell(self, actor: Actor | None) -> rx.event.EventSpec | None:
         """Count the bell again; the tab title's new count."""

@@ -72,7 +72,9 @@ def test_pages_newest_first_counts_unread_and_marks_read() -> None:
 def test_nobody_sees_or_marks_another_users_notifications() -> None:
     me, other = _member(), _member()
     with session_scope() as db:
-        mine = notifications.notify(db, me.user_id, "review", "For me").id
+        stored = notifications.notify(db, me.user_id, "review", "For me")
+        assert stored is not None
+        mine = stored.id
         notifications.notify(db, other.user_id, "review", "For the other one")
     with session_scope() as db, pytest.raises(NotFound):
         notifications.do_mark_read(db, other, mine)
@@ -127,6 +129,7 @@ def test_long_texts_are_shortened_and_only_the_newest_are_kept(
     monkeypatch.setattr(notifications, "KEEP", 3)
     with session_scope() as db:
         long = notifications.notify(db, me.user_id, "order", "T" * 500, "B" * 5000)
+        assert long is not None
         assert (len(long.title), len(long.body)) == (200, 1000) and long.title.endswith("…")
         for n in range(4):
             notifications.notify(db, me.user_id, "order", f"Notice {n}")
