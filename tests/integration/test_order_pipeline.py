@@ -279,7 +279,11 @@ def test_failure_after_payment_refunds_with_the_reason(
     assert order.status == OrderStatus.REFUNDED and message in (order.failure_reason or "")
     with session_scope() as db:
         assert wallet.user_balance(db, actor.user_id) == GRANT
-        events = db.exec(select(OrderEvent.to_status).where(OrderEvent.order_id == oid)).all()
+        events = db.exec(
+            select(OrderEvent.to_status)
+            .where(OrderEvent.order_id == oid)
+            .order_by(col(OrderEvent.id))  # PostgreSQL returns rows in no set order otherwise
+        ).all()
     assert events[-2:] == ["failed", "refunded"]
     assert not fake_github.repos[repo.lower()].pulls
     with session_scope() as db:

@@ -104,7 +104,9 @@ KIND_LABELS = {
     "signal": "Trading signals",
     "connection": "Connection requests",
     "moderation": "Moderation",
+    "stream": "Live streams going live",
 }
+# Every kind has its label on the settings page (a test holds the two together).
 
 
 class NotificationSettings(SQLModel, table=True):

@@ -152,3 +152,9 @@ def test_follows_group_into_one_unread_notification() -> None:
     assert titles[1] == "Di and 2 others followed you" and titles[0].startswith("Ed (@")
     with read_scope() as db:
         assert notifications.unread_count(db, ana) == 1
+
+
+def test_every_kind_has_a_label_on_the_settings_page() -> None:
+    from aixplore.domain.notifications.models import KIND_LABELS, KINDS
+
+    assert set(KIND_LABELS) == set(KINDS)

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
@@ -259,7 +259,11 @@ def test_state_machine_refuses_invalid_moves_and_failure_refunds() -> None:
         order = db.get(Order, oid)
         assert order is not None and order.status == OrderStatus.REFUNDED
         assert order.failure_reason == "The generated tests failed."
-        events = db.exec(select(OrderEvent.to_status).where(OrderEvent.order_id == oid)).all()
+        events = db.exec(
+            select(OrderEvent.to_status)
+            .where(OrderEvent.order_id == oid)
+            .order_by(col(OrderEvent.id))  # PostgreSQL returns rows in no set order otherwise
+        ).all()
         assert events[-2:] == ["failed", "refunded"]
         orders_account = wallet.system_account(db, SystemAccount.ORDERS)
         assert wallet.balance_of(db, orders_account.id or 0) == 0
