@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from aixplore.core.db import session_scope
 from aixplore.domain.messaging import services as conversations
-from aixplore.domain.social import graph
+from aixplore.domain.notifications.services import notify
 from aixplore.domain.social.handles import ensure_profiles
 from tests.e2e.helpers import (
     axe_violations,
@@ -29,10 +29,12 @@ def test_a_message_and_a_notification_arrive_without_a_reload(
 ) -> None:
     ada, bob = make_member(name="Ada Sender"), make_member(name="Bob Reader")
     # Signed in first: SQLite allows one writer, and the block below writes.
-    ada_actor, bob_actor = actor_for(sign_in(ada.email)), actor_for(sign_in(bob.email))
+    ada_actor = actor_for(sign_in(ada.email))
     with session_scope() as db:
         handles = {u: p.handle for u, p in ensure_profiles(db, [ada.id, bob.id]).items()}
-        graph.do_follow(db, bob_actor, handles[ada.id])  # Ada's first notification
+        # Ada's first notification is not a follow: Cy's follow below must not be grouped
+        # with it ("Bob and Cy followed you") but arrive as a second one.
+        notify(db, ada.id, "moderation", "A report you made was reviewed")
         talk = conversations.do_start_direct(db, ada_actor, handles[bob.id])
     sign_in_through_ui(page, base_url, ada.email)
     page.goto(f"{base_url}/messages/{talk}")

@@ -92,9 +92,10 @@ class NotificationsState(rx.State):
         top = self.rows[0]["id"] if self.rows else 0
         fresh = [_row(n) for n in page.items if (n.id or 0) > top]
         if fresh:
-            # A grouped notification replaces the row it took in: drop that one.
+            # A grouped notification replaces the unread row it took in: drop that one (a read
+            # row with the same key stays: the server groups only unread ones).
             regrouped = {r["group_key"] for r in fresh if r["group_key"]}
-            kept = [r for r in self.rows if r.get("group_key", "") not in regrouped]
+            kept = [r for r in self.rows if r["read"] or r.get("group_key", "") not in regrouped]
             self.rows = [*fresh, *kept]
 
     async def _recount_bell(self, actor: Actor | None) -> rx.event.EventSpec | None:
