@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import time
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -68,6 +69,12 @@ def test_a_pushed_stream_plays_and_its_chat_keeps_slow_mode(
         deadline = time.monotonic() + 20
         while _status(sid) != "live":
             assert push.poll() is None and time.monotonic() < deadline, "the stream never went live"
+            time.sleep(0.2)
+        # nginx writes the playlist after the first fragment: a page opened before that would
+        # log the 404 (the player retries; the test's console check would not).
+        playlist = f"http://127.0.0.1:{STREAM_HTTP_PORT}/hls/{name}.m3u8"
+        while httpx.get(playlist, timeout=5).status_code != 200:
+            assert push.poll() is None and time.monotonic() < deadline + 20, "no playlist"
             time.sleep(0.2)
         sign_in_through_ui(page, base_url, bob.email)
         page.goto(f"{base_url}/live/{sid}")

@@ -303,7 +303,7 @@ def test_the_leaderboard_ranks_verified_records_and_a_copy_can_be_simulated(
             seen["turn"] = await tab.call(LeaderboardState.turn, forward="yes")
             await tab.navigate(f"/traders/{handle}/chain", params={"handle": handle})
             seen["simulate"] = await tab.call(
-                TraderState.simulate, form={"allocation": ["1"], "stop_percent": "40"}
+                TraderState.simulate, form={"sim_allocation": ["1"], "sim_stop_percent": "40"}
             )
             seen["state"] = tab.state(TraderState)
         return seen

@@ -209,14 +209,21 @@ def simulate_section() -> rx.Component:
     return kit.section(
         "Simulate this copy",
         kit.form(
+            # Names of their own: the copy form below has an allocation and a stop too, and
+            # two inputs with one id would give both labels to the first.
             kit.field(
-                "Allocation (virtual dollars)",
-                "allocation",
+                "Amount to simulate (virtual dollars)",
+                "sim_allocation",
                 max_length=20,
                 default_value="10000",
                 hint=f"{money(MIN_ALLOCATION)} to {money(MAX_ALLOCATION)}",
             ),
-            kit.field("Copy stop (% drawdown)", "stop_percent", max_length=6, default_value="40"),
+            kit.field(
+                "Simulated copy stop (% drawdown)",
+                "sim_stop_percent",
+                max_length=6,
+                default_value="40",
+            ),
             kit.native_select(
                 "Period",
                 "period",

@@ -25,6 +25,15 @@ SIMULATE_LIMIT = "20/minute"
 RISK_CHOICES = [(str(n), f"{n} or less") for n in range(10, 0, -1)]
 
 
+# The simulate form's inputs -> the service's fields (the copy form on the same page has its
+# own allocation and stop, so these inputs are named apart).
+SIMULATE_FIELDS = {
+    "sim_allocation": "allocation",
+    "sim_stop_percent": "stop_percent",
+    "period": "period",
+}
+
+
 def page_handle(state: rx.State) -> str:
     """The trader's handle in /traders/<handle>/chain (from the path when the params lack it).
 
@@ -151,7 +160,12 @@ class TraderState(rx.State):
     @rx.event
     def simulate(self, form: Any):
         """Replay the trader's committed history with the form's allocation, stop and period."""
-        data = pick(form, "allocation", "stop_percent", "period")
+        sim = pick(form, *SIMULATE_FIELDS)
+        data = (
+            {name: sim[field] for field, name in SIMULATE_FIELDS.items() if field in sim}
+            if isinstance(sim, dict)
+            else sim  # anything else goes on for the service to refuse
+        )
         try:
             # Anyone may simulate; a replay costs real work, so each address gets a few a minute.
             ratelimit.hit(
