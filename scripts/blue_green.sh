@@ -12,7 +12,7 @@
 #                                    live one and carry on: tabs' state lives in Redis)
 #   scripts/blue_green.sh stop COLOUR | status
 #
-# A switch rewrites $BG_DIR/upstream.conf (the `upstream aixplore` block of
+# A switch rewrites $BG_DIR/upstream.inc (the `upstream aixplore` block of
 # deploy/nginx/aixplore.conf, with the live colour as its only server) and reloads nginx
 # (`nginx -s reload`): new connections go to the new colour at once, requests in flight finish
 # on nginx's old workers, so no request fails. Draining waits (at most BG_DRAIN_SECONDS) until
@@ -24,11 +24,13 @@
 #   BG_MODE            processes (default: colours are processes this script starts) or compose
 #   BG_DIR             state folder: live colour, pid files, logs, nginx site and upstream
 #                      (default deploy/nginx/blue-green)
-#   BG_NGINX_DIR       BG_DIR as nginx sees it (compose: the mount in the nginx container)
+#   BG_NGINX_DIR       BG_DIR as nginx sees it (default BG_DIR; compose /etc/nginx/conf.d)
 #   BG_BLUE_ADDR       host:port of blue  (default 127.0.0.1:3001; compose app-blue:3000)
 #   BG_GREEN_ADDR      host:port of green (default 127.0.0.1:3002; compose app-green:3000)
 #   BG_START           processes: the command that serves one colour in the foreground; it gets
-#                      AIXPLORE_PORT and BG_COLOUR (default: python -m aixplore.serve start)
+#                      AIXPLORE_PORT and BG_COLOUR (default: python -m aixplore.serve start in
+#                      the current folder); e.g. 'cd /srv/aixplore-$BG_COLOUR && exec
+#                      .venv/bin/python -m aixplore.serve start' gives each colour its release
 #   BG_RELOAD          the command that reloads nginx (default: nginx -s reload; compose: the
 #                      nginx service's)
 #   BG_HEALTH_TIMEOUT  seconds a new colour has to answer /api/health with "ok" (default 180)
@@ -39,7 +41,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODE="${BG_MODE:-processes}"
 DIR="${BG_DIR:-$ROOT/deploy/nginx/blue-green}"
-NGINX_DIR="${BG_NGINX_DIR:-$DIR}"
 HEALTH_TIMEOUT="${BG_HEALTH_TIMEOUT:-180}"
 DRAIN_SECONDS="${BG_DRAIN_SECONDS:-30}"
 if [ "$MODE" = compose ]; then
@@ -47,10 +48,12 @@ if [ "$MODE" = compose ]; then
   BLUE_ADDR="${BG_BLUE_ADDR:-app-blue:3000}"
   GREEN_ADDR="${BG_GREEN_ADDR:-app-green:3000}"
   RELOAD="${BG_RELOAD:-${COMPOSE_CMD[*]} exec -T nginx nginx -s reload}"
+  NGINX_DIR="${BG_NGINX_DIR:-/etc/nginx/conf.d}"  # where deploy/compose.blue-green.yml mounts it
 else
   BLUE_ADDR="${BG_BLUE_ADDR:-127.0.0.1:3001}"
   GREEN_ADDR="${BG_GREEN_ADDR:-127.0.0.1:3002}"
   RELOAD="${BG_RELOAD:-nginx -s reload}"
+  NGINX_DIR="${BG_NGINX_DIR:-$DIR}"
 fi
 mkdir -p "$DIR"
 
@@ -83,10 +86,16 @@ running() {
   fi
 }
 
+# start COLOUR [again]: a deploy builds the checkout's release into the colour; a rollback
+# starts the colour's container as it was (its image still the previous release).
 start() {
   say "starting $1 on $(addr_of "$1")"
   if [ "$MODE" = compose ]; then
-    "${COMPOSE_CMD[@]}" up -d --no-deps --force-recreate "app-$1"
+    if [ "${2:-}" = again ]; then
+      "${COMPOSE_CMD[@]}" up -d --no-deps "app-$1"
+    else
+      "${COMPOSE_CMD[@]}" up -d --no-deps --build --force-recreate "app-$1"
+    fi
   else
     local addr port
     addr="$(addr_of "$1")" port="${addr##*:}"
@@ -125,7 +134,7 @@ wait_healthy() {
 # The shipped site, its upstream block replaced by an include of the live colour's upstream.
 render() {
   write_upstream "${1:-$(live)}"
-  awk -v inc="    include $NGINX_DIR/upstream.conf;" '
+  awk -v inc="    include $NGINX_DIR/upstream.inc;" '
     /^upstream aixplore \{/ { print "# The upstream block: scripts/blue_green.sh writes it."; print substr(inc, 5); skip = 1; next }
     skip && /^\}/ { skip = 0; next }
     !skip' "$ROOT/deploy/nginx/aixplore.conf" >"$DIR/aixplore.conf.new"
@@ -134,14 +143,14 @@ render() {
 
 write_upstream() {
   local colour="${1:-blue}"
-  cat >"$DIR/upstream.conf.new" <<EOF
+  cat >"$DIR/upstream.inc.new" <<EOF
 # Written by scripts/blue_green.sh: the live colour is $colour.
 upstream aixplore {
     server $(addr_of "$colour") max_fails=1 fail_timeout=10s;
     keepalive 32;
 }
 EOF
-  mv "$DIR/upstream.conf.new" "$DIR/upstream.conf"
+  mv "$DIR/upstream.inc.new" "$DIR/upstream.inc"
 }
 
 sockets() {
@@ -196,7 +205,7 @@ case "$cmd" in
   rollback)
     previous="$(cat "$DIR/previous" 2>/dev/null)" || die "no previous colour to roll back to"
     if ! running "$previous"; then
-      start "$previous"
+      start "$previous" again
       wait_healthy "$previous"
     fi
     switch_to "$previous"

@@ -56,6 +56,8 @@ STEPS: dict[str, tuple[str, ...]] = {
 }
 MEAN_STEPS = sum(share * len(STEPS[name]) for name, share in MIX.items())
 WORDS = ("summary", "image", "speech", "code", "translation", "ocr", "agent", "chat", "video")
+# A step still unanswered after this long failed (what a person waits, at most, for a page).
+STEP_TIMEOUT = 10.0
 # The plan's targets for every step.
 ERROR_TARGET = 0.001
 P95_TARGET_MS = 200.0
@@ -185,7 +187,7 @@ class Journeys:
     def __init__(self, url: str, people: Population, report: Report, think: float) -> None:
         """Share one HTTP client and the client storage keys between all journeys."""
         self.url, self.people, self.report, self.think = url, people, report, think
-        self.http = httpx.AsyncClient(base_url=url, timeout=10)
+        self.http = httpx.AsyncClient(base_url=url, timeout=STEP_TIMEOUT)
         self.keys = client_storage_keys()
         self.members: asyncio.Queue[str] = asyncio.Queue()
         for session in people.sessions:
@@ -194,7 +196,9 @@ class Journeys:
     async def _step(self, name: str, act: Callable[[], Coroutine[Any, Any, str | None]]) -> None:
         started = time.perf_counter()
         try:
-            failure = await act()
+            failure = await asyncio.wait_for(act(), STEP_TIMEOUT)
+        except TimeoutError:
+            failure = "timeout"
         except Exception as exc:  # every failure is counted, none stops the run
             failure = type(exc).__name__
         self.report.record(name, time.perf_counter() - started, failure)
@@ -225,12 +229,12 @@ class Journeys:
             return
         member = await self.members.get() if journey in {"review", "rsvp", "order"} else None
         cookies = {"aixplore_session": member} if member else {}
-        tab = ReflexClient(self.url, cookies=cookies, storage_keys=self.keys, timeout=10)
+        tab = ReflexClient(self.url, cookies=cookies, storage_keys=self.keys, timeout=STEP_TIMEOUT)
         try:
             await getattr(self, f"_{journey}")(tab, pick, journey)
         finally:
             with contextlib.suppress(Exception):
-                await tab.close()
+                await asyncio.wait_for(tab.close(), 5)
             if member is not None:
                 self.members.put_nowait(member)
 
