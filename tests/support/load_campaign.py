@@ -17,9 +17,11 @@ rsvp       7 %   member: an event's page, takes a seat, gives it back
 order      5 %   member: the order wizard, my orders
 ========  =====  ===========================================================================
 
-A step fails when it raises or times out, when a page never finishes loading, when a click
-gets no answer, an error or warning toast or a sign-in prompt, or when REST answers other than
-200. Server memory is the resident set of every process in the backend's process group.
+A step fails when it raises or times out (10 s), when a page never finishes loading, when a
+click gets no answer, an error or warning toast or a sign-in prompt, or when REST answers other
+than 200; the journey then ends there (the person leaves), so one slow answer is one failure,
+not a cascade through the tab's later steps. Server memory is the resident set of every process
+in the backend's process group.
 """
 
 from __future__ import annotations
@@ -181,6 +183,10 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
+class Abandoned(Exception):
+    """A step failed: the person leaves (their next steps are not counted as failures too)."""
+
+
 class Journeys:
     """The journeys against one base URL (an instance or the load balancer)."""
 
@@ -202,6 +208,8 @@ class Journeys:
         except Exception as exc:  # every failure is counted, none stops the run
             failure = type(exc).__name__
         self.report.record(name, time.perf_counter() - started, failure)
+        if failure is not None:
+            raise Abandoned(name)
         await asyncio.sleep(self.think)
 
     @staticmethod
@@ -224,6 +232,10 @@ class Journeys:
     async def run(self, journey: str, pick: random.Random) -> None:
         """Run one journey to its end."""
         self.report.journeys[journey] = self.report.journeys.get(journey, 0) + 1
+        with contextlib.suppress(Abandoned):
+            await self._journey(journey, pick)
+
+    async def _journey(self, journey: str, pick: random.Random) -> None:
         if journey == "rest":
             await self._rest(pick)
             return
