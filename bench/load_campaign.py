@@ -49,14 +49,26 @@ CAMPAIGN_LIMITS = {
 
 
 def _run(url: str, pgid: int, args: argparse.Namespace, people: object, rate: float) -> None:
+    from common import group_cpu_seconds
+
     from tests.support.load_campaign import campaign, summary
 
     print(f"\n== {rate:.1f} steps/s for {args.seconds:.0f} s; load average before: {_load()}")
+    cpu = group_cpu_seconds([pgid])
     report = asyncio.run(
         campaign(url, people, rate=rate, seconds=args.seconds, server_groups=[pgid])  # type: ignore[arg-type]
     )
+    cpu = group_cpu_seconds([pgid]) - cpu
     for line in summary(report):
         print(line)
+    # What the machine's load does not change much: the servers' CPU time per step answered.
+    answered = report.steps - report.errors
+    if answered:
+        per_step = cpu / answered
+        print(
+            f"server CPU: {cpu:.1f} s for {answered} steps answered, {per_step * 1000:.0f} ms a"
+            f" step: one core serves about {1 / per_step:.0f} steps/s"
+        )
     print(f"load average after: {_load()}")
 
 
