@@ -40,11 +40,21 @@ def render(upstreams: list[str], port: int) -> str:
 
 
 @contextlib.contextmanager
-def nginx(folder: Path, upstreams: list[str]) -> Iterator[str]:
-    """Run nginx (master and one worker) in front of ``upstreams``; yield its URL."""
+def nginx(folder: Path, upstreams: list[str], *, site: str | None = None) -> Iterator[str]:
+    """Run nginx (master and one worker) in front of ``upstreams``; yield its URL.
+
+    ``site``: a site config to serve instead (``listen 80;`` becomes the test's port), such as
+    the one scripts/blue_green.sh renders; nginx is then ready once it answers at all (the
+    instances behind it may not be up yet).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    (folder / "aixplore.conf").write_text(render(upstreams, port))
+    text = (
+        render(upstreams, port)
+        if site is None
+        else site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    )
+    (folder / "aixplore.conf").write_text(text)
     temp = "".join(f"    {kind}_temp_path {folder}/{kind};\n" for kind in ("client_body", "proxy"))
     (folder / "nginx.conf").write_text(
         ("user root;\n" if os.geteuid() == 0 else "")
@@ -62,7 +72,7 @@ def nginx(folder: Path, upstreams: list[str]) -> Iterator[str]:
         while True:
             assert proc.poll() is None, (folder / "error.log").read_text()
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/ping", timeout=2).status_code == 200:
+                if httpx.get(f"{url}/ping", timeout=2).status_code == 200 or site is not None:
                     break
             assert time.monotonic() < deadline, "nginx did not start"
             time.sleep(0.1)
