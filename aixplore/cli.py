@@ -79,6 +79,14 @@ def seed_demo() -> None:
     print(f"demo local repository: {seed_demo_repository(get_settings().local_repos_root)}")
     with session_scope() as db:
         print(f"demo events: added {seed_demo_events(db)}")
+    seed_demo_community()
+    print(
+        f"demo data ready: admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[2]}, member {DEMO_MEMBERS[0][0]} / {DEMO_MEMBERS[0][2]}"
+    )
+
+
+def seed_demo_community() -> None:
+    """Demo traders, the community around the demo member, and streams (needs the catalog)."""
     with session_scope() as db:
         print(f"demo traders: added {seed_demo_trading(db)}")
     with session_scope() as db:
@@ -91,9 +99,6 @@ def seed_demo() -> None:
     print(f"demo community: added {community}")
     with session_scope() as db:
         print(f"demo streams: added {seed_demo_streams(db, streamer_email=DEMO_MEMBERS[1][0])}")
-    print(
-        f"demo data ready: admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[2]}, member {DEMO_MEMBERS[0][0]} / {DEMO_MEMBERS[0][2]}"
-    )
 
 
 def seed_large(count: int) -> None:

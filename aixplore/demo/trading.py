@@ -1,6 +1,6 @@
 """Demo traders: signal histories over the simulated feed's past, decided, chained and ranked.
 
-Five demo reviewers trade (``traders`` in ``vocabulary/community.json``): about 20 signals
+Five demo reviewers trade (``traders`` in ``vocabulary/community.json``): 17 signals
 each over the last 75 days, published through the signal service itself with its ``now``
 set to each signal's past moment. That service prices the entry against the feed at that
 moment, chains and hashes the signal with that commitment time (``created_at`` equals
@@ -47,7 +47,7 @@ from aixplore.domain.trading.models import SignalChainHead, SignalStatus, Tradin
 SEED = 20261210
 HISTORY_DAYS = 75
 RECENT_DAYS = 30  # the leaderboard's shortest period: enough decided signals in it too
-OLDER_SIGNALS, RECENT_SIGNALS = 8, 13
+OLDER_SIGNALS, RECENT_SIGNALS = 5, 12
 PEEK = timedelta(hours=6)  # how far ahead a "skilled" call looks
 DECIDE_PASSES = 12  # each pass reads up to 1,000 minutes past where the last one stopped
 
