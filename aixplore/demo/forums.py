@@ -40,6 +40,7 @@ class PlannedThread:
     body: str
     replies: tuple[str, ...]
     answer: int | None  # index of the reply its author accepts
+    by_member: bool  # asked by the demo member (the conversation refers to it)
 
 
 def _plain(row: dict[str, Any], solution: str = "") -> PlannedThread:
@@ -50,6 +51,7 @@ def _plain(row: dict[str, Any], solution: str = "") -> PlannedThread:
         body=row["body"].format(**fill),
         replies=tuple(r.format(**fill) for r in row["replies"]),
         answer=row.get("answer"),
+        by_member=bool(row.get("by_member")),
     )
 
 
@@ -157,18 +159,20 @@ def seed_forum_threads(
 ) -> tuple[int, int]:
     """Write the planned threads that are missing; returns (threads, replies) added.
 
-    The demo member asks the first question thread and accepts ``helper``'s answer; other
-    threads have authors and repliers drawn from ``people``, with a few reactions each.
+    The demo member asks the thread marked ``by_member`` and accepts ``helper``'s answer;
+    other threads have authors and repliers drawn from ``people``, with a few reactions each.
     """
     rng = random.Random(SEED + 1)  # noqa: S311 - repeatable demo data, not security
     planned = plan_threads(session, words)
     threads = replies = 0
-    first_question = next(i for i, p in enumerate(planned) if p.answer is not None)
     for index, plan in enumerate(planned):
-        author = member if index == first_question else rng.choice(people)
+        author = member if plan.by_member else rng.choice(people)
         others = [p for p in people if p.user_id != author.user_id]
         writers = rng.sample(others, len(plan.replies))
-        if index == first_question and plan.answer is not None:
+        if plan.by_member and plan.answer is not None:
+            if helper in writers:  # keep the repliers distinct: swap the helper into place
+                place = writers.index(helper)
+                writers[place] = writers[plan.answer]
             writers[plan.answer] = helper
         started = now - SPREAD + (SPREAD - timedelta(days=1)) * index / max(len(planned), 1)
         started = started.replace(second=0, microsecond=0)

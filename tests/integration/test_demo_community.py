@@ -89,6 +89,8 @@ def test_demo_community_fills_the_members_pages_once() -> None:
         assert first["ForumReaction"] > 0 and first["ForumPost"] > 2 * len(threads)
         help_threads, _more = list_threads(db, member, "help")
         assert any(t.answered for t in help_threads)
+        asked = [t for t in threads if t.author_id == member.user_id]
+        assert len(asked) == 1 and asked[0].accepted_post_id is not None
 
         # /groups: public, private and trading groups; the member belongs to three.
         groups = list_groups(db, member)
