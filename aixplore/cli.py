@@ -20,6 +20,9 @@ from aixplore.demo import (
     seed_demo_events,
     seed_demo_order_tokens,
     seed_demo_repository,
+    seed_demo_social,
+    seed_demo_streams,
+    seed_demo_trading,
     seed_demo_wallets,
     seed_large_catalog,
 )
@@ -76,9 +79,26 @@ def seed_demo() -> None:
     print(f"demo local repository: {seed_demo_repository(get_settings().local_repos_root)}")
     with session_scope() as db:
         print(f"demo events: added {seed_demo_events(db)}")
+    seed_demo_community()
     print(
         f"demo data ready: admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[2]}, member {DEMO_MEMBERS[0][0]} / {DEMO_MEMBERS[0][2]}"
     )
+
+
+def seed_demo_community() -> None:
+    """Demo traders, the community around the demo member, and streams (needs the catalog)."""
+    with session_scope() as db:
+        print(f"demo traders: added {seed_demo_trading(db)}")
+    with session_scope() as db:
+        community = seed_demo_social(
+            db,
+            admin_email=DEMO_ADMIN[0],
+            member_email=DEMO_MEMBERS[0][0],
+            friend_emails=[email for email, _name, _password in DEMO_MEMBERS[1:]],
+        )
+    print(f"demo community: added {community}")
+    with session_scope() as db:
+        print(f"demo streams: added {seed_demo_streams(db, streamer_email=DEMO_MEMBERS[1][0])}")
 
 
 def seed_large(count: int) -> None:

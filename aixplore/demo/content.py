@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -85,3 +86,12 @@ RELEASE_NOTES = _strings(_load("release_notes.json"), "release notes")
 _large = _load("large_catalog.json")
 LARGE_WORDS = _strings(_large["words"], "large-catalog words")
 LARGE_SUFFIXES = _strings(_large["suffixes"], "large-catalog suffixes")
+
+
+@lru_cache(maxsize=1)
+def community_vocabulary() -> dict[str, Any]:
+    """The demo community's words (forum, groups, messages, traders, streams), read once."""
+    words = _load("community.json")
+    if not isinstance(words, dict) or not isinstance(words.get("threads"), list):
+        raise ValueError("demo data: community.json must hold threads, groups and traders")
+    return words
