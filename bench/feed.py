@@ -1,14 +1,17 @@
 """Home feed benchmark: the first page's latency for a reader who follows 1,000 people.
 
-``.venv/bin/python bench/feed.py [--users 100000 --edges 5000000]`` against the database
-``AIXPLORE_DATABASE_URL`` names (and Redis, when ``AIXPLORE_REDIS_URL`` is set), which it
-migrates and fills: ``--users`` people with profiles, ``--edges`` random follow edges (the
-reader's 1,000 among them), three hosted events per person the reader follows, each a feed
-item already fanned out into the reader's timeline, and ``--fan-in`` of those people above the
-fan-in threshold (their items read at read time). It then reads the reader's first page
-(20 items, through ``domain/social/feed.read_feed``, the function /feed calls) ``--reads``
-times and prints p50 and p95 in milliseconds, plus one "N new" count. Use a scratch database:
-it is emptied of social rows first and left filled.
+``.venv/bin/python bench/feed.py [--users 100000 --edges 5000000 --reads 100 --rounds 5]``
+against the database ``AIXPLORE_DATABASE_URL`` names (and Redis, when ``AIXPLORE_REDIS_URL``
+is set), which it migrates and fills: ``--users`` people with profiles, ``--edges`` random
+follow edges (the reader's 1,000 among them; bulk-loaded: COPY on PostgreSQL, one executemany
+on SQLite), three hosted events per person the reader follows, each a feed item already
+fanned out into the reader's timeline, and ``--fan-in`` of those people above the fan-in
+threshold (their items read at read time). It then reads the reader's first page (20 items,
+through ``domain/social/feed.read_feed``, the function /feed calls) in rounds, with the code
+of the ``--baseline`` commit (``bench/baseline.py``) and the current code in turns, and prints
+the medians of the rounds' p50 and p95 in milliseconds, this process's CPU per page and the
+load average, plus one "N new" count. Use a scratch database: it is emptied of social rows
+first and left filled (``--reuse`` keeps an earlier fill).
 """
 
 from __future__ import annotations
@@ -203,13 +206,18 @@ def _existing() -> tuple[int, int] | None:
     return (reader, newest) if reader and newest else None
 
 
-def _time(read, actor: Actor, reads: int) -> list[float]:
+CPU: dict[str, list[float]] = {}  # this process's CPU ms per read, by code
+
+
+def _time(read, actor: Actor, reads: int, name: str = "") -> list[float]:
     timings = []
+    cpu = time.process_time()
     for _ in range(reads):
         started = time.perf_counter()
         with session_scope() as db:
             page = read(db, actor, limit=20)
         timings.append((time.perf_counter() - started) * 1000)
+    CPU.setdefault(name, []).append((time.process_time() - cpu) * 1000 / reads)
     assert len(page.items) == 20
     return timings
 
@@ -248,7 +256,7 @@ def main() -> None:
         _time(read, actor, 10)  # warm both: caches, Redis sets, prepared plans
     for n in range(args.rounds):
         for name, read in codes.items():
-            timings = _time(read, actor, args.reads)
+            timings = _time(read, actor, args.reads, name)
             p95s[name].append(_p95(timings))
             p50s[name].append(statistics.median(timings))
         print(
@@ -271,7 +279,8 @@ def main() -> None:
     for name in codes:
         print(
             f"  {name}: p50 {statistics.median(p50s[name]):.1f} ms, "
-            f"p95 {statistics.median(p95s[name]):.1f} ms"
+            f"p95 {statistics.median(p95s[name]):.1f} ms; this process's CPU "
+            f"{statistics.median(CPU[name]):.1f} ms a page"
         )
     print(f"  'N new' ({count}) {new_ms:.1f} ms")
 
