@@ -1,4 +1,4 @@
-"""Forum search on SQLite ranks a bounded set: the newest matching posts, not all of them."""
+"""Forum search on SQLite: a bounded set of the newest matches ranked, the last word a prefix."""
 
 from __future__ import annotations
 
@@ -24,3 +24,14 @@ def test_sqlite_ranks_only_the_newest_matches_and_postgresql_all(
         assert found == [newer]  # one candidate: the newest match, however good the older
     else:
         assert found == [older, newer]  # every match ranked
+
+
+def test_the_last_word_matches_as_a_prefix_and_the_others_whole() -> None:
+    ada = person("Ada")
+    slug = category(admin())
+    thread = start(ada, slug, "Summarizers for invoices", "Reading invoices with a model.")
+    with session_scope() as db:
+        assert [t.id for t in search.search_forums(db, None, "invoices summar")] == [thread]
+        assert [t.id for t in search.search_forums(db, None, "summarizers invoices")] == [thread]
+        # A half word before the last matches nothing (as PostgreSQL's whole words).
+        assert search.search_forums(db, None, "summ invoices") == []
