@@ -12,9 +12,11 @@ from aixplore.domain.forums import categories, posting, trust
 from aixplore.domain.forums.models import ForumPost, ForumThread
 from aixplore.domain.groups import services as groups
 from aixplore.domain.groups.models import CommunityGroup
+from aixplore.domain.moderation.models import ModerationReport
 from aixplore.domain.social.handles import ensure_profile
 from aixplore.web.forums.state import CategoryState, DiscussState, ThreadState
 from aixplore.web.groups.state import GroupPageState, GroupsState
+from aixplore.web.moderation.report import ReportState
 from tests.e2e.helpers import axe_violations, horizontal_overflow, run_async, sign_in_through_ui
 from tests.factories import actor_for, make_admin, make_member, sign_in
 from tests.support.reflex_client import ReflexClient
@@ -76,6 +78,7 @@ def test_start_a_thread_mention_someone_a_new_users_link_refused_join_by_request
     page.goto(f"{base_url}/groups/{slug}")
     page.get_by_role("button", name="Ask to join").click()
     expect(page.get_by_text("Request sent")).to_be_visible()
+    expect(page.get_by_role("button", name="Report group")).to_be_visible()
     _at_both_widths(page, shoot, "group-private")
     page.context.clear_cookies()
     sign_in_through_ui(page, base_url, boss_user.email)
@@ -122,6 +125,9 @@ def test_forum_and_group_handlers_called_as_the_wrong_user_are_refused(app_url: 
             seen["answer"] = await tab.call(GroupPageState.answer, user_id=1, approve=True)
             seen["invite"] = await tab.call(GroupPageState.invite, form_data={"handle": "x"})
             seen["join"] = await tab.call(GroupPageState.join, form_data=None)
+            # Reporting the secret group it cannot see: as if there were no such group.
+            report = {"kind": "group", "target_id": str(group.id), "reason": "spam"}
+            seen["report"] = await tab.call(ReportState.report, form_data=report)
         async with ReflexClient(app_url) as tab:
             await tab.hydrate("/groups")
             seen["anon_create"] = await tab.call(GroupsState.create, form_data={"name": "Mine"})
@@ -140,9 +146,11 @@ def test_forum_and_group_handlers_called_as_the_wrong_user_are_refused(app_url: 
     assert seen["category"]["found"] is False and seen["group"]["found"] is False
     assert ("error", "No such group.") in seen["answer"].toasts
     assert ("error", "No such group.") in seen["invite"].toasts
+    assert ("error", "No such group.") in seen["report"].toasts
     for key in ("anon_create", "anon_discuss"):
         assert any(path.startswith("/login") for path in seen[key].redirects), key
     with session_scope() as db:
         assert db.exec(select(func.count()).select_from(ForumThread)).one() == 1
         assert db.exec(select(func.count()).select_from(ForumPost)).one() == 1
         assert groups.member_ids(db, group.id or 0) == [owner.id]
+        assert db.exec(select(func.count()).select_from(ModerationReport)).one() == 0

@@ -194,7 +194,7 @@ class ForumStanding(SQLModel, table=True):
     posts_read: int = Field(default=0)
     replies_written: int = Field(default=0)
     reactions_received: int = Field(default=0)
-    # Reading time (``trust.record_reading``): seconds credited, and when the last thread page
+    # Reading time (``trust.record_page``): seconds credited, and when the last thread page
     # was opened.
     reading_seconds: int = Field(default=0)
     last_read_at: datetime | None = Field(default=None, sa_column=utc_column())

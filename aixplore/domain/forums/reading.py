@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from aixplore.core.errors import DomainError, ValidationFailed
@@ -19,10 +19,12 @@ from aixplore.domain.forums.categories import can_moderate, category_by_slug, ch
 from aixplore.domain.forums.models import (
     ForumBookmark,
     ForumCategory,
+    ForumCategoryLevel,
     ForumPost,
     ForumPostRevision,
     ForumReaction,
     ForumThread,
+    ForumThreadLevel,
     ForumThreadRead,
     NotificationLevel,
     PostPublic,
@@ -116,29 +118,25 @@ def list_threads(
 def _reactions(
     session: Session, viewer: Actor | None, post_ids: list[int]
 ) -> dict[int, list[ReactionCount]]:
+    """Each post's reaction counts, and whether the viewer gave each one: one statement."""
+    if not post_ids:
+        return {}
+    me = viewer.user_id if viewer is not None else -1
     counts = session.exec(
-        select(ForumReaction.post_id, ForumReaction.reaction, func.count())
+        select(
+            ForumReaction.post_id,
+            ForumReaction.reaction,
+            func.count(),
+            func.max(case((col(ForumReaction.user_id) == me, 1), else_=0)),
+        )
         .where(col(ForumReaction.post_id).in_(post_ids))
         .group_by(col(ForumReaction.post_id), col(ForumReaction.reaction))
     ).all()
-    mine: set[tuple[int, str]] = set()
-    if viewer is not None:
-        mine = set(
-            session.exec(
-                select(ForumReaction.post_id, ForumReaction.reaction).where(
-                    ForumReaction.user_id == viewer.user_id,
-                    col(ForumReaction.post_id).in_(post_ids),
-                )
-            ).all()
-        )
     found: dict[int, list[ReactionCount]] = {}
-    for post_id, reaction, n in counts:
+    for post_id, reaction, n, mine in counts:
         found.setdefault(post_id, []).append(
             ReactionCount(
-                reaction=reaction,
-                emoji=REACTIONS.get(reaction, ""),
-                count=n,
-                mine=(post_id, reaction) in mine,
+                reaction=reaction, emoji=REACTIONS.get(reaction, ""), count=n, mine=bool(mine)
             )
         )
     for shown in found.values():
@@ -154,13 +152,37 @@ def _mark_read(session: Session, viewer: Actor, thread: ForumThread, highest: in
     if row is None:
         row = ForumThreadRead(user_id=viewer.user_id, thread_id=thread.id or 0, last_read=0)
     newly = max(0, highest - row.last_read)
-    trust.record_visit(session, viewer.user_id)
-    trust.record_reading(session, viewer.user_id)
     if newly or entered:
         row.last_read = max(row.last_read, highest)
         session.add(row)
         session.flush()
-        trust.count(session, viewer.user_id, posts_read=newly, threads_entered=int(entered))
+    trust.record_page(session, viewer.user_id, posts_read=newly, threads_entered=int(entered))
+
+
+def _marks(session: Session, user_id: int, thread: ForumThread) -> tuple[bool, NotificationLevel]:
+    """Whether the reader bookmarked the thread, and their level on it, in one statement
+    (what ``levels.level_for`` answers: the thread's level, else the category's, else normal)."""
+    bookmarked = (
+        select(ForumBookmark.user_id)
+        .where(ForumBookmark.user_id == user_id, ForumBookmark.thread_id == thread.id)
+        .exists()
+    )
+    on_thread = (
+        select(ForumThreadLevel.level)
+        .where(ForumThreadLevel.user_id == user_id, ForumThreadLevel.thread_id == thread.id)
+        .scalar_subquery()
+    )
+    on_category = (
+        select(ForumCategoryLevel.level)
+        .where(
+            ForumCategoryLevel.user_id == user_id,
+            ForumCategoryLevel.category_id == thread.category_id,
+        )
+        .scalar_subquery()
+    )
+    mark, level, above = session.execute(select(bookmarked, on_thread, on_category)).one()
+    chosen = level or above
+    return bool(mark), NotificationLevel(chosen) if chosen else NotificationLevel.NORMAL
 
 
 def read_thread(
@@ -184,12 +206,15 @@ def read_thread(
     ).all()
     moderator = can_moderate(session, viewer, category)
     cards = person_cards(session, {p.author_id for p in posts})
-    reply_numbers = dict(
-        session.exec(
-            select(ForumPost.id, ForumPost.number).where(
-                col(ForumPost.id).in_({p.reply_to_id for p in posts if p.reply_to_id})
-            )
-        ).all()
+    replied = {p.reply_to_id for p in posts if p.reply_to_id}
+    reply_numbers = (
+        dict(
+            session.exec(
+                select(ForumPost.id, ForumPost.number).where(col(ForumPost.id).in_(replied))
+            ).all()
+        )
+        if replied
+        else {}
     )
     reactions = _reactions(session, viewer, [p.id or 0 for p in posts])
     me = viewer.user_id if viewer is not None else None
@@ -225,8 +250,7 @@ def read_thread(
     if viewer is not None:
         if posts:
             _mark_read(session, viewer, thread, posts[-1].number)
-        bookmarked = session.get(ForumBookmark, (viewer.user_id, thread.id)) is not None
-        level = levels.level_for(session, viewer.user_id, thread)
+        bookmarked, level = _marks(session, viewer.user_id, thread)
         try:
             check_can_post(session, viewer, category)
             may_post = not thread.closed or moderator

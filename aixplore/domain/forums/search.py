@@ -2,11 +2,13 @@
 
 SQLite: the FTS5 table ``forum_post_fts`` (porter stemming, bm25 with the title weighted
 five times the body); PostgreSQL: the generated ``search_vector`` (``english``, title A and
-body B) through its GIN index, ranked by ts_rank. Words are parsed as the solution search
-parses them (``solutions.search_text``: stop words dropped, prefix matching on SQLite, the
-words always bound parameters). Hidden and deleted posts, and the threads of groups the
-searcher may not read, never match. Results are threads, best first, each with the excerpt
-of its best post.
+body B) through its GIN index, ranked by ts_rank. SQLite ranks only the newest
+``CANDIDATES`` matching posts: a word common enough to match more finds the best of the recent
+ones. Words are parsed as the solution search parses them (``solutions.search_text``: stop
+words dropped, the words always bound parameters); on SQLite the last word matches as a
+prefix (PostgreSQL matches whole words). Hidden and deleted posts, and the threads of groups
+the searcher may not read, never match. Results are threads, best first, each with the
+excerpt of its best post.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from aixplore.domain.forums.models import ForumThread, ThreadSummary
 from aixplore.domain.forums.reading import summaries
 from aixplore.domain.groups.models import CommunityGroup
 from aixplore.domain.groups.services import member_group_ids
-from aixplore.domain.solutions.search_text import fts5_expression, terms
+from aixplore.domain.solutions.search_text import fts5_term, terms
 
 QUERY_MAX = 200
 RESULTS = 20
 POOL = 500
+CANDIDATES = 2_000  # SQLite: the newest matching posts ranked (see below)
 _TAGS = re.compile(r"<[^>]+>")
 
 # The readable-thread condition both engines share (``:mine``: the searcher's groups).
@@ -44,11 +47,18 @@ _JOINS = (
 # matches a large share of all posts, and joining each of them to its thread, category and
 # group cost more than the ranking itself. Readability filters the pool afterwards, so a
 # searcher shut out of many top posts may see fewer than ``RESULTS`` threads.
+# SQLite ranks a bounded candidate set: the newest ``:candidates`` matching posts, which FTS5
+# reads newest first from its doclists (ORDER BY rowid DESC) and stops at the limit, so one
+# common word no longer costs a bm25 score for each of 100,000 matches. PostgreSQL ranks every
+# match: its GIN index yields matches in table order, and taking the newest of them (an index
+# scan backward over the primary key, or a bitmap of a recent id range) cost more than
+# ranking them all (``bench/forums.py``; README, forum search).
 # Both statements splice only constants; the words are always bound parameters.
 _SQLITE = (
-    "WITH hits AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608
+    "WITH hits AS MATERIALIZED (SELECT id, score FROM (SELECT rowid AS id, "  # noqa: S608
     "bm25(forum_post_fts, 5.0, 1.0) AS score "
-    "FROM forum_post_fts WHERE forum_post_fts MATCH :fts ORDER BY score LIMIT :pool) "
+    "FROM forum_post_fts WHERE forum_post_fts MATCH :fts ORDER BY rowid DESC "
+    "LIMIT :candidates) ORDER BY score LIMIT :pool) "
     "SELECT p.id, p.thread_id, p.body_html FROM hits h "
     "JOIN forum_post p ON p.id = h.id " + _JOINS + "WHERE " + _READABLE + " ORDER BY h.score"
 )
@@ -61,6 +71,14 @@ _PG = (
     "JOIN forum_post p ON p.id = h.id " + _JOINS + "WHERE " + _READABLE + " "
     "ORDER BY h.score DESC, p.id DESC"
 )
+
+
+def _fts5_expression(words: list[str]) -> str:
+    """Every word, the last as a prefix (it may be half typed); the others whole, as porter
+    stems them (a prefix on each word merged the doclists of every longer word, the larger
+    part of a search's cost)."""
+    exact = [fts5_term(w).removesuffix("*") for w in words[:-1]]
+    return " AND ".join([*exact, fts5_term(words[-1])])
 
 
 def _excerpt(html: str) -> str:
@@ -82,7 +100,8 @@ def search_forums(session: Session, viewer: Actor | None, q: Any) -> list[Thread
     if session.get_bind().dialect.name == "postgresql":
         statement, params["q"] = _PG, " ".join(words)
     else:
-        statement, params["fts"] = _SQLITE, fts5_expression(words)
+        statement, params["fts"] = _SQLITE, _fts5_expression(words)
+        params["candidates"] = CANDIDATES
     query = text(statement).bindparams(bindparam("mine", expanding=True))
     rows = session.execute(query, params).all()
     best: dict[int, str] = {}

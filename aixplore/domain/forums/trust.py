@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from aixplore.core import ratelimit
@@ -155,30 +156,33 @@ def count(session: Session, user_id: int, **changes: int) -> None:
     promote(session, user_id)
 
 
-def record_visit(session: Session, user_id: int) -> None:
-    """Count today as a day visited (once per UTC day)."""
-    row = standing(session, user_id)
-    today = utcnow().date()
-    if row.last_visit != today:
-        row.last_visit = today
-        row.days_visited += 1
-        session.add(row)
-        session.flush()
-        promote(session, user_id)
-
-
-def record_reading(session: Session, user_id: int) -> None:
-    """Credit the time since the reader's previous thread page (see the module's rules)."""
+def record_page(session: Session, user_id: int, *, posts_read: int, threads_entered: int) -> None:
+    """Count one thread page opened: today as a day visited (once per UTC day), the reading
+    time since the previous page (see the module's rules), the posts newly seen and the
+    thread entered; all in one UPDATE of increments (no lost counts), then promote."""
     row = standing(session, user_id)
     now = utcnow()
-    previous, row.last_read_at = row.last_read_at, now
-    session.add(row)
-    session.flush()
-    if previous is None:
-        return
-    elapsed = now - previous
-    if timedelta(0) < elapsed <= READING_GAP:
-        count(session, user_id, reading_seconds=int(min(elapsed.total_seconds(), PAGE_SECONDS)))
+    values: dict[str, Any] = {"last_read_at": now}
+    changes = {"posts_read": posts_read, "threads_entered": threads_entered}
+    if row.last_visit != now.date():
+        values["last_visit"] = now.date()
+        changes["days_visited"] = 1
+    if row.last_read_at is not None and timedelta(0) < now - row.last_read_at <= READING_GAP:
+        elapsed = (now - row.last_read_at).total_seconds()
+        changes["reading_seconds"] = int(min(elapsed, PAGE_SECONDS))
+    changes = {k: v for k, v in changes.items() if v}
+    for k, v in changes.items():
+        values[k] = getattr(ForumStanding, k) + v
+    session.execute(
+        update(ForumStanding)
+        .where(col(ForumStanding.user_id) == user_id)
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
+    if changes:
+        promote(session, user_id)  # reads the row back: it counted what others added too
+    else:  # the row this session holds, as the UPDATE left it (not a change to flush)
+        set_committed_value(row, "last_read_at", now)
 
 
 def check_may_post(

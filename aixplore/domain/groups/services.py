@@ -5,7 +5,9 @@ anyone (name and description) but read by members only, who join by a request a 
 answers; a secret group is invisible (NotFound) to everyone but its members, invitees and
 platform admins, and joined only by invitation. Owners and moderators answer requests,
 invite and ban; only the owner names moderators. A moderator's rights end at their own group:
-every moderating service checks the actor's role in the group acted on.
+every moderating service checks the actor's role in the group acted on. A group the platform's
+moderators hid (a report of the group itself) leaves every listing and is NotFound to all but
+its own moderators and platform admins until restored.
 """
 
 from __future__ import annotations
@@ -39,12 +41,14 @@ from aixplore.domain.groups.models import (
     GroupVisibility,
     MemberPublic,
 )
+from aixplore.domain.holds.models import ModerationHold, is_held
 from aixplore.domain.notifications.services import notify
 from aixplore.domain.social.handles import resolve_handle
 from aixplore.domain.social.people import person_cards
 from aixplore.domain.social.timeline import register_audience, remove_group
 
 CREATE_LIMIT = "5/day"
+HELD = "group"  # the moderation kind whose hold hides a whole group
 MODERATING = (GroupRole.OWNER, GroupRole.MODERATOR)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
@@ -73,7 +77,13 @@ def role_of(session: Session, group_id: int, user_id: int | None) -> GroupRole |
 
 
 def can_read(session: Session, group: CommunityGroup, viewer: Actor | None) -> bool:
-    """Whether ``viewer`` may read the group's threads (public, a member, or an admin)."""
+    """Whether ``viewer`` may read the group's threads (public, a member, or an admin).
+
+    A group the platform's moderators hid (``HELD``) is read by its own moderators and
+    platform admins only, until it is restored.
+    """
+    if is_held(session, HELD, group.id):
+        return is_moderator(session, group.id or 0, viewer)
     if group.visibility == GroupVisibility.PUBLIC:
         return True
     if viewer is None:
@@ -121,6 +131,8 @@ def _visible(session: Session, viewer: Actor | None, slug: Any) -> CommunityGrou
         )
     ):
         raise NotFound("No such group.")
+    if is_held(session, HELD, group.id) and not is_moderator(session, group.id or 0, viewer):
+        raise NotFound("This group was hidden by the moderators.")
     return group
 
 
@@ -155,9 +167,12 @@ def group_by_id(session: Session, group_id: int) -> CommunityGroup:
 
 
 def list_groups(session: Session, viewer: Actor | None) -> list[GroupPublic]:
-    """Public and private groups, and the secret groups the viewer belongs to, by size."""
+    """Public and private groups, and the secret groups the viewer belongs to, by size (a
+    group the moderators hid: to platform admins only)."""
     query = select(CommunityGroup)
     if viewer is None or not viewer.is_platform_admin:
+        held = select(ModerationHold.target_id).where(ModerationHold.target_kind == HELD)
+        query = query.where(col(CommunityGroup.id).not_in(held))
         mine = [] if viewer is None else member_group_ids(session, viewer.user_id)
         query = query.where(
             (col(CommunityGroup.visibility) != GroupVisibility.SECRET)

@@ -1,4 +1,4 @@
-"""Forum posts as a reportable kind, and groups' moderators in the moderation inbox.
+"""Forum posts and groups as reportable kinds, and groups' moderators in the moderation inbox.
 
 A post in a group's category belongs to that group: the group's owner and moderators see its
 reports and act on it (hide, restore, delete, ban its author from the group), and nobody
@@ -16,7 +16,7 @@ from aixplore.domain.forums.actions import erase, set_hidden
 from aixplore.domain.forums.models import ForumCategory, ForumPost, ForumThread
 from aixplore.domain.forums.posting import post_for
 from aixplore.domain.groups import services as groups
-from aixplore.domain.groups.models import GroupRole, GroupVisibility
+from aixplore.domain.groups.models import CommunityGroup, GroupRole, GroupVisibility
 from aixplore.domain.moderation.registry import (
     Target,
     TargetKind,
@@ -110,6 +110,32 @@ def moderates_some(session: Session, user_id: int) -> bool:
     return groups.moderates_any(session, user_id)
 
 
+def _group(session: Session, group_id: int) -> Target | None:
+    group = session.get(CommunityGroup, group_id)
+    if group is None:
+        return None
+    about = group.description or "(no description)"
+    return Target(
+        owner_id=group.owner_id,
+        title=f"The group {group.name} (/groups/{group.slug})",
+        snippet=about if len(about) <= SNIPPET_MAX else about[: SNIPPET_MAX - 1] + "…",
+        link=f"/groups/{group.slug}",
+        public_subject="A secret group"
+        if group.visibility == GroupVisibility.SECRET
+        else f"The group {group.name}",
+        group_id=None,  # the platform's moderators decide: the group's own are the subject
+    )
+
+
+def _may_see_group(session: Session, actor: Actor, group_id: int) -> bool:
+    group = session.get(CommunityGroup, group_id)
+    try:
+        groups.get_group(session, actor, group.slug if group else "")
+    except DomainError:
+        return False
+    return True
+
+
 FORUM_POST = TargetKind(
     name="forum_post",
     label="post",
@@ -122,9 +148,23 @@ FORUM_POST = TargetKind(
 )
 
 
+GROUP = TargetKind(
+    name=groups.HELD,
+    label="group",
+    resolve=_group,
+    # The hold itself hides it (``groups.services`` reads it): no state of its own to keep.
+    hide=lambda s, i: "",
+    restore=lambda s, i, _prev: None,
+    # Deleted: hidden for good, its members and threads kept for the record.
+    delete=lambda s, i: None,
+    may_see=_may_see_group,
+)
+
+
 def register_kinds() -> None:
-    """Register forum posts and groups' moderators (idempotent)."""
+    """Register forum posts, groups and groups' moderators (idempotent)."""
     register(FORUM_POST)
+    register(GROUP)
     register_group_moderators(moderates)
     register_any_group_moderator(moderates_some)
 

@@ -82,7 +82,7 @@ class Profile(SQLModel, table=True):
         default=SectionVisibility.PUBLIC, sa_column=_section_column()
     )
     # Kept by the follow services in the same unit of work (the feed picks fan-in by it).
-    follower_count: int = Field(default=0)
+    follower_count: int = Field(default=0, index=True)  # fan-in authors are found by it
     following_count: int = Field(default=0)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
 

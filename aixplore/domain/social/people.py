@@ -39,23 +39,34 @@ def avatar_url(profile: Profile) -> str:
 
 
 def person_cards(session: Session, user_ids: Iterable[int]) -> dict[int, PersonCard]:
-    """Cards for the users that exist among ``user_ids``, in one pass."""
+    """Cards for the users that exist among ``user_ids``: one statement reads profiles with
+    names; anyone without a profile yet gets one made (``ensure_profiles``)."""
     ids = sorted(set(user_ids))
-    profiles = ensure_profiles(session, ids)
-    names = dict(
-        session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids))).all()
-    )
-    cards = {}
-    for uid, profile in profiles.items():
-        name = names.get(uid, "")
-        cards[uid] = PersonCard(
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Profile, User.display_name)
+        .join(User, col(User.id) == col(Profile.user_id))
+        .where(col(Profile.user_id).in_(ids))
+    ).all()
+    found = {profile.user_id: (profile, name) for profile, name in rows}
+    missing = [uid for uid in ids if uid not in found]
+    if missing:
+        made = ensure_profiles(session, missing)
+        names = dict(
+            session.exec(select(User.id, User.display_name).where(col(User.id).in_(made))).all()
+        )
+        found |= {uid: (profile, names.get(uid, "")) for uid, profile in made.items()}
+    return {
+        uid: PersonCard(
             id=uid,
             handle=profile.handle,
             name=name,
             initials=initials(name),
             avatar_url=avatar_url(profile),
         )
-    return cards
+        for uid, (profile, name) in found.items()
+    }
 
 
 def check_can_view(session: Session, viewer: Actor | None, profile: Profile) -> None:

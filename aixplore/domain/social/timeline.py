@@ -2,10 +2,11 @@
 
 The table is the record on every engine. With Redis configured, each reader's newest
 ``REDIS_KEEP`` item ids are also kept in ``feed:<user id>`` (score and member: the item id),
-so a page is one ZREVRANGEBYSCORE. The set holds a marker member whose score says whether the
-set is complete (-1) or was trimmed (-2); a set without it (never built, evicted, Redis
-restarted) is rebuilt from the table on the next read, and a read the set cannot answer
-whole (older than a trimmed set reaches) goes to the table. A Redis that fails is logged and
+so a page is one round trip (the marker's ZSCORE and a ZREVRANGEBYSCORE, pipelined). The set
+holds a marker member whose score says whether the set is complete (-1) or was trimmed (-2); a
+set without it (never built, evicted, Redis restarted) is rebuilt from the table on the next
+read, and a read the set cannot answer whole (older than a trimmed set reaches) goes to the
+table. A Redis that fails is logged and
 the table answers: the feed never depends on Redis being up.
 """
 
@@ -193,13 +194,19 @@ def page(session: Session, user_id: int, before: int | None, size: int) -> list[
     client = get_redis()
     if client is None:
         return _table_page(session, user_id, before, size)
+    top = f"({before}" if before is not None else "+inf"
     try:
-        mark = client.zscore(key(user_id), _MARK)
-        if mark is None:
+        for _attempt in range(2):
+            # The marker and the page in one round trip; a set without its marker is rebuilt.
+            pipe = client.pipeline(transaction=False)
+            pipe.zscore(key(user_id), _MARK)
+            pipe.zrevrangebyscore(key(user_id), top, "(0", start=0, num=size)
+            mark, found = pipe.execute()
+            if mark is not None:
+                break
             _rebuild(session, user_id)
-            mark = client.zscore(key(user_id), _MARK)
-        top = f"({before}" if before is not None else "+inf"
-        found = client.zrevrangebyscore(key(user_id), top, "(0", start=0, num=size)
+        else:
+            return _table_page(session, user_id, before, size)
     except Exception:
         log.warning("reading a timeline from Redis failed; reading the table", exc_info=True)
         return _table_page(session, user_id, before, size)

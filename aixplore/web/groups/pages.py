@@ -12,6 +12,7 @@ from aixplore.web import kit
 from aixplore.web.forums.pages import thread_line
 from aixplore.web.groups.state import VISIBILITY, GroupPageState, GroupsState
 from aixplore.web.layout import stacked_page
+from aixplore.web.moderation.report import report_popover
 from aixplore.web.social.components import GRAY
 
 
@@ -149,7 +150,17 @@ def group_page() -> rx.Component:
             S.found,
             rx.vstack(
                 kit.page_header(g["name"].to(str), subtitle=g["about"].to(str)),
-                _membership(),
+                rx.hstack(
+                    _membership(),
+                    # The platform's moderators read reports of a group, not its own.
+                    rx.cond(
+                        S.signed_in & (g["my_role"] != "owner"),
+                        report_popover("group", g["id"], size="2"),
+                    ),
+                    spacing="3",
+                    align="center",
+                    wrap="wrap",
+                ),
                 rx.cond(g["description"].to(str) != "", rx.text(g["description"].to(str))),
                 rx.cond(
                     S.readable,

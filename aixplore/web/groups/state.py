@@ -77,6 +77,7 @@ class GroupPageState(rx.State):
     group: dict[str, Any] = {}
     readable: bool = False
     moderator: bool = False
+    signed_in: bool = False
     threads: list[dict[str, Any]] = []
     members: list[dict[str, Any]] = []
     requests: list[dict[str, Any]] = []
@@ -90,6 +91,7 @@ class GroupPageState(rx.State):
 
     async def _read(self):
         actor = await current_actor(self)
+        self.signed_in = actor is not None
         try:
             with session_scope() as db:
                 shown = groups.get_group(db, actor, self.slug)

@@ -1,5 +1,5 @@
 """The Report action: one popover form for anything reportable (reviews, solutions, profiles,
-events, forum posts), sent to the moderation inbox."""
+events, forum posts, groups), sent to the moderation inbox."""
 
 from __future__ import annotations
 
