@@ -19,8 +19,8 @@ read on the replica unless one of these sends it to the primary:
   primary, and the replica counts as down until its next check.
 
 The member never sees an error from the replica. Each process checks the replica at most
-every ``replica_check_seconds`` (one query), on the thread that reads; other threads meanwhile
-use the last answer. ``aixplore_catalog_reads_total{source,reason}`` counts where reads went
+every ``replica_check_seconds`` (one query; one found down, every 5 s), on the thread that
+reads; other threads meanwhile use the last answer. ``aixplore_catalog_reads_total{source,reason}`` counts where reads went
 and why; ``aixplore_replica_lag_seconds`` is the lag at the last check.
 """
 
@@ -64,6 +64,9 @@ local held = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tonumber(ARGV[1]) > held then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 """
+# A replica found down is asked again this much later: where it does not answer at all, each
+# check waits for the connect timeout, on the thread (maybe an event loop) that reads.
+DOWN_RETRY_SECONDS = 5.0
 _UNKNOWN = 1 << 62  # a position no replica reaches: only the primary is sure to be current
 _HEALTH_SQL = text(
     "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
@@ -144,13 +147,13 @@ def _check(url: str) -> Health:
 
 
 def health(url: str) -> Health | None:
-    """The replica's state, checked again when older than ``replica_check_seconds``."""
+    """The replica's state, checked again after ``replica_check_seconds`` (down: 5 s)."""
     global _health
     known = _health
-    if (
-        known is not None
-        and time.monotonic() - known.checked < get_settings().replica_check_seconds
-    ):
+    interval = get_settings().replica_check_seconds
+    if known is not None and not known.up:
+        interval = max(interval, DOWN_RETRY_SECONDS)
+    if known is not None and time.monotonic() - known.checked < interval:
         return known
     if not _checking.acquire(blocking=known is None):
         return known  # another thread is checking: the last answer will do meanwhile
