@@ -10,6 +10,7 @@ The replica is killed last.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -22,12 +23,15 @@ from aixplore.api.app import build_api
 from aixplore.api.routes import solutions as solution_routes
 from aixplore.core import replica as routing
 from aixplore.core.db import get_engine, session_scope
-from aixplore.core.replica import acting_user, catalog_read
+from aixplore.core.redis import close_async_redis
+from aixplore.core.replica import catalog_read
 from aixplore.core.settings import get_settings
+from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.discovery import services as discovery
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.search import SearchQuery, search
+from aixplore.web.session import current_actor
 from tests.factories import actor_for, make_member, make_solution, sign_in
 from tests.support.pg_replica import Replica, streaming_replica
 
@@ -100,18 +104,45 @@ def collection_name(actor: Actor, collection_id: int) -> str:
     return info.name
 
 
+class Tab:
+    """What ``current_actor`` reads of a browser tab: its session."""
+
+    viewer_id = 0
+
+    def __init__(self, token: str) -> None:
+        self.auth_token = token
+
+    async def get_state(self, _cls: type) -> Tab:
+        return self
+
+    def _token(self) -> str:
+        return self.auth_token
+
+    def _actor(self) -> Actor | None:
+        return actor_cache.authenticate(self.auth_token)
+
+
 def test_reads_go_to_the_replica_and_a_writer_reads_their_own_write(replica: Replica) -> None:
-    ada, bo = members()
+    ada_token = sign_in(make_member(name="Ada Writer").email)
+    ada = actor_for(ada_token)
+    bo = actor_for(sign_in(make_member(name="Bo Reader").email))
+    assert ada is not None and bo is not None
     with session_scope() as db:
         made = discovery.do_create_collection(db, ada, {"name": "Before", "is_public": True})
     replica.caught_up(PRIMARY)
     replica.sql("SELECT pg_wal_replay_pause()")
-    token = acting_user.set(ada.user_id)  # as a page handler's ``current_actor`` sets it
-    try:
-        with session_scope() as db:
-            discovery.do_update_collection(db, ada, made.id, {"name": "After", "is_public": True})
-    finally:
-        acting_user.reset(token)
+
+    async def rename_on_the_page() -> None:
+        # As a page's handler does: the session's actor (which the write is noted for).
+        try:
+            actor = await current_actor(Tab(ada_token))  # type: ignore[arg-type]
+            with session_scope() as db:
+                data = {"name": "After", "is_public": True}
+                discovery.do_update_collection(db, actor, made.id, data)
+        finally:
+            await close_async_redis()
+
+    asyncio.run(rename_on_the_page())
 
     assert routed(lambda: collection_name(bo, made.id)) == ("Before", ("replica", "current"))
     assert routed(lambda: collection_name(ada, made.id)) == ("After", ("primary", "behind"))
