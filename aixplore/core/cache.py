@@ -30,6 +30,10 @@ from aixplore.core.redis import get_async_redis, get_redis
 _local: dict[str, tuple[float, str]] = {}
 _lock = threading.Lock()
 PREFIX = "aixplore:cache:"
+# The read replica's hooks (core/replica.py): told of a generation's bump before it lands, and
+# asked before an entry is stored (False: it was read on a replica that may predate a bump).
+before_bump: list[Callable[[str], None]] = []
+may_store: list[Callable[[], bool]] = []
 
 
 def shared() -> bool:
@@ -73,6 +77,8 @@ def _cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
         except redis.RedisError:
             return compute()
         value = compute()
+        if not all(check() for check in may_store):
+            return value
         with contextlib.suppress(redis.RedisError):
             client.set(PREFIX + key, json.dumps(value, default=str), ex=max(1, int(ttl)))
         near_cache.wrote(PREFIX, [PREFIX + key])
@@ -83,6 +89,8 @@ def _cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
         if hit is not None and hit[0] > now:
             return json.loads(hit[1])
     value = compute()
+    if not all(check() for check in may_store):
+        return value
     with _lock:
         _local[key] = (now + ttl, json.dumps(value, default=str))
         if len(_local) > _LOCAL_MAX:
@@ -175,6 +183,8 @@ def _cached_current(
                 _remember(key, stamp, decoded)
             return decoded
     value = compute()
+    if not all(check() for check in may_store):
+        return value if decode is None else decode(value)
     text = json.dumps({"gen": current, "value": value}, default=str)
     try:
         client.set(PREFIX + key, text, ex=max(1, int(ttl)))
@@ -403,6 +413,8 @@ def _local_generation(name: str) -> int:
 
 def bump(name: str) -> None:
     """Start a new generation of ``name``: keys that embed the old one are never read again."""
+    for hook in before_bump:
+        hook(name)
     client = get_redis()
     if client is not None:
         key = f"{PREFIX}gen:{name}"

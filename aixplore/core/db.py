@@ -6,13 +6,14 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, create_engine
 
 from aixplore.core.metrics import DB_CONNECTIONS_IN_USE, DB_POOL_CAPACITY
@@ -26,6 +27,25 @@ _lock = threading.Lock()
 _probes: dict[str, tuple[threading.Lock, sqlite3.Connection]] = {}
 # (SQLite file, statement) -> when this process's newest probe of it began, and its row.
 _recent: dict[tuple[str, str], tuple[float, tuple[Any, ...] | None]] = {}
+
+
+# Called with the engine after a unit of work that wrote has committed: the read replica's
+# read-your-writes (core/replica.py) notes where the primary's WAL stands then.
+after_write: list[Callable[[Engine], None]] = []
+_WROTE = "aixplore_wrote"  # key in Session.info: the unit of work flushed or ran a DML statement
+
+
+def _flushed(session: Session, *_: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+event.listen(Session, "after_flush", _flushed)
+event.listen(Session, "do_orm_execute", _executed)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -202,3 +222,7 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+    if after_write and session.info.get(_WROTE):
+        engine = session.get_bind().engine
+        for hook in after_write:
+            hook(engine)

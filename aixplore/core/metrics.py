@@ -65,6 +65,19 @@ CACHE_READS = Counter(
     "aixplore_cache_reads_total", "Cache reads by cache and result (hit, miss)", ["cache", "result"]
 )
 
+# ---- Read replica (aixplore/core/replica.py) ----
+# source: replica or primary; reason: why (current, unset, behind, lag, down, failed).
+CATALOG_READS = Counter(
+    "aixplore_catalog_reads_total",
+    "Catalog and search reads by source and reason",
+    ["source", "reason"],
+)
+REPLICA_LAG = Gauge(
+    "aixplore_replica_lag_seconds",
+    "The read replica's replay lag at this process's last check (-1: unreachable)",
+    multiprocess_mode="mostrecent",
+)
+
 # ---- Database pool (aixplore/core/db.py) ----
 DB_CONNECTIONS_IN_USE = Gauge(
     "aixplore_db_connections_in_use",

@@ -41,6 +41,16 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'aixplore.db'}"
     redis_url: str | None = None
+    # A PostgreSQL streaming replica of database_url for catalog and search reads
+    # (core/replica.py); unset, or with SQLite, every read goes to database_url.
+    database_replica_url: str | None = None
+    # Replica reads fall back to the primary while the replica replays this far behind.
+    replica_max_lag_seconds: float = Field(default=5.0, ge=0, le=3600)
+    # After a member's write, their catalog reads stay on the primary until the replica has
+    # replayed it, for at most this long.
+    replica_read_your_writes_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # How often each process asks the replica for its lag (and retries one found down).
+    replica_check_seconds: float = Field(default=1.0, gt=0, le=60)
     # With Redis: keep hot cache entries in each process until Redis announces a change
     # (aixplore/core/near_cache.py). Off: every read goes to Redis.
     redis_near_cache: bool = True
@@ -206,6 +216,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "redis_url",
+        "database_replica_url",
         "metrics_token",
         "otlp_endpoint",
         "encryption_key",

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 
 import reflex as rx
 
-from aixplore.core import cache
+from aixplore.core import cache, replica
 from aixplore.core.db import session_scope
 from aixplore.core.settings import get_settings
 from aixplore.domain.accounts import actor_cache
@@ -173,10 +173,16 @@ async def acting(
     """
     session = await state.get_state(SessionState)
     if not cache.shared():  # in-process entries: nothing to read ahead
-        yield session._actor()
+        yield _acting_for(session._actor())
         return
     keys = actor_cache.cache_keys(session._token())
     if also is not None:
         keys += also(session.viewer_id)
     async with cache.prefetched(keys):
-        yield session._actor()
+        yield _acting_for(session._actor())
+
+
+def _acting_for(actor: Actor | None) -> Actor | None:
+    """``actor``, now the one whose writes the read replica's guard waits for (core/replica)."""
+    replica.acting_user.set(actor.user_id if actor is not None else None)
+    return actor

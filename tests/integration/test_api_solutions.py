@@ -436,17 +436,17 @@ def test_database_work_runs_off_the_event_loop(
     client: TestClient, catalog: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     on_loop: list[bool] = []
-    real_scope = solution_routes.read_scope
+    real_read = solution_routes.catalog_read
 
-    def watched_scope():
+    def watched_read(read, user_id=None):
         try:
             asyncio.get_running_loop()
             on_loop.append(True)
         except RuntimeError:
             on_loop.append(False)
-        return real_scope()
+        return real_read(read, user_id)
 
-    monkeypatch.setattr(solution_routes, "read_scope", watched_scope)
+    monkeypatch.setattr(solution_routes, "catalog_read", watched_read)
     for path in (
         "/api/v1/solutions?q=receipt",
         f"/api/v1/solutions/{catalog['ocr']}",

@@ -43,8 +43,8 @@ from aixplore.api.schemas import (
     SearchResults,
     SolutionOut,
 )
-from aixplore.core.db import read_scope
 from aixplore.core.errors import DomainError, NotFound
+from aixplore.core.replica import catalog_read
 from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.models import SolutionStatus
@@ -232,8 +232,7 @@ async def search_solutions(
     )
 
     def build() -> SearchResults:
-        with read_scope() as db:
-            return SearchResults.of(search(db, query, with_facets=facets))
+        return SearchResults.of(catalog_read(lambda db: search(db, query, with_facets=facets)))
 
     key = ("search", facets, *sorted(query.to_params().items()))
     return await _cached_json(request, key, build, SEARCH_CACHE)
@@ -252,8 +251,7 @@ async def get_solution(request: Request, slug: Slug) -> Response:
     """A published solution's page: description, links, rating distribution and releases."""
 
     def build() -> SolutionOut:
-        with read_scope() as db:
-            detail = solutions.get_solution(db, None, slug)
+        detail = catalog_read(lambda db: solutions.get_solution(db, None, slug))
         if detail.status != SolutionStatus.PUBLISHED:
             raise NotFound("No such solution.")
         return SolutionOut.of_detail(detail)
@@ -278,8 +276,9 @@ async def list_solution_reviews(
     """Visible reviews, a page of ten at a time."""
 
     def build() -> ReviewPage:
-        with read_scope() as db:
-            items, total = review_reading.list_reviews(db, None, slug, sort=sort, page=page)
+        items, total = catalog_read(
+            lambda db: review_reading.list_reviews(db, None, slug, sort=sort, page=page)
+        )
         return ReviewPage(
             items=[ReviewOut.of(r) for r in items],
             total=total,
@@ -301,8 +300,7 @@ async def list_categories(request: Request) -> Response:
     """The categories in display order, each with its number of published solutions."""
 
     def build() -> CategoryList:
-        with read_scope() as db:
-            categories = solutions.list_categories(db)
+        categories = catalog_read(solutions.list_categories)
         return CategoryList(items=[CategoryOut.of(c) for c in categories])
 
     return await _cached_json(request, ("categories",), build, CATEGORIES_CACHE)

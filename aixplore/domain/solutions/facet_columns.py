@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from sqlalchemy import CursorResult, Engine
 from sqlmodel import Session
 
-from aixplore.core import cache, db
+from aixplore.core import cache, db, replica
 from aixplore.domain.solutions.facet_cells import STAR_FLOORS, TOP_TAGS, Cell
 from aixplore.domain.solutions.models import Pricing, SolutionStatus
 from aixplore.domain.solutions.search_query import SearchQuery, SortBy
@@ -337,6 +337,10 @@ def current(session: Session) -> Columns | None:
     engine = session.get_bind()
     if not isinstance(engine, Engine):
         engine = engine.engine
+    if replica.on_replica(session):
+        # Built from the primary: a build on the replica, in the background past the read's
+        # replay check, could label rows older than the generation it read first.
+        engine = db.get_engine()
     built = _built.get(str(engine.url))
     wanted = version(session)
     if wanted is None:
@@ -391,3 +395,8 @@ def forget() -> None:
 def reading(ids: list[int]) -> IntArray:
     """Matched solution ids as the array the columns count."""
     return np.array(ids, dtype=np.int64)
+
+
+# Replica reads see every catalog change their generation stands for (core/replica.py).
+replica.gate(CATALOG)
+replica.pins.append(version_seen)

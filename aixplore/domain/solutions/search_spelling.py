@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from aixplore.core import replica
 from aixplore.domain.solutions import facet_columns
 from aixplore.domain.solutions.search_text import STOP_WORDS
 
@@ -89,7 +90,9 @@ def vocabulary(session: Session) -> Vocabulary:
         engine = engine.engine
     url = str(engine.url)
     held = _held.get(url)
-    wanted = facet_columns.version(session)
+    # On the replica, the version its read pinned (a newer one could label older words).
+    version = facet_columns.version_seen if replica.on_replica(session) else facet_columns.version
+    wanted = version(session)
     if held is None or (wanted is not None and held.version != wanted):
         held = build(engine, wanted)
         with _lock:

@@ -8,6 +8,7 @@ import reflex as rx
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
+from aixplore.core.replica import catalog_read
 from aixplore.domain.discovery import services as discovery
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import current_actor
@@ -22,14 +23,17 @@ class SavedState(rx.State):
 
     async def _reload(self) -> None:
         actor = await current_actor(self)
-        with session_scope() as db:
-            self.bookmarks = [
-                c.model_dump(mode="json") for c in discovery.list_bookmarks(db, actor)
-            ]
-            self.collections = [c.model_dump() for c in discovery.list_my_collections(db, actor)]
-            self.searches = [
-                s.model_dump(mode="json") for s in discovery.list_saved_searches(db, actor)
-            ]
+        bookmarks, collections, searches = catalog_read(
+            lambda db: (
+                discovery.list_bookmarks(db, actor),
+                discovery.list_my_collections(db, actor),
+                discovery.list_saved_searches(db, actor),
+            ),
+            actor.user_id if actor else None,
+        )
+        self.bookmarks = [c.model_dump(mode="json") for c in bookmarks]
+        self.collections = [c.model_dump() for c in collections]
+        self.searches = [s.model_dump(mode="json") for s in searches]
 
     @rx.event
     async def load(self):
@@ -120,8 +124,10 @@ class CollectionState(rx.State):
             self.found = False
             return
         try:
-            with session_scope() as db:
-                info, cards = discovery.get_collection(db, actor, int(raw))
+            info, cards = catalog_read(
+                lambda db: discovery.get_collection(db, actor, int(raw)),
+                actor.user_id if actor else None,
+            )
         except DomainError:
             self.found = False
             return

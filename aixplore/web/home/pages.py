@@ -6,9 +6,10 @@ import secrets
 from typing import Any
 
 import reflex as rx
+from sqlmodel import Session
 
 from aixplore.core.cache import cached
-from aixplore.core.db import read_scope
+from aixplore.core.replica import catalog_read
 from aixplore.domain.accounts import services as accounts
 from aixplore.domain.solutions import services as solutions
 from aixplore.domain.solutions.search import SearchQuery, SortBy, search
@@ -90,20 +91,22 @@ HOME_CACHE_SECONDS = 30
 
 
 def _home_sections() -> dict[str, Any]:
-    with read_scope() as db:
+    return catalog_read(_read_home_sections)
 
-        def cards(sort: SortBy) -> list[dict[str, Any]]:
-            page = search(db, SearchQuery(sort=sort, per_page=6), with_facets=False)
-            return [c.model_dump(mode="json") for c in page.items]
 
-        return {
-            "stamp": secrets.token_hex(8),
-            "members": accounts.count_users(db),
-            "featured": [c.model_dump(mode="json") for c in solutions.list_featured(db)],
-            "trending": cards(SortBy.TRENDING),
-            "newest": cards(SortBy.NEWEST),
-            "top_rated": cards(SortBy.RATING),
-        }
+def _read_home_sections(db: Session) -> dict[str, Any]:
+    def cards(sort: SortBy) -> list[dict[str, Any]]:
+        page = search(db, SearchQuery(sort=sort, per_page=6), with_facets=False)
+        return [c.model_dump(mode="json") for c in page.items]
+
+    return {
+        "stamp": secrets.token_hex(8),
+        "members": accounts.count_users(db),
+        "featured": [c.model_dump(mode="json") for c in solutions.list_featured(db)],
+        "trending": cards(SortBy.TRENDING),
+        "newest": cards(SortBy.NEWEST),
+        "top_rated": cards(SortBy.RATING),
+    }
 
 
 def _section(title: str, cards: Any, href: str) -> rx.Component:

@@ -8,6 +8,7 @@ import reflex as rx
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
+from aixplore.core.replica import catalog_read
 from aixplore.domain.events.reading import initials
 from aixplore.domain.social.handles import ensure_profile
 from aixplore.domain.solutions import services as solutions
@@ -27,9 +28,9 @@ class CategoriesState(rx.State):
     @rx.event
     async def load(self) -> None:
         """Read the categories."""
-        await current_actor(self)
-        with session_scope() as db:
-            self.categories = [c.model_dump() for c in solutions.list_categories(db)]
+        actor = await current_actor(self)
+        categories = catalog_read(solutions.list_categories, actor.user_id if actor else None)
+        self.categories = [c.model_dump() for c in categories]
 
 
 class PublisherState(rx.State):

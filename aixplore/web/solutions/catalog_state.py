@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from aixplore.core.db import read_scope, session_scope
+from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError, ValidationFailed
+from aixplore.core.replica import catalog_read
 from aixplore.domain.discovery import services as discovery
 from aixplore.domain.solutions.models import Pricing
 from aixplore.domain.solutions.search import SORT_LABELS, SearchQuery, SortBy, search
@@ -70,7 +71,7 @@ class CatalogState(rx.State):
     @rx.event
     async def load(self) -> None:
         """Run the search the URL describes."""
-        await current_actor(self)  # keeps the shell's viewer fresh
+        actor = await current_actor(self)  # also keeps the shell's viewer fresh
         self.error, self.corrected_q, self.suggested_q, self.partial_note = "", "", "", ""
         self.suggested_href = ""
         try:
@@ -79,8 +80,7 @@ class CatalogState(rx.State):
             self.error = exc.message
             query = SearchQuery()
         try:
-            with read_scope() as db:
-                result = search(db, query)
+            result = catalog_read(lambda db: search(db, query), actor.user_id if actor else None)
         except DomainError as exc:
             self.error = exc.message
             self.items, self.total = [], 0

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from sqlmodel import Session
 
 from aixplore.core.db import session_scope
 from aixplore.core.errors import DomainError
+from aixplore.core.replica import catalog_read
 from aixplore.domain.discovery import services as discovery
 from aixplore.domain.events import services as event_services
 from aixplore.domain.events.models import EventPublic
@@ -111,16 +113,21 @@ class SolutionPageState(rx.State):
         self.review_sort, self.review_page = "helpful", 1
         actor = await current_actor(self)
         self.signed_in = actor is not None
+        slug = self._slug()
+
+        def read(db: Session) -> tuple[Any, Any, Any]:
+            detail = solutions.get_solution(db, actor, slug)
+            similar = solutions.list_similar(db, slug)
+            # Events belong to published listings; an owner's draft preview has none.
+            upcoming = (
+                event_services.list_for_solution(db, slug, limit=3)
+                if detail.status == "published"
+                else []
+            )
+            return detail, similar, upcoming
+
         try:
-            with session_scope() as db:
-                detail = solutions.get_solution(db, actor, self._slug())
-                similar = solutions.list_similar(db, self._slug())
-                # Events belong to published listings; an owner's draft preview has none.
-                upcoming = (
-                    event_services.list_for_solution(db, self._slug(), limit=3)
-                    if detail.status == "published"
-                    else []
-                )
+            detail, similar, upcoming = catalog_read(read, actor.user_id if actor else None)
         except DomainError:
             self.found, self.loading, self.detail = False, False, {}
             self.screenshots = []
