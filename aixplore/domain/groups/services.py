@@ -11,6 +11,7 @@ every moderating service checks the actor's role in the group acted on.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, literal, update
@@ -47,6 +48,15 @@ from aixplore.domain.social.timeline import register_audience, remove_group
 CREATE_LIMIT = "5/day"
 MODERATING = (GroupRole.OWNER, GroupRole.MODERATOR)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+# Called as (session, group id, user id, joined) in the unit of work where someone joins or
+# leaves a group: the group's chat follows its members (``domain/messaging/group_chat``).
+_member_hooks: list[Callable[[Session, int, int, bool], None]] = []
+
+
+def on_member_change(hook: Callable[[Session, int, int, bool], None]) -> None:
+    """Have ``hook`` called whenever someone joins or leaves a group."""
+    if hook not in _member_hooks:
+        _member_hooks.append(hook)
 
 
 def _text(value: Any, label: str, low: int, high: int) -> str:
@@ -198,6 +208,8 @@ def _add_member(session: Session, group: CommunityGroup, user_id: int, role: Gro
         .values(member_count=CommunityGroup.member_count + 1)
     )
     session.flush()
+    for hook in _member_hooks:
+        hook(session, gid, user_id, True)
     session.refresh(group)
 
 
@@ -217,6 +229,8 @@ def _remove_member(session: Session, group: CommunityGroup, user_id: int) -> boo
     )
     remove_group(session, user_id, gid)
     session.flush()
+    for hook in _member_hooks:
+        hook(session, gid, user_id, False)
     session.refresh(group)
     return True
 
