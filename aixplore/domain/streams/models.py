@@ -51,7 +51,7 @@ class Stream(SQLModel, table=True):
     # The ingest name it went live under (its HLS playlist is <name>.m3u8).
     ingest_name: str = Field(default="", max_length=40)
     went_live_at: datetime | None = Field(default=None, sa_column=utc_column())
-    # The ``went_live_at`` whose "going live" notifications were sent (by a job, once).
+    # When its "going live" notifications were sent (by a job, once; ``ingest.py``).
     live_notified_at: datetime | None = Field(default=None, sa_column=utc_column())
     ended_at: datetime | None = Field(default=None, sa_column=utc_column())
     recording: str = Field(default="", max_length=200)  # a file name in the recordings folder
