@@ -215,8 +215,9 @@ def do_notify_going_live(session: Session, stream_id: int) -> int:
 
 def list_unnotified(session: Session) -> list[int]:
     """Streams that went live over ``SWEEP_AFTER`` ago and whose followers were never told."""
-    return list(
-        session.exec(
+    return [
+        sid
+        for sid in session.exec(
             select(Stream.id)
             .where(
                 col(Stream.live_notified_at).is_(None),
@@ -226,4 +227,5 @@ def list_unnotified(session: Session) -> list[int]:
             .order_by(col(Stream.id))
             .limit(200)
         ).all()
-    )
+        if sid is not None
+    ]
