@@ -32,6 +32,7 @@ from aixplore.domain.events.models import EventRsvp, RsvpStatus
 from aixplore.domain.notifications.services import notify
 from aixplore.domain.relations.models import Follow
 from aixplore.domain.streams.models import Stream, StreamKey
+from aixplore.domain.streams.recordings import RECORDING_KEPT
 from aixplore.domain.streams.services import hash_secret, owned
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,7 @@ def on_record_done(session: Session, name: str, path: str) -> str:
         session.add(stream)
         session.flush()
         live.publish_after_commit(session, stream_channel(stream.id or 0), {"kind": "status"})
+        publish_after_commit(session, RECORDING_KEPT, stream.id)  # the MP4 job
         return "kept"
     file.unlink(missing_ok=True)
     return "deleted"
