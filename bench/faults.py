@@ -20,7 +20,8 @@ For each it prints writes attempted / confirmed / stored, what users saw instead
 sign-in prompts, the longest outage of the front page and health check, and the seconds until
 service (or the order, or the delivery) recovered. It exits non-zero when a confirmed write is
 lost, the service is down for more than 5 s after a worker kill, a signed-in member is shown a
-sign-in prompt, a message of the conversation is lost or shown twice or out of order, an order takes over 30 s to reach its pull request, or a delivery over 60 s.
+sign-in prompt, a message of the conversation is lost, shown twice or out of order (or stops
+arriving live), an order takes over 30 s to reach its pull request, or a delivery over 60 s.
 """
 
 from __future__ import annotations
