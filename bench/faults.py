@@ -127,16 +127,21 @@ class Drill:
             self.close()
             raise
         self.tokens: list[tuple[str, int]] = []
-        for n in range(args.writers):
-            member = make_member(email=f"drill{n}@example.com", name=f"Drill Member {n}")
-            self.tokens.append((sign_in(member.email, ip=f"198.51.100.{n + 1}"), member.id))
         self.victim: int | None = None  # the backend worker the worker fault kills
         self.chat: list[tuple[str, int, str]] = []
-        if args.chat and {"worker", "redis"} & set(args.only.split(",")):
-            for n, name in enumerate(("Ana", "Ben")):
-                member = make_member(email=f"drill-chat{n}@example.com", name=f"Chat {name}")
-                self.chat.append((name, member.id, sign_in(member.email, ip=f"198.51.101.{n}")))
-            self.conversation = start_conversation([(n, u) for n, u, _ in self.chat])
+        try:  # a failure here must not leave the app and the job worker running
+            for n in range(args.writers):
+                member = make_member(email=f"drill{n}@example.com", name=f"Drill Member {n}")
+                self.tokens.append((sign_in(member.email, ip=f"198.51.100.{n + 1}"), member.id))
+            if args.chat and {"worker", "redis"} & set(args.only.split(",")):
+                for n, name in enumerate(("Ana", "Ben")):
+                    member = make_member(email=f"drill-chat{n}@example.com", name=f"Chat {name}")
+                    token = sign_in(member.email, ip=f"198.51.101.{n}")
+                    self.chat.append((name, member.id, token))
+                self.conversation = start_conversation([(n, u) for n, u, _ in self.chat])
+        except BaseException:
+            self.close()
+            raise
         self.chat_notes: list[str] = []
         self.chat_failures: list[str] = []
 
