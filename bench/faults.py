@@ -6,10 +6,11 @@
 It starts a throwaway PostgreSQL and Redis, builds the front end, starts the app as the image
 does (``python -m aixplore.serve start``, two backend workers) and a job worker
 (``python -m aixplore.jobs.worker``), loads the demo catalog, signs in members whose tabs keep
-writing bookmarks and reviews over the event socket (``bench/fault_load.py``), and injects, one
-after another:
+writing bookmarks and reviews over the event socket (``bench/fault_load.py``), has two more
+members on two backend workers write to each other in a conversation (``bench/fault_chat.py``,
+with the worker and Redis faults), and injects, one after another:
 
-- ``worker``: ``kill -9`` of one backend worker;
+- ``worker``: ``kill -9`` of one backend worker (the one a member of the conversation is on);
 - ``redis``: Redis killed and started again, empty;
 - ``postgres``: PostgreSQL stopped (immediate mode, as a crash) and started again;
 - ``order``: ``kill -9`` of the job worker while an order waits on GitHub for its pull request;
@@ -19,7 +20,8 @@ For each it prints writes attempted / confirmed / stored, what users saw instead
 sign-in prompts, the longest outage of the front page and health check, and the seconds until
 service (or the order, or the delivery) recovered. It exits non-zero when a confirmed write is
 lost, the service is down for more than 5 s after a worker kill, a signed-in member is shown a
-sign-in prompt, an order takes over 30 s to reach its pull request, or a delivery over 60 s.
+sign-in prompt, a message of the conversation is lost, shown twice or out of order (or stops
+arriving live), an order takes over 30 s to reach its pull request, or a delivery over 60 s.
 """
 
 from __future__ import annotations
@@ -101,6 +103,8 @@ class Drill:
 
     def __init__(self, folder: Path, args: argparse.Namespace, github) -> None:
         """Start the app and the job worker; sign in the writers."""
+        from fault_chat import start_conversation
+
         from tests.factories import make_member, sign_in
         from tests.support.app_server import build_frontend, start_app
         from tests.support.github_fixture import LIBRARY_FILES, TOKEN
@@ -123,9 +127,23 @@ class Drill:
             self.close()
             raise
         self.tokens: list[tuple[str, int]] = []
-        for n in range(args.writers):
-            member = make_member(email=f"drill{n}@example.com", name=f"Drill Member {n}")
-            self.tokens.append((sign_in(member.email, ip=f"198.51.100.{n + 1}"), member.id))
+        self.victim: int | None = None  # the backend worker the worker fault kills
+        self.chat: list[tuple[str, int, str]] = []
+        try:  # a failure here must not leave the app and the job worker running
+            for n in range(args.writers):
+                member = make_member(email=f"drill{n}@example.com", name=f"Drill Member {n}")
+                self.tokens.append((sign_in(member.email, ip=f"198.51.100.{n + 1}"), member.id))
+            if args.chat and {"worker", "redis"} & set(args.only.split(",")):
+                for n, name in enumerate(("Ana", "Ben")):
+                    member = make_member(email=f"drill-chat{n}@example.com", name=f"Chat {name}")
+                    token = sign_in(member.email, ip=f"198.51.101.{n}")
+                    self.chat.append((name, member.id, token))
+                self.conversation = start_conversation([(n, u) for n, u, _ in self.chat])
+        except BaseException:
+            self.close()
+            raise
+        self.chat_notes: list[str] = []
+        self.chat_failures: list[str] = []
 
     def close(self) -> None:
         """Stop the app, the job workers and the fake GitHub."""
@@ -158,7 +176,7 @@ async def _wait(predicate, until: float, every: float = 0.2) -> bool:
 
 
 async def _kill_backend_worker(drill: Drill, phase: Phase) -> None:
-    victim = sorted(drill.app.worker_pids())[0]
+    victim = drill.victim or sorted(drill.app.worker_pids())[0]
     phase.injected = time.monotonic()
     os.kill(victim, signal.SIGKILL)
     back = await _wait(
@@ -281,6 +299,8 @@ async def _kill_mid_webhook(drill: Drill, phase: Phase) -> None:
 
 
 async def _run(drill: Drill, pg: Postgres, redis: Redis, only: list[str]) -> tuple:
+    from fault_chat import closing_round, place, stored_messages
+    from fault_chat import verdict as chat_verdict
     from fault_load import Ledger, Writer, probe
 
     ledger = Ledger()
@@ -293,6 +313,12 @@ async def _run(drill: Drill, pg: Postgres, redis: Redis, only: list[str]) -> tup
     ]
     tasks = [asyncio.create_task(w.run(stop, drill.args.pause)) for w in writers]
     tasks.append(asyncio.create_task(probe(drill.app.url, ledger, stop)))
+    chatters = []
+    if drill.chat:
+        chatters, drill.victim = await place(
+            drill.app.url, drill.app.worker_pids, drill.chat, drill.conversation
+        )
+        tasks += [asyncio.create_task(c.run(stop, drill.args.chat_pause)) for c in chatters]
     phases = [Phase("baseline", time.monotonic())]
     await asyncio.sleep(4)
     steps = {
@@ -311,6 +337,13 @@ async def _run(drill: Drill, pg: Postgres, redis: Redis, only: list[str]) -> tup
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     phases[-1].end = time.monotonic()  # writes in flight at the end count for the last fault
+    if chatters:
+        drill.chat_failures += await closing_round(chatters)
+        notes, failures = chat_verdict(chatters, stored_messages(drill.conversation))
+        drill.chat_notes += notes
+        drill.chat_failures += failures
+        for c in chatters:
+            await c.tab.close()
     return ledger, phases
 
 
@@ -399,6 +432,12 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=12, help="signed-in tabs that write")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between a tab's writes")
     parser.add_argument("--no-build", action="store_true", help="reuse .web/build")
+    parser.add_argument(
+        "--no-chat", dest="chat", action="store_false", help="no conversation during the faults"
+    )
+    parser.add_argument(
+        "--chat-pause", type=float, default=2.1, help="seconds between a member's messages"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the drill's folder and logs")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
@@ -428,6 +467,8 @@ def main() -> int:
         )
         ledger, phases = asyncio.run(_run(drill, pg, redis, only))
         rows, failures = _report(ledger, phases)
+        failures += [f"conversation: {f}" for f in drill.chat_failures]
+        chat_notes = drill.chat_notes
     finally:
         if drill is not None:
             drill.close()
@@ -438,8 +479,12 @@ def main() -> int:
         else:
             shutil.rmtree(folder, ignore_errors=True)
     _print(rows)
+    for note in chat_notes:
+        print(f"  conversation: {note}")
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows, "failures": failures}, indent=2))
+        args.json.write_text(
+            json.dumps({"rows": rows, "chat": chat_notes, "failures": failures}, indent=2)
+        )
     for failure in failures:
         print(f"FAILED {failure}")
     print("drill passed" if not failures else f"drill failed: {len(failures)} problem(s)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func
@@ -91,6 +93,11 @@ def test_start_a_thread_mention_someone_a_new_users_link_refused_join_by_request
     expect(page.get_by_role("button", name="Leave group")).to_be_visible()
     expect(page.get_by_role("heading", name="Threads")).to_be_visible()
     _at_both_widths(page, shoot, "group-member")
+    # The group's chat: Bob, a member, opens it from the group's page.
+    page.get_by_role("button", name="Chat", exact=True).click()
+    page.wait_for_url(re.compile(r"/messages/\d+$"))
+    expect(page.get_by_role("heading", name="Legal AI Circle")).to_be_visible()
+    _at_both_widths(page, shoot, "group-chat")
     page.goto(f"{base_url}/forums")
     _at_both_widths(page, shoot, "forums")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from aixplore.core.db import session_scope
-from aixplore.domain.messaging import messages
+from aixplore.domain.groups import services as groups
+from aixplore.domain.messaging import group_chat, messages
 from aixplore.domain.messaging import services as conversations
 from aixplore.domain.social import graph
 from aixplore.domain.social.handles import ensure_profiles
@@ -44,3 +45,27 @@ def test_members_read_their_conversation_and_nobody_else_can() -> None:
     assert api.get(f"/api/v1/conversations/{talk}/messages", headers=no_scope).status_code == 403
     assert api.get(f"/api/v1/conversations/{talk}/messages").status_code == 401
     assert api.get("/api/v1/conversations/0/messages", headers=bobs).status_code == 422
+
+
+def test_a_groups_chat_is_read_through_the_api_by_its_members_only() -> None:
+    owner, bob, eve = (make_member(name=n) for n in ("Owner Api", "Bob Group", "Eve Group"))
+    owner_actor = actor_for(sign_in(owner.email, ip="192.0.2.211"))
+    bob_actor = actor_for(sign_in(bob.email, ip="192.0.2.212"))
+    with session_scope() as db:
+        group = groups.do_create_group(db, owner_actor, "Api chat group", "", "private")
+        groups.do_join(db, bob_actor, group.slug, "")
+        groups.do_answer_request(db, owner_actor, group.slug, bob.id, True)
+        chat = group_chat.do_open_group_chat(db, owner_actor, group.slug)
+        messages.do_send(db, owner_actor, chat, "for members")
+    api = client()
+    bobs = bearer(make_key(bob.email, ["messages:read"]))
+    eves = bearer(make_key(eve.email, ["messages:read"]))
+    read = api.get(f"/api/v1/conversations/{chat}/messages", headers=bobs)
+    assert [m["body"] for m in read.json()["items"]] == ["for members"], read.text
+    refused = api.get(f"/api/v1/conversations/{chat}/messages", headers=eves)
+    assert refused.status_code == 404 and "for members" not in refused.text
+    with session_scope() as db:
+        groups.do_leave(db, bob_actor, group.slug)
+    gone = api.get(f"/api/v1/conversations/{chat}/messages", headers=bobs)
+    assert gone.status_code == 404 and "for members" not in gone.text
+    assert api.get("/api/v1/conversations", headers=bobs).json() == []

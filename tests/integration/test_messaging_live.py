@@ -18,11 +18,13 @@ import redis
 
 from aixplore.core import live
 from aixplore.core.db import read_scope, session_scope
+from aixplore.domain.groups import services as groups
 from aixplore.domain.messaging import messages
 from aixplore.domain.messaging import services as conversations
 from aixplore.domain.notifications import services as notifications
 from aixplore.domain.notifications.models import KINDS, NotificationSettings
 from aixplore.domain.social import graph
+from aixplore.web.groups.state import GroupPageState
 from aixplore.web.live import LiveState
 from aixplore.web.messaging.search import MessageSearchState
 from aixplore.web.messaging.state import MessagesState
@@ -238,3 +240,39 @@ def test_search_and_report_handlers_reach_only_the_callers_conversations(workers
     assert eve_report.toasts == [("error", "No such message.")]
     assert "the secret plan" in str(bob_search.changed(MessageSearchState)["hits"])
     assert bob_report.toasts[0].level == "success"
+
+
+def test_a_groups_chat_refuses_outsiders_and_leavers_through_the_socket(workers) -> None:
+    first, _second, _logs = workers
+    owner, bob, eve = person("Owner"), person("Bob"), person("Eve")
+    group = run(groups.do_create_group, owner, "Socket chat group", "", "private")
+    run(groups.do_join, bob, group.slug, "")
+    run(groups.do_answer_request, owner, group.slug, bob.user_id, True)
+    page = {"path": f"/groups/{group.slug}", "params": {"slug": group.slug}}
+
+    async def visit() -> tuple:
+        outsider = _tab(first, eve.email)
+        await outsider.hydrate(page["path"], params=page["params"])
+        refused = await outsider.call(GroupPageState.open_chat)
+        member = _tab(first, bob.email)
+        await member.hydrate(page["path"], params=page["params"])
+        opened = await member.call(GroupPageState.open_chat)
+        chat = int(opened.redirects[0].rsplit("/", 1)[1])
+        path, params = f"/messages/{chat}", {"conversation_id": str(chat)}
+        await member.navigate(path, params=params)
+        sent = await member.call(MessagesState.send, form={"body": "members only"})
+        peek = await outsider.hydrate(path, params=params)
+        run(groups.do_leave, bob, group.slug)
+        after = await member.call(MessagesState.send, form={"body": "after leaving"})
+        await outsider.close()
+        await member.close()
+        return refused, opened, sent, peek, after
+
+    refused, opened, sent, peek, after = asyncio.run(visit())
+    assert refused.redirects == [] and refused.toasts[0].level == "error"
+    assert "Join it first" in refused.toasts[0].message
+    assert opened.redirects[0].startswith("/messages/")
+    assert any(e["name"] == "_set_value" for e in sent.events)
+    assert ("error", "No such conversation.") in peek.toasts
+    assert "members only" not in str(peek.updates)
+    assert ("error", "No such conversation.") in after.toasts

@@ -23,6 +23,7 @@ from aixplore.api.app import build_api
 from aixplore.domain.streams import ingest
 from aixplore.domain.streams import services as streams
 from aixplore.integrations import rtmp
+from aixplore.jobs import streams as stream_jobs
 from tests.support.backend import free_port
 from tests.unit.domain.messaging.support import run
 from tests.unit.domain.social.support import person
@@ -117,6 +118,36 @@ def test_the_real_ingest_refuses_a_wrong_key_and_plays_the_right_one_as_hls(
     file = done.recording_url.rsplit("/", 1)[1]
     served = httpx.get(f"http://127.0.0.1:{ingest_server.http_port}/recordings/{file}")
     assert served.status_code == 200 and served.content[:3] == b"FLV"
+    # The job remuxes it to MP4 with the real ffmpeg; the page links the MP4, served in ranges.
+    assert stream_jobs.remux_recording.call_local(sid) is True
+    assert stream_jobs.remux_recording.call_local(sid) is False  # run again: nothing to do
+    mp4 = run(streams.get_stream, None, sid).recording_url
+    assert mp4.endswith(".mp4") and mp4.rsplit("/", 1)[1] == file.replace(".flv", ".mp4")
+    url = f"http://127.0.0.1:{ingest_server.http_port}/recordings/{mp4.rsplit('/', 1)[1]}"
+    whole = httpx.get(url)
+    assert whole.status_code == 200 and whole.headers["content-type"] == "video/mp4"
+    part = httpx.get(url, headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.content == whole.content[100:200]
+    boxes = _top_level_boxes(whole.content)
+    assert boxes[0] == "ftyp" and boxes.index("moov") < boxes.index("mdat")  # faststart
+    assert (
+        httpx.get(f"http://127.0.0.1:{ingest_server.http_port}/recordings/{file}").status_code
+        == 404
+    )
+
+
+def _top_level_boxes(data: bytes) -> list[str]:
+    """The MP4's top-level box types in file order."""
+    found, at = [], 0
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        found.append(data[at + 4 : at + 8].decode("latin-1"))
+        if size == 1:
+            size = int.from_bytes(data[at + 8 : at + 16], "big")
+        if size < 8:
+            break
+        at += size
+    return found
 
 
 def test_a_callback_without_the_secret_is_not_found(api_url: str) -> None:

@@ -5,7 +5,7 @@ the rest: every table that references ``user.id`` either deletes its rows with t
 (``ON DELETE CASCADE``: sessions, keys, listings, bookmarks, RSVPs, ...) or keeps them
 anonymous (``SET NULL``: reviews and replies under "deleted user", analytics events). Reviews
 are kept only when the user agreed; otherwise they are deleted first. Mails to the address
-are deleted. The audit log keeps its entries (security records, a legitimate interest; they
+are deleted, and so are the files of their kept stream recordings (once erasure commits). The audit log keeps its entries (security records, a legitimate interest; they
 name the user by number only and its hash chain must stay intact).
 """
 
@@ -34,6 +34,7 @@ from aixplore.domain.moderation.models import ModerationAppeal, ModerationReport
 from aixplore.domain.orders.models import PIPELINE, Order, OrderStatus
 from aixplore.domain.orgs.models import Organization, OrgMembership, OrgRole
 from aixplore.domain.reviews.models import Review
+from aixplore.domain.streams.recordings import erase_recordings
 from aixplore.domain.webhooks.models import WebhookEndpoint
 
 
@@ -143,6 +144,7 @@ def erase_user(session: Session, user_id: int, *, keep_reviews: bool) -> None:
         session.execute(delete(Review).where(col(Review.author_id) == user_id))
     session.execute(delete(OutboxMail).where(col(OutboxMail.to_address) == user.email))
     _erase_moderation(session, user_id)
+    erase_recordings(session, user_id)  # the files; the streams' rows go with the account
     audit(
         session,
         None,

@@ -54,6 +54,7 @@ REDACTED_COLUMNS = {
     "resolved_by",
     "decided_by",
     "secret_hash",
+    "previous_hash",  # a stream key rotated away
     "code_hash",
     "code_challenge",
 }

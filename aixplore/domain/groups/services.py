@@ -13,6 +13,7 @@ its own moderators and platform admins until restored.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, literal, update
@@ -51,6 +52,15 @@ CREATE_LIMIT = "5/day"
 HELD = "group"  # the moderation kind whose hold hides a whole group
 MODERATING = (GroupRole.OWNER, GroupRole.MODERATOR)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+# Called as (session, group id, user id, joined) in the unit of work where someone joins or
+# leaves a group: the group's chat follows its members (``domain/messaging/group_chat``).
+_member_hooks: list[Callable[[Session, int, int, bool], None]] = []
+
+
+def on_member_change(hook: Callable[[Session, int, int, bool], None]) -> None:
+    """Have ``hook`` called whenever someone joins or leaves a group."""
+    if hook not in _member_hooks:
+        _member_hooks.append(hook)
 
 
 def _text(value: Any, label: str, low: int, high: int) -> str:
@@ -213,6 +223,8 @@ def _add_member(session: Session, group: CommunityGroup, user_id: int, role: Gro
         .values(member_count=CommunityGroup.member_count + 1)
     )
     session.flush()
+    for hook in _member_hooks:
+        hook(session, gid, user_id, True)
     session.refresh(group)
 
 
@@ -232,6 +244,8 @@ def _remove_member(session: Session, group: CommunityGroup, user_id: int) -> boo
     )
     remove_group(session, user_id, gid)
     session.flush()
+    for hook in _member_hooks:
+        hook(session, gid, user_id, False)
     session.refresh(group)
     return True
 

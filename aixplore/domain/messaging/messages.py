@@ -20,6 +20,7 @@ from aixplore.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor
+from aixplore.domain.messaging.group_chat import check_may_send
 from aixplore.domain.messaging.models import (
     BODY_MAX,
     Conversation,
@@ -117,6 +118,8 @@ def do_send(
     if reply_seq is not None and _message(session, cid, reply_seq) is None:
         raise ValidationFailed("The message you reply to does not exist.")
     found = session.get(Conversation, cid)
+    if found is not None:
+        check_may_send(session, found)
     if found is not None and found.kind == "direct":
         others = [u for u in _members(session, cid) if u != actor.user_id]
         if any(blocked_between(session, actor.user_id, u) for u in others):

@@ -30,8 +30,8 @@ class Conversation(SQLModel, table=True):
     title: str = Field(default="", max_length=TITLE_MAX)
     # "3:7" for the one-to-one conversation of users 3 and 7: there is one per pair.
     direct_key: str | None = Field(default=None, max_length=41, unique=True)
-    # The social group whose chat this is (groups arrive with their own feature).
-    group_id: int | None = Field(default=None, index=True)
+    # The social group whose chat this is: one per group (``group_chat.py``).
+    group_id: int | None = Field(default=None, index=True, unique=True)
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     last_seq: int = Field(default=0)

@@ -18,6 +18,7 @@ from aixplore.core import ratelimit
 from aixplore.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.accounts.services import require_actor
+from aixplore.domain.messaging.group_chat import check_group_member
 from aixplore.domain.messaging.models import (
     GROUP_MAX,
     TITLE_MAX,
@@ -51,6 +52,9 @@ def membership(session: Session, actor: Actor | None, value: Any) -> Conversatio
     member = session.get(ConversationMember, (conversation_id(value), actor.user_id))
     if member is None:
         raise NotFound("No such conversation.")
+    found = session.get(Conversation, member.conversation_id)
+    if found is not None:
+        check_group_member(session, found, actor.user_id)  # a group's chat: its members only
     return member
 
 

@@ -4,8 +4,12 @@ nginx calls back (``on_publish``, ``on_publish_done``, ``on_record_done``) on a 
 :func:`callback_secret`, so no one else can end someone's stream. The stream key a streamer
 pastes is ``<ingest_name>?key=<secret>``: nginx names the playlist after the public
 ``ingest_name`` and hands the secret (the ``key`` argument) only to the callback, where it is
-checked against the stored hash. A stream going live tells the streamer's followers and the
-tied event's attendees, in the same unit of work.
+checked against the stored hash. A stream going live tells its page at once; the streamer's
+followers and the tied event's attendees are told by a job (``jobs/streams.py``), once per
+stream: :func:`do_notify_going_live` writes every notification and the stream's
+``live_notified_at`` in one unit of work under the stream's row lock, so a job that dies
+midway leaves nothing behind and its retry (or a second worker) sends each exactly once. A
+sweep queues the streams whose job was never queued (a crash between commit and enqueue).
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from aixplore.core import live
 from aixplore.core.errors import PermissionDenied
+from aixplore.core.events import publish_after_commit
 from aixplore.core.settings import get_settings
 from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor, User
@@ -26,9 +32,13 @@ from aixplore.domain.events.models import EventRsvp, RsvpStatus
 from aixplore.domain.notifications.services import notify
 from aixplore.domain.relations.models import Follow
 from aixplore.domain.streams.models import Stream, StreamKey
+from aixplore.domain.streams.recordings import RECORDING_KEPT
 from aixplore.domain.streams.services import hash_secret, owned
 
 log = logging.getLogger(__name__)
+
+STREAM_WENT_LIVE = "streams.went_live"  # after commit: the stream's id, for the job
+SWEEP_AFTER = timedelta(minutes=2)  # a stream not notified by then lost its job
 
 
 def stream_channel(stream_id: int) -> str:
@@ -154,15 +164,36 @@ def on_record_done(session: Session, name: str, path: str) -> str:
         session.add(stream)
         session.flush()
         live.publish_after_commit(session, stream_channel(stream.id or 0), {"kind": "status"})
+        publish_after_commit(session, RECORDING_KEPT, stream.id)  # the MP4 job
         return "kept"
     file.unlink(missing_ok=True)
     return "deleted"
 
 
 def _went_live(session: Session, stream: Stream) -> None:
-    """Tell the stream's page, the streamer's followers and the tied event's attendees."""
+    """Tell the stream's page now; queue the job that tells the followers and attendees."""
     sid = stream.id or 0
     live.publish_after_commit(session, stream_channel(sid), {"kind": "status"})
+    publish_after_commit(session, STREAM_WENT_LIVE, sid)
+
+
+def do_notify_going_live(session: Session, stream_id: int) -> int:
+    """Tell the streamer's followers and the tied event's attendees; how many were told.
+
+    Once per stream, whatever runs it how often: under the stream's row lock, a stream whose
+    ``live_notified_at`` is set is skipped, and it is set in the same unit of work as the
+    notifications. A stream that ended before the job ran is marked but tells nobody (a
+    "going live" for a stream that is over would mislead).
+    """
+    stream = session.exec(select(Stream).where(Stream.id == stream_id).with_for_update()).first()
+    if stream is None or stream.live_notified_at is not None or stream.went_live_at is None:
+        return 0
+    stream.live_notified_at = utcnow()
+    session.add(stream)
+    session.flush()
+    if stream.status != "live":
+        return 0
+    sid = stream.id or 0
     streamer = session.get(User, stream.streamer_id)
     name = streamer.display_name if streamer else "Someone"
     audience = set(
@@ -181,3 +212,22 @@ def _went_live(session: Session, stream: Stream) -> None:
         notify(
             session, user_id, "stream", f"{name} is going live: {stream.title}", link=f"/live/{sid}"
         )
+    return len(audience)
+
+
+def list_unnotified(session: Session) -> list[int]:
+    """Streams that went live over ``SWEEP_AFTER`` ago and whose followers were never told."""
+    return [
+        sid
+        for sid in session.exec(
+            select(Stream.id)
+            .where(
+                col(Stream.live_notified_at).is_(None),
+                col(Stream.went_live_at) < utcnow() - SWEEP_AFTER,
+                Stream.status == "live",
+            )
+            .order_by(col(Stream.id))
+            .limit(200)
+        ).all()
+        if sid is not None
+    ]

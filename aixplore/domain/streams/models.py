@@ -51,6 +51,8 @@ class Stream(SQLModel, table=True):
     # The ingest name it went live under (its HLS playlist is <name>.m3u8).
     ingest_name: str = Field(default="", max_length=40)
     went_live_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # When its "going live" notifications were sent (by a job, once; ``ingest.py``).
+    live_notified_at: datetime | None = Field(default=None, sa_column=utc_column())
     ended_at: datetime | None = Field(default=None, sa_column=utc_column())
     recording: str = Field(default="", max_length=200)  # a file name in the recordings folder
     slow_mode_seconds: int = Field(default=0)

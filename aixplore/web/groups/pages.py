@@ -107,8 +107,12 @@ def _membership() -> rx.Component:
     g = S.group
     return rx.cond(
         g["my_role"],
-        rx.cond(
-            g["my_role"] != "owner", rx.button("Leave group", on_click=S.leave, variant="outline")
+        rx.hstack(
+            rx.button("Chat", on_click=S.open_chat, id="group-chat"),
+            rx.cond(
+                g["my_role"] != "owner",
+                rx.button("Leave group", on_click=S.leave, variant="outline"),
+            ),
         ),
         rx.cond(
             g["invited"].to(bool),

@@ -12,6 +12,7 @@ from aixplore.domain.forums import reading
 from aixplore.domain.forums.categories import group_category
 from aixplore.domain.groups import events as group_events
 from aixplore.domain.groups import services as groups
+from aixplore.domain.messaging import group_chat
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.forums.state import thread_row
 from aixplore.web.session import current_actor
@@ -141,6 +142,17 @@ class GroupPageState(rx.State):
         """Join (public), ask to join (private) or accept an invitation."""
         message = _get(form_data, "message") if form_data else ""
         return await self._act(groups.do_join, "Done.", self.slug, message or "")
+
+    @rx.event
+    async def open_chat(self):
+        """Open the group's chat (its members only; made the first time)."""
+        actor = await current_actor(self)
+        try:
+            with session_scope() as db:
+                chat = group_chat.do_open_group_chat(db, actor, self.slug)
+        except DomainError as exc:
+            return answer_error(exc, next_path=f"/groups/{self.slug}")
+        return rx.redirect(f"/messages/{chat}")
 
     @rx.event
     async def leave(self):

@@ -260,7 +260,7 @@ def _player() -> rx.Component:
                     rx.text("This stream has ended."),
                     rx.cond(
                         S.recording_url != "",
-                        rx.link("Download the recording (FLV)", href=S.recording_url),
+                        rx.link(S.recording_label, href=S.recording_url, id="stream-recording"),
                     ),
                     align="center",
                 ),

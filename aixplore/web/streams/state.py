@@ -64,6 +64,7 @@ class StreamState(rx.State):
     when: str = ""
     play_url: str = ""
     recording_url: str = ""
+    recording_label: str = ""
     event_title: str = ""
     event_href: str = ""
     group_name: str = ""
@@ -88,6 +89,11 @@ class StreamState(rx.State):
         self.streamer, self.streamer_handle = s.streamer_name, s.streamer_handle
         self.when = s.starts_at.strftime("%a %d %b %Y, %H:%M UTC")
         self.play_url, self.recording_url = s.play_url, s.recording_url
+        # The MP4 once the job has remuxed it; nginx's FLV until then.
+        mp4 = s.recording_url.endswith(".mp4")
+        self.recording_label = f"{'Watch or download' if mp4 else 'Download'} the recording " + (
+            "(MP4)" if mp4 else "(FLV)"
+        )
         self.event_title = s.event_title
         self.event_href = f"/events/{s.event_id}" if s.event_id else ""
         self.group_name = s.group_name

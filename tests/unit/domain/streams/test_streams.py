@@ -170,6 +170,8 @@ def test_going_live_notifies_followers_and_the_events_attendees_once() -> None:
     sid = schedule(ada, event_id=event.id)
     name, secret = key_parts(ada)
     run(ingest.on_publish, name, secret)
+    assert run(ingest.do_notify_going_live, sid) == 2  # the job's work (jobs/streams.py)
+    assert run(ingest.do_notify_going_live, sid) == 0  # run again: nobody told twice
     with session_scope() as db:
         rows = db.exec(select(Notification).where(Notification.kind == "stream")).all()
         told = sorted(r.user_id for r in rows)
