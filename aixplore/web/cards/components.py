@@ -96,3 +96,45 @@ def card_face(card: ObjectVar[dict[str, Any]] | Any) -> rx.Component:
         data_foil=card["foil"].to(str),
         style={"--hue": card["hue"].to(str)},
     )
+
+
+def trader_face(card: ObjectVar[dict[str, Any]] | Any) -> rx.Component:
+    """A trader's card in the showroom's HTML and CSS: rank, record figures, rarity.
+
+    Its foil comes from the verified record (``aixplore.domain.cards.traders``).
+    """
+    return rx.el.div(
+        rx.el.div(
+            rx.el.div(
+                rx.el.span(card["name"].to(str), class_name="showcard__name"),
+                rx.el.span(card["rank_text"].to(str), class_name="showcard__rating"),
+                class_name="showcard__top",
+            ),
+            rx.el.div(
+                rx.el.span(card["initial"].to(str), class_name="showcard__initial"),
+                class_name="showcard__art",
+                aria_hidden="true",
+            ),
+            rx.el.div("Trader · risk " + card["risk"].to(str) + "/10", class_name="showcard__type"),
+            rx.el.p(
+                "Return " + card["total_return"].to(str) + " · Sharpe " + card["sharpe"].to(str),
+                rx.el.br(),
+                "Max drawdown "
+                + card["max_drawdown"].to(str)
+                + " · wins "
+                + card["win_rate"].to(str),
+                class_name="showcard__text",
+            ),
+            rx.el.div(
+                rx.el.span(class_name="showcard__symbol", aria_hidden="true"),
+                rx.el.span(card["rarity"].to(str)),
+                class_name="showcard__foot",
+            ),
+            class_name="showcard__frame",
+        ),
+        rx.el.div(class_name="showcard__shine", aria_hidden="true"),
+        rx.el.div(class_name="showcard__glare", aria_hidden="true"),
+        class_name="showcard showcard--trader showcard--" + card["foil"].to(str),
+        data_foil=card["foil"].to(str),
+        style={"--hue": card["hue"].to(str)},
+    )

@@ -33,19 +33,16 @@ def _open_card() -> rx.Component:
         S.open_id != 0,
         kit.tile(
             rx.heading(card["name"].to(str), as_="h2", size="4"),
-            rx.text(
-                card["rarity"].to(str),
-                " · ★ ",
-                card["rating_text"].to(str),
-                " · ",
-                card["reviews"].to(str),
-                " reviews",
-                size="2",
-            ),
+            rx.text(card["rarity"].to(str), " · ", card["facts"].to(str), size="2"),
             rx.text(card["subtitle"].to(str), size="2"),
             kit.actions(
-                kit.link_button("Open the solution", "/solutions/" + card["slug"].to(str)),
-                kit.link_button("Its card", "/cards/" + card["slug"].to(str), variant="soft"),
+                kit.link_button(
+                    rx.cond(
+                        card["kind"].to(str) == "trader", "Open the trader", "Open the solution"
+                    ),
+                    card["href"].to(str),
+                ),
+                kit.link_button("Its card", card["card_href"].to(str), variant="soft"),
                 rx.button(
                     "Put it back", variant="soft", color_scheme="gray", on_click=S.open({"id": 0})
                 ),
