@@ -23,7 +23,8 @@ function validCard(c) {
     c.rating >= 0 &&
     c.rating <= 5 &&
     Number.isInteger(c.reviews) &&
-    c.reviews >= 0
+    c.reviews >= 0 &&
+    (c.line === undefined || (typeof c.line === "string" && c.line.length <= 120))
   );
 }
 

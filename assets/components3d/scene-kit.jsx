@@ -41,8 +41,10 @@ export function ReadyOnFrame({ onReady, sceneId }) {
   const gl = useThree((s) => s.gl);
   useFrame(() => {
     frames.current += 1;
+    // The figures of this frame: a microtask runs once the frame's render call has returned.
     const info = gl.info.render;
-    report(sceneId, { frames: frames.current, drawCalls: info.calls, triangles: info.triangles });
+    queueMicrotask(() => report(sceneId, { drawCalls: info.calls, triangles: info.triangles }));
+    report(sceneId, { frames: frames.current });
     if (!done.current) {
       done.current = true;
       report(sceneId, { firstFrameAt: performance.now() });
