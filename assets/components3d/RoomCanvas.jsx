@@ -20,6 +20,8 @@ const LOOK = 0.005; // radians per dragged pixel
 const AHEAD_COS = Math.cos(THREE.MathUtils.degToRad(28));
 const BURST_COLORS = { regular: "#e2e8f0", reverse: "#93c5fd", rainbow: "#f0abfc", secret: "#fcd34d" };
 const RARE = new Set(["rainbow", "secret"]);
+// Adaptive quality lowers the resolution until the room keeps this many frames a second.
+const ROOM_MIN_FPS = 32;
 
 function clamp(v, lo, hi) {
   return Math.max(lo, Math.min(hi, v));
@@ -194,7 +196,8 @@ export function RoomCanvas({ level, fail, ready, props }) {
   const [ahead, setAhead] = useState(null);
   const faceMaterial = useMemo(() => galleryMaterial(), []);
   const frameGeometry = useMemo(() => new THREE.BoxGeometry(FRAME.w, FRAME.h, FRAME.d), []);
-  const frameMaterial = useMemo(() => new THREE.MeshStandardMaterial({ roughness: 0.45, metalness: 0.5 }), []);
+  // Lambert, not a PBR material: one cheaper shader to compile before the first frame.
+  const frameMaterial = useMemo(() => new THREE.MeshLambertMaterial(), []);
   useEffect(() => () => [faceMaterial, frameGeometry, frameMaterial].forEach((x) => x.dispose()), [
     faceMaterial,
     frameGeometry,
@@ -321,6 +324,7 @@ export function RoomCanvas({ level, fail, ready, props }) {
           sceneId={sceneId}
           fail={fail}
           animate={false}
+          minFps={ROOM_MIN_FPS}
           camera={{ position: [n.x, EYE, n.z], fov: 60, near: 0.05, far: room.far }}
           xr={xr}
           onPointerMissed={() => (openId ? close() : null)}
