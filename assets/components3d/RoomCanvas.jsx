@@ -1,7 +1,9 @@
-// The gallery room in three.js: cards framed on three walls (instanced per wall segment, so a
-// segment behind the camera is frustum-culled whole), the platform's picks on the fourth;
-// walk with the keyboard, the mouse (drag, wheel), touch (drag, pinch) or the buttons; a click
-// brings a card close with its foil. Frames are drawn on demand: a still room draws none.
+// The gallery in three.js: rooms (zones) joined by doorways, cards framed on their walls
+// (instanced per wall segment), the platform's picks on the first room's north wall, the rarest
+// cards in display cases (RoomParts.jsx). Only what shows through the doorways is drawn
+// (room-portals.js). Walk with the keyboard, the mouse (drag, wheel), touch (drag, pinch) or the
+// buttons; a click brings a card close with its foil. Frames are drawn on demand: a still room
+// draws none.
 import React, { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useFrame, useThree } from "@react-three/fiber";
 import * as THREE from "three";

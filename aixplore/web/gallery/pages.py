@@ -81,9 +81,10 @@ def gallery_page() -> rx.Component:
             rx.vstack(
                 kit.page_header(
                     rx.cond(S.is_owner, "Your gallery", S.owner_name + "'s gallery"),
-                    subtitle="Cards hang on the walls, the platform's picks on the featured "
-                    "wall ahead. Walk with the arrow keys, WASD, the mouse, touch or the "
-                    "buttons; open a card to bring it close.",
+                    subtitle="Cards hang on the walls of rooms joined by doorways, the rarest "
+                    "stand in cases, the platform's picks on the featured wall ahead. Walk with "
+                    "the arrow keys, WASD, the mouse, touch or the buttons; open a card to bring "
+                    "it close.",
                 ),
                 _share(),
                 rx.cond(
