@@ -4,8 +4,8 @@
 #
 # Docker cannot run on the development machines, so tests/e2e/test_image.py runs this file
 # outside Docker: it copies what the COPY lines copy, applies the ARG and ENV lines, runs the
-# RUN lines verbatim (except the apt-get, venv and bun installs, which the test machine
-# provides from the same pins), then starts the CMD and runs the HEALTHCHECK against it.
+# RUN lines verbatim (except the apt-get, venv, bun and glTF tools installs, which the test
+# machine provides from the same pins), then starts the CMD and runs the HEALTHCHECK against it.
 #
 #   docker build -t aixplore .
 #   docker run -p 3000:3000 -e AIXPLORE_SECRET_KEY=... -e AIXPLORE_DATABASE_URL=... aixplore
@@ -27,6 +27,11 @@ COPY components3d ./components3d
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install --upgrade pip && /opt/venv/bin/pip install .
 # Outside /app: the runtime stage copies /app and needs no bun.
 RUN npm install --prefix /opt/bun --no-audit --no-fund bun@1.4.4
+# The glTF tools that check and compress uploaded 3D models (validator, glTF-Transform, DRACO):
+# installed now from their lock file, never at run time, outside /app; the runtime stage runs
+# them with Debian's node.
+COPY tools/gltf /opt/gltf
+RUN npm ci --prefix /opt/gltf --omit=dev --no-audit --no-fund
 COPY rxconfig.py alembic.ini ./
 COPY alembic ./alembic
 COPY assets ./assets
@@ -38,16 +43,18 @@ FROM python:3.11-slim-bookworm AS runtime
 ARG AIXPLORE_PORT=3000
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TELEMETRY_ENABLED=false \
     PATH=/opt/venv/bin:$PATH AIXPLORE_ENV=production AIXPLORE_PORT=${AIXPLORE_PORT} \
-    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus AIXPLORE_GLTF_TOOLS_DIR=/opt/gltf
 # postgresql-client: pg_dump and pg_restore for `cli backup`/`restore` and the scheduled
 # backups (Debian bookworm's 15, matching the compose file's server).
+# nodejs: runs the glTF tools on model uploads (without it uploads are refused as unavailable).
 RUN apt-get update && apt-get install -y --no-install-recommends libxmlsec1-openssl \
-    postgresql-client \
+    postgresql-client nodejs \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 aixplore \
     && install -d -o aixplore -g aixplore /app /app/backups
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
+COPY --from=build /opt/gltf /opt/gltf
 COPY --from=build --chown=aixplore:aixplore /app /app
 USER aixplore
 EXPOSE ${AIXPLORE_PORT}

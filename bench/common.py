@@ -185,12 +185,13 @@ class Workspace(contextlib.ExitStack):
         finally:
             stop(proc)
 
-    def copy_app(self, ref: str | None = None) -> Path:
+    def copy_app(self, ref: str | None = None, name: str = "app") -> Path:
         """Copy the app and give it a migrated, seeded SQLite DB.
 
-        The working tree (sources only) by default, or the commit ``ref`` (``git archive``).
+        The working tree (sources only) by default, or the commit ``ref`` (``git archive``),
+        into the folder ``name`` (two copies, e.g. a baseline commit beside the tree, differ).
         """
-        dest = self.root / "app"
+        dest = self.root / name
         if ref is None:
             shutil.copytree(REPO, dest, ignore=_copy_ignore, symlinks=True)
         else:

@@ -26,7 +26,7 @@ function wrap(ctx, text, x, y, width, lineHeight, maxLines) {
   if (line) ctx.fillText(line, x, y + lines * lineHeight);
 }
 
-export function cardTexture({ name, subtitle, foil, rating, reviews, hue }) {
+export function cardTexture({ name, subtitle, foil, rating, reviews, hue, line }) {
   const w = 512;
   const h = 716;
   const canvas = document.createElement("canvas");
@@ -56,7 +56,9 @@ export function cardTexture({ name, subtitle, foil, rating, reviews, hue }) {
   wrap(ctx, subtitle || "", 44, 490, w - 88, 30, 3);
   ctx.font = "bold 28px sans-serif";
   ctx.fillStyle = frame;
-  ctx.fillText(`\u2605 ${rating.toFixed(1)}  \u00b7  ${reviews} ${reviews === 1 ? "review" : "reviews"}`, 44, 620);
+  // A trader's card gives its record's line instead of a rating.
+  const figures = line || `\u2605 ${rating.toFixed(1)}  \u00b7  ${reviews} ${reviews === 1 ? "review" : "reviews"}`;
+  ctx.fillText(figures, 44, 620, w - 88);
   ctx.font = "bold 22px sans-serif";
   ctx.fillText(RARITY_LABELS[foil].toUpperCase(), 44, 660);
   const texture = new THREE.CanvasTexture(canvas);

@@ -1,12 +1,14 @@
 // A member's gallery: their cards framed on the walls of a room, the platform's picks on the
 // wall it opens facing. Light module (no three.js): the room itself is RoomCanvas.jsx, loaded
 // only when Stage starts 3D; without WebGL the cards show as a holographic HTML grid.
-import React, { Suspense, lazy } from "react";
+import React, { Suspense, lazy, useEffect } from "react";
 import { Stage } from "./Stage.jsx";
 import "./room.css";
 import { FOILS, RARITY_LABELS } from "./rarity.js";
+import { autoLevel, readChoice, uses3d } from "./runtime.js";
 
-const RoomCanvas = lazy(() => import("./RoomCanvas.jsx").then((m) => ({ default: m.RoomCanvas })));
+const loadRoom = () => import("./RoomCanvas.jsx");
+const RoomCanvas = lazy(() => loadRoom().then((m) => ({ default: m.RoomCanvas })));
 
 export const MAX_WALL_CARDS = 240;
 export const MAX_FEATURED = 12;
@@ -23,7 +25,8 @@ function validCard(c) {
     c.rating >= 0 &&
     c.rating <= 5 &&
     Number.isInteger(c.reviews) &&
-    c.reviews >= 0
+    c.reviews >= 0 &&
+    (c.line === undefined || (typeof c.line === "string" && c.line.length <= 120))
   );
 }
 
@@ -75,6 +78,12 @@ export function GalleryRoom(props) {
   const featured = Array.isArray(props.featured) ? props.featured : [];
   const problem = roomProblem(props.cards, props.featured);
   const full = { ...props, sceneId, cards: problem ? [] : cards, featured: problem ? [] : featured };
+  // Fetch the room's three.js chunk while the page settles (the scene starts only once the
+  // main thread is quiet): the download overlaps that wait instead of following it.
+  useEffect(() => {
+    const choice = readChoice();
+    if (uses3d(choice === "auto" ? autoLevel() : choice)) loadRoom().catch(() => null);
+  }, []);
   return (
     <Stage
       sceneId={sceneId}

@@ -1,35 +1,50 @@
-// The gallery room in three.js: cards framed on three walls (instanced per wall segment, so a
-// segment behind the camera is frustum-culled whole), the platform's picks on the fourth;
-// walk with the keyboard, the mouse (drag, wheel), touch (drag, pinch) or the buttons; a click
-// brings a card close with its foil. Frames are drawn on demand: a still room draws none.
-import React, { Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+// The gallery in three.js: rooms (zones) joined by doorways, cards framed on their walls
+// (instanced per wall segment), the platform's picks on the first room's north wall, the rarest
+// cards in display cases (RoomParts.jsx). Only what shows through the doorways is drawn
+// (room-portals.js). Walk with the keyboard, the mouse (drag, wheel), touch (drag, pinch) or the
+// buttons; a click brings a card close with its foil. Frames are drawn on demand: a still room
+// draws none.
+import React, { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useFrame, useThree } from "@react-three/fiber";
 import * as THREE from "three";
 import { EnterXR, ReadyOnFrame, SceneCanvas, useXR } from "./scene-kit.jsx";
 import { FOILS, RARITY_LABELS, cardMaterial, galleryMaterial } from "./foil.js";
 import { cardTexture, hueOf } from "./CardCanvas.jsx";
 import { frozen, prefersReducedMotion, report } from "./runtime.js";
-import { planRoom, EYE, FRAME, CARD } from "./room-plan.js";
+import { planRoom, standable, zoneAt, EYE, FRAME } from "./room-plan.js";
+import { cullRoom } from "./room-portals.js";
+import { Cases, Segment, Shell } from "./RoomParts.jsx";
 import { Burst, Sparkle } from "./sparks.jsx";
 
 const STEP = 0.6; // metres per key press
 const TURN = Math.PI / 12; // radians per key press
 const LOOK = 0.005; // radians per dragged pixel
 const AHEAD_COS = Math.cos(THREE.MathUtils.degToRad(28));
-const FRAME_COLORS = { regular: "#8b8fa3", reverse: "#7fb2e5", rainbow: "#a78bfa", secret: "#e0b84a" };
 const BURST_COLORS = { regular: "#e2e8f0", reverse: "#93c5fd", rainbow: "#f0abfc", secret: "#fcd34d" };
 const RARE = new Set(["rainbow", "secret"]);
+// Adaptive quality lowers the resolution until the room keeps this many frames a second.
+const ROOM_MIN_FPS = 32;
 
 function clamp(v, lo, hi) {
   return Math.max(lo, Math.min(hi, v));
 }
 
-/** Move the walk target ``forward`` metres ahead and ``strafe`` to the right, inside the room. */
+/**
+ * Move the walk target ``forward`` metres ahead and ``strafe`` to the right: through doorways,
+ * never through a wall or a case (sliding along it when only one direction is blocked).
+ */
 function walk(nav, forward, strafe, room) {
   const s = Math.sin(nav.tyaw);
   const c = Math.cos(nav.tyaw);
-  nav.tx = clamp(nav.tx - s * forward + c * strafe, -room.halfX, room.halfX);
-  nav.tz = clamp(nav.tz - c * forward - s * strafe, -room.halfZ, room.halfZ);
+  const x = clamp(nav.tx - s * forward + c * strafe, -room.halfX, room.halfX);
+  const z = clamp(nav.tz - c * forward - s * strafe, room.minZ, room.maxZ);
+  for (const [nx, nz] of [[x, z], [nav.tx, z], [x, nav.tz]]) {
+    if (standable(room, nx, nz)) {
+      nav.tx = nx;
+      nav.tz = nz;
+      break;
+    }
+  }
   nav.invalidate?.();
 }
 
@@ -39,13 +54,15 @@ function turn(nav, yaw, pitch = 0) {
   nav.invalidate?.();
 }
 
-/** The card most nearly straight ahead of the walker (within 28 degrees), or null. */
-function cardAhead(nav, slots) {
+/** The card most nearly straight ahead of the walker in their zone (within 28 degrees), or null. */
+function cardAhead(nav, room) {
   const fx = -Math.sin(nav.tyaw);
   const fz = -Math.cos(nav.tyaw);
+  const zone = zoneAt(room, nav.tz);
   let best = null;
   let bestCos = AHEAD_COS;
-  for (const slot of slots) {
+  for (const slot of room.slots) {
+    if (zoneAt(room, slot.position.z) !== zone) continue;
     const dx = slot.position.x - nav.tx;
     const dz = slot.position.z - nav.tz;
     const dy = slot.position.y - EYE;
@@ -60,119 +77,9 @@ function cardAhead(nav, slots) {
   return best;
 }
 
-/** One wall segment: its frames and its card faces, two instanced draw calls. */
-function Segment({ segment, faceMaterial, frameGeometry, frameMaterial, openId, onPick }) {
-  const faces = useRef();
-  const frames = useRef();
-  const invalidate = useThree((s) => s.invalidate);
-  const n = segment.slots.length;
-  const geometry = useMemo(() => {
-    const g = new THREE.PlaneGeometry(CARD.w, CARD.h);
-    const foil = Float32Array.from(segment.slots, (s) => FOILS.indexOf(s.card.foil));
-    const hue = Float32Array.from(segment.slots, (s) => hueOf(s.card.name));
-    g.setAttribute("aFoil", new THREE.InstancedBufferAttribute(foil, 1));
-    g.setAttribute("aHue", new THREE.InstancedBufferAttribute(hue, 1));
-    g.setAttribute("aSelected", new THREE.InstancedBufferAttribute(new Float32Array(n), 1));
-    return g;
-  }, [segment, n]);
-  useEffect(() => () => geometry.dispose(), [geometry]);
-  useLayoutEffect(() => {
-    const m = new THREE.Matrix4();
-    const one = new THREE.Vector3(1, 1, 1);
-    const color = new THREE.Color();
-    segment.slots.forEach((slot, i) => {
-      const scale = one.clone().multiplyScalar(slot.scale);
-      frames.current.setMatrixAt(i, m.compose(slot.framePosition, slot.quaternion, scale));
-      frames.current.setColorAt(i, color.set(FRAME_COLORS[slot.card.foil]));
-      faces.current.setMatrixAt(i, m.compose(slot.position, slot.quaternion, scale));
-    });
-    for (const mesh of [frames.current, faces.current]) {
-      mesh.instanceMatrix.needsUpdate = true;
-      mesh.computeBoundingSphere();
-    }
-    frames.current.instanceColor.needsUpdate = true;
-    invalidate();
-  }, [segment, invalidate]);
-  useEffect(() => {
-    const attr = geometry.getAttribute("aSelected");
-    segment.slots.forEach((slot, i) => {
-      attr.array[i] = slot.card.id === openId ? 1 : 0;
-    });
-    attr.needsUpdate = true;
-    invalidate();
-  }, [geometry, segment, openId, invalidate]);
-  return (
-    <>
-      <instancedMesh ref={frames} args={[frameGeometry, frameMaterial, n]} />
-      <instancedMesh
-        ref={faces}
-        args={[geometry, faceMaterial, n]}
-        onClick={(e) => {
-          e.stopPropagation();
-          if (e.instanceId !== undefined) onPick(segment.slots[e.instanceId]);
-        }}
-      />
-    </>
-  );
-}
-
-/** The room's shell: floor, walls, ceiling and a sign over the featured wall. */
-function Shell({ room }) {
-  const sign = useMemo(() => {
-    const canvas = document.createElement("canvas");
-    canvas.width = 1024;
-    canvas.height = 128;
-    const ctx = canvas.getContext("2d");
-    ctx.fillStyle = "#2e1065";
-    ctx.fillRect(0, 0, 1024, 128);
-    ctx.fillStyle = "#fcd34d";
-    ctx.font = "bold 50px sans-serif";
-    ctx.textAlign = "center";
-    ctx.textBaseline = "middle";
-    ctx.fillText("FEATURED \u00b7 PLATFORM PICKS", 512, 66);
-    const texture = new THREE.CanvasTexture(canvas);
-    texture.colorSpace = THREE.SRGBColorSpace;
-    return texture;
-  }, []);
-  useEffect(() => () => sign.dispose(), [sign]);
-  const { width, depth, height } = room;
-  const wall = "#ebe7f3";
-  return (
-    <group>
-      <mesh rotation={[-Math.PI / 2, 0, 0]}>
-        <planeGeometry args={[width, depth]} />
-        <meshStandardMaterial color="#4a4066" roughness={0.9} />
-      </mesh>
-      <mesh rotation={[Math.PI / 2, 0, 0]} position={[0, height, 0]}>
-        <planeGeometry args={[width, depth]} />
-        <meshStandardMaterial color="#2a2540" roughness={1} />
-      </mesh>
-      <mesh position={[0, height / 2, -depth / 2]}>
-        <planeGeometry args={[width, height]} />
-        <meshStandardMaterial color="#d9d2ee" roughness={0.95} />
-      </mesh>
-      <mesh position={[0, height / 2, depth / 2]} rotation={[0, Math.PI, 0]}>
-        <planeGeometry args={[width, height]} />
-        <meshStandardMaterial color={wall} roughness={0.95} />
-      </mesh>
-      <mesh position={[-width / 2, height / 2, 0]} rotation={[0, Math.PI / 2, 0]}>
-        <planeGeometry args={[depth, height]} />
-        <meshStandardMaterial color={wall} roughness={0.95} />
-      </mesh>
-      <mesh position={[width / 2, height / 2, 0]} rotation={[0, -Math.PI / 2, 0]}>
-        <planeGeometry args={[depth, height]} />
-        <meshStandardMaterial color={wall} roughness={0.95} />
-      </mesh>
-      <mesh position={[0, room.signY, -depth / 2 + 0.02]}>
-        <planeGeometry args={[6, 0.75]} />
-        <meshBasicMaterial map={sign} toneMapped={false} />
-      </mesh>
-    </group>
-  );
-}
-
 /** Keeps the camera on the walker's eased pose; asks for frames only while it moves. */
-function Walker({ nav, sceneId, reduced }) {
+function Walker({ nav, sceneId, reduced, room, parts }) {
+  const drawn = useRef("");
   const camera = useThree((s) => s.camera);
   const invalidate = useThree((s) => s.invalidate);
   useEffect(() => {
@@ -192,6 +99,13 @@ function Walker({ nav, sceneId, reduced }) {
     camera.position.set(n.x, EYE, n.z);
     camera.rotation.set(n.pitch, n.yaw, 0);
     camera.updateMatrixWorld();
+    // Only what the walker can see through the doorways is drawn this frame.
+    const counts = cullRoom(room, camera, parts);
+    const key = `${counts.zonesDrawn}/${counts.segmentsDrawn}`;
+    if (key !== drawn.current) {
+      drawn.current = key;
+      report(sceneId, counts);
+    }
     if (moving) invalidate();
     report(sceneId, { x: +n.x.toFixed(2), z: +n.z.toFixed(2), yaw: +n.yaw.toFixed(3) });
   });
@@ -219,6 +133,7 @@ function CloseUp({ slot, reduced, pointer, onClose }) {
         rating: card.rating,
         reviews: card.reviews,
         hue: hueOf(card.name),
+        line: card.line || "",
       }),
     [card],
   );
@@ -258,14 +173,24 @@ function CloseUp({ slot, reduced, pointer, onClose }) {
   );
 }
 
+/** Benchmarks set window.__aixplore3dStartYaw (radians) to start facing another way. */
+function startYaw() {
+  const yaw = typeof window !== "undefined" ? window.__aixplore3dStartYaw : undefined;
+  return typeof yaw === "number" && Number.isFinite(yaw) ? yaw : 0;
+}
+
 export function RoomCanvas({ level, fail, ready, props }) {
   const { cards, featured, openId, onOpen, label, sceneId } = props;
   const reduced = level === "reduced" || prefersReducedMotion();
   const room = useMemo(() => planRoom(cards, featured), [cards, featured]);
   const nav = useRef(null);
   if (nav.current === null) {
-    nav.current = { ...room.start, tx: room.start.x, tz: room.start.z, tyaw: 0, tpitch: 0, yaw: 0, pitch: 0 };
+    const yaw = startYaw();
+    nav.current = { ...room.start, tx: room.start.x, tz: room.start.z, tyaw: yaw, tpitch: 0, yaw, pitch: 0 };
   }
+  // Which meshes make each wall segment, for the portal test (filled as segments mount).
+  const parts = useMemo(() => new Map(), [room]);
+  const register = useCallback((key, part) => parts.set(key, part), [parts]);
   const drag = useRef({ pointers: new Map(), moved: 0, pinch: 0 });
   const pointer = useRef({ x: 0, y: 0 });
   const view = useRef(null);
@@ -273,15 +198,24 @@ export function RoomCanvas({ level, fail, ready, props }) {
   const [ahead, setAhead] = useState(null);
   const faceMaterial = useMemo(() => galleryMaterial(), []);
   const frameGeometry = useMemo(() => new THREE.BoxGeometry(FRAME.w, FRAME.h, FRAME.d), []);
-  const frameMaterial = useMemo(() => new THREE.MeshStandardMaterial({ roughness: 0.45, metalness: 0.5 }), []);
+  // Lambert, not a PBR material: one cheaper shader to compile before the first frame.
+  const frameMaterial = useMemo(() => new THREE.MeshLambertMaterial(), []);
   useEffect(() => () => [faceMaterial, frameGeometry, frameMaterial].forEach((x) => x.dispose()), [
     faceMaterial,
     frameGeometry,
     frameMaterial,
   ]);
+  const caseSegment = useMemo(() => ({ key: "cases", zone: 0, slots: room.cases }), [room]);
   const openSlot = useMemo(() => room.slots.find((s) => s.card.id === openId) || null, [room, openId]);
   useEffect(() => {
-    report(sceneId, { count: cards.length, featured: featured.length, segments: room.segments.length, openId: openId || 0 });
+    report(sceneId, {
+      count: cards.length,
+      featured: featured.length,
+      segments: room.segments.length,
+      zones: room.zones.length,
+      cases: room.cases.length,
+      openId: openId || 0,
+    });
   }, [sceneId, cards.length, featured.length, room, openId]);
 
   const open = (slot) => {
@@ -289,7 +223,7 @@ export function RoomCanvas({ level, fail, ready, props }) {
     onOpen({ id: slot.card.id });
   };
   const close = () => onOpen && onOpen({ id: 0 });
-  const afterMove = () => setAhead(cardAhead(nav.current, room.slots));
+  const afterMove = () => setAhead(cardAhead(nav.current, room));
 
   const onKeyDown = (event) => {
     const n = nav.current;
@@ -312,7 +246,7 @@ export function RoomCanvas({ level, fail, ready, props }) {
       afterMove();
     } else if (key === "Enter" || key === " ") {
       event.preventDefault();
-      const slot = cardAhead(n, room.slots);
+      const slot = cardAhead(n, room);
       if (slot && onOpen) onOpen({ id: slot.card.id === openId ? 0 : slot.card.id });
     } else if (key === "Escape" && openId) {
       event.preventDefault();
@@ -327,7 +261,7 @@ export function RoomCanvas({ level, fail, ready, props }) {
     const onWheel = (event) => {
       event.preventDefault();
       walk(nav.current, clamp(-event.deltaY * 0.004, -1.2, 1.2), 0, room);
-      setAhead(cardAhead(nav.current, room.slots));
+      setAhead(cardAhead(nav.current, room));
     };
     el.addEventListener("wheel", onWheel, { passive: false });
     return () => el.removeEventListener("wheel", onWheel);
@@ -392,6 +326,7 @@ export function RoomCanvas({ level, fail, ready, props }) {
           sceneId={sceneId}
           fail={fail}
           animate={false}
+          minFps={ROOM_MIN_FPS}
           camera={{ position: [n.x, EYE, n.z], fov: 60, near: 0.05, far: room.far }}
           xr={xr}
           onPointerMissed={() => (openId ? close() : null)}
@@ -399,9 +334,9 @@ export function RoomCanvas({ level, fail, ready, props }) {
           <color attach="background" args={["#1b1830"]} />
           <hemisphereLight args={["#ffffff", "#3b2f55", 1.4]} />
           <directionalLight position={[3, 8, 4]} intensity={0.9} />
-          <Walker nav={nav} sceneId={sceneId} reduced={reduced} />
+          <Walker nav={nav} sceneId={sceneId} reduced={reduced} room={room} parts={parts} />
           <Shell room={room} />
-          {room.segments.map((segment) => (
+          {[...room.segments, ...(room.cases.length ? [caseSegment] : [])].map((segment) => (
             <Segment
               key={segment.key}
               segment={segment}
@@ -410,8 +345,10 @@ export function RoomCanvas({ level, fail, ready, props }) {
               frameMaterial={frameMaterial}
               openId={openId}
               onPick={open}
+              register={register}
             />
           ))}
+          <Cases room={room} register={register} />
           {openSlot ? <CloseUp key={openSlot.card.id} slot={openSlot} reduced={reduced} pointer={pointer} onClose={close} /> : null}
           <Suspense fallback={null}>
             <ReadyOnFrame onReady={ready} sceneId={sceneId} />

@@ -41,8 +41,10 @@ export function ReadyOnFrame({ onReady, sceneId }) {
   const gl = useThree((s) => s.gl);
   useFrame(() => {
     frames.current += 1;
+    // The figures of this frame: a microtask runs once the frame's render call has returned.
     const info = gl.info.render;
-    report(sceneId, { frames: frames.current, drawCalls: info.calls, triangles: info.triangles });
+    queueMicrotask(() => report(sceneId, { drawCalls: info.calls, triangles: info.triangles }));
+    report(sceneId, { frames: frames.current });
     if (!done.current) {
       done.current = true;
       report(sceneId, { firstFrameAt: performance.now() });
@@ -106,13 +108,13 @@ export function maxDprFor(level) {
 /**
  * The canvas every scene uses. Props: level, sceneId, fail(reason), animate (continuous
  * frames; only the legacy loop and benchmarks use it), camera, xr (the loaded XR module or
- * null), children.
+ * null), children, minFps (adaptive quality lowers the resolution below it; default 24).
  *
  * Frames are drawn on demand: a scene calls invalidate() when something changed (a pointer,
  * a key, new props) and from useFrame while it animates, so an idle scene draws 0 frames a
  * second. Off screen or in a hidden tab the loop is "never": not even an invalidate draws.
  */
-export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, children, onPointerMissed }) {
+export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, children, onPointerMissed, minFps = 24 }) {
   const software = webglInfo().software;
   const maxDpr = maxDprFor(level);
   // Software rendering (no GPU) starts lower; the monitor raises it when frames allow.
@@ -153,7 +155,7 @@ export function SceneCanvas({ level, sceneId, fail, animate, camera, xr, childre
         <Resume shown={shown} />
         {continuous ? (
           <PerformanceMonitor
-            bounds={() => [24, 55]}
+            bounds={() => [minFps, 55]}
             iterations={4}
             flipflops={4}
             onDecline={() => setDpr((d) => Math.max(0.4, +(d * 0.75).toFixed(2)))}

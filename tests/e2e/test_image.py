@@ -44,7 +44,21 @@ PROVIDED = [
         "bun from npm: .tools, installed by scripts/lib.sh with the same pin",
         {"/opt/bun": ROOT / ".tools"},
     ),
+    Provided(
+        r"npm ci --prefix /opt/gltf ",
+        "the glTF tools from tools/gltf's lock file: installed by scripts/lib.sh with npm ci",
+        {"/opt/gltf": ROOT / "tools" / "gltf"},
+    ),
 ]
+# In the image's environment: the model tools are found and validate a model with node.
+GLTF_CHECK = """
+import json
+from pathlib import Path
+from aixplore.core.settings import get_settings
+from aixplore.domain.models3d.tools import run_tool, tools_ready
+model = Path("assets/components3d/models/ece-coin-low.glb").resolve()  # node runs in the tools' folder
+print(get_settings().gltf_tools_dir, tools_ready(), json.dumps(run_tool("validate.mjs", source=model)))
+"""
 SEED = """
 from tests.factories import make_member, make_solution
 owner = make_member(name="Image Publisher")
@@ -67,6 +81,9 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> tuple[Stage, int]:
     )
     final = run.build()
     assert any("aixplore.serve build" in step for step in run.stages["build"].ran)
+    assert any(
+        step.startswith("npm ci --prefix /opt/gltf ") for step in run.stages["build"].stood_in
+    )
     return final, port
 
 
@@ -125,6 +142,26 @@ def test_the_image_is_small_and_holds_no_build_tools(image: tuple[Stage, int]) -
     size = sum(p.stat().st_size for p in app.rglob("*") if p.is_file())
     assert size < 100 * 1024 * 1024, f"/app holds {size / 1e6:.0f} MB"
     assert final.user != "root"
+
+
+def test_the_image_finds_its_model_tools_and_runs_them_with_node(
+    image: tuple[Stage, int], tmp_path: Path
+) -> None:
+    final, port = image
+    env = _docker_run_env(final, port, f"sqlite:///{tmp_path / 'tools.db'}")
+    assert env["AIXPLORE_GLTF_TOOLS_DIR"] == str(ROOT / "tools" / "gltf")
+    done = subprocess.run(
+        [sys.executable, "-c", GLTF_CHECK],
+        cwd=final.root / "app",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    folder, ready, report = done.stdout.strip().split(" ", 2)
+    assert folder == str(ROOT / "tools" / "gltf") and ready == "True"
+    assert '"errors":0' in report.replace(" ", "") and '"triangles"' in report
 
 
 def test_the_image_serves_pages_socket_and_api_from_one_port(

@@ -26,7 +26,8 @@ from pathlib import Path
 
 # Paths the test machine has as they are: never moved into a stage's folder.
 SYSTEM_PREFIXES = ("/usr/", "/bin/", "/sbin/", "/lib/", "/etc/")
-INSTALL_STEP = re.compile(r"\b(apt-get|apk|pip|npm|yarn|bun|curl|wget)\b.*\b(install|add)\b")
+# "npm ci" installs too (from a lock file): it must be stood in for like any other install.
+INSTALL_STEP = re.compile(r"\b(apt-get|apk|pip|npm|yarn|bun|curl|wget)\b.*\b(install|add|ci)\b")
 _VARIABLE = re.compile(r"\$(?:\{(\w+)(?::-([^}]*))?\}|(\w+))")
 
 

@@ -9,7 +9,7 @@ pick, the same for everyone: the best-rated, most-reviewed published solutions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_
@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from aixplore.core.errors import NotFound
 from aixplore.domain.accounts.models import Actor, User
 from aixplore.domain.cards.services import CardFace, card_for, list_gallery_cards
+from aixplore.domain.cards.traders import TraderShowcase, gallery_traders
 from aixplore.domain.discovery.models import Bookmark, Collection, CollectionItem
 from aixplore.domain.social.handles import ensure_profile, resolve_handle
 from aixplore.domain.social.people import check_can_view
@@ -38,6 +39,8 @@ class Gallery:
     is_owner: bool
     cards: list[CardFace]
     featured: list[CardFace]
+    # Hung first: the owner's own trader card and (own view) the leaders they copy.
+    traders: list[TraderShowcase] = field(default_factory=list)
 
     @property
     def share_path(self) -> str:
@@ -57,10 +60,16 @@ def card_dict(card: CardFace) -> dict[str, Any]:
         "reviews": card.review_count,
         "foil": card.foil.value,
         "rarity": card.rarity,
+        "kind": "solution",
+        "facts": f"★ {card.rating:.1f} · {card.review_count} reviews",
+        "href": f"/solutions/{card.slug}",
+        "card_href": f"/cards/{card.slug}",
     }
 
 
-def _member_cards(session: Session, user_id: int, *, private_too: bool) -> list[CardFace]:
+def _member_cards(
+    session: Session, user_id: int, *, private_too: bool, limit: int = GALLERY_MAX
+) -> list[CardFace]:
     """The published solutions on ``user_id``'s walls, rarest-looking first, at most GALLERY_MAX."""
     public_lists = select(CollectionItem.solution_id).join(
         Collection, col(Collection.id) == col(CollectionItem.collection_id)
@@ -82,7 +91,7 @@ def _member_cards(session: Session, user_id: int, *, private_too: bool) -> list[
         .order_by(
             col(Solution.rating_avg).desc(), col(Solution.rating_count).desc(), col(Solution.id)
         )
-        .limit(GALLERY_MAX)
+        .limit(limit)
     ).all()
     return [card_for(s) for s in rows]
 
@@ -113,11 +122,15 @@ def get_gallery(session: Session, viewer: Actor | None, handle: Any = None) -> G
     ):
         raise NotFound("No such gallery.")
     check_can_view(session, viewer, profile)
+    traders = gallery_traders(session, profile.user_id, private_too=is_owner)
     return Gallery(
         owner_id=profile.user_id,
         handle=profile.handle,
         owner_name=owner.display_name,
         is_owner=is_owner,
-        cards=_member_cards(session, profile.user_id, private_too=is_owner),
+        cards=_member_cards(
+            session, profile.user_id, private_too=is_owner, limit=GALLERY_MAX - len(traders)
+        ),
         featured=featured_cards(session),
+        traders=traders,
     )

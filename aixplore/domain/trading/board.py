@@ -150,16 +150,24 @@ def trader_card(session: Session, trader_id: Any) -> TraderCard:
     user = session.get(User, trader_id)
     if user is None:
         raise NotFound("No such trader.")
-    row = session.get(LeaderboardRow, ("all", trader_id))
-    ranked = session.exec(
+    return card_from(user, session.get(LeaderboardRow, ("all", trader_id)), ranked_count(session))
+
+
+def ranked_count(session: Session) -> int:
+    """How many traders the all-time board ranks (the base of a card's rarity)."""
+    return session.exec(
         select(func.count())
         .select_from(LeaderboardRow)
         .where(LeaderboardRow.period == "all", col(LeaderboardRow.rank).is_not(None))
     ).one()
+
+
+def card_from(user: User, row: LeaderboardRow | None, ranked: int) -> TraderCard:
+    """The card of ``user`` from their all-time row (None: no record yet, a common card)."""
     foil = foil_of(row.rank, ranked, row.sharpe_low) if row else Foil.REGULAR
     entry = entry_of(row) if row else None
     return TraderCard(
-        trader_id=trader_id,
+        trader_id=user.id or 0,
         name=user.display_name or "A trader",
         foil=foil.value,
         rarity=RARITY_NAMES[foil],

@@ -73,16 +73,29 @@ def card_face(card: ObjectVar[dict[str, Any]] | Any) -> rx.Component:
         ),
         rx.el.span(card["name"].to(str)[:1].upper(), class_name="showcard__initial"),
     )
+    return _showcard(
+        card,
+        corner=rx.el.span("★ ", card["rating"].to(str), class_name="showcard__rating"),
+        art=art,
+        kind=card["category"].to(str),
+        text=rx.el.p(card["tagline"].to(str), class_name="showcard__text"),
+    )
+
+
+def _showcard(
+    card: Any, *, corner: rx.Component, art: Any, kind: Any, text: rx.Component, **props: Any
+) -> rx.Component:
+    """The frame every showroom card shares: name and corner, art, kind, text, rarity, foil."""
     return rx.el.div(
         rx.el.div(
             rx.el.div(
                 rx.el.span(card["name"].to(str), class_name="showcard__name"),
-                rx.el.span("★ ", card["rating"].to(str), class_name="showcard__rating"),
+                corner,
                 class_name="showcard__top",
             ),
             rx.el.div(art, class_name="showcard__art", aria_hidden="true"),
-            rx.el.div(card["category"].to(str), class_name="showcard__type"),
-            rx.el.p(card["tagline"].to(str), class_name="showcard__text"),
+            rx.el.div(kind, class_name="showcard__type"),
+            text,
             rx.el.div(
                 rx.el.span(class_name="showcard__symbol", aria_hidden="true"),
                 rx.el.span(card["rarity"].to(str)),
@@ -92,7 +105,30 @@ def card_face(card: ObjectVar[dict[str, Any]] | Any) -> rx.Component:
         ),
         rx.el.div(class_name="showcard__shine", aria_hidden="true"),
         rx.el.div(class_name="showcard__glare", aria_hidden="true"),
-        class_name="showcard showcard--" + card["foil"].to(str),
+        class_name=props.pop("class_name", "showcard") + " showcard--" + card["foil"].to(str),
         data_foil=card["foil"].to(str),
         style={"--hue": card["hue"].to(str)},
+        **props,
+    )
+
+
+def trader_face(card: ObjectVar[dict[str, Any]] | Any, **props: Any) -> rx.Component:
+    """A trader's card in the showroom's HTML and CSS: rank, record figures, rarity.
+
+    Its foil comes from the verified record (``aixplore.domain.cards.traders``); ``props`` go
+    on the card's element (a role and a label where it stands alone).
+    """
+    return _showcard(
+        card,
+        corner=rx.el.span(card["rank_text"].to(str), class_name="showcard__rating"),
+        art=rx.el.span(card["initial"].to(str), class_name="showcard__initial"),
+        kind="Trader · risk " + card["risk"].to(str) + "/10",
+        text=rx.el.p(
+            "Return " + card["total_return"].to(str) + " · Sharpe " + card["sharpe"].to(str),
+            rx.el.br(),
+            "Max drawdown " + card["max_drawdown"].to(str) + " · wins " + card["win_rate"].to(str),
+            class_name="showcard__text",
+        ),
+        class_name="showcard showcard--trader",
+        **props,
     )

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
-from aixplore.web.cards.components import card_face
+from aixplore.web.cards.components import card_face, trader_face
 from aixplore.web.cards.state import CardPageState, ShowroomState
 from aixplore.web.layout import found_page, stacked_page
 from components3d import holo_tilt
@@ -53,8 +53,13 @@ def _filters() -> rx.Component:
         kit.actions(
             kit.result_count(S.total, "card"),
             rx.spacer(),
-            _select("Category", "cards-category", S.category, S.categories, S.set_category),
-            _select("Sort by", "cards-sort", S.sort, S.sort_options, S.set_sort),
+            rx.cond(
+                S.kind == "",
+                rx.fragment(
+                    _select("Category", "cards-category", S.category, S.categories, S.set_category),
+                    _select("Sort by", "cards-sort", S.sort, S.sort_options, S.set_sort),
+                ),
+            ),
             spacing="3",
             width="100%",
         ),
@@ -77,6 +82,32 @@ def _grid_item(card: ObjectVar[dict[str, Any]]) -> rx.Component:
     )
 
 
+def _trader_item(card: ObjectVar[dict[str, Any]]) -> rx.Component:
+    """A trader's card, tilting with the pointer or the phone, linking to the trader's page."""
+    label = "Trader card of " + card["name"].to(str) + ", " + card["rarity"].to(str)
+    return rx.el.li(
+        holo_tilt(
+            rx.el.a(
+                trader_face(card),
+                href=card["href"].to(str),
+                aria_label=label,
+                class_name="showroom-link",
+            ),
+        ),
+    )
+
+
+def _grid() -> rx.Component:
+    return rx.cond(
+        S.kind == "",
+        rx.el.ul(rx.foreach(S.cards, _grid_item), class_name="showroom-grid"),
+        rx.el.ul(
+            rx.foreach(S.traders, _trader_item),
+            class_name="showroom-grid showroom-grid--traders",
+        ),
+    )
+
+
 def cards_page() -> rx.Component:
     """The card showroom."""
     return stacked_page(
@@ -85,15 +116,22 @@ def cards_page() -> rx.Component:
             "Trading cards",
             subtitle="Each published solution has a card; its foil comes from its rating "
             "and number of reviews: common, rare (reverse holo), ultra rare (rainbow), "
-            "secret rare. Open a card to tilt it.",
+            "secret rare. Open a card to tilt it. Traders' cards take their rarity from the "
+            "verified record on the leaderboard.",
         ),
         _filters(),
         rx.cond(
             S.total > 0,
-            rx.el.ul(rx.foreach(S.cards, _grid_item), class_name="showroom-grid"),
+            _grid(),
             rx.cond(
                 S.loaded,
-                kit.empty_state("No card matches. Choose another rarity or category."),
+                kit.empty_state(
+                    rx.cond(
+                        S.kind == "",
+                        "No card matches. Choose another rarity or category.",
+                        "No trader has a verified record yet.",
+                    )
+                ),
                 kit.loading(),
             ),
         ),

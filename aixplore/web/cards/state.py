@@ -17,10 +17,12 @@ from aixplore.domain.cards.showroom import (
     published_card,
     showroom,
 )
+from aixplore.domain.cards.traders import showroom_traders, trader_count
 from aixplore.web.wallet.state import flip_request
 
 SHOWROOM = "/cards"
 ALL = "all"  # the selects' "no filter" value (a Radix select item cannot be empty)
+TRADERS = "traders"  # ?kind=traders: traders' cards instead of solutions'
 
 
 def showroom_href(params: dict[str, str]) -> str:
@@ -49,6 +51,9 @@ class ShowroomState(rx.State):
     notes: list[str] = []
     error: str = ""
     loaded: bool = False
+    # "traders" when the page shows traders' cards (their rarity from the verified record).
+    kind: str = ""
+    traders: list[dict[str, Any]] = []
     _query: dict[str, Any] = {}
 
     @rx.var
@@ -59,10 +64,17 @@ class ShowroomState(rx.State):
     @rx.event
     def load(self) -> None:
         """Read the page of cards the URL asks for (public data: no sign-in needed)."""
-        query, notes = ShowroomQuery.from_params(dict(self.router.url.query_parameters))
+        params = dict(self.router.url.query_parameters)
+        kind = params.pop("kind", "")
+        query, notes = ShowroomQuery.from_params(params)
+        if kind not in ("", TRADERS):
+            notes.append("Unknown kind of card: showing solutions' cards.")
+        self.kind = TRADERS if kind == TRADERS else ""
         with read_scope() as db:
             result = showroom(db, query)
             choices = category_choices(db)
+            traders = trader_count(db)
+            shown = showroom_traders(db, query.page) if self.kind else None
         query = result.query
         # The view without its page: what the filters change.
         self._query = query.to_params(page=1)
@@ -89,7 +101,15 @@ class ShowroomState(rx.State):
                 }
                 for foil in reversed(list(Foil))
             ],
+            {
+                "label": "Traders",
+                "count": traders,
+                "href": showroom_href({"kind": TRADERS}),
+                "current": bool(self.kind),
+            },
         ]
+        if self.kind:
+            self.rarity_links[0]["current"] = False
         self.prev_href = (
             showroom_href(query.to_params(page=query.page - 1)) if query.page > 1 else ""
         )
@@ -97,6 +117,21 @@ class ShowroomState(rx.State):
             showroom_href(query.to_params(page=query.page + 1)) if query.page < result.pages else ""
         )
         self.notes = [*notes, *result.notes]
+        self.traders = []
+        if shown is not None:
+            cards, self.total, self.page, self.pages = shown
+            self.traders = [t.as_dict() for t in cards]
+            self.cards = []
+            here = {"kind": TRADERS}
+            self.prev_href = (
+                showroom_href({**here, "page": str(self.page - 1)}) if self.page > 1 else ""
+            )
+            self.next_href = (
+                showroom_href({**here, "page": str(self.page + 1)})
+                if self.page < self.pages
+                else ""
+            )
+            self.notes = list(notes)
         self.error, self.loaded = "", True
 
     def _current(self) -> ShowroomQuery:

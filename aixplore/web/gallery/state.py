@@ -71,7 +71,10 @@ class GalleryState(rx.State):
                 self.is_owner, self.share_path = False, ""
                 self.error, self.loaded = str(error), True
                 return
-        self.cards = [card_dict(c) for c in gallery.cards]
+        # Trader cards first: they hang by the entrance; cases hold the rarest solution cards.
+        self.cards = [t.room_dict() for t in gallery.traders] + [
+            card_dict(c) for c in gallery.cards
+        ]
         self.featured = [card_dict(c) for c in gallery.featured]
         self.handle, self.owner_name = gallery.handle, gallery.owner_name
         self.is_owner, self.share_path = gallery.is_owner, gallery.share_path

@@ -16,6 +16,7 @@ from aixplore.domain.trading.leaderboard import (
     RESAMPLES,
 )
 from aixplore.web import kit
+from aixplore.web.cards.components import trader_face
 from aixplore.web.layout import stacked_page
 from aixplore.web.trading.board_state import RISK_CHOICES, LeaderboardState, TraderState
 from aixplore.web.trading.market_pages import GRAY, disclosure, header, svg_chart
@@ -160,39 +161,8 @@ def leaderboard_page() -> rx.Component:
 def trader_card_face() -> rx.Component:
     """The trader's card drawn with the showroom's HTML and CSS (its foil from the record)."""
     c = T.card
-    return rx.el.div(
-        rx.el.div(
-            rx.el.div(
-                rx.el.span(c["name"].to(str), class_name="showcard__name"),
-                rx.el.span(c["rank_text"].to(str), class_name="showcard__rating"),
-                class_name="showcard__top",
-            ),
-            rx.el.div(
-                rx.el.span(c["initial"].to(str), class_name="showcard__initial"),
-                class_name="showcard__art",
-                aria_hidden="true",
-            ),
-            rx.el.div("Trader · risk " + c["risk"].to(str) + "/10", class_name="showcard__type"),
-            rx.el.p(
-                "Return " + c["total_return"].to(str) + " · Sharpe " + c["sharpe"].to(str),
-                rx.el.br(),
-                "Max drawdown " + c["max_drawdown"].to(str) + " · wins " + c["win_rate"].to(str),
-                class_name="showcard__text",
-            ),
-            rx.el.div(
-                rx.el.span(class_name="showcard__symbol", aria_hidden="true"),
-                rx.el.span(c["rarity"].to(str)),
-                class_name="showcard__foot",
-            ),
-            class_name="showcard__frame",
-        ),
-        rx.el.div(class_name="showcard__shine", aria_hidden="true"),
-        rx.el.div(class_name="showcard__glare", aria_hidden="true"),
-        class_name="showcard showcard--" + c["foil"].to(str),
-        data_foil=c["foil"].to(str),
-        style={"--hue": c["hue"].to(str)},
-        role="img",
-        aria_label="Trader card of " + c["name"].to(str) + ", " + c["rarity"].to(str),
+    return trader_face(
+        c, role="img", aria_label="Trader card of " + c["name"].to(str) + ", " + c["rarity"].to(str)
     )
 
 

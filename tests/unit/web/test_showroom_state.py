@@ -10,6 +10,8 @@ from reflex import constants
 from reflex.istate.data import RouterData
 
 import aixplore.web.app  # noqa: F401 - registers every page and state
+from aixplore.core.db import session_scope
+from aixplore.domain.trading.board_models import LeaderboardRow
 from aixplore.web.cards.state import CardPageState, ShowroomState
 from tests.factories import make_member, make_solution, set_solution_rating
 
@@ -71,6 +73,36 @@ def test_load_ignores_bad_url_values_with_a_note() -> None:
         "Unknown order: showing the rarest cards first.",
         "Unknown category: showing every category.",
     ]
+
+
+def test_the_traders_filter_shows_traders_cards_and_an_unknown_kind_gets_a_note() -> None:
+    _cards()
+    trader = make_member(name="Tara Trader").id or 0
+    make_member(name="No Record")
+    with session_scope() as db:
+        db.add(
+            LeaderboardRow(
+                period="all",
+                trader_id=trader,
+                total_return=0.05,
+                max_drawdown=-0.1,
+                risk=5,
+                record_days=10,
+                decided=3,
+            )
+        )
+    state = _state(ShowroomState, "/cards?kind=traders")
+    state.load()
+    assert state.kind == "traders" and state.cards == [] and state.total == 1
+    assert [(t["name"], t["rank_text"], t["foil"]) for t in state.traders] == [
+        ("Tara Trader", "Unranked", "regular")
+    ]
+    assert [link["label"] for link in state.rarity_links if link["current"]] == ["Traders"]
+    state = _state(ShowroomState, "/cards?kind=%3Cscript%3E")
+    state.load()
+    assert state.kind == "" and len(state.cards) == 2 and state.traders == []
+    assert state.notes == ["Unknown kind of card: showing solutions' cards."]
+    assert [link["label"] for link in state.rarity_links if link["current"]] == ["All rarities"]
 
 
 def test_set_sort_refuses_anything_but_a_listed_order() -> None:

@@ -75,6 +75,10 @@ def test_the_featured_wall_is_the_best_rated_published_cards_the_same_for_everyo
         "reviews",
         "foil",
         "rarity",
+        "kind",
+        "facts",
+        "href",
+        "card_href",
     }
 
 
