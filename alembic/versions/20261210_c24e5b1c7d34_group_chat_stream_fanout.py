@@ -2,7 +2,7 @@
 "going live" notifications were sent (``stream.live_notified_at``)
 
 Revision ID: c24e5b1c7d34
-Revises: 9d2e4b6a8c15
+Revises: c23b2e8f4a01
 Create Date: 2026-12-10 11:40:00
 
 No conversation has a ``group_id`` yet (nothing set it before group chats), so the unique
@@ -19,7 +19,7 @@ import aixplore.core.columns
 
 
 revision: str = 'c24e5b1c7d34'
-down_revision: str | None = '9d2e4b6a8c15'
+down_revision: str | None = 'c23b2e8f4a01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
