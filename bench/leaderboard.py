@@ -290,8 +290,11 @@ def bench_simulate(args: argparse.Namespace) -> None:
             db.exec(select(TradingSignal).where(TradingSignal.trader_id == leader_id)).all()
 
     simulate()  # warm the feed's and the statement caches once
+    print(f"{name}: simulate, before: {_load()}")
     reads = _timed(read, args.sim_runs)
-    runs = _timed(simulate, args.sim_runs)
+    cpu: list[float] = []
+    runs = _timed(simulate, args.sim_runs, cpu)
+    print(f"{name}: simulate, after: {_load()}")
     count = simulation.PERIODS["5y"] // 2 - 1
     _drop_sim_leader()
     print(f"{name}: simulate this copy, 5 years of daily ticks, {count} signals:")
@@ -301,7 +304,9 @@ def bench_simulate(args: argparse.Namespace) -> None:
     )
     print(
         f"{name}:   simulate_copy: p50 {statistics.median(runs) * 1000:.1f} ms, "
-        f"p95 {_p95(runs) * 1000:.1f} ms over {args.sim_runs} runs (target p95 < 200 ms)"
+        f"p95 {_p95(runs) * 1000:.1f} ms over {args.sim_runs} runs (target p95 < 200 ms); "
+        f"CPU of this process p50 {statistics.median(cpu) * 1000:.1f} ms, "
+        f"p95 {_p95(cpu) * 1000:.1f} ms"
     )
 
 
