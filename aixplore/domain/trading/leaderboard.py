@@ -176,6 +176,25 @@ _COLUMNS = (
 )
 
 
+def _write(session: Session, rows: list[tuple[object, ...]]) -> None:
+    """The board's rows through the driver: COPY on PostgreSQL, one executemany on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        cursor = session.connection().connection.cursor()
+        try:
+            sql = f"COPY trading_leaderboard_row ({_COLUMNS}) FROM STDIN"
+            with cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
+        return
+    marks = ", ".join(["?"] * len(rows[0]))
+    session.connection().exec_driver_sql(
+        f"INSERT INTO trading_leaderboard_row ({_COLUMNS}) VALUES ({marks})",  # noqa: S608
+        rows,
+    )
+
+
 def _nums(values: np.ndarray) -> list[float | None]:
     """A column as Python floats, None where it is not finite."""
     return [v if math.isfinite(v) else None for v in values.tolist()]
@@ -251,10 +270,6 @@ def recompute_leaderboard(
         )
     session.execute(delete(LeaderboardRow))
     if out:
-        marks = ", ".join(["?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"] * 17)
-        session.connection().exec_driver_sql(
-            f"INSERT INTO trading_leaderboard_row ({_COLUMNS}) VALUES ({marks})",  # noqa: S608
-            out,
-        )
+        _write(session, out)
     session.flush()
     return len(out)

@@ -81,6 +81,7 @@ def signal_day_rows(session: Session) -> np.ndarray:
 
 # A row's day, decided signals and wins packed in one integer: one value crosses over, not
 # three (each value a driver hands to Python costs more than the database's whole scan).
+# PostgreSQL sends every value as bytes instead (a COPY sends a message per row).
 _PACK = 2**21
 _ROWS = (
     f"SELECT (CAST(day AS BIGINT) * {_PACK} + decided) * {_PACK} + wins, "  # noqa: S608
@@ -90,49 +91,52 @@ _ROWS = (
 _ROW = np.dtype([("packed", "i8"), ("log_growth", "f8"), ("hold_seconds", "f8")])
 
 
-def _copy_rows(session: Session) -> np.ndarray:
-    """PostgreSQL: the rows in binary COPY form, read straight into numpy."""
+def _packed_bytes(session: Session) -> tuple[np.ndarray, np.ndarray]:
+    """PostgreSQL: every row's trader and values as four byte strings from one statement
+    (one snapshot, one result row; no index walk, no sort on the server), put in trader,
+    then day order here."""
+    columns = [
+        ("int8send", "CAST(trader_id AS BIGINT)", ">i8"),
+        ("int8send", f"(CAST(day AS BIGINT) * {_PACK} + decided) * {_PACK} + wins", ">i8"),
+        ("float8send", "log_growth", ">f8"),
+        ("float8send", "hold_seconds", ">f8"),
+    ]
+    aggregates = ", ".join(f"string_agg({send}({c}), ''::bytea)" for send, c, _ in columns)
     cursor = session.connection().connection.cursor()
     try:
-        with cursor.copy(f"COPY ({_ROWS}) TO STDOUT (FORMAT binary)") as copy:  # type: ignore[attr-defined]
-            data = b"".join(bytes(chunk) for chunk in copy)
+        cursor.execute(f"SELECT {aggregates} FROM trading_trader_day")  # noqa: S608 - fixed SQL
+        row = cursor.fetchone()
     finally:
         cursor.close()
-    # Header: signature (11), flags (4), extension length (4); each tuple: a field count, then
-    # each value's length and the value (no NULLs: every column is NOT NULL); a 2-byte trailer.
-    wire = np.dtype(
-        [("n", ">i2")]
-        + [
-            f
-            for name, kind in (("packed", ">i8"), ("log_growth", ">f8"), ("hold_seconds", ">f8"))
-            for f in ((f"{name}_length", ">i4"), (name, kind))
-        ]
-    )
-    count = (len(data) - 19 - 2) // wire.itemsize
-    tuples = np.frombuffer(data, dtype=wire, count=count, offset=19)
-    out = np.empty(count, dtype=_ROW)
-    for name in _ROW.names or ():
-        out[name] = tuples[name]
-    return out
+    values = [
+        np.frombuffer(bytes(raw or b""), dtype=kind)
+        for raw, (_, _, kind) in zip(row or (None,) * 4, columns, strict=True)
+    ]
+    traders = values[0].astype(np.int64)
+    packed = np.empty(len(traders), dtype=_ROW)
+    for name, value in zip(_ROW.names or (), values[1:], strict=True):
+        packed[name] = value
+    # Trader and day in one key (trader ids < 2**31, day numbers < 2**16 until 2149).
+    key = traders * 2**16 + packed["packed"] // (_PACK * _PACK)
+    if len(key) > 1 and not bool(np.all(key[1:] > key[:-1])):
+        order = np.argsort(key, kind="stable")
+        traders, packed = traders[order], packed[order]
+    ids, sizes = np.unique(traders, return_counts=True)
+    return np.column_stack([ids, sizes]).astype(np.float64), packed
 
 
 def table_day_rows(session: Session) -> np.ndarray:
-    """The rows of ``signal_day_rows``, read from ``trading_trader_day``.
-
-    On PostgreSQL the table is locked against writers until the transaction ends: its two
-    reads (each trader's row count, then the rows) must see one state (SQLite's transaction
-    already reads one snapshot). The outcome job waits the few seconds a recompute takes.
-    """
+    """The rows of ``signal_day_rows``, read from ``trading_trader_day`` in one snapshot
+    (SQLite: the transaction's; PostgreSQL: a single statement's)."""
     if _dialect(session) == "postgresql":
-        session.execute(text("LOCK TABLE trading_trader_day IN SHARE MODE"))
-    counts = _fetch_wide(
-        session,
-        "SELECT trader_id, count(*) FROM trading_trader_day GROUP BY trader_id ORDER BY trader_id",
-        2,
-    )
-    if _dialect(session) == "postgresql":
-        packed = _copy_rows(session)
+        counts, packed = _packed_bytes(session)
     else:
+        counts = _fetch_wide(
+            session,
+            "SELECT trader_id, count(*) FROM trading_trader_day "
+            "GROUP BY trader_id ORDER BY trader_id",
+            2,
+        )
         cursor = session.connection().connection.cursor()
         try:
             cursor.execute(_ROWS)
