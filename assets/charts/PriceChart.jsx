@@ -91,7 +91,6 @@ export function PriceChart({ data, chartId, height }) {
       ref={box}
       className="price-chart"
       data-chart-id={chartId}
-      aria-hidden="true"
       style={{ position: "absolute", inset: 0, height: height || "100%" }}
     />
   );
