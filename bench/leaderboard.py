@@ -5,10 +5,12 @@ against the database ``AIXPLORE_DATABASE_URL`` names (SQLite or PostgreSQL; use 
 one: it migrates it and fills it once, then reuses the fill while its size matches).
 
 Leaderboard: ``--traders`` traders with ``--signals`` decided signals each over ``--days``
-days, generated inside the database (one INSERT ... SELECT per 500 traders). It times the
-full recompute (``recompute_leaderboard``: the aggregate, every period's figures and
-bootstrap bands, the rows rewritten) ``--runs`` times, against two baselines timed in the
-same run: a bare scan (one ``count(*) GROUP BY trader_id`` over every signal: the least any
+days, generated inside the database (one INSERT ... SELECT per 500 traders), and the day
+table built from them as the migration's backfill does. It times the full recompute
+(``recompute_leaderboard``: the day table read, every period's figures and bootstrap bands,
+the rows rewritten) ``--runs`` times (wall and this process's CPU seconds), against the old
+path in the same run (``from_signals=True``: every signal grouped by trader and day, as
+before the day table; ``--old-runs`` times), and two baselines: a bare scan (one ``count(*) GROUP BY trader_id`` over every signal: the least any
 recompute that reads each signal pays), and the per-trader path the copy rules use
 (``copying.leader_record``: every signal of one trader read and computed in Python) over
 ``--sample`` traders. It also times a page read of the board (what a request costs).
@@ -21,6 +23,7 @@ against reading the same signals alone.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -37,7 +40,7 @@ from aixplore.core.db import get_engine, session_scope
 from aixplore.core.time import utcnow
 from aixplore.domain import tables  # noqa: F401
 from aixplore.domain.accounts.models import PlatformRole, User
-from aixplore.domain.trading import board, copying, simulation
+from aixplore.domain.trading import board, copying, simulation, trader_days
 from aixplore.domain.trading.feed import TickFeed
 from aixplore.domain.trading.leaderboard import recompute_leaderboard
 from aixplore.domain.trading.models import Direction, SignalStatus, TradingSignal
@@ -96,6 +99,7 @@ def _fill(traders: int, per: int, days: int) -> list[int]:
         if len(ids) == traders and have == traders * per:
             return ids
         conn.execute(text("DELETE FROM trading_signal"))
+        conn.execute(text("DELETE FROM trading_trader_day"))
         conn.execute(text("DELETE FROM \"user\" WHERE email LIKE 'board-bench-%'"))
         first = conn.execute(text('SELECT COALESCE(MAX(id), 0) FROM "user"')).scalar_one() + 1
         ids = list(range(first, first + traders))
@@ -139,13 +143,30 @@ def _fill(traders: int, per: int, days: int) -> list[int]:
     return ids
 
 
-def _timed(fn, runs: int) -> list[float]:
+def _timed(fn, runs: int, cpu: list[float] | None = None) -> list[float]:
     seconds = []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, used = time.perf_counter(), time.process_time()
         fn()
         seconds.append(time.perf_counter() - began)
+        if cpu is not None:
+            cpu.append(time.process_time() - used)
     return seconds
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def _ensure_days() -> None:
+    """Build the day table from the signals when it does not match them (a fresh fill)."""
+    with session_scope() as db:
+        rows = db.connection().execute(text("SELECT count(*) FROM trading_trader_day")).scalar()
+        if rows:
+            return
+        began = time.perf_counter()
+        written = trader_days.rebuild_days(db)
+    print(f"  day table built: {written:,} rows in {time.perf_counter() - began:.1f} s")
 
 
 def _p95(values: list[float]) -> float:
@@ -156,6 +177,7 @@ def bench_board(args: argparse.Namespace) -> None:
     """The recompute against a bare scan and the per-trader path."""
     name = get_engine().dialect.name
     ids = _fill(args.traders, args.signals, args.days)
+    _ensure_days()
     total = args.traders * args.signals
 
     def scan() -> None:
@@ -168,6 +190,10 @@ def bench_board(args: argparse.Namespace) -> None:
         with session_scope() as db:
             recompute_leaderboard(db)
 
+    def recompute_old() -> None:
+        with session_scope() as db:
+            recompute_leaderboard(db, from_signals=True)
+
     def per_trader() -> None:
         with session_scope() as db:
             now = utcnow()
@@ -178,17 +204,29 @@ def bench_board(args: argparse.Namespace) -> None:
         with session_scope() as db:
             board.list_board(db, "all")
 
+    print(f"{name}: before: {_load()}")
     scans = _timed(scan, args.runs)
-    full = _timed(recompute, args.runs)
+    cpu: list[float] = []
+    full = _timed(recompute, args.runs, cpu)
+    print(f"{name}: after the new path: {_load()}")
+    old_cpu: list[float] = []
+    old = _timed(recompute_old, args.old_runs, old_cpu)
+    print(f"{name}: after the old path: {_load()}")
     sample = _timed(per_trader, 1)[0]
     pages = _timed(read_page, 50)
     print(f"{name}: {args.traders:,} traders x {args.signals:,} signals ({total:,} signals)")
     print(f"{name}: baseline bare scan (count per trader): median {statistics.median(scans):.2f} s")
     print(
-        f"{name}: leaderboard recompute (4 periods, {args.traders * 4:,} rows, bootstrap "
-        f"bands): median {statistics.median(full):.2f} s, runs "
+        f"{name}: leaderboard recompute from the day table (4 periods, {args.traders * 4:,} "
+        f"rows, bootstrap bands): median {statistics.median(full):.2f} s, runs "
         + ", ".join(f"{s:.2f}" for s in full)
-        + " (target < 10 s)"
+        + f" (target < 10 s); CPU of this process median {statistics.median(cpu):.2f} s"
+    )
+    print(
+        f"{name}: old path, every signal grouped by day: median {statistics.median(old):.2f} s, "
+        "runs "
+        + ", ".join(f"{s:.2f}" for s in old)
+        + f"; CPU of this process median {statistics.median(old_cpu):.2f} s"
     )
     print(
         f"{name}: baseline per-trader Python path (copying.leader_record): {args.sample} "
@@ -252,8 +290,11 @@ def bench_simulate(args: argparse.Namespace) -> None:
             db.exec(select(TradingSignal).where(TradingSignal.trader_id == leader_id)).all()
 
     simulate()  # warm the feed's and the statement caches once
+    print(f"{name}: simulate, before: {_load()}")
     reads = _timed(read, args.sim_runs)
-    runs = _timed(simulate, args.sim_runs)
+    cpu: list[float] = []
+    runs = _timed(simulate, args.sim_runs, cpu)
+    print(f"{name}: simulate, after: {_load()}")
     count = simulation.PERIODS["5y"] // 2 - 1
     _drop_sim_leader()
     print(f"{name}: simulate this copy, 5 years of daily ticks, {count} signals:")
@@ -263,7 +304,9 @@ def bench_simulate(args: argparse.Namespace) -> None:
     )
     print(
         f"{name}:   simulate_copy: p50 {statistics.median(runs) * 1000:.1f} ms, "
-        f"p95 {_p95(runs) * 1000:.1f} ms over {args.sim_runs} runs (target p95 < 200 ms)"
+        f"p95 {_p95(runs) * 1000:.1f} ms over {args.sim_runs} runs (target p95 < 200 ms); "
+        f"CPU of this process p50 {statistics.median(cpu) * 1000:.1f} ms, "
+        f"p95 {_p95(cpu) * 1000:.1f} ms"
     )
 
 
@@ -281,6 +324,7 @@ def main() -> None:
     parser.add_argument("--signals", type=int, default=1_000)
     parser.add_argument("--days", type=int, default=400)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--old-runs", type=int, default=1)
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--sim-runs", type=int, default=50)
     parser.add_argument("--only", choices=["board", "simulate"], default=None)

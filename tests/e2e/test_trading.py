@@ -266,11 +266,21 @@ def test_the_leaderboard_ranks_verified_records_and_a_copy_can_be_simulated(
         handle = ensure_profile(db, first_id).handle
     page.goto(f"{base_url}/trading")
     expect(page.get_by_role("button", name="XAU/USD", exact=False)).to_be_visible()
+    # lightweight-charts draws the instrument on a canvas over the server's SVG.
+    drawn = page.locator('.price-chart[data-ready="true"] canvas').first
+    expect(drawn).to_be_visible()
+    expect(page.get_by_text("Last close", exact=False)).to_be_visible()
+    _both_widths(page, shoot, "trading-chart")
     page.set_viewport_size({"width": 375, "height": 800})
+    expect(drawn).to_be_visible()
     # Every instrument row (the chosen one highlighted) is as wide as the list.
     widths = {round(b.bounding_box()["width"]) for b in page.locator("li > button").all()}
     assert len(widths) == 1, widths
     page.set_viewport_size({"width": 1280, "height": 800})
+    # The leader's profile shows their trader card.
+    page.goto(f"{base_url}/u/{handle}")
+    expect(page.get_by_role("img", name="Trader card of Lea Leader, Common")).to_be_visible()
+    _both_widths(page, shoot, "profile-trader-card")
 
     page.goto(f"{base_url}/trading/leaderboard")
     expect(page.get_by_text("Hypothetical results: paper trading")).to_be_visible()

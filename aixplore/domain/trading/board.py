@@ -19,6 +19,7 @@ from aixplore.domain.accounts.models import User
 from aixplore.domain.foils import RARITY_NAMES, Foil
 from aixplore.domain.trading.board_models import BoardEntry, LeaderboardRow, TraderCard
 from aixplore.domain.trading.leaderboard import PERIODS
+from aixplore.domain.trading.models import SignalChainHead
 
 PAGE_SIZE = 50
 # (foil, largest rank as a share of the ranked traders, lowest Sharpe band low end).
@@ -181,3 +182,11 @@ def card_from(user: User, row: LeaderboardRow | None, ranked: int) -> TraderCard
         decided=row.decided if row else 0,
         computed_at=row.computed_at if row else None,
     )
+
+
+def profile_trader_card(session: Session, user_id: int) -> TraderCard | None:
+    """The card a profile shows: the person's trader card once they have published a signal."""
+    head = session.get(SignalChainHead, user_id)
+    if head is None or head.length <= 0:
+        return None
+    return trader_card(session, user_id)

@@ -41,6 +41,26 @@ class LeaderboardRow(SQLModel, table=True):
     computed_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
 
+class TraderDay(SQLModel, table=True):
+    """One trader's decided signals of one UTC day, summed (the leaderboard reads these).
+
+    Kept by the outcome job in the transaction that decides a signal (``trader_days.py``), so
+    a recompute reads one row per trader and day instead of grouping every signal again.
+    """
+
+    __tablename__ = "trading_trader_day"  # type: ignore[assignment]
+    # SQLite stores the rows in key order (no rowid): the recompute reads them in that order.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    trader_id: int = Field(foreign_key="user.id", ondelete="CASCADE", primary_key=True)
+    day: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    decided: int
+    wins: int
+    # The day's compounded growth as a sum of log(1 + r), each signal's r floored at -1 + 1e-9.
+    log_growth: float
+    hold_seconds: float
+
+
 class BoardEntry(BaseModel):
     """One trader on the leaderboard page, figures as text."""
 

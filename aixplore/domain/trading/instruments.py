@@ -98,5 +98,8 @@ def price_text(symbol: str, micros: int) -> str:
 
 def value_micros(price_micros: int, qty: int) -> int:
     """What ``qty`` units cost at ``price_micros`` (micro-units, rounded half-even)."""
-    exact = Decimal(price_micros) * qty / QTY_SCALE
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    # Integer arithmetic (exact at any size; a Decimal per call was the replay's main cost).
+    whole, rest = divmod(price_micros * qty, QTY_SCALE)
+    if 2 * rest > QTY_SCALE or (2 * rest == QTY_SCALE and whole % 2):
+        whole += 1
+    return whole

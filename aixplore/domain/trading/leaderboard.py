@@ -16,23 +16,27 @@ Ranking rules (documented in the README):
 - the score penalises drawdown: score = Sharpe's low band - ``DRAWDOWN_PENALTY`` x |max
   drawdown| (a 25 % drawdown costs half a Sharpe point).
 
-Efficiency: one SQL aggregate per (trader, day) (the day's compounded return as a sum of
-logs, its decided and winning signals, their holding time) does the per-signal work in the
-database; numpy does the rest for all traders at once (one matrix product per period for
+Efficiency: the per-signal work is done when outcomes are decided: ``trading_trader_day``
+holds one row per trader and day (the day's compounded return as a sum of logs, its decided
+and winning signals, their holding time; see ``trader_days.py``). A recompute reads those
+rows (one packed integer and two floats each) and each trader's first signal (an index seek
+per trader); numpy does the rest for all traders at once (one matrix product per period for
 the bootstrap, with one seeded weight matrix shared by every trader: each trader's band is
 a proper bootstrap, and a recompute on the same data gives the same board).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import delete, insert, text
+from sqlalchemy import delete
 from sqlmodel import Session
 
 from aixplore.core.time import utcnow
+from aixplore.domain.trading import trader_days
 from aixplore.domain.trading.board_models import LeaderboardRow
 from aixplore.domain.trading.copying import MAX_RISK, MIN_DECIDED, MIN_RECORD_DAYS
 from aixplore.domain.trading.metrics import RISK_DRAWDOWN, RISK_VOLATILITY, TRADING_DAYS
@@ -45,54 +49,6 @@ BAND = (5.0, 95.0)
 DRAWDOWN_PENALTY = 2.0
 SEED = 20261209
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-_SQL = {
-    "sqlite": (
-        "CAST(julianday(outcome_at) - 2440587.5 AS INTEGER)",
-        "(julianday(outcome_at) - julianday(committed_at)) * 86400.0",
-        "REAL",
-    ),
-    "postgresql": (
-        "CAST(floor(extract(epoch FROM outcome_at) / 86400) AS INTEGER)",
-        "CAST(extract(epoch FROM outcome_at - committed_at) AS DOUBLE PRECISION)",
-        "DOUBLE PRECISION",
-    ),
-}
-
-
-def _day_rows(session: Session) -> np.ndarray:
-    """(trader, day, decided, wins, sum of log(1 + r), holding seconds) per trader and day."""
-    day, hold, real = _SQL[session.get_bind().dialect.name]
-    made = (
-        f"((CAST(outcome_price AS {real}) / entry - 1) "
-        "* (CASE direction WHEN 'short' THEN -1 ELSE 1 END) * size_bp / 10000.0)"
-    )
-    # 1 + r <= 0 (a short sized 100 % whose price doubled) is floored: log needs a wealth left.
-    growth = f"(CASE WHEN 1 + {made} > 1e-9 THEN 1 + {made} ELSE 1e-9 END)"
-    sql = text(
-        f"SELECT trader_id, {day} AS day, count(*), "  # noqa: S608 - fixed SQL, no input
-        f"sum(CASE WHEN {made} > 0 THEN 1 ELSE 0 END), sum(ln({growth})), sum({hold}) "
-        "FROM trading_signal WHERE status != 'open' AND outcome_price IS NOT NULL "
-        "AND outcome_at IS NOT NULL GROUP BY trader_id, day ORDER BY trader_id, day"
-    )
-    # The driver's own cursor: plain tuples, no result rows built per (trader, day).
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(str(sql))
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    return np.array(rows, dtype=np.float64) if rows else np.zeros((0, 6))
-
-
-def _first_days(session: Session) -> dict[int, int]:
-    """Each trader's first signal, as a day number since 1970."""
-    day = _SQL[session.get_bind().dialect.name][0].replace("outcome_at", "first")
-    sql = text(
-        f"SELECT trader_id, {day} FROM "  # noqa: S608 - fixed SQL, no input
-        "(SELECT trader_id, min(committed_at) AS first FROM trading_signal GROUP BY trader_id) f"
-    )
-    return {int(t): int(d) for t, d in session.connection().execute(sql).all()}
 
 
 @dataclass
@@ -176,15 +132,15 @@ def _period(rows: np.ndarray, first: np.ndarray, today: int, length: int | None)
     n = (today - start + 1).astype(np.float64)
     who_all = rows[:, 0].astype(np.int64)
     keep = (rows[:, 1] >= start[who_all]) & (rows[:, 1] <= today)
-    who, part = who_all[keep], rows[keep]
-    logs = part[:, 4]
+    # Column by column (``rows`` is column-major): copying whole rows costs twice as much.
+    who, logs = who_all[keep], rows[:, 4][keep]
     r = np.expm1(logs)
     s1 = np.bincount(who, r, count)
     s2 = np.bincount(who, r * r, count)
     down = np.bincount(who, np.minimum(r, 0.0) ** 2, count)
-    decided = np.bincount(who, part[:, 2], count)
-    wins = np.bincount(who, part[:, 3], count)
-    held = np.bincount(who, part[:, 5], count)
+    decided = np.bincount(who, rows[:, 2][keep], count)
+    wins = np.bincount(who, rows[:, 3][keep], count)
+    held = np.bincount(who, rows[:, 5][keep], count)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = s1 / n
         var = np.where(n >= 2, (s2 - n * mean * mean) / (n - 1), 0.0)
@@ -214,18 +170,59 @@ def _period(rows: np.ndarray, first: np.ndarray, today: int, length: int | None)
     )
 
 
-def _num(value: float) -> float | None:
-    return None if not np.isfinite(value) else float(value)
+_COLUMNS = (
+    "period, trader_id, rank, score, total_return, sharpe, sharpe_low, sharpe_high, sortino, "
+    "max_drawdown, win_rate, avg_hold_hours, risk, record_days, decided, copyable, computed_at"
+)
 
 
-def recompute_leaderboard(session: Session, *, now: datetime | None = None) -> int:
-    """Rewrite every trader's leaderboard rows for every period; returns the rows written."""
+def _write(session: Session, rows: list[tuple[object, ...]]) -> None:
+    """The board's rows through the driver: COPY on PostgreSQL, one executemany on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        cursor = session.connection().connection.cursor()
+        try:
+            sql = f"COPY trading_leaderboard_row ({_COLUMNS}) FROM STDIN"
+            with cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
+        return
+    marks = ", ".join(["?"] * len(rows[0]))
+    session.connection().exec_driver_sql(
+        f"INSERT INTO trading_leaderboard_row ({_COLUMNS}) VALUES ({marks})",  # noqa: S608
+        rows,
+    )
+
+
+def _nums(values: np.ndarray) -> list[float | None]:
+    """A column as Python floats, None where it is not finite."""
+    return [v if math.isfinite(v) else None for v in values.tolist()]
+
+
+def recompute_leaderboard(
+    session: Session, *, now: datetime | None = None, from_signals: bool = False
+) -> int:
+    """Rewrite every trader's leaderboard rows for every period; returns the rows written.
+
+    It reads the day table (``trader_days.py``); ``from_signals`` groups every signal
+    instead, the path before the table, kept to compare against: both give the same board.
+    """
     now = now or utcnow()
     today = (now - _EPOCH).days
-    firsts = _first_days(session)
+    if from_signals:
+        firsts = trader_days.signal_first_days(session)
+        rows = trader_days.signal_day_rows(session)
+    else:
+        firsts = trader_days.first_days(session)
+        rows = trader_days.table_day_rows(session)
     trader_ids = sorted(firsts)
-    rows = _day_rows(session)
-    rows[:, 0] = np.searchsorted(np.array(trader_ids, dtype=np.float64), rows[:, 0])
+    ids = np.array(trader_ids, dtype=np.float64)
+    # Day rows of a trader without signals now (deleted outright) count for nobody.
+    at = np.minimum(np.searchsorted(ids, rows[:, 0]), max(len(ids) - 1, 0))
+    known = ids[at] == rows[:, 0] if len(ids) else np.zeros(len(rows), dtype=bool)
+    rows = np.asfortranarray(rows if known.all() else rows[known])
+    rows[:, 0] = np.searchsorted(ids, rows[:, 0])
     first = np.array([firsts[t] for t in trader_ids], dtype=np.int64)
     record_days = np.maximum(today - first, 0)
     figures = {name: _period(rows, first, today, length) for name, length in PERIODS.items()}
@@ -233,7 +230,12 @@ def recompute_leaderboard(session: Session, *, now: datetime | None = None) -> i
     copyable = (
         (record_days >= MIN_RECORD_DAYS) & (whole.decided >= MIN_DECIDED) & (whole.risk <= MAX_RISK)
     )
-    out: list[dict[str, object]] = []
+    out: list[tuple[object, ...]] = []
+    stamp = LeaderboardRow.__table__.c.computed_at.type.bind_processor(  # type: ignore[attr-defined]
+        session.get_bind().dialect
+    )
+    computed_at = stamp(now) if stamp else now
+    counts = record_days.tolist()
     for name, f in figures.items():
         ranked = (
             (record_days >= MIN_RECORD_DAYS)
@@ -242,31 +244,32 @@ def recompute_leaderboard(session: Session, *, now: datetime | None = None) -> i
         )
         score = np.where(ranked, f.band_low - DRAWDOWN_PENALTY * np.abs(f.max_drawdown), np.nan)
         order = sorted(np.flatnonzero(ranked), key=lambda i: (-score[i], trader_ids[i]))
-        rank = {int(i): place for place, i in enumerate(order, start=1)}
-        for i, trader_id in enumerate(trader_ids):
-            out.append(
-                {
-                    "period": name,
-                    "trader_id": trader_id,
-                    "rank": rank.get(i),
-                    "score": _num(score[i]),
-                    "total_return": float(f.total_return[i]),
-                    "sharpe": _num(f.sharpe[i]),
-                    "sharpe_low": _num(f.band_low[i]),
-                    "sharpe_high": _num(f.band_high[i]),
-                    "sortino": _num(f.sortino[i]),
-                    "max_drawdown": float(f.max_drawdown[i]),
-                    "win_rate": _num(f.win_rate[i]),
-                    "avg_hold_hours": _num(f.hold_hours[i]),
-                    "risk": int(f.risk[i]),
-                    "record_days": int(record_days[i]),
-                    "decided": int(f.decided[i]),
-                    "copyable": bool(copyable[i]),
-                    "computed_at": now,
-                }
-            )
+        rank: list[int | None] = [None] * len(trader_ids)
+        for place, i in enumerate(order, start=1):
+            rank[i] = place
+        # Whole columns to Python at once (a numpy scalar per cell costs more than the math).
+        out += zip(
+            [name] * len(trader_ids),
+            trader_ids,
+            rank,
+            _nums(score),
+            f.total_return.tolist(),
+            _nums(f.sharpe),
+            _nums(f.band_low),
+            _nums(f.band_high),
+            _nums(f.sortino),
+            f.max_drawdown.tolist(),
+            _nums(f.win_rate),
+            _nums(f.hold_hours),
+            f.risk.tolist(),
+            counts,
+            f.decided.tolist(),
+            copyable.tolist(),
+            [computed_at] * len(trader_ids),
+            strict=True,
+        )
     session.execute(delete(LeaderboardRow))
     if out:
-        session.execute(insert(LeaderboardRow), out)
+        _write(session, out)
     session.flush()
     return len(out)

@@ -144,6 +144,8 @@ class TradingSignal(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("trader_id", "seq", name="uq_trading_signal_seq"),
         Index("ix_trading_signal_open", "status", "id"),
+        # A trader's signals by time: the simulation's span, each trader's first signal.
+        Index("ix_trading_signal_trader_committed", "trader_id", "committed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -18,6 +18,7 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import User
 from aixplore.domain.notifications.services import notify
 from aixplore.domain.relations.models import Follow
+from aixplore.domain.trading import trader_days
 from aixplore.domain.trading.feed import (
     MAX_CANDLES,
     STEP_SECONDS,
@@ -72,17 +73,20 @@ def decide_outcomes(
         )
         .order_by(col(TradingSignal.id))
     ).all()
-    decided = 0
+    decided: list[TradingSignal] = []
     for signal_id in ids:
         signal = session.get(TradingSignal, signal_id, with_for_update=True)
         if signal is None or signal.status != SignalStatus.OPEN:
             continue
         if feed_problem(feed.last_price(signal.instrument, now), now):
             continue
-        decided += _decide(signal, feed, now)
+        if _decide(signal, feed, now):
+            decided.append(signal)
         session.add(signal)
     session.flush()
-    return decided
+    # The leaderboard's day rows, in this transaction: an outcome and its row commit together.
+    trader_days.refresh_days(session, trader_days.day_keys(decided))
+    return len(decided)
 
 
 def do_notify_followers(session: Session, signal_id: int) -> int:

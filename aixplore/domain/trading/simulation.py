@@ -14,10 +14,12 @@ edit grace period is left out, and the equity curve before a signal shows nothin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel
@@ -101,7 +103,7 @@ def _close(state: _Replay, signal_id: int, price: int) -> None:
     state.results.append(value - fee - h.cost - h.fee)
 
 
-def _open(state: _Replay, signal: TradingSignal, feed: PriceFeed) -> None:
+def _open(state: _Replay, signal: Any, feed: PriceFeed) -> None:
     at = signal.committed_at
     quote = feed.last_price(signal.instrument, at)
     if quote is None:
@@ -122,15 +124,16 @@ def _open(state: _Replay, signal: TradingSignal, feed: PriceFeed) -> None:
 
 
 def replay(
-    signals: list[TradingSignal],
+    signals: Sequence[Any],
     allocation: int,
     stop_bp: int,
     start: datetime,
     end: datetime,
     feed: PriceFeed,
 ) -> _Replay:
-    """Run the copy over ``start`` to ``end`` on signals committed in that span."""
-    events: list[tuple[datetime, int, int, TradingSignal | None]] = []
+    """Run the copy over ``start`` to ``end`` on signals committed in that span (signals or
+    rows with their id, instrument, direction, size, commitment time and outcome)."""
+    events: list[tuple[datetime, int, int, Any]] = []
     for s in signals:
         if not start <= s.committed_at <= end:
             continue
@@ -142,7 +145,7 @@ def replay(
         events.append((mark, 2, 0, None))
         mark += DAY
     events.append((end, 2, 0, None))
-    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    events.sort(key=itemgetter(0, 1, 2))
     state = _Replay(cash=allocation, held={}, curve=[(start, allocation)], results=[])
     floor = allocation * (10_000 - stop_bp) // 10_000
     for at, kind, signal_id, signal in events:
@@ -201,9 +204,20 @@ def simulate_copy(
     allocation, stop_bp, period = _parse(data)
     start = now - timedelta(days=PERIODS[period])
     sealed = now - EDIT_GRACE  # a signal still open to edits is not history yet
+    # Only the columns the replay reads, as plain rows: building ORM objects for a leader's
+    # five years of signals cost more than the replay itself.
     signals = list(
         session.exec(
-            select(TradingSignal)
+            select(  # type: ignore[call-overload]
+                TradingSignal.id,
+                TradingSignal.instrument,
+                TradingSignal.direction,
+                TradingSignal.size_bp,
+                TradingSignal.committed_at,
+                TradingSignal.status,
+                TradingSignal.outcome_at,
+                TradingSignal.outcome_price,
+            )
             .where(
                 TradingSignal.trader_id == leader_id,
                 col(TradingSignal.committed_at) >= start,

@@ -12,6 +12,7 @@ from aixplore.web.moderation.report import report_popover
 from aixplore.web.session import SessionState
 from aixplore.web.social.components import GRAY, avatar, entry_list, person_line
 from aixplore.web.social.profile_state import ProfilePageState
+from aixplore.web.trading.board_pages import trader_card_face
 
 P = ProfilePageState
 
@@ -161,6 +162,33 @@ def _about() -> rx.Component:
     )
 
 
+def _trader() -> rx.Component:
+    """The person's trader card, from their verified record, once they publish signals."""
+    return rx.cond(
+        P.trader_card,
+        rx.el.section(
+            rx.heading("Trader card", as_="h2", size="4"),
+            rx.hstack(
+                rx.el.div(trader_card_face(P.trader_card), style={"width": "min(220px, 100%)"}),
+                rx.vstack(
+                    rx.text(
+                        "Rarity and foil come from the verified record on the leaderboard.",
+                        size="2",
+                        color=GRAY,
+                    ),
+                    rx.link("Signals and chain", href="/traders/" + P.handle + "/chain"),
+                    spacing="2",
+                ),
+                spacing="4",
+                align="center",
+                wrap="wrap",
+            ),
+            aria_label="Trader card",
+            style={"display": "grid", "gap": "0.75em"},
+        ),
+    )
+
+
 def _people() -> rx.Component:
     return rx.vstack(
         kit.when_any(
@@ -224,6 +252,7 @@ def profile_page() -> rx.Component:
         _header(),
         _figures(),
         _about(),
+        _trader(),
         _tabs(),
         max_width="860px",
         spacing="5",

@@ -14,9 +14,11 @@ from aixplore.domain.accounts.models import Actor
 from aixplore.domain.social import connections, graph, profiles
 from aixplore.domain.social.handles import ensure_profile
 from aixplore.domain.social.models import FeedEntry, PersonCard, ProfilePublic, Relationship
+from aixplore.domain.trading import board
 from aixplore.web.events.cards import FACE_COLORS
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
+from aixplore.web.trading.board_state import card_row
 
 VISIBILITY_LABELS = {
     "public": "Public profile",
@@ -67,6 +69,8 @@ class ProfilePageState(rx.State):
     activity: list[dict[str, Any]] = []
     tab: str = "activity"
     people: list[dict[str, Any]] = []
+    # The person's trader card (empty until they publish a signal).
+    trader_card: dict[str, Any] = {}
     people_next: int = 0
 
     def _show(self, shown: ProfilePublic, db: Session, actor: Actor | None) -> None:
@@ -85,6 +89,8 @@ class ProfilePageState(rx.State):
         self.links, self.bio_html = [link.model_dump() for link in shown.links], shown.bio_html
         self._relate(shown.relationship)
         self.sections = shown.sections
+        card = board.profile_trader_card(db, shown.person.id)
+        self.trader_card = card_row(card) if card else {}
         self.activity = (
             [entry_row(e) for e in profiles.list_activity(db, actor, shown.person.handle)]
             if shown.sections.get("activity")
@@ -112,7 +118,7 @@ class ProfilePageState(rx.State):
         except DomainError as exc:
             # The handle stays as asked: the buttons' services refuse with their own reason.
             self.found, self.profile, self.activity, self.links = False, {}, [], []
-            self.bio_html, self.sections = "", {}
+            self.bio_html, self.sections, self.trader_card = "", {}, {}
             self.handle, self.refusal = wanted[:40], exc.message
             return None
         self.found = True

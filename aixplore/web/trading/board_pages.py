@@ -158,9 +158,10 @@ def leaderboard_page() -> rx.Component:
     )
 
 
-def trader_card_face() -> rx.Component:
-    """The trader's card drawn with the showroom's HTML and CSS (its foil from the record)."""
-    c = T.card
+def trader_card_face(card: Any = None) -> rx.Component:
+    """The trader's card drawn with the showroom's HTML and CSS (its foil from the record);
+    ``card`` is a state's card (``board_state.card_row``), the trader page's by default."""
+    c = T.card if card is None else card
     return trader_face(
         c, role="img", aria_label="Trader card of " + c["name"].to(str) + ", " + c["rarity"].to(str)
     )

@@ -17,6 +17,7 @@ from aixplore.core.errors import DomainError
 from aixplore.domain.social.handles import resolve_handle
 from aixplore.domain.social.people import person_cards
 from aixplore.domain.trading import board, simulation
+from aixplore.domain.trading.board_models import TraderCard
 from aixplore.domain.trading.feed import get_feed
 from aixplore.web.feedback import pick
 from aixplore.web.trading.charts import line_svg
@@ -128,6 +129,16 @@ class LeaderboardState(rx.State):
         self._read()
 
 
+def card_row(card: TraderCard) -> dict[str, Any]:
+    """A trader card as the card face reads it (here and on the profile)."""
+    return {
+        **card.model_dump(exclude={"computed_at"}),
+        "rank_text": f"#{card.rank}" if card.rank else "Unranked",
+        "initial": (card.name or "?")[:1].upper(),
+        "hue": str(card.trader_id * 47 % 360),
+    }
+
+
 class TraderState(rx.State):
     """A trader's card and the "Simulate this copy" form on their chain page."""
 
@@ -150,12 +161,7 @@ class TraderState(rx.State):
         except DomainError:
             self.card = {}
             return
-        self.card = {
-            **card.model_dump(exclude={"computed_at"}),
-            "rank_text": f"#{card.rank}" if card.rank else "Unranked",
-            "initial": (card.name or "?")[:1].upper(),
-            "hue": str(card.trader_id * 47 % 360),
-        }
+        self.card = card_row(card)
 
     @rx.event
     def simulate(self, form: Any):

@@ -6,11 +6,14 @@ scales to its box's width (``viewBox``), which keeps it readable on a 375 px pho
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from aixplore.domain.trading.feed import Candle
+from aixplore.domain.trading.instruments import MICROS
 
 WIDTH, HEIGHT, VOLUME_HEIGHT, PAD = 640, 280, 50, 6
 UP, DOWN = "#16a34a", "#dc2626"
@@ -83,3 +86,55 @@ def line_svg(points: Sequence[tuple[datetime, int]], label: str) -> str:
         label,
         f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>',
     )
+
+
+def chart_data(
+    candles: Sequence[Candle],
+    levels: Sequence[tuple[int, str, str]] = (),
+    marks: Sequence[tuple[datetime, str]] = (),
+) -> dict[str, Any]:
+    """What the canvas chart draws (dollars, UNIX seconds): candles with their volume, the
+    ``levels`` as lines, and ``marks`` (commitment time, direction) on the candle they fall in."""
+    starts = [int(c.start.timestamp()) for c in candles]
+    markers = []
+    for at, direction in sorted(marks):
+        at_s = int(at.timestamp())
+        slot = bisect.bisect_right(starts, at_s) - 1
+        if slot < 0 or (slot == len(starts) - 1 and at_s > starts[-1] + 86_400):
+            continue
+        long = direction == "long"
+        markers.append(
+            {
+                "time": starts[slot],
+                "position": "belowBar" if long else "aboveBar",
+                "color": UP if long else DOWN,
+                "shape": "arrowUp" if long else "arrowDown",
+                "text": "long" if long else "short",
+            }
+        )
+    return {
+        "candles": [
+            {
+                "time": t,
+                "open": c.open / MICROS,
+                "high": c.high / MICROS,
+                "low": c.low / MICROS,
+                "close": c.close / MICROS,
+                "volume": round(c.volume, 4),
+            }
+            for t, c in zip(starts, candles, strict=True)
+        ],
+        "lines": [{"price": p / MICROS, "title": n, "color": colour} for p, n, colour in levels],
+        "markers": markers,
+    }
+
+
+def chart_summary(candles: Sequence[Candle], marks: int = 0) -> str:
+    """The chart in words: its last close, its range and the signals marked on it."""
+    if not candles:
+        return "No prices to chart yet."
+    low = min(c.low for c in candles) / MICROS
+    high = max(c.high for c in candles) / MICROS
+    close = candles[-1].close / MICROS
+    signals = f"; {marks} signal{'s' if marks != 1 else ''} marked" if marks else ""
+    return f"Last close {close:,.2f}, low {low:,.2f}, high {high:,.2f} over the chart{signals}."

@@ -9,6 +9,7 @@ import reflex as rx
 from aixplore.web import kit
 from aixplore.web.layout import stacked_page
 from aixplore.web.trading.copy_state import DISCLOSURE
+from aixplore.web.trading.price_chart import price_chart
 from aixplore.web.trading.state import INSTRUMENT_OPTIONS, MarketState, PortfolioState
 
 M, P = MarketState, PortfolioState
@@ -125,8 +126,13 @@ def trading_page() -> rx.Component:
             ),
             kit.section(
                 M.symbol,
-                svg_chart(
-                    M.chart, "15-minute candles and volume over the last day · " + M.feed_label
+                price_chart(
+                    M.chart,
+                    M.chart_data,
+                    "15-minute candles and volume over the last day, the newest signals "
+                    "marked · " + M.feed_label,
+                    M.chart_summary,
+                    "market",
                 ),
             ),
             columns=rx.breakpoints(initial="1", md="300px minmax(0, 1fr)"),

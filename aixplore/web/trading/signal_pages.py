@@ -10,7 +10,8 @@ from aixplore.web import kit
 from aixplore.web.layout import found_page, stacked_page
 from aixplore.web.trading.board_pages import trader_panel
 from aixplore.web.trading.copy_pages import copy_form
-from aixplore.web.trading.market_pages import GRAY, disclosure, header, price_label, svg_chart
+from aixplore.web.trading.market_pages import GRAY, disclosure, header, price_label
+from aixplore.web.trading.price_chart import price_chart
 from aixplore.web.trading.state import (
     INSTRUMENT_OPTIONS,
     ChainState,
@@ -127,8 +128,13 @@ def _signal() -> list[rx.Component]:
         ),
         kit.section(
             "Chart",
-            svg_chart(
-                S.chart, "Entry (blue), stop-loss (red) and take-profit (green) over the last day"
+            price_chart(
+                S.chart,
+                S.chart_data,
+                "Entry (blue), stop-loss (red) and take-profit (green) over the last day, the "
+                "signal marked where it was committed",
+                S.chart_summary,
+                "signal",
             ),
         ),
         kit.section(

@@ -6,6 +6,7 @@ arguments are checked by the domain services, and a portfolio is always the acto
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import reflex as rx
@@ -21,7 +22,7 @@ from aixplore.domain.trading.models import SignalPublic
 from aixplore.web.feedback import answer_error, pick, toast_ok
 from aixplore.web.session import current_actor
 from aixplore.web.trading.board_state import page_handle
-from aixplore.web.trading.charts import candle_svg, line_svg
+from aixplore.web.trading.charts import candle_svg, chart_data, chart_summary, line_svg
 
 ORDER_FIELDS = ("instrument", "side", "type", "quantity", "limit_price")
 SIGNAL_FIELDS = (
@@ -36,10 +37,17 @@ SIGNAL_FIELDS = (
 INSTRUMENT_OPTIONS = [[i.symbol, f"{i.symbol} · {i.name}"] for i in INSTRUMENTS]
 
 
-def _chart(symbol: str, levels: list[tuple[int, str, str]] | None = None) -> str:
+def _chart(
+    symbol: str,
+    levels: list[tuple[int, str, str]] | None = None,
+    marks: list[tuple[datetime, str]] | None = None,
+) -> tuple[str, dict[str, Any], str]:
+    """The SVG, the canvas chart's data and the text summary of ``symbol``'s last day."""
     candles = market.chart_candles(symbol)
     label = f"{symbol} candlesticks over the last day, 15-minute candles, {get_feed().label}"
-    return candle_svg(candles, label, levels or [])
+    data = chart_data(candles, levels or [], marks or [])
+    summary = chart_summary(candles, len(data["markers"]))
+    return candle_svg(candles, label, levels or []), data, summary
 
 
 def signal_row(s: SignalPublic) -> dict[str, Any]:
@@ -60,8 +68,16 @@ class MarketState(rx.State):
     rows: list[dict[str, Any]] = []
     symbol: str = INSTRUMENTS[0].symbol
     chart: str = ""
+    chart_data: dict[str, Any] = {}
+    chart_summary: str = ""
     latest: list[dict[str, Any]] = []
     feed_label: str = ""
+    # The newest signals' (time, instrument, direction): markers on the chosen chart.
+    _marks: list[tuple[datetime, str, str]] = []
+
+    def _draw(self) -> None:
+        marks = [(at, d) for at, symbol, d in self._marks if symbol == self.symbol]
+        self.chart, self.chart_data, self.chart_summary = _chart(self.symbol, marks=marks)
 
     @rx.event
     async def load(self):
@@ -69,9 +85,11 @@ class MarketState(rx.State):
         actor = await current_actor(self)
         self.rows = [r.model_dump() for r in market.list_market()]
         self.feed_label = get_feed().label
-        self.chart = _chart(self.symbol)
         with session_scope() as db:
-            self.latest = [signal_row(s) for s in signals.list_signals(db, actor, limit=10)]
+            newest = signals.list_signals(db, actor, limit=10)
+        self.latest = [signal_row(s) for s in newest]
+        self._marks = [(s.committed_at, s.instrument, s.direction) for s in newest]
+        self._draw()
 
     @rx.event
     def choose(self, symbol: Any):
@@ -80,7 +98,7 @@ class MarketState(rx.State):
             self.symbol = get_instrument(symbol).symbol
         except DomainError as exc:
             return answer_error(exc)
-        self.chart = _chart(self.symbol)
+        self._draw()
         return None
 
     @rx.var
@@ -200,6 +218,8 @@ class SignalPageState(rx.State):
 
     signal: dict[str, Any] = {}
     chart: str = ""
+    chart_data: dict[str, Any] = {}
+    chart_summary: str = ""
     handle: str = ""
     missing: bool = False
     error: str = ""
@@ -217,6 +237,7 @@ class SignalPageState(rx.State):
                 self.handle = ensure_profile(db, shown.trader_id).handle
         except DomainError:
             self.missing, self.signal, self.chart = True, {}, ""
+            self.chart_data, self.chart_summary = {}, ""
             return
         self.missing, self.feed_label = False, get_feed().label
         self.signal = {
@@ -233,7 +254,11 @@ class SignalPageState(rx.State):
         }
         names = [("entry", "#2563eb"), ("stop", "#dc2626"), ("target", "#16a34a")]
         levels = [(price, n, c) for price, (n, c) in zip(shown.levels, names, strict=True)]
-        self.chart = _chart(shown.instrument, levels) if shown.instrument in BY_SYMBOL else ""
+        if shown.instrument in BY_SYMBOL:
+            mark = [(shown.committed_at, shown.direction)]
+            self.chart, self.chart_data, self.chart_summary = _chart(shown.instrument, levels, mark)
+        else:
+            self.chart, self.chart_data, self.chart_summary = "", {}, ""
 
     @rx.event
     async def load(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from aixplore.core.db import session_scope
+from aixplore.domain.trading import trader_days
 from aixplore.domain.trading.models import Direction, SignalStatus, TradingSignal
 from tests.factories import make_member
 
@@ -52,6 +53,8 @@ def record(
             db.add(signal)
             made.append(signal)
         db.flush()
+        # What the outcome job does when it decides a signal: its day's row recomputed.
+        trader_days.refresh_days(db, trader_days.day_keys(made))
         for s in made:
             db.expunge(s)
     return made

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aixplore.core.db import session_scope
-from aixplore.domain.trading import copying
+from aixplore.domain.trading import copying, trader_days
 from aixplore.domain.trading.models import (
     Direction,
     SignalChainHead,
@@ -22,9 +22,10 @@ def seasoned_leader(name: str = "Lea Leader", *, decided: int = 12, days: int = 
     """A member whose chain already holds ``decided`` small winners over ``days`` days."""
     leader = person(name)
     with session_scope() as db:
+        made = []
         for seq in range(1, decided + 1):
             at = NOW - timedelta(days=days) + timedelta(days=seq * days // (decided + 1))
-            db.add(
+            made.append(
                 TradingSignal(
                     trader_id=leader.user_id,
                     seq=seq,
@@ -44,9 +45,12 @@ def seasoned_leader(name: str = "Lea Leader", *, decided: int = 12, days: int = 
                     copied_at=at,
                 )
             )
+        db.add_all(made)
         db.add(
             SignalChainHead(trader_id=leader.user_id, length=decided, head_hash=f"{decided:064x}")
         )
+        # What the outcome job does when it decides a signal: its day's row recomputed.
+        trader_days.refresh_days(db, trader_days.day_keys(made))
     return leader, leader.user_id
 
 

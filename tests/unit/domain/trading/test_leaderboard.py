@@ -18,6 +18,7 @@ from aixplore.domain.trading.board_models import LeaderboardRow
 from aixplore.domain.trading.models import TradingSignal
 from aixplore.jobs import trading as jobs
 from tests.unit.domain.trading.board_support import record, trader
+from tests.unit.domain.trading.copy_support import seasoned_leader
 from tests.unit.domain.trading.support import NOW
 
 START = NOW - timedelta(days=200)
@@ -168,3 +169,13 @@ def test_the_job_rewrites_every_row_each_run():
     with session_scope() as db:
         left = {r.trader_id for r in db.exec(select(LeaderboardRow)).all()}
     assert left == {kept}
+
+
+def test_a_profile_shows_a_trader_card_only_once_the_person_publishes_signals():
+    _leader, leader_id = seasoned_leader("Pat Published")
+    reader = trader("Rae Reader")
+    _rows("all")
+    with session_scope() as db:
+        card = board.profile_trader_card(db, leader_id)
+        assert board.profile_trader_card(db, reader) is None
+    assert card is not None and card.name == "Pat Published" and card.decided == 12

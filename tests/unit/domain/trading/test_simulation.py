@@ -4,6 +4,7 @@ copy stop, and bad input refused."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 
@@ -11,7 +12,7 @@ from aixplore.core.db import session_scope
 from aixplore.core.errors import NotFound, ValidationFailed
 from aixplore.domain.trading import fanout, simulation
 from aixplore.domain.trading.copy_models import TradingCopy
-from aixplore.domain.trading.instruments import MICROS, value_micros
+from aixplore.domain.trading.instruments import MICROS, QTY_SCALE, value_micros
 from aixplore.domain.trading.models import Direction, SignalStatus, TradingSignal
 from aixplore.domain.trading.portfolio import fee_of
 from tests.unit.domain.social.support import person
@@ -151,3 +152,11 @@ def test_no_such_leader(leader_id):
         simulation.simulate_copy(
             db, leader_id, {"allocation": "1000", "stop_percent": "40"}, feed=feed_at({}), now=NOW
         )
+
+
+def test_a_fill_value_rounds_half_to_even_as_decimal_arithmetic_does():
+    half = QTY_SCALE // 2
+    cases = [(1, half), (3, half), (1, half + 1), (7, -half), (60_000 * MICROS, 123_456_789)]
+    for price, qty in cases + [(p * 7919, q * 104729) for p in range(40) for q in range(-20, 20)]:
+        exact = (Decimal(price) * qty / QTY_SCALE).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+        assert value_micros(price, qty) == int(exact), (price, qty)
