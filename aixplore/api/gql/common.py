@@ -49,15 +49,24 @@ def node_id(kind: str, row_id: int) -> strawberry.ID:
     return strawberry.ID(encode(f"{kind}:{row_id}"))
 
 
-def row_id_of(value: str, kind: str) -> int:
-    """The row id behind a global id of ``kind``; anything else is refused before any query."""
+def kind_of(value: str, expected: str = "") -> tuple[str, int]:
+    """The type and row id a global id names; anything else is refused before any query.
+
+    With ``expected``, an id of another type is refused too.
+    """
     match = _NODE_ID.fullmatch(decode(value, "id"))
-    if match is None or match["kind"] != kind:
-        raise ValidationFailed(f"Not a valid node id: expected a {kind}'s id.", field="id")
+    if match is None or (expected and match["kind"] != expected):
+        what = f": expected a {expected}'s id" if expected else ""
+        raise ValidationFailed(f"Not a valid node id{what}.", field="id")
     found = int(match["id"])
     if found > MAX_ID:
         raise ValidationFailed("Not a valid node id: out of range.", field="id")
-    return found
+    return match["kind"], found
+
+
+def row_id_of(value: str, kind: str) -> int:
+    """The row id behind a global id of ``kind``; anything else is refused before any query."""
+    return kind_of(value, kind)[1]
 
 
 def before_cursor(row_id: int | None) -> str | None:

@@ -230,6 +230,18 @@ def unread_count(session: Session, actor: Actor | None) -> int:
     ).one()
 
 
+def get_my_notification(
+    session: Session, actor: Actor | None, notification_id: Any
+) -> NotificationPublic:
+    """One of the actor's notifications; anyone else's does not exist."""
+    actor = require_actor(actor)
+    wanted = _id(notification_id)
+    row = session.get(Notification, wanted) if wanted is not None else None
+    if row is None or row.user_id != actor.user_id:
+        raise NotFound("No such notification.")
+    return _public(row)
+
+
 def do_mark_read(session: Session, actor: Actor | None, notification_id: Any) -> NotificationPublic:
     """Mark one of the actor's notifications read (again is fine); others' do not exist."""
     actor = require_actor(actor)
