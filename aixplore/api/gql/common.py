@@ -22,10 +22,17 @@ _BEFORE = re.compile(r"before:(?P<id>[1-9][0-9]{0,9})")
 class Context(BaseContext):
     """One request's caller and its batch loaders (strawberry's ``info.context``)."""
 
-    def __init__(self, caller: KeyPrincipal | None) -> None:
-        """The caller as ``aixplore.api.auth.principal`` resolved it (None: anonymous)."""
+    def __init__(self, caller: KeyPrincipal | None, token: str | None = None, ip: str = "") -> None:
+        """The caller as ``aixplore.api.auth.principal`` resolved it (None: anonymous).
+
+        Over WebSocket, the raw key or token and the client's address too: a subscription
+        checks them again while it runs.
+        """
         super().__init__()
         self.caller = caller
+        self.token = token
+        self.ip = ip
+        self.connection_params: dict[str, Any] | None = None  # graphql-transport-ws's init
         self.loaders: dict[str, Any] = {}
 
 

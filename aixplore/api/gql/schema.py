@@ -45,6 +45,7 @@ from aixplore.api.gql.mine import Notification, Order, Viewer, viewer_of
 from aixplore.api.gql.nodes import node_of
 from aixplore.api.gql.people import Profile, Review, profile_of, solution_reviews
 from aixplore.api.gql.persisted import PersistedQueries
+from aixplore.api.gql.subscriptions import Subscription
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, NotFound, ValidationFailed
 from aixplore.domain.social.publisher_handles import publishers_of
@@ -258,6 +259,7 @@ def _mask(error: Any) -> bool:
 
 schema = strawberry.Schema(
     query=Query,
+    subscription=Subscription,
     types=[Solution, Review, Profile, EventDetail, Order, Notification],
     extensions=[
         PersistedQueries,  # first: the others see the stored query
