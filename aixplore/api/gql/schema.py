@@ -40,6 +40,7 @@ from aixplore.api.gql.events import (
     event_of,
     events_page,
 )
+from aixplore.api.gql.fast import PlainExecution
 from aixplore.api.gql.limits import MAX_DEPTH, MAX_FIRST, MAX_TOKENS, QueryCost
 from aixplore.api.gql.mine import Notification, Order, Viewer, viewer_of
 from aixplore.api.gql.nodes import node_of
@@ -260,6 +261,7 @@ def _mask(error: Any) -> bool:
 schema = strawberry.Schema(
     query=Query,
     subscription=Subscription,
+    execution_context_class=PlainExecution,
     types=[Solution, Review, Profile, EventDetail, Order, Notification],
     extensions=[
         PersistedQueries,  # first: the others see the stored query
