@@ -60,7 +60,7 @@ class Subscription:
     ) -> AsyncGenerator[Order, None]:
         """One of the caller's orders now, then at each status change (``orders:read``).
 
-        Completes once the order reaches an end (delivered, failed without refund, refunded).
+        Completes once the order reaches an end (delivered or refunded).
         """
         context = info.context
         actor = personal_caller(context, "orders").actor
