@@ -9,7 +9,9 @@ published solutions from five publishers. Each round asks, through the in-proces
 - ``rest``: ``GET /api/v1/solutions?per_page=50&facets=false`` with the per-process response
   cache off (else REST would answer from memory and the comparison would say nothing);
 - ``graphql``: ``POST /api/graphql`` with ``solutions(first: 50)`` and each node's slug, name,
-  tags, ``publisher { handle displayName }`` and ``rating { average count }``.
+  tags, ``publisher { handle displayName }`` and ``rating { average count }``;
+- ``graphql_core``: the same with graphql-core's own per-field execution (the schema's
+  ``PlainExecution`` switched off for that call): the baseline of ``aixplore/api/gql/fast.py``.
 
 The two run interleaved, round by round, so background load hits them alike. Prints p50/p95,
 requests per second and the SQL statements per request (counted with a SQLAlchemy listener),
@@ -84,7 +86,20 @@ def main() -> None:
         assert len(body["data"]["solutions"]["edges"]) == 50
         return 50
 
-    subjects = {"rest": rest, "graphql": graphql}
+    from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+    from aixplore.api.gql.schema import schema
+
+    fast = schema.execution_context_class
+
+    def graphql_core() -> int:
+        schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
+        try:
+            return graphql()
+        finally:
+            schema.execution_context_class = fast
+
+    subjects = {"rest": rest, "graphql": graphql, "graphql_core": graphql_core}
     samples: dict[str, list[float]] = {name: [] for name in subjects}
     queries: dict[str, list[int]] = {name: [] for name in subjects}
     for call in subjects.values():  # warm the search's caches alike
@@ -111,7 +126,10 @@ def main() -> None:
         )
     ratio = results["graphql"]["p95_ms"] / results["rest"]["p95_ms"]
     results["p95_ratio"] = ratio
+    before = results["graphql_core"]["p95_ms"] / results["rest"]["p95_ms"]
+    results["p95_ratio_graphql_core"] = before
     print(f"graphql p95 / rest p95: {ratio:.2f} (target 1.30 or less)")
+    print(f"graphql_core p95 / rest p95: {before:.2f} (per-field execution, the baseline)")
     print(f"load average at end: {load_average()}")
     out = REPO / "bench" / "results"
     out.mkdir(exist_ok=True)

@@ -155,6 +155,7 @@ def build_api() -> FastAPI:
     api.include_router(messages.router, dependencies=reads)
     api.include_router(forums.router, dependencies=reads)
     api.include_router(graphql.router, dependencies=reads)
+    api.include_router(graphql.subscriptions)
     api.include_router(writes.router)
     api.include_router(event_writes.router)
     api.include_router(orders.router)

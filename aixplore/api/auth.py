@@ -65,6 +65,11 @@ def _resolve(raw: str, ip: str) -> KeyPrincipal:
     return principal
 
 
+async def resolve_bearer(raw: str, ip: str) -> KeyPrincipal:
+    """The principal of a raw API key or access token (a WebSocket's); 401 when it is bad."""
+    return await run_in_threadpool(_resolve, raw, ip)
+
+
 async def principal(request: Request) -> KeyPrincipal | None:
     """The key's principal, None when no key was sent; raises 401 for a bad key."""
     cached = getattr(request.state, _STATE_PRINCIPAL, None)
@@ -164,6 +169,14 @@ def count_windows(windows: list[tuple[str, tuple[str, ...]]], cost: int = 1) -> 
 
 def _count(endpoint_class: str, found: KeyPrincipal | None, ip: str) -> dict[str, str]:
     return count_windows(_limits_for(endpoint_class, found, ip))
+
+
+async def count_call(endpoint_class: str, found: KeyPrincipal | None, ip: str) -> None:
+    """Count one call outside an HTTP request (a WebSocket's connection or subscription)."""
+    if get_settings().redis_url:
+        await run_in_threadpool(_count, endpoint_class, found, ip)
+    else:
+        _count(endpoint_class, found, ip)
 
 
 async def charge(request: Request, endpoint_class: str, cost: int) -> dict[str, str]:

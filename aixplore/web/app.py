@@ -67,6 +67,7 @@ from aixplore.web.orders.pages import wizard_page
 from aixplore.web.orders.review_page import review_page
 from aixplore.web.orders.review_state import ReviewState
 from aixplore.web.orders.wizard_state import WizardState
+from aixplore.web.orgs.apps_state import OrgAppsState
 from aixplore.web.orgs.links import IdentityLinksState
 from aixplore.web.orgs.pages import invitation_page, org_page, orgs_page
 from aixplore.web.orgs.sso_pages import sso_page, sso_sign_in_page
@@ -551,7 +552,12 @@ ROUTES: list[Route] = [
     Route(
         "/orgs/invitation", invitation_page, "Invitation · AiXplore", [guard, InvitationState.load]
     ),
-    Route("/orgs/[org_id]", org_page, "Organization · AiXplore", [guard, OrgState.load]),
+    Route(
+        "/orgs/[org_id]",
+        org_page,
+        "Organization · AiXplore",
+        [guard, OrgState.load, OrgAppsState.load],
+    ),
     Route("/orgs/[org_id]/sso", sso_page, "Single sign-on · AiXplore", [guard, SsoAdminState.load]),
     Route("/orgs/[org_id]/audit", audit_page, "Audit log · AiXplore", [guard, AuditState.load]),
     Route("/orgs/[org_id]/keys", api_keys_page, "API keys · AiXplore", [guard, ApiKeysState.load]),

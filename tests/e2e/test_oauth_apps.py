@@ -13,6 +13,7 @@ from aixplore.domain.membership.models import Organization
 from aixplore.domain.oauth import apps
 from aixplore.domain.oauth.models import OAuthApp, OAuthGrant
 from aixplore.web.oauth.state import AuthorizedAppsState, OAuthAppsState
+from aixplore.web.orgs.apps_state import OrgAppsState
 from aixplore.web.orgs.state import OrgState
 from tests.e2e.helpers import axe_violations, horizontal_overflow, run_async, sign_in_through_ui
 from tests.factories import actor_for, join_org, make_member, make_org, sign_in
@@ -140,3 +141,58 @@ def test_app_and_grant_handlers_refuse_the_wrong_user(app_url: str) -> None:
         assert db.exec(select(OAuthApp)).one().name == "Owner App"
         assert db.get(OAuthGrant, grant_id).revoked_at is None  # type: ignore[union-attr]
         assert db.get(Organization, org_id).third_party_apps_allowed is False  # type: ignore[union-attr]
+
+
+def test_org_admins_register_the_orgs_apps_and_no_one_elses(
+    page: Page, base_url: str, app_url: str, shoot
+) -> None:
+    owner, member, other_admin = make_member(), make_member(), make_member()
+    org_id = make_org(owner.email)
+    join_org(org_id, owner.email, member.email)
+    other_org = make_org(other_admin.email, slug="globex", name="Globex")
+    sign_in_through_ui(page, base_url, owner.email)
+    page.goto(f"{base_url}/orgs/{org_id}")
+    page.get_by_label("Name", exact=True).last.fill("Acme Sync")
+    page.get_by_label("Redirect URIs").fill("https://sync.acme.example/cb")
+    page.get_by_role("button", name="Register app").click()
+    expect(page.get_by_text("App registered for the organization.")).to_be_visible()
+    expect(page.get_by_text("Copy the app's secret now")).to_be_visible()
+    _both_widths(page, shoot, "org-apps")
+    with read_scope() as db:
+        app = db.exec(select(OAuthApp).where(OAuthApp.org_id == org_id)).one()
+        assert app.name == "Acme Sync" and app.confidential
+        app_id = app.id
+
+    async def attack() -> dict:
+        seen: dict = {}
+        form = {"app_name": "Sneaky", "redirect_uris": "https://evil.example/cb", "kind": "public"}
+        acme, acme_params = f"/orgs/{org_id}", {"org_id": str(org_id)}
+        # An admin of Globex, on Acme's page (a route any client may claim): refused.
+        cookies = {"aixplore_session": sign_in(other_admin.email)}
+        async with ReflexClient(app_url, cookies=cookies) as tab:
+            await tab.hydrate(acme, params=acme_params)
+            seen["stranger_list"] = tab.state(OrgAppsState)["apps"]
+            seen["register"] = await tab.call(OrgAppsState.register, form_data=form)
+            seen["delete"] = await tab.call(OrgAppsState.delete, app_id=app_id)
+            seen["secret"] = await tab.call(OrgAppsState.new_app_secret, app_id=app_id)
+        # Globex's admin on Globex's page still cannot touch Acme's app.
+        async with ReflexClient(app_url, cookies=cookies) as tab:
+            await tab.hydrate(f"/orgs/{other_org}", params={"org_id": str(other_org)})
+            seen["own_page_delete"] = await tab.call(OrgAppsState.delete, app_id=app_id)
+        # A plain member of Acme: neither the list nor a registration.
+        member_cookies = {"aixplore_session": sign_in(member.email)}
+        async with ReflexClient(app_url, cookies=member_cookies) as tab:
+            await tab.hydrate(acme, params=acme_params)
+            seen["member_list"] = tab.state(OrgAppsState)["apps"]
+            seen["member_register"] = await tab.call(OrgAppsState.register, form_data=form)
+        return seen
+
+    seen = run_async(attack())
+    assert seen["stranger_list"] == [] and seen["member_list"] == []
+    assert ("error", "No such organization.") in seen["register"].toasts
+    assert ("error", "Unknown app.") in seen["delete"].toasts
+    assert ("error", "Unknown app.") in seen["secret"].toasts
+    assert ("error", "Unknown app.") in seen["own_page_delete"].toasts
+    assert ("error", "Only organization admins can do that.") in seen["member_register"].toasts
+    with read_scope() as db:
+        assert [a.name for a in db.exec(select(OAuthApp)).all()] == ["Acme Sync"]

@@ -15,11 +15,11 @@ from joserfc.jwk import RSAKey
 from sqlmodel import select
 
 from aixplore.core.db import read_scope, session_scope
-from aixplore.core.errors import NotFound, ValidationFailed
+from aixplore.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aixplore.domain.audit.models import AuditEntry
 from aixplore.domain.oauth import apps, grants, tokens
 from aixplore.domain.oauth.models import OAuthGrant, OAuthSigningKey
-from tests.factories import actor_for, make_member, make_org, sign_in
+from tests.factories import actor_for, join_org, make_member, make_org, sign_in
 from tests.oauth_support import App, call_api, refresh, register, tokens_for
 
 
@@ -296,3 +296,20 @@ def test_org_admins_manage_the_orgs_apps_and_bad_forms_are_refused() -> None:
             {"name": "Local", "redirect_uris": ["http://127.0.0.1:8765/cb"], "confidential": False},
         )
     assert ok.redirect_uris == ["http://127.0.0.1:8765/cb"]
+
+
+def test_an_orgs_apps_are_listed_for_its_admins_only() -> None:
+    owner, member, stranger = make_member().email, make_member().email, make_member().email
+    org_id = make_org(owner)
+    join_org(org_id, owner, member)
+    form = {"name": "Acme CI", "redirect_uris": [App("", "").redirect_uri]}
+    admin, plain, outsider = (actor_for(sign_in(e)) for e in (owner, member, stranger))
+    with session_scope() as db:
+        apps.do_register_app(db, admin, form, org_id=org_id)
+        apps.do_register_app(db, admin, {**form, "name": "Personal"})
+    with read_scope() as db:
+        assert [a.name for a in apps.list_org_apps(db, admin, org_id)] == ["Acme CI"]
+        with pytest.raises(PermissionDenied):
+            apps.list_org_apps(db, plain, org_id)
+        with pytest.raises(NotFound):
+            apps.list_org_apps(db, outsider, org_id)

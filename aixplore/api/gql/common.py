@@ -22,10 +22,17 @@ _BEFORE = re.compile(r"before:(?P<id>[1-9][0-9]{0,9})")
 class Context(BaseContext):
     """One request's caller and its batch loaders (strawberry's ``info.context``)."""
 
-    def __init__(self, caller: KeyPrincipal | None) -> None:
-        """The caller as ``aixplore.api.auth.principal`` resolved it (None: anonymous)."""
+    def __init__(self, caller: KeyPrincipal | None, token: str | None = None, ip: str = "") -> None:
+        """The caller as ``aixplore.api.auth.principal`` resolved it (None: anonymous).
+
+        Over WebSocket, the raw key or token and the client's address too: a subscription
+        checks them again while it runs.
+        """
         super().__init__()
         self.caller = caller
+        self.token = token
+        self.ip = ip
+        self.connection_params: dict[str, Any] | None = None  # graphql-transport-ws's init
         self.loaders: dict[str, Any] = {}
 
 
@@ -49,15 +56,24 @@ def node_id(kind: str, row_id: int) -> strawberry.ID:
     return strawberry.ID(encode(f"{kind}:{row_id}"))
 
 
-def row_id_of(value: str, kind: str) -> int:
-    """The row id behind a global id of ``kind``; anything else is refused before any query."""
+def kind_of(value: str, expected: str = "") -> tuple[str, int]:
+    """The type and row id a global id names; anything else is refused before any query.
+
+    With ``expected``, an id of another type is refused too.
+    """
     match = _NODE_ID.fullmatch(decode(value, "id"))
-    if match is None or match["kind"] != kind:
-        raise ValidationFailed(f"Not a valid node id: expected a {kind}'s id.", field="id")
+    if match is None or (expected and match["kind"] != expected):
+        what = f": expected a {expected}'s id" if expected else ""
+        raise ValidationFailed(f"Not a valid node id{what}.", field="id")
     found = int(match["id"])
     if found > MAX_ID:
         raise ValidationFailed("Not a valid node id: out of range.", field="id")
-    return found
+    return match["kind"], found
+
+
+def row_id_of(value: str, kind: str) -> int:
+    """The row id behind a global id of ``kind``; anything else is refused before any query."""
+    return kind_of(value, kind)[1]
 
 
 def before_cursor(row_id: int | None) -> str | None:

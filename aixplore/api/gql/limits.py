@@ -30,6 +30,7 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
 )
+from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
 
 from aixplore.api.auth import STATE_HEADERS, RateLimited, charge
@@ -142,7 +143,9 @@ class QueryCost(SchemaExtension):
         """Charge the cost to the caller's read limit (the request itself counted one)."""
         context = self.execution_context.context
         request = getattr(context, "request", None)
-        if request is None:  # executed outside HTTP (tests of the schema alone)
+        if not isinstance(request, Request):
+            # Outside HTTP: tests of the schema alone, or a WebSocket, whose connection and
+            # each subscription count one call (``routes/graphql.py``).
             return
         requests = charged_requests(cost)
         try:

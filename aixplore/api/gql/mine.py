@@ -27,9 +27,11 @@ from aixplore.api.gql.common import (
     require_caller,
 )
 from aixplore.core.db import read_scope, session_scope
-from aixplore.core.errors import PermissionDenied
+from aixplore.core.errors import NotFound, PermissionDenied
 from aixplore.domain.accounts.models import Actor
+from aixplore.domain.apikeys.models import KeyPrincipal
 from aixplore.domain.notifications import services as notifications
+from aixplore.domain.notifications.models import NotificationPublic
 from aixplore.domain.orders import services as orders
 from aixplore.domain.social.publisher_handles import person_of
 
@@ -103,6 +105,19 @@ class Notification(Node):
     created_at: datetime
     read: bool
 
+    @classmethod
+    def of(cls, shown: NotificationPublic) -> Notification:
+        """Build from a domain notification."""
+        return cls(
+            id=node_id("Notification", shown.id),
+            kind=shown.kind,
+            title=shown.title,
+            body=shown.body,
+            link=shown.link,
+            created_at=shown.created_at,
+            read=shown.read,
+        )
+
 
 @strawberry.type
 class NotificationEdge:
@@ -118,6 +133,37 @@ class NotificationConnection:
 
     edges: list[NotificationEdge]
     page_info: PageInfo
+
+
+def personal_caller(context: Context, resource: str) -> KeyPrincipal:
+    """The caller holding ``resource:read`` with a personal key or token (orders, notices)."""
+    caller = require_caller(context, resource)
+    if caller.org_id is not None:
+        raise PermissionDenied(
+            f"{resource.capitalize()} are personal: an organization's key cannot read them."
+        )
+    return caller
+
+
+def own_order(actor: Actor, row_id: int) -> Order | None:
+    """One of the actor's own orders by number; None for anyone else's (admins' too)."""
+    with read_scope() as db:
+        try:
+            found = orders.get_order(db, actor, row_id)
+        except NotFound:
+            return None
+        if found.user_id != actor.user_id:
+            return None
+        return Order.of(orders.order_view(found))
+
+
+def own_notification(actor: Actor, row_id: int) -> Notification | None:
+    """One of the actor's own notifications; None for anyone else's."""
+    with read_scope() as db:
+        try:
+            return Notification.of(notifications.get_my_notification(db, actor, row_id))
+        except NotFound:
+            return None
 
 
 def _orders(actor: Actor, first: int, after: str | None) -> OrderConnection:
@@ -139,18 +185,7 @@ def _notifications(actor: Actor, first: int, after: str | None) -> NotificationC
     with read_scope() as db:
         page = notifications.list_my_notifications(db, actor, before_id=before, limit=first)
     edges = [
-        NotificationEdge(
-            cursor=before_cursor(n.id) or "",
-            node=Notification(
-                id=node_id("Notification", n.id),
-                kind=n.kind,
-                title=n.title,
-                body=n.body,
-                link=n.link,
-                created_at=n.created_at,
-                read=n.read,
-            ),
-        )
+        NotificationEdge(cursor=before_cursor(n.id) or "", node=Notification.of(n))
         for n in page.items
     ]
     return NotificationConnection(
@@ -170,9 +205,7 @@ class Viewer:
         self, info: Info[Context, None], first: int = 20, after: str | None = None
     ) -> OrderConnection | None:
         """The caller's orders, newest first (``orders:read``, personal keys only)."""
-        caller = require_caller(info.context, "orders")
-        if caller.org_id is not None:
-            raise PermissionDenied("Orders are personal: an organization's key cannot read them.")
+        caller = personal_caller(info.context, "orders")
         return await run_in_threadpool(_orders, caller.actor, first, after)
 
     @strawberry.field
@@ -180,11 +213,7 @@ class Viewer:
         self, info: Info[Context, None], first: int = 20, after: str | None = None
     ) -> NotificationConnection | None:
         """The caller's notifications, newest first (``notifications:read``)."""
-        caller = require_caller(info.context, "notifications")
-        if caller.org_id is not None:
-            raise PermissionDenied(
-                "Notifications are personal: an organization's key cannot read them."
-            )
+        caller = personal_caller(info.context, "notifications")
         return await run_in_threadpool(_notifications, caller.actor, first, after)
 
 

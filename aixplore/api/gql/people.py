@@ -32,6 +32,7 @@ from aixplore.domain.accounts.models import Actor
 from aixplore.domain.reviews import reading as review_reading
 from aixplore.domain.reviews.models import ReviewPublic
 from aixplore.domain.social import graph, profiles
+from aixplore.domain.social.models import Profile as ProfileRow
 from aixplore.domain.social.models import ProfilePublic
 
 MAX_HANDLE = 64
@@ -221,3 +222,20 @@ def profile_of(viewer: Actor | None, handle: str) -> Profile | None:
         except NotFound:
             return None
     return Profile.of(shown, viewer)
+
+
+def profile_by_id(viewer: Actor | None, user_id: int) -> Profile | None:
+    """The profile of user ``user_id`` (``node(id:)``), under the same privacy as by handle."""
+    with read_scope() as db:
+        found = db.get(ProfileRow, user_id)
+        handle = found.handle if found is not None else ""
+    return profile_of(viewer, handle) if handle else None
+
+
+def review_of(viewer: Actor | None, review_id: int) -> Review | None:
+    """A visible review of a published solution by row id; null when there is none."""
+    with read_scope() as db:
+        try:
+            return Review.of(review_reading.get_visible_review(db, viewer, review_id))
+        except NotFound:
+            return None

@@ -32,7 +32,6 @@ from aixplore.api.gql.common import (
     decode,
     encode,
     node_id,
-    row_id_of,
 )
 from aixplore.api.gql.events import (
     EventConnection,
@@ -41,10 +40,13 @@ from aixplore.api.gql.events import (
     event_of,
     events_page,
 )
+from aixplore.api.gql.fast import PlainExecution
 from aixplore.api.gql.limits import MAX_DEPTH, MAX_FIRST, MAX_TOKENS, QueryCost
-from aixplore.api.gql.mine import Viewer, viewer_of
+from aixplore.api.gql.mine import Notification, Order, Viewer, viewer_of
+from aixplore.api.gql.nodes import node_of
 from aixplore.api.gql.people import Profile, Review, profile_of, solution_reviews
 from aixplore.api.gql.persisted import PersistedQueries
+from aixplore.api.gql.subscriptions import Subscription
 from aixplore.core.db import read_scope, session_scope
 from aixplore.core.errors import DomainError, NotFound, ValidationFailed
 from aixplore.domain.social.publisher_handles import publishers_of
@@ -55,11 +57,6 @@ from aixplore.domain.solutions.search import MAX_PAGE, SearchQuery, search
 
 DEPTH_RULE = create_validator(MAX_DEPTH, None, None)
 _CURSOR = re.compile(r"at:(?P<at>[0-9]{1,6})")
-
-
-def solution_id_of(value: str) -> int:
-    """The row id behind a global ``Solution`` id; anything else is refused before any query."""
-    return row_id_of(value, "Solution")
 
 
 def publishers_for(db: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -215,9 +212,9 @@ class Query:
         return await run_in_threadpool(_published, slug)
 
     @strawberry.field
-    async def node(self, id: strawberry.ID) -> Node | None:
-        """Any object by its global id (null when there is none)."""
-        return await run_in_threadpool(_by_id, solution_id_of(str(id)))
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        """Any object by its global id, as its own field gives it (null when there is none)."""
+        return await node_of(info.context, str(id), _by_id)
 
     @strawberry.field
     async def viewer(self, info: Info[Context, None]) -> Viewer | None:
@@ -263,7 +260,9 @@ def _mask(error: Any) -> bool:
 
 schema = strawberry.Schema(
     query=Query,
-    types=[Solution, Review, Profile, EventDetail],
+    subscription=Subscription,
+    execution_context_class=PlainExecution,
+    types=[Solution, Review, Profile, EventDetail, Order, Notification],
     extensions=[
         PersistedQueries,  # first: the others see the stored query
         # Factories: each operation gets its own instances (QueryCost keeps a count).

@@ -220,6 +220,29 @@ def list_my_notifications(
     return NotificationPage(items=[_public(r) for r in rows[:size]], more=len(rows) > size)
 
 
+def list_my_notifications_after(
+    session: Session, actor: Actor | None, after_id: int, limit: int = PAGE_MAX
+) -> list[NotificationPublic]:
+    """The actor's notifications newer than ``after_id``, oldest first (live readers)."""
+    actor = require_actor(actor)
+    rows = session.exec(
+        select(Notification)
+        .where(Notification.user_id == actor.user_id, col(Notification.id) > after_id)
+        .order_by(col(Notification.id))
+        .limit(max(1, min(limit, PAGE_MAX)))
+    ).all()
+    return [_public(r) for r in rows]
+
+
+def newest_notification_id(session: Session, actor: Actor | None) -> int:
+    """The id of the actor's newest notification (0 when none): where a live reader starts."""
+    actor = require_actor(actor)
+    found = session.exec(
+        select(func.max(Notification.id)).where(Notification.user_id == actor.user_id)
+    ).one()
+    return int(found or 0)
+
+
 def unread_count(session: Session, actor: Actor | None) -> int:
     """How many of the actor's notifications are unread (one count over a partial index)."""
     actor = require_actor(actor)
@@ -228,6 +251,18 @@ def unread_count(session: Session, actor: Actor | None) -> int:
         .select_from(Notification)
         .where(Notification.user_id == actor.user_id, col(Notification.read_at).is_(None))
     ).one()
+
+
+def get_my_notification(
+    session: Session, actor: Actor | None, notification_id: Any
+) -> NotificationPublic:
+    """One of the actor's notifications; anyone else's does not exist."""
+    actor = require_actor(actor)
+    wanted = _id(notification_id)
+    row = session.get(Notification, wanted) if wanted is not None else None
+    if row is None or row.user_id != actor.user_id:
+        raise NotFound("No such notification.")
+    return _public(row)
 
 
 def do_mark_read(session: Session, actor: Actor | None, notification_id: Any) -> NotificationPublic:

@@ -146,6 +146,15 @@ def list_my_apps(session: Session, actor: Actor | None) -> list[AppPublic]:
     return out
 
 
+def list_org_apps(session: Session, actor: Actor | None, org_id: Any) -> list[AppPublic]:
+    """The apps of organization ``org_id``, newest first (its admins only)."""
+    _actor, org, _m = require_org_role(session, actor, org_id, OrgRole.ADMIN, "list_apps")
+    rows = session.exec(
+        select(OAuthApp).where(OAuthApp.org_id == org.id).order_by(col(OAuthApp.id).desc())
+    ).all()
+    return [AppPublic.of(app) for app in rows]
+
+
 def do_update_app(
     session: Session, actor: Actor | None, app_id: Any, data: Any, *, ip: str = ""
 ) -> AppPublic:

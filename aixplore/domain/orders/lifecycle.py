@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from aixplore.core import live
 from aixplore.core.errors import Conflict, NotFound
 from aixplore.core.events import publish_after_commit
 from aixplore.core.settings import get_settings
@@ -40,6 +41,11 @@ STATUS_CHANGED = "order.status_changed"
 ORDER_QUEUED = "order.queued"
 CARD_REFUND = "order.card_refund"
 MAX_LOG_LINES = 200
+
+
+def order_channel(order_id: int) -> str:
+    """The live channel (``core/live.py``) that hears of each status change of one order."""
+    return f"order:{order_id}"
 
 
 class LeaseLost(Exception):
@@ -61,6 +67,8 @@ def _record(
     )
     change = {"order_id": order.id, "user_id": order.user_id, "from": old.value, "to": new.value}
     publish_after_commit(session, STATUS_CHANGED, change)
+    # Live readers (GraphQL subscriptions) in every worker hear of it, then read the order.
+    live.publish_after_commit(session, order_channel(order.id), {"kind": "order"})
     webhooks.emit(
         session,
         STATUS_CHANGED,

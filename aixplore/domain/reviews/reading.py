@@ -178,3 +178,20 @@ def top_reviews_of(
     for review, shown in zip(rows, public_reviews(session, list(rows), actor), strict=True):
         found[review.solution_id].append(shown)
     return found
+
+
+def get_visible_review(session: Session, actor: Actor | None, review_id: Any) -> ReviewPublic:
+    """One review as a solution's page shows it; NotFound unless visible on a published one."""
+    wanted = parse_id(review_id, "review")
+    row = session.exec(
+        select(Review)
+        .join(Solution, col(Solution.id) == col(Review.solution_id))
+        .where(
+            col(Review.id) == wanted,
+            Review.status == ReviewStatus.VISIBLE,
+            Solution.status == SolutionStatus.PUBLISHED,
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No such review.")
+    return public_reviews(session, [row], actor)[0]

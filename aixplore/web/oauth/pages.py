@@ -19,7 +19,8 @@ APP_KINDS = [
 ]
 
 
-def _app_row(app: ObjectVar[dict[str, Any]]) -> rx.Component:
+def app_row(app: ObjectVar[dict[str, Any]], state: Any = A) -> rx.Component:
+    """One registered app with its actions (``state``: the page's apps state)."""
     return kit.list_item(
         kit.item_text(
             kit.badges(rx.text(app["name"], weight="medium"), rx.badge(app["kind"])),
@@ -32,7 +33,7 @@ def _app_row(app: ObjectVar[dict[str, Any]]) -> rx.Component:
                 app["confidential"].to(bool),
                 kit.action(
                     "New secret",
-                    A.new_app_secret(app["id"].to(int)),
+                    state.new_app_secret(app["id"].to(int)),
                     aria_label="New secret for " + app["name"].to(str),
                 ),
             ),
@@ -41,8 +42,50 @@ def _app_row(app: ObjectVar[dict[str, Any]]) -> rx.Component:
                 title="Delete this app?",
                 description="Everyone who authorized it loses it: its tokens stop working.",
                 confirm_label="Delete the app",
-                on_confirm=A.delete(app["id"].to(int)),
+                on_confirm=state.delete(app["id"].to(int)),
             ),
+        ),
+    )
+
+
+def app_form(state: Any = A, select_id: str = "app-kind") -> rx.Component:
+    """The registration form (``state``: the page's apps state) and the secret shown once."""
+    return rx.fragment(
+        rx.cond(
+            state.new_client_id != "",
+            rx.text("Client ID: ", rx.code(state.new_client_id, id="new-client-id"), size="2"),
+        ),
+        kit.shown_once(
+            "Copy the app's secret now: it will not be shown again.",
+            state.new_secret,
+            "new-app-secret",
+            state.dismiss_secret,
+        ),
+        kit.form(
+            # Not "name": the organization's page has a "name" field of its own (one id each).
+            kit.field("Name", "app_name", max_length=80, hint="Members see it when they consent."),
+            kit.field(
+                "Logo URL",
+                "logo_url",
+                max_length=500,
+                required=False,
+                hint="An https address of a square image (optional).",
+            ),
+            kit.text_area_field(
+                "Redirect URIs",
+                "redirect_uris",
+                rows=3,
+                max_length=2600,
+                required=True,
+                hint="One per line: https, or http on localhost. At most five.",
+            ),
+            kit.native_select(
+                "Type", "kind", APP_KINDS, select_id=select_id, default_value="confidential"
+            ),
+            on_submit=state.register,
+            submit="Register app",
+            error=state.error,
+            reset=True,
         ),
     )
 
@@ -62,47 +105,10 @@ def oauth_apps_page() -> rx.Component:
             ),
             size="2",
         ),
-        rx.cond(
-            A.new_client_id != "",
-            rx.text("Client ID: ", rx.code(A.new_client_id, id="new-client-id"), size="2"),
-        ),
-        kit.shown_once(
-            "Copy the app's secret now: it will not be shown again.",
-            A.new_secret,
-            "new-app-secret",
-            A.dismiss_secret,
-        ),
-        kit.section(
-            "Register an app",
-            kit.form(
-                kit.field("Name", "name", max_length=80, hint="Members see it when they consent."),
-                kit.field(
-                    "Logo URL",
-                    "logo_url",
-                    max_length=500,
-                    required=False,
-                    hint="An https address of a square image (optional).",
-                ),
-                kit.text_area_field(
-                    "Redirect URIs",
-                    "redirect_uris",
-                    rows=3,
-                    max_length=2600,
-                    required=True,
-                    hint="One per line: https, or http on localhost. At most five.",
-                ),
-                kit.native_select(
-                    "Type", "kind", APP_KINDS, select_id="app-kind", default_value="confidential"
-                ),
-                on_submit=A.register,
-                submit="Register app",
-                error=A.error,
-                reset=True,
-            ),
-        ),
+        kit.section("Register an app", app_form()),
         kit.section(
             "Registered apps",
-            kit.when_any(A.apps, kit.item_list(A.apps, _app_row), "No apps yet."),
+            kit.when_any(A.apps, kit.item_list(A.apps, lambda app: app_row(app)), "No apps yet."),
         ),
         spacing="5",
         width="100%",

@@ -21,7 +21,7 @@ APPS_PATH = "/settings/apps"
 GRANTS_PATH = "/settings/authorized-apps"
 
 
-def _app_row(app: Any) -> dict[str, Any]:
+def app_view(app: Any) -> dict[str, Any]:
     return {
         "id": app.id,
         "name": app.name,
@@ -30,6 +30,22 @@ def _app_row(app: Any) -> dict[str, Any]:
         "confidential": app.confidential,
         "redirect_uris": ", ".join(app.redirect_uris),
         "created": app.created_at.strftime("%Y-%m-%d"),
+    }
+
+
+def app_data(form_data: object) -> dict[str, object]:
+    """The registration form's values for ``apps.do_register_app`` (refused when unreadable)."""
+    if not isinstance(form_data, dict):
+        raise ValidationFailed("The form could not be read. Reload the page.")
+    uris = form_data.get("redirect_uris", "")
+    kind = form_data.get("kind", "")
+    if not isinstance(uris, str) or kind not in ("confidential", "public"):
+        raise ValidationFailed("Give the redirect URIs and the app's type.")
+    return {
+        "name": form_data.get("app_name", ""),
+        "logo_url": form_data.get("logo_url", ""),
+        "redirect_uris": [u.strip() for u in uris.splitlines() if u.strip()][:6],
+        "confidential": kind == "confidential",
     }
 
 
@@ -47,6 +63,30 @@ def _grant_row(grant: Any) -> dict[str, Any]:
     }
 
 
+async def replace_secret(state: Any, app_id: Any, next_path: str) -> Any:
+    """A handler's work: a new secret for an app the member manages, shown once on ``state``."""
+    actor = await current_actor(state)
+    try:
+        with session_scope() as db:
+            secret = apps.do_new_secret(db, actor, app_id, ip=state._ip())
+    except DomainError as exc:
+        return answer_error(exc, next_path=next_path)
+    state.new_client_id, state.new_secret = "", secret
+    return toast_ok("New secret made: the old one no longer works.")
+
+
+async def delete_app(state: Any, app_id: Any, next_path: str) -> Any:
+    """A handler's work: delete an app the member manages, then list ``state``'s apps again."""
+    actor = await current_actor(state)
+    try:
+        with session_scope() as db:
+            apps.do_delete_app(db, actor, app_id, ip=state._ip())
+        await state._reload()
+    except DomainError as exc:
+        return answer_error(exc, next_path=next_path)
+    return toast_ok("App deleted.")
+
+
 class OAuthAppsState(rx.State):
     """The member's registered apps; a new secret lives here only until dismissed."""
 
@@ -61,7 +101,7 @@ class OAuthAppsState(rx.State):
     async def _reload(self) -> None:
         actor = await current_actor(self)
         with read_scope() as db:
-            self.apps = [_app_row(a) for a in apps.list_my_apps(db, actor)]
+            self.apps = [app_view(a) for a in apps.list_my_apps(db, actor)]
 
     @rx.event
     async def load(self):
@@ -79,18 +119,7 @@ class OAuthAppsState(rx.State):
         self.new_secret, self.new_client_id, self.error = "", "", ""
         actor = await current_actor(self)
         try:
-            if not isinstance(form_data, dict):
-                raise ValidationFailed("The form could not be read. Reload the page.")
-            uris = form_data.get("redirect_uris", "")
-            kind = form_data.get("kind", "")
-            if not isinstance(uris, str) or kind not in ("confidential", "public"):
-                raise ValidationFailed("Give the redirect URIs and the app's type.")
-            data = {
-                "name": form_data.get("name", ""),
-                "logo_url": form_data.get("logo_url", ""),
-                "redirect_uris": [u.strip() for u in uris.splitlines() if u.strip()][:6],
-                "confidential": kind == "confidential",
-            }
+            data = app_data(form_data)
             with session_scope() as db:
                 public, secret = apps.do_register_app(db, actor, data, ip=self._ip())
             await self._reload()
@@ -103,26 +132,12 @@ class OAuthAppsState(rx.State):
     @rx.event
     async def new_app_secret(self, app_id: int):
         """Replace an app's secret and show the new one once."""
-        actor = await current_actor(self)
-        try:
-            with session_scope() as db:
-                secret = apps.do_new_secret(db, actor, app_id, ip=self._ip())
-        except DomainError as exc:
-            return answer_error(exc, next_path=APPS_PATH)
-        self.new_client_id, self.new_secret = "", secret
-        return toast_ok("New secret made: the old one no longer works.")
+        return await replace_secret(self, app_id, APPS_PATH)
 
     @rx.event
     async def delete(self, app_id: int):
         """Delete an app: its authorizations and tokens stop working."""
-        actor = await current_actor(self)
-        try:
-            with session_scope() as db:
-                apps.do_delete_app(db, actor, app_id, ip=self._ip())
-            await self._reload()
-        except DomainError as exc:
-            return answer_error(exc, next_path=APPS_PATH)
-        return toast_ok("App deleted.")
+        return await delete_app(self, app_id, APPS_PATH)
 
     @rx.event
     def dismiss_secret(self):

@@ -1,4 +1,5 @@
-"""The admin-only sections of an organization's page: invitations, sign-in policy, domains."""
+"""The admin-only sections of an organization's page: invitations, sign-in policy, apps,
+domains."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from aixplore.web import kit
+from aixplore.web.oauth.pages import app_form, app_row
+from aixplore.web.orgs.apps_state import OrgAppsState
 from aixplore.web.orgs.links import reauth_form
 from aixplore.web.orgs.state import OrgState
 
@@ -54,7 +57,7 @@ def _pending(inv: ObjectVar[dict[str, Any]]) -> rx.Component:
 
 
 def admin_sections() -> rx.Component:
-    """Invitations, sign-in policy and domains (shown to org admins; services re-check)."""
+    """Invitations, sign-in policy, apps and domains (shown to org admins; services re-check)."""
     org = OrgState.org
     return rx.vstack(
         kit.section(
@@ -103,6 +106,20 @@ def admin_sections() -> rx.Component:
                 submit="Save",
                 max_width=None,
                 width="100%",
+            ),
+            size="2",
+        ),
+        kit.section(
+            "Apps",
+            kit.note(
+                "Apps the organization owns: its admins manage them together, and they stay "
+                "when the admin who registered one leaves."
+            ),
+            app_form(OrgAppsState, select_id="org-app-kind"),
+            kit.when_any(
+                OrgAppsState.apps,
+                kit.item_list(OrgAppsState.apps, lambda app: app_row(app, OrgAppsState)),
+                "No apps yet.",
             ),
             size="2",
         ),

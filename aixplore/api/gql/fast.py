@@ -1,0 +1,164 @@
+"""Plain objects completed in one pass: the executor without per-field overhead where none is due.
+
+graphql-core executes every field on its own (resolve info, resolver call, awaitable check,
+completion by type): about 500 fields for a page of 50 solutions, which costs more than the
+page's SQL. Most of those fields are plain attributes of objects built already (a solution's
+slug, its publisher's handle, a rating's count). :class:`PlainExecution` completes an object
+whose selected fields are all plain attributes (strawberry's default resolver: no resolver
+function, no field extension, no permission), down through nested objects and lists, by
+reading the attributes and serializing the leaves with the same scalars graphql-core uses.
+Anything else (a field with a resolver or arguments, an interface or union, ``@defer``, a
+middleware, a value graphql-core would refuse such as a null in a non-null field) takes
+graphql-core's own path for that object, so answers and errors are the same either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from graphql import (
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    is_leaf_type,
+)
+from graphql.execution.collect_fields import DeferUsage, FieldDetailsList, GroupedFieldSet
+from graphql.pyutils import Path
+from graphql.pyutils.awaitable_or_value import AwaitableOrValue
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+
+class _NotPlain(Exception):
+    """This object needs graphql-core's full execution."""
+
+
+Complete = Callable[[Any], Any]
+
+
+class PlainExecution(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context, with plain objects completed in one pass.
+
+    Each selection's completion is compiled once per operation into small functions (the 50
+    solutions of a page share one), kept by the identity of graphql-core's memoized field
+    sets, which live as long as the operation.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """As strawberry's, with this operation's compiled selections."""
+        super().__init__(*args, **kwargs)
+        self._plans: dict[tuple[str, int], Complete | None] = {}
+
+    def execute_collected_subfields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path,
+        grouped_field_set: GroupedFieldSet,
+        new_defer_usages: Sequence[DeferUsage],
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        """Complete ``source_value`` at once when it is plain, else as graphql-core does."""
+        middleware = self.middleware_manager
+        if not new_defer_usages and (middleware is None or not middleware._middleware_resolvers):
+            plan = self._plan(parent_type, grouped_field_set)
+            if plan is not None:
+                try:
+                    return plan(source_value)
+                except _NotPlain:
+                    pass
+        return super().execute_collected_subfields(
+            parent_type, source_value, path, grouped_field_set, new_defer_usages, position_context
+        )
+
+    def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> Complete | None:
+        """The compiled completion of ``fields`` of ``parent_type`` (None: not plain)."""
+        key = (parent_type.name, id(fields))
+        if key in self._plans:
+            return self._plans[key]
+        self._plans[key] = None  # a cycle through this selection is not plain
+        steps: list[tuple[str, str, Complete | None]] = []
+        for response_name, details in fields.items():
+            name = details[0].node.name.value
+            if name == "__typename":
+                steps.append((response_name, "", None))
+                continue
+            field = parent_type.fields.get(name)
+            definition = field.extensions.get("strawberry-definition") if field else None
+            if field is None or definition is None or not getattr(field.resolve, "_is_default", 0):
+                return None
+            complete = self._compile(field.type, details)
+            if complete is None:
+                return None
+            steps.append((response_name, definition.python_name, complete))
+        type_name = parent_type.name
+
+        def plan(source: Any) -> dict[str, Any]:
+            return {
+                response: complete(getattr(source, attr, None)) if complete else type_name
+                for response, attr, complete in steps
+            }
+
+        self._plans[key] = plan
+        return plan
+
+    def _compile(self, kind: GraphQLOutputType, details: FieldDetailsList) -> Complete | None:
+        """How to complete a value of ``kind`` (None: not plain)."""
+        if isinstance(kind, GraphQLNonNull):
+            inner = self._compile(kind.of_type, details)
+            if inner is None:
+                return None
+
+            def required(value: Any) -> Any:
+                if value is None:
+                    raise _NotPlain  # graphql-core reports the error and nulls the parent
+                return inner(value)
+
+            return required
+        if isinstance(kind, GraphQLList):
+            item = self._compile(kind.of_type, details)
+            if item is None:
+                return None
+
+            def items(value: Any) -> Any:
+                if value is None:
+                    return None
+                if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
+                    raise _NotPlain
+                return [item(v) for v in value]
+
+            return items
+        if is_leaf_type(kind):
+            serialize = kind.serialize  # type: ignore[union-attr]
+
+            def leaf(value: Any) -> Any:
+                if value is None:
+                    return None
+                try:
+                    found = serialize(value)
+                except Exception as exc:  # graphql-core words the error
+                    raise _NotPlain from exc
+                if found is None:
+                    raise _NotPlain
+                return found
+
+            return leaf
+        if not isinstance(kind, GraphQLObjectType):
+            return None  # interfaces and unions resolve their type first
+        subfields, defer_usages, _forbidden = self.collect_subfields(kind, details)
+        if defer_usages:
+            return None
+        plan = self._plan(kind, subfields)
+        if plan is None:
+            return None
+        is_type_of = kind.is_type_of
+
+        def child(value: Any) -> Any:
+            if value is None:
+                return None
+            if is_type_of is not None and not is_type_of(value, None):  # type: ignore[arg-type]
+                raise _NotPlain
+            return plan(value)
+
+        return child
