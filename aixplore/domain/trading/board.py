@@ -31,7 +31,10 @@ TRADER_RARITY: tuple[tuple[Foil, float, float], ...] = (
 
 
 def _percent(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else f"{value * 100:+.{digits}f} %"
+    if value is None:
+        return "—"
+    # Rounded first, and -0.0 made 0.0: a loss too small to show reads "+0.00 %", not "-0.00 %".
+    return f"{round(value * 100, digits) + 0.0:+.{digits}f} %"
 
 
 def _ratio(value: float | None) -> str:

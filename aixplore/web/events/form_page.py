@@ -7,28 +7,8 @@ import reflex as rx
 from aixplore.domain.events.models import MAX_CAPACITY, known_timezones
 from aixplore.web import kit
 from aixplore.web.events.state import EventFormState as F
+from aixplore.web.kit.forms import COMMON_ZONES
 from aixplore.web.layout import page
-
-# The zones most organizers pick, offered before the full list.
-COMMON_ZONES = (
-    "UTC",
-    "Europe/London",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Madrid",
-    "Europe/Warsaw",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Sao_Paulo",
-    "Africa/Lagos",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-)
 
 
 def _timezone_field() -> rx.Component:

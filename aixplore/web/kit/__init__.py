@@ -64,6 +64,8 @@ from aixplore.web.kit.forms import (
     select_field,
     submit_button,
     text_area_field,
+    zone_field,
+    zone_options,
 )
 from aixplore.web.kit.layouts import admin_layout, org_layout, settings_layout, side_nav
 from aixplore.web.kit.sections import (
@@ -137,4 +139,6 @@ __all__ = [
     "toggle",
     "two_columns",
     "when_any",
+    "zone_field",
+    "zone_options",
 ]

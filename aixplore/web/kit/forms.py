@@ -7,7 +7,9 @@ Every field's label is tied to its control (``html_for``), so screen readers and
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, Literal
+from zoneinfo import available_timezones
 
 import reflex as rx
 
@@ -16,6 +18,34 @@ from aixplore.web.kit.feedback import form_error
 GRAY = rx.color("gray", 11)
 # A native <select>, drawn like the Radix inputs next to it.
 SELECT_STYLE = {"padding": "4px 8px", "border": "1px solid var(--gray-7)", "borderRadius": "6px"}
+
+
+# The zones most people pick, offered before the full IANA list in every zone select.
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Warsaw",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Africa/Lagos",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+
+
+@cache
+def known_zones() -> tuple[str, ...]:
+    """Every IANA zone name this machine knows, sorted."""
+    return tuple(sorted(available_timezones()))
 
 
 # What image uploads accept (the media module checks again by decoding: this only filters the
@@ -122,6 +152,34 @@ def select_field(
         default_value=value,
         required=required,
         disabled=empty,
+    )
+    return _labelled(label, select_id, control, hint)
+
+
+def zone_options() -> list[rx.Component]:
+    """The options of a native time zone select: the common zones, then every IANA zone (a
+    native select: its type-ahead finds a zone among six hundred, and phones show their own
+    picker)."""
+    known = set(known_zones())
+    return [
+        rx.el.optgroup(
+            *[rx.el.option(z, value=z) for z in COMMON_ZONES if z in known], label="Common zones"
+        ),
+        rx.el.optgroup(*[rx.el.option(z, value=z) for z in known_zones()], label="All zones"),
+    ]
+
+
+def zone_field(
+    label: str, name: str, *, default_value: Any = "UTC", hint: str = ""
+) -> rx.Component:
+    """A labelled native select of IANA time zones."""
+    select_id = f"field-{name}"
+    control = rx.el.select(
+        *zone_options(),
+        id=select_id,
+        name=name,
+        default_value=default_value,
+        style={**SELECT_STYLE, "maxWidth": "100%"},
     )
     return _labelled(label, select_id, control, hint)
 

@@ -11,7 +11,6 @@ from aixplore.core.errors import DomainError
 from aixplore.domain.notifications import preferences
 from aixplore.domain.notifications.models import KIND_LABELS, KINDS
 from aixplore.web import kit
-from aixplore.web.events.form_page import COMMON_ZONES
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.kit.forms import SELECT_STYLE
 from aixplore.web.layout import settings_template
@@ -126,16 +125,6 @@ def _options(pairs: Any) -> list[rx.Component]:
     return [rx.el.option(text, value=value) for value, text in pairs]
 
 
-def _zone_options() -> list[rx.Component]:
-    common = [z for z in COMMON_ZONES if z in preferences.known_zones()]
-    return [
-        rx.el.optgroup(*_options((z, z) for z in common), label="Common zones"),
-        rx.el.optgroup(
-            *_options((z, z) for z in sorted(preferences.known_zones())), label="All zones"
-        ),
-    ]
-
-
 def _form() -> rx.Component:
     kinds = [_select(KIND_LABELS[k], f"channel_{k}", _options(CHANNEL_CHOICES)) for k in KINDS]
     none = [rx.el.option("None", value="")]
@@ -155,7 +144,7 @@ def _form() -> rx.Component:
                 "you have not read yet, in your time zone.",
                 size="2",
             ),
-            _select("Time zone", "timezone", _zone_options()),
+            _select("Time zone", "timezone", kit.zone_options()),
             _select("Quiet from", "quiet_start", none + _options(HOURS)),
             _select("Quiet until", "quiet_end", none + _options(HOURS)),
             _select("Email digest", "digest", _options(DIGEST_CHOICES)),

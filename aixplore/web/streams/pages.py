@@ -68,10 +68,7 @@ def _schedule_form() -> rx.Component:
         kit.form(
             kit.field("Title", "title", max_length=TITLE_MAX),
             kit.field("Starts at", "starts_at", type_="datetime-local"),
-            kit.field(
-                "Time zone", "timezone", default_value="UTC", max_length=64,
-                hint="The start's time zone, such as Europe/Berlin.",
-            ),
+            kit.zone_field("Time zone", "timezone", hint="The zone of the start time."),
             rx.el.label("Source", html_for="stream-source", class_name="field-label"),
             rx.el.select(
                 rx.el.option("Stream to AiXplore (RTMP)", value="rtmp"),

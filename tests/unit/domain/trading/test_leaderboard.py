@@ -179,3 +179,17 @@ def test_a_profile_shows_a_trader_card_only_once_the_person_publishes_signals():
         card = board.profile_trader_card(db, leader_id)
         assert board.profile_trader_card(db, reader) is None
     assert card is not None and card.name == "Pat Published" and card.decided == 12
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (-0.00001, "+0.00 %"),
+        (0.0, "+0.00 %"),
+        (-0.0001, "-0.01 %"),
+        (0.0123, "+1.23 %"),
+        (None, "—"),
+    ],
+)
+def test_a_loss_too_small_to_show_reads_as_zero_not_minus_zero(value, shown):
+    assert board._percent(value) == shown
