@@ -7,6 +7,7 @@ import reflex as rx
 from reflex.constants import StateManagerMode
 
 from aixplore.core.settings import get_settings
+from aixplore.web.event_delivery import EventDeliveryPlugin
 
 _settings = get_settings()
 # scripts/lib.sh installs bun from npm here (Reflex's own bun installer needs the internet).
@@ -36,5 +37,7 @@ config = rx.Config(
             theme=rx.theme(accent_color="violet", gray_color="slate", radius="large")
         ),
         rx.plugins.SitemapPlugin(),
+        # Events the server did not acknowledge go again after a reconnect.
+        EventDeliveryPlugin(),
     ],
 )
