@@ -15,7 +15,8 @@ from aixplore.domain.wallet.models import SystemAccount, TransactionKind
 from tests.e2e.helpers import axe_violations, horizontal_overflow, sign_in_through_ui
 from tests.factories import make_member, make_solution, set_solution_rating
 
-pytestmark = pytest.mark.e2e
+# The front end alone (WebGL in software, the same build on both passes): once, on SQLite.
+pytestmark = [pytest.mark.e2e, pytest.mark.frontend]
 
 FREEZE = "window.__aixplore3dFreeze = true;"
 NO_WEBGL = """

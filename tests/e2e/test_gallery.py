@@ -16,7 +16,8 @@ from aixplore.domain.trading.board_models import LeaderboardRow
 from tests.e2e.helpers import axe_violations, horizontal_overflow, sign_in_through_ui
 from tests.factories import make_member, make_solution
 
-pytestmark = pytest.mark.e2e
+# The front end alone (WebGL in software, the same build on both passes): once, on SQLite.
+pytestmark = [pytest.mark.e2e, pytest.mark.frontend]
 
 
 def _wait_room(page: Page, condition: str) -> dict:
