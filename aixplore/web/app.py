@@ -16,7 +16,7 @@ from aixplore.core.settings import get_settings
 from aixplore.core.tracing import configure_tracing
 from aixplore.jobs import registry  # noqa: F401 - tasks and after-commit hooks
 from aixplore.jobs.queue import start_embedded_consumer, stop_embedded_consumer
-from aixplore.web import event_metrics, lost_state, reflex_fixes, socket_json
+from aixplore.web import event_metrics, lost_state, reflex_fixes, socket_json, tab_owner
 from aixplore.web.accounts import pages as account_pages
 from aixplore.web.accounts import settings_pages as account_settings
 from aixplore.web.accounts.sign_in_methods import SignInMethodsState, SocialButtonsState
@@ -126,6 +126,8 @@ get_settings().check_listen_address(rx.config.get_config().backend_host)
 reflex_fixes.apply(SessionState)
 # A tab whose state vanished (say, Redis restarted) loads its page again before its event.
 lost_state.apply()
+# A tab whose worker died keeps its token and state where it reconnects (web/tab_owner.py).
+tab_owner.apply()
 # Event-socket traffic in /metrics (web/event_metrics.py).
 event_metrics.apply()
 # State deltas leave through orjson (web/socket_json.py); before rx.App makes its socket server.

@@ -6,8 +6,9 @@ address (``app_env``'s base URL), which this test's Chromium resolves to nginx
 (``deploy/nginx/aixplore.conf``, ``tests/support/nginx.py``) to two instances of the built app
 (``python -m aixplore.serve start``) on the run's PostgreSQL and Redis. A member signs in and
 bookmarks a solution; the instance that holds the tab's event socket is killed with SIGKILL;
-the member's next click works on the other instance, and the next page loads signed in: no
-sign-in prompt, no lost session.
+the member's next click works on the other instance (sent again if it went into the dying
+connection, web/event_delivery.py), the tab keeps its token and so its state
+(web/tab_owner.py), and the next page loads signed in: no sign-in prompt, no lost session.
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ def balanced_browser(
     browser.close()
 
 
+TAB_TOKEN = "() => window.sessionStorage.getItem('token')"  # Reflex's tab token
+
+
 def sockets(app: AppServer) -> float:
     """How many event sockets ``app`` holds now (its /metrics)."""
     text = httpx.get(f"{app.url}/metrics", timeout=5).text
@@ -110,6 +114,7 @@ def test_a_signed_in_browser_carries_on_when_its_instance_dies(
         assert time.monotonic() < deadline, held
         time.sleep(0.1)
     holder, other = apps if held[0] == 1 else apps[::-1]
+    tab_token = page.evaluate(TAB_TOKEN)
     os.killpg(holder.process.pid, signal.SIGKILL)  # the whole instance, no goodbye
     killed_at = time.monotonic()
 
@@ -119,6 +124,8 @@ def test_a_signed_in_browser_carries_on_when_its_instance_dies(
     resumed = time.monotonic() - killed_at
     assert page.url == f"{origin}/solutions/{slug}", "no sign-in prompt"
     assert sockets(other) == 1, "the tab's socket is on the surviving instance"
+    # Not taken for a duplicated tab (web/tab_owner.py): same token, so the same state.
+    assert page.evaluate(TAB_TOKEN) == tab_token
     page.goto(f"{origin}/saved")  # a whole page load, served by the survivor: still signed in
     expect(page.get_by_role("heading", name="Ferry Timetables")).to_be_visible()
     assert resumed < 20
