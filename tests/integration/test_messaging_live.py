@@ -160,8 +160,10 @@ def test_the_handlers_refuse_someone_outside_the_conversation(workers) -> None:
             (LiveState.listen, {"generation": 1}),
             (LiveState.listen, {"generation": "1; drop"}),
         )
+        # Most of these are refused without a word, so no answer comes: wait 1.5 s for one,
+        # not the client's 10 s (a late answer lands in the next call's, checked the same).
         for handler, payload in calls:
-            answers.append(await tab.call(handler, **payload))
+            answers.append(await tab.call(handler, timeout=1.5, **payload))
         assert _bodies(tab) == []
         assert tab.state(MessagesState).get("open_id", 0) == 0
         await tab.close()
