@@ -93,6 +93,14 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def save_results(name: str, data: object, indent: int = 1) -> Path:
+    """Write ``data`` as JSON to ``bench/results/<name>-<time>.json``; that path."""
+    out = BENCH / "results" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(data, indent=indent))
+    return out
+
+
 def free_port() -> int:
     """A port in 3100-3199 that nothing listens on now."""
     for port in PORTS:
