@@ -134,7 +134,7 @@ def test_enforced_sso_refuses_password_sign_in(page: Page, base_url: str, shoot)
     with session_scope() as db:
         from aixplore.domain.orgs.models import Organization
 
-        db.get(Organization, org_id).enforce_sso = True
+        db.get_one(Organization, org_id).enforce_sso = True
     page.goto(f"{base_url}/login")
     page.get_by_label("Email").fill(worker.email)
     page.get_by_label("Password").fill("correct horse battery staple")
@@ -206,6 +206,7 @@ def _saml_connection(base_url: str, idp, org_id: int, owner: str) -> int:
         conn_id = saml.do_configure(
             db, actor_for(sign_in(owner)), org_id, {"idp_metadata_url": f"{idp.url}/metadata"}
         ).id
+    assert conn_id is not None
     metadata = httpx.get(f"{base_url}/api/sso/saml/{conn_id}/metadata").text
     httpx.post(f"{idp.url}/register-sp", data={"metadata": metadata}).raise_for_status()
     return conn_id
@@ -274,7 +275,7 @@ def test_owner_links_the_idp_identity_with_the_password_and_can_remove_it(
     expect(
         page.get_by_role("heading", name="Sign in with your AiXplore password to link")
     ).to_be_visible(timeout=15000)
-    assert not [c for c in page.context.cookies() if c["name"] == "aixplore_session"]
+    assert not [c for c in page.context.cookies() if c.get("name") == "aixplore_session"]
     assert axe_violations(page) == []
     shoot(page, "sso-link-identity")
     page.get_by_label("AiXplore password").fill("not the password")
