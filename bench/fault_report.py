@@ -10,7 +10,7 @@ WORKER_OUTAGE_LIMIT = 5.0
 
 def _stored(attempts: list) -> set[tuple[str, int, str]]:
     """Which of these writes are in the database: (kind, user id, slug)."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from aixplore.core.db import read_scope
     from aixplore.domain.discovery.models import Bookmark
@@ -20,12 +20,12 @@ def _stored(attempts: list) -> set[tuple[str, int, str]]:
     with read_scope() as db:
         marks = db.exec(
             select(Bookmark.user_id, Solution.slug).join(
-                Solution, Solution.id == Bookmark.solution_id
+                Solution, col(Solution.id) == col(Bookmark.solution_id)
             )
         ).all()
         reviews = db.exec(
             select(Review.author_id, Solution.slug).join(
-                Solution, Solution.id == Review.solution_id
+                Solution, col(Solution.id) == col(Review.solution_id)
             )
         ).all()
     found = {("bookmark", u, s) for u, s in marks} | {("review", u, s) for u, s in reviews}

@@ -156,7 +156,7 @@ async def _run(drill: Drill, pg: Postgres, redis: Redis, only: list[str]) -> tup
 
 def main() -> int:
     """Run the drill; 0 when every promise held."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--only", default=",".join(FAULTS), help="faults, comma separated")
     parser.add_argument("--writers", type=int, default=12, help="signed-in tabs that write")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between a tab's writes")
