@@ -35,7 +35,7 @@ def test_read_scope_sees_committed_data_and_never_writes() -> None:
         db.add(user)
         db.flush()
     with session_scope() as db:
-        assert db.get(User, member.id).display_name == "Before"
+        assert db.get_one(User, member.id).display_name == "Before"
 
 
 def test_the_in_process_cache_stays_bounded_and_keeps_tombstones(monkeypatch) -> None:
