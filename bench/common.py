@@ -22,6 +22,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+# The API benchmarks' catalog, which they import from here.
+from publishers import seed_publishers as seed_publishers
+
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 PYTHON = sys.executable
@@ -91,6 +94,14 @@ def latency_stats(samples: list[float]) -> dict[str, float]:
 def load_average() -> str:
     """The 1, 5 and 15 minute load averages, to judge how quiet the machine was."""
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def save_results(name: str, data: object, indent: int = 1) -> Path:
+    """Write ``data`` as JSON to ``bench/results/<name>-<time>.json``; that path."""
+    out = BENCH / "results" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(data, indent=indent))
+    return out
 
 
 def free_port() -> int:
@@ -366,36 +377,3 @@ def stop(proc: subprocess.Popen, grace: float = 8.0) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(2)
-
-
-def seed_publishers() -> None:
-    """Five verified publishers with twelve published solutions each (60 in all)."""
-    from aixplore.core.db import session_scope
-    from aixplore.domain.accounts import admin as account_admin
-    from aixplore.domain.accounts import services as accounts
-    from aixplore.domain.accounts.actor_cache import authenticate
-    from aixplore.domain.solutions import services as solutions
-
-    for publisher in range(5):
-        email = f"publisher{publisher}@example.com"
-        with session_scope() as db:
-            account_admin.do_create_verified_member(
-                db, email=email, password="bench password 123", display_name=f"Lab {publisher}"
-            )
-            raw = accounts.do_sign_in(db, {"email": email, "password": "bench password 123"})
-        actor = authenticate(raw)
-        with session_scope() as db:
-            for n in range(12):
-                made = solutions.do_create_solution(
-                    db,
-                    actor,
-                    {
-                        "name": f"Tool {publisher}-{n:02d}",
-                        "tagline": "A tool for the benchmark page",
-                        "description": "Fills a page of fifty search results for the benchmark.",
-                        "category": "text-generation",
-                        "pricing": "free",
-                        "tags": ["bench", f"t{n % 5}", f"p{publisher}"],
-                    },
-                )
-                solutions.do_set_status(db, actor, made.slug, "published")

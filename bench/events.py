@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import math
 import statistics
 import sys
@@ -53,6 +52,7 @@ from common import (
     free_port,
     group_cpu_seconds,
     load_average,
+    save_results,
 )
 from sioload import Sample, Tab, measure, open_tabs
 
@@ -299,8 +299,6 @@ def _target(what: str, value: str, ok: bool) -> None:
 
 def save(results: Results) -> Path:
     """Write every sample to ``bench/results/events-<time>.json``."""
-    out = BENCH / "results" / f"events-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(exist_ok=True)
     rows = [
         {
             "mode": m,
@@ -319,8 +317,7 @@ def save(results: Results) -> Path:
         for (m, a, n, loop), samples in sorted(results.items())
         for r, s in enumerate(samples, start=1)
     ]
-    out.write_text(json.dumps(rows, indent=1))
-    return out
+    return save_results("events", rows)
 
 
 def main() -> None:

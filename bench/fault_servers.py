@@ -2,6 +2,7 @@
 
 Both listen on 127.0.0.1 on a fixed port for their whole life, so the app's connection
 settings stay valid across a restart, as they would behind a service name in production.
+The load benchmarks start the pair with :func:`scratch_servers`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -123,3 +126,32 @@ class Postgres:
             self._as_postgres(
                 str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"
             )
+
+
+@contextlib.contextmanager
+def scratch_servers(prefix: str, **env: str) -> Iterator[Path]:
+    """A new folder with a throwaway PostgreSQL (its database created) and Redis running in it.
+
+    The app's settings in ``os.environ`` point at them (a test environment, plus ``env``);
+    both servers stop on the way out, the folder stays.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(folder, 0o755)
+    pg, redis = Postgres(folder), Redis(folder)
+    try:
+        pg.start()
+        pg.create_database()
+        redis.start()
+        os.environ.update(
+            AIXPLORE_ENV="test",
+            AIXPLORE_SECRET_KEY=os.environ.get("AIXPLORE_SECRET_KEY", "bench-" + "k" * 40),
+            AIXPLORE_LOG_JSON="false",
+            AIXPLORE_DATABASE_URL=pg.url,
+            AIXPLORE_REDIS_URL=redis.url,
+            AIXPLORE_DATA_DIR=str(folder / "data"),
+            **env,
+        )
+        yield folder
+    finally:
+        redis.stop()
+        pg.stop()

@@ -31,36 +31,28 @@ import asyncio
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from fault_report import print_rows, report  # noqa: E402
 from fault_servers import Postgres, Redis, free_port  # noqa: E402
+from fault_steps import (  # noqa: E402
+    Drill,
+    Phase,
+    kill_backend_worker,
+    kill_mid_order,
+    kill_mid_webhook,
+    restart_postgres,
+    restart_redis,
+)
 
 FAULTS = ("worker", "redis", "postgres", "order", "webhook")
-WORKER_OUTAGE_LIMIT = 5.0
-ORDER_LIMIT = 30.0
-WEBHOOK_LIMIT = 60.0
-
-
-@dataclass
-class Phase:
-    """One injected fault and what the drill saw around it."""
-
-    name: str
-    start: float
-    injected: float = 0.0
-    end: float = 0.0
-    recovered: float | None = None  # seconds from the injection (order / delivery / service)
-    notes: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
 
 
 def _environment(folder: Path, pg: Postgres, redis: Redis, port: int) -> dict[str, str]:
@@ -98,60 +90,6 @@ def _seed(env: dict[str, str]) -> None:
         )
 
 
-class Drill:
-    """Everything the drill started, and the load it drives."""
-
-    def __init__(self, folder: Path, args: argparse.Namespace, github) -> None:
-        """Start the app and the job worker; sign in the writers."""
-        from fault_chat import start_conversation
-
-        from tests.factories import make_member, sign_in
-        from tests.support.app_server import build_frontend, start_app
-        from tests.support.github_fixture import LIBRARY_FILES, TOKEN
-        from tests.support.job_worker import JobWorkers
-
-        self.folder, self.args, self.github = folder, args, github
-        github.add_user("octo", TOKEN)
-        github.add_repo("octo/library", LIBRARY_FILES, description="A small library")
-        env = dict(os.environ)
-        if not args.no_build:
-            print("building the front end (python -m aixplore.serve build)", flush=True)
-            build_frontend(ROOT, env, folder / "build.log")
-        (folder / "jobs").mkdir()
-        self.jobs = JobWorkers(folder / "jobs")
-        self.app = start_app(ROOT, env, folder / "app.log")
-        try:
-            self.app.wait_until_up(timeout=300, workers=2)
-            self.worker = self.jobs.start()
-        except BaseException:
-            self.close()
-            raise
-        self.tokens: list[tuple[str, int]] = []
-        self.victim: int | None = None  # the backend worker the worker fault kills
-        self.chat: list[tuple[str, int, str]] = []
-        try:  # a failure here must not leave the app and the job worker running
-            for n in range(args.writers):
-                member = make_member(email=f"drill{n}@example.com", name=f"Drill Member {n}")
-                self.tokens.append((sign_in(member.email, ip=f"198.51.100.{n + 1}"), member.id))
-            if args.chat and {"worker", "redis"} & set(args.only.split(",")):
-                for n, name in enumerate(("Ana", "Ben")):
-                    member = make_member(email=f"drill-chat{n}@example.com", name=f"Chat {name}")
-                    token = sign_in(member.email, ip=f"198.51.101.{n}")
-                    self.chat.append((name, member.id, token))
-                self.conversation = start_conversation([(n, u) for n, u, _ in self.chat])
-        except BaseException:
-            self.close()
-            raise
-        self.chat_notes: list[str] = []
-        self.chat_failures: list[str] = []
-
-    def close(self) -> None:
-        """Stop the app, the job workers and the fake GitHub."""
-        self.app.stop()
-        self.jobs.stop_all()
-        self.github.stop()
-
-
 def _published_slugs() -> list[str]:
     from sqlmodel import col, select
 
@@ -165,137 +103,6 @@ def _published_slugs() -> list[str]:
             .order_by(col(Solution.id))
         ).all()
     return list(rows)
-
-
-async def _wait(predicate, until: float, every: float = 0.2) -> bool:
-    while time.monotonic() < until:
-        if await asyncio.to_thread(predicate):
-            return True
-        await asyncio.sleep(every)
-    return False
-
-
-async def _kill_backend_worker(drill: Drill, phase: Phase) -> None:
-    victim = drill.victim or sorted(drill.app.worker_pids())[0]
-    phase.injected = time.monotonic()
-    os.kill(victim, signal.SIGKILL)
-    back = await _wait(
-        lambda: len(drill.app.worker_pids() - {victim}) == 2, phase.injected + 30, 0.1
-    )
-    phase.notes.append(
-        f"worker {victim} killed; replaced after {time.monotonic() - phase.injected:.1f} s"
-        if back
-        else f"worker {victim} killed and not replaced within 30 s"
-    )
-    if not back:
-        phase.failures.append("the killed backend worker was not replaced")
-    await asyncio.sleep(max(0.0, phase.injected + 10 - time.monotonic()))
-
-
-async def _restart_redis(drill: Drill, phase: Phase, redis: Redis) -> None:
-    phase.injected = time.monotonic()
-    redis.kill()
-    await asyncio.sleep(2)
-    await asyncio.to_thread(redis.start)
-    phase.notes.append("Redis killed, down 2 s, started again empty")
-    await asyncio.sleep(13)
-
-
-async def _restart_postgres(drill: Drill, phase: Phase, pg: Postgres) -> None:
-    phase.injected = time.monotonic()
-    await asyncio.to_thread(pg.stop, "immediate")
-    await asyncio.sleep(3)
-    await asyncio.to_thread(pg.start)
-    phase.notes.append("PostgreSQL stopped in immediate mode, down 3 s, started again")
-    await asyncio.sleep(12)
-
-
-async def _kill_mid_order(drill: Drill, phase: Phase) -> None:
-    from sqlmodel import select
-
-    from aixplore.core.db import read_scope
-    from aixplore.domain.orders.models import Order, OrderStatus
-    from aixplore.domain.wallet.models import WalletTransaction
-    from aixplore.jobs import registry  # noqa: F401 - paying queues the order's job
-    from tests.factories import actor_for, make_member, sign_in
-    from tests.support.github_fixture import TOKEN
-    from tests.support.orders import paid_order
-
-    opening = drill.github.hold("POST", r"/pulls$")
-    actor = actor_for(sign_in(make_member(email="drill-buyer@example.com").email))
-    assert actor is not None
-    oid = await asyncio.to_thread(paid_order, actor, token=TOKEN, grant=2_000)
-    if not await asyncio.to_thread(opening.reached.wait, 180):
-        phase.failures.append("the order never reached its pull request stage")
-        return
-    phase.injected = drill.worker.kill()
-    opening.release()  # GitHub carries out the dead worker's request
-    drill.worker = drill.jobs.start()
-
-    def status() -> OrderStatus:
-        with read_scope() as db:
-            order = db.get(Order, oid)
-            assert order is not None
-            return OrderStatus(order.status)
-
-    done = await _wait(
-        lambda: status() in {OrderStatus.PR_OPENED, OrderStatus.DELIVERED},
-        phase.injected + ORDER_LIMIT + 30,
-    )
-    phase.recovered = time.monotonic() - phase.injected if done else None
-    pulls = len(drill.github.repos["octo/library"].pulls)
-    with read_scope() as db:
-        charges = db.exec(
-            select(WalletTransaction.id).where(
-                WalletTransaction.reference == f"order:{oid}:payment"
-            )
-        ).all()
-    phase.notes.append(f"order {oid}: {pulls} pull request(s), {len(charges)} charge(s)")
-    if pulls != 1 or len(charges) != 1:
-        phase.failures.append(f"order {oid} has {pulls} pull requests and {len(charges)} charges")
-    if phase.recovered is None or phase.recovered > ORDER_LIMIT:
-        phase.failures.append(f"the order took over {ORDER_LIMIT:.0f} s to reach its pull request")
-
-
-async def _kill_mid_webhook(drill: Drill, phase: Phase) -> None:
-    from aixplore.core.db import read_scope, session_scope
-    from aixplore.domain.webhooks import services as webhooks
-    from aixplore.domain.webhooks.models import DeliveryStatus, WebhookDelivery
-    from aixplore.jobs import registry  # noqa: F401 - a ping queues its delivery
-    from tests.factories import actor_for, make_member, sign_in
-    from tests.support.webhook_receiver import BlockingReceiver
-
-    receiver = BlockingReceiver()
-    try:
-        receiver.hold_next()
-        actor = actor_for(sign_in(make_member(email="drill-hooks@example.com").email))
-        with session_scope() as db:
-            endpoint, _secret = webhooks.do_create_endpoint(
-                db, actor, {"url": receiver.url, "event_types": ["ping"]}
-            )
-        with session_scope() as db:
-            delivery_id = webhooks.do_send_ping(db, actor, endpoint.id).id
-        if not await asyncio.to_thread(receiver.reached.wait, 60):
-            phase.failures.append("the webhook never reached its receiver")
-            return
-        phase.injected = drill.worker.kill()
-        drill.worker = drill.jobs.start()
-
-        def succeeded() -> bool:
-            with read_scope() as db:
-                delivery = db.get(WebhookDelivery, delivery_id)
-                return delivery is not None and delivery.status == DeliveryStatus.SUCCEEDED
-
-        done = await _wait(succeeded, phase.injected + WEBHOOK_LIMIT + 30)
-        phase.recovered = time.monotonic() - phase.injected if done else None
-        ids = receiver.delivery_ids()
-        phase.notes.append(f"delivery {delivery_id}: requests carried ids {ids}")
-        if set(ids) != {str(delivery_id)}:
-            phase.failures.append(f"delivery ids changed: {ids}")
-        if phase.recovered is None or phase.recovered > WEBHOOK_LIMIT:
-            phase.failures.append(f"the delivery took over {WEBHOOK_LIMIT:.0f} s after the kill")
-    finally:
-        receiver.close()
 
 
 async def _run(drill: Drill, pg: Postgres, redis: Redis, only: list[str]) -> tuple:
@@ -322,11 +129,11 @@ async def _run(drill: Drill, pg: Postgres, redis: Redis, only: list[str]) -> tup
     phases = [Phase("baseline", time.monotonic())]
     await asyncio.sleep(4)
     steps = {
-        "worker": lambda p: _kill_backend_worker(drill, p),
-        "redis": lambda p: _restart_redis(drill, p, redis),
-        "postgres": lambda p: _restart_postgres(drill, p, pg),
-        "order": lambda p: _kill_mid_order(drill, p),
-        "webhook": lambda p: _kill_mid_webhook(drill, p),
+        "worker": lambda p: kill_backend_worker(drill, p),
+        "redis": lambda p: restart_redis(drill, p, redis),
+        "postgres": lambda p: restart_postgres(drill, p, pg),
+        "order": lambda p: kill_mid_order(drill, p),
+        "webhook": lambda p: kill_mid_webhook(drill, p),
     }
     for name in only:
         phases[-1].end = time.monotonic()
@@ -347,87 +154,9 @@ async def _run(drill: Drill, pg: Postgres, redis: Redis, only: list[str]) -> tup
     return ledger, phases
 
 
-def _stored(attempts: list) -> set[tuple[str, int, str]]:
-    """Which of these writes are in the database: (kind, user id, slug)."""
-    from sqlmodel import select
-
-    from aixplore.core.db import read_scope
-    from aixplore.domain.discovery.models import Bookmark
-    from aixplore.domain.reviews.models import Review
-    from aixplore.domain.solutions.models import Solution
-
-    with read_scope() as db:
-        marks = db.exec(
-            select(Bookmark.user_id, Solution.slug).join(
-                Solution, Solution.id == Bookmark.solution_id
-            )
-        ).all()
-        reviews = db.exec(
-            select(Review.author_id, Solution.slug).join(
-                Solution, Solution.id == Review.solution_id
-            )
-        ).all()
-    found = {("bookmark", u, s) for u, s in marks} | {("review", u, s) for u, s in reviews}
-    return {(a.kind, a.user_id, a.slug) for a in attempts} & found
-
-
-def _report(ledger, phases: list[Phase]) -> tuple[list[dict], list[str]]:
-    from fault_load import first_recovery, longest_outage
-
-    stored = _stored(ledger.attempts)
-    rows, failures = [], []
-    for phase in phases:
-        mine = ledger.between(phase.start, phase.end)
-        confirmed = [a for a in mine if a.confirmed]
-        kept = [a for a in confirmed if (a.kind, a.user_id, a.slug) in stored]
-        errors = [a.error for a in mine if not a.confirmed]
-        prompts = sum(a.sign_in_prompt for a in mine)
-        outage = longest_outage(ledger.probes, phase.start, phase.end)
-        service = (
-            first_recovery(ledger.probes, phase.injected, phase.end) if phase.injected else None
-        )
-        row = {
-            "fault": phase.name,
-            "attempted": len(mine),
-            "confirmed": len(confirmed),
-            "stored": len(kept),
-            "lost": len(confirmed) - len(kept),
-            "errors_seen": len(errors),
-            "error_examples": sorted(set(errors))[:3],
-            "sign_in_prompts": prompts,
-            "longest_outage_s": round(outage, 1),
-            "service_back_s": None if service is None else round(service, 1),
-            "recovered_s": None if phase.recovered is None else round(phase.recovered, 1),
-            "notes": phase.notes,
-        }
-        rows.append(row)
-        problems = list(phase.failures)
-        if row["lost"]:
-            problems.append(f"{row['lost']} confirmed writes were lost")
-        if prompts:
-            problems.append(f"{prompts} sign-in prompts shown to signed-in members")
-        if phase.name == "worker" and outage > WORKER_OUTAGE_LIMIT:
-            problems.append(f"service down {outage:.1f} s after a worker kill")
-        failures += [f"{phase.name}: {p}" for p in problems]
-    return rows, failures
-
-
-def _print(rows: list[dict]) -> None:
-    head = ("fault", "attempted", "confirmed", "stored", "lost", "errors_seen")
-    head += ("sign_in_prompts", "longest_outage_s", "service_back_s", "recovered_s")
-    print(" | ".join(head))
-    for row in rows:
-        print(" | ".join("-" if row[h] is None else str(row[h]) for h in head))
-    for row in rows:
-        for note in row["notes"]:
-            print(f"  {row['fault']}: {note}")
-        for example in row["error_examples"]:
-            print(f"  {row['fault']}: seen instead of a success: {example}")
-
-
 def main() -> int:
     """Run the drill; 0 when every promise held."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--only", default=",".join(FAULTS), help="faults, comma separated")
     parser.add_argument("--writers", type=int, default=12, help="signed-in tabs that write")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between a tab's writes")
@@ -466,7 +195,7 @@ def main() -> int:
             f"set up in {time.monotonic() - started:.0f} s; load average {os.getloadavg()[0]:.1f}"
         )
         ledger, phases = asyncio.run(_run(drill, pg, redis, only))
-        rows, failures = _report(ledger, phases)
+        rows, failures = report(ledger, phases)
         failures += [f"conversation: {f}" for f in drill.chat_failures]
         chat_notes = drill.chat_notes
     finally:
@@ -478,7 +207,7 @@ def main() -> int:
             print(f"kept: {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
-    _print(rows)
+    print_rows(rows)
     for note in chat_notes:
         print(f"  conversation: {note}")
     if args.json:

@@ -42,6 +42,7 @@ from aixplore.domain.relations.models import Follow
 from aixplore.domain.social import feed
 from aixplore.domain.social.models import Profile, TimelineEntry
 from bench import baseline
+from bench.bulk import batched
 
 CHUNK = 50_000
 BASELINE = "f43a7c9"  # before the one-statement fan-in and entries (round 7)
@@ -51,17 +52,6 @@ OLD_MODULES = [
     "aixplore.domain.social.feed",
 ]
 EMAIL = "feed-bench-{}@bench.invalid"
-
-
-def _chunks(rows, size: int = CHUNK):
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _random_pairs(ids: list[int], reader: int, followed: list[int], edges: int) -> list:
@@ -90,7 +80,7 @@ def _load_follows(engine, pairs: list[tuple[int, int]], now) -> None:
             with cursor.copy(  # type: ignore[attr-defined]
                 "COPY follow (follower_id, followee_id, created_at) FROM STDIN"
             ) as copy:
-                for batch in _chunks(pairs, 200_000):
+                for batch in batched(pairs, 200_000):
                     copy.write("".join(f"{a}\t{b}\t{stamp}\n" for a, b in batch))
         else:
             stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -115,7 +105,7 @@ def _fill(users: int, edges: int, following: int, fan_in: int) -> tuple[int, int
     ids = list(range(start, start + users))
     started = time.perf_counter()
     with engine.begin() as conn:
-        for batch in _chunks(ids):
+        for batch in batched(ids, CHUNK):
             conn.execute(
                 insert(User),
                 [

@@ -38,6 +38,7 @@ from aixplore.domain.accounts.models import Actor, PlatformRole, User
 from aixplore.domain.forums import reading, search
 from aixplore.domain.forums.models import ForumCategory, ForumPost, ForumThread, ForumThreadRead
 from bench import baseline
+from bench.bulk import batched
 
 WORDS = [
     "model",
@@ -145,17 +146,6 @@ COLUMNS = (
 )
 
 
-def _batched(rows, size: int):
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _load_posts(rows, now) -> None:
     """Bulk-load posts: COPY on PostgreSQL (the search index rebuilt once, after), one
     executemany on SQLite (its full-text table filled by the insert trigger)."""
@@ -169,7 +159,7 @@ def _load_posts(rows, now) -> None:
             with cursor.copy(  # type: ignore[attr-defined]
                 f"COPY forum_post ({COLUMNS}) FROM STDIN"
             ) as copy:
-                for batch in _batched(rows, CHUNK):
+                for batch in batched(rows, CHUNK):
                     copy.write(
                         "".join(
                             f"{t}\t{a}\t{n}\t{md}\t{html}{tail}\n" for t, a, n, md, html in batch

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, Workspace, base_env, free_port, load_average
+from common import BENCH, Workspace, base_env, free_port, load_average, save_results
 
 TOOL = BENCH / "lighthouse"
 LIGHTHOUSE = TOOL / "node_modules" / ".bin" / "lighthouse"
@@ -214,9 +214,7 @@ def main() -> None:
     print(f"load average at start: {load_average()}")
     results = run_all(args.runs, args.preset or list(PRESETS), args.keep, args.ref)
     report(results, args.runs)
-    out = BENCH / "results" / f"lighthouse-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=1))
+    out = save_results("lighthouse", results)
     print(
         f"\nresults: {out}; total {time.monotonic() - started:.0f} s; load average at end: "
         f"{load_average()}"

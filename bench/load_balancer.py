@@ -21,7 +21,6 @@ import os
 import signal
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from fault_servers import Postgres, Redis  # noqa: E402
+from fault_servers import scratch_servers  # noqa: E402
 
 
 def _sockets(url: str) -> float:
@@ -102,22 +101,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Failover through nginx.")
     parser.add_argument("--tabs", type=int, default=20)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="aixplore-lb-"))
-    os.chmod(folder, 0o755)
-    pg, redis = Postgres(folder), Redis(folder)
-    try:
-        pg.start()
-        pg.create_database()
-        redis.start()
-        os.environ.update(
-            AIXPLORE_ENV="test",
-            AIXPLORE_SECRET_KEY=os.environ.get("AIXPLORE_SECRET_KEY", "bench-" + "k" * 40),
-            AIXPLORE_LOG_JSON="false",
-            AIXPLORE_DATABASE_URL=pg.url,
-            AIXPLORE_REDIS_URL=redis.url,
-            AIXPLORE_DATA_DIR=str(folder / "data"),
-            AIXPLORE_LOGIN_LIMIT_PER_IP="10000/minute",
-        )
+    with scratch_servers("aixplore-lb-", AIXPLORE_LOGIN_LIMIT_PER_IP="10000/minute") as folder:
         from aixplore.cli import migrate
         from tests.support.backend import backend
         from tests.support.nginx import nginx
@@ -128,9 +112,6 @@ def main() -> int:
             urls = [stack.enter_context(backend(folder / "logs", **hops)) for _ in range(2)]
             balancer = stack.enter_context(nginx(folder / "nginx", urls))
             report = asyncio.run(_drill(balancer, urls, args.tabs))
-    finally:
-        redis.stop()
-        pg.stop()
     outcomes: list[tuple[bool, float, bool]] = report["outcomes"]  # type: ignore[assignment]
     moved = [seconds for was_moved, seconds, bad in outcomes if was_moved and not bad]
     stayed = [seconds for was_moved, seconds, bad in outcomes if not was_moved and not bad]

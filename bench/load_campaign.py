@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 sys.path.append(str(ROOT / "bench"))
 
-from fault_servers import Postgres, Redis  # noqa: E402
+from fault_servers import scratch_servers  # noqa: E402
 
 EXPECTED_PER_SECOND = 10_000 / 60 / 10  # the plan's per-server throughput is 10x expected
 CAMPAIGN_LIMITS = {
@@ -89,22 +88,7 @@ def main() -> int:
     parser.add_argument("--keys", type=int, default=10)
     parser.add_argument("--workers", default="2")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="aixplore-load-"))
-    os.chmod(folder, 0o755)
-    pg, redis = Postgres(folder), Redis(folder)
-    try:
-        pg.start()
-        pg.create_database()
-        redis.start()
-        os.environ.update(
-            AIXPLORE_ENV="test",
-            AIXPLORE_SECRET_KEY=os.environ.get("AIXPLORE_SECRET_KEY", "bench-" + "k" * 40),
-            AIXPLORE_LOG_JSON="false",
-            AIXPLORE_DATABASE_URL=pg.url,
-            AIXPLORE_REDIS_URL=redis.url,
-            AIXPLORE_DATA_DIR=str(folder / "data"),
-            **CAMPAIGN_LIMITS,
-        )
+    with scratch_servers("aixplore-load-", **CAMPAIGN_LIMITS) as folder:
         from aixplore.cli import migrate
         from aixplore.core.db import session_scope
         from aixplore.demo import seed_demo_catalog, seed_demo_events
@@ -127,9 +111,6 @@ def main() -> int:
             pgid = PROCESSES[url].pid
             for rate in (args.baseline, args.expected, args.expected * args.factor):
                 _run(url, pgid, args, people, rate)
-    finally:
-        redis.stop()
-        pg.stop()
     return 0
 
 

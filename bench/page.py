@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import statistics
 import sys
 import time
@@ -31,7 +30,7 @@ from playwright.sync_api import Browser, Response, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, Workspace, free_port, load_average
+from common import Workspace, free_port, load_average, save_results
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -167,9 +166,7 @@ def main() -> None:
     print(f"load average at start: {load_average()}")
     results = run_all(args.runs, args.keep, args.ref)
     report(results, args.runs)
-    out = BENCH / "results" / f"page-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=1))
+    out = save_results("page", results)
     print(
         f"\nresults: {out}; total {time.monotonic() - started:.0f} s; load average at end: "
         f"{load_average()}"

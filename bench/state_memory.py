@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import contextlib
 import fcntl
-import json
 import re
 import statistics
 import sys
@@ -42,7 +41,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, Workspace, app_info, free_port, load_average
+from common import Workspace, app_info, free_port, load_average, save_results
 from sioload import Tab, TabError
 
 PAGE = "/token"
@@ -200,9 +199,7 @@ def main() -> None:
             f"last {r['last_plateau_kib'] / 1024:7.1f}, ratio {r['ratio']:.2f}, "
             f"failed tabs {r['failed']}"
         )
-    out = BENCH / "results" / f"state_memory-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"args": vars(args), "results": results}, indent=2))
+    save_results("state_memory", {"args": vars(args), "results": results}, indent=2)
     ours = results[0]
     if ours["ratio"] > 1 + args.tolerance or ours["failed"]:
         print(f"FAIL: with the expiry on RSS grew {ours['ratio']:.2f}x (or tabs failed)")

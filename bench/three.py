@@ -36,18 +36,16 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, Workspace, free_port, load_average, run
+from common import Workspace, free_port, load_average, run, save_results
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking"]
@@ -391,9 +389,7 @@ def main() -> None:
                     browser, url, "/gallery", "room", args, TURNED
                 )
     report(results)
-    out = BENCH / "results" / f"three-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=1))
+    out = save_results("three", results)
     print(f"\nresults: {out}; load average at end: {load_average()}")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.config import get_config
 
@@ -87,3 +89,28 @@ _VISUALLY_HIDDEN = {
     "clip": "rect(0 0 0 0)",
     "white_space": "nowrap",
 }
+
+
+def framed_scene(
+    scene: type[Scene3D],
+    poster_file: str,
+    *,
+    label: str | rx.Var[str],
+    scene_id: str,
+    height: str,
+    events: dict[str, Any],
+    **props: Any,
+) -> rx.Component:
+    """``scene`` made with ``props`` and its asset paths, in its poster frame
+    (``posters/<poster_file>``); the handlers in ``events`` left None are not bound."""
+    poster = asset_url(f"posters/{poster_file}")
+    bound = {name: handler for name, handler in events.items() if handler is not None}
+    created = scene.create(
+        **props,
+        label=label,
+        poster=poster,
+        scene_id=scene_id,
+        asset_base=asset_url(""),
+        **bound,
+    )
+    return scene_frame(created, poster=poster, height=height, label=label)

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from components3d.base import Scene3D, asset_url, scene_frame, scene_module
+from components3d.base import Scene3D, framed_scene, scene_module
 
 
 class TradingCard(Scene3D):
@@ -42,18 +42,17 @@ def trading_card(
     height: str = "420px",
 ) -> rx.Component:
     """The trading card in its poster frame."""
-    poster = asset_url("posters/card-regular.png")
-    scene = TradingCard.create(
+    return framed_scene(
+        TradingCard,
+        "card-regular.png",
+        label=label,
+        scene_id=scene_id,
+        height=height,
+        events={"on_flip": on_flip},
         name=name,
         subtitle=subtitle,
         foil=foil,
         rating=rating,
         review_count=review_count,
         flipped=flipped,
-        label=label,
-        poster=poster,
-        scene_id=scene_id,
-        asset_base=asset_url(""),
-        **({"on_flip": on_flip} if on_flip is not None else {}),
     )
-    return scene_frame(scene, poster=poster, height=height, label=label)

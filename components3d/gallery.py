@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from components3d.base import Scene3D, asset_url, scene_frame, scene_module
+from components3d.base import Scene3D, framed_scene, scene_module
 
 
 class CardGallery(Scene3D):
@@ -33,14 +33,13 @@ def card_gallery(
     height: str = "560px",
 ) -> rx.Component:
     """The gallery in its poster frame."""
-    poster = asset_url("posters/gallery.png")
-    scene = CardGallery.create(
+    return framed_scene(
+        CardGallery,
+        "gallery.png",
+        label=label,
+        scene_id=scene_id,
+        height=height,
+        events={"on_select": on_select},
         cards=cards,
         selected_id=selected_id,
-        label=label,
-        poster=poster,
-        scene_id=scene_id,
-        asset_base=asset_url(""),
-        **({"on_select": on_select} if on_select is not None else {}),
     )
-    return scene_frame(scene, poster=poster, height=height, label=label)

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from components3d.base import Scene3D, asset_url, scene_frame, scene_module
+from components3d.base import Scene3D, framed_scene, scene_module
 
 
 class GalleryRoom(Scene3D):
@@ -38,15 +38,14 @@ def gallery_room(
     height: str = "min(72vh, 640px)",
 ) -> rx.Component:
     """The gallery room in its poster frame."""
-    poster = asset_url("posters/gallery.png")
-    scene = GalleryRoom.create(
+    return framed_scene(
+        GalleryRoom,
+        "gallery.png",
+        label=label,
+        scene_id=scene_id,
+        height=height,
+        events={"on_open": on_open},
         cards=cards,
         featured=featured,
         open_id=open_id,
-        label=label,
-        poster=poster,
-        scene_id=scene_id,
-        asset_base=asset_url(""),
-        **({"on_open": on_open} if on_open is not None else {}),
     )
-    return scene_frame(scene, poster=poster, height=height, label=label)

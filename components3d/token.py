@@ -6,7 +6,12 @@ from typing import Any
 
 import reflex as rx
 
-from components3d.base import LIB_DEPENDENCIES, Scene3D, asset_url, scene_frame, scene_module
+from components3d.base import (
+    LIB_DEPENDENCIES,
+    Scene3D,
+    framed_scene,
+    scene_module,
+)
 
 # Physics for tossing the token: installed with the token scene, loaded only on the first toss.
 PHYSICS_DEPENDENCY = "@react-three/rapier@2.2.0"
@@ -41,15 +46,14 @@ def token_scene(
     height: str = "360px",
 ) -> rx.Component:
     """The token scene in its poster frame, with the asset paths filled in."""
-    poster = asset_url("posters/token.png")
-    scene = TokenScene.create(
+    return framed_scene(
+        TokenScene,
+        "token.png",
+        label=label,
+        scene_id=scene_id,
+        height=height,
+        events={"on_flip": on_flip},
         balance=balance,
         tier=tier,
         flipped=flipped,
-        label=label,
-        poster=poster,
-        scene_id=scene_id,
-        asset_base=asset_url(""),
-        **({"on_flip": on_flip} if on_flip is not None else {}),
     )
-    return scene_frame(scene, poster=poster, height=height, label=label)

@@ -58,7 +58,7 @@ STATE_BYTES = Histogram(
     buckets=(256, 1024, 4096, 16384, 65536, 262144, 1048576),
 )
 
-# ---- Cache (aixplore/core/cache.py) ----
+# ---- Cache (aixplore/core/cache/) ----
 # Named by the first part of the key; parts not in CACHE_NAMES count as "other".
 CACHE_NAMES = frozenset({"actor", "events", "home", "search", "wallet"})
 CACHE_READS = Counter(

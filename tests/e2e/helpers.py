@@ -8,7 +8,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from aixplore.core.db import session_scope
-from tests.factories import PASSWORD, outbox_link
+from aixplore.core.time import utcnow
+from aixplore.domain.orgs import services as orgs
+from aixplore.domain.orgs.models import OrgDomain
+from tests.factories import PASSWORD, actor_for, make_member, outbox_link, sign_in
 
 _axe = Axe()
 
@@ -105,3 +108,17 @@ def follow_through_the_app(app_url: str, email: str, handle: str) -> None:
             await tab.call(ProfilePageState.follow)
 
     run_async(follow())
+
+
+def org_with_domain() -> tuple[int, str]:
+    """Acme, owned by owner@acme-corp.com, with acme.com verified: (its id, the owner's email)."""
+    owner = make_member(email="owner@acme-corp.com", name="Olga Owner")
+    actor = actor_for(sign_in(owner.email))
+    with session_scope() as db:
+        org = orgs.do_create_org(db, actor, {"name": "Acme", "slug": "acme"})
+        db.add(
+            OrgDomain(
+                org_id=org.id, domain="acme.com", verification_token="t", verified_at=utcnow()
+            )
+        )
+    return org.id, owner.email

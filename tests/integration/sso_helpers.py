@@ -7,9 +7,11 @@ from sqlmodel import select
 
 from aixplore.core.db import session_scope
 from aixplore.core.time import utcnow
+from aixplore.domain.orgs import oidc
 from aixplore.domain.orgs import services as orgs
 from aixplore.domain.orgs.models import OrgDomain
 from tests.factories import actor_for, make_member, sign_in
+from tests.support.idp.servers import OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, drive_login
 
 APP = "http://localhost:3000"
 
@@ -83,3 +85,27 @@ def mails_to(email: str, kind: str) -> list:
 
     with session_scope() as db:
         return [(m.subject, m.body_text) for m in list_outbox_for(db, email) if m.kind == kind]
+
+
+def configure_oidc(op, actor, org_id, **extra) -> int:
+    """Point the org's OIDC connection at the test OP ``op`` (as ``actor``); its id."""
+    data = {
+        "discovery_url": f"{op.url}/.well-known/openid-configuration",
+        "client_id": OIDC_CLIENT_ID,
+        "client_secret": OIDC_CLIENT_SECRET,
+        "scopes": "openid email profile groups",
+        "admin_groups": "sso-admins",
+        **extra,
+    }
+    with session_scope() as db:
+        conn_id = oidc.do_configure(db, actor, org_id, data).id
+    assert conn_id is not None
+    return conn_id
+
+
+def oidc_sign_in(client: TestClient, conn_id: int, login: str, **query):
+    """Start at the app, sign in at the OP as ``login``; the app's answer to the callback."""
+    start = client.get(f"/api/sso/oidc/{conn_id}/start", params=query)
+    assert start.status_code == 303, start.text
+    back = drive_login(start.headers["location"], {"login": login}, app_origin=APP)
+    return client.get(back.headers["location"])

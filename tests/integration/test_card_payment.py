@@ -3,11 +3,6 @@ signed with Stripe's scheme and verified by the SDK; duplicate webhooks at once 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -26,26 +21,7 @@ from aixplore.integrations import stripe_checkout
 from tests.factories import actor_for, make_member, sign_in
 from tests.support.fake_stripe import FakeStripe
 from tests.support.orders import quoted_order
-
-SECRET = "whsec_test_secret_0123456789"
-
-
-@pytest.fixture
-def fake_stripe(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStripe]:
-    server = FakeStripe()
-    settings = get_settings()
-    monkeypatch.setattr(settings, "stripe_secret_key", "sk_test_123")
-    monkeypatch.setattr(settings, "stripe_webhook_secret", SECRET)
-    monkeypatch.setattr(settings, "stripe_api_base", server.url)
-    yield server
-    server.stop()
-
-
-def _signed(event: dict, secret: str = SECRET) -> tuple[bytes, str]:
-    payload = json.dumps(event).encode()
-    stamp = int(time.time())
-    mac = hmac.new(secret.encode(), f"{stamp}.".encode() + payload, hashlib.sha256).hexdigest()
-    return payload, f"t={stamp},v1={mac}"
+from tests.support.stripe_fixture import signed
 
 
 def _checkout(order_id: int, cents: int, currency: str) -> tuple[str, str]:
@@ -98,7 +74,7 @@ def test_checkout_session_through_the_sdk(fake_stripe: FakeStripe) -> None:
 
 def test_duplicate_webhooks_at_once_pay_and_queue_once(fake_stripe: FakeStripe) -> None:
     oid, sid, cents = _started_order()
-    payload, signature = _signed(_event(oid, sid, cents))
+    payload, signature = signed(_event(oid, sid, cents))
     client = TestClient(build_api())
 
     def post() -> dict:
@@ -126,8 +102,8 @@ def test_bad_signature_wrong_amount_and_foreign_session_are_refused(
 ) -> None:
     oid, sid, cents = _started_order()
     client = TestClient(build_api())
-    payload, _good = _signed(_event(oid, sid, cents))
-    _, forged = _signed(_event(oid, sid, cents), secret="whsec_attacker")
+    payload, _good = signed(_event(oid, sid, cents))
+    _, forged = signed(_event(oid, sid, cents), secret="whsec_attacker")
     for signature in (forged, "t=1,v1=00", ""):
         reply = client.post(
             "/api/stripe/webhook", content=payload, headers={"Stripe-Signature": signature}
@@ -137,7 +113,7 @@ def test_bad_signature_wrong_amount_and_foreign_session_are_refused(
         (_event(oid, sid, cents - 1), "does not match the quote"),
         (_event(oid, "cs_test_other", cents), "not this order's"),
     ):
-        body, signature = _signed(event)
+        body, signature = signed(event)
         reply = client.post(
             "/api/stripe/webhook", content=body, headers={"Stripe-Signature": signature}
         )
@@ -151,7 +127,7 @@ def test_failed_card_order_is_refunded_at_stripe(fake_stripe: FakeStripe) -> Non
     oid, sid, cents = _started_order()
     refunds: list[dict] = []
     subscribe(lifecycle.CARD_REFUND, refunds.append)
-    payload, signature = _signed(_event(oid, sid, cents))
+    payload, signature = signed(_event(oid, sid, cents))
     TestClient(build_api()).post(
         "/api/stripe/webhook", content=payload, headers={"Stripe-Signature": signature}
     )
@@ -180,7 +156,7 @@ def test_a_lost_card_refund_job_runs_again_and_refunds_once(fake_stripe: FakeStr
     from aixplore.jobs.orders import refund_card
 
     oid, sid, cents = _started_order()
-    payload, signature = _signed(_event(oid, sid, cents))
+    payload, signature = signed(_event(oid, sid, cents))
     TestClient(build_api()).post(
         "/api/stripe/webhook", content=payload, headers={"Stripe-Signature": signature}
     )

@@ -17,13 +17,13 @@ from tests.factories import PASSWORD, actor_for, make_member, outbox_link, sign_
 from tests.integration.sso_helpers import (
     APP,
     app_client,
+    configure_oidc,
     mails_to,
+    oidc_sign_in,
     org_with_admin,
     session_row,
 )
 from tests.support.idp.servers import (
-    OIDC_CLIENT_ID,
-    OIDC_CLIENT_SECRET,
     drive_login,
     form_action,
     hidden_fields,
@@ -44,25 +44,6 @@ def idp(tmp_path_factory):
         yield running
 
 
-def _oidc(op, actor, org_id) -> int:
-    data = {
-        "discovery_url": f"{op.url}/.well-known/openid-configuration",
-        "client_id": OIDC_CLIENT_ID,
-        "client_secret": OIDC_CLIENT_SECRET,
-        "scopes": "openid email profile groups",
-        "admin_groups": "sso-admins",
-    }
-    with session_scope() as db:
-        return oidc.do_configure(db, actor, org_id, data).id
-
-
-def _oidc_sign_in(client, conn_id: int, login: str):
-    start = client.get(f"/api/sso/oidc/{conn_id}/start")
-    assert start.status_code == 303, start.text
-    back = drive_login(start.headers["location"], {"login": login}, app_origin=APP)
-    return client.get(back.headers["location"])
-
-
 def _join(org_id: int, owner_actor, email: str) -> None:
     with session_scope() as db:
         invitations.do_invite(db, owner_actor, org_id, {"email": email})
@@ -76,9 +57,9 @@ def test_the_orgs_idp_cannot_sign_in_the_owner_until_they_link_it_with_their_pas
     op,
 ) -> None:
     org, owner_actor, owner = org_with_admin()
-    conn_id = _oidc(op, owner_actor, org.id)
+    conn_id = configure_oidc(op, owner_actor, org.id)
     client = app_client()
-    done = _oidc_sign_in(client, conn_id, "owner")
+    done = oidc_sign_in(client, conn_id, "owner")
     # Not signed in: sent to confirm with the password instead.
     assert done.status_code == 303 and done.headers["location"] == "/api/sso/link"
     assert client.cookies.get("aixplore_session") is None
@@ -110,14 +91,14 @@ def test_the_orgs_idp_cannot_sign_in_the_owner_until_they_link_it_with_their_pas
     assert "expired" in client.post("/api/sso/link", data={"password": PASSWORD}).text
     # From now on the IdP's subject signs the owner in directly.
     again = app_client()
-    assert _oidc_sign_in(again, conn_id, "owner").status_code == 303
+    assert oidc_sign_in(again, conn_id, "owner").status_code == 303
     assert actor_for(again.cookies.get("aixplore_session")).user_id == owner.id
     # Removing the link ends the sessions it opened, and the IdP needs a new link.
     with session_scope() as db:
         sso_links.do_remove_link(db, me, link.id)
     assert actor_for(raw) is None
     third = app_client()
-    assert _oidc_sign_in(third, conn_id, "owner").headers["location"] == "/api/sso/link"
+    assert oidc_sign_in(third, conn_id, "owner").headers["location"] == "/api/sso/link"
 
 
 def test_a_member_who_owns_another_org_is_not_signed_in_by_membership(op) -> None:
@@ -127,9 +108,9 @@ def test_a_member_who_owns_another_org_is_not_signed_in_by_membership(op) -> Non
     with session_scope() as db:
         beta = orgs.do_create_org(db, dave_actor, {"name": "Beta", "slug": "beta"})
     _join(acme.id, acme_owner, dave.email)
-    conn_id = _oidc(op, acme_owner, acme.id)
+    conn_id = configure_oidc(op, acme_owner, acme.id)
     client = app_client()
-    done = _oidc_sign_in(client, conn_id, "dave")
+    done = oidc_sign_in(client, conn_id, "dave")
     assert done.headers["location"] == "/api/sso/link"
     assert client.cookies.get("aixplore_session") is None
     assert beta.role == OrgRole.OWNER
@@ -137,9 +118,9 @@ def test_a_member_who_owns_another_org_is_not_signed_in_by_membership(op) -> Non
 
 def test_repointing_the_connection_voids_the_links_made_under_the_old_idp(op) -> None:
     org, owner_actor, owner = org_with_admin()
-    conn_id = _oidc(op, owner_actor, org.id)
+    conn_id = configure_oidc(op, owner_actor, org.id)
     client = app_client()
-    _oidc_sign_in(client, conn_id, "owner")
+    oidc_sign_in(client, conn_id, "owner")
     assert client.post("/api/sso/link", data={"password": PASSWORD}).status_code == 303
     # The connection now trusts another client of the provider: the old link no longer counts.
     data = {

@@ -12,7 +12,14 @@ from aixplore.domain.orgs import services as orgs
 from aixplore.domain.orgs.models import OrgRole
 from aixplore.domain.orgs.sso_models import SsoConnection
 from tests.factories import actor_for, sign_in
-from tests.integration.sso_helpers import APP, app_client, org_with_admin, session_provider
+from tests.integration.sso_helpers import (
+    APP,
+    app_client,
+    configure_oidc,
+    oidc_sign_in,
+    org_with_admin,
+    session_provider,
+)
 from tests.support.idp.servers import (
     OIDC_CLIENT_ID,
     OIDC_CLIENT_SECRET,
@@ -27,35 +34,14 @@ def op():
         yield running
 
 
-def _configure(op, actor, org_id, **extra) -> int:
-    data = {
-        "discovery_url": f"{op.url}/.well-known/openid-configuration",
-        "client_id": OIDC_CLIENT_ID,
-        "client_secret": OIDC_CLIENT_SECRET,
-        "scopes": "openid email profile groups",
-        "admin_groups": "sso-admins",
-        **extra,
-    }
-    with session_scope() as db:
-        conn = oidc.do_configure(db, actor, org_id, data)
-        return conn.id
-
-
-def _sign_in(client, conn_id: int, login: str, **query):
-    start = client.get(f"/api/sso/oidc/{conn_id}/start", params=query)
-    assert start.status_code == 303, start.text
-    back = drive_login(start.headers["location"], {"login": login}, app_origin=APP)
-    return client.get(back.headers["location"])
-
-
 def test_round_trip_creates_user_membership_and_session(op) -> None:
     org, actor, _owner = org_with_admin()
-    conn_id = _configure(op, actor, org.id)
+    conn_id = configure_oidc(op, actor, org.id)
     with session_scope() as db:
         stored = db.get(SsoConnection, conn_id)
         assert OIDC_CLIENT_SECRET not in stored.client_secret_enc
     client = app_client()
-    done = _sign_in(client, conn_id, "alice", return_to="/solutions")
+    done = oidc_sign_in(client, conn_id, "alice", return_to="/solutions")
     assert done.status_code == 303, done.text
     assert done.headers["location"] == "/solutions"
     raw = client.cookies.get("aixplore_session")
@@ -68,7 +54,7 @@ def test_round_trip_creates_user_membership_and_session(op) -> None:
     assert [(o.slug, o.role) for o in mine] == [("acme", OrgRole.ADMIN)]  # groups -> role
     # A second sign-in reuses the account; bob (no admin group) is a plain member.
     bob_client = app_client()
-    assert _sign_in(bob_client, conn_id, "bob").status_code == 303
+    assert oidc_sign_in(bob_client, conn_id, "bob").status_code == 303
     bob = actor_for(bob_client.cookies.get("aixplore_session"))
     with session_scope() as db:
         assert orgs.get_org(db, bob, org.id).role == OrgRole.MEMBER
@@ -79,9 +65,9 @@ def test_idp_may_not_sign_in_addresses_outside_the_orgs_domains(op) -> None:
     # outside the org's verified domains goes to the link page, which only that account's
     # password can get past; with no account there, nothing can.
     org, actor, _owner = org_with_admin()
-    conn_id = _configure(op, actor, org.id)
+    conn_id = configure_oidc(op, actor, org.id)
     client = app_client()
-    done = _sign_in(client, conn_id, "mallory")
+    done = oidc_sign_in(client, conn_id, "mallory")
     assert done.status_code == 303 and done.headers["location"] == "/api/sso/link"
     assert client.cookies.get("aixplore_session") is None
     page = client.get("/api/sso/link")
@@ -95,13 +81,13 @@ def test_idp_may_not_sign_in_addresses_outside_the_orgs_domains(op) -> None:
         assert get_user_by_email(db, "ceo@victim.com") is None
     # A test round trip says plainly why such an identity would not be signed in.
     client.cookies.set("aixplore_session", sign_in("owner@acme-corp.com"))
-    tested = _sign_in(client, conn_id, "mallory", test="true")
+    tested = oidc_sign_in(client, conn_id, "mallory", test="true")
     assert tested.status_code == 400 and "may not sign in addresses at victim.com" in tested.text
 
 
 def test_state_must_match_the_browser_and_works_once(op) -> None:
     org, actor, _owner = org_with_admin()
-    conn_id = _configure(op, actor, org.id)
+    conn_id = configure_oidc(op, actor, org.id)
     client = app_client()
     start = client.get(f"/api/sso/oidc/{conn_id}/start")
     back = drive_login(start.headers["location"], {"login": "bob"}, app_origin=APP)
@@ -123,8 +109,8 @@ def test_state_must_match_the_browser_and_works_once(op) -> None:
 
 def test_wrong_client_secret_and_provider_errors_are_clear(op) -> None:
     org, actor, _owner = org_with_admin()
-    conn_id = _configure(op, actor, org.id, client_secret="not-the-secret-at-all")
-    done = _sign_in(app_client(), conn_id, "bob")
+    conn_id = configure_oidc(op, actor, org.id, client_secret="not-the-secret-at-all")
+    done = oidc_sign_in(app_client(), conn_id, "bob")
     assert done.status_code == 400 and "code exchange failed" in done.text
     client = app_client()
     start = client.get(f"/api/sso/oidc/{conn_id}/start")
@@ -139,7 +125,7 @@ def test_wrong_client_secret_and_provider_errors_are_clear(op) -> None:
 def test_missing_pkce_verifier_is_refused_by_the_provider(op) -> None:
     # Start a sign-in, then lose the verifier: the OP requires PKCE and refuses the code.
     org, actor, _owner = org_with_admin()
-    conn_id = _configure(op, actor, org.id)
+    conn_id = configure_oidc(op, actor, org.id)
     client = app_client()
     start = client.get(f"/api/sso/oidc/{conn_id}/start")
     from sqlalchemy import update
@@ -155,12 +141,12 @@ def test_missing_pkce_verifier_is_refused_by_the_provider(op) -> None:
 
 def test_test_connection_round_trip_opens_no_session(op) -> None:
     org, actor, _owner = org_with_admin()
-    conn_id = _configure(op, actor, org.id)
+    conn_id = configure_oidc(op, actor, org.id)
     client = app_client()
     client.cookies.set("aixplore_session", "not-a-session-token-at-all")
     assert client.get(f"/api/sso/oidc/{conn_id}/start", params={"test": "true"}).status_code == 403
     client.cookies.set("aixplore_session", sign_in("owner@acme-corp.com"))
-    done = _sign_in(client, conn_id, "alice", test="true")
+    done = oidc_sign_in(client, conn_id, "alice", test="true")
     assert done.status_code == 303 and done.headers["location"] == f"/orgs/{org.id}/sso?test=ok"
     with session_scope() as db:
         conn = db.get(SsoConnection, conn_id)
@@ -169,8 +155,8 @@ def test_test_connection_round_trip_opens_no_session(op) -> None:
 
         assert get_user_by_email(db, "alice@acme.com") is None
     # A failing test round trip shows as failed, with its reason, on the health panel.
-    _configure(op, actor, org.id, client_secret="a-wrong-secret-for-the-test")
-    failed = _sign_in(client, conn_id, "alice", test="true")
+    configure_oidc(op, actor, org.id, client_secret="a-wrong-secret-for-the-test")
+    failed = oidc_sign_in(client, conn_id, "alice", test="true")
     assert failed.status_code == 400
     with session_scope() as db:
         health = {h.protocol.value: h for h in sso.get_health(db, actor, org.id)}
@@ -180,12 +166,12 @@ def test_test_connection_round_trip_opens_no_session(op) -> None:
 
 def test_email_first_discovery_sends_a_verified_domain_to_its_idp(op) -> None:
     org, actor, _owner = org_with_admin()
-    conn_id = _configure(op, actor, org.id)
+    conn_id = configure_oidc(op, actor, org.id)
     client = app_client()
     found = client.get("/api/sso/discover", params={"email": "bob@acme.com"}).json()
     assert found == {"sso": True, "start_url": f"/api/sso/oidc/{conn_id}/start"}
     assert client.get("/api/sso/discover", params={"email": "bob@gmail.com"}).json()["sso"] is False
-    done = _sign_in(client, conn_id, "bob")
+    done = oidc_sign_in(client, conn_id, "bob")
     assert done.status_code == 303
 
 
@@ -202,7 +188,7 @@ def test_id_token_checks_refuse_forged_expired_and_alg_none_tokens(op) -> None:
     from aixplore.domain.orgs.sso import SsoRefused
 
     org, actor, _owner = org_with_admin()
-    conn_id = _configure(op, actor, org.id)
+    conn_id = configure_oidc(op, actor, org.id)
     key = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig"})
     keys = KeySet([key])
     meta = {"issuer": op.url}
@@ -248,14 +234,14 @@ def test_id_token_checks_refuse_forged_expired_and_alg_none_tokens(op) -> None:
 def test_an_email_not_verified_as_a_boolean_true_is_refused(op, login: str) -> None:
     # carol's provider leaves email_verified out; erin's sends the string "false".
     org, actor, _owner = org_with_admin()
-    conn_id = _configure(op, actor, org.id)
+    conn_id = configure_oidc(op, actor, org.id)
     client = app_client()
-    done = _sign_in(client, conn_id, login)
+    done = oidc_sign_in(client, conn_id, login)
     assert done.status_code == 400 and "has not verified this email address" in done.text
     assert client.cookies.get("aixplore_session") is None
     # The admin's explicit, audited exception lets such a provider through.
-    _configure(op, actor, org.id, allow_unverified_email=True)
-    assert _sign_in(app_client(), conn_id, login).status_code == 303
+    configure_oidc(op, actor, org.id, allow_unverified_email=True)
+    assert oidc_sign_in(app_client(), conn_id, login).status_code == 303
     import json
 
     from sqlmodel import col, select

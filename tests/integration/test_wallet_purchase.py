@@ -3,11 +3,6 @@ Stripe-compatible server, credited once from the signed webhook, refusals for an
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -29,19 +24,7 @@ from aixplore.domain.wallet.models import (
 )
 from tests.factories import actor_for, make_member, sign_in
 from tests.support.fake_stripe import FakeStripe
-
-SECRET = "whsec_test_secret_0123456789"
-
-
-@pytest.fixture
-def fake_stripe(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStripe]:
-    server = FakeStripe()
-    settings = get_settings()
-    monkeypatch.setattr(settings, "stripe_secret_key", "sk_test_123")
-    monkeypatch.setattr(settings, "stripe_webhook_secret", SECRET)
-    monkeypatch.setattr(settings, "stripe_api_base", server.url)
-    yield server
-    server.stop()
+from tests.support.stripe_fixture import WEBHOOK_SECRET, signed
 
 
 def _started(pack: str = "builder") -> tuple[int, int, str]:
@@ -76,14 +59,10 @@ def _event(purchase_id: int, sid: str, cents: int, **extra: object) -> dict:
     }
 
 
-def _post(client: TestClient, event: dict, secret: str = SECRET):
-    payload = json.dumps(event).encode()
-    stamp = int(time.time())
-    mac = hmac.new(secret.encode(), f"{stamp}.".encode() + payload, hashlib.sha256).hexdigest()
+def _post(client: TestClient, event: dict, secret: str = WEBHOOK_SECRET):
+    payload, signature = signed(event, secret)
     return client.post(
-        "/api/stripe/webhook",
-        content=payload,
-        headers={"Stripe-Signature": f"t={stamp},v1={mac}"},
+        "/api/stripe/webhook", content=payload, headers={"Stripe-Signature": signature}
     )
 
 

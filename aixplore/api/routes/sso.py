@@ -19,6 +19,7 @@ domains that no one linked) goes to ``/api/sso/link`` (``sso_link.py``).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -111,6 +112,35 @@ def _check_test_allowed(request: Request, org_id: int) -> None:
         require_org_role(db, actor, org_id, OrgRole.ADMIN, "sso_test")
 
 
+def _start(
+    request: Request,
+    conn_id: int,
+    protocol: SsoProtocol,
+    begin: Callable[..., tuple[str, str]],
+    cookie: str,
+    return_to: str,
+    test: bool,
+) -> Response:
+    """Send the browser to the connection's IdP: ``begin`` gives the address and the value of
+    ``cookie``, which binds the flow to this browser. A test round trip: its admins only."""
+    try:
+        with session_scope() as db:
+            org_id = sso.get_connection(db, conn_id, protocol).org_id
+        if test:
+            _check_test_allowed(request, org_id)
+        with session_scope() as db:
+            conn = sso.get_connection(db, conn_id, protocol)
+            url, value = begin(db, conn, return_to=return_to, test_only=test)
+    except sso.SsoRefused as exc:
+        sso.record_failure(exc)
+        return error_page(exc.message)
+    except DomainError as exc:
+        return error_page(exc.message, 404 if exc.code == "not_found" else 403)
+    response = RedirectResponse(url, status_code=303)
+    set_flow_cookie(response, cookie, value)
+    return response
+
+
 @router.get("/oidc/{conn_id}/start", include_in_schema=False)
 def oidc_start(
     request: Request,
@@ -119,23 +149,7 @@ def oidc_start(
     test: Annotated[bool, Query()] = False,
 ) -> Response:
     """Send the browser to the organization's OpenID Provider."""
-    try:
-        with session_scope() as db:
-            conn = sso.get_connection(db, conn_id, SsoProtocol.OIDC)
-            org_id = conn.org_id
-        if test:
-            _check_test_allowed(request, org_id)
-        with session_scope() as db:
-            conn = sso.get_connection(db, conn_id, SsoProtocol.OIDC)
-            url, state = oidc.start(db, conn, return_to=return_to, test_only=test)
-    except sso.SsoRefused as exc:
-        sso.record_failure(exc)
-        return error_page(exc.message)
-    except DomainError as exc:
-        return error_page(exc.message, 404 if exc.code == "not_found" else 403)
-    response = RedirectResponse(url, status_code=303)
-    set_flow_cookie(response, STATE_COOKIE, state)
-    return response
+    return _start(request, conn_id, SsoProtocol.OIDC, oidc.start, STATE_COOKIE, return_to, test)
 
 
 @router.get("/oidc/callback", include_in_schema=False)
@@ -181,22 +195,9 @@ def saml_start(
     test: Annotated[bool, Query()] = False,
 ) -> Response:
     """Send the browser to the organization's SAML IdP with an AuthnRequest."""
-    try:
-        with session_scope() as db:
-            org_id = sso.get_connection(db, conn_id, SsoProtocol.SAML).org_id
-        if test:
-            _check_test_allowed(request, org_id)
-        with session_scope() as db:
-            conn = sso.get_connection(db, conn_id, SsoProtocol.SAML)
-            url, browser = saml.start(db, conn, return_to=return_to, test_only=test)
-    except sso.SsoRefused as exc:
-        sso.record_failure(exc)
-        return error_page(exc.message)
-    except DomainError as exc:
-        return error_page(exc.message, 404 if exc.code == "not_found" else 403)
-    response = RedirectResponse(url, status_code=303)
-    set_flow_cookie(response, SAML_BROWSER_COOKIE, browser)
-    return response
+    return _start(
+        request, conn_id, SsoProtocol.SAML, saml.start, SAML_BROWSER_COOKIE, return_to, test
+    )
 
 
 @router.post("/saml/{conn_id}/acs", include_in_schema=False)

@@ -7,6 +7,7 @@ the services authorize each app and grant id they are given (someone else's is "
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -63,6 +64,30 @@ def _grant_row(grant: Any) -> dict[str, Any]:
     }
 
 
+async def register_app(
+    state: Any,
+    form_data: object,
+    next_path: str,
+    done: str,
+    org_of: Callable[[], int | None] | None = None,
+) -> Any:
+    """A handler's work: register an app from the form (for the organization ``org_of`` names
+    when given), list ``state``'s apps again and show its client id (and secret) once."""
+    state.new_secret, state.new_client_id, state.error = "", "", ""
+    actor = await current_actor(state)
+    try:
+        data = app_data(form_data)
+        org_id = org_of() if org_of is not None else None
+        with session_scope() as db:
+            public, secret = apps.do_register_app(db, actor, data, org_id=org_id, ip=state._ip())
+        await state._reload()
+    except DomainError as exc:
+        state.error = exc.message
+        return answer_error(exc, next_path=next_path)
+    state.new_client_id, state.new_secret = public.client_id, secret
+    return toast_ok(done)
+
+
 async def replace_secret(state: Any, app_id: Any, next_path: str) -> Any:
     """A handler's work: a new secret for an app the member manages, shown once on ``state``."""
     actor = await current_actor(state)
@@ -116,18 +141,7 @@ class OAuthAppsState(rx.State):
     @rx.event
     async def register(self, form_data: dict):
         """Register an app from the form; show its client id (and secret) once."""
-        self.new_secret, self.new_client_id, self.error = "", "", ""
-        actor = await current_actor(self)
-        try:
-            data = app_data(form_data)
-            with session_scope() as db:
-                public, secret = apps.do_register_app(db, actor, data, ip=self._ip())
-            await self._reload()
-        except DomainError as exc:
-            self.error = exc.message
-            return answer_error(exc, next_path=APPS_PATH)
-        self.new_client_id, self.new_secret = public.client_id, secret
-        return toast_ok("App registered.")
+        return await register_app(self, form_data, APPS_PATH, "App registered.")
 
     @rx.event
     async def new_app_secret(self, app_id: int):

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from aixplore.core.db import read_scope, session_scope
+from aixplore.core.db import read_scope
 from aixplore.core.errors import DomainError
 from aixplore.domain.oauth import apps
-from aixplore.web.feedback import answer_error, toast_ok
-from aixplore.web.oauth.state import app_data, app_view, delete_app, replace_secret
+from aixplore.web.oauth.state import app_view, delete_app, register_app, replace_secret
 from aixplore.web.orgs.state import route_org_id
 from aixplore.web.session import current_actor
 
@@ -50,20 +49,8 @@ class OrgAppsState(rx.State):
     @rx.event
     async def register(self, form_data: dict):
         """Register an app owned by the organization; show its client id (and secret) once."""
-        self.new_secret, self.new_client_id, self.error = "", "", ""
-        actor = await current_actor(self)
-        try:
-            data = app_data(form_data)
-            with session_scope() as db:
-                public, secret = apps.do_register_app(
-                    db, actor, data, org_id=route_org_id(self), ip=self._ip()
-                )
-            await self._reload()
-        except DomainError as exc:
-            self.error = exc.message
-            return answer_error(exc, next_path=self._path())
-        self.new_client_id, self.new_secret = public.client_id, secret
-        return toast_ok("App registered for the organization.")
+        done = "App registered for the organization."
+        return await register_app(self, form_data, self._path(), done, lambda: route_org_id(self))
 
     def _ip(self) -> str:
         return self.router.session.client_ip or ""

@@ -35,19 +35,21 @@ def test_read_scope_sees_committed_data_and_never_writes() -> None:
         db.add(user)
         db.flush()
     with session_scope() as db:
-        assert db.get(User, member.id).display_name == "Before"
+        assert db.get_one(User, member.id).display_name == "Before"
 
 
 def test_the_in_process_cache_stays_bounded_and_keeps_tombstones(monkeypatch) -> None:
     from aixplore.core import cache
+    from aixplore.core.cache import entries, local, read_through
 
-    monkeypatch.setattr(cache, "get_redis", lambda: None)
-    monkeypatch.setattr(cache, "_LOCAL_MAX", 100)
+    for module in (read_through, entries):
+        monkeypatch.setattr(module, "get_redis", lambda: None)
+    monkeypatch.setattr(local, "LOCAL_MAX", 100)
     invalidate()
     cache.bury(["test:tomb"], 600)
     for n in range(1000):
         cached(f"test:many:{n}", 60 + n, lambda n=n: n)
-    assert len(cache._local) <= 100
+    assert len(local.entries) <= 100
     assert cache.peek("test:tomb") == cache.GONE
     # The newest entries (latest to expire) are the ones kept.
     assert cache.peek("test:many:999") == 999
@@ -58,6 +60,7 @@ def test_a_watched_table_retires_its_generation_on_commit_only() -> None:
     from sqlalchemy import update
 
     from aixplore.core import cache
+    from aixplore.core.cache import generations
     from aixplore.domain.accounts.models import User
 
     cache.retire_on_change("test:users", "user")
@@ -76,7 +79,7 @@ def test_a_watched_table_retires_its_generation_on_commit_only() -> None:
             db.exec(update(User).where(User.id == member.id).values(display_name="Again"))  # type: ignore[call-overload]
         assert cache.generation("test:users") == start + 2
     finally:
-        cache._WATCHED["user"].discard("test:users")
+        generations.WATCHED["user"].discard("test:users")
 
 
 def test_a_current_entry_is_used_until_one_of_its_generations_moves() -> None:

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from aixplore.core import cache, near_cache
+from aixplore.core.cache import entries, generations, read_through
 from aixplore.core.db import session_scope
-from aixplore.core.redis import close_async_redis
+from aixplore.core.redis import close_async_redis, get_redis
 from aixplore.domain.accounts import actor_cache
 from aixplore.domain.accounts import services as accounts
 from tests.factories import make_member, sign_in
@@ -30,6 +31,12 @@ def _without_near_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests count the reads that reach Redis; the process's copy of the entries
     (tests/integration/test_near_cache.py) would answer some of them from memory."""
     monkeypatch.setattr(near_cache, "in_use", lambda _prefix: None)
+
+
+def _reach_redis_through(monkeypatch: pytest.MonkeyPatch, client: Any) -> None:
+    """Have every part of the cache reach Redis through ``client``."""
+    for module in (entries, generations, read_through):
+        monkeypatch.setattr(module, "get_redis", lambda: client)
 
 
 class _CountingClient:
@@ -57,10 +64,10 @@ def test_a_prefetched_entry_answers_once_and_only_inside_its_block(
     _without_near_cache(monkeypatch)
     cache.invalidate()
     cache.add("test:ahead", {"v": 1}, 60)
-    real = cache.get_redis()
+    real = get_redis()
     counting = _CountingClient(real) if real is not None else None
     if counting is not None:
-        monkeypatch.setattr(cache, "get_redis", lambda: counting)
+        _reach_redis_through(monkeypatch, counting)
 
     async def block() -> list[Any]:
         seen = []
@@ -70,7 +77,7 @@ def test_a_prefetched_entry_answers_once_and_only_inside_its_block(
             reads_inside = list(counting.gets) if counting else []
             seen.append(cache.peek("test:ahead"))  # answered once: this one reads again
             seen.append(reads_inside)
-        seen.append(cache._prefetched.get())
+        seen.append(entries.PREFETCHED.get())
         return seen
 
     first, absent, again, reads_inside, after = _run(block)
@@ -118,12 +125,12 @@ def test_a_prefetched_current_entry_is_current_and_a_bump_still_retires_it(
 
     names = ("test:prefetch-gen",)
     assert cache.cached_current("test:current", names, 60, compute) == 1
-    real = cache.get_redis()
+    real = get_redis()
     counting = _CountingClient(real) if real is not None else None
     mgets: list[Any] = []
     if counting is not None:
         counting.mget = lambda keys: mgets.append(keys) or real.mget(keys)  # type: ignore[method-assign]
-        monkeypatch.setattr(cache, "get_redis", lambda: counting)
+        _reach_redis_through(monkeypatch, counting)
 
     async def block(bump: bool) -> int:
         async with cache.prefetched(cache.current_keys("test:current", names)):
