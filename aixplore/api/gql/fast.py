@@ -18,10 +18,13 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
+    GraphQLID,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     is_leaf_type,
 )
 from graphql.execution.collect_fields import DeferUsage, FieldDetailsList, GroupedFieldSet
@@ -78,63 +81,63 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
         if key in self._plans:
             return self._plans[key]
         self._plans[key] = None  # a cycle through this selection is not plain
-        steps: list[tuple[str, str, Complete | None]] = []
+        steps: list[tuple[str, str, type, Complete]] = []
         for response_name, details in fields.items():
             name = details[0].node.name.value
             if name == "__typename":
-                steps.append((response_name, "", None))
+                # Every object has a class, never of type _Never: the name is always the answer.
+                steps.append((response_name, "__class__", _Never, _constant(parent_type.name)))
                 continue
             field = parent_type.fields.get(name)
             definition = field.extensions.get("strawberry-definition") if field else None
             if field is None or definition is None or not getattr(field.resolve, "_is_default", 0):
                 return None
-            complete = self._compile(field.type, details)
-            if complete is None:
+            compiled = self._compile(field.type, details)
+            if compiled is None:
                 return None
-            steps.append((response_name, definition.python_name, complete))
-        type_name = parent_type.name
+            steps.append((response_name, definition.python_name, *compiled))
 
         def plan(source: Any) -> dict[str, Any]:
-            return {
-                response: complete(getattr(source, attr, None)) if complete else type_name
-                for response, attr, complete in steps
-            }
+            # A value of its leaf's own Python type is its own serialization (a str for a
+            # String): taken as it is, without a call; anything else is completed.
+            found = {}
+            for response, attr, same, complete in steps:
+                value = getattr(source, attr, None)
+                found[response] = value if type(value) is same else complete(value)
+            return found
 
         self._plans[key] = plan
         return plan
 
-    def _compile(self, kind: GraphQLOutputType, details: FieldDetailsList) -> Complete | None:
-        """How to complete a value of ``kind`` (None: not plain)."""
-        if isinstance(kind, GraphQLNonNull):
+    def _compile(
+        self, kind: GraphQLOutputType, details: FieldDetailsList
+    ) -> tuple[type, Complete] | None:
+        """How to complete a value of ``kind`` (None: not plain): the Python type whose
+        values are their own serialization (:class:`_Never` when none), and the completion
+        of any other value (None included)."""
+        required = isinstance(kind, GraphQLNonNull)
+        if required:
+            kind = kind.of_type  # type: ignore[union-attr]
+        if isinstance(kind, GraphQLList):
             inner = self._compile(kind.of_type, details)
             if inner is None:
                 return None
-
-            def required(value: Any) -> Any:
-                if value is None:
-                    raise _NotPlain  # graphql-core reports the error and nulls the parent
-                return inner(value)
-
-            return required
-        if isinstance(kind, GraphQLList):
-            item = self._compile(kind.of_type, details)
-            if item is None:
-                return None
+            same, item = inner
 
             def items(value: Any) -> Any:
                 if value is None:
-                    return None
+                    return _null(required)
                 if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
                     raise _NotPlain
-                return [item(v) for v in value]
+                return [v if type(v) is same else item(v) for v in value]
 
-            return items
+            return _Never, items
         if is_leaf_type(kind):
             serialize = kind.serialize  # type: ignore[union-attr]
 
             def leaf(value: Any) -> Any:
                 if value is None:
-                    return None
+                    return _null(required)
                 try:
                     found = serialize(value)
                 except Exception as exc:  # graphql-core words the error
@@ -143,7 +146,7 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
                     raise _NotPlain
                 return found
 
-            return leaf
+            return _SELF_SERIALIZED.get(serialize, _Never), leaf
         if not isinstance(kind, GraphQLObjectType):
             return None  # interfaces and unions resolve their type first
         subfields, defer_usages, _forbidden = self.collect_subfields(kind, details)
@@ -156,9 +159,34 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
 
         def child(value: Any) -> Any:
             if value is None:
-                return None
+                return _null(required)
             if is_type_of is not None and not is_type_of(value, None):  # type: ignore[arg-type]
                 raise _NotPlain
             return plan(value)
 
-        return child
+        return _Never, child
+
+
+class _Never:
+    """No value is of this type: every value of such a field is completed by a call."""
+
+
+# Leaves whose serialization returns a value of exactly this Python type unchanged (a bool
+# is not a str, and not an int for ``type(value) is``). Int and Float check a range and
+# finiteness, so they always take the call.
+_SELF_SERIALIZED: dict[Callable[[Any], Any], type] = {
+    GraphQLString.serialize: str,
+    GraphQLID.serialize: str,
+    GraphQLBoolean.serialize: bool,
+}
+
+
+def _null(required: bool) -> None:
+    """A null where the field allows one; else graphql-core reports it (nulling the parent)."""
+    if required:
+        raise _NotPlain
+    return None
+
+
+def _constant(value: Any) -> Complete:
+    return lambda _ignored: value
