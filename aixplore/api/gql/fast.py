@@ -15,11 +15,16 @@ graphql-core's own path for that object, so answers and errors are the same eith
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from math import isfinite
 from typing import Any
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     GraphQLBoolean,
+    GraphQLFloat,
     GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -127,17 +132,22 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
             def items(value: Any) -> Any:
                 if value is None:
                     return _null(required)
-                if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
+                if type(value) is not list and (
+                    isinstance(value, str | bytes | dict) or not isinstance(value, Iterable)
+                ):
                     raise _NotPlain
                 return [v if type(v) is same else item(v) for v in value]
 
             return _Never, items
         if is_leaf_type(kind):
             serialize = kind.serialize  # type: ignore[union-attr]
+            in_range = _IN_RANGE.get(serialize)
 
             def leaf(value: Any) -> Any:
                 if value is None:
                     return _null(required)
+                if in_range is not None and in_range(value):
+                    return value  # what serialize would answer, without its checks
                 try:
                     found = serialize(value)
                 except Exception as exc:  # graphql-core words the error
@@ -178,6 +188,14 @@ _SELF_SERIALIZED: dict[Callable[[Any], Any], type] = {
     GraphQLString.serialize: str,
     GraphQLID.serialize: str,
     GraphQLBoolean.serialize: bool,
+}
+
+
+# Leaves that answer some values of one Python type unchanged: a plain int within 32 bits
+# (GraphQL's Int), a finite float. Any other value takes the scalar's own serialization.
+_IN_RANGE: dict[Callable[[Any], Any], Callable[[Any], bool]] = {
+    GraphQLInt.serialize: lambda v: type(v) is int and GRAPHQL_MIN_INT <= v <= GRAPHQL_MAX_INT,
+    GraphQLFloat.serialize: lambda v: type(v) is float and isfinite(v),
 }
 
 

@@ -65,6 +65,9 @@ CASES: list[Leaves | None] = [
     _leaves(words=["a", None]),
     _leaves(words="ab"),  # a string is not a list
     _leaves(count=2**40),
+    _leaves(count=-(2**31), ratio=1e308),  # the edges of the ranges
+    _leaves(count=3.0),  # a whole float is an Int
+    _leaves(count=3.5),
     _leaves(ratio=float("inf")),
     _leaves(mood="calm"),
     _leaves(inner=None),
@@ -100,5 +103,6 @@ def test_the_plain_pass_answers_every_odd_value_as_graphql_core_does() -> None:
         "__typename": "Inner",
     }
     assert items[2]["text"] == "7" and items[2]["flag"] is True and items[2]["count"] == 1
-    assert [item is None for item in items].count(True) == 8
-    assert len(errors) == 8
+    assert items[9]["count"] == -(2**31) and items[10]["count"] == 3
+    assert [item is None for item in items].count(True) == 9
+    assert len(errors) == 9
