@@ -106,3 +106,17 @@ def test_the_plain_pass_answers_every_odd_value_as_graphql_core_does() -> None:
     assert items[9]["count"] == -(2**31) and items[10]["count"] == 3
     assert [item is None for item in items].count(True) == 9
     assert len(errors) == 9
+
+
+class _Recorded(PlainExecution):
+    made: list[PlainExecution] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.made.append(self)
+
+
+def test_the_compiled_selections_go_with_the_answer() -> None:
+    data, errors = _run(_Recorded)
+    assert data is not None and len(errors) == 9
+    assert _Recorded.made and all(not executor._plans for executor in _Recorded.made)
