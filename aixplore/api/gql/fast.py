@@ -84,8 +84,8 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
         """The answer; the compiled selections go now (later work compiles them again).
 
         graphql-core's executor lives in reference cycles, which only the garbage collector
-        frees: the few hundred small objects of the compiled selections, freed here at once,
-        would otherwise double the collections a request causes (and their pauses).
+        frees: the compiled selections, about a hundred small objects a page, would wait in
+        them (with them a page left 342 objects to the collector, without 241).
         """
         self._plans.clear()
         return super().build_response(data)
@@ -193,7 +193,7 @@ class _Never:
 
 # Leaves whose serialization returns a value of exactly this Python type unchanged (a bool
 # is not a str, and not an int for ``type(value) is``). Int and Float check a range and
-# finiteness, so they always take the call.
+# finiteness first (``_IN_RANGE``).
 _SELF_SERIALIZED: dict[Callable[[Any], Any], type] = {
     GraphQLString.serialize: str,
     GraphQLID.serialize: str,
