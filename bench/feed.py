@@ -133,6 +133,11 @@ def _fill(users: int, edges: int, following: int, fan_in: int) -> tuple[int, int
                     for i in batch
                 ],
             )
+        if conn.dialect.name == "postgresql":  # ids given here: the next sign-up comes after them
+            conn.execute(
+                text("SELECT setval(pg_get_serial_sequence('\"user\"', 'id'), :last)"),
+                {"last": ids[-1]},
+            )
     reader, rng = ids[0], random.Random(7)
     followed = rng.sample(ids[1:], following)
     pairs = _random_pairs(ids, reader, followed, edges)
