@@ -15,7 +15,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from tabs_chat import Chatter, Ledger, rows_in, summary, verdict, workers_by_port
+# bench/ is not a package: found through the path above, which pyright does not follow.
+from tabs_chat import (  # pyright: ignore[reportMissingImports]
+    Chatter,
+    Ledger,
+    rows_in,
+    summary,
+    verdict,
+    workers_by_port,
+)
 
 STATE = "reflex___state____state.messages_state"
 
