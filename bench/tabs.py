@@ -103,6 +103,13 @@ def cpu_shares(meters: dict, since: dict, wall: float) -> dict[str, float]:
     return {name: round((read() - since[name]) / wall, 3) for name, read in meters.items()}
 
 
+def redis_commands(url: str) -> int:
+    """Commands Redis has processed so far."""
+    import redis
+
+    return int(redis.Redis.from_url(url).info("stats")["total_commands_processed"])  # type: ignore[index]
+
+
 async def sample_memory(pids: list[int], redis_url: str) -> dict:
     """Median of three samples a second apart: the workers' RSS (KiB) and Redis's bytes."""
     rows = []
@@ -197,7 +204,7 @@ def blank_run(ws: Workspace, args: argparse.Namespace) -> dict:
 async def aixplore_phase(app, url: str, redis_url: str, args, names: dict, meters: dict) -> dict:
     """Idle tabs' memory, then the chat and the pushes with the idle tabs still open."""
     # Imported once the settings point at the throwaway database (read at import).
-    from tabs_people import make_pairs, make_people, notify_one, stored_count
+    from tabs_people import make_pairs, make_people, notify_one, pg_transactions, stored_count
 
     people = make_people(args.warm + args.tabs, "idle")
     cookies = [{} if args.anonymous else {COOKIE: t} for _, t in people]
@@ -216,6 +223,7 @@ async def aixplore_phase(app, url: str, redis_url: str, args, names: dict, meter
         await asyncio.sleep(args.quiet)  # what the open tabs cost with nothing happening
         idle_cpu = cpu_shares(meters, before, args.quiet)
         lag, before = LoopLag(), {name: read() for name, read in meters.items()}
+        counts = (pg_transactions(), redis_commands(redis_url))
         start = time.perf_counter()
         end = start + args.seconds
         ledger.counted_from = start + args.every
@@ -235,6 +243,9 @@ async def aixplore_phase(app, url: str, redis_url: str, args, names: dict, meter
             if len(ledger.shown) >= len(ledger.sent):
                 break
             await asyncio.sleep(0.2)
+        await asyncio.sleep(1)  # the work the last messages caused (read receipts) is counted
+        cpu["pg_transactions"] = pg_transactions() - counts[0]
+        cpu["redis_commands"] = redis_commands(redis_url) - counts[1]
         delivery, stored = ledger.samples()
         result = {
             "memory": memory,
@@ -327,6 +338,9 @@ def report(blank: dict, ours: dict, args: argparse.Namespace) -> list[str]:
     for label, key in (("tabs open, nothing sent", "idle_cores"), ("chat", "chat_cores")):
         print(f"CPU, {label} (cores): " + ", ".join(f"{k} {v:.2f}" for k, v in cpu[key].items()))
     print(f"client event loop late: p95 {lag['p95']:.1f} ms, max {lag['max']:.1f} ms")
+    print(f"while chatting, per message sent (the pushes included): "
+          f"{cpu['pg_transactions'] / max(1, chat['sent']):.1f} PostgreSQL transactions, "
+          f"{cpu['redis_commands'] / max(1, chat['sent']):.1f} Redis commands")  # fmt: skip
     missed = []
     if not d["p95"] < DELIVERY_P95_MS:
         missed.append(f"delivery p95 {d['p95']:.1f} ms >= {DELIVERY_P95_MS:g} ms")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, text
 from sqlmodel import col, select
 
 from aixplore.core.db import read_scope, session_scope
@@ -97,4 +97,16 @@ def stored_count(conversations: list[int]) -> int:
         found = db.exec(
             select(func.count()).where(col(Message.conversation_id).in_(conversations))
         ).one()
+    return int(found)
+
+
+def pg_transactions() -> int:
+    """Transactions PostgreSQL has finished in this database so far (every client's)."""
+    with read_scope() as db:
+        found = db.execute(
+            text(
+                "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+                "WHERE datname = current_database()"
+            )
+        ).scalar_one()
     return int(found)
