@@ -329,9 +329,10 @@ def report(blank: dict, ours: dict, args: argparse.Namespace) -> list[str]:
     print(f"  send -> shown to the sender: p50 {s['p50']:.1f} ms, p95 {s['p95']:.1f} ms")
     print(f"  sent {chat['sent']}, stored {chat['stored_in_db']}, shown to the other member "
           f"{chat['shown_to_reader']}, not shown within 30 s {chat['lost']}, shown twice or "
-          f"out of order {chat['duplicates_or_disorder']}, dropped sockets {chat['dropped_sockets']} chat / "
-          f"{ours['idle_dropped']} idle")  # fmt: skip
-    print(f"notification push (notify() -> bell in the tab): p50 {push['p50']:.1f} ms, "
+          f"out of order {chat['duplicates_or_disorder']}, dropped sockets "
+          f"{chat['dropped_sockets']} chat / {ours['idle_dropped']} idle")  # fmt: skip
+    print("notification push: not measured (anonymous tabs have no bell)" if args.anonymous else
+          f"notification push (notify() -> bell in the tab): p50 {push['p50']:.1f} ms, "
           f"p95 {push['p95']:.1f} ms, max {push['max']:.1f} ms (n {push['n']}, lost "
           f"{push['lost']})")  # fmt: skip
     lag, cpu = ours["client_loop_lag_ms"], ours["cpu"]
