@@ -18,6 +18,7 @@ import random
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -42,24 +43,36 @@ class Tab:
         path: str = "/",
         cookies: dict[str, str] | None = None,
         storage: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
     ) -> None:
-        """Prepare a tab of the app at ``base_url`` on page ``path``."""
+        """Prepare a tab of the app at ``base_url`` on page ``path``.
+
+        ``query``: a dynamic route's arguments (``{"conversation_id": "7"}``), as the front
+        end sends them in every event's router data.
+        """
         self.http = http
         self.base_url = base_url
         self.path = path
         self.cookies = cookies or {}
         self.storage = storage or {}
         self.token = str(uuid.uuid4())
-        self.router_data = {"pathname": path, "asPath": path}
+        self.router_data: dict = {"pathname": path, "asPath": path}
+        if query:
+            self.router_data["query"] = query
+        # Called with every ``event`` frame after hydration that no round trip waits for.
+        self.on_event: Callable[[str], None] | None = None
+        self.closed = False  # the socket closed (by either end)
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._reader: asyncio.Task | None = None
         self._hydrated = asyncio.Event()
         self._refused = ""
         self._waiter: asyncio.Future[float] | None = None
 
-    def frame(self, name: str) -> str:
-        """The frame that fires handler ``name`` with no arguments from this tab's page."""
-        event = {"name": name, "router_data": self.router_data}
+    def frame(self, name: str, payload: dict | None = None) -> str:
+        """The frame that fires handler ``name`` (with ``payload``, if any) from this page."""
+        event: dict = {"name": name, "router_data": self.router_data}
+        if payload:
+            event["payload"] = payload
         return f"{EVENT_FRAME}{json.dumps(event, separators=(',', ':'))}]"
 
     async def open(self, limit_s: float = 30.0) -> None:
@@ -103,6 +116,16 @@ class Tab:
         finally:
             self._waiter = None
 
+    async def send(self, frame: str) -> None:
+        """Send one frame without waiting for an answer."""
+        assert self._ws is not None
+        await self._ws.send_str(frame)
+
+    def local_port(self) -> int:
+        """The client port of this tab's socket (to find the worker holding its other end)."""
+        assert self._ws is not None
+        return self._ws.get_extra_info("sockname")[1]
+
     async def close(self) -> None:
         """Close the websocket."""
         if self._reader is not None:
@@ -119,11 +142,15 @@ class Tab:
             elif data.startswith(EVENT_FRAME):
                 if self._waiter is not None and not self._waiter.done():
                     self._waiter.set_result(time.perf_counter())
-                elif not self._hydrated.is_set() and _hydrated(data[len(EVENT_FRAME) : -1]):
-                    self._hydrated.set()
+                elif not self._hydrated.is_set():
+                    if _hydrated(data[len(EVENT_FRAME) : -1]):
+                        self._hydrated.set()
+                elif self.on_event is not None:
+                    self.on_event(data)
             elif data.startswith(f"44{NAMESPACE}"):
                 self._refused = data[:200]
                 self._hydrated.set()
+        self.closed = True
 
 
 def _hydrated(body: str) -> bool:
