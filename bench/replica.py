@@ -162,7 +162,7 @@ def run(args: argparse.Namespace, primary_url: str) -> int:
             main_engine = create_engine(primary_url, isolation_level="AUTOCOMMIT", pool_size=1)
             while not stop.is_set():
                 with main_engine.connect() as p, watch.connect() as r:
-                    at = p.execute(text("SELECT pg_current_wal_insert_lsn()::text")).scalar()
+                    at = p.execute(text("SELECT pg_current_wal_lsn()::text")).scalar()
                     seconds, replayed = r.execute(
                         text(
                             "SELECT CASE WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn()"

@@ -5,8 +5,12 @@ read on the replica unless one of these sends it to the primary:
 
 - the member reading wrote something whose WAL the replica has not replayed yet (their own
   writes show at once, "read your writes"). After each unit of work that wrote, the primary's
-  WAL insert position is kept per member, in Redis when configured so that every worker and
-  instance sees it, for ``replica_read_your_writes_seconds`` at most;
+  WAL write position (``pg_current_wal_lsn``: past every committed transaction's commit record,
+  as commits are synchronous) is kept per member, in Redis when configured so that every worker
+  and instance sees it, for ``replica_read_your_writes_seconds`` at most. Not the insert
+  position: right after a WAL segment switch (``archive_timeout``, a base backup) it points past
+  the new segment's header, where no record ends, so a caught-up replica never reached it and
+  reads went to the primary until something else was written;
 - the catalog changed (a bump of a generation :func:`gate` names) and the replica has not
   replayed that change yet: the worker copies and cached answers search keeps under the
   catalog's generation must never hold rows older than their label. The position is kept
@@ -171,11 +175,11 @@ def _mark_down() -> None:
 
 
 def _note(key: int | str, engine: Engine) -> None:
-    """Keep the primary's WAL insert position under ``key`` (never raises)."""
+    """Keep the primary's WAL write position under ``key`` (never raises)."""
     keep = get_settings().replica_read_your_writes_seconds
     try:
         with engine.connect() as connection:
-            found = connection.exec_driver_sql("SELECT pg_current_wal_insert_lsn()::text").scalar()
+            found = connection.exec_driver_sql("SELECT pg_current_wal_lsn()::text").scalar()
     except (OperationalError, InterfaceError) as exc:
         log.warning("could not read the primary's WAL position: %s", exc.orig or exc)
         return

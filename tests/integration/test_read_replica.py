@@ -208,6 +208,24 @@ def test_the_rest_search_reads_the_replica(replica: Replica) -> None:
     assert went == ("replica", "current")
 
 
+def test_a_writer_whose_write_ended_a_wal_segment_reads_from_the_caught_up_replica(
+    replica: Replica,
+) -> None:
+    """Right after a WAL segment switch (``archive_timeout``, a base backup) nothing is written
+    past the new segment's header; the position kept for the writer must be one a caught-up
+    replica reaches (the insert position was 40 bytes past it, so every read of theirs went to
+    the primary, and ``caught_up`` here timed out in CI)."""
+    ada, _bo = members()
+    with session_scope() as db:
+        made = discovery.do_create_collection(db, ada, {"name": "Switched", "is_public": True})
+    with get_engine().connect() as connection:
+        connection.exec_driver_sql("SELECT pg_switch_wal()")
+        connection.commit()
+    routing._note(ada.user_id, get_engine())  # the writer's position, after the switch
+    replica.caught_up(PRIMARY, timeout=10)
+    assert routed(lambda: collection_name(ada, made.id)) == ("Switched", ("replica", "current"))
+
+
 def test_a_killed_replica_leaves_reads_on_the_primary_without_an_error(
     replica: Replica, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -71,7 +71,7 @@ class Replica:
         """Wait until the replica has replayed everything the primary has written so far."""
         engine = create_engine(primary_url, pool_size=1)
         with engine.connect() as connection:
-            target = connection.execute(text("SELECT pg_current_wal_insert_lsn()")).scalar()
+            target = connection.execute(text("SELECT pg_current_wal_lsn()")).scalar()
         engine.dispose()
         deadline = time.monotonic() + timeout
         while not self.sql(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"):
