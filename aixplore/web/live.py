@@ -24,6 +24,7 @@ from reflex_base.registry import RegistrationContext
 from aixplore.core import live
 from aixplore.domain.accounts import actor_cache
 from aixplore.web.messaging.state import MessagesState
+from aixplore.web import tab_view
 from aixplore.web.notifications.state import (
     NotificationBellState,
     NotificationsState,
@@ -93,7 +94,9 @@ class LiveState(rx.State):
             # Checked again against the server-side session at each notice; kept here because
             # a state lost while the page stays open (Redis restarted) no longer holds it.
             session_token = (await self.get_state(SessionState))._token()
+            tab_view.start(token, generation, self.router.url.path or "")
         if actor is None:
+            tab_view.end(token, generation)
             return
         try:
             async with live.subscribe(live.user_channel(actor.user_id)) as sub:
@@ -101,7 +104,9 @@ class LiveState(rx.State):
                 item: dict[str, Any] | None = live.RESYNC
                 typing = False
                 while _current(token, generation):
-                    if item is not None or typing:
+                    if (item is None and typing) or (
+                        item is not None and tab_view.wanted(token, item)
+                    ):
                         applied = await self._apply(generation, item, session_token)
                         if applied is None:
                             return
@@ -110,6 +115,7 @@ class LiveState(rx.State):
                             yield title_script(shown)
                     item = await sub.get(WAKE_SECONDS)
         finally:
+            tab_view.end(token, generation)
             if _listeners.get(token, (0, None))[0] == generation:
                 del _listeners[token]
 

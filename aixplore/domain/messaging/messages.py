@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from aixplore.core import live, ratelimit
@@ -28,6 +28,7 @@ from aixplore.domain.messaging.models import (
     Message,
     MessageBatch,
     MessagePublic,
+    MessagingSettings,
     Receipt,
 )
 from aixplore.domain.messaging.services import blocked_between, membership, read_receipts_on
@@ -85,11 +86,24 @@ def _next_seq(session: Session, conversation_id: int, *, new_message: bool) -> i
     return int(seq)
 
 
-def _announce(session: Session, conversation_id: int, sender_id: int, item: dict[str, Any]) -> None:
-    """Tell every member but those who blocked ``sender_id``, once the change is committed."""
+def _announce(
+    session: Session,
+    conversation_id: int,
+    sender_id: int,
+    item: dict[str, Any],
+    *,
+    others_only: bool = False,
+) -> None:
+    """Tell every member but those who blocked ``sender_id``, once the change is committed.
+
+    ``others_only`` leaves out the maker's own channel: a read receipt changes nothing that
+    the reader's own tabs show.
+    """
     blockers = set(
         session.exec(select(Block.blocker_id).where(Block.blocked_id == sender_id)).all()
     )
+    if others_only:
+        blockers.add(sender_id)
     for user_id in _members(session, conversation_id):
         if user_id not in blockers:
             live.publish_after_commit(session, live.user_channel(user_id), item)
@@ -290,7 +304,7 @@ def do_mark_read(session: Session, actor: Actor | None, conversation: Any, seq: 
         session.flush()
         if read_receipts_on(session, actor.user_id):
             item = {"kind": "read", "conversation": member.conversation_id}
-            _announce(session, member.conversation_id, actor.user_id, item)
+            _announce(session, member.conversation_id, actor.user_id, item, others_only=True)
     return member.last_read_seq
 
 
@@ -301,18 +315,17 @@ def receipts(session: Session, actor: Actor | None, conversation: Any) -> list[R
     if not read_receipts_on(session, actor.user_id):
         return []
     rows = session.exec(
-        select(ConversationMember, User.display_name)
+        select(ConversationMember.user_id, User.display_name, ConversationMember.last_read_seq)
         .join(User, col(User.id) == ConversationMember.user_id)
+        .outerjoin(MessagingSettings, col(MessagingSettings.user_id) == User.id)
         .where(
             ConversationMember.conversation_id == member.conversation_id,
             ConversationMember.user_id != actor.user_id,
+            # No settings row: the default, which shares.
+            or_(col(MessagingSettings.user_id).is_(None), col(MessagingSettings.read_receipts)),
         )
     ).all()
-    return [
-        Receipt(user_id=m.user_id, name=name, last_read_seq=m.last_read_seq)
-        for m, name in rows
-        if read_receipts_on(session, m.user_id)
-    ]
+    return [Receipt(user_id=uid, name=name, last_read_seq=upto) for uid, name, upto in rows]
 
 
 def do_typing(session: Session, actor: Actor | None, conversation: Any) -> None:

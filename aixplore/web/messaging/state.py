@@ -20,6 +20,7 @@ from aixplore.domain.messaging import messages
 from aixplore.domain.messaging import services as conversations
 from aixplore.domain.messaging.models import ConversationSummary, MessagePublic
 from aixplore.domain.solutions.media import SHOT_MAX_BYTES as IMAGE_MAX_BYTES
+from aixplore.web import tab_view
 from aixplore.web.feedback import answer_error, toast_ok
 from aixplore.web.session import current_actor
 
@@ -98,6 +99,7 @@ class MessagesState(rx.State):
     receipts_on: bool = True
     missing: bool = False
     _cursor: int = 0
+    _seen_for: int = 0  # the last of my messages that ``seen`` was read for
     _typing_until: float = 0.0
 
     @rx.var
@@ -114,6 +116,27 @@ class MessagesState(rx.State):
             self.receipts_on = conversations.read_receipts_on(db, actor.user_id)
         self.conversations = [_summary(c) for c in mine]
         self.requests = [_summary(c) for c in asked]
+        self._note_view()
+
+    def _note_view(self) -> None:
+        """Tell this worker's live listener what the tab shows (``web/tab_view.py``)."""
+        first = self.conversations[0]["id"] if self.conversations else 0
+        tab_view.note(
+            self.router.session.client_token,
+            open_id=self.open_id,
+            cursor=self._cursor,
+            first_id=first,
+        )
+
+    def _to_top(self, actor: Actor) -> None:
+        """The open conversation just had a message of mine: first in my list now."""
+        found = next((c for c in self.conversations if c["id"] == self.open_id), None)
+        if found is None:
+            self._read_list(actor)  # a request that my answer accepted
+            return
+        if self.conversations[0] is not found:
+            self.conversations = [found, *(c for c in self.conversations if c is not found)]
+        self._note_view()
 
     def _open(self, actor: Actor, value: Any) -> None:
         with session_scope() as db:
@@ -124,11 +147,19 @@ class MessagesState(rx.State):
         self.muted, self.older, self._cursor = summary.muted, batch.more, batch.cursor
         self.rows = self._with_excerpts([_row(m, actor.user_id) for m in batch.items])
         self.typing, self.reply_to, self.editing, self.missing = "", 0, 0, False
-        self._read_seen(actor)
+        self._read_seen(actor, again=True)
+        self._note_view()
 
-    def _read_seen(self, actor: Actor) -> None:
-        """ "Seen by ..." under the last of my messages, from those who share receipts."""
+    def _read_seen(self, actor: Actor, *, again: bool = False) -> None:
+        """ "Seen by ..." under the last of my messages, from those who share receipts.
+
+        Read when the last of my messages changed, or ``again`` (someone read further, the
+        conversation was opened, receipts were turned on or off).
+        """
         last_mine = max((r["seq"] for r in self.rows if r["mine"]), default=0)
+        if last_mine == self._seen_for and not again:
+            return
+        self._seen_for = last_mine
         if not last_mine:
             self.seen = ""
             return
@@ -161,6 +192,7 @@ class MessagesState(rx.State):
                 self._read_list(actor)  # its unread count is read now
             else:
                 self.open_id, self.rows = 0, []
+                self._note_view()
         except DomainError as exc:
             self.open_id, self.rows, self.missing = 0, [], True
             return answer_error(exc, next_path=PAGE)
@@ -179,11 +211,14 @@ class MessagesState(rx.State):
             return
         if self.open_id and (kind == "resync" or about == self.open_id):
             if kind == "read":
-                self._read_seen(actor)
+                self._read_seen(actor, again=True)
                 return
-            self._catch_up(actor)
-        if kind in ("message", "resync"):
-            self._read_list(actor)
+            seq = item.get("seq")
+            if kind == "resync" or not isinstance(seq, int) or seq > self._cursor:
+                self._catch_up(actor)  # (a message this tab sent is shown already)
+        open_first = bool(self.conversations) and self.conversations[0]["id"] == self.open_id
+        if kind == "resync" or (kind == "message" and not (about == self.open_id and open_first)):
+            self._read_list(actor)  # (the open conversation, first already, stays read)
 
     def _catch_up(self, actor: Actor) -> None:
         with session_scope() as db:
@@ -191,6 +226,7 @@ class MessagesState(rx.State):
             if batch.items:
                 messages.do_mark_read(db, actor, self.open_id, batch.cursor)
         self._cursor = batch.cursor
+        self._note_view()
         if not batch.items:
             return
         by_seq = {r["seq"]: r for r in self.rows}
@@ -231,6 +267,7 @@ class MessagesState(rx.State):
         """Send (or save the edit of) the composer's text; cleared once stored."""
         actor = await current_actor(self)
         body = form.get("body") if isinstance(form, dict) else None
+        new = not self.editing
         try:
             with session_scope() as db:
                 if self.editing:
@@ -242,6 +279,8 @@ class MessagesState(rx.State):
         self.reply_to, self.editing, self.status = 0, 0, "active"
         if actor is not None:
             self._catch_up(actor)
+            if new:
+                self._to_top(actor)
         return rx.set_value(COMPOSER, "")
 
     @rx.event
@@ -259,6 +298,7 @@ class MessagesState(rx.State):
         self.reply_to, self.status = 0, "active"
         if actor is not None:
             self._catch_up(actor)
+            self._to_top(actor)
         return rx.clear_selected_files(ATTACHMENT)
 
     @rx.event
@@ -351,7 +391,7 @@ class MessagesState(rx.State):
             return answer_error(exc, next_path=PAGE)
         self.receipts_on = bool(on)
         if actor is not None and self.open_id:
-            self._read_seen(actor)
+            self._read_seen(actor, again=True)
         return None
 
     @rx.event

@@ -116,6 +116,45 @@ def test_read_receipts_show_how_far_others_read_unless_turned_off() -> None:
         run(conversations.do_set_read_receipts, bob, "off")
 
 
+def test_in_a_group_receipts_leave_out_those_who_turned_them_off() -> None:
+    ada, bob, cy, di = person("Ada"), person("Bob"), person("Cy"), person("Di")
+    group = run(conversations.do_start_group, ada, "Four", [handle(bob), handle(cy), handle(di)])
+    run(messages.do_send, ada, group, "hello")
+    for reader in (bob, cy, di):
+        run(messages.do_mark_read, reader, group, 1)
+    run(conversations.do_set_read_receipts, cy, False)
+    run(conversations.do_set_read_receipts, di, True)  # a settings row that shares
+    seen = {(r.name, r.last_read_seq) for r in run(messages.receipts, ada, group)}
+    assert seen == {("Bob", 1), ("Di", 1)}  # Bob has no settings row: the default shares
+
+
+def test_a_read_receipt_goes_to_the_others_not_to_the_reader() -> None:
+    ada, bob, talk = _pair()
+    run(messages.do_send, ada, talk, "one")
+
+    async def scenario() -> tuple[list, list]:
+        async with (
+            live.subscribe(live.user_channel(ada.user_id)) as to_ada,
+            live.subscribe(live.user_channel(bob.user_id)) as to_bob,
+        ):
+            await asyncio.sleep(0.2)  # the relay, with Redis, is listening
+            await asyncio.to_thread(run, messages.do_mark_read, bob, talk, 1)
+            await asyncio.to_thread(run, messages.do_send, ada, talk, "two")  # a marker
+
+            async def until_message(sub) -> list:
+                got = []
+                while (item := await sub.get(5)) is not None and item.get("kind") != "message":
+                    if item != live.RESYNC:
+                        got.append(item)
+                return got
+
+            return await until_message(to_ada), await until_message(to_bob)
+
+    to_ada, to_bob = asyncio.run(scenario())
+    assert to_ada == [{"kind": "read", "conversation": talk}]
+    assert to_bob == []
+
+
 def test_in_a_group_a_member_does_not_receive_what_someone_they_blocked_sends() -> None:
     ada, bob, cy = person("Ada"), person("Bob"), person("Cy")
     group = run(conversations.do_start_group, ada, "Trio", [handle(bob), handle(cy)])
