@@ -23,8 +23,8 @@ from reflex_base.registry import RegistrationContext
 
 from aixplore.core import live
 from aixplore.domain.accounts import actor_cache
-from aixplore.web.messaging.state import MessagesState
 from aixplore.web import tab_view
+from aixplore.web.messaging.state import MessagesState
 from aixplore.web.notifications.state import (
     NotificationBellState,
     NotificationsState,
