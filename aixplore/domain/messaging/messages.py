@@ -93,6 +93,7 @@ def _announce(
     item: dict[str, Any],
     *,
     others_only: bool = False,
+    members: list[int] | None = None,
 ) -> None:
     """Tell every member but those who blocked ``sender_id``, once the change is committed.
 
@@ -104,7 +105,7 @@ def _announce(
     )
     if others_only:
         blockers.add(sender_id)
-    for user_id in _members(session, conversation_id):
+    for user_id in _members(session, conversation_id) if members is None else members:
         if user_id not in blockers:
             live.publish_after_commit(session, live.user_channel(user_id), item)
 
@@ -134,8 +135,9 @@ def do_send(
     found = session.get(Conversation, cid)
     if found is not None:
         check_may_send(session, found)
+    members = _members(session, cid)
     if found is not None and found.kind == "direct":
-        others = [u for u in _members(session, cid) if u != actor.user_id]
+        others = [u for u in members if u != actor.user_id]
         if any(blocked_between(session, actor.user_id, u) for u in others):
             raise PermissionDenied("You cannot message this person.")
     ratelimit.hit(
@@ -158,7 +160,8 @@ def do_send(
     member.last_read_seq, member.status = seq, "active"
     session.add(member)
     session.flush()
-    _announce(session, cid, actor.user_id, {"kind": "message", "conversation": cid, "seq": seq})
+    item = {"kind": "message", "conversation": cid, "seq": seq}
+    _announce(session, cid, actor.user_id, item, members=members)
     return _public(message, actor.display_name)
 
 

@@ -46,13 +46,22 @@ def conversation_id(value: Any) -> int:
     raise NotFound("No such conversation.")
 
 
+_HELD = "aixplore_messaging_held"  # session.info: rows this unit of work reads again
+
+
 def membership(session: Session, actor: Actor | None, value: Any) -> ConversationMember:
-    """The actor's place in conversation ``value``; NotFound when they are not in it."""
+    """The actor's place in conversation ``value``; NotFound when they are not in it.
+
+    The member and conversation rows stay referenced for the rest of the unit of work: the
+    session's identity map holds rows only weakly, and a catch-up reads both again three times
+    (the changes, their cursor, the read mark), a statement each time they had been dropped.
+    """
     actor = require_actor(actor)
     member = session.get(ConversationMember, (conversation_id(value), actor.user_id))
     if member is None:
         raise NotFound("No such conversation.")
     found = session.get(Conversation, member.conversation_id)
+    session.info.setdefault(_HELD, []).extend((member, found))
     if found is not None:
         check_group_member(session, found, actor.user_id)  # a group's chat: its members only
     return member
