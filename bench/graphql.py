@@ -13,7 +13,9 @@ published solutions from five publishers. Each round asks, through the in-proces
 - ``graphql_core``: the same with graphql-core's own per-field execution (the schema's
   ``PlainExecution`` switched off for that call): the baseline of ``aixplore/api/gql/fast.py``.
 
-The two run interleaved, round by round, so background load hits them alike. Prints p50/p95,
+The three run interleaved, round by round, so background load hits them alike; after the
+warm-up the process's garbage collector is set up as a backend worker's is
+(``core/heap.settle``). Prints p50/p95,
 requests per second and the SQL statements per request (counted with a SQLAlchemy listener),
 and GraphQL's p95 over REST's (target: 1.3 or less). Figures also go to
 ``bench/results/graphql.json``.
@@ -62,6 +64,7 @@ def main() -> None:
     from aixplore.api.app import build_api
     from aixplore.api.routes import solutions as solution_routes
     from aixplore.cli import migrate
+    from aixplore.core import heap
 
     migrate()
     seed_publishers()
@@ -105,6 +108,10 @@ def main() -> None:
     for call in subjects.values():  # warm the search's caches alike
         for _ in range(5):
             call()
+    # As a backend worker does once it has loaded the app (web/app.py): collect, freeze what
+    # lives now, and collect the youngest generation less often (core/heap.py). Without it
+    # this process would measure the interpreter's defaults, which no worker runs with.
+    heap.settle()
     for _ in range(args.n):
         for name, call in subjects.items():
             before = statements[0]
