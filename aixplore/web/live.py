@@ -134,51 +134,26 @@ class LiveState(rx.State):
                 self._generation, item = generation, live.RESYNC
             if generation != self._generation:
                 return None
+            actor = actor_cache.authenticate(session_token)
+            if actor is None:
+                return None
             messaging = await self.get_state(MessagesState)
             if item is None:
                 messaging._typing_expired()
                 return -1, bool(messaging.typing)
             kind = item.get("kind")
             path = (self.router.url.path or "").rstrip("/")
-            bell = listing = feed = None
+            shown = -1
             if kind in ("notification", "resync"):
                 bell = await self.get_state(NotificationBellState)
+                before = bell.unread
+                bell._recount(actor)
+                if bell.unread != before or kind == "resync":
+                    shown = bell.unread
                 if path == "/notifications":
-                    listing = await self.get_state(NotificationsState)
+                    (await self.get_state(NotificationsState))._take_newest(actor)
+            if path.startswith("/messages"):
+                messaging._live(actor, item)
             if kind in ("feed", "resync") and path == "/feed":
-                feed = await self.get_state(FeedState)
-            # The reads below wait on the database and Redis: in a thread, so that this
-            # worker's other tabs go on meanwhile (the tab's state stays locked).
-            return await asyncio.to_thread(
-                _apply_read,
-                session_token,
-                item,
-                messaging if path.startswith("/messages") else None,
-                (bell, listing, feed),
-            )
-
-
-def _apply_read(
-    session_token: str,
-    item: dict[str, Any],
-    messaging: MessagesState | None,
-    states: tuple[NotificationBellState | None, NotificationsState | None, FeedState | None],
-) -> tuple[int, bool] | None:
-    """:meth:`LiveState._apply`'s reads, on the states it fetched (None: not shown)."""
-    actor = actor_cache.authenticate(session_token)
-    if actor is None:
-        return None
-    bell, listing, feed = states
-    shown = -1
-    if bell is not None:
-        before = bell.unread
-        bell._recount(actor)
-        if bell.unread != before or item.get("kind") == "resync":
-            shown = bell.unread
-        if listing is not None:
-            listing._take_newest(actor)
-    if messaging is not None:
-        messaging._live(actor, item)
-    if feed is not None:
-        feed._count_new(actor)
-    return shown, bool(messaging is not None and messaging.typing)
+                (await self.get_state(FeedState))._count_new(actor)
+            return shown, bool(messaging.typing)

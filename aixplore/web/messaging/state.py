@@ -8,7 +8,6 @@ the socket is down, and is cleared only once the server stored the message.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -268,30 +267,21 @@ class MessagesState(rx.State):
         """Send (or save the edit of) the composer's text; cleared once stored."""
         actor = await current_actor(self)
         body = form.get("body") if isinstance(form, dict) else None
+        new = not self.editing
         try:
-            # In a thread: the writes and reads wait on the database, and this worker's
-            # other tabs go on meanwhile (this tab's state stays locked).
-            await asyncio.to_thread(self._store, actor, body)
+            with session_scope() as db:
+                if self.editing:
+                    messages.do_edit(db, actor, self.open_id, self.editing, body)
+                else:
+                    messages.do_send(db, actor, self.open_id, body, self.reply_to or None)
         except DomainError as exc:
             return answer_error(exc, next_path=PAGE)
-        return rx.set_value(COMPOSER, "")
-
-    def _store(self, actor: Actor | None, body: Any) -> None:
-        """Store the composer's text as a new message, or as the edit of one; show it."""
-        with session_scope() as db:
-            if self.editing:
-                messages.do_edit(db, actor, self.open_id, self.editing, body)
-                sent = None
-            else:
-                sent = messages.do_send(db, actor, self.open_id, body, self.reply_to or None)
         self.reply_to, self.editing, self.status = 0, 0, "active"
-        if actor is None:
-            return
-        if sent is not None:
-            self.seen, self._seen_for = "", sent.seq  # nobody has read it yet: no query
-        self._catch_up(actor)
-        if sent is not None:
-            self._to_top(actor)
+        if actor is not None:
+            self._catch_up(actor)
+            if new:
+                self._to_top(actor)
+        return rx.set_value(COMPOSER, "")
 
     @rx.event
     async def send_image(self, files: list[rx.UploadFile]):
