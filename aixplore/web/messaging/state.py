@@ -268,18 +268,21 @@ class MessagesState(rx.State):
         actor = await current_actor(self)
         body = form.get("body") if isinstance(form, dict) else None
         new = not self.editing
+        sent = None
         try:
             with session_scope() as db:
-                if self.editing:
+                if not new:
                     messages.do_edit(db, actor, self.open_id, self.editing, body)
                 else:
-                    messages.do_send(db, actor, self.open_id, body, self.reply_to or None)
+                    sent = messages.do_send(db, actor, self.open_id, body, self.reply_to or None)
         except DomainError as exc:
             return answer_error(exc, next_path=PAGE)
         self.reply_to, self.editing, self.status = 0, 0, "active"
         if actor is not None:
+            if sent is not None:
+                self.seen, self._seen_for = "", sent.seq  # nobody has read it yet: no query
             self._catch_up(actor)
-            if new:
+            if sent is not None:
                 self._to_top(actor)
         return rx.set_value(COMPOSER, "")
 
