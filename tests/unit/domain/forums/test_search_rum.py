@@ -57,6 +57,26 @@ def test_both_paths_rank_best_first_and_leave_out_what_the_searcher_may_not_read
     assert found == [titled, often, once]
 
 
+@pytest.mark.parametrize("rum", [True, False], ids=["rum", "gin-fallback"])
+def test_both_paths_rank_words_near_each_other_first(
+    monkeypatch: pytest.MonkeyPatch, rum: bool
+) -> None:
+    if rum and not _rum_offered():
+        pytest.skip("this PostgreSQL server has no rum extension (the GIN case still runs)")
+    monkeypatch.setitem(search._RUM_BY_ENGINE, str(get_engine().url), rum)
+    boss, ada = admin(), person("Ada")
+    trusted(boss, ada)
+    slug = category(boss)
+    # The better match is the older: the newest-first order would fail.
+    near = start(
+        ada, slug, "Side by side", "A model invoice, " + "then other words, " * 8 + "done."
+    )
+    apart = start(ada, slug, "Far apart", "Invoice first, " + "then other words, " * 8 + "a model.")
+    with session_scope() as db:
+        found = [t.id for t in search.search_forums(db, None, "invoice model")]
+    assert found == [near, apart]
+
+
 def test_the_rum_statement_takes_its_order_from_the_index() -> None:
     if not _rum_offered():
         pytest.skip("this PostgreSQL server has no rum extension")
