@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from aixplore.core.db import get_engine, session_scope
+from aixplore.domain.accounts.models import Actor
 from aixplore.domain.forums import actions, search
 from tests.unit.domain.forums.support import admin, category, person, start, trusted
 
@@ -33,16 +34,23 @@ def test_the_migration_made_the_rum_index_exactly_where_rum_is_offered() -> None
         assert list(search._RUM_BY_ENGINE.values()) == [_rum_offered()]
 
 
-@pytest.mark.parametrize("rum", [True, False], ids=["rum", "gin-fallback"])
-def test_both_paths_rank_best_first_and_leave_out_what_the_searcher_may_not_read(
-    monkeypatch: pytest.MonkeyPatch, rum: bool
-) -> None:
-    if rum and not _rum_offered():
+@pytest.fixture(params=[True, False], ids=["rum", "gin-fallback"])
+def on_path(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Actor, Actor, str]:
+    """Search on the RUM path, then on the GIN one: (an admin, an author, a category slug)."""
+    if request.param and not _rum_offered():
         pytest.skip("this PostgreSQL server has no rum extension (the GIN case still runs)")
-    monkeypatch.setitem(search._RUM_BY_ENGINE, str(get_engine().url), rum)
+    monkeypatch.setitem(search._RUM_BY_ENGINE, str(get_engine().url), request.param)
     boss, ada = admin(), person("Ada")
     trusted(boss, ada)
-    slug = category(boss)
+    return boss, ada, category(boss)
+
+
+def test_both_paths_rank_best_first_and_leave_out_hidden_posts(
+    on_path: tuple[Actor, Actor, str],
+) -> None:
+    boss, ada, slug = on_path
     once = start(ada, slug, "Other things", "Invoices came up once, among many other words.")
     titled = start(ada, slug, "Invoices, invoices", "A few words about them.")
     often = start(ada, slug, "Paperwork", "Invoices and invoices: invoices all day.")
@@ -57,16 +65,8 @@ def test_both_paths_rank_best_first_and_leave_out_what_the_searcher_may_not_read
     assert found == [titled, often, once]
 
 
-@pytest.mark.parametrize("rum", [True, False], ids=["rum", "gin-fallback"])
-def test_both_paths_rank_words_near_each_other_first(
-    monkeypatch: pytest.MonkeyPatch, rum: bool
-) -> None:
-    if rum and not _rum_offered():
-        pytest.skip("this PostgreSQL server has no rum extension (the GIN case still runs)")
-    monkeypatch.setitem(search._RUM_BY_ENGINE, str(get_engine().url), rum)
-    boss, ada = admin(), person("Ada")
-    trusted(boss, ada)
-    slug = category(boss)
+def test_both_paths_rank_words_near_each_other_first(on_path: tuple[Actor, Actor, str]) -> None:
+    _boss, ada, slug = on_path
     # The better match is the older: the newest-first order would fail.
     near = start(
         ada, slug, "Side by side", "A model invoice, " + "then other words, " * 8 + "done."
