@@ -1,8 +1,9 @@
 """Forum search on PostgreSQL: the RUM index where the server has ``rum``, the GIN index without.
 
-Both paths rank the same way (title A over body B, more mentions over fewer) and filter the
-same way (hidden posts and unreadable groups never match); the RUM statement is served in rank
-order by the index itself.
+The paths rank alike where it matters (title A over body B, more mentions over fewer, words
+near each other over words apart: RUM by cover density, GIN by ``ts_rank``) and filter alike
+(hidden posts never match; unreadable groups: ``test_groups``, on the path the server has); the
+RUM statement is served in rank order by the index itself.
 """
 
 from __future__ import annotations
