@@ -147,14 +147,18 @@ COLUMNS = (
 
 
 def _load_posts(rows, now) -> None:
-    """Bulk-load posts: COPY on PostgreSQL (the search index rebuilt once, after), one
+    """Bulk-load posts: COPY on PostgreSQL (the search indexes rebuilt once, after), one
     executemany on SQLite (its full-text table filled by the insert trigger)."""
     engine = get_engine()
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
         if engine.dialect.name == "postgresql":
+            # The search indexes are rebuilt once, after the load (RUM only where it was).
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", (search.RUM_INDEX,))
+            rum = cursor.fetchone() is not None
             cursor.execute("DROP INDEX IF EXISTS ix_forum_post_search")
+            cursor.execute(f"DROP INDEX IF EXISTS {search.RUM_INDEX}")
             tail = "\t".join(["", "", "0", "", "", now.isoformat()])
             with cursor.copy(  # type: ignore[attr-defined]
                 f"COPY forum_post ({COLUMNS}) FROM STDIN"
@@ -169,6 +173,11 @@ def _load_posts(rows, now) -> None:
             cursor.execute(
                 "CREATE INDEX ix_forum_post_search ON forum_post USING gin (search_vector)"
             )
+            if rum:
+                cursor.execute(
+                    f"CREATE INDEX {search.RUM_INDEX} ON forum_post "
+                    "USING rum (search_vector rum_tsvector_ops)"
+                )
         else:
             stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
             cursor.executemany(

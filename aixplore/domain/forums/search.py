@@ -2,13 +2,16 @@
 
 SQLite: the FTS5 table ``forum_post_fts`` (porter stemming, bm25 with the title weighted
 five times the body); PostgreSQL: the generated ``search_vector`` (``english``, title A and
-body B) through its GIN index, ranked by ts_rank. SQLite ranks only the newest
-``CANDIDATES`` matching posts: a word common enough to match more finds the best of the recent
-ones. Words are parsed as the solution search parses them (``solutions.search_text``: stop
-words dropped, the words always bound parameters); on SQLite the last word matches as a
-prefix (PostgreSQL matches whole words). Hidden and deleted posts, and the threads of groups
-the searcher may not read, never match. Results are threads, best first, each with the
-excerpt of its best post.
+body B): where the ``rum`` extension made the RUM index ``RUM_INDEX``, the index ranks and
+orders the matches itself (its ``<=>`` distance: ``ts_rank_cd``'s cover-density order);
+elsewhere the GIN index finds them and ``ts_rank`` ranks them. Both weigh title words over
+body words and words near each other over words far apart; for several words the two orders
+may differ among close matches. SQLite ranks only the newest ``CANDIDATES`` matching posts: a
+word common enough to match more finds the best of the recent ones. Words are parsed as the
+solution search parses them (``solutions.search_text``: stop words dropped, the words always
+bound parameters); on SQLite the last word matches as a prefix (PostgreSQL matches whole
+words). Hidden and deleted posts, and the threads of groups the searcher may not read, never
+match. Results are threads, best first, each with the excerpt of its best post.
 """
 
 from __future__ import annotations
@@ -52,7 +55,9 @@ _JOINS = (
 # common word no longer costs a bm25 score for each of 100,000 matches. PostgreSQL ranks every
 # match: its GIN index yields matches in table order, and taking the newest of them (an index
 # scan backward over the primary key, or a bitmap of a recent id range) cost more than
-# ranking them all (``bench/forums.py``; README, forum search).
+# ranking them all (``bench/forums.py``; README, forum search); ranking them on the GIN path
+# reads each matching post's vector from the table, which the RUM path below avoids (there
+# ``ts_rank_cd``, RUM's own order, cost 16% more at p50 than ``ts_rank``, which it keeps).
 # Both statements splice only constants; the words are always bound parameters.
 _SQLITE = (
     "WITH hits AS MATERIALIZED (SELECT id, score FROM (SELECT rowid AS id, "  # noqa: S608
@@ -71,6 +76,35 @@ _PG = (
     "JOIN forum_post p ON p.id = h.id " + _JOINS + "WHERE " + _READABLE + " "
     "ORDER BY h.score DESC, p.id DESC"
 )
+# Where the RUM index exists (migration c2658a3d17f0, PostgreSQL with the ``rum`` extension)
+# it keeps each word's positions, so it ranks the matches itself and returns them best first
+# (``<=>``: a distance, the inverse of the rank) without reading a matching post from the
+# table; only the ``:pool`` best are then read. The tsquery is spelled in the ORDER BY (not
+# joined in) so that the index scan, not a sort above it, gives the order.
+_PG_RUM = (
+    "WITH hits AS MATERIALIZED (SELECT p.id, "  # noqa: S608
+    "p.search_vector <=> websearch_to_tsquery('english', :q) AS distance "
+    "FROM forum_post p WHERE p.search_vector @@ websearch_to_tsquery('english', :q) "
+    "ORDER BY p.search_vector <=> websearch_to_tsquery('english', :q) LIMIT :pool) "
+    "SELECT p.id, p.thread_id, p.body_html FROM hits h "
+    "JOIN forum_post p ON p.id = h.id " + _JOINS + "WHERE " + _READABLE + " "
+    "ORDER BY h.distance, p.id DESC"
+)
+RUM_INDEX = "ix_forum_post_search_rum"
+_RUM_BY_ENGINE: dict[str, bool] = {}  # engine URL -> whether its database has the RUM index
+
+
+def _has_rum(session: Session) -> bool:
+    """Whether this PostgreSQL database has the RUM index: looked up once per engine URL and
+    process (an index made or dropped later is seen after a restart, or ``_RUM_BY_ENGINE``
+    cleared)."""
+    key = str(session.get_bind().engine.url)
+    if key not in _RUM_BY_ENGINE:
+        found = session.execute(
+            text("SELECT 1 FROM pg_indexes WHERE indexname = :name"), {"name": RUM_INDEX}
+        ).first()
+        _RUM_BY_ENGINE[key] = found is not None
+    return _RUM_BY_ENGINE[key]
 
 
 def _fts5_expression(words: list[str]) -> str:
@@ -98,7 +132,7 @@ def search_forums(session: Session, viewer: Actor | None, q: Any) -> list[Thread
         mine = [g for g in session.exec(select(CommunityGroup.id)) if g is not None]
     params: dict[str, Any] = {"mine": mine or [-1], "pool": POOL}
     if session.get_bind().dialect.name == "postgresql":
-        statement, params["q"] = _PG, " ".join(words)
+        statement, params["q"] = _PG_RUM if _has_rum(session) else _PG, " ".join(words)
     else:
         statement, params["fts"] = _SQLITE, _fts5_expression(words)
         params["candidates"] = CANDIDATES
