@@ -106,6 +106,43 @@ def test_a_message_sent_on_one_worker_appears_live_on_the_other(workers) -> None
     asyncio.run(visit())
 
 
+def test_seen_by_follows_each_reader_live_and_clears_for_a_new_message(
+    workers, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _second, _logs = workers
+    # The readers read in this process: their receipts go through the backends' Redis.
+    client = redis.Redis.from_url(redis_server.url)
+    monkeypatch.setattr(live, "get_redis", lambda: client)
+    ada, bob, cy = person("Ada"), person("Bob"), person("Cy")
+    for reader in (bob, cy):
+        run(graph.do_follow, reader, handle(ada))
+    group = run(conversations.do_start_group, ada, "Trio", [handle(bob), handle(cy)])
+    path, params = f"/messages/{group}", {"conversation_id": str(group)}
+
+    def seen(tab: ReflexClient) -> str:
+        return tab.state(MessagesState).get("seen", "")
+
+    async def visit() -> None:
+        a = _tab(first, ada.email)
+        await a.hydrate(path, params=params)
+        await a.call(MessagesState.send, form={"body": "hi all"})
+        assert _bodies(a) == ["hi all"] and seen(a) == ""
+        run(messages.do_mark_read, bob, group, 1)
+        await _until(lambda: seen(a) == "Seen by Bob")
+        run(messages.do_mark_read, cy, group, 1)
+        await _until(lambda: seen(a) == "Seen by Bob, Cy")
+        await a.call(MessagesState.send, form={"body": "again"})
+        assert _bodies(a) == ["hi all", "again"] and seen(a) == ""  # nobody read it yet
+        run(conversations.do_set_read_receipts, bob, False)
+        run(messages.do_mark_read, bob, group, 2)  # Bob no longer shares how far he read
+        run(messages.do_mark_read, cy, group, 2)
+        await _until(lambda: seen(a) == "Seen by Cy")
+        await a.close()
+
+    asyncio.run(visit())
+    client.close()
+
+
 def test_a_notification_reaches_the_bell_without_a_reload(
     workers, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

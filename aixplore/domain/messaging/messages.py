@@ -97,14 +97,16 @@ def _announce(
 ) -> None:
     """Tell every member but those who blocked ``sender_id``, once the change is committed.
 
-    ``others_only`` leaves out the maker's own channel: a read receipt changes nothing that
-    the reader's own tabs show.
+    ``others_only`` (a read receipt) leaves out the maker's own channel, since it changes
+    nothing the reader's own tabs show, and does not look for blocks: the receipt carries no
+    content, and :func:`receipts` shows the same to every member who asks.
     """
-    blockers = set(
-        session.exec(select(Block.blocker_id).where(Block.blocked_id == sender_id)).all()
-    )
     if others_only:
-        blockers.add(sender_id)
+        blockers = {sender_id}
+    else:
+        blockers = set(
+            session.exec(select(Block.blocker_id).where(Block.blocked_id == sender_id)).all()
+        )
     for user_id in _members(session, conversation_id) if members is None else members:
         if user_id not in blockers:
             live.publish_after_commit(session, live.user_channel(user_id), item)
@@ -306,7 +308,13 @@ def do_mark_read(session: Session, actor: Actor | None, conversation: Any, seq: 
         session.add(member)
         session.flush()
         if read_receipts_on(session, actor.user_id):
-            item = {"kind": "read", "conversation": member.conversation_id}
+            # Who read how far: a page that knows the reader's name updates "Seen by" from it.
+            item = {
+                "kind": "read",
+                "conversation": member.conversation_id,
+                "user": actor.user_id,
+                "upto": upto,
+            }
             _announce(session, member.conversation_id, actor.user_id, item, others_only=True)
     return member.last_read_seq
 

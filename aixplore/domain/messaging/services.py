@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from aixplore.core import ratelimit
@@ -28,7 +28,8 @@ from aixplore.domain.messaging.models import (
     Message,
     MessagingSettings,
 )
-from aixplore.domain.relations.services import follows, has_blocked
+from aixplore.domain.relations.models import Block
+from aixplore.domain.relations.services import follows
 from aixplore.domain.social.handles import resolve_handle
 
 START_LIMIT = "20/hour"  # new conversations a person may start
@@ -68,8 +69,12 @@ def membership(session: Session, actor: Actor | None, value: Any) -> Conversatio
 
 
 def blocked_between(session: Session, one: int, other: int) -> bool:
-    """Whether either person blocked the other."""
-    return has_blocked(session, one, other) or has_blocked(session, other, one)
+    """Whether either person blocked the other (one statement)."""
+    either = or_(
+        and_(col(Block.blocker_id) == one, col(Block.blocked_id) == other),
+        and_(col(Block.blocker_id) == other, col(Block.blocked_id) == one),
+    )
+    return session.exec(select(Block.blocker_id).where(either).limit(1)).first() is not None
 
 
 def _person(session: Session, actor: Actor, handle: Any) -> int:

@@ -99,7 +99,8 @@ class MessagesState(rx.State):
     receipts_on: bool = True
     missing: bool = False
     _cursor: int = 0
-    _seen_for: int = 0  # the last of my messages that ``seen`` was read for
+    # How far the others read, for those who share it: user id -> (name, last read sequence).
+    _read_by: dict[int, tuple[str, int]] = {}
     _typing_until: float = 0.0
 
     @rx.var
@@ -147,25 +148,32 @@ class MessagesState(rx.State):
         self.muted, self.older, self._cursor = summary.muted, batch.more, batch.cursor
         self.rows = self._with_excerpts([_row(m, actor.user_id) for m in batch.items])
         self.typing, self.reply_to, self.editing, self.missing = "", 0, 0, False
-        self._read_seen(actor, again=True)
+        self._read_receipts(actor)
         self._note_view()
 
-    def _read_seen(self, actor: Actor, *, again: bool = False) -> None:
-        """ "Seen by ..." under the last of my messages, from those who share receipts.
+    def _read_receipts(self, actor: Actor) -> None:
+        """Read how far the others have read (those who share it; none if I do not)."""
+        self._read_by = {}
+        if self.receipts_on and self.open_id:
+            with read_scope() as db:
+                found = messages.receipts(db, actor, self.open_id)
+            self._read_by = {r.user_id: (r.name, r.last_read_seq) for r in found}
+        self._show_seen()
 
-        Read when the last of my messages changed, or ``again`` (someone read further, the
-        conversation was opened, receipts were turned on or off).
-        """
+    def _receipt(self, actor: Actor, item: dict[str, Any]) -> None:
+        """Someone read further (a live notice naming them and how far)."""
+        user, upto = item.get("user"), item.get("upto")
+        if not isinstance(user, int) or not isinstance(upto, int) or user not in self._read_by:
+            self._read_receipts(actor)  # someone new to this page (or an older notice)
+            return
+        name, before = self._read_by[user]
+        self._read_by = {**self._read_by, user: (name, max(before, upto))}
+        self._show_seen()
+
+    def _show_seen(self) -> None:
+        """ "Seen by ..." under the last of my messages (from what is known, no query)."""
         last_mine = max((r["seq"] for r in self.rows if r["mine"]), default=0)
-        if last_mine == self._seen_for and not again:
-            return
-        self._seen_for = last_mine
-        if not last_mine:
-            self.seen = ""
-            return
-        with read_scope() as db:
-            found = messages.receipts(db, actor, self.open_id)
-        names = [r.name for r in found if r.last_read_seq >= last_mine]
+        names = sorted(n for n, upto in self._read_by.values() if last_mine and upto >= last_mine)
         self.seen = "Seen by " + ", ".join(names[:3]) + (" and others" if len(names) > 3 else "")
         if not names:
             self.seen = ""
@@ -211,7 +219,7 @@ class MessagesState(rx.State):
             return
         if self.open_id and (kind == "resync" or about == self.open_id):
             if kind == "read":
-                self._read_seen(actor, again=True)
+                self._receipt(actor, item)
                 return
             seq = item.get("seq")
             if kind == "resync" or not isinstance(seq, int) or seq > self._cursor:
@@ -238,7 +246,7 @@ class MessagesState(rx.State):
             last = arrived[-1]
             self.announcement = f"New message from {last.sender_name}: {_excerpt(last.body)}"
             self.typing = ""
-        self._read_seen(actor)
+        self._show_seen()
 
     def _typing_expired(self) -> bool:
         """Clear "is typing" once it is stale; whether it was cleared."""
@@ -278,13 +286,22 @@ class MessagesState(rx.State):
         except DomainError as exc:
             return answer_error(exc, next_path=PAGE)
         self.reply_to, self.editing, self.status = 0, 0, "active"
-        if actor is not None:
-            if sent is not None:
-                self.seen, self._seen_for = "", sent.seq  # nobody has read it yet: no query
+        if actor is None:
+            return rx.set_value(COMPOSER, "")
+        if sent is not None and sent.seq == self._cursor + 1:
+            self._add_mine(sent, actor)  # nothing else changed since: shown without a read
+        else:
             self._catch_up(actor)
-            if sent is not None:
-                self._to_top(actor)
+        if sent is not None:
+            self._to_top(actor)
         return rx.set_value(COMPOSER, "")
+
+    def _add_mine(self, sent: MessagePublic, actor: Actor) -> None:
+        """Show the message I just sent, the one change after what the page shows."""
+        self.rows = self._with_excerpts([*self.rows, _row(sent, actor.user_id)])
+        self._cursor = sent.seq
+        self._note_view()
+        self._show_seen()
 
     @rx.event
     async def send_image(self, files: list[rx.UploadFile]):
@@ -394,7 +411,7 @@ class MessagesState(rx.State):
             return answer_error(exc, next_path=PAGE)
         self.receipts_on = bool(on)
         if actor is not None and self.open_id:
-            self._read_seen(actor, again=True)
+            self._read_receipts(actor)
         return None
 
     @rx.event

@@ -151,7 +151,7 @@ def test_a_read_receipt_goes_to_the_others_not_to_the_reader() -> None:
             return await until_message(to_ada), await until_message(to_bob)
 
     to_ada, to_bob = asyncio.run(scenario())
-    assert to_ada == [{"kind": "read", "conversation": talk}]
+    assert to_ada == [{"kind": "read", "conversation": talk, "user": bob.user_id, "upto": 1}]
     assert to_bob == []
 
 
