@@ -86,7 +86,7 @@ def seed_gallery(app: Path, env: dict) -> None:
 
 def main() -> None:
     """Build, serve, measure, report."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--idle-seconds", type=float, default=4.0)

@@ -7,8 +7,9 @@ import gzip
 import os
 import statistics
 from pathlib import Path
+from typing import cast
 
-from playwright.sync_api import Browser, Page, Response
+from playwright.sync_api import Browser, Page, Response, ViewportSize
 
 DEMO_MEMBER = ("member@demo.aixplore.dev", "demo-member-password")
 SCENES = (("/token", "token"), ("/gallery", "room"))
@@ -106,7 +107,7 @@ def measure_scene(
     init: str = "",
 ) -> dict:
     """One cold load of a 3D page with frames forced continuous: fps and CPU per frame."""
-    context = browser.new_context(viewport=viewport)
+    context = browser.new_context(viewport=cast(ViewportSize, viewport))
     try:
         signed_in_tab(context, base)
         page, cdp, hook = open_scene(
@@ -146,7 +147,7 @@ def measure_idle(
     browser: Browser, base: str, path: str, scene: str, seconds: float, viewport: dict, legacy: bool
 ) -> dict:
     """Frames and browser CPU per second of a scene left alone (``legacy``: the old loop)."""
-    context = browser.new_context(viewport=viewport)
+    context = browser.new_context(viewport=cast(ViewportSize, viewport))
     try:
         signed_in_tab(context, base)
         init = "window.__aixplore3dLegacy = true;" if legacy else ""
