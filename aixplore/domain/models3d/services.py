@@ -26,7 +26,7 @@ from aixplore.domain.models3d.poster import render_poster
 from aixplore.domain.models3d.tools import run_tool
 from aixplore.domain.solutions.media import store_encoded
 from aixplore.domain.solutions.models import SolutionStatus
-from aixplore.domain.solutions.services import _can_manage, _get_managed, _get_row
+from aixplore.domain.solutions.services.reads import _can_manage, _get_managed, _get_row
 
 MODEL_UPLOADED = "models3d.uploaded"
 DESCRIPTION_MIN = 10

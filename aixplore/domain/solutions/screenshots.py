@@ -12,7 +12,7 @@ from aixplore.core.time import utcnow
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.solutions.media import StoredScreenshot
 from aixplore.domain.solutions.models import ScreenshotPublic, SolutionScreenshot
-from aixplore.domain.solutions.services import _get_managed, screenshots_of
+from aixplore.domain.solutions.services.reads import _get_managed, screenshots_of
 
 list_for = screenshots_of
 

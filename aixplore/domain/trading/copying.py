@@ -42,7 +42,7 @@ from aixplore.domain.trading.feed import PriceFeed, get_feed
 from aixplore.domain.trading.instruments import MICROS, money, parse_decimal, to_micros
 from aixplore.domain.trading.metrics import daily_returns, risk_score, signal_return
 from aixplore.domain.trading.models import TradingSignal
-from aixplore.domain.trading.portfolio import _locked, _open_orders, _reserved_cash
+from aixplore.domain.trading.portfolio.books import _locked, _open_orders, _reserved_cash
 
 MIN_RECORD_DAYS = 30
 MIN_DECIDED = 10

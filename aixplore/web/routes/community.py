@@ -6,6 +6,7 @@ from aixplore.web.events.form_page import event_form_page
 from aixplore.web.events.pages import event_page, events_page
 from aixplore.web.events.state import EventFormState, EventPageState, EventsListState
 from aixplore.web.forums import pages as forum_pages
+from aixplore.web.forums import thread as forum_thread
 from aixplore.web.forums.state import CategoryState, DiscussState, ForumIndexState, ThreadState
 from aixplore.web.groups.pages import group_page, groups_page
 from aixplore.web.groups.state import GroupPageState, GroupsState
@@ -68,7 +69,7 @@ COMMUNITY_ROUTES: list[Route] = [
     ),
     Route(
         "/forums/t/[thread_id]",
-        forum_pages.thread_page,
+        forum_thread.thread_page,
         "Thread · AiXplore",
         [refresh, ThreadState.load],
         description="A forum thread on AiXplore.",
