@@ -18,65 +18,17 @@ from aixplore.core.errors import DomainError
 from aixplore.domain.accounts.models import Actor
 from aixplore.domain.messaging import messages
 from aixplore.domain.messaging import services as conversations
-from aixplore.domain.messaging.models import ConversationSummary, MessagePublic
+from aixplore.domain.messaging.models import MessagePublic
 from aixplore.domain.solutions.media import SHOT_MAX_BYTES as IMAGE_MAX_BYTES
 from aixplore.web import tab_view
 from aixplore.web.feedback import answer_error, toast_ok
+from aixplore.web.messaging.rows import excerpt, message_row, number, summary_row, with_excerpts
 from aixplore.web.session import current_actor
 
 PAGE = "/messages"
 COMPOSER = "message-body"
 ATTACHMENT = "message-image"
 TYPING_SECONDS = 6
-EXCERPT = 80
-
-
-def _summary(c: ConversationSummary) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "title": c.title,
-        "kind": c.kind,
-        "unread": c.unread,
-        "muted": c.muted,
-        "members": c.members,
-        "href": f"{PAGE}/{c.id}",
-    }
-
-
-def _row(m: MessagePublic, me: int) -> dict[str, Any]:
-    return {
-        "seq": m.seq,
-        "sender": m.sender_name,
-        "mine": m.sender_id == me,
-        "id": m.id,
-        "body": (
-            "This message was deleted."
-            if m.deleted
-            else "Hidden by the moderators."
-            if m.hidden
-            else m.body
-        ),
-        "deleted": m.deleted or m.hidden,
-        "edited": m.edited,
-        "reply_to": m.reply_to_seq or 0,
-        "reply_excerpt": "",
-        "when": m.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-        "image": m.image_url,
-        "image_width": m.image_width,
-        "image_height": m.image_height,
-    }
-
-
-def _excerpt(text: str) -> str:
-    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
-
-
-def _number(value: Any) -> int | None:
-    if (
-        isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
-    ):  # 32-bit columns
-        return value
-    return None
 
 
 class MessagesState(rx.State):
@@ -115,8 +67,8 @@ class MessagesState(rx.State):
             mine = conversations.list_conversations(db, actor)
             asked = conversations.list_conversations(db, actor, requests=True)
             self.receipts_on = conversations.read_receipts_on(db, actor.user_id)
-        self.conversations = [_summary(c) for c in mine]
-        self.requests = [_summary(c) for c in asked]
+        self.conversations = [summary_row(c) for c in mine]
+        self.requests = [summary_row(c) for c in asked]
         self._note_view()
 
     def _note_view(self) -> None:
@@ -146,7 +98,7 @@ class MessagesState(rx.State):
             messages.do_mark_read(db, actor, summary.id, batch.cursor)
         self.open_id, self.title, self.status = summary.id, summary.title, summary.status
         self.muted, self.older, self._cursor = summary.muted, batch.more, batch.cursor
-        self.rows = self._with_excerpts([_row(m, actor.user_id) for m in batch.items])
+        self.rows = with_excerpts([message_row(m, actor.user_id) for m in batch.items])
         self.typing, self.reply_to, self.editing, self.missing = "", 0, 0, False
         self._read_receipts(actor)
         self._note_view()
@@ -177,13 +129,6 @@ class MessagesState(rx.State):
         self.seen = "Seen by " + ", ".join(names[:3]) + (" and others" if len(names) > 3 else "")
         if not names:
             self.seen = ""
-
-    def _with_excerpts(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        bodies = {r["seq"]: r["body"] for r in rows}
-        for r in rows:
-            if r["reply_to"]:
-                r["reply_excerpt"] = _excerpt(bodies.get(r["reply_to"], "an earlier message"))
-        return rows
 
     @rx.event
     async def load(self):
@@ -240,11 +185,11 @@ class MessagesState(rx.State):
         by_seq = {r["seq"]: r for r in self.rows}
         arrived = [m for m in batch.items if m.seq not in by_seq and m.sender_id != actor.user_id]
         for m in batch.items:
-            by_seq[m.seq] = _row(m, actor.user_id)
-        self.rows = self._with_excerpts([by_seq[s] for s in sorted(by_seq)])
+            by_seq[m.seq] = message_row(m, actor.user_id)
+        self.rows = with_excerpts([by_seq[s] for s in sorted(by_seq)])
         if arrived:
             last = arrived[-1]
-            self.announcement = f"New message from {last.sender_name}: {_excerpt(last.body)}"
+            self.announcement = f"New message from {last.sender_name}: {excerpt(last.body)}"
             self.typing = ""
         self._show_seen()
 
@@ -266,7 +211,7 @@ class MessagesState(rx.State):
         except DomainError as exc:
             return answer_error(exc, next_path=PAGE)
         me = actor.user_id if actor else 0
-        self.rows = self._with_excerpts([*[_row(m, me) for m in batch.items], *self.rows])
+        self.rows = with_excerpts([*[message_row(m, me) for m in batch.items], *self.rows])
         self.older = batch.more
         return None
 
@@ -298,7 +243,7 @@ class MessagesState(rx.State):
 
     def _add_mine(self, sent: MessagePublic, actor: Actor) -> None:
         """Show the message I just sent, the one change after what the page shows."""
-        self.rows = self._with_excerpts([*self.rows, _row(sent, actor.user_id)])
+        self.rows = with_excerpts([*self.rows, message_row(sent, actor.user_id)])
         self._cursor = sent.seq
         self._note_view()
         self._show_seen()
@@ -337,17 +282,17 @@ class MessagesState(rx.State):
     @rx.event
     def reply(self, seq: Any):
         """Answer one message (shown above the composer)."""
-        found = next((r for r in self.rows if r["seq"] == _number(seq)), None)
+        found = next((r for r in self.rows if r["seq"] == number(seq)), None)
         if found is None:
             return None
         self.reply_to, self.editing = found["seq"], 0
-        self.reply_excerpt = _excerpt(found["body"])
+        self.reply_excerpt = excerpt(found["body"])
         return rx.set_focus(COMPOSER)
 
     @rx.event
     def edit(self, seq: Any):
         """Put one of my messages into the composer to change it."""
-        found = next((r for r in self.rows if r["seq"] == _number(seq) and r["mine"]), None)
+        found = next((r for r in self.rows if r["seq"] == number(seq) and r["mine"]), None)
         if found is None or found["deleted"]:
             return None
         self.editing, self.reply_to = found["seq"], 0
