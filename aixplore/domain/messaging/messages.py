@@ -94,15 +94,19 @@ def _announce(
     *,
     others_only: bool = False,
     members: list[int] | None = None,
+    blocks_checked: bool = False,
 ) -> None:
     """Tell every member but those who blocked ``sender_id``, once the change is committed.
 
     ``others_only`` (a read receipt) leaves out the maker's own channel, since it changes
     nothing the reader's own tabs show, and does not look for blocks: the receipt carries no
-    content, and :func:`receipts` shows the same to every member who asks.
+    content, and :func:`receipts` shows the same to every member who asks. With
+    ``blocks_checked`` the caller has made sure that no member blocked the sender.
     """
     if others_only:
         blockers = {sender_id}
+    elif blocks_checked:
+        blockers = set()
     else:
         blockers = set(
             session.exec(select(Block.blocker_id).where(Block.blocked_id == sender_id)).all()
@@ -138,7 +142,8 @@ def do_send(
     if found is not None:
         check_may_send(session, found)
     members = _members(session, cid)
-    if found is not None and found.kind == "direct":
+    direct = found is not None and found.kind == "direct"
+    if direct:
         others = [u for u in members if u != actor.user_id]
         if any(blocked_between(session, actor.user_id, u) for u in others):
             raise PermissionDenied("You cannot message this person.")
@@ -163,7 +168,8 @@ def do_send(
     session.add(member)
     session.flush()
     item = {"kind": "message", "conversation": cid, "seq": seq}
-    _announce(session, cid, actor.user_id, item, members=members)
+    # In a direct conversation no block stands between the two: checked above.
+    _announce(session, cid, actor.user_id, item, members=members, blocks_checked=direct)
     return _public(message, actor.display_name)
 
 

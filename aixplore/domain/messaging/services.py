@@ -53,18 +53,25 @@ _HELD = "aixplore_messaging_held"  # session.info: rows this unit of work reads 
 def membership(session: Session, actor: Actor | None, value: Any) -> ConversationMember:
     """The actor's place in conversation ``value``; NotFound when they are not in it.
 
-    The member and conversation rows stay referenced for the rest of the unit of work: the
-    session's identity map holds rows only weakly, and a catch-up reads both again three times
-    (the changes, their cursor, the read mark), a statement each time they had been dropped.
+    The member and conversation rows (one statement) stay referenced for the rest of the unit
+    of work: the session's identity map holds rows only weakly, and a catch-up reads both again
+    three times (the changes, their cursor, the read mark), a statement each time they had been
+    dropped.
     """
     actor = require_actor(actor)
-    member = session.get(ConversationMember, (conversation_id(value), actor.user_id))
-    if member is None:
+    cid = conversation_id(value)
+    row = session.exec(
+        select(ConversationMember, Conversation)
+        .join(Conversation, col(Conversation.id) == ConversationMember.conversation_id)
+        .where(
+            ConversationMember.conversation_id == cid, ConversationMember.user_id == actor.user_id
+        )
+    ).first()  # both rows in one statement; session.get() finds them in the identity map
+    if row is None:
         raise NotFound("No such conversation.")
-    found = session.get(Conversation, member.conversation_id)
-    session.info.setdefault(_HELD, []).extend((member, found))
-    if found is not None:
-        check_group_member(session, found, actor.user_id)  # a group's chat: its members only
+    member, found = row
+    session.info.setdefault(_HELD, []).extend(row)
+    check_group_member(session, found, actor.user_id)  # a group's chat: its members only
     return member
 
 
