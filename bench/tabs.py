@@ -253,6 +253,7 @@ async def aixplore_phase(app, url: str, redis_url: str, args, names: dict, meter
                 **verdict(chatters, ledger),
                 "stored_in_db": stored_count([p[0] for p in pairs]),
                 "delivery_ms": summary(delivery),
+                "seconds": [[second, figures] for second, figures in ledger.seconds()],
                 "sender_shown_ms": summary(stored),
                 "messages_per_s": len(ledger.sent) / args.seconds,
             },
@@ -327,6 +328,10 @@ def report(blank: dict, ours: dict, args: argparse.Namespace) -> list[str]:
     print(f"  send -> shown to the other member (other worker): p50 {d['p50']:.1f} ms, "
           f"p95 {d['p95']:.1f} ms, max {d['max']:.1f} ms (n {d['n']})")  # fmt: skip
     print(f"  send -> shown to the sender: p50 {s['p50']:.1f} ms, p95 {s['p95']:.1f} ms")
+    slow = [(t, f) for t, f in chat["seconds"] if not f["p95"] < DELIVERY_P95_MS]
+    worst = ", ".join(f"{t} s: {f['p95']:.0f} ms" for t, f in chat["seconds"][:3])
+    print(f"  seconds with delivery p95 >= {DELIVERY_P95_MS:g} ms: {len(slow)} of "
+          f"{len(chat['seconds'])}; worst ({worst})")  # fmt: skip
     print(f"  sent {chat['sent']}, stored {chat['stored_in_db']}, shown to the other member "
           f"{chat['shown_to_reader']}, not shown within 30 s {chat['lost']}, shown twice or "
           f"out of order {chat['duplicates_or_disorder']}, dropped sockets "

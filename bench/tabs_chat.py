@@ -79,6 +79,16 @@ class Ledger:
     problems: list[str] = field(default_factory=list)
     counted_from: float = 0.0  # sends before this are warm-up
 
+    def seconds(self) -> list[tuple[int, dict[str, float]]]:
+        """Delivery per second of the chat phase (by when each message was sent), worst p95
+        first: a slow moment (a pause of the server) shows apart from a slow average."""
+        by_second: dict[int, list[float]] = {}
+        for body, (at, _) in self.sent.items():
+            if at >= self.counted_from and body in self.shown:
+                by_second.setdefault(int(at - self.counted_from), []).append(self.shown[body])
+        found = [(second, summary(ms)) for second, ms in by_second.items()]
+        return sorted(found, key=lambda pair: -pair[1]["p95"])
+
     def samples(self) -> tuple[list[float], list[float]]:
         """Delivery and stored-at-sender milliseconds of the sends after the warm-up."""
         keep = [b for b, (at, _) in self.sent.items() if at >= self.counted_from]

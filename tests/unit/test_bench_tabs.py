@@ -91,3 +91,12 @@ def test_workers_by_port_finds_the_process_holding_the_server_end() -> None:
                 client_port = client.getsockname()[1]
                 assert workers_by_port(port, {os.getpid()}).get(client_port) == os.getpid()
                 assert client_port not in workers_by_port(port, {os.getppid()})
+
+
+def test_seconds_put_the_slowest_moment_first() -> None:
+    ledger = Ledger(counted_from=10.0)
+    ledger.sent = {"early": (9.0, 1), "a": (10.2, 1), "b": (10.7, 1), "c": (12.5, 1)}
+    ledger.shown = {"early": 900.0, "a": 20.0, "b": 40.0, "c": 300.0}
+    seconds = ledger.seconds()
+    assert [second for second, _ in seconds] == [2, 0]  # the warm-up send is left out
+    assert seconds[0][1]["p95"] == 300.0 and seconds[1][1]["n"] == 2
