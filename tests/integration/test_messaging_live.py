@@ -117,6 +117,9 @@ def test_seen_by_follows_each_reader_live_and_clears_for_a_new_message(
     for reader in (bob, cy):
         run(graph.do_follow, reader, handle(ada))
     group = run(conversations.do_start_group, ada, "Trio", [handle(bob), handle(cy)])
+    run(messages.do_send, ada, group, "earlier")
+    direct = run(conversations.do_start_direct, ada, handle(bob))
+    run(messages.do_send, ada, direct, "the latest, elsewhere")  # first in Ada's list
     path, params = f"/messages/{group}", {"conversation_id": str(group)}
 
     def seen(tab: ReflexClient) -> str:
@@ -125,17 +128,22 @@ def test_seen_by_follows_each_reader_live_and_clears_for_a_new_message(
     async def visit() -> None:
         a = _tab(first, ada.email)
         await a.hydrate(path, params=params)
+        listed = [c["id"] for c in a.state(MessagesState)["conversations"]]
+        assert listed == [direct, group]
         await a.call(MessagesState.send, form={"body": "hi all"})
-        assert _bodies(a) == ["hi all"] and seen(a) == ""
-        run(messages.do_mark_read, bob, group, 1)
+        assert _bodies(a) == ["earlier", "hi all"] and seen(a) == ""
+        listed = [c["id"] for c in a.state(MessagesState)["conversations"]]
+        assert listed == [group, direct]  # moved to the top, once
+        run(messages.do_mark_read, bob, group, 2)
         await _until(lambda: seen(a) == "Seen by Bob")
-        run(messages.do_mark_read, cy, group, 1)
+        run(messages.do_mark_read, cy, group, 2)
         await _until(lambda: seen(a) == "Seen by Bob, Cy")
         await a.call(MessagesState.send, form={"body": "again"})
-        assert _bodies(a) == ["hi all", "again"] and seen(a) == ""  # nobody read it yet
+        assert _bodies(a) == ["earlier", "hi all", "again"] and seen(a) == ""  # nobody read it
+        assert [c["id"] for c in a.state(MessagesState)["conversations"]] == [group, direct]
         run(conversations.do_set_read_receipts, bob, False)
-        run(messages.do_mark_read, bob, group, 2)  # Bob no longer shares how far he read
-        run(messages.do_mark_read, cy, group, 2)
+        run(messages.do_mark_read, bob, group, 3)  # Bob no longer shares how far he read
+        run(messages.do_mark_read, cy, group, 3)
         await _until(lambda: seen(a) == "Seen by Cy")
         await a.close()
 

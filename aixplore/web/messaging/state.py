@@ -87,8 +87,10 @@ class MessagesState(rx.State):
         if found is None:
             self._read_list(actor)  # a request that my answer accepted
             return
-        if self.conversations[0] is not found:
-            self.conversations = [found, *(c for c in self.conversations if c is not found)]
+        if self.conversations[0]["id"] != self.open_id:
+            # By id: each read of a state list's item is a new proxy, never the same object.
+            rest = [c for c in self.conversations if c["id"] != self.open_id]
+            self.conversations = [dict(found), *rest]
         self._note_view()
 
     def _open(self, actor: Actor, value: Any) -> None:
