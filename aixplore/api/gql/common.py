@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from typing import Any
 
@@ -51,6 +52,7 @@ def decode(value: str, what: str) -> str:
         raise ValidationFailed(f"Not a valid {what}.", field=what) from exc
 
 
+@functools.lru_cache(maxsize=65_536)  # a page of 50 solutions asks for 50; each is the same
 def node_id(kind: str, row_id: int) -> strawberry.ID:
     """The global id of row ``row_id`` of type ``kind``."""
     return strawberry.ID(encode(f"{kind}:{row_id}"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from math import isfinite
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     GRAPHQL_MAX_INT,
@@ -36,6 +36,7 @@ from graphql.execution.collect_fields import DeferUsage, FieldDetailsList, Group
 from graphql.pyutils import Path
 from graphql.pyutils.awaitable_or_value import AwaitableOrValue
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE as _CAST
 
 
 class _NotPlain(Exception):
@@ -43,6 +44,10 @@ class _NotPlain(Exception):
 
 
 Complete = Callable[[Any], Any]
+
+# Compiled top selections kept across operations, by shape (PlainExecution._shared_plan).
+MAX_SHARED = 256
+_SHARED: dict[tuple[Any, ...], tuple[Any, Complete | None]] = {}
 
 
 class PlainExecution(StrawberryGraphQLCoreExecutionContext):
@@ -70,7 +75,7 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
         """Complete ``source_value`` at once when it is plain, else as graphql-core does."""
         middleware = self.middleware_manager
         if not new_defer_usages and (middleware is None or not middleware._middleware_resolvers):
-            plan = self._plan(parent_type, grouped_field_set)
+            plan = self._shared_plan(parent_type, grouped_field_set)
             if plan is not None:
                 try:
                     return plan(source_value)
@@ -89,6 +94,33 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
         """
         self._plans.clear()
         return super().build_response(data)
+
+    def _shared_plan(
+        self, parent_type: GraphQLObjectType, fields: GroupedFieldSet
+    ) -> Complete | None:
+        """:meth:`_plan`, kept across operations of the same document and variables.
+
+        A selection's shape is its type, each response name's field nodes (the parsed
+        document is the parser cache's, so a repeated query brings the same nodes) and the
+        variables (``@skip``/``@include`` may depend on them); compiling it again cost a page
+        a tenth of its completion. An entry holds its nodes and type, so no id in its key can
+        be another object's while it is kept.
+        """
+        try:
+            variables = tuple(sorted(self.variable_values.coerced.items()))
+            hash(variables)
+        except TypeError:  # a list or input object among them: compiled for this operation
+            return self._plan(parent_type, fields)
+        nodes = tuple((name, tuple(d.node for d in details)) for name, details in fields.items())
+        shape = (id(parent_type), tuple((n, tuple(map(id, f))) for n, f in nodes), variables)
+        kept = _SHARED.get(shape)
+        if kept is not None:
+            return kept[1]
+        plan = self._plan(parent_type, fields)
+        if len(_SHARED) >= MAX_SHARED:
+            del _SHARED[next(iter(_SHARED))]  # the oldest entry
+        _SHARED[shape] = ((parent_type, nodes), plan)
+        return plan
 
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> Complete | None:
         """The compiled completion of ``fields`` of ``parent_type`` (None: not plain)."""
@@ -112,15 +144,7 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
                 return None
             steps.append((response_name, definition.python_name, *compiled))
 
-        def plan(source: Any) -> dict[str, Any]:
-            # A value of its leaf's own Python type is its own serialization (a str for a
-            # String): taken as it is, without a call; anything else is completed.
-            found = {}
-            for response, attr, same, complete in steps:
-                value = getattr(source, attr, None)
-                found[response] = value if type(value) is same else complete(value)
-            return found
-
+        plan = _generated(steps)
         self._plans[key] = plan
         return plan
 
@@ -148,6 +172,21 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
                     raise _NotPlain
                 return [v if type(v) is same else item(v) for v in value]
 
+            fast: tuple[type, Complete] | None = getattr(item, "fast", None)
+            if fast is not None:  # a list of objects: those of the exact type at once
+                origin, plan = fast
+
+                def objects(value: Any) -> Any:
+                    if type(value) is not list:
+                        return items(value)
+                    return [
+                        plan(v)
+                        if type(v) is origin and getattr(v, _CAST, None) is None
+                        else item(v)
+                        for v in value
+                    ]
+
+                return _Never, objects
             return _Never, items
         if is_leaf_type(kind):
             serialize = kind.serialize  # type: ignore[union-attr]
@@ -184,7 +223,64 @@ class PlainExecution(StrawberryGraphQLCoreExecutionContext):
                 raise _NotPlain
             return plan(value)
 
+        # An object of exactly the type's class and not cast to another is of the type
+        # (strawberry's is_type_of): its plan may run without a call to check it.
+        definition = kind.extensions.get("strawberry-definition")
+        origin = getattr(definition, "origin", None)
+        if isinstance(origin, type) and getattr(definition, "concrete_of", None) is None:
+            child.fast = (origin, plan)  # type: ignore[attr-defined]
         return _Never, child
+
+
+def _generated(steps: list[tuple[str, str, type, Complete]]) -> Complete:
+    """One function that completes an object of these steps: straight-line attribute reads
+    and one dict display (a loop over the steps, with its tuple unpacking and stores, cost
+    twice as much for the 200 objects of a page).
+
+    A value of its leaf's own Python type (a str for a String) is its own serialization:
+    taken as it is, without a call; anything else goes through its step's completion. An
+    attribute the object lacks reads as None, as graphql-core's default resolver finds it.
+    """
+    scope: dict[str, Any] = {"_NotPlain": _NotPlain}
+    reads: list[str] = []
+    items: list[str] = []
+    for n, (response, attr, same, complete) in enumerate(steps):
+        if attr == "__class__":  # __typename: the type's name whatever the object
+            scope[f"k{n}"] = complete(None)
+            items.append(f"{response!r}: k{n}")
+            continue
+        if not attr.isidentifier():  # a Python name always is; else the general reader
+            return _looped(steps)
+        scope[f"c{n}"] = complete
+        reads.append(f"    v{n} = getattr(source, {attr!r}, None)")
+        fast = getattr(complete, "fast", None)
+        if fast is not None:  # an object: of exactly its type, completed by its plan
+            scope[f"o{n}"], scope[f"p{n}"] = fast
+            items.append(
+                f"{response!r}: p{n}(v{n}) if type(v{n}) is o{n} and "
+                f"getattr(v{n}, {_CAST!r}, None) is None else c{n}(v{n})"
+            )
+        elif same is _Never:
+            items.append(f"{response!r}: c{n}(v{n})")
+        else:
+            scope[f"t{n}"] = same
+            items.append(f"{response!r}: v{n} if type(v{n}) is t{n} else c{n}(v{n})")
+    source = "\n".join(["def plan(source):", *reads, f"    return {{{', '.join(items)}}}"])
+    exec(compile(source, "<aixplore.api.gql.fast plan>", "exec"), scope)  # noqa: S102
+    return cast(Complete, scope["plan"])
+
+
+def _looped(steps: list[tuple[str, str, type, Complete]]) -> Complete:
+    """The same completion as :func:`_generated`, as a loop over the steps."""
+
+    def plan(source: Any) -> dict[str, Any]:
+        found = {}
+        for response, attr, same, complete in steps:
+            value = getattr(source, attr, None)
+            found[response] = value if type(value) is same else complete(value)
+        return found
+
+    return plan
 
 
 class _Never:

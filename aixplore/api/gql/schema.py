@@ -9,6 +9,7 @@ as many queries as a page of 5.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -57,6 +58,12 @@ from aixplore.domain.solutions.search import MAX_PAGE, SearchQuery, search
 
 DEPTH_RULE = create_validator(MAX_DEPTH, None, None)
 _CURSOR = re.compile(r"at:(?P<at>[0-9]{1,6})")
+
+
+@functools.lru_cache(maxsize=4_096)  # positions repeat across pages and callers
+def _at(position: int) -> str:
+    """The cursor of the result at ``position`` (0 first)."""
+    return encode(f"at:{position}")
 
 
 def publishers_for(db: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -166,7 +173,7 @@ def _search_page(q: str, category: str, first: int, after: str | None) -> Soluti
     nobody = Publisher(handle="", display_name="")
     edges = [
         SolutionEdge(
-            cursor=encode(f"at:{offset + n}"),
+            cursor=_at(offset + n),
             node=Solution.of(card, people.get(publishers.get(card.id, ("", "")), nobody)),
         )
         for n, card in enumerate(found.items)

@@ -11,6 +11,7 @@ import enum
 from typing import Any
 
 import strawberry
+from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from aixplore.api.gql.fast import PlainExecution
@@ -120,3 +121,28 @@ def test_the_compiled_selections_go_with_the_answer() -> None:
     data, errors = _run(_Recorded)
     assert data is not None and len(errors) == 9
     assert _Recorded.made and all(not executor._plans for executor in _Recorded.made)
+
+
+# The directives sit below the top selection of each item, inside the compiled plan.
+SWITCHED = """query($on: Boolean!) { items { text inner { name
+  also: name @skip(if: $on) again: name @include(if: $on) } } }"""
+
+
+def test_a_kept_selection_follows_the_variables_of_each_operation() -> None:
+    """Compiled selections are kept across operations of one document, so the same query
+    with other variable values must still drop and add what ``@include``/``@skip`` say."""
+    # The parser cache hands every operation the same parsed nodes, as the app's schema does.
+    plain = strawberry.Schema(
+        query=Query,
+        execution_context_class=PlainExecution,
+        extensions=[lambda: ParserCache(maxsize=8)],
+    )
+    core = strawberry.Schema(
+        query=Query, execution_context_class=StrawberryGraphQLCoreExecutionContext
+    )
+    for on in (True, False, True, False):
+        found = plain.execute_sync(SWITCHED, variable_values={"on": on})
+        expected = core.execute_sync(SWITCHED, variable_values={"on": on})
+        assert found.data is not None and found.data == expected.data
+        inner = found.data["items"][0]["inner"]
+        assert ("again" in inner) is on and ("also" in inner) is not on
