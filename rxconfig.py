@@ -7,6 +7,7 @@ import reflex as rx
 from reflex.constants import StateManagerMode
 
 from aixplore.core.settings import get_settings
+from aixplore.web.chunking import ChunkingPlugin
 from aixplore.web.event_delivery import EventDeliveryPlugin
 
 _settings = get_settings()
@@ -39,5 +40,7 @@ config = rx.Config(
         rx.plugins.SitemapPlugin(),
         # Events the server did not acknowledge go again after a reconnect.
         EventDeliveryPlugin(),
+        # Fewer, larger chunks on first load (icons together, Radix by the pages using it).
+        ChunkingPlugin(),
     ],
 )

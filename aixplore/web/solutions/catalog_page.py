@@ -111,7 +111,10 @@ def _toolbar() -> rx.Component:
         rx.hstack(
             rx.el.label("Sort by", html_for="catalog-sort", size="2", class_name="field-label"),
             rx.select.root(
-                rx.select.trigger(id="catalog-sort", aria_label="Sort by"),
+                # One width for every choice, and before the page's state arrives (the
+                # prerendered trigger is empty): a trigger that grows wraps the toolbar on a
+                # phone and shifts the results down (Lighthouse mobile CLS 0.22).
+                rx.select.trigger(id="catalog-sort", aria_label="Sort by", width="9.5rem"),
                 rx.select.content(
                     rx.foreach(
                         CatalogState.sort_options,
