@@ -20,7 +20,9 @@ def page_header(
     heading: rx.Component = rx.heading(title, size=size, as_="h1")
     if subtitle is not None:
         line = subtitle if isinstance(subtitle, rx.Component) else rx.text(subtitle, color=GRAY)
-        heading = rx.vstack(heading, line, spacing="1", min_width="0", flex="1")
+        # A basis of its own, so on a phone the actions wrap below the text instead of
+        # squeezing it into a column a few words wide (the events page did).
+        heading = rx.vstack(heading, line, spacing="1", min_width="0", flex="1 1 18rem")
     if not actions:
         return heading
     return rx.flex(
