@@ -20,8 +20,11 @@ def page_header(
     heading: rx.Component = rx.heading(title, size=size, as_="h1")
     if subtitle is not None:
         line = subtitle if isinstance(subtitle, rx.Component) else rx.text(subtitle, color=GRAY)
-        # A basis of its own, so on a phone the actions wrap below the text instead of
-        # squeezing it into a column a few words wide (the events page did).
+        if not actions:
+            return rx.vstack(heading, line, spacing="1", min_width="0")
+        # Beside actions, a basis of its own: on a phone they wrap below the text instead of
+        # squeezing it into a column a few words wide (the events page did). Only in this row:
+        # in a page's column the same basis would be an 18rem tall gap.
         heading = rx.vstack(heading, line, spacing="1", min_width="0", flex="1 1 18rem")
     if not actions:
         return heading
